@@ -1,0 +1,64 @@
+import { Hono } from "hono";
+import type { Config } from "./config.ts";
+import { openDb } from "./db/client.ts";
+import { authenticate } from "./middleware/auth.ts";
+import { notFound, onError } from "./middleware/errors.tsx";
+import { mutationRateLimit } from "./middleware/rate-limit.ts";
+import { requestMeta } from "./middleware/request-meta.ts";
+import { sameOrigin } from "./middleware/same-origin.ts";
+import { securityHeaders } from "./middleware/security-headers.ts";
+import { apiRoutes } from "./routes/api/index.ts";
+import { authRoutes } from "./routes/auth.tsx";
+import { dashboardRoutes } from "./routes/dashboard.tsx";
+import { liveRoutes } from "./routes/live.tsx";
+import { settingsRoutes } from "./routes/settings.tsx";
+import { staticRoutes } from "./routes/static.ts";
+import { AuthService } from "./services/auth.ts";
+import type { AppEnv, Deps } from "./services/context.ts";
+import { DockerClient } from "./services/docker.ts";
+import { randomSecret } from "./services/secrets.ts";
+
+/** The whole HTTP surface; tests walk its route table. */
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound(notFound);
+  app.use(securityHeaders());
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(requestMeta(deps.cfg.TRUST_PROXY));
+  app.use(sameOrigin());
+  app.use(authenticate());
+  app.use(mutationRateLimit(deps.cfg.RATE_LIMIT_MUTATIONS));
+
+  app.route("/static", staticRoutes());
+  app.route("/", authRoutes());
+  app.route("/", dashboardRoutes());
+  app.route("/settings", settingsRoutes());
+  app.route("/live", liveRoutes());
+  app.route("/api/v1", apiRoutes());
+  return app;
+}
+
+/** Opens the database (migrating it), connects to Docker and wires the services. */
+export async function createDeps(cfg: Config): Promise<Deps> {
+  await Deno.mkdir(cfg.DATA_DIR, { recursive: true });
+  const db = await openDb(cfg.databaseUrl, cfg.DATABASE_AUTH_TOKEN);
+  const docker = new DockerClient({
+    host: cfg.DOCKER_HOST,
+    tlsVerify: cfg.DOCKER_TLS_VERIFY,
+    certPath: cfg.DOCKER_CERT_PATH,
+  });
+  const auth = new AuthService(
+    db,
+    {
+      ttlMs: cfg.SESSION_TTL,
+      rememberTtlMs: cfg.SESSION_REMEMBER_TTL,
+      idleMs: cfg.SESSION_IDLE_TIMEOUT,
+    },
+    cfg.DOCKERMATE_SETUP_TOKEN ?? randomSecret(16),
+  );
+  return { cfg, db, docker, auth };
+}

@@ -1,0 +1,30 @@
+import type { Child } from "hono/jsx";
+
+/** The equivalent Docker CLI, shown so that every action teaches. */
+export function CliHint({ command }: { command: string }) {
+  return (
+    <details class="cli">
+      <summary>Docker CLI</summary>
+      <pre><code>{command}</code></pre>
+    </details>
+  );
+}
+
+export function Alert({ kind, children }: { kind: "error" | "ok" | "info"; children: Child }) {
+  return (
+    <div class={`alert alert-${kind}`} role={kind === "error" ? "alert" : "status"}>{children}</div>
+  );
+}
+
+export function FieldError({ id, message }: { id: string; message?: string }) {
+  return message ? <p class="field-error" id={id}>{message}</p> : <></>;
+}
+
+export function Card({ title, children, id }: { title: string; children: Child; id?: string }) {
+  return (
+    <section class="card" id={id}>
+      <h2>{title}</h2>
+      {children}
+    </section>
+  );
+}

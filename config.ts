@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+/** Environment variables DockerMate reads, validated once at start. */
+const boolish = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((
+  v,
+) => v === "true" || v === "1" || v === "yes");
+
+/** A duration like `30m`, `12h`, `7d` or a number of seconds, as milliseconds. */
+export function parseDuration(value: string): number | null {
+  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(value.trim());
+  if (!m) return null;
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? "s") as "s" | "m" | "h" | "d"];
+  const ms = Number(m[1]) * unit * 1000;
+  return ms > 0 ? ms : null;
+}
+
+const duration = z.string().transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === null) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${v}" is not a duration like 30m, 12h or 7d`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const dockerHost = z.string().refine(
+  (v) => /^(unix:\/\/\/.+|tcp:\/\/[^/]+:\d+\/?|ssh:\/\/.+)$/.test(v),
+  "must be unix:///path, tcp://host:port or ssh://user@host",
+);
+
+const databaseUrl = z.string().refine(
+  (v) => /^(file:.+|libsql:\/\/.+|https?:\/\/.+|wss?:\/\/.+)$/.test(v),
+  "must be file:PATH, libsql://…, http(s)://… or ws(s)://…",
+);
+
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(5000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: databaseUrl.optional(),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  DOCKER_HOST: dockerHost.default("unix:///var/run/docker.sock"),
+  DOCKER_TLS_VERIFY: boolish.default(false),
+  DOCKER_CERT_PATH: z.string().optional(),
+  DOCKERMATE_SETUP_TOKEN: z.string().min(16, "must be at least 16 characters")
+    .optional(),
+  SESSION_TTL: duration.prefault("12h"),
+  SESSION_REMEMBER_TTL: duration.prefault("30d"),
+  SESSION_IDLE_TIMEOUT: duration.prefault("2h"),
+  TRUST_PROXY: boolish.default(false),
+  RATE_LIMIT_MUTATIONS: z.coerce.number().int().min(1).max(10000).default(30),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type Env = z.input<typeof envSchema>;
+export type Config = z.output<typeof envSchema> & { databaseUrl: string };
+
+/** Names of every variable the schema reads (also used to scope `--allow-env`). */
+export const envNames = Object.keys(
+  envSchema.shape,
+) as (keyof typeof envSchema.shape)[];
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the given variables; throws a ConfigError naming each bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    envNames.map((k) => [k, env[k] === "" ? undefined : env[k]]),
+  );
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const cfg = result.data;
+  const dataDir = cfg.DATA_DIR.replace(/\/+$/, "") || "/";
+  return {
+    ...cfg,
+    DATA_DIR: dataDir,
+    databaseUrl: cfg.DATABASE_URL ?? `file:${dataDir}/dockermate.db`,
+  };
+}
+
+/** Reads the process environment once. */
+export function loadConfig(): Config {
+  const env: Record<string, string | undefined> = {};
+  for (const name of envNames) env[name] = Deno.env.get(name);
+  return parseConfig(env);
+}

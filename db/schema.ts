@@ -1,0 +1,49 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** The single admin (a table, so more users can come later without a migration of shape). */
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  username: text("username").notNull().unique(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  passwordChangedAt: integer("password_changed_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Browser sessions; `id` is the SHA-256 of the cookie token, never the token itself. */
+export const sessions = sqliteTable("sessions", {
+  id: text("id").primaryKey(),
+  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+  idleExpiresAt: integer("idle_expires_at", { mode: "timestamp_ms" }).notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  remember: integer("remember", { mode: "boolean" }).notNull(),
+  ip: text("ip").notNull(),
+  userAgent: text("user_agent").notNull(),
+}, (t) => [index("sessions_user_idx").on(t.userId)]);
+
+/** API tokens for `Authorization: Bearer`; only the SHA-256 of the secret is kept. */
+export const apiTokens = sqliteTable("api_tokens", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+});
+
+/** Key/value settings, values stored as JSON text. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Security-relevant events: who did what, from where, when. */
+export const auditLog = sqliteTable("audit_log", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  action: text("action").notNull(),
+  ip: text("ip").notNull(),
+  userAgent: text("user_agent").notNull(),
+  detail: text("detail"),
+}, (t) => [index("audit_action_at_idx").on(t.action, t.at), index("audit_ip_idx").on(t.ip, t.at)]);

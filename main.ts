@@ -1,0 +1,62 @@
+import { createApp, createDeps } from "./app.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { log, setLogLevel } from "./services/log.ts";
+import { resetPasswordCommand } from "./commands/reset-password.ts";
+
+async function serve(): Promise<void> {
+  const cfg = loadConfig();
+  setLogLevel(cfg.LOG_LEVEL);
+  const deps = await createDeps(cfg);
+  const app = createApp(deps);
+  deps.docker.subscribe((s) =>
+    s.up ? log.info("Docker is reachable again") : log.warn(`Docker is down: ${s.error}`)
+  );
+  const up = await deps.docker.start();
+  log.info(
+    up ? `Docker is reachable at ${cfg.DOCKER_HOST}` : `Docker is down: ${deps.docker.state.error}`,
+  );
+  if (!(await deps.auth.hasAdmin())) {
+    const source = cfg.DOCKERMATE_SETUP_TOKEN ? " (from DOCKERMATE_SETUP_TOKEN)" : "";
+    log.info(`No admin yet. Open /setup and use the setup token${source}: ${deps.auth.setupToken}`);
+  }
+  const server = Deno.serve({
+    hostname: cfg.HOST,
+    port: cfg.PORT,
+    onListen: ({ hostname, port }) =>
+      log.info(`DockerMate listening on http://${hostname}:${port}`),
+  }, app.fetch);
+  const shutdown = () => {
+    log.info("Shutting down");
+    deps.docker.stop();
+    server.shutdown();
+  };
+  Deno.addSignalListener("SIGINT", shutdown);
+  Deno.addSignalListener("SIGTERM", shutdown);
+  await server.finished;
+}
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  serve: () => serve(),
+  "reset-password": (args) => resetPasswordCommand(args),
+};
+
+async function main(args: string[]): Promise<number> {
+  const [name = "serve", ...rest] = args;
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}". Commands: ${Object.keys(commands).join(", ")}`);
+    return 2;
+  }
+  try {
+    await command(rest);
+    return 0;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 78;
+    }
+    throw err;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

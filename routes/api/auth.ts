@@ -1,0 +1,65 @@
+import { Hono } from "hono";
+import { clearSessionCookie, writeSessionCookie } from "../../middleware/session-cookie.ts";
+import type { AppEnv } from "../../services/context.ts";
+import { NotFound, Unauthorized } from "../../services/errors.ts";
+import { changePasswordSchema, loginSchema, sessionIdSchema, setupSchema } from "../schemas.ts";
+import { validate } from "../validate.ts";
+
+export function apiAuthRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post("/setup", validate("json", setupSchema), async (c) => {
+    const { password, setupToken } = c.req.valid("json");
+    await c.get("deps").auth.setup(password, setupToken, c.get("meta"));
+    return c.json({ status: "created", username: "admin" }, 201);
+  });
+
+  app.post("/login", validate("json", loginSchema), async (c) => {
+    const { password, remember } = c.req.valid("json");
+    const { token, session } = await c.get("deps").auth.login(password, remember, c.get("meta"));
+    writeSessionCookie(c, token, session.expiresAt, remember);
+    return c.json({ status: "ok", expiresAt: session.expiresAt.toISOString() });
+  });
+
+  app.post("/logout", async (c) => {
+    const identity = c.get("identity");
+    if (identity?.kind !== "session") throw new Unauthorized("Logout needs a session cookie");
+    await c.get("deps").auth.logout(identity.session.id, c.get("meta"));
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  });
+
+  app.post("/password", validate("json", changePasswordSchema), async (c) => {
+    const { currentPassword, newPassword } = c.req.valid("json");
+    const identity = c.get("identity");
+    const keep = identity?.kind === "session" ? identity.session.id : null;
+    await c.get("deps").auth.changePassword(currentPassword, newPassword, keep, c.get("meta"));
+    return c.json({ status: "changed", otherSessionsEnded: true });
+  });
+
+  app.get("/sessions", async (c) => {
+    const identity = c.get("identity");
+    const current = identity?.kind === "session" ? identity.session.id.slice(0, 16) : null;
+    const sessions = await c.get("deps").auth.listSessions();
+    return c.json(sessions.map((s) => ({
+      id: s.id,
+      current: s.id === current,
+      createdAt: s.createdAt.toISOString(),
+      lastSeenAt: s.lastSeenAt.toISOString(),
+      expiresAt: s.expiresAt.toISOString(),
+      remember: s.remember,
+      ip: s.ip,
+      userAgent: s.userAgent,
+    })));
+  });
+
+  app.delete("/sessions/:id", validate("param", sessionIdSchema), async (c) => {
+    const { id } = c.req.valid("param");
+    if (!(await c.get("deps").auth.revokeSession(id, c.get("meta")))) {
+      throw new NotFound(`No session ${id}`);
+    }
+    return c.json({ id, status: "revoked" });
+  });
+
+  return app;
+}

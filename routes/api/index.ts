@@ -1,0 +1,41 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../services/context.ts";
+import { listAudit } from "../../services/audit.ts";
+import { dockerOverview } from "../../services/system.ts";
+import { apiAuthRoutes } from "./auth.ts";
+import { apiTokenRoutes } from "./tokens.ts";
+import { z } from "zod";
+import { validate } from "../validate.ts";
+
+const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
+/** `/api/v1`: the JSON API (API.md fixes part of it). */
+export function apiRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/health", async (c) => {
+    const state = await c.get("deps").docker.refresh();
+    return c.json({ status: "ok", docker: state.up ? "up" : "down" });
+  });
+
+  app.route("/auth", apiAuthRoutes());
+  app.route("/tokens", apiTokenRoutes());
+
+  app.get("/system", async (c) => {
+    return c.json({ docker: await dockerOverview(c.get("deps").docker) });
+  });
+
+  app.get("/audit", validate("query", auditQuery), async (c) => {
+    const entries = await listAudit(c.get("deps").db, c.req.valid("query").limit);
+    return c.json(entries.map((e) => ({
+      id: e.id,
+      at: e.at.toISOString(),
+      action: e.action,
+      ip: e.ip,
+      userAgent: e.userAgent,
+      detail: e.detail ? JSON.parse(e.detail) : null,
+    })));
+  });
+
+  return app;
+}

@@ -1,0 +1,35 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../services/context.ts";
+import { NotFound } from "../../services/errors.ts";
+import { createToken, listTokens, revokeToken } from "../../services/tokens.ts";
+import { tokenCreateSchema, tokenIdSchema } from "../schemas.ts";
+import { validate } from "../validate.ts";
+
+export function apiTokenRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/", async (c) => {
+    const tokens = await listTokens(c.get("deps").db);
+    return c.json(tokens.map((t) => ({
+      id: t.id,
+      name: t.name,
+      createdAt: t.createdAt.toISOString(),
+      lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    })));
+  });
+
+  app.post("/", validate("json", tokenCreateSchema), async (c) => {
+    const created = await createToken(c.get("deps").db, c.req.valid("json").name, c.get("meta"));
+    return c.json(created, 201);
+  });
+
+  app.delete("/:id", validate("param", tokenIdSchema), async (c) => {
+    const { id } = c.req.valid("param");
+    if (!(await revokeToken(c.get("deps").db, id, c.get("meta")))) {
+      throw new NotFound(`No token ${id}`);
+    }
+    return c.json({ id, status: "revoked" });
+  });
+
+  return app;
+}

@@ -1,0 +1,128 @@
+import { Hono } from "hono";
+import type { Context } from "hono";
+import type { z } from "zod";
+import { type FormErrors, LoginForm, SetupForm, StrengthHint } from "../components/auth-forms.tsx";
+import { Layout } from "../components/layout.tsx";
+import { clearSessionCookie, writeSessionCookie } from "../middleware/session-cookie.ts";
+import type { AppEnv } from "../services/context.ts";
+import { InvalidInput, RateLimited, Unauthorized } from "../services/errors.ts";
+import { checkPassword } from "../services/password.ts";
+import { isHtmx, redirect, render } from "./render.ts";
+import { loginFormSchema, safeNext, setupFormSchema, strengthSchema } from "./schemas.ts";
+import { describeIssues, validate } from "./validate.ts";
+
+/** Field errors for a form from a zod failure or an InvalidInput naming its field. */
+function formErrors(err: InvalidInput): FormErrors {
+  return err.field ? { [err.field]: err.detail } : { form: err.message };
+}
+
+async function parseForm<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.output<T>> {
+  const body = Object.fromEntries(
+    [...(await c.req.formData()).entries()].filter(([, v]) => typeof v === "string"),
+  );
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new InvalidInput(describeIssues(parsed.error.issues));
+  return parsed.data;
+}
+
+function authPage(
+  c: Context<AppEnv>,
+  title: string,
+  form: ReturnType<typeof SetupForm>,
+  status: 200 | 400 | 401 | 429 = 200,
+) {
+  if (isHtmx(c)) return c.html(form, status);
+  return render(c, <Layout title={title}>{form}</Layout>, status);
+}
+
+/** Setup, login and logout pages (the JSON twins live in routes/api/auth.ts). */
+export function authRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/setup", async (c) => {
+    const { auth, cfg } = c.get("deps");
+    if (await auth.hasAdmin()) return c.redirect("/login", 303);
+    return authPage(
+      c,
+      "Set up",
+      <SetupForm errors={{}} tokenFromEnv={Boolean(cfg.DOCKERMATE_SETUP_TOKEN)} />,
+    );
+  });
+
+  app.post("/setup", async (c) => {
+    const { auth, cfg } = c.get("deps");
+    const tokenFromEnv = Boolean(cfg.DOCKERMATE_SETUP_TOKEN);
+    try {
+      const input = await parseForm(c, setupFormSchema);
+      await auth.setup(input.password, input.setupToken, c.get("meta"));
+    } catch (err) {
+      if (!(err instanceof InvalidInput)) throw err;
+      return authPage(
+        c,
+        "Set up",
+        <SetupForm errors={formErrors(err)} tokenFromEnv={tokenFromEnv} />,
+        400,
+      );
+    }
+    return redirect(c, "/login?setup=done");
+  });
+
+  app.post("/password-strength", validate("form", strengthSchema), async (c) => {
+    const { password, newPassword } = c.req.valid("form");
+    const value = newPassword ?? password;
+    return c.html(
+      <StrengthHint verdict={value ? await checkPassword(value, ["admin", "dockermate"]) : null} />,
+    );
+  });
+
+  app.get("/login", async (c) => {
+    const { auth } = c.get("deps");
+    if (!(await auth.hasAdmin())) return c.redirect("/setup", 303);
+    if (c.get("identity")) return c.redirect("/", 303);
+    const next = safeNext(c.req.query("next"));
+    const notice = c.req.query("setup") === "done"
+      ? "Admin created. Log in with your new password."
+      : undefined;
+    return authPage(c, "Log in", <LoginForm errors={{}} next={next} notice={notice} />);
+  });
+
+  app.post("/login", async (c) => {
+    const { auth } = c.get("deps");
+    let next = "/";
+    try {
+      const input = await parseForm(c, loginFormSchema);
+      next = safeNext(input.next);
+      const { token, session } = await auth.login(input.password, input.remember, c.get("meta"));
+      writeSessionCookie(c, token, session.expiresAt, input.remember);
+    } catch (err) {
+      if (err instanceof RateLimited) {
+        c.header("Retry-After", String(err.retryAfterSeconds));
+        return authPage(c, "Log in", <LoginForm errors={{ form: err.message }} next={next} />, 429);
+      }
+      if (err instanceof Unauthorized) {
+        return authPage(
+          c,
+          "Log in",
+          <LoginForm errors={{ password: err.message }} next={next} />,
+          401,
+        );
+      }
+      if (err instanceof InvalidInput) {
+        return authPage(c, "Log in", <LoginForm errors={formErrors(err)} next={next} />, 400);
+      }
+      throw err;
+    }
+    return redirect(c, next);
+  });
+
+  app.post("/logout", async (c) => {
+    const identity = c.get("identity");
+    if (identity?.kind === "session") {
+      await c.get("deps").auth.logout(identity.session.id, c.get("meta"));
+    }
+    clearSessionCookie(c);
+    return redirect(c, "/login");
+  });
+
+  return app;
+}

@@ -1,0 +1,25 @@
+import { zValidator } from "@hono/zod-validator";
+import type { ValidationTargets } from "hono";
+import type { z } from "zod";
+import { InvalidInput } from "../services/errors.ts";
+
+/** `field: problem; other: problem` from zod's issues, so every error names its field. */
+export function describeIssues(issues: z.core.$ZodIssue[]): string {
+  return issues.map((i) => {
+    const path = i.path.reduce<string>(
+      (acc, p) => typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p),
+      "",
+    );
+    return path ? `${path}: ${i.message}` : i.message;
+  }).join("; ");
+}
+
+/** zValidator whose failures become InvalidInput (400 naming the field), never a stack trace. */
+export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(
+  target: Target,
+  schema: T,
+) {
+  return zValidator(target, schema, (result) => {
+    if (!result.success) throw new InvalidInput(describeIssues(result.error.issues));
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * `deno task start` (and `dev`, `reset-password`): runs main.ts as a child with the narrow
+ * permissions of scripts/permissions.ts. This launcher has no dependencies of its own.
+ * Usage: launch.ts [--watch] <command> [args…]
+ */
+import { fileURLToPath } from "node:url";
+import { ConfigError } from "../config.ts";
+import { serverPermissionFlags } from "./permissions.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+let flags: string[];
+try {
+  flags = serverPermissionFlags(Deno.env.toObject(), root);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  Deno.exit(78);
+}
+const watch = Deno.args[0] === "--watch";
+const args = watch ? Deno.args.slice(1) : Deno.args;
+const child = new Deno.Command(Deno.execPath(), {
+  args: ["run", ...(watch ? ["--watch"] : []), ...flags, `${root}/main.ts`, ...args],
+  stdin: "inherit",
+  stdout: "inherit",
+  stderr: "inherit",
+}).spawn();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => child.kill(signal));
+}
+Deno.exit((await child.status).code);

@@ -1,0 +1,51 @@
+/**
+ * The narrowest Deno permissions the server runs with, computed from its environment: its
+ * own port, the Docker socket (or host), the data directory, static files and migrations,
+ * the native addons of libsql and argon2, and the variables it reads. A compromised
+ * dependency cannot read the rest of the disk or call out to other hosts.
+ */
+import { parseConfig } from "../config.ts";
+
+export function serverPermissionFlags(
+  env: Record<string, string | undefined>,
+  root: string,
+): string[] {
+  const cfg = parseConfig(env);
+  const dataDir = cfg.DATA_DIR.startsWith("/") ? cfg.DATA_DIR : `${root}/${cfg.DATA_DIR}`;
+  const net = [`${cfg.HOST}:${cfg.PORT}`];
+  const read = [`${root}/static`, `${root}/db/migrations`, `${root}/node_modules`, dataDir];
+  const write = [dataDir];
+  const docker = new URL(cfg.DOCKER_HOST);
+  if (docker.protocol === "unix:") {
+    const socket = decodeURIComponent(docker.pathname);
+    net.push(`unix:${socket}`);
+    read.push(socket);
+    write.push(socket);
+  } else {
+    net.push(`${docker.hostname}:${docker.port || (docker.protocol === "ssh:" ? "22" : "2376")}`);
+    if (cfg.DOCKER_CERT_PATH) read.push(cfg.DOCKER_CERT_PATH);
+  }
+  if (!cfg.databaseUrl.startsWith("file:")) {
+    const db = new URL(cfg.databaseUrl);
+    net.push(`${db.hostname}:${db.port || (db.protocol.endsWith("s:") ? "443" : "80")}`);
+  } else if (!cfg.databaseUrl.slice(5).startsWith(dataDir)) {
+    const file = cfg.databaseUrl.slice(5);
+    const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) || "/" : ".";
+    read.push(dir);
+    write.push(dir);
+  }
+  return [
+    "--unstable-cron",
+    "--no-prompt",
+    `--allow-net=${net.join(",")}`,
+    `--allow-read=${read.join(",")}`,
+    `--allow-write=${write.join(",")}`,
+    // Not a list: the `debug` package (under docker-modem) enumerates the whole environment
+    // when it loads, which Deno only allows with unscoped env access.
+    "--allow-env",
+    // The libsql and argon2 native addons live under node_modules.
+    `--allow-ffi=${root}/node_modules`,
+    // libsql's libc detection reads these through process.report.
+    "--allow-sys=cpus,networkInterfaces,osRelease,hostname,uid,gid,homedir,loadavg,systemMemoryInfo",
+  ];
+}

@@ -1,0 +1,28 @@
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import type { RequestMeta } from "./audit.ts";
+import type { AuthService, Session } from "./auth.ts";
+import type { DockerClient } from "./docker.ts";
+import type { ApiToken } from "./tokens.ts";
+
+/** Everything a route needs, built once at start (see app.ts). */
+export type Deps = {
+  cfg: Config;
+  db: Db;
+  docker: DockerClient;
+  auth: AuthService;
+};
+
+/** Who made the request: a browser session or an API token. */
+export type Identity =
+  | { kind: "session"; session: Session }
+  | { kind: "token"; token: ApiToken };
+
+/** Hono's per-request variables, typed for every router. */
+export type AppEnv = {
+  Variables: {
+    deps: Deps;
+    meta: RequestMeta & { secure: boolean; origin: string };
+    identity: Identity | null;
+  };
+};
