@@ -17,7 +17,7 @@ export function Alert({ kind, children }: { kind: "error" | "ok" | "info"; child
 }
 
 export function FieldError({ id, message }: { id: string; message?: string }) {
-  return message ? <p class="field-error" id={id}>{message}</p> : <></>;
+  return message ? <p class="field-error" id={id}>{message}</p> : null;
 }
 
 export function Card({ title, children, id }: { title: string; children: Child; id?: string }) {

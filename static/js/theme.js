@@ -1,12 +1,12 @@
 // Theme: "system" (default), "light" or "dark", kept in localStorage. Loaded in <head>,
 // before the body paints, so the page never flashes the wrong theme.
 (function () {
-  var KEY = "dockermate-theme";
-  var order = ["system", "light", "dark"];
-  var labels = { system: "follows the system", light: "light", dark: "dark" };
+  const KEY = "dockermate-theme";
+  const order = ["system", "light", "dark"];
+  const labels = { system: "follows the system", light: "light", dark: "dark" };
 
   function current() {
-    var v = null;
+    let v = null;
     try {
       v = localStorage.getItem(KEY);
     } catch (_e) { /* storage may be disabled */ }
@@ -14,10 +14,10 @@
   }
 
   function apply(theme) {
-    var root = document.documentElement;
+    const root = document.documentElement;
     if (theme === "system") root.removeAttribute("data-theme");
     else root.setAttribute("data-theme", theme);
-    var btn = document.getElementById("theme-toggle");
+    const btn = document.getElementById("theme-toggle");
     if (btn) {
       btn.setAttribute("data-mode", theme);
       btn.title = "Theme: " + labels[theme] + " (click to change)";
@@ -27,10 +27,10 @@
   apply(current());
   document.addEventListener("DOMContentLoaded", function () {
     apply(current());
-    var btn = document.getElementById("theme-toggle");
+    const btn = document.getElementById("theme-toggle");
     if (!btn) return;
     btn.addEventListener("click", function () {
-      var next = order[(order.indexOf(current()) + 1) % order.length];
+      const next = order[(order.indexOf(current()) + 1) % order.length];
       try {
         localStorage.setItem(KEY, next);
       } catch (_e) { /* keep it for this page only */ }
