@@ -1,4 +1,5 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { ErrorPage } from "../components/error-page.tsx";
 import { Alert } from "../components/ui.tsx";
 import type { AppEnv } from "../services/context.ts";
@@ -63,8 +64,9 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     if (err instanceof RateLimited) c.header("Retry-After", String(err.retryAfterSeconds));
     return respond(c, err.status, err.error, err.message);
   }
-  if (err instanceof SyntaxError && wantsJson(c)) {
-    return respond(c, 400, "InvalidInput", "body: not valid JSON");
+  if (err instanceof HTTPException && err.status === 400) {
+    // Hono's validator: a body that is not JSON (or not a form) at all.
+    return respond(c, 400, "InvalidInput", `body: ${err.message}`);
   }
   console.error(`[error] ${c.req.method} ${c.req.path}:`, err);
   return respond(

@@ -1,0 +1,58 @@
+/** Direct access to the real daemon, to check what the app says against Docker itself. */
+export const DOCKER_SOCKET = "/var/run/docker.sock";
+
+let client: Deno.HttpClient | null = null;
+
+export async function dockerApi<T = Record<string, unknown>>(
+  path: string,
+  init: RequestInit = {},
+): Promise<T> {
+  client ??= Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
+  const res = await fetch(`http://localhost${path}`, { ...init, client });
+  if (!res.ok) throw new Error(`docker ${path}: ${res.status} ${await res.text()}`);
+  return await res.json() as T;
+}
+
+/**
+ * A unix socket that forwards to the real daemon: tests point DOCKER_HOST at it, then start
+ * and stop it to make "Docker" go away and come back without touching the shared daemon.
+ */
+export class SocketProxy {
+  #listener: Deno.Listener | null = null;
+  #conns = new Set<Deno.Conn>();
+
+  constructor(readonly path: string, readonly target = DOCKER_SOCKET) {}
+
+  start(): void {
+    this.#listener = Deno.listen({ transport: "unix", path: this.path });
+    (async () => {
+      for await (const conn of this.#listener!) this.#pipe(conn);
+    })().catch(() => {});
+  }
+
+  async #pipe(conn: Deno.Conn): Promise<void> {
+    this.#conns.add(conn);
+    try {
+      const upstream = await Deno.connect({ transport: "unix", path: this.target });
+      this.#conns.add(upstream);
+      await Promise.allSettled([
+        conn.readable.pipeTo(upstream.writable),
+        upstream.readable.pipeTo(conn.writable),
+      ]);
+    } catch {
+      // A closed proxy cuts its connections; that is the point.
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#listener?.close();
+    this.#listener = null;
+    for (const c of this.#conns) {
+      try {
+        c.close();
+      } catch { /* already closed */ }
+    }
+    this.#conns.clear();
+    await Deno.remove(this.path).catch(() => {});
+  }
+}

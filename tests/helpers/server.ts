@@ -1,0 +1,110 @@
+/**
+ * Starts the real DockerMate server as a child process, with the same narrow permissions as
+ * `deno task start`, on a free port with a temporary DATA_DIR.
+ */
+import { fileURLToPath } from "node:url";
+import { serverPermissionFlags } from "../../scripts/permissions.ts";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+export const SETUP_TOKEN = "test-setup-token-0123456789";
+export const PASSWORD = "correct horse battery staple";
+
+export type TestServer = {
+  url: string;
+  port: number;
+  dataDir: string;
+  env: Record<string, string>;
+  /** Everything the server printed so far. */
+  output: () => string;
+  stop: () => Promise<void>;
+};
+
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** Polls `check` until it returns true or the deadline passes (then throws with `what`). */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 15_000,
+  intervalMs = 100,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(
+    `Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError}` : ""}`,
+  );
+}
+
+export async function startServer(
+  extraEnv: Record<string, string> = {},
+  opts: { dataDir?: string } = {},
+): Promise<TestServer> {
+  const port = freePort();
+  const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "dockermate-test-" });
+  const env: Record<string, string> = {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    DOCKERMATE_SETUP_TOKEN: SETUP_TOKEN,
+    LOG_LEVEL: "info",
+    NO_COLOR: "1",
+    ...extraEnv,
+  };
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...serverPermissionFlags(env, ROOT), `${ROOT}/main.ts`, "serve"],
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let log = "";
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) log += chunk;
+  };
+  const collecting = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  const url = `http://127.0.0.1:${port}`;
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  try {
+    await waitFor("the server to answer /api/v1/health", async () => {
+      if (exited) throw new Error(`server exited early:\n${log}`);
+      const res = await fetch(`${url}/api/v1/health`);
+      await res.body?.cancel();
+      return res.ok;
+    }, 20_000);
+  } catch (err) {
+    if (!exited) child.kill("SIGKILL");
+    await status;
+    await collecting;
+    throw new Error(`${(err as Error).message}\n--- server output ---\n${log}`);
+  }
+  return {
+    url,
+    port,
+    dataDir,
+    env,
+    output: () => log,
+    stop: async () => {
+      if (!exited) child.kill("SIGTERM");
+      await status;
+      await collecting;
+      if (!opts.dataDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    },
+  };
+}
