@@ -69,7 +69,7 @@ Deno.test("a bad variable stops the start with a message naming it", opts, async
   assert.equal(r.code, 78);
   assert.match(r.stderr, /PORT: /);
   assert.match(r.stderr, /LOG_LEVEL: /);
-  assert.doesNotMatch(r.stderr, /    at /, "no stack trace");
+  assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
 });
 
 Deno.test(
