@@ -43,7 +43,10 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 }
 
 /** Opens the database (migrating it), connects to Docker and wires the services. */
-export async function createDeps(cfg: Config): Promise<Deps> {
+export async function createDeps(
+  cfg: Config,
+  shutdown = new AbortController().signal,
+): Promise<Deps> {
   await Deno.mkdir(cfg.DATA_DIR, { recursive: true });
   const db = await openDb(cfg.databaseUrl, cfg.DATABASE_AUTH_TOKEN);
   const docker = new DockerClient({
@@ -60,5 +63,5 @@ export async function createDeps(cfg: Config): Promise<Deps> {
     },
     cfg.DOCKERMATE_SETUP_TOKEN ?? randomSecret(16),
   );
-  return { cfg, db, docker, auth };
+  return { cfg, db, docker, auth, shutdown };
 }

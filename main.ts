@@ -6,7 +6,8 @@ import { resetPasswordCommand } from "./commands/reset-password.ts";
 async function serve(): Promise<void> {
   const cfg = loadConfig();
   setLogLevel(cfg.LOG_LEVEL);
-  const deps = await createDeps(cfg);
+  const stopping = new AbortController();
+  const deps = await createDeps(cfg, stopping.signal);
   const app = createApp(deps);
   deps.docker.subscribe((s) =>
     s.up ? log.info("Docker is reachable again") : log.warn(`Docker is down: ${s.error}`)
@@ -25,10 +26,13 @@ async function serve(): Promise<void> {
     onListen: ({ hostname, port }) =>
       log.info(`DockerMate listening on http://${hostname}:${port}`),
   }, app.fetch);
-  const shutdown = () => {
+  const shutdown = async () => {
     log.info("Shutting down");
+    stopping.abort();
     deps.docker.stop();
-    server.shutdown();
+    // Open streams end on the abort; a client that never reads cannot hold the exit up.
+    await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 3000))]);
+    Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", shutdown);
   Deno.addSignalListener("SIGTERM", shutdown);

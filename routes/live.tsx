@@ -12,18 +12,24 @@ export function liveRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get("/docker-status", (c) => {
-    const { docker } = c.get("deps");
+    const { docker, shutdown } = c.get("deps");
     return streamSSE(c, async (stream) => {
+      const end = () => stream.abort();
+      shutdown.addEventListener("abort", end, { once: true });
       const send = (state: DockerState) =>
         stream.writeSSE({ data: String(<DockerBanner state={state} />) });
       const unsubscribe = docker.subscribe((state) => void send(state));
-      stream.onAbort(unsubscribe);
       await send(docker.state);
-      while (!stream.aborted) {
-        await stream.sleep(HEARTBEAT_MS);
-        if (!stream.aborted) await stream.write(": ping\n\n");
-      }
-      unsubscribe();
+      // Holds the stream open until the client leaves or the server stops.
+      await new Promise<void>((resolve) => {
+        const heartbeat = setInterval(() => void stream.write(": ping\n\n"), HEARTBEAT_MS);
+        stream.onAbort(() => {
+          clearInterval(heartbeat);
+          unsubscribe();
+          shutdown.removeEventListener("abort", end);
+          resolve();
+        });
+      });
     });
   });
 

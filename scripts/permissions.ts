@@ -18,7 +18,9 @@ export function serverPermissionFlags(
   const docker = new URL(cfg.DOCKER_HOST);
   if (docker.protocol === "unix:") {
     const socket = decodeURIComponent(docker.pathname);
-    net.push(`unix:${socket}`);
+    // Deno checks the URL's host even when the request goes over the socket: services/docker.ts
+    // addresses the daemon as http://docker.
+    net.push(`unix:${socket}`, "docker:80");
     read.push(socket);
     write.push(socket);
   } else {

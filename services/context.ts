@@ -11,6 +11,8 @@ export type Deps = {
   db: Db;
   docker: DockerClient;
   auth: AuthService;
+  /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
+  shutdown: AbortSignal;
 };
 
 /** Who made the request: a browser session or an API token. */

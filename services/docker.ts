@@ -62,6 +62,30 @@ export async function dockerodeOptions(conn: DockerConnection): Promise<Dockerod
 
 type DaemonError = Error & { statusCode?: number; code?: string; json?: { message?: string } };
 
+/** A non-2xx answer from the Engine API, shaped like dockerode's errors so one mapping serves both. */
+export class EngineError extends Error {
+  constructor(readonly statusCode: number, readonly json: { message?: string }) {
+    super(json.message ?? `Docker answered ${statusCode}`);
+    this.name = "EngineError";
+  }
+}
+
+/** Deno's fetch reports socket failures as a TypeError carrying the OS error number. */
+const osErrorCodes: Record<string, string> = {
+  "2": "ENOENT",
+  "13": "EACCES",
+  "111": "ECONNREFUSED",
+  "104": "ECONNRESET",
+};
+
+function errorCode(e: DaemonError): string | undefined {
+  if (e.code) return e.code;
+  const os = /os error (\d+)/.exec(
+    String(e.message) + String((e as { cause?: unknown }).cause ?? ""),
+  )?.[1];
+  return os ? osErrorCodes[os] ?? `OS${os}` : undefined;
+}
+
 const unreachableCodes = new Set([
   "ECONNREFUSED",
   "ENOENT",
@@ -79,19 +103,22 @@ export function isUnreachable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const e = err as DaemonError;
   if (e.name === "NotCapable" || e.name === "PermissionDenied") return true;
-  if (e.code && unreachableCodes.has(e.code)) return true;
-  return e.statusCode === undefined && /socket hang up|aborted|connect/i.test(e.message);
+  const code = errorCode(e);
+  if (code && (unreachableCodes.has(code) || code.startsWith("OS"))) return true;
+  return e.statusCode === undefined &&
+    /socket hang up|aborted|connect|error sending request/i.test(e.message);
 }
 
 /** A message that says why the daemon cannot be reached. */
 export function unreachableReason(err: unknown, host: string): string {
   const e = err as DaemonError;
-  if (e?.code === "EACCES" || e?.code === "EPERM" || e?.name === "PermissionDenied") {
+  const code = e instanceof Error ? errorCode(e) : undefined;
+  if (code === "EACCES" || code === "EPERM" || e?.name === "PermissionDenied") {
     return `Permission denied on ${host}: the user running DockerMate cannot use the Docker socket`;
   }
   if (e?.name === "NotCapable") return `DockerMate was started without permission to reach ${host}`;
-  if (e?.code === "ENOENT") return `No Docker daemon at ${host} (the socket does not exist)`;
-  if (e?.code === "ECONNREFUSED") {
+  if (code === "ENOENT") return `No Docker daemon at ${host} (the socket does not exist)`;
+  if (code === "ECONNREFUSED") {
     return `The Docker daemon at ${host} refused the connection (is it running?)`;
   }
   return `The Docker daemon at ${host} is unreachable: ${e?.message ?? String(err)}`;
@@ -116,6 +143,51 @@ export function mapDockerError(err: unknown, host: string): AppError | unknown {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+export type EngineRequest = {
+  method?: "GET" | "POST" | "PUT" | "DELETE" | "HEAD";
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+};
+
+function withQuery(path: string, query: EngineRequest["query"]): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v));
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+/**
+ * Deno's own fetch over the socket (or TCP/TLS) for plain Engine API calls. dockerode costs
+ * ~20 MB of memory, so it is loaded only for what needs it (pull progress, log demuxing,
+ * exec) and for ssh:// hosts.
+ */
+async function fetchTransport(
+  conn: DockerConnection,
+): Promise<{ client: Deno.HttpClient; base: string } | null> {
+  const url = new URL(conn.host);
+  if (url.protocol === "unix:") {
+    const path = decodeURIComponent(url.pathname);
+    return {
+      client: Deno.createHttpClient({ proxy: { transport: "unix", path } }),
+      base: "http://docker",
+    };
+  }
+  if (url.protocol === "tcp:") {
+    const opts = await dockerodeOptions(conn);
+    const tls = opts.protocol === "https";
+    const client = Deno.createHttpClient({
+      ...(typeof opts.ca === "string" ? { caCerts: [opts.ca] } : {}),
+      ...(typeof opts.cert === "string" && typeof opts.key === "string"
+        ? { cert: opts.cert, key: opts.key }
+        : {}),
+    });
+    return { client, base: `${tls ? "https" : "http"}://${url.host}` };
+  }
+  return null;
+}
+
 /**
  * The one Docker client: loads dockerode on first use (it is heavy), knows whether the
  * daemon is up, and recovers by itself when it comes back.
@@ -128,6 +200,7 @@ export class DockerClient {
   #downWaitMs: number;
   #stopped = true;
   #refreshing: Promise<void> | null = null;
+  #transport: ReturnType<typeof fetchTransport> | null = null;
   readonly timing: Timing;
 
   constructor(readonly connection: DockerConnection, timing: Partial<Timing> = {}) {
@@ -148,6 +221,60 @@ export class DockerClient {
     return this.#api;
   }
 
+  /** One Engine API call; JSON in and out, errors mapped and the state tracked like `call`. */
+  async engine<T>(req: EngineRequest): Promise<T> {
+    try {
+      return await this.#engine<T>(req);
+    } catch (err) {
+      if (isUnreachable(err)) this.#markDown(err);
+      throw mapDockerError(err, this.connection.host);
+    }
+  }
+
+  async #engine<T>(req: EngineRequest): Promise<T> {
+    const path = withQuery(req.path, req.query);
+    this.#transport ??= fetchTransport(this.connection);
+    const transport = await this.#transport;
+    if (!transport) return await this.#dial<T>(req.method ?? "GET", path, req.body);
+    const res = await fetch(`${transport.base}${path}`, {
+      method: req.method ?? "GET",
+      client: transport.client,
+      signal: req.signal,
+      ...(req.body === undefined
+        ? {}
+        : { body: JSON.stringify(req.body), headers: { "content-type": "application/json" } }),
+    });
+    const text = await res.text();
+    const isJson = (res.headers.get("content-type") ?? "").includes("json");
+    const data = isJson && text ? JSON.parse(text) : text;
+    if (!res.ok) {
+      throw new EngineError(res.status, typeof data === "object" ? data : { message: text });
+    }
+    return data as T;
+  }
+
+  /** ssh:// has no fetch transport: send the same request through dockerode's modem. */
+  async #dial<T>(method: string, path: string, body: unknown): Promise<T> {
+    const docker = await this.api();
+    return await new Promise<T>((resolve, reject) => {
+      docker.modem.dial({
+        path,
+        method,
+        options: body ?? {},
+        statusCodes: {
+          200: true,
+          201: true,
+          204: true,
+          304: true,
+          400: "bad request",
+          404: "not found",
+          409: "conflict",
+          500: "server error",
+        },
+      }, (err: unknown, data: unknown) => err ? reject(err) : resolve(data as T));
+    });
+  }
+
   /** Runs one daemon call; connection failures mark the daemon down and start recovery. */
   async call<T>(fn: (docker: Dockerode) => Promise<T>): Promise<T> {
     try {
@@ -164,8 +291,7 @@ export class DockerClient {
     let lastErr: unknown;
     for (const delay of delays) {
       try {
-        const docker = await this.api();
-        await docker.ping();
+        await this.#engine({ path: "/_ping" });
         this.#set({ up: true, checkedAt: new Date() });
         return true;
       } catch (err) {
@@ -182,7 +308,7 @@ export class DockerClient {
     if (Date.now() - this.#state.checkedAt.getTime() < maxAgeMs) return this.#state;
     this.#refreshing ??= (async () => {
       try {
-        await (await this.api()).ping();
+        await this.#engine({ path: "/_ping" });
         this.#set({ up: true, checkedAt: new Date() });
         this.#schedule(true);
       } catch (err) {

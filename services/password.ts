@@ -1,4 +1,3 @@
-import { hash, verify } from "@node-rs/argon2";
 import type { ZxcvbnFactory, ZxcvbnResult } from "@zxcvbn-ts/core";
 
 export const MIN_PASSWORD_LENGTH = 12;
@@ -82,11 +81,14 @@ export async function checkPassword(
   };
 }
 
+/** The native argon2 addon is loaded on the first login, not at start (memory). */
+const argon2 = () => import("@node-rs/argon2");
+
 /** argon2id with OWASP's minimum (m=19 MiB, t=2, p=1). */
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
+export async function hashPassword(password: string): Promise<string> {
+  return (await argon2()).hash(password, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
 }
 
-export function verifyPassword(hashed: string, password: string): Promise<boolean> {
-  return verify(hashed, password).catch(() => false);
+export async function verifyPassword(hashed: string, password: string): Promise<boolean> {
+  return (await argon2()).verify(hashed, password).catch(() => false);
 }

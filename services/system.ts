@@ -16,27 +16,45 @@ export type DockerOverview = {
   images: number;
 };
 
-export function dockerOverview(docker: DockerClient): Promise<DockerOverview> {
-  return docker.call(async (d) => {
-    const [info, version] = await Promise.all([d.info(), d.version()]);
-    return {
-      serverVersion: version.Version,
-      apiVersion: version.ApiVersion,
-      hostname: info.Name,
-      os: info.OperatingSystem,
-      kernel: info.KernelVersion,
-      arch: info.Architecture,
-      cpus: info.NCPU,
-      memoryBytes: info.MemTotal,
-      storageDriver: info.Driver,
-      cgroupVersion: String(info.CgroupVersion ?? "1"),
-      containers: {
-        total: info.Containers,
-        running: info.ContainersRunning,
-        paused: info.ContainersPaused,
-        stopped: info.ContainersStopped,
-      },
-      images: info.Images,
-    };
-  });
+type Info = {
+  Name: string;
+  OperatingSystem: string;
+  KernelVersion: string;
+  Architecture: string;
+  NCPU: number;
+  MemTotal: number;
+  Driver: string;
+  CgroupVersion?: string;
+  Containers: number;
+  ContainersRunning: number;
+  ContainersPaused: number;
+  ContainersStopped: number;
+  Images: number;
+};
+type Version = { Version: string; ApiVersion: string };
+
+export async function dockerOverview(docker: DockerClient): Promise<DockerOverview> {
+  const [info, version] = await Promise.all([
+    docker.engine<Info>({ path: "/info" }),
+    docker.engine<Version>({ path: "/version" }),
+  ]);
+  return {
+    serverVersion: version.Version,
+    apiVersion: version.ApiVersion,
+    hostname: info.Name,
+    os: info.OperatingSystem,
+    kernel: info.KernelVersion,
+    arch: info.Architecture,
+    cpus: info.NCPU,
+    memoryBytes: info.MemTotal,
+    storageDriver: info.Driver,
+    cgroupVersion: String(info.CgroupVersion ?? "1"),
+    containers: {
+      total: info.Containers,
+      running: info.ContainersRunning,
+      paused: info.ContainersPaused,
+      stopped: info.ContainersStopped,
+    },
+    images: info.Images,
+  };
 }

@@ -9,7 +9,12 @@ export class Client {
   async request(
     method: string,
     path: string,
-    init: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
+    init: {
+      json?: unknown;
+      form?: Record<string, string>;
+      headers?: Record<string, string>;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { origin: this.base, ...this.headers, ...init.headers };
     if (this.cookie) headers.cookie = this.cookie;
@@ -20,7 +25,13 @@ export class Client {
     } else if (init.form) {
       body = new URLSearchParams(init.form);
     }
-    const res = await fetch(`${this.base}${path}`, { method, headers, body, redirect: "manual" });
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers,
+      body,
+      redirect: "manual",
+      signal: init.signal,
+    });
     const setCookie = res.headers.getSetCookie().find((c) => c.includes("dockermate_session="));
     if (setCookie) {
       const pair = setCookie.split(";")[0];

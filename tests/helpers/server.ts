@@ -102,7 +102,16 @@ export async function startServer(
     output: () => log,
     stop: async () => {
       if (!exited) child.kill("SIGTERM");
-      await status;
+      const stopped = await Promise.race([
+        status.then(() => true),
+        new Promise<false>((r) => setTimeout(() => r(false), 5000)),
+      ]);
+      if (!stopped) {
+        child.kill("SIGKILL");
+        await status;
+        await collecting;
+        throw new Error(`the server did not stop within 5 s of SIGTERM\n${log}`);
+      }
       await collecting;
       if (!opts.dataDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },

@@ -78,7 +78,9 @@ Deno.test(
       });
 
       await t.step("the live banner stream turns up when the daemon returns", async () => {
-        const res = await client.request("GET", "/live/docker-status");
+        const res = await client.request("GET", "/live/docker-status", {
+          signal: AbortSignal.timeout(20_000),
+        });
         assert.equal(res.headers.get("content-type"), "text/event-stream");
         const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
         let seen = "";

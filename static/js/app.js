@@ -1,5 +1,6 @@
-// Theme: "system" (default), "light" or "dark", kept in localStorage. Loaded in <head>,
-// before the body paints, so the page never flashes the wrong theme.
+// The few behaviours htmx does not cover. Loaded in <head>, before the body paints, so the
+// page never flashes the wrong theme.
+// Theme: "system" (default), "light" or "dark", kept in localStorage.
 (function () {
   const KEY = "dockermate-theme";
   const order = ["system", "light", "dark"];
@@ -27,6 +28,11 @@
   apply(current());
   document.addEventListener("DOMContentLoaded", function () {
     apply(current());
+    // On a phone the nav is a row that scrolls sideways: bring the current page's tab into view.
+    const active = document.querySelector(".nav [aria-current=page]");
+    if (active && active.scrollIntoView) {
+      active.scrollIntoView({ block: "nearest", inline: "center" });
+    }
     const btn = document.getElementById("theme-toggle");
     if (!btn) return;
     btn.addEventListener("click", function () {

@@ -1,0 +1,173 @@
+/**
+ * `deno task bench`: start time and memory of DockerMate against the goals in
+ * shared/PERFORMANCE.md, each next to a baseline measured in the same run (a bare Deno +
+ * Hono server) so that the numbers compare on any machine.
+ */
+import { Client } from "../tests/helpers/client.ts";
+import {
+  freePort,
+  PASSWORD,
+  ROOT,
+  SETUP_TOKEN,
+  startServer,
+  waitFor,
+} from "../tests/helpers/server.ts";
+import { serverPermissionFlags } from "../scripts/permissions.ts";
+
+const RUNS = 5;
+const PAGE_LOADS = 1000;
+
+type Started = { pid: number; ms: number; url: string; stop: () => Promise<void> };
+
+/** Spawns `args` and measures the time until `url` first answers 200. */
+async function timeToFirstResponse(
+  args: string[],
+  env: Record<string, string>,
+  url: string,
+): Promise<Started> {
+  const t0 = performance.now();
+  const child = new Deno.Command(Deno.execPath(), { args, env, stdout: "null", stderr: "null" })
+    .spawn();
+  await waitFor(
+    `${url} to answer`,
+    async () => {
+      const res = await fetch(url);
+      await res.body?.cancel();
+      return res.ok;
+    },
+    30_000,
+    5,
+  );
+  const ms = performance.now() - t0;
+  return {
+    pid: child.pid,
+    ms,
+    url,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
+}
+
+function rssMb(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? "0");
+  return kb / 1024;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function baseline(): Promise<{ startMs: number; rss: number }> {
+  const file = await Deno.makeTempFile({ suffix: ".ts", dir: `${ROOT}/bench` });
+  await Deno.writeTextFile(
+    file,
+    `import { Hono } from "hono";\nconst app = new Hono();\napp.get("/", (c) => c.text("ok"));\n` +
+      `Deno.serve({ hostname: "127.0.0.1", port: Number(Deno.env.get("PORT")), onListen() {} }, app.fetch);\n`,
+  );
+  try {
+    const starts: number[] = [];
+    let rss = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const port = freePort();
+      const s = await timeToFirstResponse(
+        ["run", "--allow-net", "--allow-env=PORT", file],
+        { PORT: String(port) },
+        `http://127.0.0.1:${port}/`,
+      );
+      starts.push(s.ms);
+      rss = rssMb(s.pid);
+      await s.stop();
+    }
+    return { startMs: median(starts), rss };
+  } finally {
+    await Deno.remove(file);
+  }
+}
+
+async function dockermate(): Promise<
+  { startMs: number; idleRss: number; loadedRss: number; pageMs: number }
+> {
+  const dataDir = await Deno.makeTempDir({ prefix: "dockermate-bench-" });
+  try {
+    // An existing database, as on a host that has run DockerMate before.
+    const first = await startServer({}, { dataDir });
+    await new Client(first.url).json("POST", "/api/v1/auth/setup", {
+      password: PASSWORD,
+      setupToken: SETUP_TOKEN,
+    });
+    await first.stop();
+
+    const starts: number[] = [];
+    let server: Started | null = null;
+    for (let i = 0; i < RUNS; i++) {
+      const port = freePort();
+      const env = { PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "warn" };
+      server = await timeToFirstResponse(
+        ["run", ...serverPermissionFlags(env, ROOT), `${ROOT}/main.ts`, "serve"],
+        env,
+        `http://127.0.0.1:${port}/api/v1/health`,
+      );
+      starts.push(server.ms);
+      if (i < RUNS - 1) await server.stop();
+    }
+    const s = server!;
+    const base = s.url.replace("/api/v1/health", "");
+    await new Promise((r) => setTimeout(r, 1000));
+    const idleRss = rssMb(s.pid);
+    const client = new Client(base);
+    await client.json("POST", "/api/v1/auth/login", { password: PASSWORD });
+    const t0 = performance.now();
+    for (let i = 0; i < PAGE_LOADS; i++) {
+      const res = await client.request("GET", "/");
+      await res.body?.cancel();
+      if (!res.ok) throw new Error(`page load ${i}: ${res.status}`);
+    }
+    const pageMs = (performance.now() - t0) / PAGE_LOADS;
+    const loadedRss = rssMb(s.pid);
+    await s.stop();
+    return { startMs: median(starts), idleRss, loadedRss, pageMs };
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+}
+
+const b = await baseline();
+const d = await dockermate();
+const rows = [
+  [
+    "start to first response",
+    `${d.startMs.toFixed(0)} ms`,
+    `${b.startMs.toFixed(0)} ms`,
+    (d.startMs / b.startMs).toFixed(2),
+    "≤ 500 ms",
+    d.startMs <= 500,
+  ],
+  [
+    "idle RSS after start",
+    `${d.idleRss.toFixed(1)} MB`,
+    `${b.rss.toFixed(1)} MB`,
+    (d.idleRss / b.rss).toFixed(2),
+    "≤ 70 MB",
+    d.idleRss <= 70,
+  ],
+  [
+    `RSS after ${PAGE_LOADS} dashboard loads`,
+    `${d.loadedRss.toFixed(1)} MB`,
+    `${b.rss.toFixed(1)} MB`,
+    (d.loadedRss / b.rss).toFixed(2),
+    "≤ 70 MB",
+    d.loadedRss <= 70,
+  ],
+  ["dashboard page (incl. docker info+version)", `${d.pageMs.toFixed(2)} ms`, "", "", "", true],
+] as const;
+console.log("| measure | DockerMate | bare Deno+Hono | ratio | goal | met |");
+console.log("|---|---|---|---|---|---|");
+for (const r of rows) {
+  console.log(`| ${r[0]} | ${r[1]} | ${r[2]} | ${r[3]} | ${r[4]} | ${r[5] ? "yes" : "NO"} |`);
+}
+await Deno.mkdir(`${ROOT}/bench/output`, { recursive: true });
+await Deno.writeTextFile(
+  `${ROOT}/bench/output/startup-memory.json`,
+  JSON.stringify({ at: new Date().toISOString(), baseline: b, dockermate: d }, null, 2),
+);
