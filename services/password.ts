@@ -14,9 +14,18 @@ export type PasswordVerdict = {
 
 type Checkers = { full: ZxcvbnFactory; runsOnly: ZxcvbnFactory };
 let checkers: Promise<Checkers> | null = null;
+let release: ReturnType<typeof setTimeout> | null = null;
+/** The dictionaries take ~50 MB; passwords are checked rarely (setup, change), so let them go. */
+const KEEP_LOADED_MS = 2 * 60 * 1000;
 
 /** The zxcvbn dictionaries are large: load them only when a password is checked. */
 function zxcvbn(): Promise<Checkers> {
+  if (release !== null) clearTimeout(release);
+  release = setTimeout(() => {
+    checkers = null;
+    release = null;
+  }, KEEP_LOADED_MS);
+  Deno.unrefTimer(release);
   checkers ??= (async () => {
     const [{ ZxcvbnFactory }, common, en] = await Promise.all([
       import("@zxcvbn-ts/core"),
