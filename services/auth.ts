@@ -40,6 +40,8 @@ export class AuthService {
     private readonly policy: SessionPolicy,
     /** The one-time token that proves the person setting up can read the server's log. */
     readonly setupToken: string,
+    /** The clock, replaceable so that tests can step over expiry times. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async hasAdmin(): Promise<boolean> {
@@ -95,7 +97,7 @@ export class AuthService {
 
   async #createSession(userId: number, remember: boolean, meta: RequestMeta): Promise<NewSession> {
     const token = randomSecret();
-    const now = Date.now();
+    const now = this.now();
     const expiresAt = new Date(now + (remember ? this.policy.rememberTtlMs : this.policy.ttlMs));
     const idleExpiresAt = remember
       ? expiresAt
@@ -119,7 +121,7 @@ export class AuthService {
     const id = hashSecret(token);
     const session = await this.db.query.sessions.findFirst({ where: eq(sessions.id, id) });
     if (!session) return null;
-    const now = Date.now();
+    const now = this.now();
     if (now >= session.expiresAt.getTime() || now >= session.idleExpiresAt.getTime()) {
       await this.db.delete(sessions).where(eq(sessions.id, id));
       return null;
@@ -145,7 +147,7 @@ export class AuthService {
 
   /** Active sessions, newest first. The id shown is a prefix of the hash: enough to revoke, useless as a cookie. */
   async listSessions(): Promise<SessionView[]> {
-    const now = new Date();
+    const now = new Date(this.now());
     await this.db.delete(sessions).where(
       or(lt(sessions.expiresAt, now), lt(sessions.idleExpiresAt, now)),
     );

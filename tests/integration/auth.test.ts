@@ -200,6 +200,38 @@ Deno.test("login, session cookie, logout", opts, async (t) => {
   }
 });
 
+Deno.test(
+  "behind a trusted TLS proxy the cookie is Secure with the __Host- prefix",
+  opts,
+  async () => {
+    const server = await startServer({ TRUST_PROXY: "true" });
+    try {
+      await setupAndLogin(server.url);
+      const c = new Client(server.url, {
+        "x-forwarded-proto": "https",
+        "x-forwarded-host": `127.0.0.1:${server.port}`,
+        "x-forwarded-for": "203.0.113.7",
+      });
+      const res = await c.request("POST", "/api/v1/auth/login", {
+        json: { password: PASSWORD },
+        headers: { origin: `https://127.0.0.1:${server.port}` },
+      });
+      await res.body?.cancel();
+      assert.equal(res.status, 200);
+      const cookie = res.headers.getSetCookie().join("\n");
+      assert.match(cookie, /^__Host-dockermate_session=/);
+      assert.match(cookie, /Secure/);
+      const audit = await c.request("GET", "/api/v1/audit", {
+        headers: { cookie: cookie.split(";")[0] },
+      });
+      const entries = await audit.json();
+      assert.equal(entries[0].ip, "203.0.113.7", "the client address comes from the proxy");
+    } finally {
+      await server.stop();
+    }
+  },
+);
+
 Deno.test("HTML login form: errors in the form, success redirects to next", opts, async () => {
   const server = await startServer();
   try {
