@@ -17,6 +17,14 @@ import { AuthService } from "./services/auth.ts";
 import type { AppEnv, Deps } from "./services/context.ts";
 import { DockerClient } from "./services/docker.ts";
 import { randomSecret } from "./services/secrets.ts";
+import { BulkService } from "./services/bulk.ts";
+import { ContainerStore } from "./services/container-store.ts";
+import { ContainerService } from "./services/containers.ts";
+import { CreateService } from "./services/create.ts";
+import { DeletedService } from "./services/deleted.ts";
+import { DockerEvents } from "./services/events.ts";
+import { Operations } from "./services/operations.ts";
+import { ensureDefaultTags } from "./services/tags.ts";
 
 /** The whole HTTP surface; tests walk its route table. */
 export function createApp(deps: Deps): Hono<AppEnv> {
@@ -63,5 +71,23 @@ export async function createDeps(
     },
     cfg.DOCKERMATE_SETUP_TOKEN ?? randomSecret(16),
   );
-  return { cfg, db, docker, auth, shutdown };
+  const events = new DockerEvents(docker);
+  const store = new ContainerStore(docker, events);
+  const containers = new ContainerService(db, docker, store);
+  const deleted = new DeletedService(db, docker, store);
+  await ensureDefaultTags(db);
+  return {
+    cfg,
+    db,
+    docker,
+    auth,
+    events,
+    store,
+    containers,
+    creator: new CreateService(db, docker, store),
+    deleted,
+    bulk: new BulkService(db, containers, deleted),
+    operations: new Operations(),
+    shutdown,
+  };
 }

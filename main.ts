@@ -2,6 +2,8 @@ import { createApp, createDeps } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { log, setLogLevel } from "./services/log.ts";
 import { resetPasswordCommand } from "./commands/reset-password.ts";
+import { pruneDeletedCommand } from "./commands/prune-deleted.ts";
+import { startScheduler } from "./services/scheduler.ts";
 
 async function serve(): Promise<void> {
   const cfg = loadConfig();
@@ -9,13 +11,22 @@ async function serve(): Promise<void> {
   const stopping = new AbortController();
   const deps = await createDeps(cfg, stopping.signal);
   const app = createApp(deps);
-  deps.docker.subscribe((s) =>
-    s.up ? log.info("Docker is reachable again") : log.warn(`Docker is down: ${s.error}`)
-  );
   const up = await deps.docker.start();
   log.info(
     up ? `Docker is reachable at ${cfg.DOCKER_HOST}` : `Docker is down: ${deps.docker.state.error}`,
   );
+  deps.docker.subscribe((s) =>
+    s.up ? log.info("Docker is reachable again") : log.warn(`Docker is down: ${s.error}`)
+  );
+  deps.events.start();
+  startScheduler(deps);
+  // A fresh or lost database learns the managed containers back from their labels.
+  deps.store.ready().then(() => deps.containers.sync({ ip: "startup", userAgent: "dockermate" }))
+    .then((r) =>
+      r.recorded.length &&
+      log.info(`Recorded ${r.recorded.length} managed container(s) from labels`)
+    )
+    .catch((err) => log.warn(`Sync at start failed: ${err.message}`));
   if (!(await deps.auth.hasAdmin())) {
     const source = cfg.DOCKERMATE_SETUP_TOKEN ? " (from DOCKERMATE_SETUP_TOKEN)" : "";
     log.info(`No admin yet. Open /setup and use the setup token${source}: ${deps.auth.setupToken}`);
@@ -29,6 +40,7 @@ async function serve(): Promise<void> {
   const shutdown = async () => {
     log.info("Shutting down");
     stopping.abort();
+    deps.events.stop();
     deps.docker.stop();
     // Open streams end on the abort; a client that never reads cannot hold the exit up.
     await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 3000))]);
@@ -42,6 +54,7 @@ async function serve(): Promise<void> {
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
   "reset-password": (args) => resetPasswordCommand(args),
+  "prune-deleted": () => pruneDeletedCommand(),
 };
 
 async function main(args: string[]): Promise<number> {

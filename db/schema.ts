@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** The single admin (a table, so more users can come later without a migration of shape). */
 export const users = sqliteTable("users", {
@@ -47,3 +47,48 @@ export const auditLog = sqliteTable("audit_log", {
   userAgent: text("user_agent").notNull(),
   detail: text("detail"),
 }, (t) => [index("audit_action_at_idx").on(t.action, t.at), index("audit_ip_idx").on(t.ip, t.at)]);
+
+/** Tags that group containers (dev, prod, …); `color` is a palette key, not raw CSS. */
+export const tags = sqliteTable("tags", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  color: text("color").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Which container carries which tag; keyed by the container's name, which survives a recreate. */
+export const containerTags = sqliteTable("container_tags", {
+  containerName: text("container_name").notNull(),
+  tagId: integer("tag_id").notNull().references(() => tags.id, { onDelete: "cascade" }),
+}, (t) => [primaryKey({ columns: [t.containerName, t.tagId] })]);
+
+/** Containers DockerMate manages: what Docker forgets (when and how it was made, its health verdict). */
+export const managedContainers = sqliteTable("managed_containers", {
+  name: text("name").primaryKey(),
+  containerId: text("container_id").notNull(),
+  image: text("image").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  /** The post-create health verdict as JSON (see services/health.ts). */
+  verdict: text("verdict"),
+  verdictAt: integer("verdict_at", { mode: "timestamp_ms" }),
+});
+
+/** A removed container's full inspect, tags and last log lines, so it can be restored. */
+export const deletedContainers = sqliteTable("deleted_containers", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  containerId: text("container_id").notNull(),
+  name: text("name").notNull(),
+  image: text("image").notNull(),
+  managed: integer("managed", { mode: "boolean" }).notNull(),
+  inspect: text("inspect").notNull(),
+  tags: text("tags").notNull(),
+  logs: text("logs").notNull(),
+  deletedAt: integer("deleted_at", { mode: "timestamp_ms" }).notNull(),
+}, (t) => [index("deleted_at_idx").on(t.deletedAt)]);
+
+/** When each scheduled job last ran and what it did. */
+export const jobRuns = sqliteTable("job_runs", {
+  job: text("job").primaryKey(),
+  ranAt: integer("ran_at", { mode: "timestamp_ms" }).notNull(),
+  result: text("result").notNull(),
+});

@@ -13,7 +13,15 @@ export function serverPermissionFlags(
   const cfg = parseConfig(env);
   const dataDir = cfg.DATA_DIR.startsWith("/") ? cfg.DATA_DIR : `${root}/${cfg.DATA_DIR}`;
   const net = [`${cfg.HOST}:${cfg.PORT}`];
-  const read = [`${root}/static`, `${root}/db/migrations`, `${root}/node_modules`, dataDir];
+  const read = [
+    `${root}/static`,
+    `${root}/db/migrations`,
+    `${root}/node_modules`,
+    dataDir,
+    // The board model, to recognise a Raspberry Pi (services/hardware.ts).
+    "/proc/device-tree/model",
+    "/sys/firmware/devicetree/base/model",
+  ];
   const write = [dataDir];
   const docker = new URL(cfg.DOCKER_HOST);
   if (docker.protocol === "unix:") {

@@ -15,6 +15,19 @@ export const AUDIT_ACTIONS = [
   "session.revoke",
   "token.create",
   "token.revoke",
+  "container.create",
+  "container.remove",
+  "container.restore",
+  "container.purge",
+  "container.bulk",
+  "container.tags",
+  "containers.sync",
+  "deleted.prune",
+  "settings.hardware",
+  "settings.retention",
+  "tag.rename",
+  "tag.merge",
+  "tag.delete",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

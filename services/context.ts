@@ -4,6 +4,13 @@ import type { RequestMeta } from "./audit.ts";
 import type { AuthService, Session } from "./auth.ts";
 import type { DockerClient } from "./docker.ts";
 import type { ApiToken } from "./tokens.ts";
+import type { BulkService } from "./bulk.ts";
+import type { ContainerStore } from "./container-store.ts";
+import type { ContainerService } from "./containers.ts";
+import type { CreateService } from "./create.ts";
+import type { DeletedService } from "./deleted.ts";
+import type { DockerEvents } from "./events.ts";
+import type { Operations } from "./operations.ts";
 
 /** Everything a route needs, built once at start (see app.ts). */
 export type Deps = {
@@ -11,6 +18,13 @@ export type Deps = {
   db: Db;
   docker: DockerClient;
   auth: AuthService;
+  events: DockerEvents;
+  store: ContainerStore;
+  containers: ContainerService;
+  creator: CreateService;
+  deleted: DeletedService;
+  bulk: BulkService;
+  operations: Operations;
   /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
   shutdown: AbortSignal;
 };

@@ -231,12 +231,36 @@ export class DockerClient {
     }
   }
 
-  async #engine<T>(req: EngineRequest): Promise<T> {
-    const path = withQuery(req.path, req.query);
+  /**
+   * A streaming Engine API call (events, logs, pull progress): the response once its headers
+   * arrive, its body still open. Fails like `engine` when the daemon answers non-2xx.
+   */
+  async engineStream(req: EngineRequest): Promise<Response> {
+    try {
+      const res = await this.#fetch(req);
+      if (!res) throw new DockerUnavailable("Streaming over ssh:// is not supported yet");
+      if (!res.ok) {
+        const text = await res.text();
+        let json: { message?: string } = { message: text };
+        try {
+          json = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        throw new EngineError(res.status, json);
+      }
+      return res;
+    } catch (err) {
+      if (isUnreachable(err)) this.#markDown(err);
+      throw mapDockerError(err, this.connection.host);
+    }
+  }
+
+  async #fetch(req: EngineRequest): Promise<Response | null> {
     this.#transport ??= fetchTransport(this.connection);
     const transport = await this.#transport;
-    if (!transport) return await this.#dial<T>(req.method ?? "GET", path, req.body);
-    const res = await fetch(`${transport.base}${path}`, {
+    if (!transport) return null;
+    return await fetch(`${transport.base}${withQuery(req.path, req.query)}`, {
       method: req.method ?? "GET",
       client: transport.client,
       signal: req.signal,
@@ -244,6 +268,13 @@ export class DockerClient {
         ? {}
         : { body: JSON.stringify(req.body), headers: { "content-type": "application/json" } }),
     });
+  }
+
+  async #engine<T>(req: EngineRequest): Promise<T> {
+    const res = await this.#fetch(req);
+    if (!res) {
+      return await this.#dial<T>(req.method ?? "GET", withQuery(req.path, req.query), req.body);
+    }
     const text = await res.text();
     const isJson = (res.headers.get("content-type") ?? "").includes("json");
     const data = isJson && text ? JSON.parse(text) : text;

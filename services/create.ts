@@ -1,0 +1,220 @@
+import type { Db } from "../db/client.ts";
+import { managedContainers } from "../db/schema.ts";
+import { recordAudit, type RequestMeta } from "./audit.ts";
+import {
+  type CreateSpec,
+  parsePortMapping,
+  type PublishedPort,
+  toCreateBody,
+} from "./container-spec.ts";
+import { containerName, type ContainerStore } from "./container-store.ts";
+import type { DockerClient } from "./docker.ts";
+import { Conflict, InvalidInput, LimitExceeded, NotFound } from "./errors.ts";
+import { limitExceededMessage, resourceLimitProblem } from "./hardware.ts";
+import { saveVerdict, type Verdict, watchStart } from "./health.ts";
+import { lines } from "./events.ts";
+import { systemProfile } from "./profile.ts";
+import { dockerRunCommand, shellArg } from "./runcommand.ts";
+import { getSetting } from "./settings.ts";
+import { setContainerTags } from "./tags.ts";
+
+/** One line of pull progress: a layer's state ("Downloading 12MB/40MB") or a status. */
+export type PullProgress = { id?: string; status: string; progress?: string };
+
+export type Created = {
+  id: string;
+  name: string;
+  state: string;
+  cli: string;
+  pulled: boolean;
+  warnings: string[];
+  /** Resolves with the post-create verdict once the watch window closes (or at once). */
+  verdict: Promise<Verdict | null>;
+};
+
+type PullMessage = {
+  status?: string;
+  id?: string;
+  progress?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+};
+
+function overlaps(
+  a: PublishedPort,
+  b: { hostIp: string; hostPort: number; protocol: string },
+): boolean {
+  const any = (ip: string) => ip === "" || ip === "0.0.0.0" || ip === "::";
+  return a.hostPort === b.hostPort && a.protocol === b.protocol &&
+    (any(a.hostIp) || any(b.hostIp) || a.hostIp === b.hostIp);
+}
+
+/** Pulls an image, reporting each progress line; throws with the registry's words on failure. */
+export async function pullImage(
+  docker: DockerClient,
+  image: string,
+  onProgress: (p: PullProgress) => void = () => {},
+): Promise<void> {
+  const res = await docker.engineStream({
+    method: "POST",
+    path: "/images/create",
+    query: { fromImage: image },
+  });
+  for await (const line of lines(res.body!)) {
+    const msg = JSON.parse(line) as PullMessage;
+    if (msg.error) {
+      throw new InvalidInput(
+        `image: pulling ${image} failed: ${msg.errorDetail?.message ?? msg.error}`,
+      );
+    }
+    if (msg.status) onProgress({ id: msg.id, status: msg.status, progress: msg.progress });
+  }
+}
+
+/** Creating containers: hardware limits, validation against the host, pull, create, start, watch. */
+export class CreateService {
+  #verdictListeners = new Set<(name: string, verdict: Verdict) => void>();
+
+  /** Told when a post-create verdict is in, so open pages can show it. */
+  onVerdict(fn: (name: string, verdict: Verdict) => void): () => void {
+    this.#verdictListeners.add(fn);
+    return () => this.#verdictListeners.delete(fn);
+  }
+
+  constructor(
+    private readonly db: Db,
+    private readonly docker: DockerClient,
+    private readonly store: ContainerStore,
+  ) {}
+
+  /** Checks that need the host (limits, names, ports, image, network), before anything changes. */
+  async check(spec: CreateSpec): Promise<{ imagePresent: boolean }> {
+    await this.store.ready();
+    const all = this.store.list();
+    const profile = await systemProfile(this.db, this.docker, all.length);
+    if (all.length >= profile.limits.maxContainers) {
+      throw new LimitExceeded(
+        limitExceededMessage(all.length, profile.limits, profile.limits.label),
+      );
+    }
+    const resources = resourceLimitProblem(
+      { cpus: spec.cpus, memoryBytes: spec.memory },
+      profile.host,
+    );
+    if (resources) throw new LimitExceeded(resources);
+    if (spec.name && this.store.find(spec.name)) {
+      throw new Conflict(`name: a container named "${spec.name}" exists already`);
+    }
+    this.#checkPorts(spec, all);
+    if (spec.network) await this.#checkNetwork(spec.network);
+    const imagePresent = await this.docker.engine({
+      path: `/images/${encodeURIComponent(spec.image)}/json`,
+    })
+      .then(() => true, (err) => {
+        if (err instanceof NotFound) return false;
+        throw err;
+      });
+    if (!imagePresent && !spec.pullIfMissing) {
+      throw new InvalidInput(
+        `image: ${spec.image} is not on this host and pullIfMissing is off: pull it first (docker pull ${spec.image})`,
+      );
+    }
+    return { imagePresent };
+  }
+
+  #checkPorts(spec: CreateSpec, all: ReturnType<ContainerStore["list"]>): void {
+    const used = all.flatMap((c) =>
+      (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({
+        hostIp: p.IP ?? "",
+        hostPort: p.PublicPort!,
+        protocol: p.Type,
+        owner: containerName(c),
+      }))
+    );
+    spec.ports.forEach((mapping, i) => {
+      for (const b of parsePortMapping(mapping)) {
+        if (b.hostPort === undefined) continue;
+        const wanted = { hostIp: b.hostIp ?? "", hostPort: b.hostPort, protocol: b.protocol };
+        const clash = used.find((u) => overlaps(wanted, u));
+        if (clash) {
+          throw new Conflict(
+            `ports[${i}]: host port ${b.hostPort}/${b.protocol} is already published by container "${clash.owner}"`,
+          );
+        }
+      }
+    });
+  }
+
+  async #checkNetwork(network: string): Promise<void> {
+    if (
+      ["bridge", "host", "none", "default"].includes(network) || network.startsWith("container:")
+    ) return;
+    await this.docker.engine({ path: `/networks/${encodeURIComponent(network)}` }).catch((err) => {
+      if (err instanceof NotFound) {
+        throw new InvalidInput(`network: no network named "${network}" (docker network ls)`);
+      }
+      throw err;
+    });
+  }
+
+  async create(
+    spec: CreateSpec,
+    meta: RequestMeta,
+    onProgress: (p: PullProgress) => void = () => {},
+  ): Promise<Created> {
+    const { imagePresent } = await this.check(spec);
+    if (!imagePresent) await pullImage(this.docker, spec.image, onProgress);
+    const now = new Date();
+    const created = await this.docker.engine<{ Id: string; Warnings: string[] | null }>({
+      method: "POST",
+      path: "/containers/create",
+      query: { name: spec.name },
+      body: toCreateBody(spec, now),
+    });
+    await this.store.refresh(created.Id);
+    const name = spec.name ?? containerName(this.store.find(created.Id)!);
+    await this.db.insert(managedContainers).values({
+      name,
+      containerId: created.Id,
+      image: spec.image,
+      createdAt: now,
+    })
+      .onConflictDoUpdate({
+        target: managedContainers.name,
+        set: {
+          containerId: created.Id,
+          image: spec.image,
+          createdAt: now,
+          verdict: null,
+          verdictAt: null,
+        },
+      });
+    await setContainerTags(this.db, name, spec.tags);
+    let verdict: Promise<Verdict | null> = Promise.resolve(null);
+    if (spec.autoStart) {
+      await this.docker.engine({ method: "POST", path: `/containers/${created.Id}/start` });
+      const windowMs = (await getSetting(this.db, "healthWindowSeconds")) * 1000;
+      verdict = watchStart(this.store, this.docker, created.Id, windowMs).then(async (v) => {
+        await saveVerdict(this.db, name, v);
+        for (const fn of this.#verdictListeners) fn(name, v);
+        return v;
+      });
+    }
+    await this.store.refresh(created.Id);
+    const cli = dockerRunCommand({ ...spec, name }, { createdAt: now.toISOString() });
+    await recordAudit(this.db, "container.create", meta, {
+      name,
+      image: spec.image,
+      id: created.Id,
+    });
+    return {
+      id: created.Id,
+      name,
+      state: this.store.find(created.Id)?.State ?? "created",
+      cli: imagePresent ? cli : `docker pull ${shellArg(spec.image)}\n${cli}`,
+      pulled: !imagePresent,
+      warnings: created.Warnings ?? [],
+      verdict,
+    };
+  }
+}

@@ -1,0 +1,12 @@
+import type { Deps } from "./context.ts";
+import { log } from "./log.ts";
+
+const SCHEDULER = { ip: "scheduler", userAgent: "Deno.cron" };
+
+/** Scheduled jobs; each can also be run by hand (`deno task …`) and records its last run. */
+export function startScheduler(deps: Deps): void {
+  Deno.cron("prune-deleted", "17 3 * * *", { signal: deps.shutdown }, async () => {
+    const r = await deps.deleted.prune(SCHEDULER);
+    log.info(`prune-deleted: removed ${r.removed} record(s) older than ${r.retentionDays} days`);
+  });
+}

@@ -1,0 +1,36 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../db/client.ts";
+import { settings } from "../db/schema.ts";
+import { type HardwareOverride, hardwareOverrideSchema } from "./hardware.ts";
+
+/** Every setting with its schema and default; values are stored as JSON. */
+export const SETTINGS = {
+  deletedRetentionDays: { schema: z.number().int().min(1).max(3650), default: 30 },
+  healthWindowSeconds: { schema: z.number().int().min(3).max(600), default: 15 },
+  hardwareProfile: {
+    schema: hardwareOverrideSchema,
+    default: { profile: null, maxContainers: null } as HardwareOverride,
+  },
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]["schema"]>;
+
+export async function getSetting<K extends SettingKey>(db: Db, key: K): Promise<SettingValue<K>> {
+  const row = await db.query.settings.findFirst({ where: eq(settings.key, key) });
+  const def = SETTINGS[key];
+  if (!row) return def.default as SettingValue<K>;
+  const parsed = def.schema.safeParse(JSON.parse(row.value));
+  return (parsed.success ? parsed.data : def.default) as SettingValue<K>;
+}
+
+export async function setSetting<K extends SettingKey>(
+  db: Db,
+  key: K,
+  value: SettingValue<K>,
+): Promise<void> {
+  const json = JSON.stringify(SETTINGS[key].schema.parse(value));
+  await db.insert(settings).values({ key, value: json, updatedAt: new Date() })
+    .onConflictDoUpdate({ target: settings.key, set: { value: json, updatedAt: new Date() } });
+}
