@@ -461,7 +461,9 @@ function openQuote(text: string): string | undefined {
  * shell-quote closes an open quote silently and throws a plain Error on `${}`; a shell would
  * refuse both, and it is the user's input, so both become a 400.
  */
-function splitShellWords(text: string) {
+function splitShellWords(input: string) {
+  // A pasted multi-line command ends its lines with `\`; the shell drops those, shell-quote not.
+  const text = input.replace(/(?<!\\)((?:\\\\)*)\\\r?\n/g, "$1");
   const quote = openQuote(text);
   if (quote) fail(`has an unclosed ${quote} quote`);
   try {

@@ -1,4 +1,5 @@
 import type { DockerClient } from "./docker.ts";
+import { NotFound } from "./errors.ts";
 import type { DockerEvent, DockerEvents } from "./events.ts";
 import { log } from "./log.ts";
 
@@ -15,6 +16,44 @@ export type ContainerSummary = {
   Ports: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[];
   Labels: Record<string, string>;
 };
+
+/** The part of inspect that is always current. */
+type LiveState = {
+  State: {
+    Status: string;
+    ExitCode: number;
+    StartedAt: string;
+    FinishedAt: string;
+    Health?: { Status: string };
+  };
+};
+
+function since(iso: string, now: number): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 1) return "Less than a second";
+  if (s < 60) return `${s} seconds`;
+  if (s < 3600) return `${Math.round(s / 60)} minutes`;
+  if (s < 86400) return `${Math.round(s / 3600)} hours`;
+  return `${Math.round(s / 86400)} days`;
+}
+
+/** A list item with its state and status text (as `docker ps` words it) from inspect. */
+export function withLiveState(
+  c: ContainerSummary,
+  live: LiveState,
+  now = Date.now(),
+): ContainerSummary {
+  const st = live.State;
+  const health = st.Health?.Status;
+  const healthText = health === "starting" ? " (health: starting)" : health ? ` (${health})` : "";
+  let status = c.Status;
+  if (st.Status === "running") status = `Up ${since(st.StartedAt, now)}${healthText}`;
+  else if (st.Status === "paused") status = `Up ${since(st.StartedAt, now)} (Paused)`;
+  else if (st.Status === "exited") {
+    status = `Exited (${st.ExitCode}) ${since(st.FinishedAt, now)} ago`;
+  } else if (st.Status === "created") status = "Created";
+  return { ...c, State: st.Status, Status: status };
+}
 
 export type StoreChange =
   | { kind: "resync" }
@@ -113,11 +152,20 @@ export class ContainerStore {
   }
 
   async #read(id: string): Promise<void> {
-    const [found] = await this.docker.engine<ContainerSummary[]>({
-      path: "/containers/json",
-      query: { all: 1, filters: JSON.stringify({ id: [id] }) },
-    });
-    if (found) {
+    // Docker's list view is updated a moment after the event it answers (the "die" event comes
+    // while the list still says running), so the state is taken from inspect, which is not.
+    const [[listed], live] = await Promise.all([
+      this.docker.engine<ContainerSummary[]>({
+        path: "/containers/json",
+        query: { all: 1, filters: JSON.stringify({ id: [id] }) },
+      }),
+      this.docker.engine<LiveState>({ path: `/containers/${id}/json` }).catch((err) => {
+        if (err instanceof NotFound) return null;
+        throw err;
+      }),
+    ]);
+    if (listed && live) {
+      const found = withLiveState(listed, live);
       this.#byId.set(found.Id, found);
       this.#emit({ kind: "update", id: found.Id, container: found });
       return;

@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { managedContainers } from "../db/schema.ts";
 import { recordAudit, type RequestMeta } from "./audit.ts";
@@ -7,16 +8,16 @@ import {
   type PublishedPort,
   toCreateBody,
 } from "./container-spec.ts";
-import { containerName, type ContainerStore } from "./container-store.ts";
+import { containerName, type ContainerStore, type ContainerSummary } from "./container-store.ts";
 import type { DockerClient } from "./docker.ts";
-import { Conflict, InvalidInput, LimitExceeded, NotFound } from "./errors.ts";
+import { AppError, Conflict, InvalidInput, LimitExceeded, NotFound } from "./errors.ts";
 import { limitExceededMessage, resourceLimitProblem } from "./hardware.ts";
 import { saveVerdict, type Verdict, watchStart } from "./health.ts";
 import { lines } from "./events.ts";
 import { systemProfile } from "./profile.ts";
 import { dockerRunCommand, shellArg } from "./runcommand.ts";
 import { getSetting } from "./settings.ts";
-import { setContainerTags } from "./tags.ts";
+import { dropContainerTags, setContainerTags } from "./tags.ts";
 
 /** One line of pull progress: a layer's state ("Downloading 12MB/40MB") or a status. */
 export type PullProgress = { id?: string; status: string; progress?: string };
@@ -59,6 +60,12 @@ export async function pullImage(
     method: "POST",
     path: "/images/create",
     query: { fromImage: image },
+  }).catch((err) => {
+    // The registry's "not found" or "unauthorized" is about the image the user named.
+    if (err instanceof AppError && err.status < 500) {
+      throw new InvalidInput(`image: pulling ${image} failed: ${err.message}`);
+    }
+    throw err;
   });
   for await (const line of lines(res.body!)) {
     const msg = JSON.parse(line) as PullMessage;
@@ -105,7 +112,11 @@ export class CreateService {
     if (spec.name && this.store.find(spec.name)) {
       throw new Conflict(`name: a container named "${spec.name}" exists already`);
     }
-    this.#checkPorts(spec, all);
+    if (spec.ports.length > 0) {
+      // Asked of Docker itself, not the store: a container started a moment ago counts too.
+      const running = await this.docker.engine<ContainerSummary[]>({ path: "/containers/json" });
+      this.#checkPorts(spec, running);
+    }
     if (spec.network) await this.#checkNetwork(spec.network);
     const imagePresent = await this.docker.engine({
       path: `/images/${encodeURIComponent(spec.image)}/json`,
@@ -122,7 +133,7 @@ export class CreateService {
     return { imagePresent };
   }
 
-  #checkPorts(spec: CreateSpec, all: ReturnType<ContainerStore["list"]>): void {
+  #checkPorts(spec: CreateSpec, all: ContainerSummary[]): void {
     const used = all.flatMap((c) =>
       (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({
         hostIp: p.IP ?? "",
@@ -155,6 +166,24 @@ export class CreateService {
       }
       throw err;
     });
+  }
+
+  /** Starts a new container; one that cannot start is removed again, so a create is all or nothing. */
+  async #start(id: string, name: string): Promise<void> {
+    try {
+      await this.docker.engine({ method: "POST", path: `/containers/${id}/start` });
+    } catch (err) {
+      await this.docker.engine({ method: "DELETE", path: `/containers/${id}`, query: { force: 1 } })
+        .catch(() => {});
+      await this.db.delete(managedContainers).where(eq(managedContainers.name, name));
+      await dropContainerTags(this.db, name);
+      await this.store.refresh(id);
+      const message = (err as Error).message;
+      if (/port is already allocated|address already in use/i.test(message)) {
+        throw new Conflict(`ports: ${message}`);
+      }
+      throw err;
+    }
   }
 
   async create(
@@ -192,7 +221,7 @@ export class CreateService {
     await setContainerTags(this.db, name, spec.tags);
     let verdict: Promise<Verdict | null> = Promise.resolve(null);
     if (spec.autoStart) {
-      await this.docker.engine({ method: "POST", path: `/containers/${created.Id}/start` });
+      await this.#start(created.Id, name);
       const windowMs = (await getSetting(this.db, "healthWindowSeconds")) * 1000;
       verdict = watchStart(this.store, this.docker, created.Id, windowMs).then(async (v) => {
         await saveVerdict(this.db, name, v);

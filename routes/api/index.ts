@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../services/context.ts";
 import { listAudit } from "../../services/audit.ts";
-import { dockerOverview } from "../../services/system.ts";
+import { apiContainerRoutes } from "./containers.ts";
+import { apiSystemRoutes } from "./system.ts";
+import { apiTagRoutes } from "./tags.ts";
 import { apiAuthRoutes } from "./auth.ts";
 import { apiTokenRoutes } from "./tokens.ts";
 import { z } from "zod";
@@ -21,9 +23,9 @@ export function apiRoutes() {
   app.route("/auth", apiAuthRoutes());
   app.route("/tokens", apiTokenRoutes());
 
-  app.get("/system", async (c) => {
-    return c.json({ docker: await dockerOverview(c.get("deps").docker) });
-  });
+  app.route("/system", apiSystemRoutes());
+  app.route("/containers", apiContainerRoutes());
+  app.route("/tags", apiTagRoutes());
 
   app.get("/audit", validate("query", auditQuery), async (c) => {
     const entries = await listAudit(c.get("deps").db, c.req.valid("query").limit);

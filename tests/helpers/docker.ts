@@ -56,3 +56,48 @@ export class SocketProxy {
     await Deno.remove(this.path).catch(() => {});
   }
 }
+
+/** A label every container a test makes carries, so that `removeLabeled` cleans up after it. */
+export const TEST_LABEL = "test.dockermate.run";
+
+export function runId(): string {
+  return `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+}
+
+type Listed = { Id: string; Names: string[]; State: string };
+
+export function listLabeled(run: string): Promise<Listed[]> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [`${TEST_LABEL}=${run}`] }));
+  return dockerApi<Listed[]>(`/containers/json?all=1&filters=${filters}`);
+}
+
+/** Force-removes every container of a test run. */
+export async function removeLabeled(run: string): Promise<void> {
+  for (const c of await listLabeled(run)) {
+    client ??= Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
+    const res = await fetch(`http://localhost/containers/${c.Id}?force=1&v=1`, {
+      method: "DELETE",
+      client,
+    });
+    await res.body?.cancel();
+  }
+}
+
+/** `docker inspect` straight from the daemon, to check what the app did. */
+export function inspect<T = InspectView>(ref: string): Promise<T> {
+  return dockerApi<T>(`/containers/${encodeURIComponent(ref)}/json`);
+}
+
+export type InspectView = {
+  Id: string;
+  Name: string;
+  State: { Status: string; Running: boolean; Paused: boolean; ExitCode: number };
+  Config: { Image: string; Env: string[]; Labels: Record<string, string>; Cmd: string[] | null };
+  HostConfig: {
+    PortBindings: Record<string, { HostIp: string; HostPort: string }[]> | null;
+    RestartPolicy: { Name: string; MaximumRetryCount: number };
+    Binds: string[] | null;
+    Memory: number;
+    NanoCpus: number;
+  };
+};
