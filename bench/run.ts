@@ -13,6 +13,7 @@ import {
   waitFor,
 } from "../tests/helpers/server.ts";
 import { serverPermissionFlags } from "../scripts/permissions.ts";
+import { benchContainerList } from "./containers.ts";
 
 const RUNS = 5;
 const PAGE_LOADS = 1000;
@@ -134,6 +135,7 @@ async function dockermate(): Promise<
 
 const b = await baseline();
 const d = await dockermate();
+const l = await benchContainerList();
 const rows = [
   [
     "start to first response",
@@ -160,6 +162,30 @@ const rows = [
     d.loadedRss <= 70,
   ],
   ["dashboard page (incl. docker info+version)", `${d.pageMs.toFixed(2)} ms`, "", "", "", true],
+  [
+    `containers page, ${l.containers} containers, p50`,
+    `${l.page.p50.toFixed(1)} ms`,
+    `raw list ${l.raw.p50.toFixed(1)} ms`,
+    (l.page.p50 / l.raw.p50).toFixed(2),
+    "< 2× (PERFORMANCE.md: ≤ 0.5)",
+    l.page.p50 / l.raw.p50 < 2,
+  ],
+  [
+    `containers page, ${l.containers} containers, p99`,
+    `${l.page.p99.toFixed(1)} ms`,
+    `raw list ${l.raw.p99.toFixed(1)} ms`,
+    (l.page.p99 / l.raw.p99).toFixed(2),
+    "< 2×",
+    l.page.p99 / l.raw.p99 < 2,
+  ],
+  [
+    `GET /api/v1/containers?all=1, p50`,
+    `${l.api.p50.toFixed(1)} ms`,
+    `raw list ${l.raw.p50.toFixed(1)} ms`,
+    (l.api.p50 / l.raw.p50).toFixed(2),
+    "< 2×",
+    l.api.p50 / l.raw.p50 < 2,
+  ],
 ] as const;
 console.log("| measure | DockerMate | bare Deno+Hono | ratio | goal | met |");
 console.log("|---|---|---|---|---|---|");
@@ -169,5 +195,5 @@ for (const r of rows) {
 await Deno.mkdir(`${ROOT}/bench/output`, { recursive: true });
 await Deno.writeTextFile(
   `${ROOT}/bench/output/startup-memory.json`,
-  JSON.stringify({ at: new Date().toISOString(), baseline: b, dockermate: d }, null, 2),
+  JSON.stringify({ at: new Date().toISOString(), baseline: b, dockermate: d, list: l }, null, 2),
 );
