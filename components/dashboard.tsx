@@ -1,4 +1,6 @@
+import type { SystemProfile } from "../services/profile.ts";
 import type { DockerOverview } from "../services/system.ts";
+import { CapacityCard } from "./capacity.tsx";
 import { formatBytes } from "./format.ts";
 import { CliHint } from "./ui.tsx";
 
@@ -12,7 +14,12 @@ function Stat({ label, value, kind }: { label: string; value: number | string; k
 }
 
 export function Dashboard(
-  { overview, error }: { overview: DockerOverview | null; error?: string },
+  { overview, profile, error }: {
+    overview: DockerOverview | null;
+    /** The hardware profile and capacity; null while Docker is unreachable. */
+    profile?: SystemProfile | null;
+    error?: string;
+  },
 ) {
   return (
     <>
@@ -27,6 +34,7 @@ export function Dashboard(
               <Stat label="Containers" value={overview.containers.total} />
               <Stat label="Images" value={overview.images} />
             </section>
+            {profile && <CapacityCard profile={profile} />}
             <section class="card" id="docker-info">
               <h2>Docker host</h2>
               <dl class="facts">

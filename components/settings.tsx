@@ -1,8 +1,13 @@
 import type { AuditEntry } from "../services/audit.ts";
 import type { SessionView } from "../services/auth.ts";
+import { type HardwareOverride, PROFILE_NAMES, PROFILES } from "../services/hardware.ts";
+import type { SystemProfile } from "../services/profile.ts";
+import { TAG_COLORS, type TagColor } from "../services/tags.ts";
 import type { ApiToken, CreatedToken } from "../services/tokens.ts";
-import { ChangePasswordForm } from "./auth-forms.tsx";
+import { ChangePasswordForm, type FormErrors } from "./auth-forms.tsx";
+import { CapacityMeter, hostSummary, ProfileLabel } from "./capacity.tsx";
 import { timeAgo } from "./format.ts";
+import { TagBadge } from "./tags.tsx";
 import { FieldError } from "./ui.tsx";
 
 export function SessionsTable(
@@ -136,9 +141,9 @@ export function TokensPanel(
   );
 }
 
-export function AuditTable({ entries }: { entries: AuditEntry[] }) {
+export function AuditTable({ entries, oob }: { entries: AuditEntry[]; oob?: boolean }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" id="audit-log" hx-swap-oob={oob ? "true" : undefined}>
       <table class="table" id="audit">
         <thead>
           <tr>
@@ -163,7 +168,492 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
   );
 }
 
+/** The attributes that make a form post through htmx and swap `target` with the answer. */
+function hx(action: string, target: string) {
+  return { "hx-post": action, "hx-target": target, "hx-swap": "outerHTML" };
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * An <option>. A function rather than JSX inside `.map`: deno lint's jsx-key wants a `key` there,
+ * and hono/jsx would print that key into the HTML.
+ */
+function option(value: string, label: string, selected = false) {
+  return <option value={value} selected={selected}>{label}</option>;
+}
+
+/** The form's value as typed (after a refused submit) or as stored. */
+function shown(typed: string | undefined, stored: string | number | null): string {
+  return typed ?? (stored === null ? "" : String(stored));
+}
+
+// ---- Hardware profile -------------------------------------------------------------------------
+
+export type HardwareView = {
+  /** Detected and effective profile with capacity; null while Docker is unreachable. */
+  profile: SystemProfile | null;
+  /** The stored override (nulls keep the detected values). */
+  override: HardwareOverride;
+  errors?: FormErrors;
+  /** What was submitted, shown again when it was refused. */
+  values?: Partial<Record<"profile" | "maxContainers", string>>;
+  saved?: boolean;
+};
+
+/** The limits in force, as rows of the profile's facts list. */
+function Limits({ profile }: { profile: SystemProfile }) {
+  const l = profile.limits;
+  const suggested = PROFILES[profile.detected].maxContainers;
+  return (
+    <>
+      <dt>Max containers</dt>
+      <dd>
+        {l.maxContainers}
+        {l.maxContainers !== suggested && (
+          <span class="muted">(the hardware suggests {suggested})</span>
+        )}
+      </dd>
+      <dt>Alerts at</dt>
+      <dd>{l.warnPercent}% (warn) and {l.criticalPercent}% (critical)</dd>
+      <dt>Stats</dt>
+      <dd>every {plural(l.statsIntervalSeconds, "second")}</dd>
+      <dt>Update checks</dt>
+      <dd>every {plural(l.updateCheckIntervalHours, "hour")}</dd>
+    </>
+  );
+}
+
+export function HardwarePanel({ view }: { view: HardwareView }) {
+  const { profile, override, errors = {}, values = {} } = view;
+  const selected = shown(values.profile, override.profile);
+  const defaultMax = PROFILES[override.profile ?? profile?.detected ?? "medium"].maxContainers;
+  return (
+    <div id="hardware-panel">
+      {view.saved && (
+        <p class="alert alert-ok" role="status" id="hardware-saved">
+          Saved. {profile
+            ? `The ${profile.limits.label} profile is in force, with at most ${profile.limits.maxContainers} containers.`
+            : "It applies once Docker is reachable again."}
+        </p>
+      )}
+      {profile?.warning && (
+        <p class="alert alert-warn" role="status" id="hardware-warning">{profile.warning}</p>
+      )}
+      {profile?.capacity.level === "full" && (
+        <p class="alert alert-warn" role="status" id="hardware-full">
+          {plural(profile.capacity.used, "container")} exist and the limit is{" "}
+          {profile.capacity.max}: creating another is refused until one is removed or the limit is
+          raised.
+        </p>
+      )}
+      {profile
+        ? (
+          <div class="profile-summary">
+            <CapacityMeter profile={profile} id="hardware-capacity" />
+            <dl class="facts" id="profile-facts">
+              <dt>Detected</dt>
+              <dd id="profile-detected">
+                <strong>{PROFILES[profile.detected].label}</strong>{" "}
+                <span class="muted">({hostSummary(profile.host)})</span>
+              </dd>
+              <dt>In force</dt>
+              <dd id="profile-effective">
+                <ProfileLabel profile={profile} />
+              </dd>
+              <Limits profile={profile} />
+            </dl>
+          </div>
+        )
+        : (
+          <p class="muted" id="profile-unknown">
+            Docker is unreachable, so the hardware cannot be read. An override saved now applies
+            once it is back.
+          </p>
+        )}
+      <form
+        method="post"
+        action="/settings/hardware"
+        id="hardware-form"
+        class="row settings-form"
+        {...hx("/settings/hardware", "#hardware-panel")}
+      >
+        <div class="field grow">
+          <label for="hw-profile">Profile</label>
+          <select
+            id="hw-profile"
+            name="profile"
+            aria-invalid={errors.profile ? "true" : undefined}
+            aria-describedby={errors.profile ? "hw-profile-error" : undefined}
+          >
+            <option value="" selected={selected === ""}>
+              Detected{profile ? ` (${PROFILES[profile.detected].label})` : ""}
+            </option>
+            {PROFILE_NAMES.map((name) => (
+              <option value={name} selected={selected === name}>
+                {PROFILES[name].label} (up to {PROFILES[name].maxContainers})
+              </option>
+            ))}
+          </select>
+          <FieldError id="hw-profile-error" message={errors.profile} />
+        </div>
+        <div class="field grow">
+          <label for="hw-max">Container limit</label>
+          <input
+            type="number"
+            id="hw-max"
+            name="maxContainers"
+            min={1}
+            max={1000}
+            step={1}
+            inputmode="numeric"
+            placeholder={`${defaultMax} (the profile's)`}
+            value={shown(values.maxContainers, override.maxContainers)}
+            aria-invalid={errors.maxContainers ? "true" : undefined}
+            aria-describedby={errors.maxContainers ? "hw-max-error" : "hw-max-hint"}
+          />
+          <FieldError id="hw-max-error" message={errors.maxContainers} />
+          <p class="hint" id="hw-max-hint">Empty: the profile's limit.</p>
+        </div>
+        <button type="submit" class="btn btn-primary">Save profile</button>
+      </form>
+      <p class="cli-note">
+        Same as <code>PUT /api/v1/system/profile</code> with{" "}
+        <code>{'{"profile": null, "maxContainers": 30}'}</code>.
+      </p>
+    </div>
+  );
+}
+
+// ---- Deleted containers and health window ----------------------------------------------------
+
+export type RetentionView = {
+  deletedRetentionDays: number;
+  healthWindowSeconds: number;
+  lastPrune: { ranAt: string; removed: number } | null;
+  errors?: FormErrors;
+  values?: Partial<Record<"deletedRetentionDays" | "healthWindowSeconds", string>>;
+  saved?: boolean;
+};
+
+export function RetentionPanel({ view }: { view: RetentionView }) {
+  const { errors = {}, values = {}, lastPrune } = view;
+  return (
+    <div id="retention-panel">
+      {view.saved && <p class="alert alert-ok" role="status" id="retention-saved">Saved.</p>}
+      <form
+        method="post"
+        action="/settings/retention"
+        id="retention-form"
+        class="row settings-form"
+        {...hx("/settings/retention", "#retention-panel")}
+      >
+        <div class="field grow">
+          <label for="retention-days">Keep deleted containers (days)</label>
+          <input
+            type="number"
+            id="retention-days"
+            name="deletedRetentionDays"
+            required
+            min={1}
+            max={3650}
+            step={1}
+            inputmode="numeric"
+            value={shown(values.deletedRetentionDays, view.deletedRetentionDays)}
+            aria-invalid={errors.deletedRetentionDays ? "true" : undefined}
+            aria-describedby={errors.deletedRetentionDays
+              ? "retention-days-error"
+              : "retention-days-hint"}
+          />
+          <FieldError id="retention-days-error" message={errors.deletedRetentionDays} />
+          <p class="hint" id="retention-days-hint">
+            Their full config stays restorable this long (1–3650).
+          </p>
+        </div>
+        <div class="field grow">
+          <label for="health-window">Health watch after create (seconds)</label>
+          <input
+            type="number"
+            id="health-window"
+            name="healthWindowSeconds"
+            required
+            min={3}
+            max={600}
+            step={1}
+            inputmode="numeric"
+            value={shown(values.healthWindowSeconds, view.healthWindowSeconds)}
+            aria-invalid={errors.healthWindowSeconds ? "true" : undefined}
+            aria-describedby={errors.healthWindowSeconds
+              ? "health-window-error"
+              : "health-window-hint"}
+          />
+          <FieldError id="health-window-error" message={errors.healthWindowSeconds} />
+          <p class="hint" id="health-window-hint">
+            How long a new container is watched before it counts as started (3–600).
+          </p>
+        </div>
+        <button type="submit" class="btn btn-primary">Save</button>
+      </form>
+      <p class="hint" id="last-prune">
+        Prune of expired records: {lastPrune
+          ? (
+            <span title={lastPrune.ranAt}>
+              last run {timeAgo(new Date(lastPrune.ranAt))}, removed {lastPrune.removed}
+            </span>
+          )
+          : "never"}. Runs daily; by hand: <code>deno task prune-deleted</code>
+      </p>
+    </div>
+  );
+}
+
+// ---- Tags -------------------------------------------------------------------------------------
+
+export type TagRow = { name: string; color: TagColor; containers: number };
+export type TagError = {
+  tag: string;
+  /** Which of the row's forms the message belongs next to. */
+  field: "name" | "into" | "color" | "form";
+  message: string;
+  /** A rename hit this existing tag: offer to merge into it instead. */
+  mergeInto?: string;
+};
+export type TagsView = {
+  tags: TagRow[];
+  error?: TagError;
+  /** The tag whose deletion awaits confirmation. */
+  confirmDelete?: string;
+  notice?: string;
+  /** The name typed into a rename that was refused. */
+  attempted?: string;
+};
+
+function RowError({ id, error }: { id: string; error?: TagError }) {
+  if (!error) return null;
+  return (
+    <div class="tag-error" id={id}>
+      <p class="field-error" role="alert">{error.message}</p>
+      {error.mergeInto && (
+        <form
+          method="post"
+          action={`/settings/tags/${error.tag}/merge`}
+          class="inline"
+          {...hx(`/settings/tags/${error.tag}/merge`, "#tags-panel")}
+        >
+          <input type="hidden" name="into" value={error.mergeInto} />
+          <button type="submit" class="btn btn-small">
+            Merge {error.tag} into {error.mergeInto}
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+function TagRowView({ tag, view }: { tag: TagRow; view: TagsView }) {
+  const n = tag.name;
+  const base = `/settings/tags/${n}`;
+  const error = view.error?.tag === n ? view.error : undefined;
+  const errorFor = (field: TagError["field"]) => error?.field === field ? error : undefined;
+  const others = view.tags.filter((t) => t.name !== n);
+  const confirming = view.confirmDelete === n;
+  return (
+    <>
+      <tr id={`tag-${n}`} class={error ? "tag-row has-error" : "tag-row"}>
+        <td class="tag-name">
+          <TagBadge name={n} color={tag.color} />
+          <RowError id={`tag-${n}-error`} error={errorFor("form")} />
+        </td>
+        <td data-label="Containers" class="tag-count" data-count={tag.containers}>
+          {tag.containers}
+          <span class="count-unit">{tag.containers === 1 ? " container" : " containers"}</span>
+        </td>
+        <td data-label="Color" class="tag-color">
+          <form
+            method="post"
+            action={`${base}/color`}
+            class="tag-form"
+            {...hx(`${base}/color`, "#tags-panel")}
+          >
+            <label class="sr-only" for={`tag-${n}-color`}>Color of {n}</label>
+            <select id={`tag-${n}-color`} name="color">
+              {TAG_COLORS.map((c) => option(c, c, c === tag.color))}
+            </select>
+            <button type="submit" class="btn btn-small">
+              Set<span class="sr-only">{` the color of ${n}`}</span>
+            </button>
+          </form>
+          <RowError id={`tag-${n}-color-error`} error={errorFor("color")} />
+        </td>
+        <td data-label="Rename" class="tag-rename">
+          <form
+            method="post"
+            action={`${base}/rename`}
+            class="tag-form"
+            {...hx(`${base}/rename`, "#tags-panel")}
+          >
+            <label class="sr-only" for={`tag-${n}-name`}>New name for {n}</label>
+            <input
+              type="text"
+              id={`tag-${n}-name`}
+              name="name"
+              required
+              maxlength={32}
+              autocapitalize="none"
+              autocomplete="off"
+              spellcheck={false}
+              value={errorFor("name") ? view.attempted ?? n : n}
+              aria-invalid={errorFor("name") ? "true" : undefined}
+              aria-describedby={errorFor("name") ? `tag-${n}-name-error` : undefined}
+            />
+            <button type="submit" class="btn btn-small">
+              Rename<span class="sr-only">{` ${n}`}</span>
+            </button>
+          </form>
+          <RowError id={`tag-${n}-name-error`} error={errorFor("name")} />
+        </td>
+        <td data-label="Merge into" class="tag-merge">
+          {others.length === 0 ? <span class="muted">no other tag</span> : (
+            <form
+              method="post"
+              action={`${base}/merge`}
+              class="tag-form"
+              {...hx(`${base}/merge`, "#tags-panel")}
+            >
+              <label class="sr-only" for={`tag-${n}-into`}>Merge {n} into</label>
+              <select
+                id={`tag-${n}-into`}
+                name="into"
+                required
+                aria-invalid={errorFor("into") ? "true" : undefined}
+              >
+                <option value="">into…</option>
+                {others.map((t) => option(t.name, t.name))}
+              </select>
+              <button type="submit" class="btn btn-small">
+                Merge<span class="sr-only">{` ${n}`}</span>
+              </button>
+            </form>
+          )}
+          <RowError id={`tag-${n}-into-error`} error={errorFor("into")} />
+        </td>
+        <td class="tag-delete">
+          {!confirming && (
+            <form
+              method="post"
+              action={`${base}/delete`}
+              class="inline"
+              {...hx(`${base}/delete`, "#tags-panel")}
+            >
+              <button type="submit" class="btn btn-small btn-danger">
+                Delete<span class="sr-only">{` ${n}`}</span>
+              </button>
+            </form>
+          )}
+        </td>
+      </tr>
+      {confirming && (
+        <tr class="tag-confirm" id={`tag-${n}-confirm`}>
+          <td colspan={6}>
+            <div class="alert alert-warn" role="alert">
+              <p>
+                {tag.containers > 0
+                  ? (
+                    <>
+                      Remove the tag <strong>{n}</strong> from{" "}
+                      {plural(tag.containers, "container")}?
+                    </>
+                  )
+                  : (
+                    <>
+                      Delete the tag <strong>{n}</strong>? No container carries it.
+                    </>
+                  )}
+              </p>
+              <form
+                method="post"
+                action={`${base}/delete`}
+                class="confirm-actions"
+                {...hx(`${base}/delete`, "#tags-panel")}
+              >
+                <input type="hidden" name="confirm" value="yes" />
+                <button type="submit" class="btn btn-small btn-danger">Delete tag {n}</button>
+                <a
+                  href="/settings#tags"
+                  class="btn btn-small"
+                  hx-get="/settings/tags"
+                  hx-target="#tags-panel"
+                  hx-swap="outerHTML"
+                >
+                  Cancel
+                </a>
+              </form>
+            </div>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+export function TagsPanel({ view }: { view: TagsView }) {
+  return (
+    <div id="tags-panel">
+      {view.notice && <p class="alert alert-ok" role="status" id="tags-notice">{view.notice}</p>}
+      {view.error && !view.tags.some((t) => t.name === view.error?.tag) && (
+        // The tag is gone (deleted in another tab, say): there is no row to show it on.
+        <p class="alert alert-error" role="alert" id="tags-error">{view.error.message}</p>
+      )}
+      {view.tags.length === 0
+        ? <p class="muted">No tags yet. Tags are added to containers from their pages.</p>
+        : (
+          <div class="table-wrap">
+            <table class="table tags-table">
+              <thead>
+                <tr>
+                  <th>Tag</th>
+                  <th>Containers</th>
+                  <th>Color</th>
+                  <th>Rename</th>
+                  <th>Merge into</th>
+                  <th>
+                    <span class="sr-only">Delete</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {view.tags.map((tag) => TagRowView({ tag, view }))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      <p class="cli-note">
+        Same as <code>PATCH /api/v1/tags/:name</code>, <code>POST /api/v1/tags/:name/merge</code>
+        {" "}
+        and <code>DELETE /api/v1/tags/:name</code>.
+      </p>
+    </div>
+  );
+}
+
+// ---- The page ---------------------------------------------------------------------------------
+
+const SECTIONS = [
+  { id: "hardware", label: "Hardware profile" },
+  { id: "retention", label: "Deleted containers" },
+  { id: "tags", label: "Tags" },
+  { id: "change-password", label: "Password" },
+  { id: "api-tokens", label: "API tokens" },
+  { id: "active-sessions", label: "Sessions" },
+  { id: "audit-section", label: "Audit log" },
+] as const;
+
 type SettingsProps = {
+  hardware: HardwareView;
+  retention: RetentionView;
+  tags: TagsView;
   sessions: SessionView[];
   currentSession: string | null;
   tokens: ApiToken[];
@@ -172,28 +662,56 @@ type SettingsProps = {
   tokenError?: string;
 };
 
-export function SettingsPage(
-  { sessions, currentSession, tokens, audit, created, tokenError }: SettingsProps,
-) {
+export function SettingsPage(props: SettingsProps) {
+  const { sessions, currentSession, tokens, audit, created, tokenError } = props;
   return (
     <>
       <h1>Settings</h1>
+      <nav class="settings-nav" aria-label="Settings sections">
+        <ul>
+          {SECTIONS.map((s) => (
+            <li>
+              <a href={`#${s.id}`}>{s.label}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <section class="card settings-section" id="hardware" aria-labelledby="hardware-title">
+        <h2 id="hardware-title">Hardware profile</h2>
+        <p class="section-intro muted">
+          The profile sets how many containers this host should carry and how often DockerMate polls
+          it.
+        </p>
+        <HardwarePanel view={props.hardware} />
+      </section>
+      <section class="card settings-section" id="retention" aria-labelledby="retention-title">
+        <h2 id="retention-title">Deleted containers</h2>
+        <RetentionPanel view={props.retention} />
+      </section>
+      <section class="card settings-section" id="tags" aria-labelledby="tags-title">
+        <h2 id="tags-title">Tags</h2>
+        <TagsPanel view={props.tags} />
+      </section>
       <div class="grid-2">
-        <section class="card">
-          <h2>Password</h2>
+        <section
+          class="card settings-section"
+          id="change-password"
+          aria-labelledby="password-title"
+        >
+          <h2 id="password-title">Password</h2>
           <ChangePasswordForm errors={{}} />
         </section>
-        <section class="card">
-          <h2>API tokens</h2>
+        <section class="card settings-section" id="api-tokens" aria-labelledby="tokens-title">
+          <h2 id="tokens-title">API tokens</h2>
           <TokensPanel tokens={tokens} created={created} error={tokenError} />
         </section>
       </div>
-      <section class="card">
-        <h2>Active sessions</h2>
+      <section class="card settings-section" id="active-sessions" aria-labelledby="sessions-title">
+        <h2 id="sessions-title">Active sessions</h2>
         <SessionsTable sessions={sessions} current={currentSession} />
       </section>
-      <section class="card">
-        <h2>Audit log</h2>
+      <section class="card settings-section" id="audit-section" aria-labelledby="audit-title">
+        <h2 id="audit-title">Audit log</h2>
         <AuditTable entries={audit} />
       </section>
     </>

@@ -95,6 +95,8 @@ export class ContainerStore {
 
   /** Resolves after the first full list (or at once when it has happened). */
   ready(timeoutMs = 5000): Promise<void> {
+    // With the daemon down there is nothing to wait for: callers show what is known.
+    if (!this.#synced && !this.docker.state.up) return Promise.resolve();
     return Promise.race([this.#firstSync, new Promise<void>((r) => setTimeout(r, timeoutMs))]);
   }
 

@@ -22,7 +22,6 @@ export type ProfileLimits = {
   criticalPercent: number;
   statsIntervalSeconds: number;
   updateCheckIntervalHours: number;
-  healthCheckWindowSeconds: number;
 };
 
 // Small hosts poll less often: stats and registry checks cost CPU and bandwidth they lack.
@@ -34,7 +33,6 @@ export const PROFILES: Record<ProfileName, ProfileLimits> = {
     criticalPercent: 90,
     statsIntervalSeconds: 10,
     updateCheckIntervalHours: 12,
-    healthCheckWindowSeconds: 15,
   },
   "low-end": {
     label: "Low-end",
@@ -43,7 +41,6 @@ export const PROFILES: Record<ProfileName, ProfileLimits> = {
     criticalPercent: 90,
     statsIntervalSeconds: 10,
     updateCheckIntervalHours: 12,
-    healthCheckWindowSeconds: 15,
   },
   medium: {
     label: "Medium",
@@ -52,7 +49,6 @@ export const PROFILES: Record<ProfileName, ProfileLimits> = {
     criticalPercent: 90,
     statsIntervalSeconds: 5,
     updateCheckIntervalHours: 6,
-    healthCheckWindowSeconds: 15,
   },
   "high-end": {
     label: "High-end",
@@ -61,7 +57,6 @@ export const PROFILES: Record<ProfileName, ProfileLimits> = {
     criticalPercent: 95,
     statsIntervalSeconds: 3,
     updateCheckIntervalHours: 6,
-    healthCheckWindowSeconds: 15,
   },
   enterprise: {
     label: "Enterprise",
@@ -70,7 +65,6 @@ export const PROFILES: Record<ProfileName, ProfileLimits> = {
     criticalPercent: 95,
     statsIntervalSeconds: 2,
     updateCheckIntervalHours: 6,
-    healthCheckWindowSeconds: 15,
   },
 };
 

@@ -149,3 +149,21 @@ export async function deleteTag(db: Db, name: string): Promise<void> {
   await db.delete(containerTags).where(and(eq(containerTags.tagId, tag.id)));
   await db.delete(tags).where(eq(tags.id, tag.id));
 }
+
+export type TagUsage = { name: string; color: TagColor; containers: number };
+
+/** Every tag with how many containers carry it. */
+export async function tagUsage(db: Db): Promise<TagUsage[]> {
+  const [all, byContainer] = await Promise.all([listTags(db), tagsByContainer(db)]);
+  const counts = new Map<string, number>();
+  for (const names of byContainer.values()) {
+    for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
+  return all.map((t) => ({
+    name: t.name,
+    color: (TAG_COLORS as readonly string[]).includes(t.color)
+      ? t.color as TagColor
+      : colorFor(t.name),
+    containers: counts.get(t.name) ?? 0,
+  }));
+}

@@ -4,12 +4,11 @@ import { recordAudit } from "../../services/audit.ts";
 import type { AppEnv } from "../../services/context.ts";
 import {
   deleteTag,
-  listTags,
   mergeTags,
   renameTag,
   setTagColor,
   TAG_COLORS,
-  tagsByContainer,
+  tagUsage,
 } from "../../services/tags.ts";
 import { validate } from "../validate.ts";
 
@@ -26,14 +25,7 @@ export function apiTagRoutes() {
 
   app.get("/", async (c) => {
     const { db } = c.get("deps");
-    const [tags, byContainer] = await Promise.all([listTags(db), tagsByContainer(db)]);
-    const counts = new Map<string, number>();
-    for (const names of byContainer.values()) {
-      for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
-    }
-    return c.json(
-      tags.map((t) => ({ name: t.name, color: t.color, containers: counts.get(t.name) ?? 0 })),
-    );
+    return c.json(await tagUsage(db));
   });
 
   app.patch("/:name", validate("param", nameParam), validate("json", patchBody), async (c) => {

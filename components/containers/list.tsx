@@ -1,0 +1,604 @@
+import type { Child } from "hono/jsx";
+import type { BulkAction, BulkPlanItem, BulkResult } from "../../services/bulk.ts";
+import {
+  type ContainerFilter,
+  type ContainerRow,
+  SORTS,
+  STATES,
+} from "../../services/containers.ts";
+import { timeAgo } from "../format.ts";
+import { type TagColors, TagDatalist, TagList } from "../tags.tsx";
+import { Alert } from "../ui.tsx";
+import {
+  filterQuery,
+  HealthBadge,
+  PortList,
+  shortImage,
+  StateBadge,
+  uptimeText,
+} from "./common.tsx";
+
+/** What every row needs besides the container: where links point and how tags look. */
+export type RowContext = { host: string; colors: TagColors };
+
+export type CapacityView = {
+  used: number;
+  max: number;
+  level: "ok" | "warn" | "critical" | "full";
+  /** Container counts at which the bar turns amber, then red. */
+  low: number;
+  high: number;
+  profile: string;
+};
+
+type Quick = {
+  action: "start" | "stop" | "restart";
+  label: string;
+  when: (s: string) => boolean;
+  /** Left out on a phone, where the row has little room. */
+  optional?: boolean;
+};
+
+const QUICK: Quick[] = [
+  { action: "start", label: "Start", when: (s) => s === "exited" || s === "created" },
+  {
+    action: "stop",
+    label: "Stop",
+    when: (s) => s === "running" || s === "paused" || s === "restarting",
+  },
+  { action: "restart", label: "Restart", when: (s) => s === "running", optional: true },
+];
+
+/**
+ * The row's quick actions. They are submit buttons of the bulk form with their own
+ * `formaction`, so without JavaScript they post to the action route; with htmx they post on
+ * their own and swap just this row.
+ */
+function RowActions({ row }: { row: ContainerRow }) {
+  const base = `/containers/${row.id}`;
+  return (
+    <div class="row-actions">
+      {QUICK.filter((q) => q.when(row.state)).map((q) => (
+        <button
+          type="submit"
+          class={`btn btn-small${q.optional ? " hide-sm" : ""}`}
+          name="from"
+          value="list"
+          formaction={`${base}/${q.action}`}
+          hx-post={`${base}/${q.action}`}
+          hx-target="closest tr"
+          hx-swap="outerMorph"
+          title={`docker ${q.action} ${row.name}`}
+        >
+          {q.label}
+        </button>
+      ))}
+      {row.managed && (
+        <a class="btn btn-small btn-danger" href={`${base}/remove`} title={`docker rm ${row.name}`}>
+          Remove
+        </a>
+      )}
+    </div>
+  );
+}
+
+/** One container as a table row. */
+export function ContainerRowView({ row, ctx }: { row: ContainerRow; ctx: RowContext }) {
+  return (
+    <tr
+      id={`row-${row.id}`}
+      class={`container-row row-${row.state}${row.managed ? "" : " row-external"}`}
+    >
+      <td class="col-check">
+        <input
+          type="checkbox"
+          name="ids"
+          value={row.id}
+          id={`select-${row.id}`}
+          aria-label={`Select ${row.name}`}
+        />
+      </td>
+      <td class="col-name">
+        <a href={`/containers/${encodeURIComponent(row.name)}`} class="name-link">{row.name}</a>
+        {!row.managed && <span class="badge badge-external">external</span>}
+        {row.composeProject && (
+          <span class="compose muted" title="Compose project">{row.composeProject}</span>
+        )}
+        {row.tags.length > 0 && (
+          <span class="row-tags">
+            <TagList tags={row.tags} colors={ctx.colors} />
+          </span>
+        )}
+      </td>
+      <td class="col-image hide-sm">
+        <span class="image-ref" title={row.image}>{shortImage(row.image)}</span>
+      </td>
+      <td class="col-state">
+        <span class="badges">
+          <StateBadge state={row.state} />
+          <HealthBadge health={row.health} />
+        </span>
+        <span class="uptime hide-sm">{uptimeText(row.status)}</span>
+      </td>
+      <td class="col-created hide-md">
+        <time datetime={row.created} title={row.created}>{timeAgo(new Date(row.created))}</time>
+      </td>
+      <td class="col-ports hide-sm">
+        <PortList ports={row.ports} host={ctx.host} />
+      </td>
+      <td class="col-actions">
+        <RowActions row={row} />
+      </td>
+    </tr>
+  );
+}
+
+/**
+ * A row sent on its own (live updates, action and bulk answers), replacing the row with its id
+ * wherever the page shows it; pages without that row ignore it. It travels in an htmx partial:
+ * a `<template>` keeps the `<tr>` intact (a bare `<tr>` after other elements is dropped by the
+ * HTML parser), and the morph keeps a ticked checkbox ticked.
+ */
+export function RowPartial({ row, ctx }: { row: ContainerRow; ctx: RowContext }) {
+  return (
+    <template hx type="partial" hx-target={`#row-${row.id}`} hx-swap="outerMorph">
+      <ContainerRowView row={row} ctx={ctx} />
+    </template>
+  );
+}
+
+/** "This row is gone", for the list's live stream. */
+export function RemovedRowPartial({ id }: { id: string }) {
+  return <template hx type="partial" hx-target={`#row-${id}`} hx-swap="delete"></template>;
+}
+
+const SORT_LABEL: Record<(typeof SORTS)[number], string> = {
+  name: "Name",
+  image: "Image",
+  state: "State",
+  created: "Created",
+};
+
+function SortHeader(
+  { sort, filter, class: cls }: {
+    sort: (typeof SORTS)[number];
+    filter: ContainerFilter;
+    class?: string;
+  },
+) {
+  const active = filter.sort === sort;
+  const dir = active && filter.dir === "asc" ? "desc" : "asc";
+  const href = `/containers${filterQuery(filter, { sort, dir })}`;
+  return (
+    <th
+      class={cls}
+      aria-sort={active ? (filter.dir === "asc" ? "ascending" : "descending") : undefined}
+    >
+      <a
+        href={href}
+        class={`sort${active ? " sort-active" : ""}`}
+        hx-get={href}
+        hx-target="#containers-table"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+      >
+        {SORT_LABEL[sort]}
+        <span class="sort-dir" aria-hidden="true">
+          {active ? (filter.dir === "asc" ? "▲" : "▼") : "↕"}
+        </span>
+      </a>
+    </th>
+  );
+}
+
+function isFiltered(f: ContainerFilter): boolean {
+  return Boolean(f.q || f.status || f.tag || f.image);
+}
+
+function EmptyState(
+  { filter, total, managed }: { filter: ContainerFilter; total: number; managed: number },
+) {
+  if (isFiltered(filter)) {
+    return (
+      <div class="empty-state">
+        <p>No containers match these filters.</p>
+        <a
+          class="btn"
+          href={`/containers${
+            filterQuery({
+              ...filter,
+              q: undefined,
+              status: undefined,
+              tag: undefined,
+              image: undefined,
+            })
+          }`}
+        >
+          Clear filters
+        </a>
+      </div>
+    );
+  }
+  return (
+    <div class="empty-state">
+      <p>
+        <strong>No {filter.all ? "" : "managed "}containers yet.</strong>{" "}
+        Create one here, and DockerMate keeps its config, tags and history.
+      </p>
+      {!filter.all && total > managed && (
+        <p class="muted">
+          {total - managed} container{total - managed === 1 ? "" : "s"}{" "}
+          made elsewhere (the CLI, compose) {total - managed === 1 ? "is" : "are"} hidden:{" "}
+          <a href="/containers?all=1">show all</a>.
+        </p>
+      )}
+      <a class="btn btn-primary" href="/containers/new">Create container</a>
+    </div>
+  );
+}
+
+export type TableProps = {
+  rows: ContainerRow[];
+  filter: ContainerFilter;
+  ctx: RowContext;
+  tagNames: string[];
+  /** Every container on the host, and the managed ones among them. */
+  total: number;
+  managed: number;
+  cli: string;
+  /** Set when Docker cannot be reached: the list is empty for that reason. */
+  unavailable?: string;
+};
+
+/** The part of the list that filters, sorting and live refreshes replace. */
+export function ContainersTable(props: TableProps) {
+  const { rows, filter, ctx, tagNames, total, managed, cli, unavailable } = props;
+  const self = `/containers${filterQuery(filter)}`;
+  return (
+    <div
+      id="containers-table"
+      hx-get={self}
+      hx-trigger="refresh from:#live-containers"
+      hx-swap="outerMorph"
+    >
+      <div class="list-meta">
+        <p class="muted" id="list-count">
+          Showing {rows.length} of {filter.all ? total : managed}{" "}
+          {filter.all ? "containers" : "managed containers"}
+          {!filter.all && total > managed ? ` (${total - managed} external hidden)` : ""}
+        </p>
+        <pre class="cli-line" id="ps-cli"><code>{cli}</code></pre>
+      </div>
+      {unavailable && <Alert kind="error">{unavailable}</Alert>}
+      {rows.length === 0 && !unavailable
+        ? <EmptyState filter={filter} total={total} managed={managed} />
+        : (
+          <form
+            id="bulk-form"
+            method="post"
+            action="/containers/bulk/confirm"
+            hx-post="/containers/bulk/confirm"
+            hx-target="#bulk-panel"
+            hx-swap="innerHTML show:top"
+          >
+            <div class="bulk-bar">
+              <label for="bulk-action">With selected</label>
+              <select id="bulk-action" name="action">
+                <option value="start">Start</option>
+                <option value="stop">Stop</option>
+                <option value="restart">Restart</option>
+                <option value="remove">Remove</option>
+                <option value="tag">Add tags</option>
+              </select>
+              <input
+                type="text"
+                id="bulk-tags"
+                name="tags"
+                placeholder="tags (for Add tags)"
+                list="bulk-tag-names"
+                maxlength={512}
+                aria-label="Tags to add"
+              />
+              <TagDatalist id="bulk-tag-names" names={tagNames} />
+              <button type="submit" class="btn btn-small" id="bulk-review">Review…</button>
+            </div>
+            <div class="table-wrap">
+              <table class="table containers">
+                <thead>
+                  <tr>
+                    <th class="col-check">
+                      <span class="sr-only">Select</span>
+                    </th>
+                    <SortHeader sort="name" filter={filter} />
+                    <SortHeader sort="image" filter={filter} class="hide-sm" />
+                    <SortHeader sort="state" filter={filter} />
+                    <SortHeader sort="created" filter={filter} class="hide-md" />
+                    <th class="hide-sm">Ports</th>
+                    <th>
+                      <span class="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((row) => <ContainerRowView row={row} ctx={ctx} />)}
+                </tbody>
+              </table>
+            </div>
+          </form>
+        )}
+    </div>
+  );
+}
+
+/** The sort fields of the filter form, kept in step when a column header changes the sort. */
+export function SortFields({ filter, oob }: { filter: ContainerFilter; oob?: boolean }) {
+  return (
+    <span id="filter-sort" hx-swap-oob={oob ? "true" : undefined}>
+      {filter.sort !== "name" && <input type="hidden" name="sort" value={filter.sort} />}
+      {filter.dir !== "asc" && <input type="hidden" name="dir" value={filter.dir} />}
+    </span>
+  );
+}
+
+function Filters(
+  { filter, tagNames, images }: { filter: ContainerFilter; tagNames: string[]; images: string[] },
+) {
+  const common = {
+    "hx-get": "/containers",
+    "hx-target": "#containers-table",
+    "hx-swap": "outerHTML",
+    "hx-push-url": "true",
+  };
+  return (
+    <form
+      id="filters"
+      class="filters"
+      method="get"
+      action="/containers"
+      role="search"
+      {...common}
+      hx-trigger="submit, change target:.auto"
+    >
+      <div class="field grow">
+        <label for="f-q">Name</label>
+        <input
+          type="search"
+          id="f-q"
+          name="q"
+          value={filter.q ?? ""}
+          placeholder="Search names"
+          maxlength={128}
+          autocomplete="off"
+          {...common}
+          hx-include="closest form"
+          hx-trigger="input changed delay:300ms"
+        />
+      </div>
+      <div class="field">
+        <label for="f-status">State</label>
+        <select id="f-status" name="status" class="auto">
+          <option value="">Any state</option>
+          {STATES.map((s) => <option value={s} selected={filter.status === s}>{s}</option>)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-tag">Tag</label>
+        <select id="f-tag" name="tag" class="auto">
+          <option value="">Any tag</option>
+          {tagNames.map((t) => <option value={t} selected={filter.tag === t}>{t}</option>)}
+        </select>
+      </div>
+      <div class="field field-image">
+        <label for="f-image">Image</label>
+        <select id="f-image" name="image" class="auto">
+          <option value="">Any image</option>
+          {images.map((i) => <option value={i} selected={filter.image === i}>{i}</option>)}
+        </select>
+      </div>
+      <label class="check" for="f-all">
+        <input type="checkbox" id="f-all" name="all" value="1" class="auto" checked={filter.all} />
+        <span>Show all</span>
+      </label>
+      <SortFields filter={filter} />
+      <noscript>
+        <button type="submit" class="btn btn-small">Apply</button>
+      </noscript>
+    </form>
+  );
+}
+
+function CapacityBar({ cap }: { cap: CapacityView }) {
+  return (
+    <div class={`capacity capacity-${cap.level}`} id="capacity">
+      <span class="capacity-text">
+        <strong>{cap.used}</strong> of {cap.max} containers
+        <span class="muted">({cap.profile} profile)</span>
+      </span>
+      <meter
+        min={0}
+        max={cap.max}
+        low={cap.low}
+        high={cap.high}
+        optimum={0}
+        value={Math.min(cap.used, cap.max)}
+        aria-label="Containers against this host's limit"
+      >
+        {cap.used} of {cap.max}
+      </meter>
+      {cap.level !== "ok" && (
+        <span class="capacity-note">
+          {cap.level === "full"
+            ? "Full: new containers are refused."
+            : cap.level === "critical"
+            ? "Nearly full."
+            : "Getting full."}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export type ListPageProps = TableProps & {
+  images: string[];
+  capacity: CapacityView | null;
+  notice?: Child;
+};
+
+export function ContainersPage(props: ListPageProps) {
+  const { filter, tagNames, images, capacity, notice } = props;
+  return (
+    <>
+      <div class="page-head">
+        <h1>Containers</h1>
+        <div class="page-actions">
+          <a class="btn" href="/containers/deleted">Deleted</a>
+          <a class="btn btn-primary" href="/containers/new">Create container</a>
+        </div>
+      </div>
+      {notice}
+      {capacity && <CapacityBar cap={capacity} />}
+      <Filters filter={filter} tagNames={tagNames} images={images} />
+      <div id="bulk-panel"></div>
+      <ContainersTable {...props} />
+      <div id="live-containers" hx-sse:connect="/live/containers" hx-swap="none"></div>
+    </>
+  );
+}
+
+const VERB: Record<BulkAction, string> = {
+  start: "start",
+  stop: "stop",
+  restart: "restart",
+  remove: "remove",
+  tag: "get the tags",
+};
+
+/** The server-rendered confirmation of a bulk action: what happens to each container. */
+export function BulkPlan(
+  { action, items, tags, cli }: {
+    action: BulkAction;
+    items: BulkPlanItem[];
+    tags: string[];
+    cli: string;
+  },
+) {
+  const allowed = items.filter((i) => i.allowed);
+  const danger = action === "remove";
+  return (
+    <section class="card bulk-plan" id="bulk-plan">
+      <h2>
+        {action === "tag"
+          ? `Add tags to ${allowed.length}`
+          : `${VERB[action][0].toUpperCase()}${VERB[action].slice(1)} ${allowed.length}`}{" "}
+        container{allowed.length === 1 ? "" : "s"}?
+      </h2>
+      <ul class="plan-list">
+        {items.map((i) => (
+          <li class={i.allowed ? "plan-ok" : "plan-skip"}>
+            <strong>{i.name}</strong> {i.allowed
+              ? <span>will {VERB[action]}{action === "tag" ? ` ${tags.join(", ")}` : ""}</span>
+              : <span class="muted">skipped: {i.reason}</span>}
+          </li>
+        ))}
+      </ul>
+      {danger && (
+        <p class="hint">
+          Removed containers are kept in <a href="/containers/deleted">Deleted</a>{" "}
+          (config, tags and last log lines) and can be restored.
+        </p>
+      )}
+      {allowed.length > 0
+        ? (
+          <form
+            method="post"
+            action="/containers/bulk"
+            hx-post="/containers/bulk"
+            hx-target="#bulk-panel"
+            hx-swap="innerHTML show:top"
+            class="bulk-confirm"
+          >
+            {allowed.map((i) => <input type="hidden" name="ids" value={i.ref} />)}
+            <input type="hidden" name="action" value={action} />
+            <input type="hidden" name="tags" value={tags.join(" ")} />
+            {danger && (
+              <label class="check">
+                <input type="checkbox" name="force" value="on" />
+                <span>
+                  Force: remove running containers too (<code>-f</code>)
+                </span>
+              </label>
+            )}
+            <div class="button-row">
+              <button
+                type="submit"
+                class={`btn ${danger ? "btn-danger-solid" : "btn-primary"}`}
+                id="bulk-confirm"
+              >
+                Confirm
+              </button>
+              <a class="btn btn-ghost" href="/containers">Cancel</a>
+            </div>
+          </form>
+        )
+        : (
+          <p>
+            Nothing to do. <a href="/containers">Back to the list</a>
+          </p>
+        )}
+      {cli && <pre class="cli-line"><code>{cli}</code></pre>}
+    </section>
+  );
+}
+
+export function BulkResults(
+  { action, results, cli }: { action: BulkAction; results: BulkResult[]; cli: string },
+) {
+  const failed = results.filter((r) => !r.ok).length;
+  return (
+    <section class="card bulk-results" id="bulk-results">
+      <h2>
+        {action === "tag" ? "Tags added" : `Bulk ${action}`}: {results.length - failed} ok
+        {failed > 0 ? `, ${failed} failed` : ""}
+      </h2>
+      <ul class="plan-list">
+        {results.map((r) => (
+          <li class={r.ok ? "plan-ok" : "plan-fail"} data-result={r.ok ? "ok" : "error"}>
+            <strong>{r.name}</strong>{" "}
+            {r.ok ? <span>ok{r.state ? ` (${r.state})` : ""}</span> : <span>error: {r.error}</span>}
+          </li>
+        ))}
+      </ul>
+      {cli && <pre class="cli-line"><code>{cli}</code></pre>}
+      <p>
+        <a href="/containers">Back to the list</a>
+        {action === "remove" && (
+          <>
+            {" · "}
+            <a href="/containers/deleted">Deleted containers</a>
+          </>
+        )}
+      </p>
+    </section>
+  );
+}
+
+/** A page of its own for the bulk steps when the browser posts without htmx. */
+export function BulkPage({ children }: { children: Child }) {
+  return (
+    <>
+      <div class="page-head">
+        <h1>Bulk action</h1>
+      </div>
+      {children}
+    </>
+  );
+}
+
+/** The small message after an action: what happened and the CLI that does the same. */
+export function FlashOob({ kind, children }: { kind: "ok" | "error" | "info"; children: Child }) {
+  return (
+    <div id="flash" aria-live="polite" hx-swap-oob="true">
+      <Alert kind={kind}>{children}</Alert>
+    </div>
+  );
+}

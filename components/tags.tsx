@@ -1,0 +1,33 @@
+import { colorFor, TAG_COLORS, type TagColor } from "../services/tags.ts";
+
+/** Tag name → its color, as stored; tags missing from it get their hashed color. */
+export type TagColors = Record<string, string>;
+
+function safeColor(name: string, color: string | undefined): TagColor {
+  return (TAG_COLORS as readonly string[]).includes(color ?? "")
+    ? color as TagColor
+    : colorFor(name);
+}
+
+/** One tag as a colored badge; the color is a CSS class (`tag-blue`), never an inline style. */
+export function TagBadge({ name, color }: { name: string; color?: string }) {
+  return <span class={`tag tag-${safeColor(name, color)}`}>{name}</span>;
+}
+
+export function TagList({ tags, colors }: { tags: string[]; colors: TagColors }) {
+  if (tags.length === 0) return null;
+  return (
+    <span class="tag-list">
+      {tags.map((t) => <TagBadge name={t} color={colors[t]} />)}
+    </span>
+  );
+}
+
+/** Autocomplete for tag inputs: every existing tag. */
+export function TagDatalist({ id, names }: { id: string; names: string[] }) {
+  return (
+    <datalist id={id}>
+      {names.map((n) => <option value={n}></option>)}
+    </datalist>
+  );
+}
