@@ -135,3 +135,26 @@ Deno.test(
     }
   },
 );
+
+Deno.test("prune-deleted: the daily job can be run from the shell", opts, async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "dockermate-prune-" });
+  try {
+    const r = await launch(["prune-deleted"], { DATA_DIR: dataDir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Removed 0 deleted-container record\(s\) older than 30 days/);
+    const db = createClient({ url: `file:${dataDir}/dockermate.db` });
+    try {
+      const runs = await db.execute("SELECT job, result FROM job_runs");
+      assert.equal(runs.rows.length, 1);
+      assert.equal(runs.rows[0].job, "prune-deleted");
+      const audit = await db.execute(
+        "SELECT action, ip FROM audit_log WHERE action = 'deleted.prune'",
+      );
+      assert.equal(audit.rows[0]?.ip, "cli");
+    } finally {
+      db.close();
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
