@@ -10,6 +10,9 @@ import { securityHeaders } from "./middleware/security-headers.ts";
 import { apiRoutes } from "./routes/api/index.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { containerPages } from "./routes/containers.tsx";
+import { eventPages } from "./routes/events.tsx";
+import { liveDashboardRoutes } from "./routes/live-dashboard.tsx";
+import { logPages } from "./routes/logs.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { liveContainerRoutes } from "./routes/live-containers.tsx";
 import { liveRoutes } from "./routes/live.tsx";
@@ -25,6 +28,7 @@ import { ContainerService } from "./services/containers.ts";
 import { CreateService } from "./services/create.ts";
 import { DeletedService } from "./services/deleted.ts";
 import { DockerEvents } from "./services/events.ts";
+import { EventLog } from "./services/event-log.ts";
 import { Operations } from "./services/operations.ts";
 import { ensureDefaultTags } from "./services/tags.ts";
 
@@ -46,9 +50,12 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/static", staticRoutes());
   app.route("/", authRoutes());
   app.route("/", dashboardRoutes());
+  app.route("/containers", logPages());
   app.route("/containers", containerPages());
+  app.route("/events", eventPages());
   app.route("/settings", settingsRoutes());
   app.route("/live/containers", liveContainerRoutes());
+  app.route("/live/dashboard", liveDashboardRoutes());
   app.route("/live", liveRoutes());
   app.route("/api/v1", apiRoutes());
   return app;
@@ -79,6 +86,7 @@ export async function createDeps(
   const store = new ContainerStore(docker, events);
   const containers = new ContainerService(db, docker, store);
   const deleted = new DeletedService(db, docker, store);
+  const eventLog = new EventLog(events, 500);
   await ensureDefaultTags(db);
   return {
     cfg,
@@ -86,6 +94,7 @@ export async function createDeps(
     docker,
     auth,
     events,
+    eventLog,
     store,
     containers,
     creator: new CreateService(db, docker, store),

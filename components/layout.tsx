@@ -31,6 +31,8 @@ function Head({ title }: { title: string }) {
       <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
       <link rel="stylesheet" href="/static/css/app.css" />
       <link rel="stylesheet" href="/static/css/containers.css" />
+      <link rel="stylesheet" href="/static/css/logs.css" />
+      <link rel="stylesheet" href="/static/css/dashboard.css" />
       <script src="/static/js/app.js"></script>
       <script src="/static/vendor/htmx.min.js" defer></script>
       <script src="/static/vendor/hx-sse.min.js" defer></script>

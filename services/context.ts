@@ -10,6 +10,7 @@ import type { ContainerService } from "./containers.ts";
 import type { CreateService } from "./create.ts";
 import type { DeletedService } from "./deleted.ts";
 import type { DockerEvents } from "./events.ts";
+import type { EventLog } from "./event-log.ts";
 import type { Operations } from "./operations.ts";
 
 /** Everything a route needs, built once at start (see app.ts). */
@@ -19,6 +20,8 @@ export type Deps = {
   docker: DockerClient;
   auth: AuthService;
   events: DockerEvents;
+  /** Recent Docker events, for the Events page and the dashboard. */
+  eventLog: EventLog;
   store: ContainerStore;
   containers: ContainerService;
   creator: CreateService;

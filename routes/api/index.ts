@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../services/context.ts";
 import { listAudit } from "../../services/audit.ts";
 import { apiContainerRoutes } from "./containers.ts";
+import { apiEventRoutes } from "./events.ts";
+import { apiLogRoutes } from "./logs.ts";
 import { apiSystemRoutes } from "./system.ts";
 import { apiTagRoutes } from "./tags.ts";
 import { apiAuthRoutes } from "./auth.ts";
@@ -24,7 +26,9 @@ export function apiRoutes() {
   app.route("/tokens", apiTokenRoutes());
 
   app.route("/system", apiSystemRoutes());
+  app.route("/containers", apiLogRoutes());
   app.route("/containers", apiContainerRoutes());
+  app.route("/events", apiEventRoutes());
   app.route("/tags", apiTagRoutes());
 
   app.get("/audit", validate("query", auditQuery), async (c) => {

@@ -1,0 +1,6 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../services/context.ts";
+
+export function apiLogRoutes(): Hono<AppEnv> {
+  return new Hono<AppEnv>();
+}

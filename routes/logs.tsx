@@ -1,0 +1,6 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../services/context.ts";
+
+export function logPages(): Hono<AppEnv> {
+  return new Hono<AppEnv>();
+}
