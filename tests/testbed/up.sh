@@ -64,7 +64,8 @@ flock -w 300 9 || die "another up.sh still holds $STATE_DIR/lock after 300 s"
 # ---------------------------------------------------------------------------
 # 1. Packages
 # ---------------------------------------------------------------------------
-PACKAGES=(docker.io docker-registry busybox-static chromium curl)
+# iproute2 and util-linux (ip, unshare, nsenter) run the private daemon of the fault tests.
+PACKAGES=(docker.io docker-registry busybox-static chromium curl iproute2 util-linux)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)

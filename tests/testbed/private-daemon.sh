@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# A private Docker daemon for fault-injection tests (killing dockerd must never touch the
+# shared one): its own network namespace, mount namespace (sysfs remounted for that netns,
+# the cgroup tree bound back), data-root, exec-root, pidfile and socket, no iptables.
+# Usage: private-daemon.sh start|stop|kill|restart|socket [DIR]
+set -euo pipefail
+cmd=${1:?usage: private-daemon.sh start|stop|kill|restart|socket [DIR]}
+D=${2:-/tmp/dockermate-private}
+NETNS=dockermate-private
+SOCK="$D/docker.sock"
+
+ping_ok() { curl -s --max-time 1 --unix-socket "$SOCK" http://localhost/_ping 2>/dev/null | grep -q OK; }
+
+# The daemon and the containerd it manages must both be gone before a restart.
+wait_gone() {
+  for _ in $(seq 1 100); do
+    if ! pgrep -f -- "--data-root $D/data" >/dev/null && ! pgrep -f -- "$D/exec/containerd/containerd.toml" >/dev/null; then
+      rm -f "$D/docker.pid" "$D/exec/containerd/containerd.pid"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "private daemon: old processes did not exit" >&2
+  return 1
+}
+
+start() {
+  ping_ok && return 0
+  wait_gone
+  ip netns add "$NETNS" 2>/dev/null || true
+  ip netns exec "$NETNS" ip link set lo up
+  mkdir -p "$D/cg" "$D/data" "$D/exec"
+  # nsenter (not `ip netns exec`, which remounts /sys and hides the cgroup tree).
+  nohup unshare --mount --propagation private bash -c "
+    mount --rbind /sys/fs/cgroup '$D/cg'
+    exec nsenter --net=/var/run/netns/$NETNS bash -c '
+      umount -l /sys
+      mount -t sysfs sysfs /sys
+      mount --rbind \"$D/cg\" /sys/fs/cgroup
+      exec dockerd --data-root \"$D/data\" --exec-root \"$D/exec\" --pidfile \"$D/docker.pid\" \
+        -H \"unix://$SOCK\" --iptables=false
+    '
+  " >>"$D/dockerd.log" 2>&1 9>&- &
+  for _ in $(seq 1 300); do
+    ping_ok && return 0
+    sleep 0.1
+  done
+  echo "private daemon did not start; last log lines:" >&2
+  tail -n 20 "$D/dockerd.log" >&2
+  return 1
+}
+
+signal() {
+  local pid
+  pid=$(cat "$D/docker.pid" 2>/dev/null || true)
+  [[ -n $pid ]] && kill "-$1" "$pid" 2>/dev/null || true
+  wait_gone
+}
+
+case $cmd in
+  start) start ;;
+  stop) signal TERM ;;
+  kill) signal KILL ;;
+  restart) signal TERM && start ;;
+  socket) echo "$SOCK" ;;
+  *) echo "unknown command $cmd" >&2; exit 2 ;;
+esac
