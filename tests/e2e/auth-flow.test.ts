@@ -7,23 +7,25 @@
  *   deno task vendor && deno test -A tests/e2e/
  */
 import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
 import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type ConsoleMessage,
-  type Page,
-} from "playwright-core";
-import { PASSWORD, ROOT, SETUP_TOKEN, startServer, type TestServer } from "../helpers/server.ts";
+  assertNoHorizontalOverflow,
+  desktopAndPhone,
+  type ExpectedFailure,
+  finalBrowserCheck,
+  launchBrowser,
+  logIn,
+  overflowChecks,
+  pathOf,
+  PHONE,
+  printFailureDetails,
+  screenshot,
+  stepsUntilFailure,
+  watchConsole,
+} from "../helpers/browser.ts";
+import { PASSWORD, SETUP_TOKEN, startServer, type TestServer } from "../helpers/server.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const DOCKER_SOCKET = "/var/run/docker.sock";
-const SCREENSHOTS = `${ROOT}/tests/output/screenshots`;
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 375, height: 812 };
-const TIMEOUT_MS = 15_000;
-
-type Problem = { where: string; kind: string; text: string; url: string };
 
 /**
  * The only console errors a run may show: Chromium logs "Failed to load resource" for every
@@ -31,46 +33,10 @@ type Problem = { where: string; kind: string; text: string; url: string };
  * password) and a 401 from POST /login (wrong password). Anything else (a CSP violation, a
  * script error, a 404 for an asset, an SSE failure) fails the test.
  */
-const EXPECTED_FAILURES: ReadonlyArray<{ status: number; path: string }> = [
+const EXPECTED_FAILURES: ReadonlyArray<ExpectedFailure> = [
   { status: 400, path: "/setup" },
   { status: 401, path: "/login" },
 ];
-
-function isExpected(p: Problem, base: string): boolean {
-  if (p.kind !== "console") return false;
-  const m = /^Failed to load resource: the server responded with a status of (\d{3})\b/.exec(
-    p.text,
-  );
-  if (!m) return false;
-  return EXPECTED_FAILURES.some((e) =>
-    e.status === Number(m[1]) && p.url.split("?")[0] === `${base}${e.path}`
-  );
-}
-
-/** Records console errors and uncaught page errors of every page a context opens. */
-function watch(context: BrowserContext, where: string, problems: Problem[]): void {
-  const attach = (page: Page) => {
-    page.setDefaultTimeout(TIMEOUT_MS);
-    page.on("console", (msg: ConsoleMessage) => {
-      if (msg.type() === "error") {
-        problems.push({ where, kind: "console", text: msg.text(), url: msg.location().url });
-      }
-    });
-    page.on("pageerror", (err: Error) => {
-      problems.push({ where, kind: "pageerror", text: String(err.stack ?? err), url: page.url() });
-    });
-  };
-  context.pages().forEach(attach);
-  context.on("page", attach);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState("load");
-  // caret "initial": by default Playwright hides the caret by writing a style attribute on
-  // inputs, and leaves style="" behind; htmx then copies that attribute onto the swapped-in
-  // inputs with setAttribute, which the strict CSP (rightly) reports as an inline style.
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true, caret: "initial" });
-}
 
 /** Waits for the htmx strength check of exactly `password` to come back. */
 function strengthResponse(page: Page, password: string) {
@@ -81,63 +47,11 @@ function strengthResponse(page: Page, password: string) {
   );
 }
 
-/**
- * No sideways scrolling on the phone. With isMobile, Chromium widens the layout viewport
- * (window.innerWidth) to fit content wider than the device, so `scrollWidth <= innerWidth`
- * alone would pass for an overflowing page: innerWidth must also still be the phone's width.
- * On failure the message names the elements that stick out.
- */
-async function horizontalOverflow(page: Page, what: string): Promise<string | null> {
-  const m = await page.evaluate<{ scrollWidth: number; innerWidth: number; culprits: string[] }>(
-    `(() => {
-      const limit = document.documentElement.clientWidth;
-      const culprits = [...document.querySelectorAll("body *")]
-        .filter((e) => e.getBoundingClientRect().right > limit + 0.5)
-        // Content of a sideways-scrolling box (the nav row, a table) is fine when that box
-        // clips it; an absolutely positioned child escapes the clip unless the box is positioned.
-        .filter((e) => {
-          for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
-            const cs = getComputedStyle(a);
-            if (cs.overflowX !== "visible" && a.getBoundingClientRect().right <= limit + 0.5) {
-              return getComputedStyle(e).position === "absolute" && cs.position === "static";
-            }
-          }
-          return true;
-        })
-        .map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
-          (e.className ? "." + String(e.className).trim().replace(/\\s+/g, ".") : "") +
-          " in #" + (e.parentElement?.closest("[id]")?.id ?? "?") +
-          " (right edge " + Math.round(e.getBoundingClientRect().right) + " px)");
-      return {
-        scrollWidth: document.documentElement.scrollWidth,
-        innerWidth: window.innerWidth,
-        culprits,
-      };
-    })()`,
-  );
-  const detail = `scrollWidth ${m.scrollWidth}, innerWidth ${m.innerWidth}, device ${PHONE.width}` +
-    (m.culprits.length ? `; sticking out: ${m.culprits.join(", ")}` : "");
-  return m.scrollWidth <= m.innerWidth && m.innerWidth <= PHONE.width
-    ? null
-    : `${what}: horizontal overflow on the phone (${detail})`;
-}
-
 /** Reads the Docker Engine API directly over its socket. */
 async function dockerGet<T>(client: Deno.HttpClient, path: string): Promise<T> {
   const res = await fetch(`http://localhost${path}`, { client });
   assert.equal(res.status, 200, `Docker ${path} answered ${res.status}`);
   return await res.json() as T;
-}
-
-function pathOf(page: Page): string {
-  const u = new URL(page.url());
-  return `${u.pathname}${u.search}`;
-}
-
-async function logIn(page: Page, base: string, password: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.locator("#login-form #password").fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
 }
 
 async function textOf(page: Page, selector: string): Promise<string> {
@@ -149,48 +63,19 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
-    await Deno.mkdir(SCREENSHOTS, { recursive: true });
     const docker = Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
-    const problems: Problem[] = [];
+    const browserErrors = watchConsole(EXPECTED_FAILURES);
     let server: TestServer | undefined;
     let browser: Browser | undefined;
     try {
       server = await startServer();
       const base = server.url;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--disable-dev-shm-usage",
-        ],
-      });
-      const desktop = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
-      watch(desktop, "desktop", problems);
-      const phone = await browser.newContext({
-        viewport: PHONE,
-        isMobile: true,
-        hasTouch: true,
-        deviceScaleFactor: 2,
-        colorScheme: "light",
-      });
-      watch(phone, "phone", problems);
-      const page = await desktop.newPage();
-      /**
-       * Runs a step; after the first failing one the remaining user-flow steps are skipped
-       * (each depends on the one before), but the browser-errors check still runs.
-       */
-      let failed: string | null = null;
-      const step = async (name: string, fn: () => Promise<void> | void) => {
-        if (failed) return;
-        if (!(await t.step(name, fn))) failed = name;
-      };
+      browser = await launchBrowser();
+      const { desktop, phone, page } = await desktopAndPhone(browser, browserErrors);
+      // After the first failing step the remaining user-flow steps are skipped (each depends
+      // on the one before), but the browser-errors check still runs.
+      const steps = stepsUntilFailure(t);
+      const step = steps.step;
 
       await step(
         "1. first visit goes to setup; bad token and weak password are refused",
@@ -206,9 +91,8 @@ Deno.test({
           await phonePage.goto(`${base}/`);
           await phonePage.waitForURL(`${base}/setup`);
           await phonePage.locator("form#setup-form").waitFor();
-          await shot(phonePage, "setup-phone");
-          const overflow = await horizontalOverflow(phonePage, "setup");
-          assert.equal(overflow, null, overflow ?? "");
+          await screenshot(phonePage, "setup-phone");
+          await assertNoHorizontalOverflow(phonePage, "setup");
           await phonePage.close();
 
           // Wrong setup token: the error sits in the token's own field, the input is marked.
@@ -231,7 +115,7 @@ Deno.test({
               JSON.stringify(inputBox)
             }, error ${JSON.stringify(errorBox)})`,
           );
-          await shot(page, "setup-wrong-token-desktop");
+          await screenshot(page, "setup-wrong-token-desktop");
 
           // Right token, weak password: refused, with the reason under the password field.
           await page.locator("#setupToken").fill(SETUP_TOKEN);
@@ -270,7 +154,7 @@ Deno.test({
           assert.ok(goodScore >= 3, `the passphrase scored ${goodScore}`);
           assert.match(await textOf(page, "#strength .strength-label"), /strong/);
           await page.locator("#confirm").fill(PASSWORD);
-          await shot(page, "setup-desktop");
+          await screenshot(page, "setup-desktop");
 
           await page.getByRole("button", { name: "Create admin" }).click();
           await page.waitForURL(`${base}/login?setup=done`);
@@ -280,7 +164,7 @@ Deno.test({
       );
 
       await step("2. wrong password is refused; right one shows the live dashboard", async () => {
-        await shot(page, "login-desktop");
+        await screenshot(page, "login-desktop");
         await page.locator("#login-form #password").fill("definitely not my password");
         await page.getByRole("button", { name: "Log in" }).click();
         const err = page.locator("#login-form #password-error");
@@ -338,7 +222,7 @@ Deno.test({
           await nav.getByRole("link", { name: "Dashboard" }).getAttribute("aria-current"),
           "page",
         );
-        await shot(page, "dashboard-desktop");
+        await screenshot(page, "dashboard-desktop");
       });
 
       await step("3. theme toggle cycles system → light → dark and survives a reload", async () => {
@@ -358,7 +242,7 @@ Deno.test({
         // The dark theme really applies: the body background is dark.
         const bg = await page.evaluate<string>("getComputedStyle(document.body).backgroundColor");
         assert.equal(bg, "rgb(15, 20, 27)", `body background in dark theme is ${bg}`);
-        await shot(page, "dashboard-desktop-dark");
+        await screenshot(page, "dashboard-desktop-dark");
       });
 
       await step("4. settings: a new API token is shown once and works as Bearer", async () => {
@@ -381,7 +265,7 @@ Deno.test({
         await page.locator("#sessions .badge", { hasText: "this session" }).waitFor();
         assert.ok((await page.locator("#audit tbody tr").count()) >= 3);
         assert.match(await page.locator("#audit").innerText(), /login\.success/);
-        await shot(page, "settings-desktop-dark");
+        await screenshot(page, "settings-desktop-dark");
 
         const res = await fetch(`${base}/api/v1/tokens`, {
           headers: { authorization: `Bearer ${token}` },
@@ -425,16 +309,11 @@ Deno.test({
         await p.waitForURL(`${base}/login`);
         await p.locator("form#login-form").waitFor();
         // Every page is screenshotted and measured; overflow is asserted once at the end.
-        const overflows: string[] = [];
-        const measure = async (what: string) => {
-          const issue = await horizontalOverflow(p, what);
-          if (issue) overflows.push(issue);
-        };
-        await shot(p, "login-phone");
+        const { measure, assertNone } = overflowChecks(p);
+        await screenshot(p, "login-phone");
         await measure("login");
 
-        await logIn(p, base, PASSWORD);
-        await p.waitForURL(`${base}/`);
+        await logIn(p, base);
         await p.locator("section#docker-info").waitFor();
         assert.equal(
           await p.evaluate<string | null>(`document.documentElement.getAttribute("data-theme")`),
@@ -445,7 +324,7 @@ Deno.test({
         const nav = p.getByRole("navigation", { name: "Main" });
         assert.ok(await nav.isVisible(), "nav hidden on the phone");
         assert.equal(await nav.getByRole("link").count(), 7);
-        await shot(p, "dashboard-phone");
+        await screenshot(p, "dashboard-phone");
 
         const settings = nav.getByRole("link", { name: "Settings" });
         await settings.scrollIntoViewIfNeeded();
@@ -457,42 +336,18 @@ Deno.test({
         await settings.tap();
         await p.waitForURL(`${base}/settings`);
         await p.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
-        await shot(p, "settings-phone");
+        await screenshot(p, "settings-phone");
         await measure("settings");
 
         await p.locator("button#logout").tap();
         await p.waitForURL(`${base}/login`);
         await p.close();
-        assert.deepEqual(overflows, [], overflows.join("\n"));
+        assertNone();
       });
 
-      const checked = await t.step("6. no console errors, CSP violations or page errors", () => {
-        const unexpected = problems.filter((p) => !isExpected(p, base));
-        assert.deepEqual(
-          unexpected,
-          [],
-          `browser reported problems:\n${
-            unexpected.map((p) => `[${p.where}] ${p.kind}: ${p.text} (${p.url})`).join("\n")
-          }`,
-        );
-      });
-      await desktop.close();
-      await phone.close();
-      if (failed || !checked) throw new Error(`step failed: ${failed ?? "6"}`);
+      await finalBrowserCheck(t, 6, { steps, browserErrors, base, contexts: [desktop, phone] });
     } catch (err) {
-      if (server) console.error(`--- server output ---\n${server.output()}`);
-      if (problems.length) {
-        const base = server?.url ?? "";
-        console.error(
-          `--- browser console errors and page errors ---\n${
-            problems.map((p) =>
-              `[${p.where}] ${p.kind}: ${p.text} (${p.url})${
-                isExpected(p, base) ? " [expected: provoked by the test]" : ""
-              }`
-            ).join("\n")
-          }`,
-        );
-      }
+      printFailureDetails(server, browserErrors);
       throw err;
     } finally {
       await browser?.close();

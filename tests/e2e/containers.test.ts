@@ -12,22 +12,25 @@
  *   deno task vendor && deno test -A tests/e2e/containers.test.ts
  */
 import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
 import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type ConsoleMessage,
-  type Page,
-} from "playwright-core";
-import { type Client, setupAndLogin } from "../helpers/client.ts";
-import { freePort, ROOT, startServer, type TestServer, waitFor } from "../helpers/server.ts";
+  desktopAndPhone,
+  type ExpectedFailure,
+  finalBrowserCheck,
+  launchBrowser,
+  newContext,
+  overflowChecks,
+  pathOf,
+  printFailureDetails,
+  screenshot,
+  shareSession,
+  stepsUntilFailure,
+  watchConsole,
+} from "../helpers/browser.ts";
+import { setupAndLogin } from "../helpers/client.ts";
+import { freePort, startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { dockerCli, images, REGISTRY } from "../testbed/images.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOTS = `${ROOT}/tests/output/screenshots`;
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 375, height: 812 };
-const TIMEOUT_MS = 15_000;
 /** The post-create watch lasts healthWindowSeconds (15 s by default) for an image without a
  * HEALTHCHECK, so the "running" verdict takes that long. */
 const VERDICT_TIMEOUT_MS = 45_000;
@@ -35,89 +38,18 @@ const VERDICT_TIMEOUT_MS = 45_000;
 /** A copy of the web image under a name no other test uses, removed locally so create pulls. */
 const PULL_IMAGE = `${REGISTRY}/dockermate-test/e2e-pull:latest`;
 
-type Problem = { where: string; kind: string; text: string; url: string };
-
 /**
  * Chromium logs "Failed to load resource" for every 4xx answer; this test provokes one on
- * purpose (a create refused because the host port is taken). Anything else fails the test.
+ * purpose (a create refused because the host port is taken: POST /containers). Anything else,
+ * console warnings included, fails the test.
  */
-const EXPECTED_FAILURES: ReadonlyArray<{ status: number; method: string; path: string }> = [
-  { status: 409, method: "POST", path: "/containers" },
+const EXPECTED_FAILURES: ReadonlyArray<ExpectedFailure> = [
+  { status: 409, path: "/containers" },
 ];
 
-function isExpected(p: Problem, base: string): boolean {
-  const m = /^Failed to load resource: the server responded with a status of (\d{3})\b/.exec(
-    p.text,
-  );
-  return p.kind === "error" && m !== null &&
-    EXPECTED_FAILURES.some((e) =>
-      e.status === Number(m[1]) && p.url.split("?")[0] === `${base}${e.path}`
-    );
-}
-
-function watch(context: BrowserContext, where: string, problems: Problem[]): void {
-  const attach = (page: Page) => {
-    page.setDefaultTimeout(TIMEOUT_MS);
-    page.on("console", (msg: ConsoleMessage) => {
-      if (msg.type() === "error" || msg.type() === "warning") {
-        problems.push({ where, kind: msg.type(), text: msg.text(), url: msg.location().url });
-      }
-    });
-    page.on("pageerror", (err: Error) => {
-      problems.push({ where, kind: "pageerror", text: String(err.stack ?? err), url: page.url() });
-    });
-  };
-  context.pages().forEach(attach);
-  context.on("page", attach);
-}
-
+/** This test's screenshots are tests/output/screenshots/containers-*.png. */
 async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState("load");
-  // caret "initial": Playwright's caret hiding writes a style attribute that htmx would copy.
-  await page.screenshot({
-    path: `${SCREENSHOTS}/containers-${name}.png`,
-    fullPage: true,
-    caret: "initial",
-  });
-}
-
-/** No sideways scrolling on the phone (see auth-flow.test.ts for why innerWidth is checked). */
-async function horizontalOverflow(page: Page, what: string): Promise<string | null> {
-  const m = await page.evaluate<{ scrollWidth: number; innerWidth: number; culprits: string[] }>(
-    `(() => {
-      const limit = document.documentElement.clientWidth;
-      const culprits = [...document.querySelectorAll("body *")]
-        .filter((e) => e.getBoundingClientRect().right > limit + 0.5)
-        .filter((e) => {
-          for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
-            const cs = getComputedStyle(a);
-            if (cs.overflowX !== "visible" && a.getBoundingClientRect().right <= limit + 0.5) {
-              return getComputedStyle(e).position === "absolute" && cs.position === "static";
-            }
-          }
-          return true;
-        })
-        .map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
-          (e.className ? "." + String(e.className).trim().replace(/\\s+/g, ".") : "") +
-          " in #" + (e.parentElement?.closest("[id]")?.id ?? "?") +
-          " (right edge " + Math.round(e.getBoundingClientRect().right) + " px)");
-      return {
-        scrollWidth: document.documentElement.scrollWidth,
-        innerWidth: window.innerWidth,
-        culprits,
-      };
-    })()`,
-  );
-  const detail = `scrollWidth ${m.scrollWidth}, innerWidth ${m.innerWidth}, device ${PHONE.width}` +
-    (m.culprits.length ? `; sticking out: ${m.culprits.join(", ")}` : "");
-  return m.scrollWidth <= m.innerWidth && m.innerWidth <= PHONE.width
-    ? null
-    : `${what}: horizontal overflow on the phone (${detail})`;
-}
-
-function pathOf(page: Page): string {
-  const u = new URL(page.url());
-  return `${u.pathname}${u.search}`;
+  await screenshot(page, `containers-${name}`);
 }
 
 async function docker(args: string[]): Promise<string> {
@@ -130,18 +62,11 @@ async function containerId(name: string): Promise<string> {
   return await docker(["inspect", "-f", "{{.Id}}", name]);
 }
 
-/** The session of the API client, handed to a browser context. */
-async function shareSession(context: BrowserContext, client: Client, base: string) {
-  const [name, value] = client.cookie!.split("=");
-  await context.addCookies([{ name, value, url: base, httpOnly: true, sameSite: "Lax" }]);
-}
-
 Deno.test({
   name: "e2e: containers: create, list, filters, live rows, bulk, deleted (desktop and phone)",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
-    await Deno.mkdir(SCREENSHOTS, { recursive: true });
     const run = crypto.randomUUID().slice(0, 8);
     const label = `com.dockermate.test=${run}`;
     // com.dockermate.* labels are reserved in the create form, so the form uses this one.
@@ -155,7 +80,7 @@ Deno.test({
       x: `e2e-${run}-external`,
     };
     const ids: Record<string, string> = {};
-    const problems: Problem[] = [];
+    const browserErrors = watchConsole(EXPECTED_FAILURES, { warnings: true });
     let server: TestServer | undefined;
     let browser: Browser | undefined;
     try {
@@ -196,39 +121,12 @@ Deno.test({
       server = await startServer();
       const base = server.url;
       const client = await setupAndLogin(base);
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--disable-dev-shm-usage",
-        ],
+      browser = await launchBrowser();
+      const { desktop, phone, page } = await desktopAndPhone(browser, browserErrors, {
+        session: client,
       });
-      const desktop = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
-      watch(desktop, "desktop", problems);
-      await shareSession(desktop, client, base);
-      const phone = await browser.newContext({
-        viewport: PHONE,
-        isMobile: true,
-        hasTouch: true,
-        deviceScaleFactor: 2,
-        colorScheme: "light",
-      });
-      watch(phone, "phone", problems);
-      await shareSession(phone, client, base);
-      const page = await desktop.newPage();
-
-      let failed: string | null = null;
-      const step = async (name: string, fn: () => Promise<void> | void) => {
-        if (failed) return;
-        if (!(await t.step(name, fn))) failed = name;
-      };
+      const steps = stepsUntilFailure(t);
+      const step = steps.step;
 
       const portA = freePort();
 
@@ -501,13 +399,12 @@ Deno.test({
 
       await step("7. phone: list, create, detail and deleted fit 375 px", async () => {
         const p = await phone.newPage();
-        const overflows: string[] = [];
+        const { measure, assertNone } = overflowChecks(p);
         const visit = async (path: string, ready: string, name: string) => {
           await p.goto(`${base}${path}`);
           await p.locator(ready).first().waitFor();
           await shot(p, `${name}-phone`);
-          const issue = await horizontalOverflow(p, name);
-          if (issue) overflows.push(issue);
+          await measure(name);
         };
         await visit(`/containers?q=${run}`, "#containers-table tbody tr", "list");
         await visit("/containers/new", "#create-form", "create");
@@ -515,13 +412,13 @@ Deno.test({
         await visit("/containers/deleted", "table.deleted", "deleted");
         await visit(`/containers/${names.c}/remove`, "#confirm-remove", "remove-confirm");
         await p.close();
-        assert.deepEqual(overflows, [], overflows.join("\n"));
+        assertNone();
       });
 
       await step("dark theme: list and detail", async () => {
-        const dark = await browser!.newContext({ viewport: DESKTOP, colorScheme: "dark" });
-        watch(dark, "dark", problems);
-        await shareSession(dark, client, base);
+        const dark = await newContext(browser!, { colorScheme: "dark" });
+        browserErrors.watch(dark, "dark");
+        await shareSession(dark, client);
         const p = await dark.newPage();
         await p.goto(`${base}/containers?q=${run}`);
         await p.locator("#containers-table tbody tr").first().waitFor();
@@ -534,28 +431,9 @@ Deno.test({
         await dark.close();
       });
 
-      const checked = await t.step("8. no console errors, CSP violations or page errors", () => {
-        const unexpected = problems.filter((p) => !isExpected(p, base));
-        assert.deepEqual(
-          unexpected,
-          [],
-          `browser reported problems:\n${
-            unexpected.map((p) => `[${p.where}] ${p.kind}: ${p.text} (${p.url})`).join("\n")
-          }`,
-        );
-      });
-      await desktop.close();
-      await phone.close();
-      if (failed || !checked) throw new Error(`step failed: ${failed ?? "8"}`);
+      await finalBrowserCheck(t, 8, { steps, browserErrors, base, contexts: [desktop, phone] });
     } catch (err) {
-      if (server) console.error(`--- server output ---\n${server.output()}`);
-      if (problems.length) {
-        console.error(
-          `--- browser problems ---\n${
-            problems.map((p) => `[${p.where}] ${p.kind}: ${p.text} (${p.url})`).join("\n")
-          }`,
-        );
-      }
+      printFailureDetails(server, browserErrors);
       throw err;
     } finally {
       await browser?.close();

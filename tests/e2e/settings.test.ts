@@ -7,104 +7,36 @@
  *   deno task vendor && deno test -A tests/e2e/settings.test.ts
  */
 import assert from "node:assert/strict";
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type ConsoleMessage,
-  type Page,
-} from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { classifyHost, PROFILES, readDeviceModel } from "../../services/hardware.ts";
+import {
+  desktopAndPhone,
+  type ExpectedFailure,
+  finalBrowserCheck,
+  launchBrowser,
+  logIn,
+  overflowChecks,
+  printFailureDetails,
+  screenshot,
+  stepsUntilFailure,
+  watchConsole,
+} from "../helpers/browser.ts";
 import { setupAndLogin } from "../helpers/client.ts";
 import { dockerApi } from "../helpers/docker.ts";
-import { PASSWORD, ROOT, startServer, type TestServer, waitFor } from "../helpers/server.ts";
+import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { images } from "../testbed/images.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOTS = `${ROOT}/tests/output/screenshots`;
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 375, height: 812 };
-const TIMEOUT_MS = 15_000;
 const RUN = crypto.randomUUID().slice(0, 8);
 const RUN_LABEL = "com.dockermate.e2e-settings";
-
-type Problem = { where: string; kind: string; text: string; url: string };
 
 /**
  * Chromium logs "Failed to load resource" for every 4xx answer; these are the ones this test
  * provokes on purpose (a limit of 0, a rename onto an existing tag). Anything else fails it.
  */
-const EXPECTED_FAILURES: ReadonlyArray<{ status: number; path: string }> = [
+const EXPECTED_FAILURES: ReadonlyArray<ExpectedFailure> = [
   { status: 400, path: "/settings/hardware" },
   { status: 409, path: "/settings/tags/gamma/rename" },
 ];
-
-function isExpected(p: Problem, base: string): boolean {
-  if (p.kind !== "console") return false;
-  const m = /^Failed to load resource: the server responded with a status of (\d{3})\b/.exec(
-    p.text,
-  );
-  if (!m) return false;
-  return EXPECTED_FAILURES.some((e) =>
-    e.status === Number(m[1]) && p.url.split("?")[0] === `${base}${e.path}`
-  );
-}
-
-function watch(context: BrowserContext, where: string, problems: Problem[]): void {
-  const attach = (page: Page) => {
-    page.setDefaultTimeout(TIMEOUT_MS);
-    page.on("console", (msg: ConsoleMessage) => {
-      if (msg.type() === "error") {
-        problems.push({ where, kind: "console", text: msg.text(), url: msg.location().url });
-      }
-    });
-    page.on("pageerror", (err: Error) => {
-      problems.push({ where, kind: "pageerror", text: String(err.stack ?? err), url: page.url() });
-    });
-  };
-  context.pages().forEach(attach);
-  context.on("page", attach);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState("load");
-  // caret "initial": see auth-flow.test.ts (Playwright's caret hiding leaves a style attribute).
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true, caret: "initial" });
-}
-
-/** Same check as auth-flow.test.ts: nothing sticks out of a 375 px phone. */
-async function horizontalOverflow(page: Page, what: string): Promise<string | null> {
-  const m = await page.evaluate<{ scrollWidth: number; innerWidth: number; culprits: string[] }>(
-    `(() => {
-      const limit = document.documentElement.clientWidth;
-      const culprits = [...document.querySelectorAll("body *")]
-        .filter((e) => e.getBoundingClientRect().right > limit + 0.5)
-        .filter((e) => {
-          for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
-            const cs = getComputedStyle(a);
-            if (cs.overflowX !== "visible" && a.getBoundingClientRect().right <= limit + 0.5) {
-              return getComputedStyle(e).position === "absolute" && cs.position === "static";
-            }
-          }
-          return true;
-        })
-        .map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
-          (e.className ? "." + String(e.className).trim().replace(/\\s+/g, ".") : "") +
-          " in #" + (e.parentElement?.closest("[id]")?.id ?? "?") +
-          " (right edge " + Math.round(e.getBoundingClientRect().right) + " px)");
-      return {
-        scrollWidth: document.documentElement.scrollWidth,
-        innerWidth: window.innerWidth,
-        culprits,
-      };
-    })()`,
-  );
-  const detail = `scrollWidth ${m.scrollWidth}, innerWidth ${m.innerWidth}, device ${PHONE.width}` +
-    (m.culprits.length ? `; sticking out: ${m.culprits.join(", ")}` : "");
-  return m.scrollWidth <= m.innerWidth && m.innerWidth <= PHONE.width
-    ? null
-    : `${what}: horizontal overflow on the phone (${detail})`;
-}
 
 /** Whether the page's table-wrap boxes had to scroll sideways (allowed, but worth knowing). */
 async function scrollingTables(page: Page): Promise<string[]> {
@@ -113,13 +45,6 @@ async function scrollingTables(page: Page): Promise<string[]> {
       .filter((e) => e.scrollWidth > e.clientWidth + 1)
       .map((e) => e.closest("[id]")?.id ?? "?")`,
   );
-}
-
-async function logIn(page: Page, base: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.locator("#login-form #password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL(`${base}/`);
 }
 
 async function text(page: Page, selector: string): Promise<string> {
@@ -184,8 +109,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
-    await Deno.mkdir(SCREENSHOTS, { recursive: true });
-    const problems: Problem[] = [];
+    const browserErrors = watchConsole(EXPECTED_FAILURES);
     const created: string[] = [];
     let server: TestServer | undefined;
     let browser: Browser | undefined;
@@ -221,37 +145,10 @@ Deno.test({
         return created.every((n) => adopted.has(n));
       });
 
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--disable-dev-shm-usage",
-        ],
-      });
-      const desktop = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
-      watch(desktop, "desktop", problems);
-      const phone = await browser.newContext({
-        viewport: PHONE,
-        isMobile: true,
-        hasTouch: true,
-        deviceScaleFactor: 2,
-        colorScheme: "light",
-      });
-      watch(phone, "phone", problems);
-      const page = await desktop.newPage();
-
-      let failed: string | null = null;
-      const step = async (name: string, fn: () => Promise<void> | void) => {
-        if (failed) return;
-        if (!(await t.step(name, fn))) failed = name;
-      };
+      browser = await launchBrowser();
+      const { desktop, phone, page } = await desktopAndPhone(browser, browserErrors);
+      const steps = stepsUntilFailure(t);
+      const step = steps.step;
 
       const info = await dockerApi<Info>("/info");
       const detected = PROFILES[
@@ -285,7 +182,7 @@ Deno.test({
           (cap.max * detected.criticalPercent) / 100,
         );
         await page.locator("#capacity .gauge-level.level-ok").waitFor();
-        await shot(page, "settings-e2e-dashboard-desktop");
+        await screenshot(page, "settings-e2e-dashboard-desktop");
       });
 
       await step("2. settings: hardware profile override, warning, limit 3, back", async () => {
@@ -344,7 +241,7 @@ Deno.test({
         }
         assert.match(await text(page, "#profile-effective"), /^Enterprise \(overridden/);
         await page.locator("#audit", { hasText: "settings.hardware" }).waitFor();
-        await shot(page, "settings-e2e-hardware-warning-desktop");
+        await screenshot(page, "settings-e2e-hardware-warning-desktop");
 
         // Detected profile, limit 3: saved in the DB, shown on the dashboard as "of 3".
         await page.locator("#hw-profile").selectOption("");
@@ -364,7 +261,7 @@ Deno.test({
         await page.locator("#capacity .gauge-level.level-full").waitFor();
         await page.locator("#capacity-full").waitFor();
         assert.equal(await text(page, "#capacity-profile"), `${detected.label} (overridden)`);
-        await shot(page, "settings-e2e-dashboard-limit-3-desktop");
+        await screenshot(page, "settings-e2e-dashboard-limit-3-desktop");
 
         // Persisted: a reload of settings still shows the override in the form.
         await page.goto(`${base}/settings`);
@@ -417,7 +314,7 @@ Deno.test({
         assert.match(await conflict.innerText(), /exists already: merge instead/);
         assert.equal(await tagRow(page, "gamma").locator("input[name=name]").inputValue(), "alpha");
         await conflict.getByRole("button", { name: "Merge gamma into alpha" }).waitFor();
-        await shot(page, "settings-e2e-tag-conflict-desktop");
+        await screenshot(page, "settings-e2e-tag-conflict-desktop");
 
         // Rename alpha → web.
         await tagRow(page, "alpha").locator("input[name=name]").fill("web");
@@ -458,7 +355,7 @@ Deno.test({
           (await confirm.innerText()).replace(/\s+/g, " "),
           /Remove the tag web from 3 containers\?/,
         );
-        await shot(page, "settings-e2e-tag-confirm-desktop");
+        await screenshot(page, "settings-e2e-tag-confirm-desktop");
         await confirm.getByRole("link", { name: "Cancel" }).click();
         await confirm.waitFor({ state: "detached" });
         assert.equal(await tagCount(page, "web"), 3);
@@ -537,18 +434,14 @@ Deno.test({
       await step("6. screenshots; the phone has no sideways scrolling", async () => {
         await page.goto(`${base}/settings`);
         await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
-        await shot(page, "settings-e2e-settings-desktop");
+        await screenshot(page, "settings-e2e-settings-desktop");
 
         const p = await phone.newPage();
         await logIn(p, base);
         await p.locator("#capacity").waitFor();
-        const overflows: string[] = [];
-        const measure = async (what: string) => {
-          const issue = await horizontalOverflow(p, what);
-          if (issue) overflows.push(issue);
-        };
+        const { measure, assertNone } = overflowChecks(p);
         await measure("dashboard");
-        await shot(p, "settings-e2e-dashboard-phone");
+        await screenshot(p, "settings-e2e-dashboard-phone");
 
         await p.goto(`${base}/settings`);
         await p.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
@@ -558,7 +451,7 @@ Deno.test({
           !scrolling.includes("tags-panel") && !scrolling.includes("hardware-panel"),
           `these sections scroll sideways on the phone: ${scrolling.join(", ")}`,
         );
-        await shot(p, "settings-e2e-settings-phone");
+        await screenshot(p, "settings-e2e-settings-phone");
 
         // A confirmation and an error open on the phone still fit.
         await tagRow(p, "gamma").getByRole("button", { name: "Delete gamma" }).tap();
@@ -569,38 +462,14 @@ Deno.test({
         await posted(p, "/settings/hardware", () => p.locator("#hardware-form button").tap());
         await p.locator("#hw-max-error").waitFor();
         await measure("settings with a field error");
-        await shot(p, "settings-e2e-settings-phone-states");
+        await screenshot(p, "settings-e2e-settings-phone-states");
         await p.close();
-        assert.deepEqual(overflows, [], overflows.join("\n"));
+        assertNone();
       });
 
-      const checked = await t.step("7. no console errors, CSP violations or page errors", () => {
-        const unexpected = problems.filter((p) => !isExpected(p, base));
-        assert.deepEqual(
-          unexpected,
-          [],
-          `browser reported problems:\n${
-            unexpected.map((p) => `[${p.where}] ${p.kind}: ${p.text} (${p.url})`).join("\n")
-          }`,
-        );
-      });
-      await desktop.close();
-      await phone.close();
-      if (failed || !checked) throw new Error(`step failed: ${failed ?? "7"}`);
+      await finalBrowserCheck(t, 7, { steps, browserErrors, base, contexts: [desktop, phone] });
     } catch (err) {
-      if (server) console.error(`--- server output ---\n${server.output()}`);
-      if (problems.length) {
-        const base = server?.url ?? "";
-        console.error(
-          `--- browser console errors and page errors ---\n${
-            problems.map((p) =>
-              `[${p.where}] ${p.kind}: ${p.text} (${p.url})${
-                isExpected(p, base) ? " [expected: provoked by the test]" : ""
-              }`
-            ).join("\n")
-          }`,
-        );
-      }
+      printFailureDetails(server, browserErrors);
       throw err;
     } finally {
       await browser?.close();
