@@ -179,17 +179,7 @@ async function capacityView(deps: Deps, count: number): Promise<CapacityView | n
 async function createOptions(deps: Deps): Promise<CreateOptions> {
   const { names } = await tagInfo(deps);
   if (dockerDown(deps)) return { images: [], networks: [], tagNames: names };
-  const [images, networks] = await Promise.all([
-    deps.docker.engine<{ RepoTags: string[] | null }[]>({ path: "/images/json" })
-      .then((list) =>
-        [...new Set(list.flatMap((i) => i.RepoTags ?? []))]
-          .filter((t) => t !== "<none>:<none>").sort()
-      )
-      .catch(() => [] as string[]),
-    deps.docker.engine<{ Name: string }[]>({ path: "/networks" })
-      .then((list) => list.map((n) => n.Name).sort())
-      .catch(() => [] as string[]),
-  ]);
+  const { images, networks } = await deps.creator.choices();
   return { images, networks, tagNames: names };
 }
 

@@ -94,6 +94,22 @@ export class CreateService {
     private readonly store: ContainerStore,
   ) {}
 
+  /** What the create form offers: local image tags and networks (empty when Docker fails). */
+  async choices(): Promise<{ images: string[]; networks: string[] }> {
+    const [images, networks] = await Promise.all([
+      this.docker.engine<{ RepoTags: string[] | null }[]>({ path: "/images/json" })
+        .then((list) =>
+          [...new Set(list.flatMap((i) => i.RepoTags ?? []))].filter((t) => t !== "<none>:<none>")
+            .sort()
+        )
+        .catch(() => [] as string[]),
+      this.docker.engine<{ Name: string }[]>({ path: "/networks" })
+        .then((list) => list.map((n) => n.Name).sort())
+        .catch(() => [] as string[]),
+    ]);
+    return { images, networks };
+  }
+
   /** Checks that need the host (limits, names, ports, image, network), before anything changes. */
   async check(spec: CreateSpec): Promise<{ imagePresent: boolean }> {
     await this.store.ready();
