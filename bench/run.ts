@@ -14,6 +14,7 @@ import {
 } from "../tests/helpers/server.ts";
 import { serverPermissionFlags } from "../scripts/permissions.ts";
 import { benchContainerList } from "./containers.ts";
+import { benchLogs } from "./logs.ts";
 
 const RUNS = 5;
 const PAGE_LOADS = 1000;
@@ -136,6 +137,7 @@ async function dockermate(): Promise<
 const b = await baseline();
 const d = await dockermate();
 const l = await benchContainerList();
+const logs = await benchLogs();
 const rows = [
   [
     "start to first response",
@@ -186,6 +188,14 @@ const rows = [
     "< 2×",
     l.api.p50 / l.raw.p50 < 2,
   ],
+  [
+    `log lines per second through SSE (${logs.lines} lines)`,
+    `${Math.round(logs.sseLinesPerSec)}/s`,
+    `docker logs direct ${Math.round(logs.directLinesPerSec)}/s`,
+    logs.ratio.toFixed(2),
+    "≥ 0.5",
+    logs.ratio >= 0.5,
+  ],
 ] as const;
 console.log("| measure | DockerMate | bare Deno+Hono | ratio | goal | met |");
 console.log("|---|---|---|---|---|---|");
@@ -195,5 +205,9 @@ for (const r of rows) {
 await Deno.mkdir(`${ROOT}/bench/output`, { recursive: true });
 await Deno.writeTextFile(
   `${ROOT}/bench/output/startup-memory.json`,
-  JSON.stringify({ at: new Date().toISOString(), baseline: b, dockermate: d, list: l }, null, 2),
+  JSON.stringify(
+    { at: new Date().toISOString(), baseline: b, dockermate: d, list: l, logs },
+    null,
+    2,
+  ),
 );

@@ -1,6 +1,405 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../services/context.ts";
+import type { Context } from "hono";
+import { z } from "zod";
+import { Layout } from "../components/layout.tsx";
+import {
+  CHIP_COLORS,
+  downloadHref,
+  lineHtml,
+  LogMeta,
+  LogPickerPage,
+  LogViewerPage,
+  MergedLogPage,
+  type MergedSource,
+  noticeHtml,
+  noticeText,
+} from "../components/logs.tsx";
+import { containerName } from "../services/container-store.ts";
+import type { AppEnv, Deps } from "../services/context.ts";
+import { InvalidInput, NotFound } from "../services/errors.ts";
+import { log } from "../services/log.ts";
+import {
+  downloadStream,
+  eventStream,
+  followLogs,
+  followMerged,
+  type LogQuery,
+  logQuerySchema,
+  logsCli,
+  logTarget,
+  mergeAsync,
+  parseResumeId,
+  type Resume,
+  resumeId,
+  type Source,
+  SSE_HEADERS,
+  sseMessage,
+} from "../services/log-stream.ts";
+import { loadAnsiUp } from "../services/logs.ts";
+import { listTags, TAG_PATTERN, tagsByContainer } from "../services/tags.ts";
+import { containerRef, tagInfo } from "./containers.tsx";
+import { appChrome, render } from "./render.ts";
+import { describeIssues, validate } from "./validate.ts";
+import { zValidator } from "@hono/zod-validator";
 
+const refParam = z.object({ id: containerRef });
+
+/** Most containers one merged view follows. */
+export const MAX_MERGED = 20;
+/** Most lines each container starts with in the merged view (they are sorted in memory). */
+const MAX_MERGED_TAIL = 5000;
+
+const mergedQuerySchema = logQuerySchema.safeExtend({
+  ids: z.union([z.string(), z.array(z.string())]).optional().transform((v, ctx) => {
+    const list = (Array.isArray(v) ? v : v ? [v] : []).flatMap((x) => x.split(","))
+      .map((x) => x.trim()).filter((x) => x !== "");
+    const unique = [...new Set(list)];
+    if (unique.length > MAX_MERGED) {
+      ctx.addIssue({ code: "custom", message: `at most ${MAX_MERGED} containers`, path: [] });
+      return z.NEVER;
+    }
+    const bad = unique.find((x) => !containerRef.safeParse(x).success);
+    if (bad !== undefined) {
+      ctx.addIssue({ code: "custom", message: `"${bad}" is not a container id or name`, path: [] });
+      return z.NEVER;
+    }
+    return unique;
+  }),
+  tag: z.string().optional().transform((v, ctx) => {
+    const t = v?.trim();
+    if (!t) return undefined;
+    if (!TAG_PATTERN.test(t)) {
+      ctx.addIssue({ code: "custom", message: "is not a tag", path: [] });
+      return z.NEVER;
+    }
+    return t;
+  }),
+  after: z.string().max(64).optional(),
+});
+type MergedQuery = z.output<typeof mergedQuerySchema>;
+
+const streamQuerySchema = logQuerySchema.safeExtend({ after: z.string().max(64).optional() });
+
+/** Where a reconnecting stream starts: Last-Event-ID (EventSource) or `after` (logs.js). */
+function resumeFrom(c: Context<AppEnv>, after: string | undefined): Resume | null {
+  return parseResumeId(c.req.header("last-event-id")) ?? parseResumeId(after);
+}
+
+function sseResponse(
+  c: Context<AppEnv>,
+  source: (signal: AbortSignal) => AsyncIterable<string>,
+): Response {
+  // A client that leaves cancels the body (see eventStream); request.signal is not used: Deno
+  // aborts it after every successful response and warns about that legacy behaviour.
+  const body = eventStream(source, [c.get("deps").shutdown]);
+  return c.body(body, 200, SSE_HEADERS);
+}
+
+function followOptions(q: LogQuery, after: Resume | null) {
+  return {
+    tail: q.tail,
+    since: q.since?.docker,
+    until: q.until?.docker,
+    stdout: q.stream !== "stderr",
+    stderr: q.stream !== "stdout",
+    grep: q.grep,
+    after,
+  };
+}
+
+/**
+ * A stream that cannot start (bad options, no such container) answers with the reason as a
+ * notice and `end`, so that the viewer shows it instead of reconnecting again and again.
+ */
+function refusedStream(c: Context<AppEnv>, err: unknown): Response {
+  if (!(err instanceof InvalidInput || err instanceof NotFound)) throw err;
+  const text = `— ${err.message} —`;
+  return c.body(`: refused\n\n${endMessages(text, "error")}`, 200, SSE_HEADERS);
+}
+
+/** zod validation for a stream route: a failure is a refused stream, not a 400 page. */
+function validateStream<T extends z.ZodType>(schema: T) {
+  return zValidator("query", schema, (result, c) => {
+    if (!result.success) {
+      return refusedStream(
+        c as Context<AppEnv>,
+        new InvalidInput(describeIssues(result.error.issues)),
+      );
+    }
+  });
+}
+
+/** Says why the stream stopped, and tells logs.js not to reconnect (`end`). */
+function endMessages(text: string, kind = "error"): string {
+  return sseMessage(noticeHtml(kind, text)) + sseMessage("end", { event: "end" });
+}
+
+/** The viewer's stream: the meta (CLI, download), then lines as `<li>` batches, and notices. */
+async function* viewerEvents(
+  deps: Deps,
+  target: { id: string; name: string },
+  q: LogQuery,
+  after: Resume | null,
+  signal: AbortSignal,
+): AsyncGenerator<string> {
+  const base = `/containers/${encodeURIComponent(target.name)}/logs`;
+  yield sseMessage(
+    String(<LogMeta cli={logsCli(target.name, q)} download={downloadHref(base, q)} />),
+    {
+      event: "meta",
+    },
+  );
+  const au = await loadAnsiUp();
+  try {
+    for await (const item of followLogs(deps, target.id, followOptions(q, after), signal)) {
+      if (item.kind === "lines") {
+        let html = "";
+        for (const e of item.lines) html += lineHtml(au, e, { timestamps: q.timestamps });
+        yield sseMessage(html, item.resume ? { id: resumeId(item.resume) } : {});
+      } else if (item.kind === "removed") {
+        yield endMessages(noticeText(item), "removed");
+        return;
+      } else {
+        yield sseMessage(noticeHtml(item.kind, noticeText(item)));
+      }
+    }
+    if (!signal.aborted) yield endMessages("— end of the log for these options —", "end");
+  } catch (err) {
+    if (signal.aborted) return;
+    log.warn(`log viewer stream of ${target.name}: ${(err as Error).message}`);
+    // Reconnect (from the last line) in a while: Docker may be back by then.
+    yield `retry: 5000\n${sseMessage(noticeHtml("error", `— ${(err as Error).message} —`))}`;
+  }
+}
+
+/** The merged stream: lines marked with their container's chip; a notice per container. */
+async function* mergedEvents(
+  deps: Deps,
+  sources: (Source & { color: number })[],
+  q: LogQuery,
+  after: Resume | null,
+  signal: AbortSignal,
+): AsyncGenerator<string> {
+  const au = await loadAnsiUp();
+  const opts = followOptions(q, null);
+  try {
+    const items = after
+      ? followMergedFrom(deps, sources, opts, after, signal)
+      : followMerged(deps, sources, opts, signal);
+    for await (const batch of items) {
+      let html = "";
+      let last: Resume | null = null;
+      for (const m of batch) {
+        const s = sources[m.source];
+        if ("error" in m) {
+          html += noticeHtml("error", `— ${s.name}: ${m.error} —`);
+          continue;
+        }
+        const item = m.item;
+        if (item.kind === "lines") {
+          const chip = { name: s.name, color: s.color };
+          for (const e of item.lines) html += lineHtml(au, e, { timestamps: q.timestamps, chip });
+          const ts = item.lines.at(-1)?.ts;
+          if (ts) last = { ts, count: 1 };
+        } else {
+          html += noticeHtml(item.kind, noticeText(item, s.name));
+        }
+      }
+      if (html) yield sseMessage(html, last ? { id: resumeId(last) } : {});
+    }
+    if (!signal.aborted) yield endMessages("— no container left to follow —", "end");
+  } catch (err) {
+    if (signal.aborted) return;
+    log.warn(`merged log stream: ${(err as Error).message}`);
+    yield `retry: 5000\n${sseMessage(noticeHtml("error", `— ${(err as Error).message} —`))}`;
+  }
+}
+
+/**
+ * A reconnecting merged stream: every container from the last time the client saw (lines at
+ * exactly that time in other containers may repeat; ids have nanoseconds, so it is rare).
+ */
+async function* followMergedFrom(
+  deps: Deps,
+  sources: Source[],
+  opts: ReturnType<typeof followOptions>,
+  after: Resume,
+  signal: AbortSignal,
+) {
+  const gens = sources.map((s) =>
+    followLogs(deps, s.id, { ...opts, tail: 0, after: { ts: after.ts, count: 1 } }, signal)
+  );
+  for await (const next of mergeAsync(gens)) {
+    yield "error" in next
+      ? [{ source: next.index, error: (next.error as Error).message }]
+      : [{ source: next.index, item: next.value }];
+  }
+}
+
+/** The containers a merged view shows: `ids`, or every container with `tag`. */
+async function mergedSources(deps: Deps, q: MergedQuery): Promise<MergedSource[]> {
+  const found: MergedSource[] = [];
+  if (q.ids && q.ids.length) {
+    for (const ref of q.ids) {
+      const c = await deps.containers.resolve(ref);
+      if (found.some((f) => f.id === c.Id)) continue;
+      found.push({ id: c.Id, name: containerName(c), state: c.State, color: 0 });
+    }
+  } else if (q.tag) {
+    await deps.store.ready();
+    const byName = await tagsByContainer(deps.db);
+    for (const c of deps.store.list()) {
+      const name = containerName(c);
+      if ((byName.get(name) ?? []).includes(q.tag)) {
+        found.push({ id: c.Id, name, state: c.State, color: 0 });
+      }
+    }
+    found.sort((a, b) => a.name.localeCompare(b.name));
+    if (found.length > MAX_MERGED) {
+      throw new InvalidInput(`tag: ${found.length} containers have it; at most ${MAX_MERGED}`);
+    }
+  }
+  return found.map((s, i) => ({ ...s, color: i % CHIP_COLORS }));
+}
+
+function checkMergedTail(q: LogQuery): void {
+  if (q.tail === "all" || q.tail > MAX_MERGED_TAIL) {
+    throw new InvalidInput(`tail: at most ${MAX_MERGED_TAIL} lines per container when merged`);
+  }
+}
+
+/**
+ * The log viewer pages under /containers (mounted before the container pages, so that
+ * `/containers/logs` is the merged view and not a container called "logs").
+ */
 export function logPages(): Hono<AppEnv> {
-  return new Hono<AppEnv>();
+  const app = new Hono<AppEnv>();
+  const chrome = (c: Context<AppEnv>) => appChrome(c, "containers");
+
+  // --- several containers ----------------------------------------------------------------
+
+  app.get("/logs", validate("query", mergedQuerySchema), async (c) => {
+    const deps = c.get("deps");
+    const q = c.req.valid("query");
+    if (!(q.ids?.length) && !q.tag) {
+      await deps.store.ready();
+      const [byName, tags, info] = await Promise.all([
+        tagsByContainer(deps.db),
+        listTags(deps.db),
+        tagInfo(deps),
+      ]);
+      const containers = deps.store.list().map((x) => ({
+        name: containerName(x),
+        state: x.State,
+        tags: byName.get(containerName(x)) ?? [],
+      })).sort((a, b) =>
+        Number(b.state === "running") - Number(a.state === "running") ||
+        a.name.localeCompare(b.name)
+      );
+      return render(
+        c,
+        <Layout title="Merged logs" app={chrome(c)}>
+          <LogPickerPage
+            containers={containers}
+            tags={tags.map((t) => t.name)}
+            colors={info.colors}
+          />
+        </Layout>,
+      );
+    }
+    checkMergedTail(q);
+    const sources = await mergedSources(deps, q);
+    const selection: Record<string, string> = q.ids?.length
+      ? { ids: q.ids.join(",") }
+      : { tag: q.tag! };
+    const title = q.tag ? `Logs of tag ${q.tag}` : "Merged logs";
+    return render(
+      c,
+      <Layout title={title} app={chrome(c)}>
+        <MergedLogPage sources={sources} q={q} selection={selection} title={title} />
+      </Layout>,
+    );
+  });
+
+  app.get("/logs/stream", validateStream(mergedQuerySchema), async (c) => {
+    const deps = c.get("deps");
+    const q = c.req.valid("query");
+    let sources: MergedSource[];
+    try {
+      checkMergedTail(q);
+      sources = await mergedSources(deps, q);
+      if (sources.length === 0) throw new InvalidInput("ids: choose at least one container");
+    } catch (err) {
+      return refusedStream(c, err);
+    }
+    const after = resumeFrom(c, q.after);
+    return sseResponse(c, (signal) => mergedEvents(deps, sources, q, after, signal));
+  });
+
+  // --- one container ---------------------------------------------------------------------
+
+  app.get(
+    "/:id/logs",
+    validate("param", refParam),
+    validate("query", logQuerySchema),
+    async (c) => {
+      const deps = c.get("deps");
+      const q = c.req.valid("query");
+      const summary = await deps.containers.resolve(c.req.valid("param").id);
+      const name = containerName(summary);
+      const base = `/containers/${encodeURIComponent(name)}/logs`;
+      return render(
+        c,
+        <Layout title={`Logs of ${name}`} app={chrome(c)}>
+          <LogViewerPage
+            id={summary.Id}
+            name={name}
+            state={summary.State}
+            q={q}
+            cli={logsCli(name, q)}
+            download={downloadHref(base, q)}
+          />
+        </Layout>,
+      );
+    },
+  );
+
+  app.get(
+    "/:id/logs/stream",
+    validate("param", refParam),
+    validateStream(streamQuerySchema),
+    async (c) => {
+      const deps = c.get("deps");
+      const q = c.req.valid("query");
+      const summary = await deps.containers.resolve(c.req.valid("param").id).catch((err) => err);
+      if (summary instanceof Error) return refusedStream(c, summary);
+      const target = { id: summary.Id, name: containerName(summary) };
+      const after = resumeFrom(c, q.after);
+      return sseResponse(c, (signal) => viewerEvents(deps, target, q, after, signal));
+    },
+  );
+
+  /** The whole log (for the options) as a file, streamed from Docker as it is read. */
+  app.get(
+    "/:id/logs/download",
+    validate("param", refParam),
+    validate("query", logQuerySchema),
+    async (c) => {
+      const deps = c.get("deps");
+      const q = c.req.valid("query");
+      const summary = await deps.containers.resolve(c.req.valid("param").id);
+      const target = await logTarget(deps.docker, summary.Id);
+      const body = await downloadStream(deps.docker, target, q, deps.shutdown);
+      const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "Z");
+      const file = `${target.name.replace(/[^\w.-]/g, "_")}-${stamp}.log`;
+      return c.body(body, 200, {
+        "Content-Type": "text/plain; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${file}"`,
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+      });
+    },
+  );
+
+  return app;
 }

@@ -352,6 +352,9 @@ export function DetailPage({ d, host, colors, tagNames }: DetailProps) {
           {!d.managed && <span class="badge badge-external">external</span>}
         </h1>
         <div class="page-actions">
+          <a class="btn" id="detail-logs" href={`/containers/${encodeURIComponent(name)}/logs`}>
+            Logs
+          </a>
           <a class="btn btn-ghost" href="/containers">All containers</a>
         </div>
       </div>

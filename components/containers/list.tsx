@@ -73,6 +73,13 @@ function RowActions({ row }: { row: ContainerRow }) {
           {q.label}
         </button>
       ))}
+      <a
+        class="btn btn-small hide-sm"
+        href={`/containers/${encodeURIComponent(row.name)}/logs`}
+        title={`docker logs --tail 100 --follow ${row.name}`}
+      >
+        Logs
+      </a>
       {row.managed && (
         <a class="btn btn-small btn-danger" href={`${base}/remove`} title={`docker rm ${row.name}`}>
           Remove
