@@ -14,6 +14,7 @@ import {
 } from "../tests/helpers/server.ts";
 import { serverPermissionFlags } from "../scripts/permissions.ts";
 import { benchContainerList } from "./containers.ts";
+import { benchEvents } from "./events.ts";
 import { benchLogs } from "./logs.ts";
 
 const RUNS = 5;
@@ -138,6 +139,7 @@ const b = await baseline();
 const d = await dockermate();
 const l = await benchContainerList();
 const logs = await benchLogs();
+const ev = await benchEvents();
 const rows = [
   [
     "start to first response",
@@ -196,6 +198,22 @@ const rows = [
     "≥ 0.5",
     logs.ratio >= 0.5,
   ],
+  [
+    "event latency: docker stop → SSE, p50 / p99",
+    `${ev.p50Ms.toFixed(0)} / ${ev.p99Ms.toFixed(0)} ms`,
+    `Docker's own call ${ev.dockerP50Ms.toFixed(0)} / ${ev.dockerP99Ms.toFixed(0)} ms`,
+    (ev.p50Ms / ev.dockerP50Ms).toFixed(2),
+    "within a second",
+    ev.p99Ms < 1000,
+  ],
+  [
+    "RSS with 20 dashboards + 20 log streams open",
+    `${ev.rssWith20Dashboards20LogsMb.toFixed(1)} MB`,
+    `idle ${ev.idleRssMb.toFixed(1)} MB`,
+    (ev.rssWith20Dashboards20LogsMb / ev.idleRssMb).toFixed(2),
+    "≤ 120 MB",
+    ev.rssWith20Dashboards20LogsMb <= 120,
+  ],
 ] as const;
 console.log("| measure | DockerMate | bare Deno+Hono | ratio | goal | met |");
 console.log("|---|---|---|---|---|---|");
@@ -206,7 +224,7 @@ await Deno.mkdir(`${ROOT}/bench/output`, { recursive: true });
 await Deno.writeTextFile(
   `${ROOT}/bench/output/startup-memory.json`,
   JSON.stringify(
-    { at: new Date().toISOString(), baseline: b, dockermate: d, list: l, logs },
+    { at: new Date().toISOString(), baseline: b, dockermate: d, list: l, logs, events: ev },
     null,
     2,
   ),

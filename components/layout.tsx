@@ -9,6 +9,7 @@ export const NAV = [
   { key: "networks", href: "/networks", label: "Networks" },
   { key: "volumes", href: "/volumes", label: "Volumes" },
   { key: "stacks", href: "/stacks", label: "Stacks" },
+  { key: "events", href: "/events", label: "Events" },
   { key: "settings", href: "/settings", label: "Settings" },
 ] as const;
 export type NavKey = (typeof NAV)[number]["key"];

@@ -3,9 +3,8 @@ import { ComingSoon } from "../components/coming-soon.tsx";
 import { Dashboard } from "../components/dashboard.tsx";
 import { Layout, NAV, type NavKey } from "../components/layout.tsx";
 import type { AppEnv } from "../services/context.ts";
-import { DockerUnavailable } from "../services/errors.ts";
-import { systemProfile } from "../services/profile.ts";
-import { dockerOverview } from "../services/system.ts";
+import { dashboardOf } from "../services/dashboard.ts";
+import { eventContext } from "./events.tsx";
 import { appChrome, render } from "./render.ts";
 
 /** Pages of areas that later work fills in; each names the CLI that does the job meanwhile. */
@@ -19,24 +18,14 @@ const PENDING: Partial<Record<NavKey, string>> = {
 export function dashboardRoutes() {
   const app = new Hono<AppEnv>();
 
+  /** The dashboard, from the event-kept store and cached daemon facts; live via /live/dashboard. */
   app.get("/", async (c) => {
-    const { db, docker, containers } = c.get("deps");
-    let overview = null;
-    let profile = null;
-    let error: string | undefined;
-    try {
-      overview = await dockerOverview(docker);
-      // Only once Docker has answered: the store would otherwise wait for a list that never comes.
-      const { count } = await containers.facets();
-      profile = await systemProfile(db, docker, count);
-    } catch (err) {
-      if (!(err instanceof DockerUnavailable)) throw err;
-      error = err.message;
-    }
+    const deps = c.get("deps");
+    const data = await dashboardOf(deps).snapshot({ resourcesWaitMs: 1_500 });
     return render(
       c,
       <Layout title="Dashboard" app={appChrome(c, "dashboard")}>
-        <Dashboard overview={overview} profile={profile} error={error} />
+        <Dashboard data={data} ctx={eventContext(deps)} />
       </Layout>,
     );
   });

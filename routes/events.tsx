@@ -1,6 +1,200 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../services/context.ts";
+import type { Context } from "hono";
+import { type SSEMessage, type SSEStreamingApi, streamSSE } from "hono/streaming";
+import { z } from "zod";
+import {
+  type EventContext,
+  EventListPartial,
+  EventPrependPartial,
+  eventQuery,
+  EventsFeed,
+  EventsPage,
+  PAGE_LIMIT,
+} from "../components/events.tsx";
+import { Layout } from "../components/layout.tsx";
+import { containerName } from "../services/container-store.ts";
+import type { AppEnv, Deps } from "../services/context.ts";
+import {
+  type EventEntry,
+  eventFilterSchema,
+  type EventLog,
+  matchesFilter,
+} from "../services/event-log.ts";
+import { appChrome, isHtmx, render } from "./render.ts";
+import { validate } from "./validate.ts";
 
+/** Keeps proxies from closing an idle stream. */
+export const HEARTBEAT_MS = 25_000;
+
+// ---------------------------------------------------------------------------------------------
+// Server-Sent Events plumbing (shared with routes/live-dashboard.tsx)
+
+/** Writes in order, one message at a time, and never throws once the client has left. */
+export function sseWriter(stream: SSEStreamingApi) {
+  let queue = Promise.resolve();
+  return (message: () => Promise<SSEMessage | null> | SSEMessage | null): Promise<void> => {
+    queue = queue.then(async () => {
+      if (stream.aborted || stream.closed) return;
+      const m = await message();
+      if (m) await stream.writeSSE(m);
+    }).catch(() => {});
+    return queue;
+  };
+}
+
+/**
+ * Holds a stream open until the client leaves or the server shuts down, with a heartbeat
+ * comment every 25 s meanwhile; then runs `cleanup`.
+ */
+export function holdOpen(
+  stream: SSEStreamingApi,
+  shutdown: AbortSignal,
+  cleanup: () => void,
+): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const heartbeat = setInterval(() => {
+      stream.write(": ping\n\n").catch(() => {});
+    }, HEARTBEAT_MS);
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      clearInterval(heartbeat);
+      shutdown.removeEventListener("abort", onShutdown);
+      cleanup();
+      resolve();
+    };
+    const onShutdown = () => {
+      end();
+      stream.abort();
+    };
+    if (shutdown.aborted) return onShutdown();
+    shutdown.addEventListener("abort", onShutdown, { once: true });
+    stream.onAbort(end);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The events page
+
+/** A position in the log, as the page and the SSE `id:` carry it: `<epoch>-<seq>`. */
+const positionPattern = /^([a-z0-9]{1,16})-(\d{1,12})$/;
+
+export function position(log: EventLog, seq = log.lastSeq): string {
+  return `${log.epoch}-${seq}`;
+}
+
+function parsePosition(log: EventLog, value: string | undefined): number | null {
+  const m = positionPattern.exec(value ?? "");
+  if (!m || m[1] !== log.epoch) return null;
+  const seq = Number(m[2]);
+  return seq <= log.lastSeq ? seq : null;
+}
+
+/** Names of containers that network and volume events point at (by id). */
+export function eventContext(deps: Deps): EventContext {
+  return {
+    containerName: (id) => {
+      const c = deps.store.find(id);
+      return c ? containerName(c) : undefined;
+    },
+    now: new Date(),
+  };
+}
+
+const streamQuery = eventFilterSchema.extend({
+  after: z.string().regex(positionPattern, "is not a position in the event log").optional(),
+});
+
+/** A full page for a normal load or a history restore; the feed alone for an htmx swap. */
+function wantsFragment(c: Context<AppEnv>): boolean {
+  return isHtmx(c) && c.req.header("hx-request-type") !== "full" &&
+    c.req.header("hx-history-restore-request") !== "true";
+}
+
+/** `/events`: the page, and its live stream at `/events/stream`. */
 export function eventPages(): Hono<AppEnv> {
-  return new Hono<AppEnv>();
+  const app = new Hono<AppEnv>();
+
+  app.get("/", validate("query", eventFilterSchema), (c) => {
+    const deps = c.get("deps");
+    const filter = c.req.valid("query");
+    const log = deps.eventLog;
+    const props = {
+      events: log.list({ ...filter, limit: PAGE_LIMIT }),
+      filter,
+      ctx: eventContext(deps),
+      after: position(log),
+      capacity: log.capacity,
+    };
+    if (wantsFragment(c)) {
+      // The address bar gets the filters without the empty fields the form also sends.
+      c.header("HX-Push-Url", `/events${eventQuery(filter)}`);
+      return c.html(String(<EventsFeed {...props} />));
+    }
+    const s = deps.docker.state;
+    const unavailable = !s.up && s.checkedAt.getTime() > 0
+      ? "Docker is unreachable: no new events until it is back. Those below happened before."
+      : undefined;
+    return render(
+      c,
+      <Layout title="Events" app={appChrome(c, "events")}>
+        <EventsPage {...props} unavailable={unavailable} />
+      </Layout>,
+    );
+  });
+
+  /**
+   * New events matching the page's filters, each an htmx partial that prepends its row (and
+   * drops the oldest beyond PAGE_LIMIT). The SSE id is the log position, so a reconnect
+   * (Last-Event-ID) or the page's `after` gets exactly what it missed; a position the log no
+   * longer holds (or from before a restart) gets the whole list again.
+   */
+  app.get("/stream", validate("query", streamQuery), (c) => {
+    const deps = c.get("deps");
+    const { after, ...filter } = c.req.valid("query");
+    const lastEventId = c.req.header("last-event-id");
+    return streamSSE(c, async (stream) => {
+      const log = deps.eventLog;
+      const write = sseWriter(stream);
+      const stop = new AbortController();
+      const ctx = () => eventContext(deps);
+      const from = parsePosition(log, lastEventId) ?? parsePosition(log, after);
+      let shown: number[];
+      if (from === null || from < log.firstSeq - 1) {
+        const all = log.list({ ...filter, limit: PAGE_LIMIT });
+        shown = all.map((e) => e.seq);
+        const id = position(log);
+        write(() => ({ data: String(<EventListPartial events={all} ctx={ctx()} />), id }));
+      } else {
+        const missed = log.list({ ...filter, afterSeq: from, limit: PAGE_LIMIT });
+        shown = [
+          ...missed,
+          ...log.list({ ...filter, limit: PAGE_LIMIT }).filter((e) => e.seq <= from),
+        ].slice(0, PAGE_LIMIT).map((e) => e.seq);
+        if (missed.length > 0) {
+          const id = position(log);
+          write(() => ({
+            data: String(<EventPrependPartial events={missed} drop={[]} ctx={ctx()} />),
+            id,
+          }));
+        }
+      }
+      const send = (e: EventEntry) => {
+        shown.unshift(e.seq);
+        const drop = shown.length > PAGE_LIMIT ? shown.splice(PAGE_LIMIT) : [];
+        write(() => ({
+          data: String(<EventPrependPartial events={[e]} drop={drop} ctx={ctx()} />),
+          id: position(log, e.seq),
+        }));
+      };
+      // Subscribed in the same tick as the replay above: nothing falls between the two.
+      log.subscribe((e) => {
+        if (matchesFilter(e, filter)) send(e);
+      }, stop.signal);
+      await holdOpen(stream, deps.shutdown, () => stop.abort());
+    });
+  });
+
+  return app;
 }

@@ -1,6 +1,26 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../../services/context.ts";
+import { eventFilterSchema } from "../../services/event-log.ts";
+import { validate } from "../validate.ts";
 
+const query = eventFilterSchema.extend({
+  limit: z.coerce.number().int().min(1).max(10_000).default(100),
+});
+
+/**
+ * `/api/v1/events`: the recent Docker events DockerMate has seen (containers, images, networks,
+ * volumes; healthcheck exec_* runs left out), newest first. `action=health_status` matches
+ * every health change (`health_status: unhealthy`, …), as `docker events --filter` does.
+ */
 export function apiEventRoutes(): Hono<AppEnv> {
-  return new Hono<AppEnv>();
+  const app = new Hono<AppEnv>();
+
+  app.get("/", validate("query", query), (c) => {
+    const { limit, ...filter } = c.req.valid("query");
+    const log = c.get("deps").eventLog;
+    return c.json(log.list({ ...filter, limit: Math.min(limit, log.capacity) }));
+  });
+
+  return app;
 }

@@ -1,0 +1,299 @@
+import {
+  ALL_ACTIONS,
+  baseAction,
+  EVENT_TYPES,
+  type EventEntry,
+  type EventQuery,
+} from "../services/event-log.ts";
+import { shellArg } from "../services/runcommand.ts";
+import { shortImage } from "./containers/common.tsx";
+
+/** Newest events the page shows (and the live list keeps); the log keeps more. */
+export const PAGE_LIMIT = 200;
+
+/** How an event names a container it points at (network connect, volume mount). */
+export type EventContext = {
+  /** The container's name for an id, when it still exists. */
+  containerName: (id: string) => string | undefined;
+  /** Now, for "today or not" in times. */
+  now?: Date;
+};
+
+const pad = (n: number) => String(n).padStart(2, "0");
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** `21:04:05` today, `Nov 24 21:04` before (the server's time zone); ISO on hover. */
+export function EventTime({ iso, now = new Date() }: { iso: string; now?: Date }) {
+  const d = new Date(iso);
+  const sameDay = d.toDateString() === now.toDateString();
+  const text = sameDay
+    ? `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+    : `${MONTHS[d.getMonth()]} ${d.getDate()} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return <time class="ev-time" datetime={d.toISOString()} title={d.toISOString()}>{text}</time>;
+}
+
+/** The color family of an action: good news, bad news, a warning, or plain information. */
+export function actionTone(action: string): "ok" | "bad" | "warn" | "info" {
+  const base = baseAction(action);
+  if (base === "health_status") {
+    const status = action.slice(action.indexOf(":") + 1).trim();
+    return status === "healthy" ? "ok" : status === "unhealthy" ? "bad" : "warn";
+  }
+  if (
+    ["start", "unpause", "create", "pull", "tag", "connect", "mount", "import", "load"].includes(
+      base,
+    )
+  ) {
+    return base === "start" || base === "unpause" ? "ok" : "info";
+  }
+  if (["die", "kill", "oom"].includes(base)) return "bad";
+  if (["pause", "restart", "stop"].includes(base)) return "warn";
+  return "info";
+}
+
+function containerHref(ref: string): string {
+  return `/containers/${encodeURIComponent(ref)}`;
+}
+
+/** What the event is about: a link to the container page for container events. */
+function Subject({ e }: { e: EventEntry }) {
+  if (e.type === "container" && e.action !== "destroy") {
+    return <a class="ev-name" href={containerHref(e.name)}>{e.name}</a>;
+  }
+  if (e.type === "image") {
+    return <span class="ev-name image-ref" title={e.name}>{shortImage(e.name)}</span>;
+  }
+  return <span class="ev-name">{e.name}</span>;
+}
+
+function Details({ e, ctx }: { e: EventEntry; ctx: EventContext }) {
+  const parts = [];
+  const a = e.attributes;
+  if (a.exitCode !== undefined) {
+    parts.push(
+      <span class={`ev-exit${a.exitCode === "0" ? "" : " ev-exit-bad"}`}>exit {a.exitCode}</span>,
+    );
+  }
+  if (a.signal !== undefined) parts.push(<span>signal {a.signal}</span>);
+  if (a.container) {
+    const name = ctx.containerName(a.container);
+    parts.push(
+      <span>
+        {e.type === "volume" ? "by " : "container "}
+        {name
+          ? <a href={containerHref(name)}>{name}</a>
+          : <span class="mono" title={a.container}>{a.container.slice(0, 12)}</span>}
+      </span>,
+    );
+  }
+  if (a.image) {
+    parts.push(<span class="image-ref ev-image" title={a.image}>{shortImage(a.image)}</span>);
+  }
+  if (parts.length === 0) return null;
+  return <span class="ev-details">{parts}</span>;
+}
+
+/** One event: time, type, action, subject and its details. */
+export function EventItem({ e, ctx }: { e: EventEntry; ctx: EventContext }) {
+  return (
+    <li
+      class={`event ev-${e.type}`}
+      id={`event-${e.seq}`}
+      data-type={e.type}
+      data-action={baseAction(e.action)}
+      data-name={e.name}
+    >
+      <EventTime iso={e.time} now={ctx.now} />
+      <span class={`ev-type ev-type-${e.type}`}>{e.type}</span>
+      <span class={`ev-action tone-${actionTone(e.action)}`}>{e.action}</span>
+      <span class="ev-subject">
+        <Subject e={e} />
+        <Details e={e} ctx={ctx} />
+      </span>
+    </li>
+  );
+}
+
+export function EventItems({ events, ctx }: { events: EventEntry[]; ctx: EventContext }) {
+  return <>{events.map((e) => <EventItem e={e} ctx={ctx} />)}</>;
+}
+
+/** New events for the top of the live list, and the oldest ones that fall off its end. */
+export function EventPrependPartial(
+  { events, drop, ctx }: { events: EventEntry[]; drop: number[]; ctx: EventContext },
+) {
+  return (
+    <>
+      {events.length > 0 && (
+        <template hx type="partial" hx-target="#event-list" hx-swap="afterbegin">
+          <EventItems events={events} ctx={ctx} />
+        </template>
+      )}
+      {drop.map((seq) => (
+        <template hx type="partial" hx-target={`#event-${seq}`} hx-swap="delete"></template>
+      ))}
+      <template hx type="partial" hx-target="#events-empty" hx-swap="delete"></template>
+    </>
+  );
+}
+
+/** The whole list again (after a gap the log cannot fill, or a server restart). */
+export function EventListPartial({ events, ctx }: { events: EventEntry[]; ctx: EventContext }) {
+  return (
+    <template hx type="partial" hx-target="#event-list" hx-swap="innerHTML">
+      <EventItems events={events} ctx={ctx} />
+    </template>
+  );
+}
+
+/** The URL query of a filter, empty values left out. */
+export function eventQuery(f: EventQuery, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  if (f.type) params.set("type", f.type);
+  if (f.action) params.set("action", f.action);
+  if (f.q) params.set("q", f.q);
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  const qs = params.toString();
+  return qs ? `?${qs}` : "";
+}
+
+/** `docker events` with the same filters (the recent past, then live, like the page). */
+export function eventsCli(f: EventQuery): string {
+  const parts = ["docker events --since 1h"];
+  if (f.type) parts.push(`--filter type=${f.type}`);
+  if (f.action) parts.push(`--filter ${shellArg(`event=${f.action}`)}`);
+  let cli = parts.join(" ");
+  if (f.q) {
+    cli += `\n# and text "${
+      f.q.replace(/[^\w .:/@-]/g, "")
+    }": docker events filters by exact name (--filter container=NAME), not by search`;
+  }
+  return cli;
+}
+
+function isFiltered(f: EventQuery): boolean {
+  return Boolean(f.type || f.action || f.q);
+}
+
+export type FeedProps = {
+  events: EventEntry[];
+  filter: EventQuery;
+  ctx: EventContext;
+  /** The log's position when the page was made: the stream sends what came after. */
+  after: string;
+  capacity: number;
+};
+
+/** What filters replace: the CLI line, the list and its live stream (with the same filters). */
+export function EventsFeed({ events, filter, ctx, after, capacity }: FeedProps) {
+  return (
+    <div id="events-feed">
+      <div class="list-meta">
+        <p class="muted" id="events-count">
+          Newest first, live. Up to {PAGE_LIMIT} shown; DockerMate keeps the last {capacity}{" "}
+          since it started.
+        </p>
+        <pre class="cli-line" id="events-cli"><code>{eventsCli(filter)}</code></pre>
+      </div>
+      {events.length === 0 && (
+        <div class="empty-state" id="events-empty">
+          {isFiltered(filter)
+            ? (
+              <>
+                <p>No recent events match these filters. New ones appear here as they happen.</p>
+                <a class="btn" href="/events">Clear filters</a>
+              </>
+            )
+            : (
+              <p>
+                No events yet. They appear here as they happen: start or stop a container to see
+                one.
+              </p>
+            )}
+        </div>
+      )}
+      <ol class="event-list" id="event-list" aria-live="polite">
+        <EventItems events={events} ctx={ctx} />
+      </ol>
+      <div
+        id="live-events"
+        hx-sse:connect={`/events/stream${eventQuery(filter, { after })}`}
+        hx-swap="none"
+      >
+      </div>
+    </div>
+  );
+}
+
+function EventFilters({ filter }: { filter: EventQuery }) {
+  const common = {
+    "hx-get": "/events",
+    "hx-target": "#events-feed",
+    "hx-swap": "outerHTML",
+    "hx-push-url": "true",
+  };
+  const actions = filter.action && !ALL_ACTIONS.includes(filter.action)
+    ? [filter.action, ...ALL_ACTIONS]
+    : ALL_ACTIONS;
+  return (
+    <form
+      id="event-filters"
+      class="filters"
+      method="get"
+      action="/events"
+      role="search"
+      {...common}
+      hx-trigger="submit, change target:.auto"
+    >
+      <div class="field grow">
+        <label for="ef-q">Search</label>
+        <input
+          type="search"
+          id="ef-q"
+          name="q"
+          value={filter.q ?? ""}
+          placeholder="Name, id or image"
+          maxlength={128}
+          autocomplete="off"
+          {...common}
+          hx-include="closest form"
+          hx-trigger="input changed delay:300ms"
+        />
+      </div>
+      <div class="field">
+        <label for="ef-type">Type</label>
+        <select id="ef-type" name="type" class="auto">
+          <option value="">Any type</option>
+          {EVENT_TYPES.map((t) => <option value={t} selected={filter.type === t}>{t}</option>)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="ef-action">Action</label>
+        <select id="ef-action" name="action" class="auto">
+          <option value="">Any action</option>
+          {actions.map((a) => <option value={a} selected={filter.action === a}>{a}</option>)}
+        </select>
+      </div>
+      <noscript>
+        <button type="submit" class="btn btn-small">Apply</button>
+      </noscript>
+    </form>
+  );
+}
+
+export function EventsPage(props: FeedProps & { unavailable?: string }) {
+  return (
+    <>
+      <div class="page-head">
+        <h1>Events</h1>
+      </div>
+      <p class="section-intro muted">
+        What Docker did on this host: containers, images, networks and volumes. Healthcheck runs
+        (exec_*) are left out; health changes are kept.
+      </p>
+      {props.unavailable && <div class="alert alert-error" role="alert">{props.unavailable}</div>}
+      <EventFilters filter={props.filter} />
+      <EventsFeed {...props} />
+    </>
+  );
+}
