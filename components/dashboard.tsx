@@ -430,7 +430,7 @@ export function DashboardBody({ data, ctx }: { data: DashboardData; ctx: EventCo
       <AttentionSection items={data.attention} />
       <div class="dash-grid">
         {data.profile && <CapacityCard profile={data.profile} />}
-        <section class="card" aria-labelledby="host-title">
+        <section class="card" id="docker-info" aria-labelledby="host-title">
           <h2 id="host-title">Host</h2>
           <HostSection host={data.host} overview={data.overview} />
           <Cli id="cli-host" command="docker info && uptime && free -h" />

@@ -23,6 +23,8 @@ import {
   eventStream,
   followLogs,
   followMerged,
+  type FollowOptions,
+  followOptions,
   type LogQuery,
   logQuerySchema,
   logsCli,
@@ -93,18 +95,6 @@ function sseResponse(
   // aborts it after every successful response and warns about that legacy behaviour.
   const body = eventStream(source, [c.get("deps").shutdown]);
   return c.body(body, 200, SSE_HEADERS);
-}
-
-function followOptions(q: LogQuery, after: Resume | null) {
-  return {
-    tail: q.tail,
-    since: q.since?.docker,
-    until: q.until?.docker,
-    stdout: q.stream !== "stderr",
-    stderr: q.stream !== "stdout",
-    grep: q.grep,
-    after,
-  };
 }
 
 /**
@@ -222,7 +212,7 @@ async function* mergedEvents(
 async function* followMergedFrom(
   deps: Deps,
   sources: Source[],
-  opts: ReturnType<typeof followOptions>,
+  opts: FollowOptions,
   after: Resume,
   signal: AbortSignal,
 ) {

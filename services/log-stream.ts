@@ -376,6 +376,19 @@ export type FollowOptions = {
   settleMs?: number;
 };
 
+/** The follow options a log query asks for (the API's and the viewer's streams alike). */
+export function followOptions(q: LogQuery, after: Resume | null): FollowOptions {
+  return {
+    tail: q.tail,
+    since: q.since?.docker,
+    until: q.until?.docker,
+    stdout: q.stream !== "stderr",
+    stderr: q.stream !== "stdout",
+    grep: q.grep,
+    after,
+  };
+}
+
 type FollowDeps = { docker: DockerClient; store: ContainerStore };
 
 /**

@@ -5,6 +5,7 @@ import type { AppEnv, Deps } from "../../services/context.ts";
 import {
   eventStream,
   followLogs,
+  followOptions,
   grepFilter,
   logBatches,
   type LogQuery,
@@ -45,15 +46,7 @@ async function* apiEvents(
 ): AsyncGenerator<string> {
   try {
     for await (
-      const item of followLogs(deps, id, {
-        tail: q.tail,
-        since: q.since?.docker,
-        until: q.until?.docker,
-        stdout: q.stream !== "stderr",
-        stderr: q.stream !== "stdout",
-        grep: q.grep,
-        after,
-      }, signal)
+      const item of followLogs(deps, id, followOptions(q, after), signal)
     ) {
       switch (item.kind) {
         case "lines": {

@@ -12,19 +12,14 @@
  *   deno task vendor && deno test -A tests/e2e/containers.test.ts
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import {
-  desktopAndPhone,
+  browserRun,
+  darkContext,
   type ExpectedFailure,
-  finalBrowserCheck,
-  launchBrowser,
-  newContext,
   overflowChecks,
   pathOf,
-  printFailureDetails,
   screenshot,
-  shareSession,
-  stepsUntilFailure,
   watchConsole,
 } from "../helpers/browser.ts";
 import { setupAndLogin } from "../helpers/client.ts";
@@ -81,8 +76,6 @@ Deno.test({
     };
     const ids: Record<string, string> = {};
     const browserErrors = watchConsole(EXPECTED_FAILURES, { warnings: true });
-    let server: TestServer | undefined;
-    let browser: Browser | undefined;
     try {
       // Made outside the app: two managed, one external.
       for (const n of [names.b, names.c]) {
@@ -118,326 +111,327 @@ Deno.test({
       await docker(["push", PULL_IMAGE]);
       await docker(["rmi", PULL_IMAGE]);
 
-      server = await startServer();
-      const base = server.url;
-      const client = await setupAndLogin(base);
-      browser = await launchBrowser();
-      const { desktop, phone, page } = await desktopAndPhone(browser, browserErrors, {
-        session: client,
-      });
-      const steps = stepsUntilFailure(t);
-      const step = steps.step;
+      await browserRun(
+        t,
+        { browserErrors, finalStep: 8 },
+        async ({ base, client, browser, phone, page, step }) => {
+          const portA = freePort();
 
-      const portA = freePort();
+          await step(
+            "1. create through the form: live preview, pull progress, verdict",
+            async () => {
+              await page.goto(`${base}/containers/new`);
+              await page.getByRole("heading", { level: 1, name: "Create container" }).waitFor();
+              // Local images are offered for the image field.
+              const offered = await Promise.all(
+                (await page.locator("#image-options option").all()).map((o) =>
+                  o.getAttribute("value")
+                ),
+              );
+              assert.ok(offered.includes(images.web), `image list: ${offered.join(", ")}`);
+              assert.ok(await page.locator("#c-autoStart").isChecked());
+              assert.ok(await page.locator("#c-pullIfMissing").isChecked());
+              assert.equal(await page.locator("#c-restartPolicy").inputValue(), "unless-stopped");
 
-      await step("1. create through the form: live preview, pull progress, verdict", async () => {
-        await page.goto(`${base}/containers/new`);
-        await page.getByRole("heading", { level: 1, name: "Create container" }).waitFor();
-        // Local images are offered for the image field.
-        const offered = await Promise.all(
-          (await page.locator("#image-options option").all()).map((o) => o.getAttribute("value")),
-        );
-        assert.ok(offered.includes(images.web), `image list: ${offered.join(", ")}`);
-        assert.ok(await page.locator("#c-autoStart").isChecked());
-        assert.ok(await page.locator("#c-pullIfMissing").isChecked());
-        assert.equal(await page.locator("#c-restartPolicy").inputValue(), "unless-stopped");
+              const preview = page.locator("#run-preview");
+              await page.locator("#c-image").fill(PULL_IMAGE);
+              await preview.locator("pre", { hasText: PULL_IMAGE }).waitFor();
+              await page.locator("#c-name").pressSequentially(names.a);
+              await preview.locator("pre", { hasText: `--name ${names.a}` }).waitFor();
+              // A bad port shows the problem instead of a command, naming the entry.
+              await page.locator("#c-ports").fill(`${portA}:8080\n99999:80`);
+              await preview.locator(".field-error", { hasText: "99999" }).waitFor();
+              await page.locator("#c-ports").fill(`${portA}:8080`);
+              await preview.locator("pre", { hasText: `-p ${portA}:8080` }).waitFor();
+              await page.locator("#c-tags").fill(tag);
+              await page.locator("#c-labels").fill(formLabel);
+              await page.locator("#c-env").fill("GREETING=hello\nAPI_TOKEN=s3cret-value");
+              await preview.locator("pre", { hasText: `--label ${formLabel}` }).waitFor();
+              assert.match(await preview.innerText(), /-e API_TOKEN=s3cret-value/);
+              await shot(page, "create-desktop");
 
-        const preview = page.locator("#run-preview");
-        await page.locator("#c-image").fill(PULL_IMAGE);
-        await preview.locator("pre", { hasText: PULL_IMAGE }).waitFor();
-        await page.locator("#c-name").pressSequentially(names.a);
-        await preview.locator("pre", { hasText: `--name ${names.a}` }).waitFor();
-        // A bad port shows the problem instead of a command, naming the entry.
-        await page.locator("#c-ports").fill(`${portA}:8080\n99999:80`);
-        await preview.locator(".field-error", { hasText: "99999" }).waitFor();
-        await page.locator("#c-ports").fill(`${portA}:8080`);
-        await preview.locator("pre", { hasText: `-p ${portA}:8080` }).waitFor();
-        await page.locator("#c-tags").fill(tag);
-        await page.locator("#c-labels").fill(formLabel);
-        await page.locator("#c-env").fill("GREETING=hello\nAPI_TOKEN=s3cret-value");
-        await preview.locator("pre", { hasText: `--label ${formLabel}` }).waitFor();
-        assert.match(await preview.innerText(), /-e API_TOKEN=s3cret-value/);
-        await shot(page, "create-desktop");
+              // An image the registry does not have: the operation fails and says why; the form
+              // stays as typed and can be sent again.
+              await page.locator("#c-image").fill(
+                `${REGISTRY}/dockermate-test/missing-${run}:latest`,
+              );
+              await page.locator("#create-submit").click();
+              const failure = page.locator(`#create-result [data-outcome="error"]`);
+              await failure.waitFor();
+              assert.match(await failure.innerText(), /Not created: image: pulling .* failed/);
+              assert.equal(await page.locator("#create-submit").isEnabled(), true);
+              await page.locator("#c-image").fill(PULL_IMAGE);
+              await preview.locator("pre", { hasText: PULL_IMAGE }).waitFor();
 
-        // An image the registry does not have: the operation fails and says why; the form
-        // stays as typed and can be sent again.
-        await page.locator("#c-image").fill(`${REGISTRY}/dockermate-test/missing-${run}:latest`);
-        await page.locator("#create-submit").click();
-        const failure = page.locator(`#create-result [data-outcome="error"]`);
-        await failure.waitFor();
-        assert.match(await failure.innerText(), /Not created: image: pulling .* failed/);
-        assert.equal(await page.locator("#create-submit").isEnabled(), true);
-        await page.locator("#c-image").fill(PULL_IMAGE);
-        await preview.locator("pre", { hasText: PULL_IMAGE }).waitFor();
+              // A host port another container publishes: refused (409), said under the ports field,
+              // and nothing typed is lost.
+              await page.locator("#c-ports").fill(`${portX}:8080`);
+              await page.locator("#create-submit").click();
+              const portError = page.locator("#ports-error");
+              await portError.waitFor();
+              assert.match(await portError.innerText(), new RegExp(`${portX}.*${names.x}`));
+              assert.equal(await page.locator("#c-ports").getAttribute("aria-invalid"), "true");
+              assert.equal(await page.locator("#c-name").inputValue(), names.a);
+              assert.equal(
+                await page.locator("#c-env").inputValue(),
+                "GREETING=hello\nAPI_TOKEN=s3cret-value",
+              );
+              await page.locator("#c-ports").fill(`${portA}:8080`);
+              await preview.locator("pre", { hasText: `-p ${portA}:8080` }).waitFor();
+              assert.equal(pathOf(page), "/containers/new");
 
-        // A host port another container publishes: refused (409), said under the ports field,
-        // and nothing typed is lost.
-        await page.locator("#c-ports").fill(`${portX}:8080`);
-        await page.locator("#create-submit").click();
-        const portError = page.locator("#ports-error");
-        await portError.waitFor();
-        assert.match(await portError.innerText(), new RegExp(`${portX}.*${names.x}`));
-        assert.equal(await page.locator("#c-ports").getAttribute("aria-invalid"), "true");
-        assert.equal(await page.locator("#c-name").inputValue(), names.a);
-        assert.equal(
-          await page.locator("#c-env").inputValue(),
-          "GREETING=hello\nAPI_TOKEN=s3cret-value",
-        );
-        await page.locator("#c-ports").fill(`${portA}:8080`);
-        await preview.locator("pre", { hasText: `-p ${portA}:8080` }).waitFor();
-        assert.equal(pathOf(page), "/containers/new");
+              // Submit: the operation's stream shows the pull, then the page moves to the container.
+              // What the progress area shows is recorded as it changes (htmx swaps the body on
+              // "done", without a page load, so the record survives the move).
+              await page.evaluate(`(() => {
+            const log = window.__opLog = [];
+            const area = document.getElementById("create-result");
+            new MutationObserver(() => log.push(area.innerText))
+              .observe(area, { subtree: true, childList: true, characterData: true });
+          })()`);
+              const stream = page.waitForResponse((r) =>
+                r.url().includes("/live/containers/operations/")
+              );
+              await page.locator("#create-submit").click();
+              const sse = await stream;
+              assert.equal(sse.status(), 200);
+              assert.match(sse.headers()["content-type"] ?? "", /text\/event-stream/);
+              await page.waitForURL(`${base}/containers/${names.a}`);
+              const shown = (await page.evaluate<string[]>("window.__opLog")).join("\n");
+              assert.match(shown, /[0-9a-f]{12}: (Already exists|Pull complete)/, shown);
+              assert.match(shown, new RegExp(`Created ${names.a}`), shown);
+              await page.getByRole("heading", { level: 1, name: names.a }).waitFor();
+              ids[names.a] = await containerId(names.a);
 
-        // Submit: the operation's stream shows the pull, then the page moves to the container.
-        // What the progress area shows is recorded as it changes (htmx swaps the body on
-        // "done", without a page load, so the record survives the move).
-        await page.evaluate(`(() => {
-          const log = window.__opLog = [];
-          const area = document.getElementById("create-result");
-          new MutationObserver(() => log.push(area.innerText))
-            .observe(area, { subtree: true, childList: true, characterData: true });
-        })()`);
-        const stream = page.waitForResponse((r) =>
-          r.url().includes("/live/containers/operations/")
-        );
-        await page.locator("#create-submit").click();
-        const sse = await stream;
-        assert.equal(sse.status(), 200);
-        assert.match(sse.headers()["content-type"] ?? "", /text\/event-stream/);
-        await page.waitForURL(`${base}/containers/${names.a}`);
-        const shown = (await page.evaluate<string[]>("window.__opLog")).join("\n");
-        assert.match(shown, /[0-9a-f]{12}: (Already exists|Pull complete)/, shown);
-        assert.match(shown, new RegExp(`Created ${names.a}`), shown);
-        await page.getByRole("heading", { level: 1, name: names.a }).waitFor();
-        ids[names.a] = await containerId(names.a);
+              // Docker agrees: the port, the tag label, the env, the restart policy.
+              const inspect = JSON.parse(await docker(["inspect", names.a]))[0];
+              assert.equal(inspect.HostConfig.PortBindings["8080/tcp"][0].HostPort, String(portA));
+              assert.equal(inspect.Config.Labels["com.dockermate.tags"], tag);
+              assert.equal(inspect.HostConfig.RestartPolicy.Name, "unless-stopped");
+              assert.ok(inspect.Config.Env.includes("GREETING=hello"));
 
-        // Docker agrees: the port, the tag label, the env, the restart policy.
-        const inspect = JSON.parse(await docker(["inspect", names.a]))[0];
-        assert.equal(inspect.HostConfig.PortBindings["8080/tcp"][0].HostPort, String(portA));
-        assert.equal(inspect.Config.Labels["com.dockermate.tags"], tag);
-        assert.equal(inspect.HostConfig.RestartPolicy.Name, "unless-stopped");
-        assert.ok(inspect.Config.Env.includes("GREETING=hello"));
+              // The page: state, secret masked until revealed, the port as a link, the verdict.
+              const state = page.locator(`#state-${ids[names.a]}`);
+              await state.locator(".state-running").waitFor();
+              const secret = page.locator("#env details.secret");
+              assert.equal(await secret.locator(".secret-value").isVisible(), false);
+              assert.match(await secret.innerText(), /••••••/);
+              await secret.locator("summary").click();
+              assert.equal(
+                (await secret.locator(".secret-value").innerText()).trim(),
+                "s3cret-value",
+              );
+              const portLink = page.locator(`a.port[href="http://127.0.0.1:${portA}/"]`);
+              assert.equal(
+                await portLink.count(),
+                1,
+                "the published port links to the host in use",
+              );
+              assert.match(await page.locator("#tags-panel").innerText(), new RegExp(tag));
+              await page.locator(`#verdict[data-status="running"]`).waitFor({
+                timeout: VERDICT_TIMEOUT_MS,
+              });
+              assert.match(await page.locator("#verdict").innerText(), /running/);
+              assert.match(
+                await state.locator(".lifecycle").innerText(),
+                new RegExp(`docker stop ${names.a}`),
+              );
+              await shot(page, "detail-desktop");
+            },
+          );
 
-        // The page: state, secret masked until revealed, the port as a link, the verdict.
-        const state = page.locator(`#state-${ids[names.a]}`);
-        await state.locator(".state-running").waitFor();
-        const secret = page.locator("#env details.secret");
-        assert.equal(await secret.locator(".secret-value").isVisible(), false);
-        assert.match(await secret.innerText(), /••••••/);
-        await secret.locator("summary").click();
-        assert.equal((await secret.locator(".secret-value").innerText()).trim(), "s3cret-value");
-        const portLink = page.locator(`a.port[href="http://127.0.0.1:${portA}/"]`);
-        assert.equal(await portLink.count(), 1, "the published port links to the host in use");
-        assert.match(await page.locator("#tags-panel").innerText(), new RegExp(tag));
-        await page.locator(`#verdict[data-status="running"]`).waitFor({
-          timeout: VERDICT_TIMEOUT_MS,
-        });
-        assert.match(await page.locator("#verdict").innerText(), /running/);
-        assert.match(
-          await state.locator(".lifecycle").innerText(),
-          new RegExp(`docker stop ${names.a}`),
-        );
-        await shot(page, "detail-desktop");
-      });
+          await step("2. list: capacity, CLI, search, show all, bulk tag", async () => {
+            await page.goto(`${base}/containers`);
+            await page.getByRole("heading", { level: 1, name: "Containers" }).waitFor();
+            assert.match(await page.locator("#capacity").innerText(), /\d+ of \d+ containers/);
+            assert.equal(await page.locator("#capacity meter").count(), 1);
+            assert.match(
+              await page.locator("#ps-cli").innerText(),
+              /^docker ps --all --filter label=com\.dockermate\.managed=true/,
+            );
+            // Name search: typed, debounced, in the URL.
+            await page.locator("#f-q").pressSequentially(run);
+            await page.waitForURL((u) => u.searchParams.get("q") === run);
+            for (const n of [names.a, names.b, names.c]) {
+              await page.locator(`#row-${ids[n]}`).waitFor();
+            }
+            assert.equal(await page.locator(`#row-${ids[names.x]}`).count(), 0, "external shown");
+            assert.match(await page.locator("#ps-cli").innerText(), new RegExp(`name=${run}`));
 
-      await step("2. list: capacity, CLI, search, show all, bulk tag", async () => {
-        await page.goto(`${base}/containers`);
-        await page.getByRole("heading", { level: 1, name: "Containers" }).waitFor();
-        assert.match(await page.locator("#capacity").innerText(), /\d+ of \d+ containers/);
-        assert.equal(await page.locator("#capacity meter").count(), 1);
-        assert.match(
-          await page.locator("#ps-cli").innerText(),
-          /^docker ps --all --filter label=com\.dockermate\.managed=true/,
-        );
-        // Name search: typed, debounced, in the URL.
-        await page.locator("#f-q").pressSequentially(run);
-        await page.waitForURL((u) => u.searchParams.get("q") === run);
-        for (const n of [names.a, names.b, names.c]) {
-          await page.locator(`#row-${ids[n]}`).waitFor();
-        }
-        assert.equal(await page.locator(`#row-${ids[names.x]}`).count(), 0, "external shown");
-        assert.match(await page.locator("#ps-cli").innerText(), new RegExp(`name=${run}`));
+            // Show all: the external one appears, marked, without a remove link.
+            await page.locator("#f-all").check();
+            await page.waitForURL((u) => u.searchParams.get("all") === "1");
+            const ext = page.locator(`#row-${ids[names.x]}`);
+            await ext.waitFor();
+            assert.match(await ext.locator(".badge-external").innerText(), /external/);
+            assert.equal(await ext.locator("a", { hasText: "Remove" }).count(), 0);
+            assert.ok(!(await page.locator("#ps-cli").innerText()).includes("managed=true"));
+            await page.locator("#f-all").uncheck();
+            await page.waitForURL((u) => !u.searchParams.has("all"));
+            await ext.waitFor({ state: "detached" });
 
-        // Show all: the external one appears, marked, without a remove link.
-        await page.locator("#f-all").check();
-        await page.waitForURL((u) => u.searchParams.get("all") === "1");
-        const ext = page.locator(`#row-${ids[names.x]}`);
-        await ext.waitFor();
-        assert.match(await ext.locator(".badge-external").innerText(), /external/);
-        assert.equal(await ext.locator("a", { hasText: "Remove" }).count(), 0);
-        assert.ok(!(await page.locator("#ps-cli").innerText()).includes("managed=true"));
-        await page.locator("#f-all").uncheck();
-        await page.waitForURL((u) => !u.searchParams.has("all"));
-        await ext.waitFor({ state: "detached" });
+            // Bulk tag the two CLI-made containers through the confirmation.
+            await page.locator(`#select-${ids[names.b]}`).check();
+            await page.locator(`#select-${ids[names.c]}`).check();
+            await page.locator("#bulk-action").selectOption("tag");
+            await page.locator("#bulk-tags").fill(tag);
+            await page.locator("#bulk-review").click();
+            const plan = page.locator("#bulk-plan");
+            await plan.waitFor();
+            assert.equal(await plan.locator("li.plan-ok").count(), 2);
+            assert.match(await plan.innerText(), new RegExp(`will get the tags ${tag}`));
+            await page.locator("#bulk-confirm").click();
+            await page.locator("#bulk-results").waitFor();
+            assert.equal(await page.locator(`#bulk-results [data-result="ok"]`).count(), 2);
+            for (const n of [names.b, names.c]) {
+              await page.locator(`#row-${ids[n]} .tag`, { hasText: tag }).waitFor();
+            }
+            await shot(page, "list-desktop");
+          });
 
-        // Bulk tag the two CLI-made containers through the confirmation.
-        await page.locator(`#select-${ids[names.b]}`).check();
-        await page.locator(`#select-${ids[names.c]}`).check();
-        await page.locator("#bulk-action").selectOption("tag");
-        await page.locator("#bulk-tags").fill(tag);
-        await page.locator("#bulk-review").click();
-        const plan = page.locator("#bulk-plan");
-        await plan.waitFor();
-        assert.equal(await plan.locator("li.plan-ok").count(), 2);
-        assert.match(await plan.innerText(), new RegExp(`will get the tags ${tag}`));
-        await page.locator("#bulk-confirm").click();
-        await page.locator("#bulk-results").waitFor();
-        assert.equal(await page.locator(`#bulk-results [data-result="ok"]`).count(), 2);
-        for (const n of [names.b, names.c]) {
-          await page.locator(`#row-${ids[n]} .tag`, { hasText: tag }).waitFor();
-        }
-        await shot(page, "list-desktop");
-      });
+          await step("3. tag filter is in the URL; back restores the previous filter", async () => {
+            await page.goto(`${base}/containers`);
+            await page.locator("#f-tag").selectOption(tag);
+            await page.waitForURL((u) => u.searchParams.get("tag") === tag);
+            await page.locator(`#row-${ids[names.a]}`).waitFor();
+            assert.equal(await page.locator("#containers-table tbody tr").count(), 3);
+            await page.locator("#f-status").selectOption("running");
+            await page.waitForURL((u) => u.searchParams.get("status") === "running");
+            assert.equal(pathOf(page), `/containers?status=running&tag=${tag}`);
+            await page.goBack();
+            await page.waitForURL((u) => !u.searchParams.has("status"));
+            assert.equal(pathOf(page), `/containers?tag=${tag}`);
+            // htmx re-fetches the page for the restored URL and swaps it in.
+            await page.locator("#ps-cli", { hasNotText: "status=running" }).waitFor();
+            assert.equal(await page.locator("#f-status").inputValue(), "");
+            assert.equal(await page.locator("#f-tag").inputValue(), tag);
+            await page.locator(`#row-${ids[names.a]}`).waitFor();
+            // Sorting by a column header is in the URL too.
+            await page.locator("th a.sort", { hasText: "Name" }).click();
+            await page.waitForURL((u) => u.searchParams.get("dir") === "desc");
+            const order = await page.locator("#containers-table tbody .name-link").allInnerTexts();
+            assert.deepEqual(order, [...order].sort().reverse());
+          });
 
-      await step("3. tag filter is in the URL; back restores the previous filter", async () => {
-        await page.goto(`${base}/containers`);
-        await page.locator("#f-tag").selectOption(tag);
-        await page.waitForURL((u) => u.searchParams.get("tag") === tag);
-        await page.locator(`#row-${ids[names.a]}`).waitFor();
-        assert.equal(await page.locator("#containers-table tbody tr").count(), 3);
-        await page.locator("#f-status").selectOption("running");
-        await page.waitForURL((u) => u.searchParams.get("status") === "running");
-        assert.equal(pathOf(page), `/containers?status=running&tag=${tag}`);
-        await page.goBack();
-        await page.waitForURL((u) => !u.searchParams.has("status"));
-        assert.equal(pathOf(page), `/containers?tag=${tag}`);
-        // htmx re-fetches the page for the restored URL and swaps it in.
-        await page.locator("#ps-cli", { hasNotText: "status=running" }).waitFor();
-        assert.equal(await page.locator("#f-status").inputValue(), "");
-        assert.equal(await page.locator("#f-tag").inputValue(), tag);
-        await page.locator(`#row-${ids[names.a]}`).waitFor();
-        // Sorting by a column header is in the URL too.
-        await page.locator("th a.sort", { hasText: "Name" }).click();
-        await page.waitForURL((u) => u.searchParams.get("dir") === "desc");
-        const order = await page.locator("#containers-table tbody .name-link").allInnerTexts();
-        assert.deepEqual(order, [...order].sort().reverse());
-      });
+          await step(
+            "4. stop with the row button; a CLI stop and a new container show live",
+            async () => {
+              await page.goto(`${base}/containers?tag=${tag}&q=${run}`);
+              await page.locator(`#row-${ids[names.a]}.row-running`).waitFor();
+              await page.evaluate(`window.__noReload = "still here"`);
+              await page.locator(`#row-${ids[names.a]} button`, { hasText: "Stop" }).click();
+              await page.locator(`#row-${ids[names.a]}.row-exited`).waitFor();
+              await page.locator("#flash", { hasText: `docker stop ${names.a}` }).waitFor();
 
-      await step(
-        "4. stop with the row button; a CLI stop and a new container show live",
-        async () => {
-          await page.goto(`${base}/containers?tag=${tag}&q=${run}`);
-          await page.locator(`#row-${ids[names.a]}.row-running`).waitFor();
-          await page.evaluate(`window.__noReload = "still here"`);
-          await page.locator(`#row-${ids[names.a]} button`, { hasText: "Stop" }).click();
-          await page.locator(`#row-${ids[names.a]}.row-exited`).waitFor();
-          await page.locator("#flash", { hasText: `docker stop ${names.a}` }).waitFor();
+              // Another client (the CLI) stops B: its row changes without a reload (SSE).
+              await docker(["stop", "-t", "1", names.b]);
+              await page.locator(`#row-${ids[names.b]}.row-exited`).waitFor();
+              assert.match(await page.locator(`#row-${ids[names.b]} .state`).innerText(), /exited/);
 
-          // Another client (the CLI) stops B: its row changes without a reload (SSE).
-          await docker(["stop", "-t", "1", names.b]);
-          await page.locator(`#row-${ids[names.b]}.row-exited`).waitFor();
-          assert.match(await page.locator(`#row-${ids[names.b]} .state`).innerText(), /exited/);
+              // A container made meanwhile: the table refreshes itself with the page's filters.
+              await page.locator("#f-q").fill(run);
+              await page.locator("#f-tag").selectOption("");
+              await page.waitForURL((u) => !u.searchParams.has("tag"));
+              await docker([
+                "run",
+                "-d",
+                "--name",
+                names.d,
+                "--label",
+                label,
+                "--label",
+                "com.dockermate.managed=true",
+                images.web,
+              ]);
+              ids[names.d] = await containerId(names.d);
+              await page.locator(`#row-${ids[names.d]}`).waitFor();
+              assert.equal(await page.evaluate(`window.__noReload`), "still here", "page reloaded");
+            },
+          );
 
-          // A container made meanwhile: the table refreshes itself with the page's filters.
-          await page.locator("#f-q").fill(run);
-          await page.locator("#f-tag").selectOption("");
-          await page.waitForURL((u) => !u.searchParams.has("tag"));
-          await docker([
-            "run",
-            "-d",
-            "--name",
-            names.d,
-            "--label",
-            label,
-            "--label",
-            "com.dockermate.managed=true",
-            images.web,
-          ]);
-          ids[names.d] = await containerId(names.d);
-          await page.locator(`#row-${ids[names.d]}`).waitFor();
-          assert.equal(await page.evaluate(`window.__noReload`), "still here", "page reloaded");
+          await step("5. bulk remove through the confirmation", async () => {
+            await page.goto(`${base}/containers?tag=${tag}`);
+            await page.locator(`#select-${ids[names.a]}`).check();
+            await page.locator(`#select-${ids[names.b]}`).check();
+            await page.locator("#bulk-action").selectOption("remove");
+            await page.locator("#bulk-review").click();
+            const plan = page.locator("#bulk-plan");
+            await plan.waitFor();
+            assert.equal(await plan.locator("li.plan-ok").count(), 2);
+            assert.match(await plan.innerText(), /will remove/);
+            assert.match(
+              await plan.innerText(),
+              new RegExp(`docker rm (${names.a} ${names.b}|${names.b} ${names.a})`),
+            );
+            await page.locator("#bulk-confirm").click();
+            await page.locator("#bulk-results").waitFor();
+            assert.equal(await page.locator(`#bulk-results [data-result="ok"]`).count(), 2);
+            for (const n of [names.a, names.b]) {
+              await page.locator(`#row-${ids[n]}`).waitFor({ state: "detached" });
+              const gone = await dockerCli(["inspect", n]);
+              assert.notEqual(gone.code, 0, `${n} still exists in Docker`);
+            }
+            await page.locator(`#row-${ids[names.c]}`).waitFor();
+          });
+
+          await step("6. Deleted: restore one, and it is back in the list", async () => {
+            await page.goto(`${base}/containers`);
+            await page.getByRole("link", { name: "Deleted" }).click();
+            await page.waitForURL(`${base}/containers/deleted`);
+            const rowA = page.locator("table.deleted tr", { hasText: names.a });
+            await rowA.waitFor();
+            await page.locator("table.deleted tr", { hasText: names.b }).waitFor();
+            assert.match(await page.locator("#retention").innerText(), /kept for \d+ days/);
+            await shot(page, "deleted-desktop");
+            const csv = await client.text("GET", "/containers/deleted/export.csv");
+            assert.equal(csv.status, 200);
+            assert.match(csv.res.headers.get("content-type") ?? "", /^text\/csv/);
+            assert.match(csv.res.headers.get("content-disposition") ?? "", /^attachment/);
+            assert.ok(csv.body.includes(names.a));
+
+            await rowA.getByRole("button", { name: "Restore" }).click();
+            await page.waitForURL(`${base}/containers/${names.a}`);
+            await page.getByRole("heading", { level: 1, name: names.a }).waitFor();
+            ids[names.a] = await containerId(names.a);
+            await page.goto(`${base}/containers?tag=${tag}`);
+            await page.locator(`#row-${ids[names.a]}`).waitFor();
+            assert.match(await page.locator(`#row-${ids[names.a]}`).innerText(), new RegExp(tag));
+          });
+
+          await step("7. phone: list, create, detail and deleted fit 375 px", async () => {
+            const p = await phone.newPage();
+            const { measure, assertNone } = overflowChecks(p);
+            const visit = async (path: string, ready: string, name: string) => {
+              await p.goto(`${base}${path}`);
+              await p.locator(ready).first().waitFor();
+              await shot(p, `${name}-phone`);
+              await measure(name);
+            };
+            await visit(`/containers?q=${run}`, "#containers-table tbody tr", "list");
+            await visit("/containers/new", "#create-form", "create");
+            await visit(`/containers/${names.c}`, `#state-${ids[names.c]}`, "detail");
+            await visit("/containers/deleted", "table.deleted", "deleted");
+            await visit(`/containers/${names.c}/remove`, "#confirm-remove", "remove-confirm");
+            await p.close();
+            assertNone();
+          });
+
+          await step("dark theme: list and detail", async () => {
+            const dark = await darkContext(browser, browserErrors, client);
+            const p = await dark.newPage();
+            await p.goto(`${base}/containers?q=${run}`);
+            await p.locator("#containers-table tbody tr").first().waitFor();
+            const bg = await p.evaluate<string>("getComputedStyle(document.body).backgroundColor");
+            assert.equal(bg, "rgb(15, 20, 27)", `body background in the dark theme is ${bg}`);
+            await shot(p, "list-desktop-dark");
+            await p.goto(`${base}/containers/${names.a}`);
+            await p.locator(`#state-${ids[names.a]}`).waitFor();
+            await shot(p, "detail-desktop-dark");
+            await dark.close();
+          });
         },
       );
-
-      await step("5. bulk remove through the confirmation", async () => {
-        await page.goto(`${base}/containers?tag=${tag}`);
-        await page.locator(`#select-${ids[names.a]}`).check();
-        await page.locator(`#select-${ids[names.b]}`).check();
-        await page.locator("#bulk-action").selectOption("remove");
-        await page.locator("#bulk-review").click();
-        const plan = page.locator("#bulk-plan");
-        await plan.waitFor();
-        assert.equal(await plan.locator("li.plan-ok").count(), 2);
-        assert.match(await plan.innerText(), /will remove/);
-        assert.match(
-          await plan.innerText(),
-          new RegExp(`docker rm (${names.a} ${names.b}|${names.b} ${names.a})`),
-        );
-        await page.locator("#bulk-confirm").click();
-        await page.locator("#bulk-results").waitFor();
-        assert.equal(await page.locator(`#bulk-results [data-result="ok"]`).count(), 2);
-        for (const n of [names.a, names.b]) {
-          await page.locator(`#row-${ids[n]}`).waitFor({ state: "detached" });
-          const gone = await dockerCli(["inspect", n]);
-          assert.notEqual(gone.code, 0, `${n} still exists in Docker`);
-        }
-        await page.locator(`#row-${ids[names.c]}`).waitFor();
-      });
-
-      await step("6. Deleted: restore one, and it is back in the list", async () => {
-        await page.goto(`${base}/containers`);
-        await page.getByRole("link", { name: "Deleted" }).click();
-        await page.waitForURL(`${base}/containers/deleted`);
-        const rowA = page.locator("table.deleted tr", { hasText: names.a });
-        await rowA.waitFor();
-        await page.locator("table.deleted tr", { hasText: names.b }).waitFor();
-        assert.match(await page.locator("#retention").innerText(), /kept for \d+ days/);
-        await shot(page, "deleted-desktop");
-        const csv = await client.text("GET", "/containers/deleted/export.csv");
-        assert.equal(csv.status, 200);
-        assert.match(csv.res.headers.get("content-type") ?? "", /^text\/csv/);
-        assert.match(csv.res.headers.get("content-disposition") ?? "", /^attachment/);
-        assert.ok(csv.body.includes(names.a));
-
-        await rowA.getByRole("button", { name: "Restore" }).click();
-        await page.waitForURL(`${base}/containers/${names.a}`);
-        await page.getByRole("heading", { level: 1, name: names.a }).waitFor();
-        ids[names.a] = await containerId(names.a);
-        await page.goto(`${base}/containers?tag=${tag}`);
-        await page.locator(`#row-${ids[names.a]}`).waitFor();
-        assert.match(await page.locator(`#row-${ids[names.a]}`).innerText(), new RegExp(tag));
-      });
-
-      await step("7. phone: list, create, detail and deleted fit 375 px", async () => {
-        const p = await phone.newPage();
-        const { measure, assertNone } = overflowChecks(p);
-        const visit = async (path: string, ready: string, name: string) => {
-          await p.goto(`${base}${path}`);
-          await p.locator(ready).first().waitFor();
-          await shot(p, `${name}-phone`);
-          await measure(name);
-        };
-        await visit(`/containers?q=${run}`, "#containers-table tbody tr", "list");
-        await visit("/containers/new", "#create-form", "create");
-        await visit(`/containers/${names.c}`, `#state-${ids[names.c]}`, "detail");
-        await visit("/containers/deleted", "table.deleted", "deleted");
-        await visit(`/containers/${names.c}/remove`, "#confirm-remove", "remove-confirm");
-        await p.close();
-        assertNone();
-      });
-
-      await step("dark theme: list and detail", async () => {
-        const dark = await newContext(browser!, { colorScheme: "dark" });
-        browserErrors.watch(dark, "dark");
-        await shareSession(dark, client);
-        const p = await dark.newPage();
-        await p.goto(`${base}/containers?q=${run}`);
-        await p.locator("#containers-table tbody tr").first().waitFor();
-        const bg = await p.evaluate<string>("getComputedStyle(document.body).backgroundColor");
-        assert.equal(bg, "rgb(15, 20, 27)", `body background in the dark theme is ${bg}`);
-        await shot(p, "list-desktop-dark");
-        await p.goto(`${base}/containers/${names.a}`);
-        await p.locator(`#state-${ids[names.a]}`).waitFor();
-        await shot(p, "detail-desktop-dark");
-        await dark.close();
-      });
-
-      await finalBrowserCheck(t, 8, { steps, browserErrors, base, contexts: [desktop, phone] });
-    } catch (err) {
-      printFailureDetails(server, browserErrors);
-      throw err;
     } finally {
-      await browser?.close();
-      await server?.stop();
       for (const filter of [`label=${label}`, `label=${formLabel}`]) {
         const left = (await dockerCli(["ps", "-aq", "--filter", filter])).stdout.trim();
         if (left) await dockerCli(["rm", "-f", ...left.split(/\s+/)]);

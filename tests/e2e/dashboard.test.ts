@@ -10,21 +10,16 @@
  *   deno task vendor && deno test -A tests/e2e/dashboard.test.ts
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import {
-  desktopAndPhone,
-  finalBrowserCheck,
-  launchBrowser,
+  browserRun,
   overflowChecks,
   pathOf,
-  printFailureDetails,
   screenshot,
-  stepsUntilFailure,
   watchConsole,
 } from "../helpers/browser.ts";
-import { setupAndLogin } from "../helpers/client.ts";
 import { dockerApi, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
-import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
+import { waitFor } from "../helpers/server.ts";
 import { dockerCli, images } from "../testbed/images.ts";
 
 /** Live changes must show within this long of the CLI command returning (a second, plus the
@@ -134,155 +129,145 @@ Deno.test({
     };
     const network = `e2e-dash-${run}-<b>bold</b>`;
     const browserErrors = watchConsole([], { warnings: true });
-    let server: TestServer | undefined;
-    let browser: Browser | undefined;
     try {
       await docker(["run", "-d", "--name", names.web, "--label", label, images.web]);
-      server = await startServer();
-      const base = server.url;
-      const client = await setupAndLogin(base);
-      browser = await launchBrowser();
-      const { desktop, phone, page } = await desktopAndPhone(browser, browserErrors, {
-        session: client,
-      });
-      const steps = stepsUntilFailure(t);
-      const step = steps.step;
+      await browserRun(
+        t,
+        { browserErrors, finalStep: 6 },
+        async ({ base, client, browser, phone, page, step }) => {
+          await step("1. the dashboard: counts, capacity, host, disk, recent events", async () => {
+            await page.goto(`${base}/`);
+            await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+            await page.locator("#count-running").waitFor();
+            await page.locator("#capacity meter").waitFor();
+            await page.locator("#dash-disk table").waitFor();
+            await page.locator("#host-load meter").waitFor();
+            await page.locator("#dash-attention").waitFor();
+            await shot(page, "desktop");
+          });
 
-      await step("1. the dashboard: counts, capacity, host, disk, recent events", async () => {
-        await page.goto(`${base}/`);
-        await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
-        await page.locator("#count-running").waitFor();
-        await page.locator("#capacity meter").waitFor();
-        await page.locator("#dash-disk table").waitFor();
-        await page.locator("#host-load meter").waitFor();
-        await page.locator("#dash-attention").waitFor();
-        await shot(page, "desktop");
-      });
-
-      await step(
-        "2. docker run and stop from the CLI: the dashboard follows, no reload",
-        async () => {
-          await markPage(page);
-          await recordShown(page);
-          const before = await runningCount(page);
-          await docker(["run", "-d", "--name", names.late, "--label", label, images.web]);
-          await shown(page, `event ${names.late} start`);
-          await waitFor("the running count to follow Docker", async () => {
-            const info = await dockerApi<{ ContainersRunning: number }>("/info");
-            return (await runningCount(page)) === info.ContainersRunning;
-          }, 5_000);
-          assert.ok((await runningCount(page)) >= before, "running went down on a start");
-          await docker(["stop", "-t", "1", names.late]);
-          await shown(page, `event ${names.late} stop`);
-          // A failed container shows up for attention, linking to its page.
-          await docker(["run", "-d", "--name", names.failed, "--label", label, images.exits]);
-          await shown(page, `attention ${names.failed} exited`);
-          const item = page.locator(`#dash-attention [data-container="${names.failed}"]`);
-          assert.match(await item.innerText(), /exited with code 3/);
-          assert.equal(
-            await item.locator("a").getAttribute("href"),
-            `/containers/${names.failed}`,
+          await step(
+            "2. docker run and stop from the CLI: the dashboard follows, no reload",
+            async () => {
+              await markPage(page);
+              await recordShown(page);
+              const before = await runningCount(page);
+              await docker(["run", "-d", "--name", names.late, "--label", label, images.web]);
+              await shown(page, `event ${names.late} start`);
+              await waitFor("the running count to follow Docker", async () => {
+                const info = await dockerApi<{ ContainersRunning: number }>("/info");
+                return (await runningCount(page)) === info.ContainersRunning;
+              }, 5_000);
+              assert.ok((await runningCount(page)) >= before, "running went down on a start");
+              await docker(["stop", "-t", "1", names.late]);
+              await shown(page, `event ${names.late} stop`);
+              // A failed container shows up for attention, linking to its page.
+              await docker(["run", "-d", "--name", names.failed, "--label", label, images.exits]);
+              await shown(page, `attention ${names.failed} exited`);
+              const item = page.locator(`#dash-attention [data-container="${names.failed}"]`);
+              assert.match(await item.innerText(), /exited with code 3/);
+              assert.equal(
+                await item.locator("a").getAttribute("href"),
+                `/containers/${names.failed}`,
+              );
+              await notReloaded(page);
+              await shot(page, "desktop-live");
+            },
           );
-          await notReloaded(page);
-          await shot(page, "desktop-live");
+
+          await step("3. the events page: live prepends, filters in the URL", async () => {
+            await page.goto(`${base}/events`);
+            await page.getByRole("heading", { level: 1, name: "Events" }).waitFor();
+            await page.locator(`#event-list [data-name="${names.failed}"]`).first().waitFor();
+            await markPage(page);
+            const starts = `#event-list li[data-name="${names.late}"][data-action="start"]`;
+            const startsBefore = await page.locator(starts).count();
+            await docker(["start", names.late]);
+            await more(page, starts, startsBefore);
+            const first = page.locator("#event-list li").first();
+            assert.equal(await first.getAttribute("data-type"), "container");
+            // The newest container event is the start (a network connect may come just before).
+            const firstContainer = page.locator('#event-list li[data-type="container"]').first();
+            assert.equal(await firstContainer.getAttribute("data-name"), names.late);
+            const link = page.locator(`#event-list li[data-name="${names.late}"] a.ev-name`)
+              .first();
+            assert.equal(await link.getAttribute("href"), `/containers/${names.late}`);
+
+            // Filter by type: the URL follows and the stream too.
+            await page.locator("#ef-type").selectOption("container");
+            await page.waitForURL((u) => u.search.includes("type=container"));
+            await page.locator("#events-cli", { hasText: "--filter type=container" }).waitFor();
+            await everyRow(page, "type", "container");
+            await page.locator("#ef-q").fill(run);
+            await page.waitForURL((u) => u.search.includes(`q=${run}`));
+            await everyRow(page, "name", run);
+            assert.equal(pathOf(page), `/events?type=container&q=${run}`);
+            await docker(["network", "create", "--label", label, network]);
+            const stops = `#event-list li[data-name="${names.late}"][data-action="stop"]`;
+            const stopsBefore = await page.locator(stops).count();
+            await docker(["stop", "-t", "1", names.late]);
+            await more(page, stops, stopsBefore);
+            assert.equal(await page.locator('#event-list li[data-type="network"]').count(), 0);
+            await notReloaded(page);
+            await shot(page, "events-desktop");
+
+            // Hostile names are text: the network's <b> is not an element.
+            await page.goto(
+              `${base}/events?type=network&q=${encodeURIComponent(`e2e-dash-${run}`)}`,
+            );
+            const net = page.locator(`#event-list li[data-type="network"]`).first();
+            await net.waitFor();
+            assert.match(await net.innerText(), /<b>bold<\/b>/);
+            assert.equal(await page.locator("#event-list b").count(), 0);
+            // Back and forward keep the filters.
+            await page.goBack();
+            await page.waitForURL((u) => u.search.includes("type=container"));
+            assert.equal(await page.locator("#ef-type").inputValue(), "container");
+          });
+
+          await step("4. on a phone: no sideways scrolling", async () => {
+            const p = await phone.newPage();
+            const { measure, assertNone } = overflowChecks(p);
+            await p.goto(`${base}/`);
+            await p.locator("#count-running").waitFor();
+            await p.locator(`#dash-attention [data-container="${names.failed}"]`).waitFor();
+            await measure("dashboard");
+            await shot(p, "phone");
+            await p.goto(`${base}/events`);
+            await p.locator("#event-list li").first().waitFor();
+            await measure("events");
+            await shot(p, "events-phone");
+            await p.goto(`${base}/events?type=container&q=${run}`);
+            await p.locator("#event-list li").first().waitFor();
+            const starts = `#event-list li[data-name="${names.late}"][data-action="start"]`;
+            const before = await p.locator(starts).count();
+            await docker(["start", names.late]);
+            await more(p, starts, before);
+            await measure("events, filtered, after a live event");
+            await p.close();
+            assertNone();
+          });
+
+          await step("5. dark theme on the desktop", async () => {
+            const dark = await browser.newContext({
+              viewport: { width: 1280, height: 800 },
+              colorScheme: "dark",
+            });
+            browserErrors.watch(dark, "dark");
+            const [name, value] = client.cookie!.split("=");
+            await dark.addCookies([{ name, value, url: base, httpOnly: true, sameSite: "Lax" }]);
+            const p = await dark.newPage();
+            await p.goto(`${base}/`);
+            await p.locator("#count-running").waitFor();
+            await shot(p, "desktop-dark");
+            await p.goto(`${base}/events`);
+            await p.locator("#event-list li").first().waitFor();
+            await shot(p, "events-desktop-dark");
+            await dark.close();
+          });
         },
       );
-
-      await step("3. the events page: live prepends, filters in the URL", async () => {
-        await page.goto(`${base}/events`);
-        await page.getByRole("heading", { level: 1, name: "Events" }).waitFor();
-        await page.locator(`#event-list [data-name="${names.failed}"]`).first().waitFor();
-        await markPage(page);
-        const starts = `#event-list li[data-name="${names.late}"][data-action="start"]`;
-        const startsBefore = await page.locator(starts).count();
-        await docker(["start", names.late]);
-        await more(page, starts, startsBefore);
-        const first = page.locator("#event-list li").first();
-        assert.equal(await first.getAttribute("data-type"), "container");
-        // The newest container event is the start (a network connect may come just before).
-        const firstContainer = page.locator('#event-list li[data-type="container"]').first();
-        assert.equal(await firstContainer.getAttribute("data-name"), names.late);
-        const link = page.locator(`#event-list li[data-name="${names.late}"] a.ev-name`).first();
-        assert.equal(await link.getAttribute("href"), `/containers/${names.late}`);
-
-        // Filter by type: the URL follows and the stream too.
-        await page.locator("#ef-type").selectOption("container");
-        await page.waitForURL((u) => u.search.includes("type=container"));
-        await page.locator("#events-cli", { hasText: "--filter type=container" }).waitFor();
-        await everyRow(page, "type", "container");
-        await page.locator("#ef-q").fill(run);
-        await page.waitForURL((u) => u.search.includes(`q=${run}`));
-        await everyRow(page, "name", run);
-        assert.equal(pathOf(page), `/events?type=container&q=${run}`);
-        await docker(["network", "create", "--label", label, network]);
-        const stops = `#event-list li[data-name="${names.late}"][data-action="stop"]`;
-        const stopsBefore = await page.locator(stops).count();
-        await docker(["stop", "-t", "1", names.late]);
-        await more(page, stops, stopsBefore);
-        assert.equal(await page.locator('#event-list li[data-type="network"]').count(), 0);
-        await notReloaded(page);
-        await shot(page, "events-desktop");
-
-        // Hostile names are text: the network's <b> is not an element.
-        await page.goto(`${base}/events?type=network&q=${encodeURIComponent(`e2e-dash-${run}`)}`);
-        const net = page.locator(`#event-list li[data-type="network"]`).first();
-        await net.waitFor();
-        assert.match(await net.innerText(), /<b>bold<\/b>/);
-        assert.equal(await page.locator("#event-list b").count(), 0);
-        // Back and forward keep the filters.
-        await page.goBack();
-        await page.waitForURL((u) => u.search.includes("type=container"));
-        assert.equal(await page.locator("#ef-type").inputValue(), "container");
-      });
-
-      await step("4. on a phone: no sideways scrolling", async () => {
-        const p = await phone.newPage();
-        const { measure, assertNone } = overflowChecks(p);
-        await p.goto(`${base}/`);
-        await p.locator("#count-running").waitFor();
-        await p.locator(`#dash-attention [data-container="${names.failed}"]`).waitFor();
-        await measure("dashboard");
-        await shot(p, "phone");
-        await p.goto(`${base}/events`);
-        await p.locator("#event-list li").first().waitFor();
-        await measure("events");
-        await shot(p, "events-phone");
-        await p.goto(`${base}/events?type=container&q=${run}`);
-        await p.locator("#event-list li").first().waitFor();
-        const starts = `#event-list li[data-name="${names.late}"][data-action="start"]`;
-        const before = await p.locator(starts).count();
-        await docker(["start", names.late]);
-        await more(p, starts, before);
-        await measure("events, filtered, after a live event");
-        await p.close();
-        assertNone();
-      });
-
-      await step("5. dark theme on the desktop", async () => {
-        const dark = await browser!.newContext({
-          viewport: { width: 1280, height: 800 },
-          colorScheme: "dark",
-        });
-        browserErrors.watch(dark, "dark");
-        const [name, value] = client.cookie!.split("=");
-        await dark.addCookies([{ name, value, url: base, httpOnly: true, sameSite: "Lax" }]);
-        const p = await dark.newPage();
-        await p.goto(`${base}/`);
-        await p.locator("#count-running").waitFor();
-        await shot(p, "desktop-dark");
-        await p.goto(`${base}/events`);
-        await p.locator("#event-list li").first().waitFor();
-        await shot(p, "events-desktop-dark");
-        await dark.close();
-      });
-
-      await finalBrowserCheck(t, 6, { steps, browserErrors, base, contexts: [desktop, phone] });
-    } catch (err) {
-      printFailureDetails(server, browserErrors);
-      throw err;
     } finally {
-      await browser?.close();
-      await server?.stop();
       await removeLabeled(run);
       await dockerCli(["network", "rm", network]);
     }

@@ -11,8 +11,8 @@ import {
   type ConsoleMessage,
   type Page,
 } from "playwright-core";
-import type { Client } from "./client.ts";
-import { PASSWORD, ROOT, type TestServer } from "./server.ts";
+import { type Client, setupAndLogin } from "./client.ts";
+import { PASSWORD, ROOT, startServer, type TestServer } from "./server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 export const SCREENSHOTS = `${ROOT}/tests/output/screenshots`;
@@ -202,6 +202,88 @@ export async function finalBrowserCheck(
   );
   for (const context of run.contexts) await context.close();
   if (run.steps.failed || !checked) throw new Error(`step failed: ${run.steps.failed ?? number}`);
+}
+
+/** What `browserRun` hands its test body. */
+export type BrowserRun = {
+  server: TestServer;
+  /** The server's URL. */
+  base: string;
+  /** Set up and logged in; its session is shared with `desktop` and `phone`. */
+  client: Client;
+  browser: Browser;
+  desktop: BrowserContext;
+  phone: BrowserContext;
+  /** A first page on the desktop. */
+  page: Page;
+  /** See stepsUntilFailure. */
+  step: (name: string, fn: () => Promise<void> | void) => Promise<void>;
+};
+
+/**
+ * The frame of a browser test: starts the server, sets it up and logs in, launches Chromium
+ * with the usual desktop and phone contexts (see desktopAndPhone), runs `body`'s steps and the
+ * closing step `finalStep` (see finalBrowserCheck). On a failure prints the server's output and
+ * the browser's reports; always closes the browser and stops the server.
+ */
+export async function browserRun(
+  t: Deno.TestContext,
+  opts: { browserErrors: ConsoleWatch; finalStep: number },
+  body: (run: BrowserRun) => Promise<void>,
+): Promise<void> {
+  const { browserErrors } = opts;
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startServer();
+    const base = server.url;
+    const client = await setupAndLogin(base);
+    browser = await launchBrowser();
+    const { desktop, phone, page } = await desktopAndPhone(browser, browserErrors, {
+      session: client,
+    });
+    const steps = stepsUntilFailure(t);
+    await body({ server, base, client, browser, desktop, phone, page, step: steps.step });
+    await finalBrowserCheck(t, opts.finalStep, {
+      steps,
+      browserErrors,
+      base,
+      contexts: [desktop, phone],
+    });
+  } catch (err) {
+    printFailureDetails(server, browserErrors);
+    throw err;
+  } finally {
+    await browser?.close();
+    await server?.stop();
+  }
+}
+
+/**
+ * A dark desktop context, watched by `browserErrors` as "dark" and logged in with `client`'s
+ * session.
+ */
+export async function darkContext(
+  browser: Browser,
+  browserErrors: ConsoleWatch,
+  client: Client,
+): Promise<BrowserContext> {
+  const dark = await newContext(browser, { colorScheme: "dark" });
+  browserErrors.watch(dark, "dark");
+  await shareSession(dark, client);
+  return dark;
+}
+
+/**
+ * Waits until `expression` is true in the page. Not page.waitForFunction: Playwright evaluates
+ * its predicate with eval, which the CSP (rightly) refuses; page.evaluate goes through CDP.
+ */
+export async function until(page: Page, expression: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** For a failed run: prints what the server wrote and what the browser reported. */

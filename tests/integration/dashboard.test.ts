@@ -12,7 +12,8 @@ import assert from "node:assert/strict";
 import { dockerApi, removeLabeled, runId, SocketProxy, TEST_LABEL } from "../helpers/docker.ts";
 import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { dockerCli, images } from "../testbed/images.ts";
-import { type Client, setupAndLogin } from "../helpers/client.ts";
+import { setupAndLogin } from "../helpers/client.ts";
+import { openStream, type SseReader } from "../helpers/sse.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const LIVE_MS = 1_000;
@@ -23,117 +24,6 @@ type Df = {
   Images: unknown[];
   Volumes: { Name: string; UsageData: { RefCount: number } }[];
 };
-
-// The same reader as tests/integration/events.test.ts (a test file cannot import another:
-// its tests would run twice).
-type SseMessage = { event: string; data: string; id?: string; at: number };
-
-/** Reads an SSE response as it arrives; tests wait on its messages with a deadline. */
-class SseReader {
-  readonly messages: SseMessage[] = [];
-  #wake: (() => void) | null = null;
-  #done = false;
-  readonly closed: Promise<void>;
-
-  readonly #reader: ReadableStreamDefaultReader<string>;
-
-  constructor(res: Response) {
-    this.#reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    this.closed = this.#pump();
-  }
-
-  /** Stops reading (a pending read ends at once). */
-  async cancel(): Promise<void> {
-    await this.#reader.cancel().catch(() => {});
-    await this.closed;
-  }
-
-  async #pump(): Promise<void> {
-    let buffer = "";
-    let msg: { event: string; data: string[]; id?: string } = { event: "", data: [] };
-    try {
-      while (true) {
-        const { value: chunk, done } = await this.#reader.read();
-        if (done) break;
-        buffer += chunk;
-        let nl: number;
-        while ((nl = buffer.indexOf("\n")) >= 0) {
-          const line = buffer.slice(0, nl).replace(/\r$/, "");
-          buffer = buffer.slice(nl + 1);
-          if (line === "") {
-            if (msg.data.length || msg.event) {
-              this.messages.push({
-                event: msg.event,
-                data: msg.data.join("\n"),
-                id: msg.id,
-                at: performance.now(),
-              });
-              this.#wake?.();
-            }
-            msg = { event: "", data: [] };
-          } else if (line.startsWith("data:")) msg.data.push(line.slice(5).replace(/^ /, ""));
-          else if (line.startsWith("event:")) msg.event = line.slice(6).trim();
-          else if (line.startsWith("id:")) msg.id = line.slice(3).trim();
-        }
-      }
-    } catch {
-      // cancelled
-    } finally {
-      this.#done = true;
-      this.#wake?.();
-    }
-  }
-
-  /** The first message from index `from` on that `pred` accepts, or a failure at the deadline. */
-  async waitFor(
-    what: string,
-    pred: (m: SseMessage) => boolean,
-    timeoutMs: number,
-    from = 0,
-  ): Promise<SseMessage> {
-    const deadline = performance.now() + timeoutMs;
-    let i = from;
-    while (true) {
-      for (; i < this.messages.length; i++) if (pred(this.messages[i])) return this.messages[i];
-      if (this.#done) throw new Error(`stream ended before ${what}`);
-      const left = deadline - performance.now();
-      if (left <= 0) {
-        throw new Error(
-          `no SSE message with ${what} within ${timeoutMs} ms; got:\n${
-            this.messages.slice(from).map((m) => m.data.slice(0, 300)).join("\n---\n")
-          }`,
-        );
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake = () => {
-          clearTimeout(timer);
-          this.#wake = null;
-          resolve();
-        };
-      });
-    }
-  }
-}
-
-async function openStream(
-  client: Client,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<{ sse: SseReader; close: () => Promise<void> }> {
-  const ac = new AbortController();
-  const res = await client.request("GET", path, { signal: ac.signal, headers });
-  assert.equal(res.status, 200, `${path}: ${res.status}`);
-  assert.match(res.headers.get("content-type") ?? "", /text\/event-stream/);
-  const sse = new SseReader(res);
-  return {
-    sse,
-    close: async () => {
-      await sse.cancel();
-      ac.abort();
-    },
-  };
-}
 
 async function docker(args: string[]): Promise<string> {
   const r = await dockerCli(args);
