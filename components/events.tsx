@@ -1,3 +1,4 @@
+import { FilterSearch, FilterSelect } from "./filters.tsx";
 import {
   ALL_ACTIONS,
   baseAction,
@@ -245,35 +246,29 @@ function EventFilters({ filter }: { filter: EventQuery }) {
       {...common}
       hx-trigger="submit, change target:.auto"
     >
-      <div class="field grow">
-        <label for="ef-q">Search</label>
-        <input
-          type="search"
-          id="ef-q"
-          name="q"
-          value={filter.q ?? ""}
-          placeholder="Name, id or image"
-          maxlength={128}
-          autocomplete="off"
-          {...common}
-          hx-include="closest form"
-          hx-trigger="input changed delay:300ms"
-        />
-      </div>
-      <div class="field">
-        <label for="ef-type">Type</label>
-        <select id="ef-type" name="type" class="auto">
-          <option value="">Any type</option>
-          {EVENT_TYPES.map((t) => <option value={t} selected={filter.type === t}>{t}</option>)}
-        </select>
-      </div>
-      <div class="field">
-        <label for="ef-action">Action</label>
-        <select id="ef-action" name="action" class="auto">
-          <option value="">Any action</option>
-          {actions.map((a) => <option value={a} selected={filter.action === a}>{a}</option>)}
-        </select>
-      </div>
+      <FilterSearch
+        id="ef-q"
+        label="Search"
+        value={filter.q}
+        placeholder="Name, id or image"
+        htmx={common}
+      />
+      <FilterSelect
+        id="ef-type"
+        name="type"
+        label="Type"
+        any="Any type"
+        options={EVENT_TYPES}
+        selected={filter.type}
+      />
+      <FilterSelect
+        id="ef-action"
+        name="action"
+        label="Action"
+        any="Any action"
+        options={actions}
+        selected={filter.action}
+      />
       <noscript>
         <button type="submit" class="btn btn-small">Apply</button>
       </noscript>

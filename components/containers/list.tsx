@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { FilterSearch, FilterSelect } from "../filters.tsx";
 import type { BulkAction, BulkPlanItem, BulkResult } from "../../services/bulk.ts";
 import {
   type ContainerFilter,
@@ -366,42 +367,38 @@ function Filters(
       {...common}
       hx-trigger="submit, change target:.auto"
     >
-      <div class="field grow">
-        <label for="f-q">Name</label>
-        <input
-          type="search"
-          id="f-q"
-          name="q"
-          value={filter.q ?? ""}
-          placeholder="Search names"
-          maxlength={128}
-          autocomplete="off"
-          {...common}
-          hx-include="closest form"
-          hx-trigger="input changed delay:300ms"
-        />
-      </div>
-      <div class="field">
-        <label for="f-status">State</label>
-        <select id="f-status" name="status" class="auto">
-          <option value="">Any state</option>
-          {STATES.map((s) => <option value={s} selected={filter.status === s}>{s}</option>)}
-        </select>
-      </div>
-      <div class="field">
-        <label for="f-tag">Tag</label>
-        <select id="f-tag" name="tag" class="auto">
-          <option value="">Any tag</option>
-          {tagNames.map((t) => <option value={t} selected={filter.tag === t}>{t}</option>)}
-        </select>
-      </div>
-      <div class="field field-image">
-        <label for="f-image">Image</label>
-        <select id="f-image" name="image" class="auto">
-          <option value="">Any image</option>
-          {images.map((i) => <option value={i} selected={filter.image === i}>{i}</option>)}
-        </select>
-      </div>
+      <FilterSearch
+        id="f-q"
+        label="Name"
+        value={filter.q}
+        placeholder="Search names"
+        htmx={common}
+      />
+      <FilterSelect
+        id="f-status"
+        name="status"
+        label="State"
+        any="Any state"
+        options={STATES}
+        selected={filter.status}
+      />
+      <FilterSelect
+        id="f-tag"
+        name="tag"
+        label="Tag"
+        any="Any tag"
+        options={tagNames}
+        selected={filter.tag}
+      />
+      <FilterSelect
+        id="f-image"
+        name="image"
+        label="Image"
+        any="Any image"
+        options={images}
+        selected={filter.image}
+        wrapClass="field-image"
+      />
       <label class="check" for="f-all">
         <input type="checkbox" id="f-all" name="all" value="1" class="auto" checked={filter.all} />
         <span>Show all</span>
