@@ -71,6 +71,8 @@ export const managedContainers = sqliteTable("managed_containers", {
   /** The post-create health verdict as JSON (see services/health.ts). */
   verdict: text("verdict"),
   verdictAt: integer("verdict_at", { mode: "timestamp_ms" }),
+  /** Adopted without a recreate: the managed labels are added at its next recreate. */
+  labelsPending: integer("labels_pending", { mode: "boolean" }).notNull().default(false),
 });
 
 /** A removed container's full inspect, tags and last log lines, so it can be restored. */
@@ -92,3 +94,55 @@ export const jobRuns = sqliteTable("job_runs", {
   ranAt: integer("ran_at", { mode: "timestamp_ms" }).notNull(),
   result: text("result").notNull(),
 });
+
+/**
+ * The recreate journal (edit, restore of a version, adopt, update, rollback): one row per
+ * recreate, its `step` written before each Docker call, so that a crash at any step is finished
+ * or undone at the next start.
+ */
+export const recreateJournal = sqliteTable("recreate_journal", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  containerName: text("container_name").notNull(),
+  /** edit | restore | adopt | update | rollback | retag */
+  kind: text("kind").notNull(),
+  /** The last step begun: stored | renamed | created | started | verified | removed */
+  step: text("step").notNull(),
+  /** running | done | rolled-back | failed */
+  status: text("status").notNull(),
+  oldId: text("old_id").notNull(),
+  /** The name the old container is parked under while the new one is tried. */
+  tempName: text("temp_name").notNull(),
+  newId: text("new_id"),
+  wasRunning: integer("was_running", { mode: "boolean" }).notNull(),
+  /** The old container's full inspect (JSON). */
+  oldInspect: text("old_inspect").notNull(),
+  /** The Engine API create body of the new container (JSON). */
+  newBody: text("new_body").notNull(),
+  error: text("error"),
+  startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+}, (t) => [index("recreate_journal_status_idx").on(t.status)]);
+
+/** The configs a container had before each recreate, newest last; keyed by name like tags. */
+export const containerHistory = sqliteTable("container_history", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  containerName: text("container_name").notNull(),
+  at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  /** edit | restore | adopt | update | rollback | retag */
+  kind: text("kind").notNull(),
+  /** applied | rolled-back | failed */
+  outcome: text("outcome").notNull(),
+  reason: text("reason"),
+  /** The full inspect of the container this recreate replaced (JSON). */
+  previous: text("previous").notNull(),
+  /** The Engine API create body that was applied or tried (JSON). */
+  next: text("next").notNull(),
+  imageId: text("image_id").notNull(),
+  image: text("image").notNull(),
+  /** What else the flow knows (digests, failed run's exit code …) as JSON. */
+  detail: text("detail"),
+  /** Last log lines kept with the entry (JSON array), e.g. of a failed new container. */
+  logs: text("logs"),
+  cli: text("cli").notNull(),
+  journalId: integer("journal_id"),
+}, (t) => [index("container_history_name_idx").on(t.containerName, t.at)]);
