@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   "container.bulk",
   "container.tags",
   "containers.sync",
+  "container.recreate",
+  "container.adopt",
   "deleted.prune",
   "settings.hardware",
   "settings.retention",
