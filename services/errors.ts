@@ -58,6 +58,13 @@ export class LimitExceeded extends AppError {
   }
 }
 
+/** Refused by a rule (not a limit): e.g. adopting the container DockerMate runs in. */
+export class Refused extends AppError {
+  constructor(message: string) {
+    super("Refused", 422, message);
+  }
+}
+
 export class RateLimited extends AppError {
   constructor(message: string, readonly retryAfterSeconds: number) {
     super("RateLimited", 429, message);
