@@ -21,6 +21,9 @@ export function serverPermissionFlags(
     // The board model, to recognise a Raspberry Pi (services/hardware.ts).
     "/proc/device-tree/model",
     "/sys/firmware/devicetree/base/model",
+    // Which container DockerMate runs in, so it refuses to adopt itself (services/self.ts).
+    "/proc/self/mountinfo",
+    "/proc/self/cgroup",
   ];
   const write = [dataDir];
   const docker = new URL(cfg.DOCKER_HOST);
