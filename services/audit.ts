@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS = [
   "tag.rename",
   "tag.merge",
   "tag.delete",
+  "registry.add",
+  "registry.remove",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

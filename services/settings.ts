@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { settings } from "../db/schema.ts";
 import { type HardwareOverride, hardwareOverrideSchema } from "./hardware.ts";
+import { storedRegistrySchema } from "./registry.ts";
 
 /** Every setting with its schema and default; values are stored as JSON. */
 export const SETTINGS = {
@@ -12,6 +13,8 @@ export const SETTINGS = {
     schema: hardwareOverrideSchema,
     default: { profile: null, maxContainers: null } as HardwareOverride,
   },
+  /** Registry credentials and plain-http registries; passwords are never shown back. */
+  registries: { schema: z.array(storedRegistrySchema).max(50), default: [] },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
