@@ -146,3 +146,55 @@ export const containerHistory = sqliteTable("container_history", {
   cli: text("cli").notNull(),
   journalId: integer("journal_id"),
 }, (t) => [index("container_history_name_idx").on(t.containerName, t.at)]);
+
+/** The last update check of each image reference in use (repo:tag) and what it found. */
+export const imageUpdateChecks = sqliteTable("image_update_checks", {
+  /** Docker's short form, as `docker images` shows it (`nginx:1.27`, `host:5000/app:latest`). */
+  image: text("image").primaryKey(),
+  registry: text("registry").notNull(),
+  repository: text("repository").notNull(),
+  /** Null for a reference pinned to a digest. */
+  tag: text("tag"),
+  /** The local image the tag points to (or the containers' image when the tag is gone). */
+  imageId: text("image_id"),
+  localDigest: text("local_digest"),
+  remoteDigest: text("remote_digest"),
+  updateAvailable: integer("update_available", { mode: "boolean" }).notNull(),
+  error: text("error"),
+  /** Why it was not checked (digest-pinned, local build, rate limit low). */
+  skipped: text("skipped"),
+  /** HEAD, or GET when the registry refused the HEAD. */
+  method: text("method"),
+  /** The containers using it, by name (JSON array). */
+  containers: text("containers").notNull(),
+  checkedAt: integer("checked_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
+ * Per local image: whether the tag it was pulled as has moved on at the registry. Containers
+ * keep running an old image after a pull, so their rows look it up by image id.
+ */
+export const imageUpdateStatus = sqliteTable("image_update_status", {
+  imageId: text("image_id").primaryKey(),
+  image: text("image").notNull(),
+  updateAvailable: integer("update_available", { mode: "boolean" }).notNull(),
+  remoteDigest: text("remote_digest"),
+  checkedAt: integer("checked_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
+ * Which repo:tags each image carried and when (FEAT-015): a tag that moves leaves the old image
+ * dangling, and this says what it was. `also` lists tags the registry still serves with the old
+ * image's digest.
+ */
+export const imageTagHistory = sqliteTable("image_tag_history", {
+  imageId: text("image_id").notNull(),
+  repoTag: text("repo_tag").notNull(),
+  firstSeenAt: integer("first_seen_at", { mode: "timestamp_ms" }).notNull(),
+  lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+  /** When the image was first seen without this tag; null while it still has it. */
+  goneAt: integer("gone_at", { mode: "timestamp_ms" }),
+  /** JSON array of other tags with the same digest, once looked up at the registry. */
+  also: text("also"),
+  alsoCheckedAt: integer("also_checked_at", { mode: "timestamp_ms" }),
+}, (t) => [primaryKey({ columns: [t.imageId, t.repoTag] })]);
