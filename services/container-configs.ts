@@ -1,0 +1,107 @@
+import {
+  configFromInspect,
+  type ContainerConfig,
+  type ContainerInspectFull,
+  createRequest,
+  type ImageDefaults,
+} from "./container-config.ts";
+import { containerName, type ContainerStore } from "./container-store.ts";
+import type { DockerClient } from "./docker.ts";
+import { NotFound } from "./errors.ts";
+import { log } from "./log.ts";
+
+/** Modes that name another container (`container:<id>`), as Docker records them. */
+const SHARED_MODES = ["networkMode", "pidMode", "ipcMode"] as const;
+
+/** Reads a container's config from Docker and creates containers from configs. */
+export class ContainerConfigService {
+  constructor(
+    private readonly docker: DockerClient,
+    private readonly store: ContainerStore,
+  ) {}
+
+  /** The live container's inspect and its config (full id, short id or name). */
+  async load(ref: string): Promise<{ inspect: ContainerInspectFull; config: ContainerConfig }> {
+    const inspect = await this.docker.engine<ContainerInspectFull>({
+      path: `/containers/${encodeURIComponent(ref)}/json`,
+    });
+    return { inspect, config: await this.fromInspect(inspect) };
+  }
+
+  /**
+   * The config of an inspect (live or stored), diffed against its image when the image is
+   * still there. `container:<id>` becomes `container:<name>`, which outlives a recreate of the
+   * other container.
+   */
+  async fromInspect(inspect: ContainerInspectFull): Promise<ContainerConfig> {
+    const config = configFromInspect(inspect, await this.image(inspect.Image));
+    for (const key of SHARED_MODES) {
+      const mode = config[key];
+      if (mode?.startsWith("container:")) {
+        config[key] = `container:${await this.nameOf(mode.slice("container:".length))}`;
+      }
+    }
+    return config;
+  }
+
+  /** A container's name from its id; the id itself when it is gone. */
+  async nameOf(id: string): Promise<string> {
+    const known = this.store.find(id);
+    if (known) return containerName(known);
+    try {
+      const found = await this.docker.engine<{ Name: string }>({
+        path: `/containers/${encodeURIComponent(id)}/json`,
+      });
+      return found.Name.replace(/^\//, "");
+    } catch (err) {
+      if (err instanceof NotFound) return id;
+      throw err;
+    }
+  }
+
+  /** The image by ID; null once it is gone (then the config keeps everything as recorded). */
+  async image(id: string | undefined): Promise<ImageDefaults | null> {
+    if (!id) return null;
+    try {
+      return await this.docker.engine<ImageDefaults>({
+        path: `/images/${encodeURIComponent(id)}/json`,
+      });
+    } catch (err) {
+      if (err instanceof NotFound) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Creates (does not start) the container of `config`, under `name` when given, and connects
+   * its other networks. A failure after the create removes the half-made container again.
+   */
+  async create(config: ContainerConfig, name?: string): Promise<string> {
+    const req = createRequest(name === undefined ? config : { ...config, name });
+    const created = await this.docker.engine<{ Id: string }>({
+      method: "POST",
+      path: "/containers/create",
+      query: { name: req.name },
+      body: req.body,
+    });
+    try {
+      for (const c of req.connect) {
+        await this.docker.engine({
+          method: "POST",
+          path: `/networks/${encodeURIComponent(c.network)}/connect`,
+          body: { Container: created.Id, EndpointConfig: c.body },
+        });
+      }
+    } catch (err) {
+      // Its anonymous volumes are new and empty, so they go with it.
+      await this.docker.engine({
+        method: "DELETE",
+        path: `/containers/${created.Id}`,
+        query: { force: 1, v: 1 },
+      }).catch((e) => log.warn(`could not remove half-made ${req.name}: ${(e as Error).message}`));
+      throw err;
+    }
+    await this.store.refresh(created.Id);
+    return created.Id;
+  }
+}
