@@ -246,6 +246,8 @@ export type RegistryOptions = {
   /** Tries after a 429 before giving up. */
   retries429?: number;
   timeoutMs?: number;
+  /** Tags asked for per page of a tag list. */
+  tagPageSize?: number;
 };
 
 /** What a client sent, so that callers can prove a check cost only HEADs (and count GETs). */
@@ -312,6 +314,7 @@ export class RegistryClient {
       maxRetryWaitMs: 30_000,
       retries429: 2,
       timeoutMs: 15_000,
+      tagPageSize: TAG_PAGE_SIZE,
       ...opts,
     };
   }
@@ -356,7 +359,9 @@ export class RegistryClient {
   async listTags(input: Reference | string): Promise<string[]> {
     const ref = typeof input === "string" ? parseReference(input) : input;
     const tags: string[] = [];
-    let url: string | null = `${this.baseUrl(ref)}/v2/${ref.repository}/tags/list?n=${TAG_PAGE_SIZE}`;
+    let url: string | null = `${
+      this.baseUrl(ref)
+    }/v2/${ref.repository}/tags/list?n=${this.#opts.tagPageSize}`;
     for (let page = 0; url && page < MAX_TAG_PAGES; page++) {
       const res: Response = await this.#send(ref, "GET", url, "application/json");
       if (!res.ok) throw await this.#failure(ref, res, ref.name);
@@ -438,7 +443,10 @@ export class RegistryClient {
       return new RegistryError("unreachable", `${ref.domain} did not answer in time (${host})`);
     }
     // Deno's message names the URL and the OS error, never a header: safe to show.
-    const reason = (e?.message ?? String(err)).replace(/^error sending request for url \([^)]*\): /, "");
+    const reason = (e?.message ?? String(err)).replace(
+      /^error sending request for url \([^)]*\): /,
+      "",
+    );
     return new RegistryError("unreachable", `Cannot reach ${host}: ${reason}`);
   }
 
@@ -477,7 +485,10 @@ export class RegistryClient {
   ): Promise<Token> {
     const realm = challenge.params.realm;
     if (!realm) {
-      throw new RegistryError("unauthorized", `${ref.domain} sent a Bearer challenge without realm`);
+      throw new RegistryError(
+        "unauthorized",
+        `${ref.domain} sent a Bearer challenge without realm`,
+      );
     }
     let url: URL;
     try {
@@ -505,7 +516,9 @@ export class RegistryClient {
     const body = await res.json() as { token?: string; access_token?: string; expires_in?: number };
     const value = body.token ?? body.access_token;
     if (!value) throw new RegistryError("unauthorized", `${url.host} answered without a token`);
-    const seconds = body.expires_in && body.expires_in > 0 ? body.expires_in : DEFAULT_TOKEN_SECONDS;
+    const seconds = body.expires_in && body.expires_in > 0
+      ? body.expires_in
+      : DEFAULT_TOKEN_SECONDS;
     return { value, expiresAt: Date.now() + seconds * 1000 - TOKEN_MARGIN_MS };
   }
 
