@@ -11,11 +11,13 @@ import { apiRoutes } from "./routes/api/index.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { containerPages } from "./routes/containers.tsx";
 import { eventPages } from "./routes/events.tsx";
+import { imageUpdatePages } from "./routes/image-updates.tsx";
 import { liveDashboardRoutes } from "./routes/live-dashboard.tsx";
 import { logPages } from "./routes/logs.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { liveContainerRoutes } from "./routes/live-containers.tsx";
 import { liveRoutes } from "./routes/live.tsx";
+import { registrySettingsRoutes } from "./routes/registries.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { staticRoutes } from "./routes/static.ts";
 import { AuthService } from "./services/auth.ts";
@@ -29,6 +31,7 @@ import { CreateService } from "./services/create.ts";
 import { DeletedService } from "./services/deleted.ts";
 import { DockerEvents } from "./services/events.ts";
 import { EventLog } from "./services/event-log.ts";
+import { ImageUpdateService } from "./services/image-updates.ts";
 import { Operations } from "./services/operations.ts";
 import { ensureDefaultTags } from "./services/tags.ts";
 
@@ -53,6 +56,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/containers", logPages());
   app.route("/containers", containerPages());
   app.route("/events", eventPages());
+  app.route("/image-updates", imageUpdatePages());
+  app.route("/settings/registries", registrySettingsRoutes());
   app.route("/settings", settingsRoutes());
   app.route("/live/containers", liveContainerRoutes());
   app.route("/live/dashboard", liveDashboardRoutes());
@@ -84,7 +89,9 @@ export async function createDeps(
   );
   const events = new DockerEvents(docker);
   const store = new ContainerStore(docker, events);
-  const containers = new ContainerService(db, docker, store);
+  const imageUpdates = new ImageUpdateService(db, docker, store, events);
+  await imageUpdates.load();
+  const containers = new ContainerService(db, docker, store, imageUpdates);
   const deleted = new DeletedService(db, docker, store);
   const eventLog = new EventLog(events, 500);
   await ensureDefaultTags(db);
@@ -101,6 +108,7 @@ export async function createDeps(
     deleted,
     bulk: new BulkService(db, containers, deleted),
     operations: new Operations(),
+    imageUpdates,
     shutdown,
   };
 }

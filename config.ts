@@ -31,6 +31,14 @@ const dockerHost = z.string().refine(
   "must be unix:///path, tcp://host:port or ssh://user@host",
 );
 
+/** `host[:port]` entries (or `*` for any host), comma-separated: outbound registry access. */
+const hostList = z.string().transform((v) => v.split(",").map((h) => h.trim()).filter(Boolean))
+  .refine(
+    (hosts) =>
+      hosts.every((h) => h === "*" || /^(?:[\w.-]+|\[[0-9a-fA-F:]+\])(?::\d{1,5})?$/.test(h)),
+    "must be host or host:port entries separated by commas (or * for any host)",
+  );
+
 const databaseUrl = z.string().refine(
   (v) => /^(file:.+|libsql:\/\/.+|https?:\/\/.+|wss?:\/\/.+)$/.test(v),
   "must be file:PATH, libsql://…, http(s)://… or ws(s)://…",
@@ -53,6 +61,8 @@ export const envSchema = z.object({
   TRUST_PROXY: boolish.default(false),
   RATE_LIMIT_MUTATIONS: z.coerce.number().int().min(1).max(10000).default(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Registries DockerMate may reach besides the well-known ones (scripts/permissions.ts). */
+  DOCKERMATE_REGISTRY_HOSTS: hostList.prefault(""),
 });
 
 export type Env = z.input<typeof envSchema>;

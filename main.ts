@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { log, setLogLevel } from "./services/log.ts";
 import { resetPasswordCommand } from "./commands/reset-password.ts";
 import { pruneDeletedCommand } from "./commands/prune-deleted.ts";
+import { checkUpdatesCommand } from "./commands/check-updates.ts";
 import { startScheduler } from "./services/scheduler.ts";
 
 async function serve(): Promise<void> {
@@ -55,6 +56,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
   "reset-password": (args) => resetPasswordCommand(args),
   "prune-deleted": () => pruneDeletedCommand(),
+  "check-updates": () => checkUpdatesCommand(),
 };
 
 async function main(args: string[]): Promise<number> {

@@ -8,6 +8,7 @@ import { ChangePasswordForm, type FormErrors } from "./auth-forms.tsx";
 import { CapacityMeter, hostSummary, ProfileLabel } from "./capacity.tsx";
 import { timeAgo } from "./format.ts";
 import { TagBadge } from "./tags.tsx";
+import { RegistriesPanel, type RegistriesView } from "./registries.tsx";
 import { FieldError } from "./ui.tsx";
 
 export function SessionsTable(
@@ -644,6 +645,7 @@ const SECTIONS = [
   { id: "hardware", label: "Hardware profile" },
   { id: "retention", label: "Deleted containers" },
   { id: "tags", label: "Tags" },
+  { id: "registries", label: "Registries" },
   { id: "change-password", label: "Password" },
   { id: "api-tokens", label: "API tokens" },
   { id: "active-sessions", label: "Sessions" },
@@ -654,6 +656,7 @@ type SettingsProps = {
   hardware: HardwareView;
   retention: RetentionView;
   tags: TagsView;
+  registries: RegistriesView;
   sessions: SessionView[];
   currentSession: string | null;
   tokens: ApiToken[];
@@ -691,6 +694,10 @@ export function SettingsPage(props: SettingsProps) {
       <section class="card settings-section" id="tags" aria-labelledby="tags-title">
         <h2 id="tags-title">Tags</h2>
         <TagsPanel view={props.tags} />
+      </section>
+      <section class="card settings-section" id="registries" aria-labelledby="registries-title">
+        <h2 id="registries-title">Registries</h2>
+        <RegistriesPanel view={props.registries} />
       </section>
       <div class="grid-2">
         <section

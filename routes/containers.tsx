@@ -89,7 +89,7 @@ export async function currentRow(deps: Deps, id: string): Promise<ContainerRow |
   const c = deps.store.find(id);
   if (!c) return null;
   const tags = (await tagsByContainer(deps.db)).get(containerName(c)) ?? [];
-  return toRow(c, tags);
+  return toRow(c, tags, deps.imageUpdates.imagesWithUpdates());
 }
 
 // ---------------------------------------------------------------------------------------------

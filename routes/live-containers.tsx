@@ -115,9 +115,12 @@ export function liveContainerRoutes(): Hono<AppEnv> {
           return { data: String(<RowPartial row={row} ctx={ctx} />) };
         });
       }, stop.signal);
+      // An update check changes badges on many rows: one refresh of the table.
+      const offUpdates = deps.imageUpdates.onChange(refresh);
       await holdOpen(stream, deps, () => {
         clearTimeout(refreshTimer);
         stop.abort();
+        offUpdates();
       });
     });
   });

@@ -22,6 +22,7 @@ import type { AppEnv, Deps } from "../services/context.ts";
 import { AppError, DockerUnavailable, InvalidInput } from "../services/errors.ts";
 import { PROFILE_NAMES } from "../services/hardware.ts";
 import { setProfileOverride, type SystemProfile, systemProfile } from "../services/profile.ts";
+import { listRegistries } from "../services/registries.ts";
 import { getSetting, setSetting } from "../services/settings.ts";
 import {
   deleteTag,
@@ -204,13 +205,14 @@ export function settingsRoutes() {
   async function fullPage(c: Context<AppEnv>, extra: PageExtra = {}, status: PageStatus = 200) {
     const deps = c.get("deps");
     const { auth, db } = deps;
-    const [sessions, tokens, audit, hardware, retention, tags] = await Promise.all([
+    const [sessions, tokens, audit, hardware, retention, tags, registries] = await Promise.all([
       auth.listSessions(),
       listTokens(db),
       listAudit(db, 50),
       hardwareView(deps, extra.hardware),
       retentionView(deps, extra.retention),
       tagsView(deps, extra.tags),
+      listRegistries(db),
     ]);
     const current = currentSessionId(c)?.slice(0, 16) ?? null;
     return render(
@@ -220,6 +222,7 @@ export function settingsRoutes() {
           hardware={hardware}
           retention={retention}
           tags={tags}
+          registries={{ registries }}
           sessions={sessions}
           currentSession={current}
           tokens={tokens}

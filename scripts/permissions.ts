@@ -1,10 +1,31 @@
 /**
  * The narrowest Deno permissions the server runs with, computed from its environment: its
- * own port, the Docker socket (or host), the data directory, static files and migrations,
- * the native addons of libsql and argon2, and the variables it reads. A compromised
- * dependency cannot read the rest of the disk or call out to other hosts.
+ * own port, the Docker socket (or host), the registries it checks for updates, the data
+ * directory, static files and migrations, the native addons of libsql and argon2, and the
+ * variables it reads. A compromised dependency cannot read the rest of the disk or call out
+ * to other hosts.
  */
 import { parseConfig } from "../config.ts";
+
+/**
+ * Registries the update check and tag lists may reach without configuration: Docker Hub's API
+ * and token service, the common public registries (and their token realms), and a local
+ * registry on the usual port. DOCKERMATE_REGISTRY_HOSTS adds more (`*` allows any host).
+ */
+export const REGISTRY_HOSTS = [
+  "registry-1.docker.io:443",
+  "auth.docker.io:443",
+  "ghcr.io:443",
+  "lscr.io:443",
+  "quay.io:443",
+  "gcr.io:443",
+  "registry.gitlab.com:443",
+  "gitlab.com:443",
+  "mcr.microsoft.com:443",
+  "public.ecr.aws:443",
+  "127.0.0.1:5000",
+  "localhost:5000",
+];
 
 export function serverPermissionFlags(
   env: Record<string, string | undefined>,
@@ -47,10 +68,12 @@ export function serverPermissionFlags(
     read.push(dir);
     write.push(dir);
   }
+  const anyRegistry = cfg.DOCKERMATE_REGISTRY_HOSTS.includes("*");
+  net.push(...REGISTRY_HOSTS, ...cfg.DOCKERMATE_REGISTRY_HOSTS.filter((h) => h !== "*"));
   return [
     "--unstable-cron",
     "--no-prompt",
-    `--allow-net=${net.join(",")}`,
+    anyRegistry ? "--allow-net" : `--allow-net=${net.join(",")}`,
     `--allow-read=${read.join(",")}`,
     `--allow-write=${write.join(",")}`,
     // Not a list: the `debug` package (under docker-modem) enumerates the whole environment

@@ -1,3 +1,4 @@
+import { composeFromConfig, runCommandFromConfig } from "./config-cli.ts";
 import {
   configFromInspect,
   type ContainerConfig,
@@ -9,6 +10,9 @@ import { containerName, type ContainerStore } from "./container-store.ts";
 import type { DockerClient } from "./docker.ts";
 import { NotFound } from "./errors.ts";
 import { log } from "./log.ts";
+
+/** How to make a container again from a shell: its `docker run` and its compose file. */
+export type RecreateCommands = { run: string; compose: string };
 
 /** Modes that name another container (`container:<id>`), as Docker records them. */
 const SHARED_MODES = ["networkMode", "pidMode", "ipcMode"] as const;
@@ -26,6 +30,12 @@ export class ContainerConfigService {
       path: `/containers/${encodeURIComponent(ref)}/json`,
     });
     return { inspect, config: await this.fromInspect(inspect) };
+  }
+
+  /** The live container's `docker run` and compose file, and the config they come from. */
+  async commands(ref: string): Promise<RecreateCommands & { config: ContainerConfig }> {
+    const { config } = await this.load(ref);
+    return { run: runCommandFromConfig(config), compose: composeFromConfig(config), config };
   }
 
   /**

@@ -48,7 +48,13 @@ export type ContainerRow = {
   health: "healthy" | "unhealthy" | "starting" | null;
   created: string;
   composeProject: string | null;
+  /** The registry has a newer image for the tag this container was created from. */
+  updateAvailable: boolean;
 };
+
+/** What rows need from the update checks (services/image-updates.ts). */
+export type ImageUpdateLookup = { imagesWithUpdates(): ReadonlySet<string> };
+const NO_UPDATES: ReadonlySet<string> = new Set();
 
 export const LIFECYCLE_ACTIONS = ["start", "stop", "restart", "pause", "unpause", "kill"] as const;
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
@@ -76,7 +82,11 @@ function ports(c: ContainerSummary): PortView[] {
   return out.sort((a, b) => a.hostPort - b.hostPort);
 }
 
-export function toRow(c: ContainerSummary, tags: string[]): ContainerRow {
+export function toRow(
+  c: ContainerSummary,
+  tags: string[],
+  updates: ReadonlySet<string> = NO_UPDATES,
+): ContainerRow {
   return {
     id: c.Id,
     name: containerName(c),
@@ -89,6 +99,7 @@ export function toRow(c: ContainerSummary, tags: string[]): ContainerRow {
     health: healthOf(c),
     created: new Date(c.Created * 1000).toISOString(),
     composeProject: c.Labels?.["com.docker.compose.project"] ?? null,
+    updateAvailable: updates.has(c.ImageID),
   };
 }
 
@@ -164,12 +175,14 @@ export class ContainerService {
     private readonly db: Db,
     private readonly docker: DockerClient,
     private readonly store: ContainerStore,
+    private readonly updates?: ImageUpdateLookup,
   ) {}
 
   async list(filter: ContainerFilter): Promise<ContainerRow[]> {
     await this.store.ready();
     const tags = await tagsByContainer(this.db);
-    const rows = this.store.list().map((c) => toRow(c, tags.get(containerName(c)) ?? []))
+    const updates = this.updates?.imagesWithUpdates();
+    const rows = this.store.list().map((c) => toRow(c, tags.get(containerName(c)) ?? [], updates))
       .filter((r) => matches(r, filter))
       .sort(compare(filter.sort));
     return filter.dir === "desc" ? rows.reverse() : rows;
@@ -214,7 +227,8 @@ export class ContainerService {
     const record = await this.db.query.managedContainers.findFirst({
       where: eq(managedContainers.name, name),
     });
-    return { ...toRow(c, tags), inspect, verdict: parseVerdict(record?.verdict ?? null) };
+    const row = toRow(c, tags, this.updates?.imagesWithUpdates());
+    return { ...row, inspect, verdict: parseVerdict(record?.verdict ?? null) };
   }
 
   async act(ref: string, action: LifecycleAction): Promise<ActionResult> {

@@ -11,6 +11,7 @@ import type { CreateService } from "./create.ts";
 import type { DeletedService } from "./deleted.ts";
 import type { DockerEvents } from "./events.ts";
 import type { EventLog } from "./event-log.ts";
+import type { ImageUpdateService } from "./image-updates.ts";
 import type { Operations } from "./operations.ts";
 
 /** Everything a route needs, built once at start (see app.ts). */
@@ -28,6 +29,8 @@ export type Deps = {
   deleted: DeletedService;
   bulk: BulkService;
   operations: Operations;
+  /** Update checks against registries, their stored results, and tag drift. */
+  imageUpdates: ImageUpdateService;
   /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
   shutdown: AbortSignal;
 };

@@ -1,4 +1,5 @@
 import type { Deps } from "./context.ts";
+import { CHECK_JOB, updateCheckLine, updateCheckSchedule } from "./image-updates.ts";
 import { log } from "./log.ts";
 
 const SCHEDULER = { ip: "scheduler", userAgent: "Deno.cron" };
@@ -8,5 +9,9 @@ export function startScheduler(deps: Deps): void {
   Deno.cron("prune-deleted", "17 3 * * *", { signal: deps.shutdown }, async () => {
     const r = await deps.deleted.prune(SCHEDULER);
     log.info(`prune-deleted: removed ${r.removed} record(s) older than ${r.retentionDays} days`);
+  });
+  Deno.cron(CHECK_JOB, updateCheckSchedule(), { signal: deps.shutdown }, async () => {
+    const run = await deps.imageUpdates.runScheduled();
+    if (run) log.info(`check-updates: ${updateCheckLine(run)}`);
   });
 }

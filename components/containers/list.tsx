@@ -9,6 +9,7 @@ import {
 } from "../../services/containers.ts";
 import { timeAgo } from "../format.ts";
 import { type TagColors, TagDatalist, TagList } from "../tags.tsx";
+import { UpdateBadge, UpdateCheck } from "../image-updates.tsx";
 import { Alert } from "../ui.tsx";
 import {
   filterQuery,
@@ -125,6 +126,7 @@ export function ContainerRowView({ row, ctx }: { row: ContainerRow; ctx: RowCont
         <span class="badges">
           <StateBadge state={row.state} />
           <HealthBadge health={row.health} />
+          <UpdateBadge available={row.updateAvailable} image={row.image} />
         </span>
         <span class="uptime hide-sm">{uptimeText(row.status)}</span>
       </td>
@@ -462,6 +464,7 @@ export function ContainersPage(props: ListPageProps) {
       {notice}
       {capacity && <CapacityBar cap={capacity} />}
       <Filters filter={filter} tagNames={tagNames} images={images} />
+      <UpdateCheck />
       <div id="bulk-panel"></div>
       <ContainersTable {...props} />
       <div id="live-containers" hx-sse:connect="/live/containers" hx-swap="none"></div>

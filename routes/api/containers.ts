@@ -39,6 +39,7 @@ function listItem(r: ContainerRow) {
     ports: r.ports,
     health: r.health,
     created: r.created,
+    updateAvailable: r.updateAvailable,
   };
 }
 

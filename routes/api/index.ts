@@ -3,7 +3,9 @@ import type { AppEnv } from "../../services/context.ts";
 import { listAudit } from "../../services/audit.ts";
 import { apiContainerRoutes } from "./containers.ts";
 import { apiEventRoutes } from "./events.ts";
+import { apiImageUpdateRoutes } from "./image-updates.ts";
 import { apiLogRoutes } from "./logs.ts";
+import { apiRegistryRoutes } from "./registries.ts";
 import { apiSystemRoutes } from "./system.ts";
 import { apiTagRoutes } from "./tags.ts";
 import { apiAuthRoutes } from "./auth.ts";
@@ -29,6 +31,9 @@ export function apiRoutes() {
   app.route("/containers", apiLogRoutes());
   app.route("/containers", apiContainerRoutes());
   app.route("/events", apiEventRoutes());
+  // Before the images router, whose `/:id` would take `updates` for an image id.
+  app.route("/images", apiImageUpdateRoutes());
+  app.route("/registries", apiRegistryRoutes());
   app.route("/tags", apiTagRoutes());
 
   app.get("/audit", validate("query", auditQuery), async (c) => {

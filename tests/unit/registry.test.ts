@@ -154,7 +154,7 @@ Deno.test("parseNextLink follows Link pagination", () => {
     "http://127.0.0.1:5000/v2/app/tags/list?last=b&n=2",
   );
   assert.equal(
-    parseNextLink('<https://other/v2/app/tags/list?n=2&last=z>; rel=next', base),
+    parseNextLink("<https://other/v2/app/tags/list?n=2&last=z>; rel=next", base),
     "https://other/v2/app/tags/list?n=2&last=z",
   );
   assert.equal(

@@ -1,0 +1,139 @@
+import type { RegistryView } from "../services/registries.ts";
+import type { FormErrors } from "./auth-forms.tsx";
+import { FieldError } from "./ui.tsx";
+
+export type RegistriesView = {
+  registries: RegistryView[];
+  errors?: FormErrors;
+  /** What was typed, shown again after a refused submit; never the password. */
+  values?: Partial<Record<"registry" | "username", string>>;
+  notice?: string;
+};
+
+/**
+ * Registries with credentials or plain http: the list shows the registry and the username,
+ * never the password.
+ */
+export function RegistriesPanel({ view }: { view: RegistriesView }) {
+  const { registries, errors = {}, values = {} } = view;
+  const invalid = (f: string) => (errors[f] ? "true" : undefined);
+  return (
+    <div id="registries-panel">
+      {view.notice && (
+        <p class="alert alert-ok" role="status" id="registries-notice">{view.notice}</p>
+      )}
+      {errors.form && <p class="alert alert-error" role="alert">{errors.form}</p>}
+      {registries.length === 0
+        ? (
+          <p class="muted" id="registries-empty">
+            No registries stored: images are checked anonymously.
+          </p>
+        )
+        : (
+          <div class="table-wrap">
+            <table class="table" id="registries-table">
+              <thead>
+                <tr>
+                  <th>Registry</th>
+                  <th>Username</th>
+                  <th>Protocol</th>
+                  <th>
+                    <span class="sr-only">Remove</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {registries.map((r) => (
+                  <tr>
+                    <td>
+                      <code>{r.registry}</code>
+                    </td>
+                    <td>{r.username ?? <span class="muted">anonymous</span>}</td>
+                    <td>{r.insecure ? "http (insecure)" : "https"}</td>
+                    <td>
+                      <form
+                        method="post"
+                        action="/settings/registries/remove"
+                        class="inline"
+                        hx-post="/settings/registries/remove"
+                        hx-target="#registries-panel"
+                        hx-swap="outerHTML"
+                        hx-confirm={`Forget ${r.registry}${
+                          r.username ? ` and the credentials of ${r.username}` : ""
+                        }?`}
+                      >
+                        <input type="hidden" name="registry" value={r.registry} />
+                        <button type="submit" class="btn btn-small btn-danger">Remove</button>
+                      </form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      <form
+        method="post"
+        action="/settings/registries"
+        id="registry-form"
+        class="row settings-form"
+        hx-post="/settings/registries"
+        hx-target="#registries-panel"
+        hx-swap="outerHTML"
+        autocomplete="off"
+      >
+        <div class="field grow">
+          <label for="reg-registry">Registry</label>
+          <input
+            id="reg-registry"
+            name="registry"
+            required
+            maxlength={255}
+            placeholder="ghcr.io or host:5000"
+            value={values.registry ?? ""}
+            aria-invalid={invalid("registry")}
+            aria-describedby={errors.registry ? "reg-registry-error" : undefined}
+          />
+          <FieldError id="reg-registry-error" message={errors.registry} />
+        </div>
+        <div class="field grow">
+          <label for="reg-username">Username</label>
+          <input
+            id="reg-username"
+            name="username"
+            maxlength={255}
+            autocomplete="off"
+            value={values.username ?? ""}
+            aria-invalid={invalid("username")}
+            aria-describedby={errors.username ? "reg-username-error" : undefined}
+          />
+          <FieldError id="reg-username-error" message={errors.username} />
+        </div>
+        <div class="field grow">
+          <label for="reg-password">Password or token</label>
+          <input
+            type="password"
+            id="reg-password"
+            name="password"
+            maxlength={4096}
+            autocomplete="new-password"
+            aria-invalid={invalid("password")}
+            aria-describedby={errors.password ? "reg-password-error" : undefined}
+          />
+          <FieldError id="reg-password-error" message={errors.password} />
+        </div>
+        <label class="check" for="reg-insecure">
+          <input type="checkbox" id="reg-insecure" name="insecure" value="on" />
+          <span>Plain http</span>
+        </label>
+        <button type="submit" class="btn btn-primary">Save registry</button>
+      </form>
+      <p class="hint">
+        Used for update checks and tag lists. Passwords are stored in DockerMate's database to be
+        sent to the registry and are never shown again. Loopback registries (127.0.0.1, localhost)
+        always use plain http. Same as <code>docker login REGISTRY</code>, and{" "}
+        <code>POST /api/v1/registries</code>.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../services/context.ts";
+import type { UpdateResult } from "../../services/image-updates.ts";
+import { validate } from "../validate.ts";
+
+const checkQuery = z.object({
+  force: z.enum(["1", "0", "true", "false"]).optional().transform((v) => v === "1" || v === "true"),
+});
+
+/** API.md's item (`image`, `updateAvailable`, `localDigest`, `remoteDigest`, `error`?) and more. */
+export function resultItem(r: UpdateResult) {
+  return {
+    image: r.image,
+    updateAvailable: r.updateAvailable,
+    localDigest: r.localDigest,
+    remoteDigest: r.remoteDigest,
+    ...(r.error ? { error: r.error } : {}),
+    ...(r.skipped ? { skipped: r.skipped } : {}),
+    registry: r.registry,
+    repository: r.repository,
+    tag: r.tag,
+    imageId: r.imageId,
+    containers: r.containers,
+    ...(r.method ? { method: r.method } : {}),
+    ...(r.cached ? { cached: true } : {}),
+    checkedAt: r.checkedAt,
+  };
+}
+
+/**
+ * `/api/v1/images/check-updates` and `/api/v1/images/updates`. Mounted at `/images` before
+ * routes/api/images.ts, so that `updates` is not taken for an image id.
+ */
+export function apiImageUpdateRoutes() {
+  const app = new Hono<AppEnv>();
+
+  /** Checks every image in use now (`force=1` skips the one-minute cache). */
+  app.post("/check-updates", validate("query", checkQuery), async (c) => {
+    const run = await c.get("deps").imageUpdates.checkAll({ force: c.req.valid("query").force });
+    return c.json(run.results.map(resultItem));
+  });
+
+  /** The stored results of the last check and when it ran. */
+  app.get("/updates", async (c) => {
+    const { imageUpdates } = c.get("deps");
+    const [last, results] = await Promise.all([
+      imageUpdates.lastRun(),
+      imageUpdates.latestResults(),
+    ]);
+    return c.json({
+      lastCheck: last?.ranAt ?? null,
+      summary: last?.summary ?? null,
+      notes: last?.notes ?? [],
+      results: [...results.values()].map(resultItem),
+    });
+  });
+
+  return app;
+}

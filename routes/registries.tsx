@@ -1,0 +1,73 @@
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { z } from "zod";
+import { RegistriesPanel, type RegistriesView } from "../components/registries.tsx";
+import type { AppEnv } from "../services/context.ts";
+import { AppError, InvalidInput } from "../services/errors.ts";
+import {
+  listRegistries,
+  registryInputSchema,
+  removeRegistry,
+  saveRegistry,
+} from "../services/registries.ts";
+import { isHtmx } from "./render.ts";
+
+const removeSchema = z.object({ registry: z.string().min(1).max(255) });
+
+async function formBody(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of (await c.req.formData()).entries()) {
+    if (typeof v === "string" && !(k in out)) out[k] = v;
+  }
+  return out;
+}
+
+/** The Settings page's registry card: add and remove stored registries (`/settings/registries`). */
+export function registrySettingsRoutes() {
+  const app = new Hono<AppEnv>();
+
+  async function panel(
+    c: Context<AppEnv>,
+    extra: Partial<RegistriesView>,
+    status: 200 | 400 | 404,
+  ) {
+    if (!isHtmx(c)) {
+      if (status !== 200) throw new InvalidInput(Object.values(extra.errors ?? {}).join("; "));
+      return c.redirect("/settings#registries", 303);
+    }
+    const registries = await listRegistries(c.get("deps").db);
+    return c.html(<RegistriesPanel view={{ registries, ...extra }} />, status);
+  }
+
+  app.post("/", async (c) => {
+    const body = await formBody(c);
+    const values = { registry: body.registry, username: body.username };
+    const parsed = registryInputSchema.safeParse(body);
+    if (!parsed.success) {
+      const errors: Record<string, string> = {};
+      for (const i of parsed.error.issues) errors[String(i.path[0] ?? "form")] ??= i.message;
+      return panel(c, { errors, values }, 400);
+    }
+    try {
+      const saved = await saveRegistry(c.get("deps").db, parsed.data, c.get("meta"));
+      return panel(c, { notice: `Saved ${saved.registry}.` }, 200);
+    } catch (err) {
+      if (!(err instanceof InvalidInput)) throw err;
+      return panel(c, { errors: { [err.field ?? "form"]: err.detail }, values }, 400);
+    }
+  });
+
+  app.post("/remove", async (c) => {
+    const parsed = removeSchema.safeParse(await formBody(c));
+    if (!parsed.success) return panel(c, { errors: { form: "registry: is required" } }, 400);
+    try {
+      await removeRegistry(c.get("deps").db, parsed.data.registry, c.get("meta"));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 404 && err.status !== 400) throw err;
+      return panel(c, { errors: { form: err.message } }, err.status === 404 ? 404 : 400);
+    }
+    return panel(c, { notice: `Removed ${parsed.data.registry}.` }, 200);
+  });
+
+  return app;
+}
