@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RECREATE_STEPS } from "./services/recreate-steps.ts";
 
 /** Environment variables DockerMate reads, validated once at start. */
 const boolish = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((
@@ -63,6 +64,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Registries DockerMate may reach besides the well-known ones (scripts/permissions.ts). */
   DOCKERMATE_REGISTRY_HOSTS: hostList.prefault(""),
+  /** For crash tests only: exit right after this step of a recreate (services/recreate.ts). */
+  DOCKERMATE_CRASH_AT: z.enum(RECREATE_STEPS).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;

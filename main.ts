@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { log, setLogLevel } from "./services/log.ts";
 import { resetPasswordCommand } from "./commands/reset-password.ts";
 import { pruneDeletedCommand } from "./commands/prune-deleted.ts";
+import { pruneImagesCommand } from "./commands/prune-images.ts";
 import { checkUpdatesCommand } from "./commands/check-updates.ts";
 import { startScheduler } from "./services/scheduler.ts";
 
@@ -19,6 +20,15 @@ async function serve(): Promise<void> {
   deps.docker.subscribe((s) =>
     s.up ? log.info("Docker is reachable again") : log.warn(`Docker is down: ${s.error}`)
   );
+  // A recreate a crash interrupted is finished or undone before anything else touches it.
+  const recover = () =>
+    deps.recreator.recoverPending()
+      .then((done) =>
+        done.forEach((r) => log.warn(`Interrupted recreate of ${r.name}: ${r.outcome}`))
+      )
+      .catch((err) => log.warn(`Recovering interrupted recreates failed: ${err.message}`));
+  if (up) await recover();
+  deps.docker.subscribe((s) => void (s.up && recover()));
   deps.events.start();
   startScheduler(deps);
   // A fresh or lost database learns the managed containers back from their labels.
@@ -56,6 +66,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
   "reset-password": (args) => resetPasswordCommand(args),
   "prune-deleted": () => pruneDeletedCommand(),
+  "prune-images": () => pruneImagesCommand(),
   "check-updates": () => checkUpdatesCommand(),
 };
 

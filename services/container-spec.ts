@@ -695,6 +695,24 @@ export function dockermateLabels(spec: CreateSpec, createdAt?: string): Record<s
   };
 }
 
+/**
+ * A managed container's labels as a recreate writes them: the user's, plus DockerMate's with
+ * the tags as they are now (tags live in the database and reach the label at each recreate).
+ */
+export function managedLabels(
+  labels: Record<string, string>,
+  tags: string[],
+  createdAt: Date,
+): Record<string, string> {
+  const { [TAGS_LABEL]: _old, ...rest } = labels;
+  return {
+    ...rest,
+    [MANAGED_LABEL]: "true",
+    [CREATED_AT_LABEL]: labels[CREATED_AT_LABEL] ?? createdAt.toISOString(),
+    ...(tags.length > 0 ? { [TAGS_LABEL]: tags.join(",") } : {}),
+  };
+}
+
 /** Every binding of the spec, in order. */
 export function portBindings(spec: CreateSpec): PortBinding[] {
   return spec.ports.flatMap(parsePortMapping);

@@ -355,6 +355,25 @@ export function DetailPage({ d, host, colors, tagNames }: DetailProps) {
           <a class="btn" id="detail-logs" href={`/containers/${encodeURIComponent(name)}/logs`}>
             Logs
           </a>
+          <a class="btn" id="detail-edit" href={`/containers/${encodeURIComponent(name)}/edit`}>
+            Edit…
+          </a>
+          <a
+            class="btn"
+            id="detail-history"
+            href={`/containers/${encodeURIComponent(name)}/history`}
+          >
+            History
+          </a>
+          {!d.managed && (
+            <a
+              class="btn"
+              id="detail-adopt"
+              href={`/containers/${encodeURIComponent(name)}/adopt`}
+            >
+              Adopt…
+            </a>
+          )}
           <a class="btn btn-ghost" href="/containers">All containers</a>
         </div>
       </div>

@@ -16,6 +16,8 @@ export type TestServer = {
   env: Record<string, string>;
   /** Everything the server printed so far. */
   output: () => string;
+  /** False once the process exited (on its own or stopped). */
+  alive: () => boolean;
   stop: () => Promise<void>;
 };
 
@@ -100,6 +102,7 @@ export async function startServer(
     dataDir,
     env,
     output: () => log,
+    alive: () => !exited,
     stop: async () => {
       if (!exited) child.kill("SIGTERM");
       const stopped = await Promise.race([

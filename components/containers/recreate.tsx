@@ -1,0 +1,554 @@
+import type { DiffLine, HistoryEntry } from "../../services/history.ts";
+import type { StepReport } from "../../services/recreate.ts";
+import { Alert, CliHint, FieldError } from "../ui.tsx";
+import { When } from "./common.tsx";
+
+/** What each recreate step means, in the words the page shows. */
+export const STEP_LABEL: Record<StepReport["step"], string> = {
+  stored: "Stored the current config",
+  stopped: "Stopped the old container",
+  renamed: "Moved the old container aside",
+  created: "Created the new container",
+  started: "Started the new container",
+  verified: "Checked that it runs",
+  removed: "Removed the old container",
+};
+
+/** The edit form's values as the user typed them (or as the container has them). */
+export type EditValues = {
+  image: string;
+  env: string;
+  ports: string;
+  volumes: string;
+  restartPolicy: string;
+  labels: string;
+  memory: string;
+  cpus: string;
+  /** Every network there is, and whether the container is on it; null when it has none of its own. */
+  networks: { name: string; checked: boolean }[] | null;
+};
+export type EditErrors = Record<string, string>;
+
+const RESTART_OPTIONS = ["no", "always", "unless-stopped", "on-failure"];
+
+function TextArea(
+  { name, label, value, errors, hint, rows = 4 }: {
+    name: keyof EditValues;
+    label: string;
+    value: string;
+    errors: EditErrors;
+    hint?: string;
+    rows?: number;
+  },
+) {
+  const error = errors[name];
+  return (
+    <div class={`field${error ? " has-error" : ""}`}>
+      <label for={`edit-${name}`}>{label}</label>
+      <textarea
+        id={`edit-${name}`}
+        name={name}
+        rows={rows}
+        spellcheck={false}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? `edit-${name}-error` : undefined}
+      >
+        {value}
+      </textarea>
+      {hint && <p class="hint">{hint}</p>}
+      <FieldError id={`edit-${name}-error`} message={error} />
+    </div>
+  );
+}
+
+function Input(
+  { name, label, value, errors, hint, placeholder }: {
+    name: keyof EditValues;
+    label: string;
+    value: string;
+    errors: EditErrors;
+    hint?: string;
+    placeholder?: string;
+  },
+) {
+  const error = errors[name];
+  return (
+    <div class={`field${error ? " has-error" : ""}`}>
+      <label for={`edit-${name}`}>{label}</label>
+      <input
+        id={`edit-${name}`}
+        name={name}
+        value={value}
+        placeholder={placeholder}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? `edit-${name}-error` : undefined}
+      />
+      {hint && <p class="hint">{hint}</p>}
+      <FieldError id={`edit-${name}-error`} message={error} />
+    </div>
+  );
+}
+
+/** The lines of a diff, removed in red and added in green, unchanged ones dimmed. */
+export function DiffView({ lines }: { lines: DiffLine[] }) {
+  const changed = lines.some((l) => l.kind !== "same");
+  return (
+    <div class="diff-view">
+      {!changed && <p class="muted">No difference.</p>}
+      <pre class="diff" aria-label="Differences">
+        {lines.map((l) => (
+          <span class={`diff-line diff-${l.kind}`}>
+            {l.kind === "added" ? "+ " : l.kind === "removed" ? "- " : "  "}
+            {l.text}
+            {"\n"}
+          </span>
+        ))}
+      </pre>
+    </div>
+  );
+}
+
+/** The live preview under the form: what changes, as `docker run` lines. */
+export function EditPreview(
+  { lines, problem }: { lines?: DiffLine[]; problem?: string },
+) {
+  return (
+    <section class="card" id="edit-preview" aria-live="polite">
+      <h2>What changes</h2>
+      {problem && <Alert kind="error">{problem}</Alert>}
+      {lines && <DiffView lines={lines} />}
+      {!problem && !lines && <p class="muted">Change a field to see the difference.</p>}
+      <p class="hint">
+        The container is recreated: the old one is stopped and kept aside until the new one runs,
+        then removed. If the new one fails, the old one is put back as it was.
+      </p>
+    </section>
+  );
+}
+
+export function EditPage(
+  { name, id, values, errors, preview, busy }: {
+    name: string;
+    id: string;
+    values: EditValues;
+    errors: EditErrors;
+    preview?: { lines?: DiffLine[]; problem?: string };
+    busy: boolean;
+  },
+) {
+  const url = `/containers/${encodeURIComponent(name)}/edit`;
+  return (
+    <>
+      <div class="page-head">
+        <h1>Edit {name}</h1>
+        <div class="page-actions">
+          <a class="btn btn-ghost" href={`/containers/${id}`}>Back to the container</a>
+        </div>
+      </div>
+      <div id="edit-result"></div>
+      <form
+        id="edit-form"
+        class="card edit-form"
+        method="post"
+        action={url}
+        hx-post={url}
+        hx-target="#edit-result"
+        hx-swap="innerHTML show:top"
+        novalidate
+      >
+        {errors.form && <Alert kind="error">{errors.form}</Alert>}
+        <div
+          class="form-grid"
+          hx-post={`${url}/preview`}
+          hx-trigger="input changed delay:400ms from:closest form, change from:closest form"
+          hx-target="#edit-preview"
+          hx-swap="outerHTML"
+          hx-include="closest form"
+        >
+          <Input
+            name="image"
+            label="Image"
+            value={values.image}
+            errors={errors}
+            hint="Change the tag to run another version."
+          />
+          <div class={`field${errors.restartPolicy ? " has-error" : ""}`}>
+            <label for="edit-restartPolicy">Restart policy</label>
+            <select id="edit-restartPolicy" name="restartPolicy">
+              {[
+                ...RESTART_OPTIONS,
+                ...(RESTART_OPTIONS.includes(values.restartPolicy) ? [] : [values.restartPolicy]),
+              ].map((o) => <option value={o} selected={o === values.restartPolicy}>{o}</option>)}
+            </select>
+            <FieldError id="edit-restartPolicy-error" message={errors.restartPolicy} />
+          </div>
+          <TextArea
+            name="ports"
+            label="Published ports"
+            value={values.ports}
+            errors={errors}
+            hint="One a line: 8080:80, 127.0.0.1:8443:443, 53:53/udp"
+          />
+          <TextArea
+            name="volumes"
+            label="Volumes (binds and named volumes)"
+            value={values.volumes}
+            errors={errors}
+            hint="One a line: /srv/data:/data:ro or mydata:/data. --mount and tmpfs mounts are kept."
+          />
+          <TextArea
+            name="env"
+            label="Environment"
+            value={values.env}
+            errors={errors}
+            rows={6}
+            hint="KEY=value, one a line. The image's own variables are not listed; they stay."
+          />
+          <TextArea
+            name="labels"
+            label="Labels"
+            value={values.labels}
+            errors={errors}
+            hint="key=value, one a line. DockerMate's own labels are kept."
+          />
+          <Input
+            name="memory"
+            label="Memory limit"
+            value={values.memory}
+            errors={errors}
+            placeholder="none"
+            hint="Like 256m or 1g; empty for no limit."
+          />
+          <Input
+            name="cpus"
+            label="CPUs"
+            value={values.cpus}
+            errors={errors}
+            placeholder="none"
+            hint="Like 0.5 or 2; empty for no limit."
+          />
+          {values.networks
+            ? (
+              <fieldset class={`field networks${errors.networks ? " has-error" : ""}`}>
+                <legend>Networks</legend>
+                <input type="hidden" name="networksShown" value="1" />
+                {values.networks.map((n) => (
+                  <label class="check">
+                    <input type="checkbox" name={`network.${n.name}`} checked={n.checked} />
+                    {n.name}
+                  </label>
+                ))}
+                <FieldError id="edit-networks-error" message={errors.networks} />
+              </fieldset>
+            )
+            : (
+              <p class="hint">
+                Its network mode shares another namespace (host, none or a container's), so it joins
+                no networks of its own.
+              </p>
+            )}
+        </div>
+        <EditPreview {...(preview ?? {})} />
+        <div class="form-actions">
+          <button type="submit" class="btn btn-primary" id="edit-submit" disabled={busy}>
+            {busy ? "Being recreated…" : "Apply (recreate)"}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+/** The steps done so far, each with its CLI; the running one spins. */
+export function RecreateSteps(
+  { steps, running }: { steps: StepReport[]; running: boolean },
+) {
+  return (
+    <ol class="recreate-steps">
+      {steps.map((s) => (
+        <li class="step-done" data-step={s.step}>
+          <span class="step-label">{STEP_LABEL[s.step]}</span>
+          <pre class="cli-mini"><code>{s.cli}</code></pre>
+        </li>
+      ))}
+      {running && (
+        <li class="step-running">
+          <span class="spinner" aria-hidden="true"></span> Working…
+        </li>
+      )}
+    </ol>
+  );
+}
+
+/** The card a recreate streams into (SSE): its steps live, then the outcome. */
+export function RecreateCard(
+  { opId, title, cli }: { opId: string; title: string; cli: string },
+) {
+  return (
+    <section class="card operation" id="recreate-op">
+      <h2>{title}</h2>
+      <div
+        id="recreate-stream"
+        hx-sse:connect={`/containers/recreate-ops/${opId}`}
+        hx-sse:close="done"
+        hx-swap="innerHTML"
+        aria-live="polite"
+      >
+        <p class="muted">Starting…</p>
+      </div>
+      <CliHint command={cli} />
+    </section>
+  );
+}
+
+/** How a recreate ended: applied, or rolled back with the reason and the new one's last lines. */
+export function RecreateOutcome(
+  { outcome, reason, name, steps, logs }: {
+    outcome: "applied" | "rolled-back" | "error";
+    reason: string | null;
+    name: string;
+    steps: StepReport[];
+    logs: string[];
+  },
+) {
+  const href = `/containers/${encodeURIComponent(name)}`;
+  return (
+    <div class="recreate-outcome" data-outcome={outcome}>
+      <RecreateSteps steps={steps} running={false} />
+      {outcome === "applied"
+        ? (
+          <Alert kind="ok">
+            Recreated <a href={href}>{name}</a>. The previous config is in its{" "}
+            <a href={`${href}/history`}>history</a>.
+          </Alert>
+        )
+        : (
+          <Alert kind="error">
+            {outcome === "rolled-back"
+              ? <>Rolled back: {reason}. The old container is back as it was.</>
+              : <>Failed: {reason}</>} <a href={href}>Back to {name}</a>
+          </Alert>
+        )}
+      {logs.length > 0 && (
+        <details class="failed-logs" open>
+          <summary>Last lines of the new container</summary>
+          <pre class="log-tail">{logs.join("\n")}</pre>
+        </details>
+      )}
+    </div>
+  );
+}
+
+const KIND_LABEL: Record<string, string> = {
+  edit: "Edit",
+  restore: "Restore",
+  adopt: "Adopted",
+  update: "Update",
+  rollback: "Rollback",
+  retag: "Version change",
+};
+
+/** The history table with a diff picker and "restore this version" per entry. */
+export function HistoryPage(
+  { name, id, entries, diff, from, to }: {
+    name: string;
+    id: string;
+    entries: HistoryEntry[];
+    diff: DiffLine[] | null;
+    from: string;
+    to: string;
+  },
+) {
+  const base = `/containers/${encodeURIComponent(name)}/history`;
+  const options = [
+    { value: "current", label: "current" },
+    ...entries.map((e) => ({
+      value: String(e.id),
+      label: `#${e.id} before ${KIND_LABEL[e.kind] ?? e.kind} (${
+        e.at.slice(0, 16).replace("T", " ")
+      })`,
+    })),
+  ];
+  return (
+    <>
+      <div class="page-head">
+        <h1>History of {name}</h1>
+        <div class="page-actions">
+          <a class="btn btn-ghost" href={`/containers/${id}`}>Back to the container</a>
+        </div>
+      </div>
+      <section class="card">
+        <h2>Versions</h2>
+        {entries.length === 0
+          ? (
+            <p class="muted" id="history-empty">
+              No recreates yet. Each edit, restore or update keeps the config it replaced here.
+            </p>
+          )
+          : (
+            <table class="table history-table">
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>When</th>
+                  <th>What</th>
+                  <th>Outcome</th>
+                  <th>Image before</th>
+                  <th></th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((e) => (
+                  <tr id={`history-${e.id}`}>
+                    <td>{e.id}</td>
+                    <td>
+                      <When iso={e.at} />
+                    </td>
+                    <td>{KIND_LABEL[e.kind] ?? e.kind}</td>
+                    <td>
+                      <span class={`badge outcome-${e.outcome}`}>{e.outcome}</span>
+                      {e.reason && <p class="hint">{e.reason}</p>}
+                      {e.logs.length > 0 && (
+                        <details>
+                          <summary>Logs kept ({e.logs.length} lines)</summary>
+                          <pre class="log-tail">{e.logs.join("\n")}</pre>
+                        </details>
+                      )}
+                    </td>
+                    <td>
+                      <code>{e.image}</code>
+                    </td>
+                    <td class="row-actions">
+                      <a class="btn btn-small" href={`${base}?from=${e.id}&to=current`}>
+                        Diff with current
+                      </a>
+                      <a class="btn btn-small" href={`${base}/${e.id}/restore`}>
+                        Restore this version…
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+      </section>
+      {entries.length > 0 && (
+        <section class="card" id="history-diff">
+          <h2>Compare two versions</h2>
+          <form method="get" action={base} class="inline-form">
+            <label>
+              From{" "}
+              <select name="from">
+                {options.map((o) => (
+                  <option value={o.value} selected={o.value === from}>{o.label}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              To{" "}
+              <select name="to">
+                {options.map((o) => (
+                  <option value={o.value} selected={o.value === to}>{o.label}</option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" class="btn btn-small">Compare</button>
+          </form>
+          {diff && <DiffView lines={diff} />}
+        </section>
+      )}
+    </>
+  );
+}
+
+/** Confirms a restore: what would change, then the same recreate as an edit. */
+export function RestoreConfirm(
+  { name, entry, lines }: { name: string; entry: HistoryEntry; lines: DiffLine[] },
+) {
+  const url = `/containers/${encodeURIComponent(name)}/history/${entry.id}/restore`;
+  return (
+    <>
+      <div class="page-head">
+        <h1>Restore {name} to version #{entry.id}</h1>
+      </div>
+      <div id="edit-result"></div>
+      <section class="card">
+        <h2>What changes</h2>
+        <p>
+          The config from before the {KIND_LABEL[entry.kind]?.toLowerCase() ?? entry.kind} of{" "}
+          <When iso={entry.at} />, compared with the current one:
+        </p>
+        <DiffView lines={lines} />
+        <form method="post" action={url} hx-post={url} hx-target="#edit-result">
+          <div class="form-actions">
+            <button type="submit" class="btn btn-primary" id="restore-submit">
+              Restore this version (recreate)
+            </button>
+            <a class="btn btn-ghost" href={`/containers/${encodeURIComponent(name)}/history`}>
+              Cancel
+            </a>
+          </div>
+        </form>
+      </section>
+    </>
+  );
+}
+
+/** Adopt: what it means, the compose note, and the two ways. */
+export function AdoptPage(
+  { name, id, note, own, managed, error }: {
+    name: string;
+    id: string;
+    note: string | null;
+    own: boolean;
+    managed: boolean;
+    error?: string;
+  },
+) {
+  const url = `/containers/${encodeURIComponent(name)}/adopt`;
+  return (
+    <>
+      <div class="page-head">
+        <h1>Adopt {name}</h1>
+        <div class="page-actions">
+          <a class="btn btn-ghost" href={`/containers/${id}`}>Back to the container</a>
+        </div>
+      </div>
+      <section class="card adopt">
+        {error && <Alert kind="error">{error}</Alert>}
+        {own
+          ? (
+            <Alert kind="error">
+              This is the container DockerMate itself runs in. Recreating it would stop DockerMate
+              halfway through, so it cannot be adopted. Manage it from the host's shell.
+            </Alert>
+          )
+          : managed
+          ? <Alert kind="info">{name} is managed by DockerMate already.</Alert>
+          : (
+            <>
+              <p>
+                DockerMate will manage this container: it keeps its config and history, and can
+                edit, update and restore it. Nothing about it changes now unless you ask.
+              </p>
+              {note && <Alert kind="info">{note}</Alert>}
+              <form method="post" action={url}>
+                <div class="field">
+                  <label for="adopt-tags">Tags</label>
+                  <input id="adopt-tags" name="tags" placeholder="prod, web" />
+                </div>
+                <label class="check">
+                  <input type="checkbox" name="recreate" id="adopt-recreate" />
+                  Recreate now to add DockerMate's labels at once (otherwise they are added at its
+                  next recreate)
+                </label>
+                <div class="form-actions">
+                  <button type="submit" class="btn btn-primary" id="adopt-submit">Adopt</button>
+                </div>
+              </form>
+            </>
+          )}
+      </section>
+    </>
+  );
+}

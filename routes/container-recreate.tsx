@@ -1,0 +1,401 @@
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import {
+  AdoptPage,
+  type EditErrors,
+  EditPage,
+  EditPreview,
+  type EditValues,
+  HistoryPage,
+  RecreateCard,
+  RecreateOutcome,
+  RecreateSteps,
+  RestoreConfirm,
+} from "../components/containers/recreate.tsx";
+import { Layout } from "../components/layout.tsx";
+import { Alert } from "../components/ui.tsx";
+import { adoptSchema, composeNote } from "../services/adopt.ts";
+import { runCommandFromConfig } from "../services/config-cli.ts";
+import type { ContainerConfig } from "../services/container-config.ts";
+import { applyEdit, editableOf, editFormSchema, memoryText } from "../services/container-edit.ts";
+import { containerName } from "../services/container-store.ts";
+import type { AppEnv, Deps } from "../services/context.ts";
+import { AppError, InvalidInput } from "../services/errors.ts";
+import { diffCommands, type VersionRef } from "../services/history.ts";
+import type { OperationEvent } from "../services/operations.ts";
+import type { RecreatePlan, StepReport } from "../services/recreate.ts";
+import { containerRef } from "./containers.tsx";
+import { appChrome, isHtmx, redirect, render } from "./render.ts";
+import { describeIssues, validate } from "./validate.ts";
+
+const refParam = z.object({ id: containerRef });
+const entryParam = refParam.extend({
+  entry: z.coerce.number({ error: "must be a history entry id" }).int().positive().max(2 ** 31),
+});
+const version = z.union([z.literal("current"), z.coerce.number().int().positive().max(2 ** 31)]);
+const historyQuery = z.object({ from: version.optional(), to: version.default("current") });
+const opParam = z.object({ opId: z.string().regex(/^[a-z2-7]{16}$/, "is not an id") });
+/** Where a finished recreate points: its history entry. */
+const ENTRY_IN_LOCATION = /[?&]entry=(\d+)$/;
+
+async function formBody(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of (await c.req.formData()).entries()) {
+    if (typeof v === "string" && !(k in out)) out[k] = v;
+  }
+  return out;
+}
+
+const chrome = (c: Context<AppEnv>) => appChrome(c, "containers");
+
+function lines(map: Record<string, string>, sep = "="): string {
+  return Object.entries(map).map(([k, v]) => `${k}${sep}${v}`).join("\n");
+}
+
+/** The form's values for a config: what the container has now. */
+async function valuesOf(deps: Deps, config: ContainerConfig): Promise<EditValues> {
+  const e = editableOf(config);
+  const shared = config.networkMode && /^(host|none|container:)/.test(config.networkMode);
+  const all = shared ? [] : await deps.creator.choices().then((o) => o.networks).catch(() => []);
+  const names = [...new Set([...e.networks, ...all])];
+  return {
+    image: e.image,
+    env: lines(e.env),
+    ports: e.ports.join("\n"),
+    volumes: e.volumes.join("\n"),
+    restartPolicy: e.restartPolicy,
+    labels: lines(e.labels),
+    memory: memoryText(e.memory),
+    cpus: e.cpus === null ? "" : String(e.cpus),
+    networks: shared ? null : names.map((name) => ({ name, checked: e.networks.includes(name) })),
+  };
+}
+
+/** The form as posted, shown back with its errors. */
+function postedValues(raw: Record<string, string>, base: EditValues): EditValues {
+  return {
+    image: raw.image ?? "",
+    env: raw.env ?? "",
+    ports: raw.ports ?? "",
+    volumes: raw.volumes ?? "",
+    restartPolicy: raw.restartPolicy ?? "no",
+    labels: raw.labels ?? "",
+    memory: raw.memory ?? "",
+    cpus: raw.cpus ?? "",
+    networks: base.networks?.map((n) => ({ name: n.name, checked: `network.${n.name}` in raw })) ??
+      null,
+  };
+}
+
+/** zod issues (or an InvalidInput naming its field) as errors per form field. */
+function fieldErrors(err: unknown): EditErrors | null {
+  if (err instanceof z.ZodError) {
+    const out: EditErrors = {};
+    for (const issue of err.issues) {
+      const field = String(issue.path[0] ?? "form");
+      out[field] ??= describeIssues([{ ...issue, path: issue.path.slice(1) }]);
+    }
+    return out;
+  }
+  if (err instanceof InvalidInput) {
+    const field = err.field?.replace(/\[\d+\]$/, "") ?? "form";
+    return { [field]: err.message };
+  }
+  return null;
+}
+
+/** Parses the posted form onto the container's config; errors name the field. */
+async function editedConfig(
+  deps: Deps,
+  ref: string,
+  raw: Record<string, string>,
+): Promise<
+  { name: string; id: string; config: ContainerConfig; next?: ContainerConfig; errors?: EditErrors }
+> {
+  const { inspect, config } = await deps.configs.load(ref);
+  const name = inspect.Name.replace(/^\//, "");
+  try {
+    const edit = editFormSchema.parse(raw);
+    return { name, id: inspect.Id, config, next: applyEdit(config, edit) };
+  } catch (err) {
+    const errors = fieldErrors(err);
+    if (!errors) throw err;
+    return { name, id: inspect.Id, config, errors };
+  }
+}
+
+/** Starts a recreate in the background; the page follows its steps over SSE. */
+function startRecreate(
+  c: Context<AppEnv>,
+  plan: RecreatePlan,
+  run: (onStep: (s: StepReport) => void) => ReturnType<Deps["recreator"]["recreate"]>,
+): string {
+  const deps = c.get("deps");
+  return deps.operations.start(async (emit): Promise<OperationEvent> => {
+    const steps: StepReport[] = [];
+    emit({ kind: "progress", message: `Recreating ${plan.name}…`, steps: [] });
+    const result = await run((s) => {
+      steps.push(s);
+      emit({ kind: "progress", message: s.step, steps: [...steps] });
+    });
+    return {
+      kind: "done",
+      location: `/containers/${encodeURIComponent(result.name)}/history?entry=${result.historyId}`,
+      message: result.outcome,
+    };
+  });
+}
+
+/** Edit, history (diff, restore) and adopt pages under `/containers/:id/…`. */
+export function recreatePages(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  // --- edit ------------------------------------------------------------------------------------
+
+  app.get("/:id/edit", validate("param", refParam), async (c) => {
+    const deps = c.get("deps");
+    const { inspect, config } = await deps.configs.load(c.req.valid("param").id);
+    const name = inspect.Name.replace(/^\//, "");
+    return render(
+      c,
+      <Layout title={`Edit ${name}`} app={chrome(c)}>
+        <EditPage
+          name={name}
+          id={inspect.Id}
+          values={await valuesOf(deps, config)}
+          errors={{}}
+          busy={deps.recreator.isBusy(name)}
+        />
+      </Layout>,
+    );
+  });
+
+  app.post("/:id/edit/preview", validate("param", refParam), async (c) => {
+    const deps = c.get("deps");
+    const e = await editedConfig(deps, c.req.valid("param").id, await formBody(c));
+    if (!e.next) {
+      return c.html(<EditPreview problem={Object.values(e.errors ?? {}).join("; ")} />);
+    }
+    const lines = diffCommands(runCommandFromConfig(e.config), runCommandFromConfig(e.next));
+    return c.html(<EditPreview lines={lines} />);
+  });
+
+  app.post("/:id/edit", validate("param", refParam), async (c) => {
+    const deps = c.get("deps");
+    const raw = await formBody(c);
+    const e = await editedConfig(deps, c.req.valid("param").id, raw);
+    if (!e.next) {
+      const values = postedValues(raw, await valuesOf(deps, e.config));
+      c.header("HX-Retarget", "body");
+      return render(
+        c,
+        <Layout title={`Edit ${e.name}`} app={chrome(c)}>
+          <EditPage name={e.name} id={e.id} values={values} errors={e.errors ?? {}} busy={false} />
+        </Layout>,
+        400,
+      );
+    }
+    const plan: RecreatePlan = { kind: "edit", name: e.name, config: e.next };
+    if (!isHtmx(c)) {
+      const result = await deps.recreator.recreate(plan, c.get("meta"));
+      return redirect(
+        c,
+        `/containers/${encodeURIComponent(result.name)}/history?entry=${result.historyId}`,
+      );
+    }
+    const opId = startRecreate(
+      c,
+      plan,
+      (onStep) => deps.recreator.recreate(plan, c.get("meta"), onStep),
+    );
+    return c.html(
+      <RecreateCard
+        opId={opId}
+        title={`Recreating ${e.name}`}
+        cli={runCommandFromConfig(e.next)}
+      />,
+    );
+  });
+
+  /** A recreate's steps as they happen, then its outcome (from the history entry it wrote). */
+  app.get("/recreate-ops/:opId", validate("param", opParam), (c) => {
+    const deps = c.get("deps");
+    const opId = c.req.valid("param").opId;
+    return streamSSE(c, async (stream) => {
+      let steps: StepReport[] = [];
+      let queue = Promise.resolve();
+      let finish!: () => void;
+      const finished = new Promise<void>((r) => (finish = r));
+      const send = (html: () => Promise<string> | string, last = false) => {
+        queue = queue.then(async () => {
+          if (stream.aborted) return;
+          await stream.writeSSE({ data: await html() });
+          if (last) {
+            await stream.writeSSE({ event: "done", data: "end" });
+            finish();
+          }
+        }).catch(() => finish());
+      };
+      const unsubscribe = deps.operations.subscribe(opId, (e) => {
+        if (e.kind === "progress") {
+          steps = e.steps ?? steps;
+          const now = steps;
+          send(() => String(<RecreateSteps steps={now} running />));
+        } else if (e.kind === "error") {
+          const now = steps;
+          send(() =>
+            String(
+              <RecreateOutcome outcome="error" reason={e.message} name="" steps={now} logs={[]} />,
+            ), true);
+        } else {
+          const now = steps;
+          send(async () => {
+            const entryId = Number(ENTRY_IN_LOCATION.exec(e.location ?? "")?.[1]);
+            const name = decodeURIComponent(
+              /^\/containers\/([^/]+)/.exec(e.location ?? "")?.[1] ?? "",
+            );
+            const entry = (await deps.history.list(name)).find((h) => h.id === entryId);
+            return String(
+              <RecreateOutcome
+                outcome={entry?.outcome === "applied" ? "applied" : "rolled-back"}
+                reason={entry?.reason ?? null}
+                name={name}
+                steps={now}
+                logs={entry?.outcome === "applied" ? [] : entry?.logs.slice(-50) ?? []}
+              />,
+            );
+          }, true);
+        }
+      });
+      if (!unsubscribe) {
+        send(() => String(<Alert kind="error">This operation is no longer known.</Alert>), true);
+      }
+      const end = () => finish();
+      deps.shutdown.addEventListener("abort", end, { once: true });
+      stream.onAbort(end);
+      await finished;
+      await queue;
+      unsubscribe?.();
+      deps.shutdown.removeEventListener("abort", end);
+    });
+  });
+
+  // --- history ---------------------------------------------------------------------------------
+
+  app.get(
+    "/:id/history",
+    validate("param", refParam),
+    validate("query", historyQuery),
+    async (c) => {
+      const deps = c.get("deps");
+      const summary = await deps.containers.resolve(c.req.valid("param").id);
+      const name = containerName(summary);
+      const entries = await deps.history.list(name);
+      const q = c.req.valid("query");
+      const from: VersionRef | undefined = q.from ?? entries[0]?.id;
+      const diff = from === undefined ? null : (await deps.history.diff(name, from, q.to)).lines;
+      return render(
+        c,
+        <Layout title={`History of ${name}`} app={chrome(c)}>
+          <HistoryPage
+            name={name}
+            id={summary.Id}
+            entries={entries}
+            diff={diff}
+            from={String(from ?? "current")}
+            to={String(q.to)}
+          />
+        </Layout>,
+      );
+    },
+  );
+
+  app.get("/:id/history/:entry/restore", validate("param", entryParam), async (c) => {
+    const deps = c.get("deps");
+    const { id, entry } = c.req.valid("param");
+    const name = containerName(await deps.containers.resolve(id));
+    const found = (await deps.history.list(name)).find((h) => h.id === entry);
+    if (!found) throw new AppError("NotFound", 404, `No history entry ${entry} for "${name}"`);
+    const { lines } = await deps.history.diff(name, "current", entry);
+    return render(
+      c,
+      <Layout title={`Restore ${name}`} app={chrome(c)}>
+        <RestoreConfirm name={name} entry={found} lines={lines} />
+      </Layout>,
+    );
+  });
+
+  app.post("/:id/history/:entry/restore", validate("param", entryParam), async (c) => {
+    const deps = c.get("deps");
+    const { id, entry } = c.req.valid("param");
+    const name = containerName(await deps.containers.resolve(id));
+    const config = await deps.history.versionConfig(name, entry);
+    const plan: RecreatePlan = { kind: "restore", name, config, detail: { restoredFrom: entry } };
+    if (!isHtmx(c)) {
+      const result = await deps.recreator.recreate(plan, c.get("meta"));
+      return redirect(
+        c,
+        `/containers/${encodeURIComponent(name)}/history?entry=${result.historyId}`,
+      );
+    }
+    const opId = startRecreate(
+      c,
+      plan,
+      (onStep) => deps.recreator.recreate(plan, c.get("meta"), onStep),
+    );
+    return c.html(
+      <RecreateCard opId={opId} title={`Restoring ${name}`} cli={runCommandFromConfig(config)} />,
+    );
+  });
+
+  // --- adopt -----------------------------------------------------------------------------------
+
+  app.get("/:id/adopt", validate("param", refParam), async (c) => {
+    const deps = c.get("deps");
+    const summary = await deps.containers.resolve(c.req.valid("param").id);
+    const name = containerName(summary);
+    const status = await deps.adopter.status(summary);
+    return render(
+      c,
+      <Layout title={`Adopt ${name}`} app={chrome(c)}>
+        <AdoptPage name={name} id={summary.Id} {...status} />
+      </Layout>,
+    );
+  });
+
+  app.post("/:id/adopt", validate("param", refParam), async (c) => {
+    const deps = c.get("deps");
+    const raw = await formBody(c);
+    const summary = await deps.containers.resolve(c.req.valid("param").id);
+    const name = containerName(summary);
+    const parsed = adoptSchema.safeParse({
+      recreate: raw.recreate === "on",
+      tags: (raw.tags ?? "").split(/[\s,]+/).map((t) => t.trim().toLowerCase()).filter(Boolean),
+    });
+    try {
+      if (!parsed.success) throw new InvalidInput(describeIssues(parsed.error.issues));
+      const r = await deps.adopter.adopt(summary, parsed.data, c.get("meta"));
+      return redirect(c, `/containers/${encodeURIComponent(r.name)}?adopted=1`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      return render(
+        c,
+        <Layout title={`Adopt ${name}`} app={chrome(c)}>
+          <AdoptPage
+            name={name}
+            id={summary.Id}
+            note={composeNote(summary)}
+            own={false}
+            managed={false}
+            error={err.message}
+          />
+        </Layout>,
+        err.status as 400 | 409 | 422,
+      );
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,499 @@
+/**
+ * Edit, history, restore and adopt: the journaled recreate against the real daemon, including
+ * a crash of DockerMate at every step of the journal.
+ */
+import assert from "node:assert/strict";
+import { Client, setupAndLogin } from "../helpers/client.ts";
+import { dockerApi, listLabeled, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import { inspectDiff, type InspectLike } from "../helpers/inspect-diff.ts";
+import { freePort, startServer, type TestServer, waitFor } from "../helpers/server.ts";
+import { dockerCli, images } from "../testbed/images.ts";
+import { RECREATE_STEPS, type RecreateStep } from "../../services/recreate-steps.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+type Json = Record<string, unknown>;
+type Inspect = InspectLike & {
+  State: { Running: boolean; Status: string };
+  Config: InspectLike["Config"] & { Env: string[]; Labels: Record<string, string> | null };
+  HostConfig: InspectLike["HostConfig"] & {
+    PortBindings: Record<string, { HostIp: string; HostPort: string }[]> | null;
+    Memory: number;
+  };
+};
+type HistoryEntry = {
+  id: number;
+  kind: string;
+  outcome: string;
+  reason: string | null;
+  logs: string[];
+};
+type RecreateAnswer = {
+  outcome: string;
+  id: string;
+  name: string;
+  reason: string | null;
+  historyId: number;
+  cli: string;
+  steps: { step: string; cli: string }[];
+};
+
+function inspectOf(ref: string): Promise<Inspect> {
+  return dockerApi<Inspect>(`/containers/${encodeURIComponent(ref)}/json`);
+}
+
+async function gone(ref: string): Promise<boolean> {
+  try {
+    await inspectOf(ref);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** A container made with the docker CLI, as a user would, not by DockerMate. */
+async function cliRun(run: string, name: string, args: string[]): Promise<Inspect> {
+  const r = await dockerCli([
+    "run",
+    "-d",
+    "--name",
+    name,
+    "--label",
+    `${TEST_LABEL}=${run}`,
+    ...args,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  return await inspectOf(name);
+}
+
+/** Every path where two inspects differ, minus the ones an edit was meant to change. */
+function unexpectedChanges(before: Inspect, after: Inspect, allowed: string[]): string[] {
+  return inspectDiff(before, after).filter((line) => !allowed.some((p) => line.startsWith(p)));
+}
+
+/** No container of the run is parked under a `-dm-old-` name. */
+async function parked(run: string): Promise<string[]> {
+  return (await listLabeled(run)).flatMap((c) => c.Names).filter((n) => n.includes("-dm-old-"));
+}
+
+async function withApp(fn: (s: TestServer, c: Client, run: string) => Promise<void>) {
+  const run = runId();
+  const server = await startServer();
+  try {
+    await fn(server, await setupAndLogin(server.url), run);
+  } finally {
+    await removeLabeled(run);
+    await server.stop();
+  }
+}
+
+Deno.test(
+  "edit: the changed fields apply, everything else stays, the old container is gone",
+  opts,
+  async () => {
+    await withApp(async (_s, client, run) => {
+      const name = `${run}-edit`;
+      const [p1, p2] = [freePort(), freePort()];
+      const before = await cliRun(run, name, [
+        "-e",
+        "A=1",
+        "-e",
+        "KEEP=yes",
+        "-p",
+        `${p1}:8080`,
+        "--memory",
+        "64m",
+        "--restart",
+        "on-failure:2",
+        "--hostname",
+        "edited-host",
+        "--tmpfs",
+        "/cache:size=1m",
+        "--cap-drop",
+        "NET_RAW",
+        "-v",
+        `${run}-data:/data`,
+        images.web,
+      ]);
+      const r = await client.json<RecreateAnswer>("POST", `/api/v1/containers/${name}/edit`, {
+        env: { A: "2", KEEP: "yes", B: "new value with spaces" },
+        ports: [`${p2}:8080`],
+        memory: "96m",
+        restartPolicy: "unless-stopped",
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.outcome, "applied", r.body.reason ?? "");
+      assert.deepEqual(r.body.steps.map((s) => s.step), [
+        "stored",
+        "stopped",
+        "renamed",
+        "created",
+        "started",
+        "verified",
+        "removed",
+      ]);
+      assert.match(r.body.cli, new RegExp(`docker rename ${name} ${name}-dm-old-\\d+`));
+
+      const after = await inspectOf(name);
+      assert.notEqual(after.Id, before.Id);
+      assert.equal(after.Id, r.body.id);
+      assert.ok(await gone(before.Id), "the old container is removed");
+      assert.deepEqual(await parked(run), []);
+      assert.equal(after.State.Running, true);
+      assert.ok(after.Config.Env.includes("A=2"));
+      assert.ok(after.Config.Env.includes("B=new value with spaces"));
+      assert.equal(after.HostConfig.PortBindings?.["8080/tcp"]?.[0].HostPort, String(p2));
+      assert.equal(after.HostConfig.Memory, 96 * 1024 * 1024);
+      assert.deepEqual(
+        unexpectedChanges(before, after, [
+          "Config.Env",
+          "HostConfig.PortBindings",
+          "HostConfig.Memory",
+          "HostConfig.RestartPolicy",
+        ]),
+        [],
+      );
+      const res = await fetch(`http://127.0.0.1:${p2}/`);
+      assert.equal(res.status, 200, "the new container serves on the new port");
+      await res.body?.cancel();
+
+      const history = await client.json<HistoryEntry[]>(
+        "GET",
+        `/api/v1/containers/${name}/history`,
+      );
+      assert.equal(history.body.length, 1);
+      assert.equal(history.body[0].kind, "edit");
+      assert.equal(history.body[0].outcome, "applied");
+      const diff = await client.json<{ lines: { kind: string; text: string }[] }>(
+        "GET",
+        `/api/v1/containers/${name}/history/diff?from=${history.body[0].id}&to=current`,
+      );
+      const changed = diff.body.lines.filter((l) => l.kind !== "same").map((l) =>
+        `${l.kind} ${l.text.trim()}`
+      );
+      assert.ok(changed.includes("removed --env A=1 \\"), changed.join("\n"));
+      assert.ok(changed.includes("added --env A=2 \\"), changed.join("\n"));
+    });
+  },
+);
+
+Deno.test(
+  "edit: a new port that is taken rolls back, the old container runs unchanged",
+  opts,
+  async () => {
+    await withApp(async (_s, client, run) => {
+      const name = `${run}-keep`;
+      const [mine, taken] = [freePort(), freePort()];
+      await cliRun(run, `${run}-blocker`, ["-p", `${taken}:8080`, images.web]);
+      const before = await cliRun(run, name, ["-p", `${mine}:8080`, "-e", "X=1", images.web]);
+      const r = await client.json<RecreateAnswer>("POST", `/api/v1/containers/${name}/edit`, {
+        ports: [`${taken}:8080`],
+        env: { X: "2" },
+      });
+      assert.equal(r.status, 200);
+      assert.equal(r.body.outcome, "rolled-back");
+      assert.match(r.body.reason ?? "", /port is already allocated/);
+      const after = await inspectOf(name);
+      assert.equal(after.Id, before.Id, "the same container, not a copy");
+      assert.equal(after.State.Running, true);
+      assert.deepEqual(inspectDiff(before, after), []);
+      assert.deepEqual(await parked(run), []);
+      assert.equal((await listLabeled(run)).length, 2, "the failed new container is gone");
+      const history = await client.json<HistoryEntry[]>(
+        "GET",
+        `/api/v1/containers/${name}/history`,
+      );
+      assert.equal(history.body[0].outcome, "rolled-back");
+      assert.match(history.body[0].reason ?? "", /port is already allocated/);
+    });
+  },
+);
+
+Deno.test("edit: bad input is a 400 naming the field, nothing is touched", opts, async () => {
+  await withApp(async (_s, client, run) => {
+    const name = `${run}-bad`;
+    const before = await cliRun(run, name, [images.web]);
+    const cases: [Json, RegExp][] = [
+      [{ ports: ["99999:80"] }, /^ports\[0\]: .*out of range/],
+      [{ env: { "1BAD": "x" } }, /^env\.1BAD: /],
+      [{ memory: "lots" }, /^memory: /],
+      [{ networks: [] }, /^networks: must name at least one network/],
+      [{ imagee: "x" }, /unknown field imagee/],
+    ];
+    for (const [body, message] of cases) {
+      const r = await client.json<{ message: string }>(
+        "POST",
+        `/api/v1/containers/${name}/edit`,
+        body,
+      );
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.match(r.body.message, message);
+    }
+    assert.equal((await inspectOf(name)).Id, before.Id);
+  });
+});
+
+Deno.test(
+  "history: restoring a version recreates the container with that config",
+  opts,
+  async () => {
+    await withApp(async (_s, client, run) => {
+      const name = `${run}-restore`;
+      const original = await cliRun(run, name, ["-e", "MODE=one", "--label", "tier=a", images.web]);
+      const edited = await client.json<RecreateAnswer>(
+        "POST",
+        `/api/v1/containers/${name}/edit`,
+        { env: { MODE: "two" }, labels: { tier: "b", [TEST_LABEL]: run } },
+      );
+      assert.equal(edited.body.outcome, "applied", edited.body.reason ?? "");
+      assert.equal((await inspectOf(name)).Config.Labels?.tier, "b");
+      const restored = await client.json<RecreateAnswer>(
+        "POST",
+        `/api/v1/containers/${name}/history/${edited.body.historyId}/restore`,
+      );
+      assert.equal(restored.status, 200);
+      assert.equal(restored.body.outcome, "applied", restored.body.reason ?? "");
+      const now = await inspectOf(name);
+      assert.deepEqual(inspectDiff(original, now), [], "back to the first version exactly");
+      const kinds = (await client.json<HistoryEntry[]>("GET", `/api/v1/containers/${name}/history`))
+        .body.map((e) => e.kind);
+      assert.deepEqual(kinds, ["restore", "edit"]);
+      const unknown = await client.json(
+        "POST",
+        `/api/v1/containers/${name}/history/999999/restore`,
+      );
+      assert.equal(unknown.status, 404);
+    });
+  },
+);
+
+Deno.test(
+  "adopt: recorded without touching it; the managed labels come with its next recreate",
+  opts,
+  async () => {
+    await withApp(async (_s, client, run) => {
+      const name = `${run}-adopt`;
+      const before = await cliRun(run, name, [images.web]);
+      const listed = async () =>
+        (await client.json<{ name: string; managed: boolean }[]>("GET", "/api/v1/containers?all=1"))
+          .body.find((c) => c.name === name);
+      assert.equal((await listed())?.managed, false);
+
+      const r = await client.json<Json>("POST", `/api/v1/containers/${name}/adopt`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.managed, true);
+      assert.equal(r.body.recreated, false);
+      assert.equal(r.body.note, null);
+      assert.equal((await listed())?.managed, true);
+      const untouched = await inspectOf(name);
+      assert.equal(untouched.Id, before.Id);
+      assert.deepEqual(inspectDiff(before, untouched), []);
+      const history = await client.json<HistoryEntry[]>(
+        "GET",
+        `/api/v1/containers/${name}/history`,
+      );
+      assert.deepEqual(history.body.map((e) => [e.kind, e.outcome]), [["adopt", "recorded"]]);
+
+      const again = await client.json<{ message: string }>(
+        "POST",
+        `/api/v1/containers/${name}/adopt`,
+      );
+      assert.equal(again.status, 409);
+      assert.match(again.body.message, /managed already/);
+
+      const edit = await client.json<RecreateAnswer>("POST", `/api/v1/containers/${name}/edit`, {
+        env: { ADOPTED: "1" },
+      });
+      assert.equal(edit.body.outcome, "applied", edit.body.reason ?? "");
+      const labels = (await inspectOf(name)).Config.Labels ?? {};
+      assert.equal(labels["com.dockermate.managed"], "true");
+      assert.ok(labels["com.dockermate.created-at"]);
+      assert.equal(labels[TEST_LABEL], run, "its own labels stay");
+      assert.equal((await listed())?.managed, true);
+    });
+  },
+);
+
+Deno.test(
+  "adopt with recreate adds the labels and tags at once; a compose container gets a note",
+  opts,
+  async () => {
+    await withApp(async (_s, client, run) => {
+      const name = `${run}-now`;
+      const before = await cliRun(run, name, ["-e", "K=v", images.web]);
+      const r = await client.json<Json & { steps: unknown[] }>(
+        "POST",
+        `/api/v1/containers/${name}/adopt`,
+        { recreate: true, tags: ["dev"] },
+      );
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.recreated, true);
+      assert.equal(r.body.steps.length, 7);
+      const after = await inspectOf(name);
+      assert.notEqual(after.Id, before.Id);
+      assert.equal(after.Config.Labels?.["com.dockermate.managed"], "true");
+      assert.equal(after.Config.Labels?.["com.dockermate.tags"], "dev");
+      assert.deepEqual(
+        unexpectedChanges(before, after, ["Config.Labels.com.dockermate."]),
+        [],
+      );
+
+      const composed = `${run}_web_1`;
+      await cliRun(run, composed, [
+        "--label",
+        `com.docker.compose.project=${run}`,
+        "--label",
+        "com.docker.compose.service=web",
+        images.web,
+      ]);
+      const c = await client.json<Json>("POST", `/api/v1/containers/${composed}/adopt`);
+      assert.equal(c.status, 200);
+      assert.match(String(c.body.note), new RegExp(`compose project "${run}" \\(service "web"\\)`));
+    });
+  },
+);
+
+Deno.test("adopt refuses the container DockerMate itself runs in", opts, async () => {
+  const run = runId();
+  const port = freePort();
+  const name = `${run}-self`;
+  const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+  // DockerMate in a container (busybox plus the host's /usr for Deno), on the host's network.
+  const r = await dockerCli([
+    "run",
+    "-d",
+    "--name",
+    name,
+    "--label",
+    `${TEST_LABEL}=${run}`,
+    "--network",
+    "host",
+    "-v",
+    "/usr:/usr:ro",
+    "-v",
+    "/usr/lib:/lib:ro",
+    "-v",
+    "/usr/lib64:/lib64:ro",
+    "-v",
+    `${root}:/app:ro`,
+    "-v",
+    "/var/run/docker.sock:/var/run/docker.sock",
+    "--tmpfs",
+    "/data",
+    "-w",
+    "/app",
+    "-e",
+    `PORT=${port}`,
+    "-e",
+    "HOST=127.0.0.1",
+    "-e",
+    "DATA_DIR=/data",
+    "-e",
+    "DENO_DIR=/tmp/deno",
+    "-e",
+    "DOCKERMATE_SETUP_TOKEN=test-setup-token-0123456789",
+    images.base,
+    "/usr/bin/deno",
+    "run",
+    "--allow-all",
+    "--unstable-cron",
+    "main.ts",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor("DockerMate in a container to answer", async () => {
+      const res = await fetch(`${url}/api/v1/health`);
+      await res.body?.cancel();
+      return res.ok;
+    }, 60_000);
+    const client = await setupAndLogin(url);
+    const refused = await client.json<{ error: string; message: string }>(
+      "POST",
+      `/api/v1/containers/${name}/adopt`,
+    );
+    assert.equal(refused.status, 422);
+    assert.equal(refused.body.error, "Refused");
+    assert.match(refused.body.message, /the container DockerMate itself runs in/);
+    const page = await client.text("GET", `/containers/${name}/adopt`);
+    assert.match(page.body, /This is the container DockerMate itself runs in/);
+    assert.doesNotMatch(page.body, /id="adopt-submit"/);
+  } finally {
+    await removeLabeled(run);
+  }
+});
+
+/** Starts DockerMate that exits on purpose right after `step`, edits, and waits for the exit. */
+async function crashDuringEdit(
+  dataDir: string,
+  token: string,
+  name: string,
+  step: RecreateStep,
+  edit: Json,
+): Promise<void> {
+  const server = await startServer({ DOCKERMATE_CRASH_AT: step }, { dataDir });
+  const client = new Client(server.url, { authorization: `Bearer ${token}` });
+  const answer = await client.request("POST", `/api/v1/containers/${name}/edit`, { json: edit })
+    .then((res) => res.text().then((t) => `${res.status} ${t}`))
+    .catch(() => "connection lost");
+  await waitFor(
+    `DockerMate to exit at step ${step}`,
+    () => Promise.resolve(!server.alive()),
+    30_000,
+  );
+  assert.equal(answer, "connection lost", `the server answered instead of crashing: ${answer}`);
+  assert.match(server.output(), new RegExp(`DOCKERMATE_CRASH_AT=${step}`));
+  await server.stop();
+}
+
+Deno.test(
+  "crash at each journal step: the next start finishes or undoes it, one container remains",
+  opts,
+  async () => {
+    const run = runId();
+    const dataDir = await Deno.makeTempDir({ prefix: "dockermate-crash-" });
+    const first = await startServer({}, { dataDir });
+    const client = await setupAndLogin(first.url);
+    const token =
+      (await client.json<{ token: string }>("POST", "/api/v1/tokens", { name: "crash" }))
+        .body.token;
+    await first.stop();
+    try {
+      for (const step of RECREATE_STEPS) {
+        const name = `${run}-${step}`;
+        const before = await cliRun(run, name, ["-e", "VERSION=old", images.web]);
+        await crashDuringEdit(dataDir, token, name, step, { env: { VERSION: "new" } });
+
+        const server = await startServer({}, { dataDir });
+        try {
+          const after = await inspectOf(name);
+          const same = await listLabeled(run);
+          const mine = same.filter((c) => c.Names.some((n) => n.startsWith(`/${name}`)));
+          assert.deepEqual(
+            mine.map((c) => c.Names[0]),
+            [`/${name}`],
+            `step ${step}: one container`,
+          );
+          assert.equal(after.State.Running, true, `step ${step}: running as it was`);
+          const finished = step === "verified" || step === "removed";
+          if (finished) {
+            assert.ok(after.Config.Env.includes("VERSION=new"), `step ${step}: finished`);
+            assert.ok(await gone(before.Id));
+          } else {
+            assert.equal(after.Id, before.Id, `step ${step}: the original container is back`);
+            assert.deepEqual(inspectDiff(before, after), [], `step ${step}: unchanged`);
+          }
+          const history = await new Client(server.url, { authorization: `Bearer ${token}` })
+            .json<HistoryEntry[]>("GET", `/api/v1/containers/${name}/history`);
+          assert.equal(history.body.length, 1, `step ${step}: one history entry`);
+          assert.equal(history.body[0].outcome, finished ? "applied" : "rolled-back");
+          assert.match(history.body[0].reason ?? "", new RegExp(`during step "${step}"`));
+        } finally {
+          await server.stop();
+        }
+      }
+    } finally {
+      await removeLabeled(run);
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    }
+  },
+);
