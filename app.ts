@@ -33,6 +33,7 @@ import { DockerEvents } from "./services/events.ts";
 import { EventLog } from "./services/event-log.ts";
 import { ImageUpdateService } from "./services/image-updates.ts";
 import { Operations } from "./services/operations.ts";
+import { ContainerConfigService } from "./services/container-configs.ts";
 import { ensureDefaultTags } from "./services/tags.ts";
 
 /** The whole HTTP surface; tests walk its route table. */
@@ -94,6 +95,7 @@ export async function createDeps(
   const containers = new ContainerService(db, docker, store, imageUpdates);
   const deleted = new DeletedService(db, docker, store);
   const eventLog = new EventLog(events, 500);
+  const configs = new ContainerConfigService(docker, store);
   await ensureDefaultTags(db);
   return {
     cfg,
@@ -108,6 +110,7 @@ export async function createDeps(
     deleted,
     bulk: new BulkService(db, containers, deleted),
     operations: new Operations(),
+    configs,
     imageUpdates,
     shutdown,
   };

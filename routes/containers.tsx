@@ -20,6 +20,7 @@ import {
   StatePanel,
   TagsPanel,
 } from "../components/containers/detail.tsx";
+import { RecreatePanel } from "../components/containers/recreate-panel.tsx";
 import {
   BulkPage,
   BulkPlan,
@@ -646,10 +647,15 @@ export function containerPages(): Hono<AppEnv> {
       deps.containers.get(c.req.valid("param").id),
       tagInfo(deps),
     ]);
+    const recreate = await deps.configs.commands(d.id).then(
+      (commands) => ({ commands }),
+      (err: Error) => ({ commands: null, error: err.message }),
+    );
     return render(
       c,
       <Layout title={d.name} app={chrome(c)}>
         <DetailPage d={d} host={linkHost(c)} colors={tags.colors} tagNames={tags.names} />
+        <RecreatePanel {...recreate} />
       </Layout>,
     );
   });

@@ -254,8 +254,13 @@ function connectLine(name: string, n: NetworkEndpoint): string {
  * `docker run -d …`, one flag a line, that makes the container of `config`; then a
  * `docker network connect` for every other network (connecting a running container gives the
  * same endpoint, static addresses included). Comments above it say what it cannot reproduce.
+ * With `start: false` it is `docker create` (which also marks the container as one to attach
+ * to, as `docker create` always does).
  */
-export function runCommandFromConfig(config: ContainerConfig): string {
+export function runCommandFromConfig(
+  config: ContainerConfig,
+  opts: { start?: boolean } = {},
+): string {
   const c = config;
   const first = firstEndpoint(c);
   const all = [
@@ -268,7 +273,7 @@ export function runCommandFromConfig(config: ContainerConfig): string {
   ];
   const args = [c.image, ...(c.entrypoint?.slice(1) ?? []), ...(c.command ?? [])];
   const run = [
-    "docker run -d",
+    opts.start === false ? "docker create" : "docker run -d",
     ...all.map(([name, value]) => (value === undefined ? name : `${name} ${shellArg(value)}`)),
     shellJoin(args),
   ].join(" \\\n  ");

@@ -13,6 +13,7 @@ import type { DockerEvents } from "./events.ts";
 import type { EventLog } from "./event-log.ts";
 import type { ImageUpdateService } from "./image-updates.ts";
 import type { Operations } from "./operations.ts";
+import type { ContainerConfigService } from "./container-configs.ts";
 
 /** Everything a route needs, built once at start (see app.ts). */
 export type Deps = {
@@ -29,6 +30,8 @@ export type Deps = {
   deleted: DeletedService;
   bulk: BulkService;
   operations: Operations;
+  /** Reads a container's full config and creates containers from configs. */
+  configs: ContainerConfigService;
   /** Update checks against registries, their stored results, and tag drift. */
   imageUpdates: ImageUpdateService;
   /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */

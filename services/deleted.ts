@@ -2,12 +2,15 @@ import { desc, eq, lt } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { deletedContainers, jobRuns, managedContainers } from "../db/schema.ts";
 import { recordAudit, type RequestMeta } from "./audit.ts";
+import { runCommandFromConfig } from "./config-cli.ts";
+import type { ContainerInspectFull } from "./container-config.ts";
+import { ContainerConfigService } from "./container-configs.ts";
 import { containerName, type ContainerStore, type ContainerSummary } from "./container-store.ts";
 import { isManaged } from "./containers.ts";
 import type { DockerClient } from "./docker.ts";
 import { Conflict, NotFound } from "./errors.ts";
 import { tailLogs } from "./logs.ts";
-import { dockerCli, shellArg } from "./runcommand.ts";
+import { dockerCli } from "./runcommand.ts";
 import { getSetting } from "./settings.ts";
 import { dropContainerTags, setContainerTags, tagsByContainer } from "./tags.ts";
 
@@ -26,17 +29,8 @@ export type DeletedRecord = {
   inspect: StoredInspect;
 };
 
-/** The parts of a stored inspect that a restore sends back to Docker. */
-type StoredInspect = {
-  Name: string;
-  Config: Record<string, unknown> & { Hostname?: string; Image: string; Tty?: boolean };
-  HostConfig: Record<string, unknown>;
-  NetworkSettings?: {
-    Networks?: Record<string, { Aliases?: string[] | null; IPAMConfig?: unknown; Links?: unknown }>;
-  };
-  State?: { Running?: boolean };
-  Id: string;
-};
+/** A container's full inspect as stored at removal; a restore recreates it from this. */
+type StoredInspect = ContainerInspectFull & { State?: { Running?: boolean } };
 
 function toRecord(row: typeof deletedContainers.$inferSelect): DeletedRecord {
   return {
@@ -52,41 +46,21 @@ function toRecord(row: typeof deletedContainers.$inferSelect): DeletedRecord {
   };
 }
 
-/**
- * The create body that makes the stored container again: its Config and HostConfig as Docker
- * reported them, and its networks. The hostname is dropped when it was Docker's default (the
- * old id), so the new container gets its own.
- */
-export function restoreBody(inspect: StoredInspect): Record<string, unknown> {
-  const { Hostname, ...config } = inspect.Config;
-  const defaultHostname = Hostname && inspect.Id.startsWith(Hostname);
-  const networks = inspect.NetworkSettings?.Networks ?? {};
-  const endpoints = Object.fromEntries(
-    Object.entries(networks).map(([name, n]) => [name, {
-      // Docker adds the short id as an alias on user networks; the new container gets its own.
-      Aliases: (n.Aliases ?? []).filter((a) => !inspect.Id.startsWith(a)),
-      IPAMConfig: n.IPAMConfig ?? undefined,
-    }]),
-  );
-  return {
-    ...config,
-    ...(defaultHostname ? {} : { Hostname }),
-    HostConfig: inspect.HostConfig,
-    NetworkingConfig: { EndpointsConfig: endpoints },
-  };
-}
-
 function csvField(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 /** Removal that keeps what is needed to bring a container back, and the Deleted view. */
 export class DeletedService {
+  readonly #configs: ContainerConfigService;
+
   constructor(
     private readonly db: Db,
     private readonly docker: DockerClient,
     private readonly store: ContainerStore,
-  ) {}
+  ) {
+    this.#configs = new ContainerConfigService(docker, store);
+  }
 
   /**
    * Stores the full inspect, tags and last log lines first, then removes the container; if
@@ -144,7 +118,10 @@ export class DeletedService {
     return toRecord(row);
   }
 
-  /** Recreates the container from its stored config (and starts it if it was running). */
+  /**
+   * Recreates the container from its stored inspect, through the config model (diffed against
+   * its image when that is still there), and starts it if it was running.
+   */
   async restore(id: number, meta: RequestMeta): Promise<{ id: string; name: string; cli: string }> {
     const record = await this.get(id);
     await this.store.ready();
@@ -153,31 +130,26 @@ export class DeletedService {
         `name: a container named "${record.name}" exists: rename or remove it first`,
       );
     }
-    const created = await this.docker.engine<{ Id: string }>({
-      method: "POST",
-      path: "/containers/create",
-      query: { name: record.name },
-      body: restoreBody(record.inspect),
-    });
+    const config = await this.#configs.fromInspect(record.inspect);
+    const createdId = await this.#configs.create(config, record.name);
     const wasRunning = Boolean(record.inspect.State?.Running);
     if (wasRunning) {
-      await this.docker.engine({ method: "POST", path: `/containers/${created.Id}/start` });
+      await this.docker.engine({ method: "POST", path: `/containers/${createdId}/start` });
     }
     if (record.managed) {
       await this.db.insert(managedContainers).values({
         name: record.name,
-        containerId: created.Id,
+        containerId: createdId,
         image: record.image,
         createdAt: new Date(),
       }).onConflictDoNothing();
     }
     await setContainerTags(this.db, record.name, record.tags);
     await this.db.delete(deletedContainers).where(eq(deletedContainers.id, id));
-    await this.store.refresh(created.Id);
-    await recordAudit(this.db, "container.restore", meta, { name: record.name, id: created.Id });
-    const cli = `docker create --name ${shellArg(record.name)} … ${shellArg(record.image)}` +
-      (wasRunning ? `\ndocker start ${shellArg(record.name)}` : "");
-    return { id: created.Id, name: record.name, cli };
+    await this.store.refresh(createdId);
+    await recordAudit(this.db, "container.restore", meta, { name: record.name, id: createdId });
+    const cli = runCommandFromConfig({ ...config, name: record.name }, { start: wasRunning });
+    return { id: createdId, name: record.name, cli };
   }
 
   async purge(id: number, meta: RequestMeta): Promise<void> {
