@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
 import { RegistriesPanel, type RegistriesView } from "../components/registries.tsx";
+import { AuditTable } from "../components/settings.tsx";
+import { listAudit } from "../services/audit.ts";
 import type { AppEnv } from "../services/context.ts";
 import { AppError, InvalidInput } from "../services/errors.ts";
 import {
@@ -35,8 +37,15 @@ export function registrySettingsRoutes() {
       if (status !== 200) throw new InvalidInput(Object.values(extra.errors ?? {}).join("; "));
       return c.redirect("/settings#registries", 303);
     }
-    const registries = await listRegistries(c.get("deps").db);
-    return c.html(<RegistriesPanel view={{ registries, ...extra }} />, status);
+    const { db } = c.get("deps");
+    const registries = await listRegistries(db);
+    return c.html(
+      <>
+        <RegistriesPanel view={{ registries, ...extra }} />
+        {status === 200 && <AuditTable entries={await listAudit(db, 50)} oob />}
+      </>,
+      status,
+    );
   }
 
   app.post("/", async (c) => {

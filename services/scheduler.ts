@@ -11,7 +11,12 @@ export function startScheduler(deps: Deps): void {
     log.info(`prune-deleted: removed ${r.removed} record(s) older than ${r.retentionDays} days`);
   });
   Deno.cron(CHECK_JOB, updateCheckSchedule(), { signal: deps.shutdown }, async () => {
-    const run = await deps.imageUpdates.runScheduled();
-    if (run) log.info(`check-updates: ${updateCheckLine(run)}`);
+    try {
+      const run = await deps.imageUpdates.runScheduled();
+      if (run) log.info(`check-updates: ${updateCheckLine(run)}`);
+    } catch (err) {
+      // Docker down, say: the next hour tries again.
+      log.warn(`check-updates: ${(err as Error).message}`);
+    }
   });
 }

@@ -404,17 +404,35 @@ export async function removeLabeledImages(run: string): Promise<void> {
   for (const image of images) await removeImage(image.Id, true);
 }
 
-/** Creates (does not start) a container from `image`, labeled with the run. */
-export async function createContainer(name: string, image: string, run: string): Promise<string> {
+/** Creates a container from `image`, labeled with the run; started when `start` is set. */
+export async function createContainer(
+  name: string,
+  image: string,
+  run: string,
+  start = false,
+): Promise<string> {
   engine ??= Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
   const res = await fetch(`http://docker/containers/create?name=${encodeURIComponent(name)}`, {
     method: "POST",
     client: engine,
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ Image: image, Labels: { [TEST_LABEL]: run }, Cmd: ["true"] }),
+    body: JSON.stringify({
+      Image: image,
+      Labels: { [TEST_LABEL]: run },
+      Cmd: start ? ["sleep", "3600"] : ["true"],
+      StopSignal: "SIGKILL",
+    }),
   });
   const body = await res.json();
   if (!res.ok) throw new Error(`create ${name}: ${res.status} ${JSON.stringify(body)}`);
+  if (start) {
+    const started = await fetch(`http://docker/containers/${body.Id}/start`, {
+      method: "POST",
+      client: engine,
+    });
+    await started.body?.cancel();
+    if (!started.ok) throw new Error(`start ${name}: ${started.status}`);
+  }
   return body.Id;
 }
 
