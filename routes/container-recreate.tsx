@@ -59,7 +59,8 @@ async function valuesOf(deps: Deps, config: ContainerConfig): Promise<EditValues
   const e = editableOf(config);
   const shared = config.networkMode && /^(host|none|container:)/.test(config.networkMode);
   const all = shared ? [] : await deps.creator.choices().then((o) => o.networks).catch(() => []);
-  const names = [...new Set([...e.networks, ...all])];
+  // host and none are modes, not networks to join beside others.
+  const names = [...new Set([...e.networks, ...all])].filter((n) => n !== "host" && n !== "none");
   return {
     image: e.image,
     env: lines(e.env),

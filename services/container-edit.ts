@@ -193,6 +193,24 @@ function applyNetworks(config: ContainerConfig, names: string[]): Partial<Contai
   return { networkMode: networks[0].network, networks };
 }
 
+/** The user's labels replaced, DockerMate's kept, in their old order (so a diff shows only changes). */
+function applyLabels(
+  current: Record<string, string>,
+  wanted: Record<string, string>,
+): Record<string, string> {
+  const kept = Object.entries(current).filter(([k]) =>
+    k.startsWith(RESERVED_LABEL_PREFIX) || k in wanted
+  ).map(([k, v]) => [k, k.startsWith(RESERVED_LABEL_PREFIX) ? v : wanted[k]]);
+  const added = Object.entries(wanted).filter(([k]) => !(k in current));
+  return Object.fromEntries([...kept, ...added]);
+}
+
+/** The same networks, in any order: nothing to change (the default network stays implicit). */
+function sameNetworks(config: ContainerConfig, names: string[]): boolean {
+  const now = config.networks.map((n) => n.network).sort();
+  return JSON.stringify(now) === JSON.stringify([...new Set(names)].sort());
+}
+
 /** The config with the edit applied; everything the edit does not name stays as it was. */
 export function applyEdit(config: ContainerConfig, edit: Edit): ContainerConfig {
   const next: ContainerConfig = structuredClone(config);
@@ -203,13 +221,10 @@ export function applyEdit(config: ContainerConfig, edit: Edit): ContainerConfig 
   if (edit.restartPolicy !== undefined) {
     next.restart = edit.restartPolicy === "no" ? undefined : edit.restartPolicy;
   }
-  if (edit.labels !== undefined) {
-    const reserved = Object.entries(config.labels).filter(([k]) =>
-      k.startsWith(RESERVED_LABEL_PREFIX)
-    );
-    next.labels = { ...edit.labels, ...Object.fromEntries(reserved) };
+  if (edit.labels !== undefined) next.labels = applyLabels(config.labels, edit.labels);
+  if (edit.networks !== undefined && !sameNetworks(config, edit.networks)) {
+    Object.assign(next, applyNetworks(config, edit.networks));
   }
-  if (edit.networks !== undefined) Object.assign(next, applyNetworks(config, edit.networks));
   if (edit.cpus !== undefined) next.resources.cpus = edit.cpus ?? undefined;
   if (edit.memory !== undefined) {
     next.resources.memory = edit.memory ?? undefined;

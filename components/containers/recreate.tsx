@@ -157,14 +157,7 @@ export function EditPage(
         novalidate
       >
         {errors.form && <Alert kind="error">{errors.form}</Alert>}
-        <div
-          class="form-grid"
-          hx-post={`${url}/preview`}
-          hx-trigger="input changed delay:400ms from:closest form, change from:closest form"
-          hx-target="#edit-preview"
-          hx-swap="outerHTML"
-          hx-include="closest form"
-        >
+        <div class="form-grid">
           <Input
             name="image"
             label="Image"
@@ -248,7 +241,14 @@ export function EditPage(
               </p>
             )}
         </div>
-        <EditPreview {...(preview ?? {})} />
+        <div
+          id="edit-preview-wrap"
+          hx-post={`${url}/preview`}
+          hx-trigger="input changed delay:300ms from:'closest form', change from:'closest form'"
+          hx-swap="innerHTML"
+        >
+          <EditPreview {...(preview ?? {})} />
+        </div>
         <div class="form-actions">
           <button type="submit" class="btn btn-primary" id="edit-submit" disabled={busy}>
             {busy ? "Being recreated…" : "Apply (recreate)"}
@@ -386,50 +386,52 @@ export function HistoryPage(
             </p>
           )
           : (
-            <table class="table history-table">
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>When</th>
-                  <th>What</th>
-                  <th>Outcome</th>
-                  <th>Image before</th>
-                  <th></th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((e) => (
-                  <tr id={`history-${e.id}`}>
-                    <td>{e.id}</td>
-                    <td>
-                      <When iso={e.at} />
-                    </td>
-                    <td>{KIND_LABEL[e.kind] ?? e.kind}</td>
-                    <td>
-                      <span class={`badge outcome-${e.outcome}`}>{e.outcome}</span>
-                      {e.reason && <p class="hint">{e.reason}</p>}
-                      {e.logs.length > 0 && (
-                        <details>
-                          <summary>Logs kept ({e.logs.length} lines)</summary>
-                          <pre class="log-tail">{e.logs.join("\n")}</pre>
-                        </details>
-                      )}
-                    </td>
-                    <td>
-                      <code>{e.image}</code>
-                    </td>
-                    <td class="row-actions">
-                      <a class="btn btn-small" href={`${base}?from=${e.id}&to=current`}>
-                        Diff with current
-                      </a>
-                      <a class="btn btn-small" href={`${base}/${e.id}/restore`}>
-                        Restore this version…
-                      </a>
-                    </td>
+            <div class="table-wrap">
+              <table class="table history-table">
+                <thead>
+                  <tr>
+                    <th class="hide-sm">#</th>
+                    <th>When</th>
+                    <th>What</th>
+                    <th>Outcome</th>
+                    <th class="hide-sm">Image before</th>
+                    <th></th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {entries.map((e) => (
+                    <tr id={`history-${e.id}`}>
+                      <td class="hide-sm">{e.id}</td>
+                      <td>
+                        <When iso={e.at} />
+                      </td>
+                      <td>{KIND_LABEL[e.kind] ?? e.kind}</td>
+                      <td>
+                        <span class={`badge outcome-${e.outcome}`}>{e.outcome}</span>
+                        {e.reason && <p class="hint">{e.reason}</p>}
+                        {e.logs.length > 0 && (
+                          <details>
+                            <summary>Logs kept ({e.logs.length} lines)</summary>
+                            <pre class="log-tail">{e.logs.join("\n")}</pre>
+                          </details>
+                        )}
+                      </td>
+                      <td class="hide-sm">
+                        <code>{e.image}</code>
+                      </td>
+                      <td class="row-actions">
+                        <a class="btn btn-small" href={`${base}?from=${e.id}&to=current`}>
+                          Diff with current
+                        </a>
+                        <a class="btn btn-small" href={`${base}/${e.id}/restore`}>
+                          Restore this version…
+                        </a>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
       </section>
       {entries.length > 0 && (
