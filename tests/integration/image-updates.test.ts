@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
+import { createDeps } from "../../app.ts";
+import { parseConfig } from "../../config.ts";
 import { openDb } from "../../db/client.ts";
 import { jobRuns } from "../../db/schema.ts";
 import { listAudit } from "../../services/audit.ts";
@@ -18,6 +20,7 @@ import {
   type UpdateResult,
 } from "../../services/image-updates.ts";
 import { listRegistries, saveRegistry } from "../../services/registries.ts";
+import { startScheduler } from "../../services/scheduler.ts";
 import { removeLabeled, runId } from "../helpers/docker.ts";
 import {
   buildImage,
@@ -443,5 +446,38 @@ Deno.test("the scheduled check runs when due and records its run", opts, async (
     assert.ok(await s.updates.runScheduled(later), "an interval later: due again");
   } finally {
     await s.close();
+  }
+});
+
+Deno.test("the scheduler registers the check hourly at a random minute", opts, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dockermate-cron-" });
+  const stop = new AbortController();
+  const deps = await createDeps(parseConfig({ DATA_DIR: dir }), stop.signal);
+  type Job = { name: string; schedule: string; handler: () => Promise<void> };
+  const jobs: Job[] = [];
+  const real = Object.getOwnPropertyDescriptor(Deno, "cron")!;
+  // Records what startScheduler registers instead of scheduling it.
+  Object.defineProperty(Deno, "cron", {
+    configurable: true,
+    value: (name: string, schedule: string, _opts: unknown, handler: Job["handler"]) => {
+      jobs.push({ name, schedule, handler });
+      return Promise.resolve();
+    },
+  });
+  try {
+    startScheduler(deps);
+  } finally {
+    Object.defineProperty(Deno, "cron", real);
+  }
+  try {
+    const job = jobs.find((j) => j.name === "check-updates");
+    assert.ok(job, `registered: ${jobs.map((j) => j.name).join(", ")}`);
+    assert.match(job.schedule, /^[0-5]?\d \* \* \* \*$/);
+    await job.handler();
+    const row = await deps.db.query.jobRuns.findFirst({ where: eq(jobRuns.job, "check-updates") });
+    assert.ok(row, "the job ran the check and recorded it");
+  } finally {
+    stop.abort();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 });
