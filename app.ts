@@ -11,11 +11,13 @@ import { apiRoutes } from "./routes/api/index.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { containerPages } from "./routes/containers.tsx";
 import { eventPages } from "./routes/events.tsx";
+import { imagePages } from "./routes/images.tsx";
 import { imageUpdatePages } from "./routes/image-updates.tsx";
 import { liveDashboardRoutes } from "./routes/live-dashboard.tsx";
 import { logPages } from "./routes/logs.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { liveContainerRoutes } from "./routes/live-containers.tsx";
+import { liveImageRoutes } from "./routes/live-images.tsx";
 import { liveRoutes } from "./routes/live.tsx";
 import { registrySettingsRoutes } from "./routes/registries.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
@@ -32,6 +34,7 @@ import { DeletedService } from "./services/deleted.ts";
 import { DockerEvents } from "./services/events.ts";
 import { EventLog } from "./services/event-log.ts";
 import { ImageUpdateService } from "./services/image-updates.ts";
+import { ImageService } from "./services/images.ts";
 import { Operations } from "./services/operations.ts";
 import { ContainerConfigService } from "./services/container-configs.ts";
 import { ensureDefaultTags } from "./services/tags.ts";
@@ -57,10 +60,12 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/containers", logPages());
   app.route("/containers", containerPages());
   app.route("/events", eventPages());
+  app.route("/images", imagePages());
   app.route("/image-updates", imageUpdatePages());
   app.route("/settings/registries", registrySettingsRoutes());
   app.route("/settings", settingsRoutes());
   app.route("/live/containers", liveContainerRoutes());
+  app.route("/live/images", liveImageRoutes());
   app.route("/live/dashboard", liveDashboardRoutes());
   app.route("/live", liveRoutes());
   app.route("/api/v1", apiRoutes());
@@ -112,6 +117,7 @@ export async function createDeps(
     operations: new Operations(),
     configs,
     imageUpdates,
+    images: new ImageService(db, docker, store, events, imageUpdates),
     shutdown,
   };
 }

@@ -23,7 +23,7 @@ const PROGRESS_EVERY_MS = 100;
  * Writes in order, one at a time (renders are async), and never throws once the client left.
  * Returns `write` and a promise of everything written so far.
  */
-function writer(stream: SSEStreamingApi) {
+export function writer(stream: SSEStreamingApi) {
   let queue = Promise.resolve();
   const write = (message: () => Promise<SSEMessage | null> | SSEMessage | null) => {
     queue = queue.then(async () => {
@@ -40,7 +40,7 @@ function writer(stream: SSEStreamingApi) {
  * Holds a stream open until the client leaves, the server shuts down or `until` resolves,
  * with a heartbeat comment meanwhile; then runs `cleanup`.
  */
-function holdOpen(
+export function holdOpen(
   stream: SSEStreamingApi,
   deps: Deps,
   cleanup: () => void,

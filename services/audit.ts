@@ -32,6 +32,11 @@ export const AUDIT_ACTIONS = [
   "tag.delete",
   "registry.add",
   "registry.remove",
+  "image.pull",
+  "image.tag",
+  "image.remove",
+  "image.prune",
+  "settings.image-prune",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -12,6 +12,7 @@ import type { DeletedService } from "./deleted.ts";
 import type { DockerEvents } from "./events.ts";
 import type { EventLog } from "./event-log.ts";
 import type { ImageUpdateService } from "./image-updates.ts";
+import type { ImageService } from "./images.ts";
 import type { Operations } from "./operations.ts";
 import type { ContainerConfigService } from "./container-configs.ts";
 
@@ -30,6 +31,7 @@ export type Deps = {
   deleted: DeletedService;
   bulk: BulkService;
   operations: Operations;
+  images: ImageService;
   /** Reads a container's full config and creates containers from configs. */
   configs: ContainerConfigService;
   /** Update checks against registries, their stored results, and tag drift. */

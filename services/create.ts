@@ -20,7 +20,14 @@ import { getSetting } from "./settings.ts";
 import { dropContainerTags, setContainerTags } from "./tags.ts";
 
 /** One line of pull progress: a layer's state ("Downloading 12MB/40MB") or a status. */
-export type PullProgress = { id?: string; status: string; progress?: string };
+export type PullProgress = {
+  id?: string;
+  status: string;
+  progress?: string;
+  /** Bytes so far and in all, while a layer downloads or extracts. */
+  current?: number;
+  total?: number;
+};
 
 export type Created = {
   id: string;
@@ -37,6 +44,7 @@ type PullMessage = {
   status?: string;
   id?: string;
   progress?: string;
+  progressDetail?: { current?: number; total?: number };
   error?: string;
   errorDetail?: { message?: string };
 };
@@ -74,7 +82,10 @@ export async function pullImage(
         `image: pulling ${image} failed: ${msg.errorDetail?.message ?? msg.error}`,
       );
     }
-    if (msg.status) onProgress({ id: msg.id, status: msg.status, progress: msg.progress });
+    if (msg.status) {
+      const { current, total } = msg.progressDetail ?? {};
+      onProgress({ id: msg.id, status: msg.status, progress: msg.progress, current, total });
+    }
   }
 }
 

@@ -2,7 +2,13 @@ import { randomSecret } from "./secrets.ts";
 
 /** What a long-running action (pull, create) reports while it runs. */
 export type OperationEvent =
-  | { kind: "progress"; message: string; layers?: Record<string, string> }
+  | {
+    kind: "progress";
+    message: string;
+    layers?: Record<string, string>;
+    /** Bytes done and in all per layer, for a progress bar. */
+    bytes?: Record<string, { current: number; total: number }>;
+  }
   | { kind: "done"; location?: string; message: string }
   | { kind: "error"; message: string };
 

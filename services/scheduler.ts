@@ -10,6 +10,13 @@ export function startScheduler(deps: Deps): void {
     const r = await deps.deleted.prune(SCHEDULER);
     log.info(`prune-deleted: removed ${r.removed} record(s) older than ${r.retentionDays} days`);
   });
+  // The opt-in image prune (off by default); it records each run, on or off.
+  Deno.cron("prune-images", "37 4 * * *", { signal: deps.shutdown }, async () => {
+    const r = await deps.images.autoPrune(SCHEDULER);
+    if (r.enabled) {
+      log.info(`prune-images: removed ${r.removed} ${r.mode} image(s), ${r.failed} failed`);
+    }
+  });
   Deno.cron(CHECK_JOB, updateCheckSchedule(), { signal: deps.shutdown }, async () => {
     try {
       const run = await deps.imageUpdates.runScheduled();

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { settings } from "../db/schema.ts";
 import { type HardwareOverride, hardwareOverrideSchema } from "./hardware.ts";
+import { autoPrunePolicySchema, DEFAULT_AUTO_PRUNE } from "./image-prune.ts";
 import { storedRegistrySchema } from "./registry.ts";
 
 /** Every setting with its schema and default; values are stored as JSON. */
@@ -15,6 +16,8 @@ export const SETTINGS = {
   },
   /** Registry credentials and plain-http registries; passwords are never shown back. */
   registries: { schema: z.array(storedRegistrySchema).max(50), default: [] },
+  /** The opt-in automatic image prune (off by default). */
+  imageAutoPrune: { schema: autoPrunePolicySchema, default: DEFAULT_AUTO_PRUNE },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -3,6 +3,7 @@ import type { AppEnv } from "../../services/context.ts";
 import { listAudit } from "../../services/audit.ts";
 import { apiContainerRoutes } from "./containers.ts";
 import { apiEventRoutes } from "./events.ts";
+import { apiImageRoutes } from "./images.ts";
 import { apiImageUpdateRoutes } from "./image-updates.ts";
 import { apiLogRoutes } from "./logs.ts";
 import { apiRegistryRoutes } from "./registries.ts";
@@ -31,6 +32,7 @@ export function apiRoutes() {
   app.route("/containers", apiLogRoutes());
   app.route("/containers", apiContainerRoutes());
   app.route("/events", apiEventRoutes());
+  app.route("/images", apiImageRoutes());
   // Before the images router, whose `/:id` would take `updates` for an image id.
   app.route("/images", apiImageUpdateRoutes());
   app.route("/registries", apiRegistryRoutes());

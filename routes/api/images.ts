@@ -1,0 +1,131 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { errorBody } from "../../middleware/errors.tsx";
+import type { AppEnv } from "../../services/context.ts";
+import { autoPrunePolicySchema, MAX_PRUNE_DAYS, PRUNE_MODES } from "../../services/image-prune.ts";
+import {
+  imageFilterSchema,
+  imageIdSchema,
+  ImageInUse,
+  imageParamSchema,
+  imageRefSchema,
+  type ImageRow,
+  repoSchema,
+  tagNameSchema,
+} from "../../services/images.ts";
+import { validate } from "../validate.ts";
+
+const idParam = z.object({ id: imageParamSchema });
+const flag = z.enum(["1", "0", "true", "false"]).optional().transform((v) =>
+  v === "1" || v === "true"
+);
+const days = z.number().int("must be a whole number").min(0, "must be 0 or more").max(
+  MAX_PRUNE_DAYS,
+  `must be at most ${MAX_PRUNE_DAYS}`,
+);
+const mode = z.enum(PRUNE_MODES, { error: "must be dangling or unused" });
+const pruneQuery = z.object({
+  mode,
+  days: z.coerce.number().pipe(days).default(0),
+  includeProtected: flag,
+});
+const pruneBody = z.object({
+  mode,
+  days: days.default(0),
+  ids: z.array(imageIdSchema).max(1000, "at most 1000 images at once"),
+  includeProtected: z.boolean().optional(),
+});
+
+/** API.md's list item, and what the image page knows besides. */
+function listItem(r: ImageRow) {
+  return {
+    id: r.id,
+    tags: r.tags,
+    digests: r.digests,
+    size: r.size,
+    created: r.created,
+    usedBy: r.usedBy,
+    dangling: r.dangling,
+    unused: r.unused,
+    updateAvailable: r.updateAvailable,
+    updates: r.updates,
+    drift: r.drift,
+    protected: r.protected,
+  };
+}
+
+/** `/api/v1/images`: list, totals, pull, tag, remove, prune and the automatic prune policy. */
+export function apiImageRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/", validate("query", imageFilterSchema), async (c) => {
+    const rows = await c.get("deps").images.list(c.req.valid("query"));
+    return c.json(rows.map(listItem));
+  });
+
+  app.get("/summary", async (c) => {
+    const { images } = c.get("deps");
+    // An API answer waits for /system/df (the page does not: it shows "…" meanwhile).
+    return c.json(await images.totals(await images.list(), 15_000));
+  });
+
+  app.post("/pull", validate("json", z.object({ image: imageRefSchema })), async (c) => {
+    const r = await c.get("deps").images.pull(c.req.valid("json").image, c.get("meta"));
+    return c.json(r);
+  });
+
+  app.get("/prune", validate("query", pruneQuery), async (c) => {
+    return c.json(await c.get("deps").images.prunePreview(c.req.valid("query")));
+  });
+
+  app.post("/prune", validate("json", pruneBody), async (c) => {
+    return c.json(await c.get("deps").images.prune(c.req.valid("json"), c.get("meta")));
+  });
+
+  app.get("/prune/policy", async (c) => {
+    const { images } = c.get("deps");
+    const [policy, lastRun] = await Promise.all([images.policy(), images.lastAutoPrune()]);
+    return c.json({ ...policy, lastRun });
+  });
+
+  app.put("/prune/policy", validate("json", autoPrunePolicySchema), async (c) => {
+    return c.json(await c.get("deps").images.setPolicy(c.req.valid("json"), c.get("meta")));
+  });
+
+  app.get("/:id", validate("param", idParam), async (c) => {
+    return c.json(await c.get("deps").images.get(c.req.valid("param").id));
+  });
+
+  app.post(
+    "/:id/tag",
+    validate("param", idParam),
+    validate("json", z.object({ repo: repoSchema, tag: tagNameSchema })),
+    async (c) => {
+      const { repo, tag } = c.req.valid("json");
+      const r = await c.get("deps").images.tag(c.req.valid("param").id, repo, tag, c.get("meta"));
+      return c.json(r);
+    },
+  );
+
+  app.delete(
+    "/:id",
+    validate("param", idParam),
+    validate("query", z.object({ force: flag })),
+    async (c) => {
+      try {
+        const r = await c.get("deps").images.remove(
+          c.req.valid("param").id,
+          { force: c.req.valid("query").force },
+          c.get("meta"),
+        );
+        return c.json(r);
+      } catch (err) {
+        // The 409 names the containers in its message and lists them for scripts.
+        if (!(err instanceof ImageInUse)) throw err;
+        return c.json({ ...errorBody(err.error, err.message, 409), usedBy: err.usedBy }, 409);
+      }
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,114 @@
+/**
+ * Images for the image tests: old ones (a `created` date years back, so that "older than N
+ * days" selects them and never the test bed's fresh images), ones with a layer of their own (so
+ * a pull downloads something), and cleanup by the run's label.
+ */
+import { encodeHexLowerCase } from "@oslojs/encoding";
+import { dockerCli, images } from "../testbed/images.ts";
+import { dockerApi, TEST_LABEL } from "./docker.ts";
+
+export async function docker(args: string[]): Promise<string> {
+  const r = await dockerCli(args);
+  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
+  return r.stdout.trim();
+}
+
+async function run(cmd: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+  if (!out.success) {
+    throw new Error(`${cmd} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+}
+
+/**
+ * Loads a copy of the test bed's base image whose config says it was created at `created`
+ * (2020 by default) and carries `TEST_LABEL=<run>` and `n`, so each call makes a new image id.
+ * Tagged `tag`, or dangling without one. Resolves to its id (`sha256:…`).
+ */
+export async function loadOldImage(
+  opts: { run: string; n: number; tag?: string; created?: string },
+): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "dockermate-old-image-" });
+  try {
+    const tree = `${dir}/tree`;
+    await Deno.mkdir(tree);
+    await docker(["save", "-o", `${dir}/base.tar`, images.base]);
+    await run("tar", ["-x", "-f", `${dir}/base.tar`, "-C", tree]);
+    const manifest = JSON.parse(await Deno.readTextFile(`${tree}/manifest.json`));
+    const config = JSON.parse(await Deno.readTextFile(`${tree}/${manifest[0].Config}`));
+    config.created = opts.created ?? "2020-01-01T00:00:00Z";
+    const labels: Record<string, string> = { ...(config.config.Labels ?? {}) };
+    for (const k of Object.keys(labels)) if (k.startsWith("com.dockermate.")) delete labels[k];
+    config.config.Labels = {
+      ...labels,
+      [TEST_LABEL]: opts.run,
+      "test.dockermate.n": String(opts.n),
+    };
+    const bytes = new TextEncoder().encode(JSON.stringify(config));
+    const hex = encodeHexLowerCase(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+    await Deno.remove(`${tree}/${manifest[0].Config}`);
+    await Deno.writeFile(`${tree}/${hex}.json`, bytes);
+    manifest[0].Config = `${hex}.json`;
+    manifest[0].RepoTags = opts.tag ? [opts.tag] : null;
+    await Deno.writeTextFile(`${tree}/manifest.json`, JSON.stringify(manifest));
+    await Deno.remove(`${tree}/repositories`).catch(() => {});
+    await run("tar", ["-c", "-f", `${dir}/old.tar`, "-C", tree, "."]);
+    await docker(["load", "-i", `${dir}/old.tar`]);
+    return `sha256:${hex}`;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
+ * An image with a layer of its own (`kb` KiB of random bytes) pushed to the test registry as
+ * `ref` and removed here, so that pulling it downloads that layer.
+ */
+export async function pushFreshImage(run: string, ref: string, kb = 512): Promise<void> {
+  const name = `dm-img-${run}-${crypto.randomUUID().slice(0, 6)}`;
+  await docker([
+    "run",
+    "--name",
+    name,
+    "--label",
+    `${TEST_LABEL}=${run}`,
+    images.base,
+    "sh",
+    "-c",
+    `dd if=/dev/urandom of=/blob bs=1024 count=${kb} 2>/dev/null`,
+  ]);
+  try {
+    await docker(["commit", "--change", `LABEL ${TEST_LABEL}=${run}`, name, ref]);
+    await docker(["push", ref]);
+    await docker(["rmi", ref]);
+  } finally {
+    await docker(["rm", "-f", name]);
+  }
+}
+
+/** Whether Docker has an image by this id or reference. */
+export async function imageExists(ref: string): Promise<boolean> {
+  try {
+    await dockerApi(`/images/${encodeURIComponent(ref)}/json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes every image labelled with the run (forced: its containers are gone by then). */
+export async function removeLabeledImages(run: string): Promise<void> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [`${TEST_LABEL}=${run}`] }));
+  const list = await dockerApi<{ Id: string }[]>(`/images/json?filters=${filters}`);
+  for (const i of list) await dockerCli(["rmi", "-f", i.Id]);
+}
+
+/** The age in days of the oldest test bed image: an "older than" above it spares them all. */
+export async function testbedAgeDays(): Promise<number> {
+  let oldest = Date.now();
+  for (const ref of Object.values(images)) {
+    const i = await dockerApi<{ Created: string }>(`/images/${encodeURIComponent(ref)}/json`);
+    oldest = Math.min(oldest, Date.parse(i.Created));
+  }
+  return (Date.now() - oldest) / 86_400_000;
+}
