@@ -499,7 +499,18 @@ export class RegistryClient {
     if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
     url.searchParams.set("scope", `repository:${ref.repository}:pull`);
     const headers: Record<string, string> = { Accept: "application/json" };
-    if (creds) headers.Authorization = basic(creds);
+    if (creds) {
+      const plain = url.protocol === "http:" && !isLoopbackRegistry(url.host) &&
+        !this.#opts.insecure(ref.domain);
+      if (plain) {
+        throw new RegistryError(
+          "unauthorized",
+          `${ref.domain} sends its token requests to ${url.host} over plain http: credentials ` +
+            `are not sent that way (mark the registry as plain http in Settings to allow it)`,
+        );
+      }
+      headers.Authorization = basic(creds);
+    }
     this.counts.auth++;
     const res = await this.#fetch(ref, url.toString(), { method: "GET", headers });
     if (!res.ok) {

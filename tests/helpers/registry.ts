@@ -119,6 +119,8 @@ export type ProxyOptions = {
     /** When set, the token endpoint wants these Basic credentials. */
     credentials?: { username: string; password: string };
     expiresIn?: number;
+    /** The token realm to announce, when not this proxy's own /token. */
+    realm?: string;
   };
   /** Answer manifest requests with 429 (and this Retry-After) while `count` lasts. */
   tooMany?: { count: number; retryAfter: string };
@@ -193,8 +195,9 @@ export class RegistryProxy {
           headers: {
             ...extra,
             "content-type": "application/json",
-            "www-authenticate":
-              `Bearer realm="http://${this.host}/token",service="test-registry"${scope}`,
+            "www-authenticate": `Bearer realm="${
+              this.opts.bearer.realm ?? `http://${this.host}/token`
+            }",service="test-registry"${scope}`,
           },
         });
       }

@@ -178,6 +178,20 @@ Deno.test("registry client against real registries", opts, async (t) => {
       );
     });
 
+    await t.step("credentials are not sent to a plain-http token realm elsewhere", async () => {
+      const proxy = new RegistryProxy(REGISTRY, {
+        bearer: { realm: "http://tokens.example.test/token" },
+      }).start();
+      cleanup.push(() => proxy.stop());
+      const client = new RegistryClient({
+        credentials: () => ({ username: "robot", password: "Plain-Http-Secret" }),
+      });
+      const err = await client.headManifest(`${proxy.host}/${repo}:v1`).catch((e) => e);
+      assert.ok(err instanceof RegistryError && err.kind === "unauthorized", String(err));
+      assert.match(err.message, /tokens\.example\.test over plain http/);
+      assert.equal(client.counts.auth, 0, "no token request was made");
+    });
+
     await t.step("429 with Retry-After: waits and succeeds; too long a wait fails", async () => {
       const proxy = new RegistryProxy(REGISTRY, { tooMany: { count: 1, retryAfter: "1" } })
         .start();
