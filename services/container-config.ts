@@ -611,6 +611,11 @@ function logFrom(lc: ContainerInspectFull["HostConfig"]["LogConfig"]): Container
   return { driver, options };
 }
 
+/** Absent settings stay absent keys, so a config equals its JSON round trip. */
+function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
 const isSet = (v: unknown) =>
   Array.isArray(v) ? v.length > 0 : v && typeof v === "object" ? Object.keys(v).length > 0 : !!v;
 
@@ -651,7 +656,7 @@ export function configFromInspect(
   const imageExposed = new Set(Object.keys(img.ExposedPorts ?? {}));
   const imageVolumes = new Set(Object.keys(img.Volumes ?? {}));
   const healthcheck = healthcheckDiff(c.Healthcheck, img.Healthcheck);
-  return containerConfigSchema.parse({
+  return containerConfigSchema.parse(withoutUndefined({
     name: inspect.Name.replace(/^\//, ""),
     image: c.Image,
     hostname: isDerivedHostname(inspect, networkMode) ? undefined : c.Hostname,
@@ -710,7 +715,7 @@ export function configFromInspect(
     runtime: h.Runtime && h.Runtime !== DEFAULT_RUNTIME ? h.Runtime : undefined,
     autoRemove: h.AutoRemove ?? false,
     unsupported: UNSUPPORTED.filter(([get]) => isSet(get(inspect))).map(([, what]) => what),
-  });
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -642,16 +642,72 @@ Deno.test("faithful: a container made with the docker CLI", opts, async () => {
   });
 });
 
+/**
+ * Brings the compose file of `name` up under another name (the original stopped first), and
+ * compares the two containers. Left out besides the usual: what compose 1.29 does by itself
+ * (its labels, the service name as an alias, an explicit ":rw" on binds, so that Docker reports
+ * that mode instead of its default "z").
+ */
+async function composeRecreate(w: World, name: string, yamlCheck: (file: ComposeFile) => void) {
+  const original = await inspectOf(name);
+  const { config } = await w.configs.load(name);
+  const copy = `${name}-compose`;
+  const yaml = composeFromConfig({ ...config, name: copy });
+  yamlCheck(parse(yaml) as ComposeFile);
+  await engine("POST", `/containers/${name}/stop?t=1`);
+  const dir = await Deno.makeTempDir({ prefix: "dockermate-compose-" });
+  try {
+    await Deno.writeTextFile(`${dir}/docker-compose.yml`, yaml);
+    const up = await bash(`docker-compose -p ${w.run}cmp up -d`, dir);
+    assert.equal(up.code, 0, `docker-compose up failed:\n${yaml}\n${up.out}`);
+    const made = await inspectOf(copy);
+    const binds = new Set((original.HostConfig.Binds ?? []).map((b) => `"${b}" ≠ "${b}:rw"`));
+    const unexpected = inspectDiff(original, made).filter((d) =>
+      !/^Config\.Labels\.com\.docker\.compose\./.test(d) &&
+      !/^Networks\.[^.]+\.Aliases/.test(d) &&
+      !binds.has(d.replace(/^HostConfig\.Binds\[\d+\]: /, "")) &&
+      !/^Mounts\[\d+\]\.Mode: "z" ≠ "rw"$/.test(d)
+    );
+    assert.deepEqual(unexpected, [], `compose differs in:\n  ${unexpected.join("\n  ")}\n${yaml}`);
+    const aliases = (i: Inspect, drop: string[]) =>
+      Object.fromEntries(
+        Object.entries(i.NetworkSettings?.Networks ?? {}).map(([net, e]) => [
+          net,
+          (e.Aliases ?? []).filter((a) => !drop.includes(a)).sort(),
+        ]),
+      );
+    assert.deepEqual(
+      aliases(made, [made.Id.slice(0, 12), copy]),
+      aliases(original, [original.Id.slice(0, 12)]),
+      "the same aliases, besides the service name compose adds",
+    );
+    await bash(`docker-compose -p ${w.run}cmp down`, dir);
+  } finally {
+    await bash(`docker rm -f ${copy}`);
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+type ComposeFile = {
+  services: Record<string, Json & { environment: Json; networks: Json }>;
+  networks?: Json;
+  volumes?: Json;
+};
+
+async function assertComposeInstalled() {
+  const compose = await bash("command -v docker-compose");
+  assert.equal(
+    compose.code,
+    0,
+    "docker-compose (Debian's 1.29) is installed by tests/testbed/up.sh",
+  );
+}
+
 Deno.test(
-  "compose: the generated file parses and docker-compose makes the same container",
+  "compose: user networks with a static address, ports, env with $, named volume",
   opts,
   async () => {
-    const compose = await bash("command -v docker-compose");
-    assert.equal(
-      compose.code,
-      0,
-      "docker-compose (Debian's 1.29) is installed by tests/testbed/up.sh",
-    );
+    await assertComposeInstalled();
     await withWorld(async (w) => {
       const name = `${w.run}-cmp`;
       const [v4] = await subnetOf(w.net1);
@@ -684,61 +740,77 @@ Deno.test(
         },
         [[w.net2, {}]],
       );
-      const original = await inspectOf(name);
-      const { config } = await w.configs.load(name);
-      const copy = `${name}-compose`;
-      const yaml = composeFromConfig({ ...config, name: copy });
-      const file = parse(yaml) as {
-        services: Record<string, Json & { environment: Json; networks: Json }>;
-        networks: Json;
-        volumes: Json;
-      };
-      const svc = file.services[copy];
-      assert.equal(svc.image, w.image);
-      assert.equal(svc.container_name, copy);
-      assert.deepEqual(svc.environment, { PRICE: "$$5 and $${X}", MODE: "compose" });
-      assert.deepEqual(svc.command, ["sh", "-c", "echo $$$$HOME; exec sleep 1000"]);
-      assert.deepEqual(svc.ports, [`127.0.0.1:${port}:80`]);
-      assert.equal(svc.restart, "on-failure:2");
-      assert.deepEqual(file.networks, {
-        [w.net1]: { external: true },
-        [w.net2]: { external: true },
+      await composeRecreate(w, name, (file) => {
+        const svc = file.services[`${name}-compose`];
+        assert.equal(svc.image, w.image);
+        assert.equal(svc.container_name, `${name}-compose`);
+        assert.deepEqual(svc.environment, { PRICE: "$$5 and $${X}", MODE: "compose" });
+        assert.deepEqual(svc.command, ["sh", "-c", "echo $$$$HOME; exec sleep 1000"]);
+        assert.deepEqual(svc.ports, [`127.0.0.1:${port}:80`]);
+        assert.equal(svc.restart, "on-failure:2");
+        assert.deepEqual(file.networks, {
+          [w.net1]: { external: true },
+          [w.net2]: { external: true },
+        });
+        assert.deepEqual(file.volumes, { [w.volume]: { external: true } });
       });
-      assert.deepEqual(file.volumes, { [w.volume]: { external: true } });
+    });
+  },
+);
 
-      await engine("POST", `/containers/${name}/stop?t=1`);
-      const dir = await Deno.makeTempDir({ prefix: "dockermate-compose-" });
-      try {
-        await Deno.writeTextFile(`${dir}/docker-compose.yml`, yaml);
-        const up = await bash(`docker-compose -p ${w.run}cmp up -d`, dir);
-        assert.equal(up.code, 0, `docker-compose up failed:\n${yaml}\n${up.out}`);
-        const made = await inspectOf(copy);
-        // What compose 1.29 does by itself: its labels, the service name as an alias, and an
-        // explicit ":rw" on binds (so Docker reports that mode instead of its default "z").
-        const expected = inspectDiff(original, made).filter((d) =>
-          !/^Config\.Labels\.com\.docker\.compose\./.test(d) &&
-          !/^Networks\.[^.]+\.Aliases/.test(d) &&
-          d !== `HostConfig.Binds[0]: "${w.volume}:/vol" ≠ "${w.volume}:/vol:rw"` &&
-          !/^Mounts\[\d+\]\.Mode: "z" ≠ "rw"$/.test(d)
-        );
-        assert.deepEqual(expected, [], `compose differs in:\n  ${expected.join("\n  ")}\n${yaml}`);
-        const aliases = (i: Inspect, drop: string[]) =>
-          Object.fromEntries(
-            Object.entries(i.NetworkSettings?.Networks ?? {}).map(([net, e]) => [
-              net,
-              (e.Aliases ?? []).filter((a) => !drop.includes(a)).sort(),
-            ]),
-          );
-        assert.deepEqual(
-          aliases(made, [made.Id.slice(0, 12), copy]),
-          aliases(original, [original.Id.slice(0, 12)]),
-          "the same aliases, besides the service name compose adds",
-        );
-        await bash(`docker-compose -p ${w.run}cmp down`, dir);
-      } finally {
-        await bash(`docker rm -f ${copy}`);
-        await Deno.remove(dir, { recursive: true });
-      }
+Deno.test(
+  "compose: default network, entrypoint reset, mounts, limits, security, logging",
+  opts,
+  async () => {
+    await assertComposeInstalled();
+    await withWorld(async (w) => {
+      const name = `${w.run}-cmp2`;
+      await apiContainer(w, name, {
+        Image: w.image,
+        Entrypoint: [""],
+        Cmd: ["sleep", "1000"],
+        User: "1000",
+        WorkingDir: "/tmp",
+        Hostname: "composed",
+        Domainname: "lan",
+        StopSignal: "SIGINT",
+        StopTimeout: 5,
+        Tty: true,
+        OpenStdin: true,
+        Healthcheck: { Test: ["NONE"] },
+        HostConfig: {
+          Binds: [`${w.srcDir}:/data:ro`],
+          Mounts: [
+            { Type: "tmpfs", Target: "/tm", TmpfsOptions: { SizeBytes: 2097152 } },
+            { Type: "bind", Source: w.srcDir, Target: "/host", ReadOnly: true },
+          ],
+          Dns: ["192.0.2.53"],
+          DnsSearch: ["lan"],
+          DnsOptions: ["ndots:1"],
+          ExtraHosts: ["gw:192.0.2.1"],
+          CapDrop: ["MKNOD"],
+          SecurityOpt: ["no-new-privileges"],
+          ReadonlyRootfs: true,
+          Devices: [{ PathOnHost: "/dev/zero", PathInContainer: "/dev/z", CgroupPermissions: "r" }],
+          NanoCpus: 250_000_000,
+          CpuShares: 256,
+          CpusetCpus: "0",
+          PidsLimit: 33,
+          MemoryReservation: 16 * 1024 * 1024,
+          ShmSize: 8 * 1024 * 1024,
+          Ulimits: [{ Name: "nofile", Soft: 256, Hard: 512 }],
+          Sysctls: { "net.ipv4.ip_forward": "1" },
+          LogConfig: { Type: "json-file", Config: { "max-size": "3m" } },
+          RestartPolicy: { Name: "always" },
+        },
+      });
+      await composeRecreate(w, name, (file) => {
+        const svc = file.services[`${name}-compose`];
+        assert.deepEqual(svc.entrypoint, [""]);
+        assert.equal(svc.network_mode, "default");
+        assert.deepEqual(svc.healthcheck, { disable: true });
+        assert.equal(file.networks, undefined);
+      });
     });
   },
 );
