@@ -15,6 +15,7 @@ import { imagePages } from "./routes/images.tsx";
 import { imageUpdatePages } from "./routes/image-updates.tsx";
 import { liveDashboardRoutes } from "./routes/live-dashboard.tsx";
 import { logPages } from "./routes/logs.tsx";
+import { recreatePages } from "./routes/container-recreate.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { liveContainerRoutes } from "./routes/live-containers.tsx";
 import { liveImageRoutes } from "./routes/live-images.tsx";
@@ -36,7 +37,10 @@ import { EventLog } from "./services/event-log.ts";
 import { ImageUpdateService } from "./services/image-updates.ts";
 import { ImageService } from "./services/images.ts";
 import { Operations } from "./services/operations.ts";
+import { AdoptService } from "./services/adopt.ts";
 import { ContainerConfigService } from "./services/container-configs.ts";
+import { HistoryService } from "./services/history.ts";
+import { Recreator } from "./services/recreate.ts";
 import { ensureDefaultTags } from "./services/tags.ts";
 
 /** The whole HTTP surface; tests walk its route table. */
@@ -58,6 +62,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/", authRoutes());
   app.route("/", dashboardRoutes());
   app.route("/containers", logPages());
+  app.route("/containers", recreatePages());
   app.route("/containers", containerPages());
   app.route("/events", eventPages());
   app.route("/images", imagePages());
@@ -101,6 +106,7 @@ export async function createDeps(
   const deleted = new DeletedService(db, docker, store);
   const eventLog = new EventLog(events, 500);
   const configs = new ContainerConfigService(docker, store);
+  const recreator = new Recreator(db, docker, store, configs, cfg.DOCKERMATE_CRASH_AT);
   await ensureDefaultTags(db);
   return {
     cfg,
@@ -116,6 +122,9 @@ export async function createDeps(
     bulk: new BulkService(db, containers, deleted),
     operations: new Operations(),
     configs,
+    recreator,
+    history: new HistoryService(db, configs, recreator),
+    adopter: new AdoptService(db, store, configs, recreator),
     imageUpdates,
     images: new ImageService(db, docker, store, events, imageUpdates),
     shutdown,

@@ -59,6 +59,13 @@ const NO_UPDATES: ReadonlySet<string> = new Set();
 export const LIFECYCLE_ACTIONS = ["start", "stop", "restart", "pause", "unpause", "kill"] as const;
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 
+/** Containers recorded as adopted whose managed labels are not on them yet. */
+export async function adoptedNames(db: Db): Promise<Set<string>> {
+  const rows = await db.select({ name: managedContainers.name }).from(managedContainers)
+    .where(eq(managedContainers.labelsPending, true));
+  return new Set(rows.map((r) => r.name));
+}
+
 export function isManaged(c: Pick<ContainerSummary, "Labels">): boolean {
   return c.Labels?.[MANAGED_LABEL] === "true";
 }
@@ -182,7 +189,10 @@ export class ContainerService {
     await this.store.ready();
     const tags = await tagsByContainer(this.db);
     const updates = this.updates?.imagesWithUpdates();
+    // Adopted containers are managed before their labels are (at their next recreate).
+    const adopted = await adoptedNames(this.db);
     const rows = this.store.list().map((c) => toRow(c, tags.get(containerName(c)) ?? [], updates))
+      .map((r) => (adopted.has(r.name) ? { ...r, managed: true } : r))
       .filter((r) => matches(r, filter))
       .sort(compare(filter.sort));
     return filter.dir === "desc" ? rows.reverse() : rows;
@@ -228,6 +238,7 @@ export class ContainerService {
       where: eq(managedContainers.name, name),
     });
     const row = toRow(c, tags, this.updates?.imagesWithUpdates());
+    if (record?.labelsPending) row.managed = true;
     return { ...row, inspect, verdict: parseVerdict(record?.verdict ?? null) };
   }
 

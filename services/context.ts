@@ -14,7 +14,10 @@ import type { EventLog } from "./event-log.ts";
 import type { ImageUpdateService } from "./image-updates.ts";
 import type { ImageService } from "./images.ts";
 import type { Operations } from "./operations.ts";
+import type { AdoptService } from "./adopt.ts";
 import type { ContainerConfigService } from "./container-configs.ts";
+import type { HistoryService } from "./history.ts";
+import type { Recreator } from "./recreate.ts";
 
 /** Everything a route needs, built once at start (see app.ts). */
 export type Deps = {
@@ -31,11 +34,15 @@ export type Deps = {
   deleted: DeletedService;
   bulk: BulkService;
   operations: Operations;
-  images: ImageService;
   /** Reads a container's full config and creates containers from configs. */
   configs: ContainerConfigService;
+  /** The journaled recreate behind edit, restore, adopt (and updates). */
+  recreator: Recreator;
+  history: HistoryService;
+  adopter: AdoptService;
   /** Update checks against registries, their stored results, and tag drift. */
   imageUpdates: ImageUpdateService;
+  images: ImageService;
   /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
   shutdown: AbortSignal;
 };

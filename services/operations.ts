@@ -1,3 +1,4 @@
+import type { RecreateStep } from "./recreate-steps.ts";
 import { randomSecret } from "./secrets.ts";
 
 /** What a long-running action (pull, create) reports while it runs. */
@@ -8,6 +9,8 @@ export type OperationEvent =
     layers?: Record<string, string>;
     /** Bytes done and in all per layer, for a progress bar. */
     bytes?: Record<string, { current: number; total: number }>;
+    /** A recreate's steps so far, each with its CLI. */
+    steps?: { step: RecreateStep; cli: string }[];
   }
   | { kind: "done"; location?: string; message: string }
   | { kind: "error"; message: string };

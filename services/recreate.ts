@@ -18,7 +18,7 @@ import type { ContainerConfigService } from "./container-configs.ts";
 import { runCommandFromConfig } from "./config-cli.ts";
 import type { ContainerStore } from "./container-store.ts";
 import type { DockerClient } from "./docker.ts";
-import { Conflict } from "./errors.ts";
+import { Conflict, DockerUnavailable } from "./errors.ts";
 import { type Verdict, watchStart } from "./health.ts";
 import { log } from "./log.ts";
 import { tailLogs } from "./logs.ts";
@@ -223,7 +223,19 @@ export class Recreator {
       const reason = err instanceof GateFailed ? err.message : (err as Error).message;
       const failedVerdict = err instanceof GateFailed ? err.verdict : null;
       const logs = newId ? await this.#lastLogs(newId, config.tty ?? false) : [];
-      await this.#undo(row.id, old.Id, name, newId, wasRunning);
+      try {
+        await this.#undo(row.id, old.Id, name, newId, wasRunning);
+      } catch (undoErr) {
+        // Docker went away mid-way: the journal stays open; Docker's return or the next start
+        // finishes the undo (recoverPending).
+        await this.db.update(recreateJournal)
+          .set({ error: `${reason}; undo pending: ${(undoErr as Error).message}` })
+          .where(eq(recreateJournal.id, row.id));
+        throw new DockerUnavailable(
+          `Recreating "${name}" stopped (${reason}); the old container is put back when Docker ` +
+            "answers again",
+        );
+      }
       const historyId = await this.#history(row.id, plan, old, config, "rolled-back", reason, {
         logs: failedVerdict?.logs.length ? failedVerdict.logs : logs,
         exitCode: failedVerdict?.exitCode ?? null,
@@ -317,8 +329,10 @@ export class Recreator {
     } else {
       // The old container is gone (removed by hand?): make it again from the stored inspect.
       if (newId) await this.#removeQuietly(newId);
+      // By image ID: after an update the tag may point at the new image already.
+      const old = configFromInspect(oldInspect, null);
       const id = await this.configs.create(
-        configFromInspect(oldInspect, null),
+        { ...old, image: oldInspect.Image ?? old.image },
         row.containerName,
       );
       if (row.wasRunning) {

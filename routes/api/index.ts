@@ -2,9 +2,11 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../services/context.ts";
 import { listAudit } from "../../services/audit.ts";
 import { apiContainerRoutes } from "./containers.ts";
+import { apiContainerConfigRoutes } from "./container-config.ts";
+import { apiRecreateRoutes } from "./container-recreate.ts";
 import { apiEventRoutes } from "./events.ts";
-import { apiImageRoutes } from "./images.ts";
 import { apiImageUpdateRoutes } from "./image-updates.ts";
+import { apiImageRoutes } from "./images.ts";
 import { apiLogRoutes } from "./logs.ts";
 import { apiRegistryRoutes } from "./registries.ts";
 import { apiSystemRoutes } from "./system.ts";
@@ -30,11 +32,13 @@ export function apiRoutes() {
 
   app.route("/system", apiSystemRoutes());
   app.route("/containers", apiLogRoutes());
+  app.route("/containers", apiContainerConfigRoutes());
+  app.route("/containers", apiRecreateRoutes());
   app.route("/containers", apiContainerRoutes());
   app.route("/events", apiEventRoutes());
-  app.route("/images", apiImageRoutes());
   // Before the images router, whose `/:id` would take `updates` for an image id.
   app.route("/images", apiImageUpdateRoutes());
+  app.route("/images", apiImageRoutes());
   app.route("/registries", apiRegistryRoutes());
   app.route("/tags", apiTagRoutes());
 
