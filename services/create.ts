@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { encodeBase64url } from "@oslojs/encoding";
 import type { Db } from "../db/client.ts";
 import { managedContainers } from "../db/schema.ts";
 import { recordAudit, type RequestMeta } from "./audit.ts";
@@ -58,16 +59,27 @@ function overlaps(
     (any(a.hostIp) || any(b.hostIp) || a.hostIp === b.hostIp);
 }
 
-/** Pulls an image, reporting each progress line; throws with the registry's words on failure. */
+/** Credentials for a registry, sent to Docker (never logged) as `X-Registry-Auth`. */
+export type RegistryAuth = { username: string; password: string; serveraddress: string };
+
+/**
+ * Pulls an image, reporting each progress line; throws with the registry's words on failure.
+ * `auth` logs in to a private registry for this pull only.
+ */
 export async function pullImage(
   docker: DockerClient,
   image: string,
   onProgress: (p: PullProgress) => void = () => {},
+  auth?: RegistryAuth,
 ): Promise<void> {
   const res = await docker.engineStream({
     method: "POST",
     path: "/images/create",
     query: { fromImage: image },
+    // Docker decodes it as base64url with padding; one it cannot read counts as no login.
+    headers: auth
+      ? { "X-Registry-Auth": encodeBase64url(new TextEncoder().encode(JSON.stringify(auth))) }
+      : undefined,
   }).catch((err) => {
     // The registry's "not found" or "unauthorized" is about the image the user named.
     if (err instanceof AppError && err.status < 500) {

@@ -148,6 +148,8 @@ export type EngineRequest = {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /** Extra request headers (e.g. `X-Registry-Auth` for a pull); fetch transports only. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 };
 
@@ -264,9 +266,11 @@ export class DockerClient {
       method: req.method ?? "GET",
       client: transport.client,
       signal: req.signal,
-      ...(req.body === undefined
-        ? {}
-        : { body: JSON.stringify(req.body), headers: { "content-type": "application/json" } }),
+      headers: {
+        ...req.headers,
+        ...(req.body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
     });
   }
 

@@ -11,7 +11,7 @@ import { recordAudit, type RequestMeta } from "./audit.ts";
 import { parseImageReference } from "./container-spec.ts";
 import { containerName, type ContainerStore, type ContainerSummary } from "./container-store.ts";
 import { isManaged } from "./containers.ts";
-import { pullImage, type PullProgress } from "./create.ts";
+import { pullImage, type PullProgress, type RegistryAuth } from "./create.ts";
 import { diskUsage } from "./dashboard.ts";
 import type { DockerClient } from "./docker.ts";
 import { AppError, Conflict, DockerUnavailable, InvalidInput, NotFound } from "./errors.ts";
@@ -325,7 +325,7 @@ export function pullReference(ref: string): string {
   return r.tag === undefined && r.digest === undefined ? `${ref}:latest` : ref;
 }
 
-function pullError(ref: string, err: unknown): unknown {
+function pullError(ref: string, err: unknown, loggedIn: boolean): unknown {
   if (err instanceof DockerUnavailable || !(err instanceof Error)) return err;
   const said = err.message.replace(/^image: pulling \S+ failed: /, "");
   const registry = registryOf(ref);
@@ -336,7 +336,9 @@ function pullError(ref: string, err: unknown): unknown {
       );
     case "unauthorized":
       return new RegistryUnauthorized(
-        `image: ${registry} refused access to ${ref}: it needs a login (docker login ${registry}) (Docker said: ${said})`,
+        loggedIn
+          ? `image: ${registry} refused the stored credentials for ${ref}: check them in Settings, Registries (Docker said: ${said})`
+          : `image: ${registry} refused access to ${ref}: it needs a login; store one in Settings, Registries (docker login ${registry}) (Docker said: ${said})`,
       );
     case "unreachable":
       return new RegistryUnreachable(
@@ -683,19 +685,33 @@ export class ImageService {
     onProgress: (p: PullProgress) => void = () => {},
   ): Promise<PullResult> {
     const ref = pullReference(image);
+    const auth = await this.#registryAuth(ref);
     let upToDate = false;
     try {
       await pullImage(this.docker, ref, (p) => {
         if (/^Status: Image is up to date/.test(p.status)) upToDate = true;
         onProgress(p);
-      });
+      }, auth);
     } catch (err) {
-      throw pullError(ref, err);
+      throw pullError(ref, err, auth !== undefined);
     }
     this.#dfDirty = true;
     const { Id } = await this.#inspect(ref);
     await recordAudit(this.db, "image.pull", meta, { image: ref, id: Id, upToDate });
     return { id: Id, image: ref, upToDate, cli: `docker pull ${shellArg(ref)}` };
+  }
+
+  /** The credentials stored for `ref`'s registry (Settings, Registries), for Docker to log in. */
+  async #registryAuth(ref: string): Promise<RegistryAuth | undefined> {
+    const domain = parseReference(ref).domain;
+    const stored = (await getSetting(this.db, "registries")).find((r) => r.registry === domain);
+    if (!stored?.username || !stored.password) return undefined;
+    return {
+      username: stored.username,
+      password: stored.password,
+      // Docker Hub's login server, as `docker login` names it.
+      serveraddress: domain === "docker.io" ? "https://index.docker.io/v1/" : domain,
+    };
   }
 
   /** Adds `repo:tag` to an image; a tag that pointed elsewhere moves (the old image may dangle). */

@@ -21,8 +21,8 @@ import {
   removeLabeledImages,
   testbedAgeDays,
 } from "../helpers/images.ts";
-import { htpasswdLine, startRegistry, type TestRegistry } from "../helpers/registry.ts";
-import { freePort, ROOT, startServer, type TestServer } from "../helpers/server.ts";
+import { htpasswdLine, pushImage, startRegistry, type TestRegistry } from "../helpers/registry.ts";
+import { freePort, ROOT, startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { openStream } from "../helpers/sse.ts";
 import { images as testbed, REGISTRY } from "../testbed/images.ts";
 
@@ -40,6 +40,7 @@ type Row = {
   unused: boolean;
   updateAvailable: boolean;
   protected: boolean;
+  drift: { was: string; also: string[] } | null;
 };
 type Candidate = { id: string; tags: string[]; size: number; reason: string };
 type Plan = { candidates: Candidate[]; kept: Candidate[]; totalSize: number; cli: string };
@@ -245,15 +246,51 @@ Deno.test(
           new RegExp(`^image: .*nothere-${run}:latest was not found on ${REGISTRY}`),
         );
 
-        authRegistry = await startRegistry({ htpasswd: htpasswdLine("dmtest", "images-test-pw") });
+        const login = { username: "dmtest", password: "images-test-pw" };
+        authRegistry = await startRegistry({
+          htpasswd: htpasswdLine(login.username, login.password),
+        });
+        const privateRef = `${authRegistry.host}/team/app-${run}:1`;
+        const privateId = await loadOldImage({ run, n: 9, tag: privateRef });
+        await pushImage(privateRef, login);
+        await docker(["rmi", privateRef]);
         const locked = await client.json<{ error: string; message: string }>(
           "POST",
           "/api/v1/images/pull",
-          { image: `${authRegistry.host}/team/app:1` },
+          { image: privateRef },
         );
         assert.equal(locked.status, 422, JSON.stringify(locked.body));
         assert.equal(locked.body.error, "RegistryUnauthorized");
-        assert.match(locked.body.message, /refused access .* it needs a login \(docker login /);
+        assert.match(
+          locked.body.message,
+          /refused access .* it needs a login; store one in Settings/,
+        );
+        // With credentials stored (Settings, Registries) the pull logs in; a wrong password is said
+        // to be the stored one's fault, and is never shown back.
+        const wrong = await client.json("POST", "/api/v1/registries", {
+          registry: authRegistry.host,
+          username: login.username,
+          password: "not-the-password",
+        });
+        assert.ok(wrong.status < 300, JSON.stringify(wrong.body));
+        const refused = await client.json<{ error: string; message: string }>(
+          "POST",
+          "/api/v1/images/pull",
+          { image: privateRef },
+        );
+        assert.equal(refused.status, 422, JSON.stringify(refused.body));
+        assert.match(refused.body.message, /refused the stored credentials/);
+        assert.ok(!JSON.stringify(refused.body).includes("not-the-password"));
+        const right = await client.json("POST", "/api/v1/registries", {
+          registry: authRegistry.host,
+          ...login,
+        });
+        assert.ok(right.status < 300, JSON.stringify(right.body));
+        const pulled = await client.json<{ id: string }>("POST", "/api/v1/images/pull", {
+          image: privateRef,
+        });
+        assert.equal(pulled.status, 200, JSON.stringify(pulled.body));
+        assert.equal(pulled.body.id, privateId);
 
         const nowhere = `127.0.0.1:${freePort()}`;
         const down = await client.json<{ error: string; message: string }>(
@@ -317,6 +354,17 @@ Deno.test(
           [],
         );
         assert.ok(find(await list(client, "?dangling=1"), mover).dangling);
+        // Tag drift: the list remembers what the dangling image was, and the page says so.
+        await waitFor(
+          "the drift of the tagged-over image",
+          async () =>
+            find(await list(client, "?dangling=1"), mover).drift?.was === `${repo}/moving:1`,
+        );
+        const page = await client.text("GET", "/images?dangling=1");
+        assert.ok(
+          page.body.includes(`dangling — was ${repo}/moving:1`),
+          "the badge says what it was",
+        );
 
         const badRepo = await client.json<{ message: string }>(
           "POST",
