@@ -41,6 +41,7 @@ import { AdoptService } from "./services/adopt.ts";
 import { ContainerConfigService } from "./services/container-configs.ts";
 import { HistoryService } from "./services/history.ts";
 import { Recreator } from "./services/recreate.ts";
+import { UpdateService } from "./services/updates.ts";
 import { ensureDefaultTags } from "./services/tags.ts";
 
 /** The whole HTTP surface; tests walk its route table. */
@@ -107,6 +108,7 @@ export async function createDeps(
   const eventLog = new EventLog(events, 500);
   const configs = new ContainerConfigService(docker, store);
   const recreator = new Recreator(db, docker, store, configs, cfg.DOCKERMATE_CRASH_AT);
+  const images = new ImageService(db, docker, store, events, imageUpdates);
   await ensureDefaultTags(db);
   return {
     cfg,
@@ -126,7 +128,8 @@ export async function createDeps(
     history: new HistoryService(db, configs, recreator),
     adopter: new AdoptService(db, store, configs, recreator),
     imageUpdates,
-    images: new ImageService(db, docker, store, events, imageUpdates),
+    images,
+    updates: new UpdateService(db, docker, store, configs, recreator, images, imageUpdates),
     shutdown,
   };
 }

@@ -198,3 +198,15 @@ export const imageTagHistory = sqliteTable("image_tag_history", {
   also: text("also"),
   alsoCheckedAt: integer("also_checked_at", { mode: "timestamp_ms" }),
 }, (t) => [primaryKey({ columns: [t.imageId, t.repoTag] })]);
+
+/** Per-container update settings (off by default): the scheduler's policy and the health gate. */
+export const updatePolicies = sqliteTable("update_policies", {
+  containerName: text("container_name").primaryKey(),
+  /** off | notify | update */
+  policy: text("policy").notNull().default("off"),
+  /** How long a new container without a HEALTHCHECK must keep running. */
+  settleSeconds: integer("settle_seconds").notNull().default(15),
+  /** How long a new container with a HEALTHCHECK may take to become healthy. */
+  healthTimeoutSeconds: integer("health_timeout_seconds").notNull().default(120),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});

@@ -18,6 +18,7 @@ import type { AdoptService } from "./adopt.ts";
 import type { ContainerConfigService } from "./container-configs.ts";
 import type { HistoryService } from "./history.ts";
 import type { Recreator } from "./recreate.ts";
+import type { UpdateService } from "./updates.ts";
 
 /** Everything a route needs, built once at start (see app.ts). */
 export type Deps = {
@@ -40,6 +41,8 @@ export type Deps = {
   recreator: Recreator;
   history: HistoryService;
   adopter: AdoptService;
+  /** Health-gated update, rollback and retag; per-container update policies. */
+  updates: UpdateService;
   /** Update checks against registries, their stored results, and tag drift. */
   imageUpdates: ImageUpdateService;
   images: ImageService;

@@ -4,6 +4,7 @@ import { listAudit } from "../../services/audit.ts";
 import { apiContainerRoutes } from "./containers.ts";
 import { apiContainerConfigRoutes } from "./container-config.ts";
 import { apiRecreateRoutes } from "./container-recreate.ts";
+import { apiUpdateRoutes } from "./container-updates.ts";
 import { apiEventRoutes } from "./events.ts";
 import { apiImageUpdateRoutes } from "./image-updates.ts";
 import { apiImageRoutes } from "./images.ts";
@@ -34,6 +35,7 @@ export function apiRoutes() {
   app.route("/containers", apiLogRoutes());
   app.route("/containers", apiContainerConfigRoutes());
   app.route("/containers", apiRecreateRoutes());
+  app.route("/containers", apiUpdateRoutes());
   app.route("/containers", apiContainerRoutes());
   app.route("/events", apiEventRoutes());
   // Before the images router, whose `/:id` would take `updates` for an image id.

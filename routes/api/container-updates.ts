@@ -1,0 +1,100 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../services/context.ts";
+import { policySchema, retagSchema, type UpdateOutcome } from "../../services/updates.ts";
+import { validate } from "../validate.ts";
+
+const refParam = z.object({ id: z.string().min(1).max(128) });
+const updateAllBody = z.strictObject({
+  /** Containers tagged `prod` are skipped unless this is true. */
+  confirmProd: z.boolean({ error: "must be true or false" }).default(false),
+});
+
+/** API.md's update answer: the outcome and the CLI, plus what changed. */
+function updateJson(r: UpdateOutcome) {
+  return {
+    outcome: r.outcome,
+    id: r.id,
+    name: r.name,
+    image: r.image,
+    fromImageId: r.fromImageId,
+    toImageId: r.toImageId,
+    fromDigest: r.fromDigest,
+    toDigest: r.toDigest,
+    reason: r.reason,
+    historyId: r.historyId,
+    steps: r.steps,
+    cli: r.cli,
+  };
+}
+
+/** `/api/v1/containers/…`: update, rollback, retag, update-all and update policies. */
+export function apiUpdateRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post("/update-all", validate("json", updateAllBody), async (c) => {
+    const deps = c.get("deps");
+    const candidates = await deps.updates.updatable();
+    const results = await deps.updates.updateAll(candidates, c.get("meta"), c.req.valid("json"));
+    const count = (o: string) => results.filter((r) => r.outcome === o).length;
+    return c.json({
+      results,
+      summary: {
+        updated: count("updated"),
+        upToDate: count("up-to-date"),
+        rolledBack: count("rolled-back"),
+        skipped: count("skipped"),
+        failed: count("failed"),
+      },
+      cli: results.flatMap((r) => (r.cli ? [r.cli] : [])).join("\n"),
+    });
+  });
+
+  app.post("/:id/update", validate("param", refParam), async (c) => {
+    const deps = c.get("deps");
+    const r = await deps.updates.update(c.req.valid("param").id, c.get("meta"));
+    return c.json(updateJson(r));
+  });
+
+  app.post("/:id/rollback", validate("param", refParam), async (c) => {
+    const deps = c.get("deps");
+    return c.json(updateJson(await deps.updates.rollback(c.req.valid("param").id, c.get("meta"))));
+  });
+
+  app.post(
+    "/:id/retag",
+    validate("param", refParam),
+    validate("json", retagSchema),
+    async (c) => {
+      const deps = c.get("deps");
+      const r = await deps.updates.update(c.req.valid("param").id, c.get("meta"), {
+        tag: c.req.valid("json").tag,
+      });
+      return c.json(updateJson(r));
+    },
+  );
+
+  app.get("/:id/image-tags", validate("param", refParam), async (c) => {
+    return c.json(await c.get("deps").updates.availableTags(c.req.valid("param").id));
+  });
+
+  app.get("/:id/update-policy", validate("param", refParam), async (c) => {
+    const deps = c.get("deps");
+    const summary = await deps.containers.resolve(c.req.valid("param").id);
+    return c.json(await deps.updates.policy(summary.Names[0].replace(/^\//, "")));
+  });
+
+  app.put(
+    "/:id/update-policy",
+    validate("param", refParam),
+    validate("json", policySchema),
+    async (c) => {
+      const deps = c.get("deps");
+      const summary = await deps.containers.resolve(c.req.valid("param").id);
+      const name = summary.Names[0].replace(/^\//, "");
+      return c.json(await deps.updates.setPolicy(name, c.req.valid("json"), c.get("meta")));
+    },
+  );
+
+  return app;
+}
