@@ -628,3 +628,19 @@ Deno.test(
     }
   },
 );
+
+Deno.test("images with Docker down: the page says so, the API answers 503", opts, async () => {
+  const server = await startServer({ DOCKER_HOST: "unix:///tmp/dockermate-no-such.sock" });
+  try {
+    const client = await setupAndLogin(server.url);
+    const page = await client.text("GET", "/images");
+    assert.equal(page.status, 200);
+    assert.match(page.body, /Docker is unreachable, so there is nothing to list/);
+    assert.match(page.body, /Automatic prune/);
+    const api = await client.json<{ error: string }>("GET", "/api/v1/images");
+    assert.equal(api.status, 503);
+    assert.equal(api.body.error, "DockerUnavailable");
+  } finally {
+    await server.stop();
+  }
+});
