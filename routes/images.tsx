@@ -19,16 +19,18 @@ import type { PullProgress } from "../services/create.ts";
 import { DockerUnavailable, InvalidInput } from "../services/errors.ts";
 import { autoPrunePolicySchema, MAX_PRUNE_DAYS, PRUNE_MODES } from "../services/image-prune.ts";
 import {
-  filterImages,
-  type ImageFilter,
-  imageFilterSchema,
   imageIdSchema,
-  ImageInUse,
   imageParamSchema,
   imageRefSchema,
   pullReference,
   repoSchema,
   tagNameSchema,
+} from "../services/image-refs.ts";
+import {
+  filterImages,
+  type ImageFilter,
+  imageFilterSchema,
+  ImageInUse,
 } from "../services/images.ts";
 import { shellArg } from "../services/runcommand.ts";
 import { appChrome, isHtmx, redirect, render } from "./render.ts";

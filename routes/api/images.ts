@@ -4,15 +4,13 @@ import { errorBody } from "../../middleware/errors.tsx";
 import type { AppEnv } from "../../services/context.ts";
 import { autoPrunePolicySchema, MAX_PRUNE_DAYS, PRUNE_MODES } from "../../services/image-prune.ts";
 import {
-  imageFilterSchema,
   imageIdSchema,
-  ImageInUse,
   imageParamSchema,
   imageRefSchema,
-  type ImageRow,
   repoSchema,
   tagNameSchema,
-} from "../../services/images.ts";
+} from "../../services/image-refs.ts";
+import { imageFilterSchema, ImageInUse, type ImageRow } from "../../services/images.ts";
 import { validate } from "../validate.ts";
 
 const idParam = z.object({ id: imageParamSchema });

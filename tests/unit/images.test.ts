@@ -8,13 +8,12 @@ import {
 } from "../../services/image-prune.ts";
 import {
   classifyPullError,
-  filterImages,
   imageParamSchema,
   imageRefSchema,
-  type ImageRow,
   pullReference,
   repoSchema,
-} from "../../services/images.ts";
+} from "../../services/image-refs.ts";
+import { filterImages, type ImageRow } from "../../services/images.ts";
 
 const DAY = 86_400_000;
 const NOW = Date.parse("2026-11-25T12:00:00Z");
