@@ -311,10 +311,21 @@ export class Recreator {
     const config = JSON.parse(row.newBody) as ContainerConfig;
     const oldInspect = JSON.parse(row.oldInspect) as ContainerInspectFull;
     const plan: RecreatePlan = { kind: row.kind as RecreateKind, name: row.containerName, config };
-    const interrupted = `DockerMate stopped during step "${row.step}"`;
+    const interrupted = `Interrupted (DockerMate or Docker stopped) during step "${row.step}"`;
     const forward = (row.step === "verified" || row.step === "removed") && newId !== null;
     if (forward) {
-      if (old) await this.docker.engine({ method: "DELETE", path: `/containers/${row.oldId}` });
+      if (old) {
+        await this.docker.engine({
+          method: "DELETE",
+          path: `/containers/${row.oldId}`,
+          query: { force: 1 },
+        });
+      }
+      // A daemon restart may have stopped the new container meanwhile.
+      const now = await this.#inspect(newId);
+      if (row.wasRunning && now && !now.State.Running) {
+        await this.docker.engine({ method: "POST", path: `/containers/${newId}/start` });
+      }
       await this.#history(row.id, plan, oldInspect, config, "applied", `${interrupted}; finished`, {
         cli: "",
       });

@@ -1,5 +1,5 @@
 /** Drives tests/testbed/private-daemon.sh: a daemon of the tests' own, safe to kill. */
-import { ROOT } from "./server.ts";
+import { ROOT, waitFor } from "./server.ts";
 
 export const PRIVATE_DIR = "/tmp/dockermate-private";
 export const PRIVATE_SOCKET = `${PRIVATE_DIR}/docker.sock`;
@@ -41,4 +41,67 @@ export async function loadIntoPrivate(image: string): Promise<void> {
     stdout: "piped",
   }).output();
   await run("/usr/bin/docker", ["-H", `unix://${PRIVATE_SOCKET}`, "load", "-q"], saved.stdout);
+}
+
+/**
+ * A registry inside the private daemon's network namespace, on its own 127.0.0.1:5000, serving
+ * the test bed registry's storage: the private daemon can pull what the tests push to the shared
+ * one. Stop it with `stop()`.
+ */
+export async function startPrivateRegistry(): Promise<{ stop: () => Promise<void> }> {
+  const stateDir = Deno.env.get("DOCKERMATE_TESTBED_DIR") ?? "/tmp/dockermate-testbed";
+  const config = await Deno.makeTempFile({ prefix: "private-registry-", suffix: ".yml" });
+  await Deno.writeTextFile(
+    config,
+    [
+      "version: 0.1",
+      "log:",
+      "  level: warn",
+      "storage:",
+      "  filesystem:",
+      `    rootdirectory: ${stateDir}/registry-data`,
+      "http:",
+      "  addr: 127.0.0.1:5000",
+      "",
+    ].join("\n"),
+  );
+  const child = new Deno.Command("nsenter", {
+    args: ["--net=/var/run/netns/dockermate-private", "/usr/bin/docker-registry", "serve", config],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stop = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // already gone
+    }
+    await child.status;
+    await child.stderr.cancel().catch(() => {});
+    await Deno.remove(config).catch(() => {});
+  };
+  try {
+    await waitFor("the private registry to answer", async () => {
+      const out = await new Deno.Command("nsenter", {
+        args: [
+          "--net=/var/run/netns/dockermate-private",
+          "curl",
+          "-s",
+          "-o",
+          "/dev/null",
+          "-w",
+          "%{http_code}",
+          "http://127.0.0.1:5000/v2/",
+        ],
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      return new TextDecoder().decode(out.stdout) === "200";
+    }, 15_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { stop };
 }

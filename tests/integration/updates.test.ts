@@ -1,0 +1,446 @@
+/**
+ * Safe updates against the real daemon and the local registry: a healthy update, updates that
+ * exit or fail their healthcheck (rolled back), up-to-date, retag and rollback, a pruned rollback
+ * image, a crash of DockerMate at every step, and dockerd restarted in the middle of an update.
+ */
+import assert from "node:assert/strict";
+import { Client, setupAndLogin } from "../helpers/client.ts";
+import { dockerApi, listLabeled, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import {
+  PRIVATE_SOCKET,
+  privateDaemon,
+  privateDocker,
+  startPrivateRegistry,
+} from "../helpers/private-daemon.ts";
+import { removeImage, removeLabeledImages } from "../helpers/registry.ts";
+import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
+import {
+  DOCKER_BIN,
+  DOCKER_SOCKET,
+  dockerCli,
+  EXITS_STDERR,
+  images,
+  REGISTRY,
+} from "../testbed/images.ts";
+import { RECREATE_STEPS } from "../../services/recreate-steps.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+type Json = Record<string, unknown>;
+type Inspect = {
+  Id: string;
+  Image: string;
+  Name: string;
+  State: { Running: boolean; Status: string };
+  Config: { Image: string; Env: string[]; Labels: Record<string, string> | null };
+};
+type Outcome = {
+  outcome: string;
+  id: string;
+  reason: string | null;
+  fromImageId: string;
+  toImageId: string;
+  fromDigest: string | null;
+  toDigest: string | null;
+  historyId: number | null;
+  steps: { step: string }[];
+  cli: string;
+};
+type HistoryEntry = {
+  id: number;
+  kind: string;
+  outcome: string;
+  reason: string | null;
+  logs: string[];
+  imageId: string;
+  detail: Json & { previousLogs?: string[] };
+};
+
+const VARIANTS = {
+  v1: images.appV1,
+  v2: images.appV2,
+  healthy: images.healthy,
+  exits: images.exits,
+  unhealthy: images.unhealthy,
+} as const;
+type Variant = keyof typeof VARIANTS;
+
+function inspectOf(ref: string): Promise<Inspect> {
+  return dockerApi<Inspect>(`/containers/${encodeURIComponent(ref)}/json`);
+}
+
+async function docker(args: string[]): Promise<string> {
+  const r = await dockerCli(args);
+  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
+  return r.stdout.trim();
+}
+
+/** A per-run image of `variant` (its own ID, labeled with the run), tagged `ref` and pushed. */
+async function publish(run: string, ref: string, variant: Variant): Promise<string> {
+  const child = new Deno.Command(DOCKER_BIN, {
+    args: ["build", "-q", "--label", `${TEST_LABEL}=${run}`, "-t", ref, "-"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { DOCKER_HOST: `unix://${DOCKER_SOCKET}`, DOCKER_BUILDKIT: "0" },
+  }).spawn();
+  const w = child.stdin.getWriter();
+  await w.write(
+    new TextEncoder().encode(
+      `FROM ${VARIANTS[variant]}\nLABEL test.variant="${variant}-${crypto.randomUUID()}"\n`,
+    ),
+  );
+  await w.close();
+  const out = await child.output();
+  if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+  await docker(["push", ref]);
+  return new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!;
+}
+
+type Ctx = { server: TestServer; client: Client; run: string; repo: string };
+
+async function withApp(fn: (ctx: Ctx) => Promise<void>, env: Record<string, string> = {}) {
+  const run = runId();
+  const server = await startServer(env);
+  try {
+    const client = await setupAndLogin(server.url);
+    await fn({ server, client, run, repo: `${REGISTRY}/dockermate-test/upd-${run}` });
+  } finally {
+    await removeLabeled(run);
+    await removeLabeledImages(run);
+    await server.stop();
+  }
+}
+
+/** A container from `ref` made with the CLI, with a short settle time for the gate. */
+async function runFrom(ctx: Ctx, name: string, ref: string, settleSeconds = 2): Promise<Inspect> {
+  await docker([
+    "run",
+    "-d",
+    "--name",
+    name,
+    "--label",
+    `${TEST_LABEL}=${ctx.run}`,
+    "-e",
+    "KEEP=me",
+    ref,
+  ]);
+  const p = await ctx.client.json("PUT", `/api/v1/containers/${name}/update-policy`, {
+    policy: "off",
+    settleSeconds,
+    healthTimeoutSeconds: 20,
+  });
+  assert.equal(p.status, 200, JSON.stringify(p.body));
+  return await inspectOf(name);
+}
+
+async function history(client: Client, name: string): Promise<HistoryEntry[]> {
+  return (await client.json<HistoryEntry[]>("GET", `/api/v1/containers/${name}/history`)).body;
+}
+
+Deno.test(
+  "update: v1 → v2 healthy: updated, old container gone, old image kept",
+  opts,
+  async () => {
+    await withApp(async (ctx) => {
+      const ref = `${ctx.repo}:latest`;
+      const v1 = await publish(ctx.run, ref, "v1");
+      const name = `${ctx.run}-app`;
+      const before = await runFrom(ctx, name, ref);
+      await docker(["logs", name]);
+      const v2 = await publish(ctx.run, ref, "healthy");
+      await docker(["tag", v1, ref]); // the local tag still says v1: the update must pull
+
+      const r = await ctx.client.json<Outcome>("POST", `/api/v1/containers/${name}/update`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.outcome, "updated", r.body.reason ?? "");
+      assert.equal(r.body.fromImageId, v1);
+      assert.equal(r.body.toImageId, v2);
+      assert.match(r.body.toDigest ?? "", /^sha256:/);
+      assert.notEqual(r.body.fromDigest, r.body.toDigest);
+      assert.deepEqual(r.body.steps.map((s) => s.step), [
+        "pulled",
+        "stored",
+        "stopped",
+        "renamed",
+        "created",
+        "started",
+        "verified",
+        "removed",
+      ]);
+      assert.match(r.body.cli, new RegExp(`^docker pull ${ref}\n`));
+      const after = await inspectOf(name);
+      assert.equal(after.Image, v2);
+      assert.equal(after.Config.Image, ref, "it still follows the tag");
+      assert.ok(after.Config.Env.includes("KEEP=me"), "its own config is kept");
+      assert.equal(after.State.Running, true);
+      await assert.rejects(inspectOf(before.Id), "the old container is gone");
+      assert.equal(
+        (await dockerApi<{ Id: string }>(`/images/${v1}/json`)).Id,
+        v1,
+        "old image kept",
+      );
+      const [entry] = await history(ctx.client, name);
+      assert.equal(entry.kind, "update");
+      assert.equal(entry.outcome, "applied");
+      assert.equal(entry.imageId, v1);
+      assert.equal(entry.detail.toDigest, r.body.toDigest);
+      assert.ok(Array.isArray(entry.detail.previousLogs), "the old container's logs are kept");
+    });
+  },
+);
+
+Deno.test("update: up to date touches nothing", opts, async () => {
+  await withApp(async (ctx) => {
+    const ref = `${ctx.repo}:stable`;
+    await publish(ctx.run, ref, "v1");
+    const name = `${ctx.run}-same`;
+    const before = await runFrom(ctx, name, ref);
+    const r = await ctx.client.json<Outcome>("POST", `/api/v1/containers/${name}/update`);
+    assert.equal(r.body.outcome, "up-to-date");
+    assert.deepEqual(r.body.steps.map((s) => s.step), ["pulled"]);
+    assert.equal((await inspectOf(name)).Id, before.Id);
+    assert.deepEqual(await history(ctx.client, name), []);
+    const none = await ctx.client.json<{ message: string }>(
+      "POST",
+      `/api/v1/containers/${name}/rollback`,
+    );
+    assert.equal(none.status, 409);
+    assert.match(none.body.message, /no update to roll back/);
+  });
+});
+
+for (const broken of ["exits", "unhealthy"] as const) {
+  Deno.test(
+    `update: a v2 that ${
+      broken === "exits" ? "exits at once" : "fails its healthcheck"
+    } is rolled back`,
+    opts,
+    async () => {
+      await withApp(async (ctx) => {
+        const ref = `${ctx.repo}:latest`;
+        const v1 = await publish(ctx.run, ref, "v1");
+        const name = `${ctx.run}-${broken}`;
+        const before = await runFrom(ctx, name, ref);
+        await publish(ctx.run, ref, broken);
+        const r = await ctx.client.json<Outcome>("POST", `/api/v1/containers/${name}/update`);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.equal(r.body.outcome, "rolled-back");
+        assert.match(
+          r.body.reason ?? "",
+          broken === "exits" ? /exited with code 3/ : /HEALTHCHECK fails/,
+        );
+        const after = await inspectOf(name);
+        assert.equal(after.Id, before.Id, "the original container, by id");
+        assert.equal(after.Image, v1);
+        assert.equal(after.State.Running, true);
+        assert.deepEqual(after.Config, before.Config);
+        const names = (await listLabeled(ctx.run)).flatMap((c) => c.Names);
+        assert.deepEqual(names, [`/${name}`], "no new or parked container is left");
+        const [entry] = await history(ctx.client, name);
+        assert.equal(entry.outcome, "rolled-back");
+        if (broken === "exits") {
+          assert.ok(entry.logs.includes(EXITS_STDERR), `failed run's logs: ${entry.logs}`);
+        }
+      });
+    },
+  );
+}
+
+Deno.test(
+  "retag to another tag, roll back to the old image by ID, update again",
+  opts,
+  async () => {
+    await withApp(async (ctx) => {
+      const v1 = await publish(ctx.run, `${ctx.repo}:1.0`, "v1");
+      const v2 = await publish(ctx.run, `${ctx.repo}:2.0`, "v2");
+      const name = `${ctx.run}-retag`;
+      await runFrom(ctx, name, `${ctx.repo}:1.0`);
+      const tags = await ctx.client.json<{ tags: string[] }>(
+        "GET",
+        `/api/v1/containers/${name}/image-tags`,
+      );
+      assert.deepEqual(tags.body.tags, ["2.0", "1.0"], "newest version first");
+
+      const r = await ctx.client.json<Outcome>("POST", `/api/v1/containers/${name}/retag`, {
+        tag: "2.0",
+      });
+      assert.equal(r.body.outcome, "updated", r.body.reason ?? "");
+      let now = await inspectOf(name);
+      assert.equal(now.Config.Image, `${ctx.repo}:2.0`);
+      assert.equal(now.Image, v2);
+      const [entry] = await history(ctx.client, name);
+      assert.equal(entry.kind, "retag");
+      assert.equal(entry.detail.fromImage, `${ctx.repo}:1.0`);
+      assert.equal(entry.detail.toImage, `${ctx.repo}:2.0`);
+
+      // The old tag moves on: a rollback still returns to the image it ran, by ID.
+      await publish(ctx.run, `${ctx.repo}:1.0`, "v2");
+      const back = await ctx.client.json<Outcome>("POST", `/api/v1/containers/${name}/rollback`);
+      assert.equal(back.status, 200, JSON.stringify(back.body));
+      assert.equal(back.body.outcome, "rolled-back", back.body.reason ?? "");
+      now = await inspectOf(name);
+      assert.equal(now.Image, v1);
+      assert.equal(now.Config.Labels?.["com.dockermate.follows"], `${ctx.repo}:1.0`);
+      const again = await ctx.client.json<{ message: string }>(
+        "POST",
+        `/api/v1/containers/${name}/rollback`,
+      );
+      assert.equal(again.status, 409, "nothing left to roll back");
+
+      const bad = await ctx.client.json<{ message: string }>(
+        "POST",
+        `/api/v1/containers/${name}/retag`,
+        { tag: "no good" },
+      );
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.message, /^tag: /);
+
+      // Following the tag again: the update pulls 1.0 (now another image) and drops the pin.
+      const up = await ctx.client.json<Outcome>("POST", `/api/v1/containers/${name}/update`);
+      assert.equal(up.body.outcome, "updated", up.body.reason ?? "");
+      now = await inspectOf(name);
+      assert.equal(now.Config.Image, `${ctx.repo}:1.0`);
+      assert.equal(now.Config.Labels?.["com.dockermate.follows"], undefined);
+    });
+  },
+);
+
+Deno.test("rollback is refused when the old image was removed", opts, async () => {
+  await withApp(async (ctx) => {
+    const ref = `${ctx.repo}:latest`;
+    const v1 = await publish(ctx.run, ref, "v1");
+    const name = `${ctx.run}-pruned`;
+    await runFrom(ctx, name, ref);
+    await publish(ctx.run, ref, "v2");
+    const r = await ctx.client.json<Outcome>("POST", `/api/v1/containers/${name}/update`);
+    assert.equal(r.body.outcome, "updated", r.body.reason ?? "");
+    await removeImage(v1, true);
+    const refused = await ctx.client.json<{ message: string }>(
+      "POST",
+      `/api/v1/containers/${name}/rollback`,
+    );
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.message, /was removed, so there is nothing to roll back to/);
+    assert.equal((await inspectOf(name)).Id, r.body.id, "nothing was touched");
+  });
+});
+
+Deno.test(
+  "crash at each step of an update: the next start finishes or undoes it",
+  opts,
+  async () => {
+    const run = runId();
+    const repo = `${REGISTRY}/dockermate-test/upd-${run}`;
+    const dataDir = await Deno.makeTempDir({ prefix: "dockermate-upd-crash-" });
+    const first = await startServer({}, { dataDir });
+    const setup = await setupAndLogin(first.url);
+    const token = (await setup.json<{ token: string }>("POST", "/api/v1/tokens", { name: "t" }))
+      .body.token;
+    await first.stop();
+    const ctxOf = (server: TestServer): Ctx => ({
+      server,
+      client: new Client(server.url, { authorization: `Bearer ${token}` }),
+      run,
+      repo,
+    });
+    try {
+      for (const step of RECREATE_STEPS) {
+        const ref = `${repo}:${step}`;
+        const v1 = await publish(run, ref, "v1");
+        const name = `${run}-${step}`;
+        const calm = await startServer({}, { dataDir });
+        const before = await runFrom(ctxOf(calm), name, ref);
+        await calm.stop();
+        const v2 = await publish(run, ref, "v2");
+
+        const crashing = await startServer({ DOCKERMATE_CRASH_AT: step }, { dataDir });
+        const answer = await ctxOf(crashing).client.request(
+          "POST",
+          `/api/v1/containers/${name}/update`,
+        ).then((res) => `${res.status}`).catch(() => "connection lost");
+        await waitFor(`DockerMate to exit at ${step}`, () => Promise.resolve(!crashing.alive()));
+        assert.equal(answer, "connection lost");
+        await crashing.stop();
+
+        const server = await startServer({}, { dataDir });
+        try {
+          const mine = (await listLabeled(run)).filter((c) =>
+            c.Names.some((n) => n.startsWith(`/${name}`))
+          );
+          assert.deepEqual(mine.map((c) => c.Names[0]), [`/${name}`], `${step}: one container`);
+          const after = await inspectOf(name);
+          assert.equal(after.State.Running, true, `${step}: running`);
+          const finished = step === "verified" || step === "removed";
+          assert.equal(after.Image, finished ? v2 : v1, `${step}: the right image`);
+          if (!finished) assert.equal(after.Id, before.Id);
+          const [entry] = await history(ctxOf(server).client, name);
+          assert.equal(entry.kind, "update");
+          assert.equal(entry.outcome, finished ? "applied" : "rolled-back");
+          assert.match(entry.reason ?? "", new RegExp(`during step "${step}"`));
+        } finally {
+          await server.stop();
+        }
+      }
+    } finally {
+      await removeLabeled(run);
+      await removeLabeledImages(run);
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    }
+  },
+);
+
+Deno.test(
+  "dockerd killed in the middle of an update: resolved when it is back, one container runs",
+  opts,
+  async () => {
+    const run = runId();
+    const repo = `${REGISTRY}/dockermate-test/upd-${run}`;
+    const ref = `${repo}:latest`;
+    const name = `${run}-daemon`;
+    await privateDaemon("start");
+    const registry = await startPrivateRegistry();
+    const server = await startServer({ DOCKER_HOST: `unix://${PRIVATE_SOCKET}` });
+    try {
+      const client = await setupAndLogin(server.url);
+      await publish(run, ref, "v1");
+      await privateDocker(["pull", ref]);
+      await privateDocker(["run", "-d", "--name", name, "--label", `${TEST_LABEL}=${run}`, ref]);
+      const oldId = (await privateDocker(["inspect", "-f", "{{.Id}}", name])).trim();
+      await client.json("PUT", `/api/v1/containers/${name}/update-policy`, {
+        policy: "off",
+        settleSeconds: 30,
+        healthTimeoutSeconds: 30,
+      });
+      await publish(run, ref, "v2");
+
+      const answer = client.json<Outcome>("POST", `/api/v1/containers/${name}/update`)
+        .then((r) => r.status).catch(() => 0);
+      // Kill dockerd while the new container is on trial and the old one is parked aside.
+      await waitFor(
+        "the old container parked",
+        async () =>
+          (await privateDocker(["ps", "-a", "--format", "{{.Names}}"])).includes(`${name}-dm-old-`),
+        60_000,
+      );
+      await privateDaemon("kill");
+      await privateDaemon("start");
+      assert.ok([200, 503].includes(await answer), "the request ends, with an answer");
+
+      await waitFor("one container of that name, running, nothing parked", async () => {
+        const names = (await privateDocker(["ps", "-a", "--format", "{{.Names}} {{.State}}"]))
+          .trim().split("\n").filter((l) => l.startsWith(name));
+        return names.length === 1 && names[0] === `${name} running`;
+      }, 60_000);
+      const entries = await history(client, name);
+      assert.equal(entries.length, 1, JSON.stringify(entries));
+      assert.ok(["applied", "rolled-back"].includes(entries[0].outcome));
+      const nowId = (await privateDocker(["inspect", "-f", "{{.Id}}", name])).trim();
+      if (entries[0].outcome === "rolled-back") assert.equal(nowId, oldId);
+    } finally {
+      await server.stop();
+      await privateDocker(["rm", "-f", name]).catch(() => "");
+      await registry.stop();
+      await removeLabeledImages(run);
+    }
+  },
+);
