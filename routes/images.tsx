@@ -55,6 +55,12 @@ const pruneForm = z.object({
   includeProtected: z.boolean(),
 });
 const tagForm = z.object({ repo: repoSchema, tag: tagNameSchema });
+/** The policy card's fields as the form sends them (days as text, the box as "on"). */
+const policyForm = z.object({
+  enabled: z.boolean(),
+  mode: z.string(),
+  days: z.string().trim().regex(/^\d{1,5}$/, "must be a whole number of days").transform(Number),
+}).pipe(autoPrunePolicySchema);
 const LAYER_ID = /^[0-9a-f]{12}$/;
 const NO_FILTER: ImageFilter = { q: undefined, dangling: false, unused: false, update: false };
 
@@ -270,16 +276,9 @@ export function imagePages(): Hono<AppEnv> {
       mode: formString(form, "mode") ?? "",
       days: formString(form, "days") ?? "",
     };
-    const parsed = autoPrunePolicySchema.safeParse({
-      enabled: values.enabled,
-      mode: values.mode,
-      days: values.days.trim() === "" ? Number.NaN : Number(values.days),
-    });
+    const parsed = policyForm.safeParse(values);
     if (!parsed.success) {
-      const error = describeIssues(parsed.error.issues).replace(
-        /^days: (Invalid input: expected number, received NaN|.*expected number.*)$/,
-        "days: must be a number of days",
-      );
+      const error = describeIssues(parsed.error.issues);
       if (!isHtmx(c)) throw new InvalidInput(error);
       return c.html(<AutoPruneCard view={await autoPruneView(deps, { values, error })} />, 400);
     }

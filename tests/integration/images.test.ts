@@ -579,6 +579,14 @@ Deno.test(
         });
         assert.equal(bad.status, 400);
         assert.match(bad.body.message, /mode: must be dangling or unused; days: must be 0 or more/);
+        // The card on the page: its problems are said in the card, naming the field.
+        const card = await client.text("POST", "/images/prune/policy", {
+          form: { enabled: "on", mode: "unused", days: "" },
+          headers: { "hx-request": "true" },
+        });
+        assert.equal(card.status, 400);
+        assert.match(card.body, /days: must be a whole number of days/);
+        assert.match(card.body, /id="auto-prune"/);
         const on = await client.json("PUT", "/api/v1/images/prune/policy", {
           enabled: true,
           mode: "unused",
