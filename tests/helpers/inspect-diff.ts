@@ -10,16 +10,20 @@
  * - the name and path of anonymous volumes (random);
  * - null, [], {} and "" are the same to Docker (the CLI sends [] where the API leaves null);
  * - RestartPolicy "" and "no" (the CLI sends "no", the API leaves "");
- * - the order of HostConfig.Binds (the CLI builds them from a Go map) and of Mounts (sorted by
- *   destination; Docker lists them in map order).
+ * - the order of lists that the 20.10 CLI or compose 1.29 build from a map, and which Docker
+ *   does not keep meaningful order in anyway: Config.Env (unique names), HostConfig.Binds,
+ *   HostConfig.Mounts (sorted by target), HostConfig.Ulimits (by name) and the effective Mounts
+ *   (by destination; Docker lists them in map order too).
  */
 
 export type InspectLike = {
   Id: string;
   Name: string;
-  Config: Record<string, unknown> & { Hostname?: string };
+  Config: Record<string, unknown> & { Hostname?: string; Env?: string[] | null };
   HostConfig: Record<string, unknown> & {
     Binds?: string[] | null;
+    Mounts?: { Target: string }[] | null;
+    Ulimits?: { Name: string }[] | null;
     Links?: string[] | null;
     RestartPolicy?: { Name?: string; MaximumRetryCount?: number } | null;
   };
@@ -47,10 +51,13 @@ export function comparable(i: InspectLike): Record<string, unknown> {
     Config: {
       ...i.Config,
       Hostname: i.Config.Hostname === shortId ? "<short id>" : i.Config.Hostname,
+      Env: [...(i.Config.Env ?? [])].sort(),
     },
     HostConfig: {
       ...i.HostConfig,
       Binds: [...(i.HostConfig.Binds ?? [])].sort(),
+      Mounts: [...(i.HostConfig.Mounts ?? [])].sort((a, b) => a.Target.localeCompare(b.Target)),
+      Ulimits: [...(i.HostConfig.Ulimits ?? [])].sort((a, b) => a.Name.localeCompare(b.Name)),
       Links: (i.HostConfig.Links ?? []).map((l) => l.replace(`/${name}/`, "/<name>/")),
       RestartPolicy: {
         Name: restart?.Name || "no",
