@@ -18,6 +18,8 @@ import { lines } from "./events.ts";
 import { systemProfile } from "./profile.ts";
 import { dockerRunCommand, shellArg } from "./runcommand.ts";
 import { getSetting } from "./settings.ts";
+import { pullReference } from "./image-refs.ts";
+import { dockerLoginFor } from "./registries.ts";
 import { dropContainerTags, setContainerTags } from "./tags.ts";
 
 /** One line of pull progress: a layer's state ("Downloading 12MB/40MB") or a status. */
@@ -231,7 +233,11 @@ export class CreateService {
     onProgress: (p: PullProgress) => void = () => {},
   ): Promise<Created> {
     const { imagePresent } = await this.check(spec);
-    if (!imagePresent) await pullImage(this.docker, spec.image, onProgress);
+    if (!imagePresent) {
+      // Without a tag the Engine API would pull every tag of the repository.
+      const ref = pullReference(spec.image);
+      await pullImage(this.docker, ref, onProgress, await dockerLoginFor(this.db, ref));
+    }
     const now = new Date();
     const created = await this.docker.engine<{ Id: string; Warnings: string[] | null }>({
       method: "POST",

@@ -10,7 +10,8 @@ import { containerHistory, jobRuns } from "../db/schema.ts";
 import { recordAudit, type RequestMeta } from "./audit.ts";
 import { containerName, type ContainerStore, type ContainerSummary } from "./container-store.ts";
 import { isManaged } from "./containers.ts";
-import { pullImage, type PullProgress, type RegistryAuth } from "./create.ts";
+import { pullImage, type PullProgress } from "./create.ts";
+import { dockerLoginFor } from "./registries.ts";
 import { diskUsage } from "./dashboard.ts";
 import type { DockerClient } from "./docker.ts";
 import { Conflict, DockerUnavailable, NotFound } from "./errors.ts";
@@ -561,7 +562,7 @@ export class ImageService {
     onProgress: (p: PullProgress) => void = () => {},
   ): Promise<PullResult> {
     const ref = pullReference(image);
-    const auth = await this.#registryAuth(ref);
+    const auth = await dockerLoginFor(this.db, ref);
     let upToDate = false;
     try {
       await pullImage(this.docker, ref, (p) => {
@@ -575,19 +576,6 @@ export class ImageService {
     const { Id } = await this.#inspect(ref);
     await recordAudit(this.db, "image.pull", meta, { image: ref, id: Id, upToDate });
     return { id: Id, image: ref, upToDate, cli: `docker pull ${shellArg(ref)}` };
-  }
-
-  /** The credentials stored for `ref`'s registry (Settings, Registries), for Docker to log in. */
-  async #registryAuth(ref: string): Promise<RegistryAuth | undefined> {
-    const domain = parseReference(ref).domain;
-    const stored = (await getSetting(this.db, "registries")).find((r) => r.registry === domain);
-    if (!stored?.username || !stored.password) return undefined;
-    return {
-      username: stored.username,
-      password: stored.password,
-      // Docker Hub's login server, as `docker login` names it.
-      serveraddress: domain === "docker.io" ? "https://index.docker.io/v1/" : domain,
-    };
   }
 
   /** Adds `repo:tag` to an image; a tag that pointed elsewhere moves (the old image may dangle). */

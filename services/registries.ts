@@ -8,6 +8,7 @@ import {
   type RegistryOptions,
   type StoredRegistry,
 } from "./registry.ts";
+import type { RegistryAuth } from "./create.ts";
 import { getSetting, setSetting } from "./settings.ts";
 
 /**
@@ -127,4 +128,17 @@ export async function registryClient(
 /** The tags of an image's repository, newest version first (the retag dropdown, tag drift). */
 export async function listTags(db: Db, image: string): Promise<string[]> {
   return (await registryClient(db)).listTags(parseReference(image));
+}
+
+/** The credentials stored for `ref`'s registry, as Docker's pull wants them (X-Registry-Auth). */
+export async function dockerLoginFor(db: Db, ref: string): Promise<RegistryAuth | undefined> {
+  const domain = parseReference(ref).domain;
+  const stored = (await getSetting(db, "registries")).find((r) => r.registry === domain);
+  if (!stored?.username || !stored.password) return undefined;
+  return {
+    username: stored.username,
+    password: stored.password,
+    // Docker Hub's login server, as `docker login` names it.
+    serveraddress: domain === "docker.io" ? "https://index.docker.io/v1/" : domain,
+  };
 }
