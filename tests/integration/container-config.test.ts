@@ -610,6 +610,54 @@ Deno.test("faithful: another container's network (container:<name>)", opts, asyn
   });
 });
 
+Deno.test(
+  "faithful: publish-all, volumes-from, links, namespaces, cgroup parent, more limits, --rm",
+  opts,
+  async () => {
+    await withWorld(async (w) => {
+      const other = `${w.run}-peer`;
+      await apiContainer(w, other, { Image: images.ticker, Volumes: { "/shared": {} } });
+      const name = `${w.run}-more`;
+      await apiContainer(w, name, {
+        Image: images.web,
+        ExposedPorts: { "9090/tcp": {} },
+        HostConfig: {
+          PublishAllPorts: true,
+          VolumesFrom: [`${other}:ro`],
+          Links: [`${other}:peer`],
+          GroupAdd: ["users", "4242"],
+          PidMode: "host",
+          IpcMode: "host",
+          UTSMode: "host",
+          UsernsMode: "host",
+          CgroupParent: `/dockermate-${w.run}`,
+          MemorySwappiness: 10,
+          CpuQuota: 50_000,
+          CpuPeriod: 100_000,
+          CpusetMems: "0",
+          OomScoreAdj: 100,
+          DeviceCgroupRules: ["c 1:3 mr"],
+          Init: false,
+          AutoRemove: true,
+        },
+      });
+      const config = await recreateBothWays(w, name);
+      assert.deepEqual(config.links, [`${other}:peer`]);
+      assert.deepEqual(config.volumesFrom, [`${other}:ro`]);
+      assert.equal(config.publishAllPorts, true);
+      assert.equal(config.autoRemove, true);
+      assert.equal(config.init, false);
+      assert.deepEqual(config.resources, {
+        memorySwappiness: 10,
+        cpuQuota: 50_000,
+        cpuPeriod: 100_000,
+        cpusetMems: "0",
+        oomScoreAdj: 100,
+      });
+    });
+  },
+);
+
 Deno.test("faithful: a container made with the docker CLI", opts, async () => {
   await withWorld(async (w) => {
     const name = `${w.run}-cli`;
