@@ -229,6 +229,12 @@ export function runNotes(c: ContainerConfig): string[] {
     ...(first && (first.links.length || Object.keys(first.driverOpts).length)
       ? [`docker run cannot set links or driver options on ${first.network}`]
       : []),
+    ...(c.securityOpt.some((o) => o.startsWith("seccomp={"))
+      ? [
+        "the seccomp profile is stored inline, but --security-opt seccomp= takes a file: " +
+        "save the JSON to a file and give its path instead",
+      ]
+      : []),
     ...(c.env.some((e) => !e.includes("="))
       ? ["--env NAME without a value takes NAME from the shell that runs this"]
       : []),

@@ -136,11 +136,13 @@ Deno.test("docker run: what it cannot say exactly is written above it as comment
     entrypoint: ["/bin/sh", "-c"],
     command: ["echo hi"],
     healthcheck: { test: ["CMD", "/bin/check", "--fast"] },
+    securityOpt: [`seccomp={"defaultAction":"SCMP_ACT_ALLOW"}`],
     unsupported: ["HostConfig.DeviceRequests (--gpus)"],
   });
   const text = runCommandFromConfig(c);
   assert.match(text, /^# the entrypoint has several words/);
   assert.match(text, /\n# the healthcheck is exec-form \(CMD\)/);
+  assert.match(text, /\n# the seccomp profile is stored inline/);
   assert.match(text, /\n# not reproduced: HostConfig.DeviceRequests \(--gpus\)\ndocker run -d/);
   const [argv] = await argvOf(text);
   assert.deepEqual(argv.slice(-5), ["--entrypoint", "/bin/sh", "example/app:1", "-c", "echo hi"]);
