@@ -729,9 +729,10 @@ async function composeRecreate(w: World, name: string, yamlCheck: (file: Compose
       aliases(original, [original.Id.slice(0, 12)]),
       "the same aliases, besides the service name compose adds",
     );
-    await bash(`docker-compose -p ${w.run}cmp down`, dir);
+    // -v: the anonymous volumes it made (the image has a VOLUME); external ones are never removed.
+    await bash(`docker-compose -p ${w.run}cmp down -v`, dir);
   } finally {
-    await bash(`docker rm -f ${copy}`);
+    await bash(`docker rm -f -v ${copy}`);
     await Deno.remove(dir, { recursive: true });
   }
 }
