@@ -349,7 +349,7 @@ function composeHealthcheck(hc: Healthcheck | undefined): Yaml | undefined {
   });
 }
 
-function composeEndpoint(n: NetworkEndpoint): Yaml {
+function composeEndpoint(n: NetworkEndpoint): Record<string, Yaml> | null {
   const e = compact({
     aliases: n.aliases,
     ipv4_address: n.ipv4Address,
@@ -366,8 +366,13 @@ function composeNetworking(c: ContainerConfig): Record<string, Yaml | undefined>
     // Without network_mode compose would make a project network; "default" is Docker's own.
     return { network_mode: c.networkMode ?? "default" };
   }
+  // Compose joins the networks by priority, then by name; the first one becomes the mode.
+  const first = c.networks.length > 1 ? c.networks[0] : undefined;
   return {
-    networks: Object.fromEntries(c.networks.map((n) => [n.network, composeEndpoint(n)])),
+    networks: Object.fromEntries(c.networks.map((n) => {
+      const e = composeEndpoint(n);
+      return [n.network, n === first ? { ...(e ?? {}), priority: 1 } : e];
+    })),
   };
 }
 

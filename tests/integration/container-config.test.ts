@@ -759,7 +759,8 @@ Deno.test(
     await assertComposeInstalled();
     await withWorld(async (w) => {
       const name = `${w.run}-cmp`;
-      const [v4] = await subnetOf(w.net1);
+      // The second network is the container's own: compose must not take the first by name.
+      const [v4] = await subnetOf(w.net2);
       const port = freePort();
       await apiContainer(
         w,
@@ -772,7 +773,7 @@ Deno.test(
           ExposedPorts: { "80/tcp": {} },
           Healthcheck: { Test: ["CMD-SHELL", "true"], Interval: 4_000_000_000 },
           HostConfig: {
-            NetworkMode: w.net1,
+            NetworkMode: w.net2,
             PortBindings: { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: String(port) }] },
             Binds: [`${w.volume}:/vol`],
             Tmpfs: { "/run": "size=8m" },
@@ -783,11 +784,11 @@ Deno.test(
           },
           NetworkingConfig: {
             EndpointsConfig: {
-              [w.net1]: { Aliases: ["db"], IPAMConfig: { IPv4Address: addressIn(v4, 30) } },
+              [w.net2]: { Aliases: ["db"], IPAMConfig: { IPv4Address: addressIn(v4, 30) } },
             },
           },
         },
-        [[w.net2, {}]],
+        [[w.net1, { Aliases: ["by-name-first"] }]],
       );
       await composeRecreate(w, name, (file) => {
         const svc = file.services[`${name}-compose`];

@@ -255,7 +255,7 @@ Deno.test("compose: the YAML parses back to the same values", () => {
       target: "/o",
       read_only: true,
     }],
-    networks: { front: { aliases: ["web"], ipv4_address: "10.0.0.5" }, back: null },
+    networks: { front: { aliases: ["web"], ipv4_address: "10.0.0.5", priority: 1 }, back: null },
     mem_limit: "64m",
     cpus: 1.5,
     ulimits: { nofile: { soft: 1024, hard: 2048 }, nproc: 99 },
