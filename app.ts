@@ -16,6 +16,7 @@ import { imageUpdatePages } from "./routes/image-updates.tsx";
 import { liveDashboardRoutes } from "./routes/live-dashboard.tsx";
 import { logPages } from "./routes/logs.tsx";
 import { recreatePages } from "./routes/container-recreate.tsx";
+import { updatePages } from "./routes/container-updates.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { liveContainerRoutes } from "./routes/live-containers.tsx";
 import { liveImageRoutes } from "./routes/live-images.tsx";
@@ -64,6 +65,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/", dashboardRoutes());
   app.route("/containers", logPages());
   app.route("/containers", recreatePages());
+  app.route("/containers", updatePages());
   app.route("/containers", containerPages());
   app.route("/events", eventPages());
   app.route("/images", imagePages());

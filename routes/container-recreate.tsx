@@ -26,6 +26,7 @@ import { AppError, InvalidInput } from "../services/errors.ts";
 import { diffCommands, type VersionRef } from "../services/history.ts";
 import type { OperationEvent } from "../services/operations.ts";
 import type { RecreatePlan, StepReport } from "../services/recreate.ts";
+import type { UpdateStep } from "../services/updates.ts";
 import { containerRef } from "./containers.tsx";
 import { appChrome, isHtmx, redirect, render } from "./render.ts";
 import { describeIssues, validate } from "./validate.ts";
@@ -37,7 +38,10 @@ const entryParam = refParam.extend({
 const version = z.union([z.literal("current"), z.coerce.number().int().positive().max(2 ** 31)]);
 const historyQuery = z.object({ from: version.optional(), to: version.default("current") });
 const opParam = z.object({ opId: z.string().regex(/^[a-z2-7]{16}$/, "is not an id") });
-/** Where a finished recreate points: its history entry. */
+/**
+ * Where a finished recreate points: its history entry. An update that found nothing new points
+ * at the container alone (no entry), and its message says why.
+ */
 const ENTRY_IN_LOCATION = /[?&]entry=(\d+)$/;
 
 async function formBody(c: Context<AppEnv>): Promise<Record<string, string>> {
@@ -225,7 +229,7 @@ export function recreatePages(): Hono<AppEnv> {
     const deps = c.get("deps");
     const opId = c.req.valid("param").opId;
     return streamSSE(c, async (stream) => {
-      let steps: StepReport[] = [];
+      let steps: UpdateStep[] = [];
       let queue = Promise.resolve();
       let finish!: () => void;
       const finished = new Promise<void>((r) => (finish = r));
@@ -255,9 +259,23 @@ export function recreatePages(): Hono<AppEnv> {
           send(async () => {
             const entryId = Number(ENTRY_IN_LOCATION.exec(e.location ?? "")?.[1]);
             const name = decodeURIComponent(
-              /^\/containers\/([^/]+)/.exec(e.location ?? "")?.[1] ?? "",
+              /^\/containers\/([^/?]+)/.exec(e.location ?? "")?.[1] ?? "",
             );
+            if (!entryId) {
+              // An update that found nothing new wrote no history entry; its message says why.
+              return String(
+                <RecreateOutcome
+                  outcome="up-to-date"
+                  reason={e.message}
+                  name={name}
+                  steps={now}
+                  logs={[]}
+                  kind="update"
+                />,
+              );
+            }
             const entry = (await deps.history.list(name)).find((h) => h.id === entryId);
+            const text = (v: unknown) => (typeof v === "string" ? v : null);
             return String(
               <RecreateOutcome
                 outcome={entry?.outcome === "applied" ? "applied" : "rolled-back"}
@@ -265,6 +283,11 @@ export function recreatePages(): Hono<AppEnv> {
                 name={name}
                 steps={now}
                 logs={entry?.outcome === "applied" ? [] : entry?.logs.slice(-50) ?? []}
+                kind={entry?.kind}
+                target={{
+                  image: text(entry?.detail.toImage),
+                  imageId: text(entry?.detail.toImageId),
+                }}
               />,
             );
           }, true);

@@ -136,17 +136,26 @@ type ListData = {
   total: number;
   managed: number;
   images: string[];
+  /** Containers whose image has an update (from the last check), for "Update all (N)". */
+  updatable: number;
   unavailable?: string;
 };
 
 async function listData(deps: Deps, filter: ContainerFilter): Promise<ListData> {
   try {
     if (dockerDown(deps)) throw new DockerUnavailable(deps.docker.state.error ?? "down");
-    const [rows, facets] = await Promise.all([
+    const [rows, facets, updatable] = await Promise.all([
       deps.containers.list(filter),
       deps.containers.facets(),
+      deps.updates.updatable(),
     ]);
-    return { rows, total: facets.count, managed: facets.managed, images: facets.images };
+    return {
+      rows,
+      total: facets.count,
+      managed: facets.managed,
+      images: facets.images,
+      updatable: updatable.length,
+    };
   } catch (err) {
     if (!(err instanceof DockerUnavailable)) throw err;
     return {
@@ -154,6 +163,7 @@ async function listData(deps: Deps, filter: ContainerFilter): Promise<ListData> 
       total: 0,
       managed: 0,
       images: [],
+      updatable: 0,
       unavailable: "Docker is unreachable, so there is nothing to list until it is back.",
     };
   }
@@ -350,6 +360,7 @@ export function containerPages(): Hono<AppEnv> {
       tagNames: tags.names,
       total: data.total,
       managed: data.managed,
+      updatable: data.updatable,
       cli: psCommand(filter),
       unavailable: data.unavailable,
     };

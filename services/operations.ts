@@ -1,6 +1,14 @@
 import type { RecreateStep } from "./recreate-steps.ts";
 import { randomSecret } from "./secrets.ts";
 
+/** One container's result in a run over many ("Update all"). */
+export type OperationResult = {
+  name: string;
+  outcome: string;
+  reason: string | null;
+  cli?: string;
+};
+
 /** What a long-running action (pull, create) reports while it runs. */
 export type OperationEvent =
   | {
@@ -9,8 +17,10 @@ export type OperationEvent =
     layers?: Record<string, string>;
     /** Bytes done and in all per layer, for a progress bar. */
     bytes?: Record<string, { current: number; total: number }>;
-    /** A recreate's steps so far, each with its CLI. */
-    steps?: { step: RecreateStep; cli: string }[];
+    /** A recreate's (or an update's: the pull first) steps so far, each with its CLI. */
+    steps?: { step: RecreateStep | "pulled"; cli: string }[];
+    /** "Update all": each container's result so far. */
+    results?: OperationResult[];
   }
   | { kind: "done"; location?: string; message: string }
   | { kind: "error"; message: string };

@@ -20,7 +20,14 @@ export function startScheduler(deps: Deps): void {
   Deno.cron(CHECK_JOB, updateCheckSchedule(), { signal: deps.shutdown }, async () => {
     try {
       const run = await deps.imageUpdates.runScheduled();
-      if (run) log.info(`check-updates: ${updateCheckLine(run)}`);
+      if (run) {
+        log.info(`check-updates: ${updateCheckLine(run)}`);
+        // Per-container policies: notify, or update behind the health gate.
+        const done = await deps.updates.runPolicies(await deps.updates.updatable(), SCHEDULER);
+        for (const r of done) {
+          log.info(`update-policy: ${r.name} ${r.outcome}${r.reason ? ` (${r.reason})` : ""}`);
+        }
+      }
     } catch (err) {
       // Docker down, say: the next hour tries again.
       log.warn(`check-updates: ${(err as Error).message}`);

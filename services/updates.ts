@@ -36,10 +36,10 @@ const PROD_TAG = "prod";
 
 export const policySchema = z.strictObject({
   policy: z.enum(UPDATE_POLICIES, { error: "must be off, notify or update" }),
-  settleSeconds: z.number({ error: "must be a number of seconds" }).int().min(1).max(600)
-    .default(15),
-  healthTimeoutSeconds: z.number({ error: "must be a number of seconds" }).int().min(5).max(3600)
-    .default(120),
+  settleSeconds: z.number({ error: "must be a number of seconds" }).int()
+    .min(1, "must be 1 to 600 seconds").max(600, "must be 1 to 600 seconds").default(15),
+  healthTimeoutSeconds: z.number({ error: "must be a number of seconds" }).int()
+    .min(5, "must be 5 to 3600 seconds").max(3600, "must be 5 to 3600 seconds").default(120),
 });
 export type UpdatePolicy = z.output<typeof policySchema>;
 export const DEFAULT_POLICY: UpdatePolicy = {

@@ -4,6 +4,7 @@ import { type CliAction, dockerCli } from "../../services/runcommand.ts";
 import { type TagColors, TagDatalist, TagList } from "../tags.tsx";
 import { Alert, FieldError } from "../ui.tsx";
 import { HealthBadge, PortList, StateBadge, uptimeText, When } from "./common.tsx";
+import { UpdatesCardSlot } from "./updates.tsx";
 
 type ActionSpec = {
   action: LifecycleAction | "remove";
@@ -387,6 +388,7 @@ export function DetailPage({ d, host, colors, tagNames }: DetailProps) {
         <StatePanel d={d} />
         <VerdictPanel verdict={d.verdict} managed={d.managed} />
       </div>
+      <UpdatesCardSlot name={name} />
       <section class="card">
         <h2>Configuration</h2>
         <dl class="facts">

@@ -255,6 +255,8 @@ export type TableProps = {
   /** Every container on the host, and the managed ones among them. */
   total: number;
   managed: number;
+  /** Containers with an update at the last check (all of them, not only the shown rows). */
+  updatable: number;
   cli: string;
   /** Set when Docker cannot be reached: the list is empty for that reason. */
   unavailable?: string;
@@ -262,7 +264,7 @@ export type TableProps = {
 
 /** The part of the list that filters, sorting and live refreshes replace. */
 export function ContainersTable(props: TableProps) {
-  const { rows, filter, ctx, tagNames, total, managed, cli, unavailable } = props;
+  const { rows, filter, ctx, tagNames, total, managed, updatable, cli, unavailable } = props;
   const self = `/containers${filterQuery(filter)}`;
   return (
     <div
@@ -277,6 +279,16 @@ export function ContainersTable(props: TableProps) {
           {filter.all ? "containers" : "managed containers"}
           {!filter.all && total > managed ? ` (${total - managed} external hidden)` : ""}
         </p>
+        {updatable > 0 && (
+          <a
+            class="btn btn-small btn-primary"
+            id="update-all-link"
+            href="/containers/update-all"
+            title="Review, then pull and recreate each one behind its health gate"
+          >
+            Update all ({updatable})
+          </a>
+        )}
         <pre class="cli-line" id="ps-cli"><code>{cli}</code></pre>
       </div>
       {unavailable && <Alert kind="error">{unavailable}</Alert>}

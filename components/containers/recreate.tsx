@@ -1,10 +1,11 @@
 import type { DiffLine, HistoryEntry } from "../../services/history.ts";
-import type { StepReport } from "../../services/recreate.ts";
+import type { UpdateStep } from "../../services/updates.ts";
 import { Alert, CliHint, FieldError } from "../ui.tsx";
 import { When } from "./common.tsx";
 
-/** What each recreate step means, in the words the page shows. */
-export const STEP_LABEL: Record<StepReport["step"], string> = {
+/** What each recreate (or update) step means, in the words the page shows. */
+export const STEP_LABEL: Record<UpdateStep["step"], string> = {
+  pulled: "Pulled the image",
   stored: "Stored the current config",
   stopped: "Stopped the old container",
   renamed: "Moved the old container aside",
@@ -261,7 +262,7 @@ export function EditPage(
 
 /** The steps done so far, each with its CLI; the running one spins. */
 export function RecreateSteps(
-  { steps, running }: { steps: StepReport[]; running: boolean },
+  { steps, running }: { steps: UpdateStep[]; running: boolean },
 ) {
   return (
     <ol class="recreate-steps">
@@ -301,32 +302,81 @@ export function RecreateCard(
   );
 }
 
-/** How a recreate ended: applied, or rolled back with the reason and the new one's last lines. */
+/** What an update-kind history entry says it went to (its detail). */
+export type OutcomeTarget = { image: string | null; imageId: string | null };
+
+/** The sentence for an outcome that worked, by what the recreate was for. */
+function AppliedText(
+  { kind, name, target }: { kind?: string; name: string; target?: OutcomeTarget },
+) {
+  const link = <a href={`/containers/${encodeURIComponent(name)}`}>{name}</a>;
+  const image = target?.image
+    ? (
+      <>
+        {" "}
+        <code>{target.image}</code>
+        {target.imageId && <>(image {target.imageId.replace(/^sha256:/, "").slice(0, 12)})</>}
+      </>
+    )
+    : null;
+  if (kind === "update" || kind === "retag") {
+    return (
+      <>
+        Updated {link}{" "}
+        to{image ?? " the new image"}. The old container is removed; its image is kept, so Roll back
+        can return to it.
+      </>
+    );
+  }
+  if (kind === "rollback") return <>Rolled {link} back to{image ?? " its previous image"}.</>;
+  return (
+    <>
+      Recreated {link}. The previous config is in its{" "}
+      <a href={`/containers/${encodeURIComponent(name)}/history`}>history</a>.
+    </>
+  );
+}
+
+/**
+ * How a recreate ended: applied, up to date (an update that found nothing new), or rolled back
+ * with the reason and the new container's last lines. `kind` is the history entry's (update,
+ * rollback …) and words the sentence.
+ */
 export function RecreateOutcome(
-  { outcome, reason, name, steps, logs }: {
-    outcome: "applied" | "rolled-back" | "error";
+  { outcome, reason, name, steps, logs, kind, target }: {
+    outcome: "applied" | "rolled-back" | "up-to-date" | "error";
     reason: string | null;
     name: string;
-    steps: StepReport[];
+    steps: UpdateStep[];
     logs: string[];
+    kind?: string;
+    target?: OutcomeTarget;
   },
 ) {
   const href = `/containers/${encodeURIComponent(name)}`;
   return (
-    <div class="recreate-outcome" data-outcome={outcome}>
+    <div class="recreate-outcome" data-outcome={outcome} data-kind={kind}>
       <RecreateSteps steps={steps} running={false} />
       {outcome === "applied"
         ? (
           <Alert kind="ok">
-            Recreated <a href={href}>{name}</a>. The previous config is in its{" "}
-            <a href={`${href}/history`}>history</a>.
+            <AppliedText kind={kind} name={name} target={target} />
+          </Alert>
+        )
+        : outcome === "up-to-date"
+        ? (
+          <Alert kind="info">
+            <a href={href}>{name}</a> is up to date: {reason}. Nothing was changed.
           </Alert>
         )
         : (
           <Alert kind="error">
-            {outcome === "rolled-back"
-              ? <>Rolled back: {reason}. The old container is back as it was.</>
-              : <>Failed: {reason}</>} <a href={href}>Back to {name}</a>
+            {outcome === "error"
+              ? <>Failed: {reason}</>
+              : kind === "rollback"
+              ? <>The rollback did not work: {reason}. {name} is as it was before it.</>
+              : <>Rolled back: {reason}. The old container is back as it was.</>}{" "}
+            <a href={href}>Back to {name}</a>
           </Alert>
         )}
       {logs.length > 0 && (
@@ -339,7 +389,7 @@ export function RecreateOutcome(
   );
 }
 
-const KIND_LABEL: Record<string, string> = {
+export const KIND_LABEL: Record<string, string> = {
   edit: "Edit",
   restore: "Restore",
   adopt: "Adopted",
@@ -347,6 +397,21 @@ const KIND_LABEL: Record<string, string> = {
   rollback: "Rollback",
   retag: "Version change",
 };
+
+/**
+ * The last lines of the container an update or version change replaced, kept with its entry so
+ * a failed update can be diagnosed after the rollback.
+ */
+function PreviousLogs({ entry }: { entry: HistoryEntry }) {
+  const lines = entry.detail.previousLogs;
+  if (!Array.isArray(lines) || lines.length === 0) return null;
+  return (
+    <details class="previous-logs">
+      <summary>Logs of the previous container ({lines.length} lines)</summary>
+      <pre class="log-tail">{lines.map(String).join("\n")}</pre>
+    </details>
+  );
+}
 
 /** The history table with a diff picker and "restore this version" per entry. */
 export function HistoryPage(
@@ -405,7 +470,14 @@ export function HistoryPage(
                       <td>
                         <When iso={e.at} />
                       </td>
-                      <td>{KIND_LABEL[e.kind] ?? e.kind}</td>
+                      <td>
+                        {KIND_LABEL[e.kind] ?? e.kind}
+                        {typeof e.detail.toImage === "string" && (
+                          <p class="hint">
+                            to <code>{e.detail.toImage}</code>
+                          </p>
+                        )}
+                      </td>
                       <td>
                         <span class={`badge outcome-${e.outcome}`}>{e.outcome}</span>
                         {e.reason && <p class="hint">{e.reason}</p>}
@@ -415,6 +487,7 @@ export function HistoryPage(
                             <pre class="log-tail">{e.logs.join("\n")}</pre>
                           </details>
                         )}
+                        <PreviousLogs entry={e} />
                       </td>
                       <td class="hide-sm">
                         <code>{e.image}</code>
