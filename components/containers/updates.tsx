@@ -1,7 +1,7 @@
 import type { Child } from "hono/jsx";
 import type { DiffLine, HistoryEntry } from "../../services/history.ts";
 import type { OperationResult } from "../../services/operations.ts";
-import type { UpdatePolicy, UpdatePolicyName } from "../../services/updates.ts";
+import { updateCli, type UpdatePolicy, type UpdatePolicyName } from "../../services/updates.ts";
 import { Alert, CliHint, FieldError } from "../ui.tsx";
 import { When } from "./common.tsx";
 import { DiffView, KIND_LABEL } from "./recreate.tsx";
@@ -549,9 +549,7 @@ export function UpdateAllConfirm(
             </form>
           )}
         <CliHint
-          command={items.map((i) => `docker pull ${i.image}   # then recreate ${i.name}`).join(
-            "\n",
-          ) || "docker pull IMAGE"}
+          command={items.map((i) => updateCli(i.name, i.image)).join("\n\n") || "docker pull IMAGE"}
         />
       </section>
     </>
