@@ -28,7 +28,7 @@ import type { OperationEvent } from "../services/operations.ts";
 import type { RecreatePlan, StepReport } from "../services/recreate.ts";
 import type { UpdateStep } from "../services/updates.ts";
 import { containerRef } from "./containers.tsx";
-import { appChrome, isHtmx, redirect, render } from "./render.ts";
+import { appChrome, formBody, isHtmx, redirect, render } from "./render.ts";
 import { describeIssues, validate } from "./validate.ts";
 
 const refParam = z.object({ id: containerRef });
@@ -43,14 +43,6 @@ const opParam = z.object({ opId: z.string().regex(/^[a-z2-7]{16}$/, "is not an i
  * at the container alone (no entry), and its message says why.
  */
 const ENTRY_IN_LOCATION = /[?&]entry=(\d+)$/;
-
-async function formBody(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of (await c.req.formData()).entries()) {
-    if (typeof v === "string" && !(k in out)) out[k] = v;
-  }
-  return out;
-}
 
 const chrome = (c: Context<AppEnv>) => appChrome(c, "containers");
 

@@ -55,7 +55,7 @@ import { systemProfile } from "../services/profile.ts";
 import { type CliAction, dockerCli, dockerRunCommand, shellArg } from "../services/runcommand.ts";
 import { getSetting } from "../services/settings.ts";
 import { listTags, TAG_PATTERN, tagsByContainer } from "../services/tags.ts";
-import { appChrome, isHtmx, redirect, render } from "./render.ts";
+import { appChrome, formBody, isHtmx, redirect, render } from "./render.ts";
 import { validate } from "./validate.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -95,14 +95,6 @@ export async function currentRow(deps: Deps, id: string): Promise<ContainerRow |
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-async function formBody(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of (await c.req.formData()).entries()) {
-    if (typeof v === "string" && !(k in out)) out[k] = v;
-  }
-  return out;
-}
 
 /** A full page is wanted for a normal load, a history restore or an htmx swap of the body. */
 function wantsFragment(c: Context<AppEnv>): boolean {

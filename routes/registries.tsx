@@ -12,17 +12,9 @@ import {
   removeRegistry,
   saveRegistry,
 } from "../services/registries.ts";
-import { isHtmx } from "./render.ts";
+import { formBody, isHtmx } from "./render.ts";
 
 const removeSchema = z.object({ registry: z.string().min(1).max(255) });
-
-async function formBody(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of (await c.req.formData()).entries()) {
-    if (typeof v === "string" && !(k in out)) out[k] = v;
-  }
-  return out;
-}
 
 /** The Settings page's registry card: add and remove stored registries (`/settings/registries`). */
 export function registrySettingsRoutes() {

@@ -29,3 +29,12 @@ export function appChrome(
 ) {
   return { active, docker: c.get("deps").docker.state };
 }
+
+/** A form post's fields; a repeated field keeps its first value. */
+export async function formBody(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of (await c.req.formData()).entries()) {
+    if (typeof v === "string" && !(k in out)) out[k] = v;
+  }
+  return out;
+}

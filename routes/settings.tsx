@@ -35,7 +35,7 @@ import {
   tagUsage,
 } from "../services/tags.ts";
 import { type CreatedToken, createToken, listTokens, revokeToken } from "../services/tokens.ts";
-import { appChrome, isHtmx, redirect, render } from "./render.ts";
+import { appChrome, formBody, isHtmx, redirect, render } from "./render.ts";
 import {
   changePasswordFormSchema,
   sessionIdSchema,
@@ -140,11 +140,6 @@ function formWith<T extends z.ZodType>(
 function currentSessionId(c: Context<AppEnv>): string | null {
   const identity = c.get("identity");
   return identity?.kind === "session" ? identity.session.id : null;
-}
-
-async function formBody(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const entries = [...(await c.req.formData()).entries()];
-  return Object.fromEntries(entries.filter((e): e is [string, string] => typeof e[1] === "string"));
 }
 
 // ---- What the sections show --------------------------------------------------------------------

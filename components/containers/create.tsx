@@ -1,6 +1,7 @@
 import type { OperationEvent } from "../../services/operations.ts";
 import { TagDatalist } from "../tags.tsx";
-import { Alert, CliHint, FieldError } from "../ui.tsx";
+import { Alert, CliHint } from "../ui.tsx";
+import { SelectField, TextArea, TextField } from "../form-fields.tsx";
 
 export type CreateValues = Partial<Record<string, string>>;
 export type CreateErrors = Partial<Record<string, string>>;
@@ -31,95 +32,6 @@ export type CreateOptions = {
   networks: string[];
   tagNames: string[];
 };
-
-type FieldProps = {
-  name: string;
-  label: string;
-  values: CreateValues;
-  errors: CreateErrors;
-  hint?: string;
-  placeholder?: string;
-  list?: string;
-  required?: boolean;
-  wide?: boolean;
-  inputmode?: "decimal" | "numeric";
-};
-
-function describedBy(name: string, hint: boolean, error: boolean): string | undefined {
-  const ids = [hint ? `${name}-hint` : "", error ? `${name}-error` : ""].filter(Boolean);
-  return ids.length ? ids.join(" ") : undefined;
-}
-
-function TextField(p: FieldProps) {
-  const err = p.errors[p.name];
-  return (
-    <div class={`field${p.wide ? " span-2" : ""}`}>
-      <label for={`c-${p.name}`}>{p.label}</label>
-      <input
-        type="text"
-        id={`c-${p.name}`}
-        name={p.name}
-        value={p.values[p.name] ?? ""}
-        placeholder={p.placeholder}
-        list={p.list}
-        required={p.required}
-        inputmode={p.inputmode}
-        autocomplete="off"
-        spellcheck={false}
-        aria-invalid={err ? "true" : undefined}
-        aria-describedby={describedBy(p.name, Boolean(p.hint), Boolean(err))}
-      />
-      {p.hint && <p class="hint" id={`${p.name}-hint`}>{p.hint}</p>}
-      <FieldError id={`${p.name}-error`} message={err} />
-    </div>
-  );
-}
-
-function TextArea(p: FieldProps & { rows?: number }) {
-  const err = p.errors[p.name];
-  return (
-    <div class={`field${p.wide ? " span-2" : ""}`}>
-      <label for={`c-${p.name}`}>{p.label}</label>
-      <textarea
-        id={`c-${p.name}`}
-        name={p.name}
-        rows={p.rows ?? 3}
-        placeholder={p.placeholder}
-        spellcheck={false}
-        aria-invalid={err ? "true" : undefined}
-        aria-describedby={describedBy(p.name, Boolean(p.hint), Boolean(err))}
-      >
-        {p.values[p.name] ?? ""}
-      </textarea>
-      {p.hint && <p class="hint" id={`${p.name}-hint`}>{p.hint}</p>}
-      <FieldError id={`${p.name}-error`} message={err} />
-    </div>
-  );
-}
-
-function SelectField(
-  p: FieldProps & { options: { value: string; label: string }[] },
-) {
-  const err = p.errors[p.name];
-  const current = p.values[p.name] ?? "";
-  return (
-    <div class="field">
-      <label for={`c-${p.name}`}>{p.label}</label>
-      <select
-        id={`c-${p.name}`}
-        name={p.name}
-        aria-invalid={err ? "true" : undefined}
-        aria-describedby={describedBy(p.name, Boolean(p.hint), Boolean(err))}
-      >
-        {p.options.map((o) => (
-          <option value={o.value} selected={o.value === current}>{o.label}</option>
-        ))}
-      </select>
-      {p.hint && <p class="hint" id={`${p.name}-hint`}>{p.hint}</p>}
-      <FieldError id={`${p.name}-error`} message={err} />
-    </div>
-  );
-}
 
 /** The live `docker run` preview, or why there is none yet. */
 export function RunPreview({ command, problem }: { command?: string; problem?: string }) {

@@ -1,6 +1,7 @@
 import type { DiffLine, HistoryEntry } from "../../services/history.ts";
 import type { UpdateStep } from "../../services/updates.ts";
 import { Alert, CliHint, FieldError } from "../ui.tsx";
+import { SelectField, TextArea, TextField } from "../form-fields.tsx";
 import { When } from "./common.tsx";
 
 /** What each recreate (or update) step means, in the words the page shows. */
@@ -31,64 +32,6 @@ export type EditValues = {
 export type EditErrors = Record<string, string>;
 
 const RESTART_OPTIONS = ["no", "always", "unless-stopped", "on-failure"];
-
-function TextArea(
-  { name, label, value, errors, hint, rows = 4 }: {
-    name: keyof EditValues;
-    label: string;
-    value: string;
-    errors: EditErrors;
-    hint?: string;
-    rows?: number;
-  },
-) {
-  const error = errors[name];
-  return (
-    <div class={`field${error ? " has-error" : ""}`}>
-      <label for={`edit-${name}`}>{label}</label>
-      <textarea
-        id={`edit-${name}`}
-        name={name}
-        rows={rows}
-        spellcheck={false}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? `edit-${name}-error` : undefined}
-      >
-        {value}
-      </textarea>
-      {hint && <p class="hint">{hint}</p>}
-      <FieldError id={`edit-${name}-error`} message={error} />
-    </div>
-  );
-}
-
-function Input(
-  { name, label, value, errors, hint, placeholder }: {
-    name: keyof EditValues;
-    label: string;
-    value: string;
-    errors: EditErrors;
-    hint?: string;
-    placeholder?: string;
-  },
-) {
-  const error = errors[name];
-  return (
-    <div class={`field${error ? " has-error" : ""}`}>
-      <label for={`edit-${name}`}>{label}</label>
-      <input
-        id={`edit-${name}`}
-        name={name}
-        value={value}
-        placeholder={placeholder}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? `edit-${name}-error` : undefined}
-      />
-      {hint && <p class="hint">{hint}</p>}
-      <FieldError id={`edit-${name}-error`} message={error} />
-    </div>
-  );
-}
 
 /** The lines of a diff, removed in red and added in green, unchanged ones dimmed. */
 export function DiffView({ lines }: { lines: DiffLine[] }) {
@@ -138,6 +81,8 @@ export function EditPage(
   },
 ) {
   const url = `/containers/${encodeURIComponent(name)}/edit`;
+  const { networks: _checkboxes, ...text } = values;
+  const field = { prefix: "edit-", values: text, errors, wide: false };
   return (
     <>
       <div class="page-head">
@@ -159,65 +104,57 @@ export function EditPage(
       >
         {errors.form && <Alert kind="error">{errors.form}</Alert>}
         <div class="form-grid">
-          <Input
+          <TextField
+            {...field}
             name="image"
             label="Image"
-            value={values.image}
-            errors={errors}
             hint="Change the tag to run another version."
           />
-          <div class={`field${errors.restartPolicy ? " has-error" : ""}`}>
-            <label for="edit-restartPolicy">Restart policy</label>
-            <select id="edit-restartPolicy" name="restartPolicy">
-              {[
-                ...RESTART_OPTIONS,
-                ...(RESTART_OPTIONS.includes(values.restartPolicy) ? [] : [values.restartPolicy]),
-              ].map((o) => <option value={o} selected={o === values.restartPolicy}>{o}</option>)}
-            </select>
-            <FieldError id="edit-restartPolicy-error" message={errors.restartPolicy} />
-          </div>
+          <SelectField
+            {...field}
+            name="restartPolicy"
+            label="Restart policy"
+            options={[
+              ...RESTART_OPTIONS,
+              ...(RESTART_OPTIONS.includes(values.restartPolicy) ? [] : [values.restartPolicy]),
+            ].map((o) => ({ value: o, label: o }))}
+          />
           <TextArea
+            {...field}
             name="ports"
             label="Published ports"
-            value={values.ports}
-            errors={errors}
             hint="One a line: 8080:80, 127.0.0.1:8443:443, 53:53/udp"
           />
           <TextArea
+            {...field}
             name="volumes"
             label="Volumes (binds and named volumes)"
-            value={values.volumes}
-            errors={errors}
             hint="One a line: /srv/data:/data:ro or mydata:/data. --mount and tmpfs mounts are kept."
           />
           <TextArea
+            {...field}
             name="env"
             label="Environment"
-            value={values.env}
-            errors={errors}
             rows={6}
             hint="KEY=value, one a line. The image's own variables are not listed; they stay."
           />
           <TextArea
+            {...field}
             name="labels"
             label="Labels"
-            value={values.labels}
-            errors={errors}
             hint="key=value, one a line. DockerMate's own labels are kept."
           />
-          <Input
+          <TextField
+            {...field}
             name="memory"
             label="Memory limit"
-            value={values.memory}
-            errors={errors}
             placeholder="none"
             hint="Like 256m or 1g; empty for no limit."
           />
-          <Input
+          <TextField
+            {...field}
             name="cpus"
             label="CPUs"
-            value={values.cpus}
-            errors={errors}
             placeholder="none"
             hint="Like 0.5 or 2; empty for no limit."
           />
