@@ -24,6 +24,9 @@ function SummaryLine({ summary }: { summary: CheckSummary }) {
     plural(summary.checked, "image") + " checked",
     plural(summary.updates, "update") + " available",
   ];
+  if (summary.containersBehind) {
+    parts.push(`${plural(summary.containersBehind, "container")} to update`);
+  }
   if (summary.errors > 0) parts.push(plural(summary.errors, "error"));
   if (summary.skipped > 0) parts.push(`${summary.skipped} skipped`);
   return <>{parts.join(", ")}</>;

@@ -65,6 +65,11 @@ export type CheckSummary = {
   updates: number;
   errors: number;
   skipped: number;
+  /**
+   * Containers running an older image than their tag has now, at the registry or locally (a
+   * pulled tag does not recreate them). Absent in runs stored before it was counted.
+   */
+  containersBehind?: number;
 };
 
 export type CheckRun = {
@@ -309,7 +314,11 @@ export class ImageUpdateService {
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
       results,
-      summary: summarize(results),
+      summary: {
+        ...summarize(results),
+        containersBehind: this.store.list().filter((c) => statuses.get(c.ImageID)?.updateAvailable)
+          .length,
+      },
       requests: { ...client.counts },
       notes: [...new Set(notes)],
     };
@@ -669,7 +678,8 @@ export function updateCheckSchedule(random: () => number = Math.random): string 
 export function updateCheckLine(run: CheckRun): string {
   const s = run.summary;
   const r = run.requests;
-  return `${s.checked} checked, ${s.updates} update(s) available, ${s.errors} error(s), ` +
+  return `${s.checked} checked, ${s.updates} update(s) available, ` +
+    `${s.containersBehind ?? 0} container(s) behind, ${s.errors} error(s), ` +
     `${s.skipped} skipped; registry requests: ${r.head} HEAD, ${r.get} GET, ${r.auth} token`;
 }
 
