@@ -16,6 +16,7 @@ import { serverPermissionFlags } from "../scripts/permissions.ts";
 import { benchContainerList } from "./containers.ts";
 import { benchEvents } from "./events.ts";
 import { benchLogs } from "./logs.ts";
+import { benchUpdateCheck } from "./update-check.ts";
 
 const RUNS = 5;
 const PAGE_LOADS = 1000;
@@ -140,6 +141,7 @@ const d = await dockermate();
 const l = await benchContainerList();
 const logs = await benchLogs();
 const ev = await benchEvents();
+const upd = await benchUpdateCheck();
 const rows = [
   [
     "start to first response",
@@ -214,6 +216,33 @@ const rows = [
     "≤ 120 MB",
     ev.rssWith20Dashboards20LogsMb <= 120,
   ],
+  [
+    `update check, ${upd.images} unchanged images (force=1)`,
+    `${upd.forced.head} HEAD, ${upd.forced.get} GET, ${upd.forced.other} other`,
+    "",
+    "",
+    `${upd.images} HEAD, 0 GET`,
+    upd.forced.head === upd.images && upd.forced.get === 0 && upd.forced.other === 0 &&
+    upd.forced.ok === upd.images,
+  ],
+  [
+    `update check wall time (${upd.references} references in all)`,
+    `${upd.forced.ms.toFixed(0)} ms`,
+    "",
+    "",
+    "",
+    true,
+  ],
+  [
+    "update check again right after (cache)",
+    `${upd.cached.head + upd.cached.get + upd.cached.other} requests, ${
+      upd.cached.ms.toFixed(0)
+    } ms`,
+    "",
+    "",
+    "0 requests",
+    upd.cached.head + upd.cached.get + upd.cached.other === 0 && upd.cached.ok === upd.images,
+  ],
 ] as const;
 console.log("| measure | DockerMate | bare Deno+Hono | ratio | goal | met |");
 console.log("|---|---|---|---|---|---|");
@@ -224,7 +253,15 @@ await Deno.mkdir(`${ROOT}/bench/output`, { recursive: true });
 await Deno.writeTextFile(
   `${ROOT}/bench/output/startup-memory.json`,
   JSON.stringify(
-    { at: new Date().toISOString(), baseline: b, dockermate: d, list: l, logs, events: ev },
+    {
+      at: new Date().toISOString(),
+      baseline: b,
+      dockermate: d,
+      list: l,
+      logs,
+      events: ev,
+      updateCheck: upd,
+    },
     null,
     2,
   ),
