@@ -267,7 +267,7 @@ export class Recreator {
     this.#maybeCrash("removed");
     const cli = steps.map((s) => s.cli).join("\n");
     const historyId = await this.#history(row.id, plan, old, config, "applied", null, { cli });
-    await this.#adopted(name, newId);
+    await this.#recordFollows(name, newId);
     await this.#finish(row.id, "done", null);
     await recordAudit(this.db, "container.recreate", meta, {
       name,
@@ -329,7 +329,7 @@ export class Recreator {
       await this.#history(row.id, plan, oldInspect, config, "applied", `${interrupted}; finished`, {
         cli: "",
       });
-      await this.#adopted(row.containerName, newId);
+      await this.#recordFollows(row.containerName, newId);
       await this.#finish(row.id, "done", `${interrupted}; finished at the next start`);
       await this.store.refresh(newId);
       return "finished";
@@ -459,7 +459,7 @@ export class Recreator {
   }
 
   /** A managed container's record follows it to its new id; adopted labels are now on it. */
-  async #adopted(name: string, newId: string): Promise<void> {
+  async #recordFollows(name: string, newId: string): Promise<void> {
     const fresh = await this.#inspect(newId);
     await this.db.update(managedContainers)
       .set({ containerId: newId, image: fresh?.Config.Image ?? "", labelsPending: false })

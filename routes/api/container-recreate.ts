@@ -3,6 +3,7 @@ import { z } from "zod";
 import { adoptSchema } from "../../services/adopt.ts";
 import { runCommandFromConfig } from "../../services/config-cli.ts";
 import { applyEdit, editSchema } from "../../services/container-edit.ts";
+import { containerName } from "../../services/container-store.ts";
 import type { AppEnv } from "../../services/context.ts";
 import { diffCommands } from "../../services/history.ts";
 import type { RecreateResult } from "../../services/recreate.ts";
@@ -64,7 +65,7 @@ export function apiRecreateRoutes() {
   app.get("/:id/history", validate("param", refParam), async (c) => {
     const deps = c.get("deps");
     const summary = await deps.containers.resolve(c.req.valid("param").id);
-    const entries = await deps.history.list(summary.Names[0].replace(/^\//, ""));
+    const entries = await deps.history.list(containerName(summary));
     return c.json(entries);
   });
 
@@ -76,7 +77,7 @@ export function apiRecreateRoutes() {
       const deps = c.get("deps");
       const summary = await deps.containers.resolve(c.req.valid("param").id);
       const { from, to } = c.req.valid("query");
-      return c.json(await deps.history.diff(summary.Names[0].replace(/^\//, ""), from, to));
+      return c.json(await deps.history.diff(containerName(summary), from, to));
     },
   );
 
@@ -85,7 +86,7 @@ export function apiRecreateRoutes() {
     const { id, entry } = c.req.valid("param");
     const summary = await deps.containers.resolve(id);
     const result = await deps.history.restore(
-      summary.Names[0].replace(/^\//, ""),
+      containerName(summary),
       entry,
       c.get("meta"),
     );

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { containerName } from "../../services/container-store.ts";
 import type { AppEnv } from "../../services/context.ts";
 import { policySchema, retagSchema, type UpdateOutcome } from "../../services/updates.ts";
 import { validate } from "../validate.ts";
@@ -81,7 +82,7 @@ export function apiUpdateRoutes() {
   app.get("/:id/update-policy", validate("param", refParam), async (c) => {
     const deps = c.get("deps");
     const summary = await deps.containers.resolve(c.req.valid("param").id);
-    return c.json(await deps.updates.policy(summary.Names[0].replace(/^\//, "")));
+    return c.json(await deps.updates.policy(containerName(summary)));
   });
 
   app.put(
@@ -91,7 +92,7 @@ export function apiUpdateRoutes() {
     async (c) => {
       const deps = c.get("deps");
       const summary = await deps.containers.resolve(c.req.valid("param").id);
-      const name = summary.Names[0].replace(/^\//, "");
+      const name = containerName(summary);
       return c.json(await deps.updates.setPolicy(name, c.req.valid("json"), c.get("meta")));
     },
   );
