@@ -109,8 +109,15 @@ export async function createDeps(
   const deleted = new DeletedService(db, docker, store);
   const eventLog = new EventLog(events, 500);
   const configs = new ContainerConfigService(docker, store);
-  const recreator = new Recreator(db, docker, store, configs, cfg.DOCKERMATE_CRASH_AT);
   const images = new ImageService(db, docker, store, events, imageUpdates);
+  const recreator = new Recreator(
+    db,
+    docker,
+    store,
+    configs,
+    (ref, meta) => images.pull(ref, meta),
+    cfg.DOCKERMATE_CRASH_AT,
+  );
   await ensureDefaultTags(db);
   return {
     cfg,

@@ -22,7 +22,7 @@ import type { ContainerConfig } from "../services/container-config.ts";
 import { applyEdit, editableOf, editFormSchema, memoryText } from "../services/container-edit.ts";
 import { containerName } from "../services/container-store.ts";
 import type { AppEnv, Deps } from "../services/context.ts";
-import { AppError, InvalidInput } from "../services/errors.ts";
+import { AppError, Conflict, InvalidInput } from "../services/errors.ts";
 import { diffCommands, type VersionRef } from "../services/history.ts";
 import type { OperationEvent } from "../services/operations.ts";
 import type { RecreatePlan, StepReport } from "../services/recreate.ts";
@@ -96,9 +96,9 @@ function fieldErrors(err: unknown): EditErrors | null {
     }
     return out;
   }
-  if (err instanceof InvalidInput) {
-    const field = err.field?.replace(/\[\d+\]$/, "") ?? "form";
-    return { [field]: err.message };
+  if (err instanceof InvalidInput || err instanceof Conflict) {
+    const named = /^([A-Za-z][\w.]*)(?:\[\d+\])?: /.exec(err.message)?.[1];
+    return { [named ?? "form"]: err.message };
   }
   return null;
 }
@@ -114,12 +114,28 @@ async function editedConfig(
   const { inspect, config } = await deps.configs.load(ref);
   const name = inspect.Name.replace(/^\//, "");
   try {
-    const edit = editFormSchema.parse(raw);
-    return { name, id: inspect.Id, config, next: applyEdit(config, edit) };
+    const next = applyEdit(config, editFormSchema.parse(raw));
+    return { name, id: inspect.Id, config, next };
   } catch (err) {
     const errors = fieldErrors(err);
     if (!errors) throw err;
     return { name, id: inspect.Id, config, errors };
+  }
+}
+
+/** A port another container publishes or a missing network, as field errors (image: pulled). */
+async function preflightErrors(
+  deps: Deps,
+  next: ContainerConfig,
+  replacing: string,
+): Promise<EditErrors | null> {
+  try {
+    await deps.configs.preflight(next, replacing, { image: false });
+    return null;
+  } catch (err) {
+    const errors = fieldErrors(err);
+    if (!errors) throw err;
+    return errors;
   }
 }
 
@@ -183,18 +199,28 @@ export function recreatePages(): Hono<AppEnv> {
     const deps = c.get("deps");
     const raw = await formBody(c);
     const e = await editedConfig(deps, c.req.valid("param").id, raw);
-    if (!e.next) {
+    const refused = e.next && await preflightErrors(deps, e.next, e.id);
+    if (!e.next || refused) {
       const values = postedValues(raw, await valuesOf(deps, e.config));
       c.header("HX-Retarget", "body");
       return render(
         c,
         <Layout title={`Edit ${e.name}`} app={chrome(c)}>
-          <EditPage name={e.name} id={e.id} values={values} errors={e.errors ?? {}} busy={false} />
+          <EditPage
+            name={e.name}
+            id={e.id}
+            values={values}
+            errors={refused || e.errors || {}}
+            preview={e.next && {
+              lines: diffCommands(runCommandFromConfig(e.config), runCommandFromConfig(e.next)),
+            }}
+            busy={false}
+          />
         </Layout>,
-        400,
+        refused ? 409 : 400,
       );
     }
-    const plan: RecreatePlan = { kind: "edit", name: e.name, config: e.next };
+    const plan: RecreatePlan = { kind: "edit", name: e.name, config: e.next, pullMissing: true };
     if (!isHtmx(c)) {
       const result = await deps.recreator.recreate(plan, c.get("meta"));
       return redirect(
@@ -348,7 +374,13 @@ export function recreatePages(): Hono<AppEnv> {
     const { id, entry } = c.req.valid("param");
     const name = containerName(await deps.containers.resolve(id));
     const config = await deps.history.versionConfig(name, entry);
-    const plan: RecreatePlan = { kind: "restore", name, config, detail: { restoredFrom: entry } };
+    const plan: RecreatePlan = {
+      kind: "restore",
+      name,
+      config,
+      detail: { restoredFrom: entry },
+      pullMissing: true,
+    };
     if (!isHtmx(c)) {
       const result = await deps.recreator.recreate(plan, c.get("meta"));
       return redirect(

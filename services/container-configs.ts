@@ -6,9 +6,10 @@ import {
   createRequest,
   type ImageDefaults,
 } from "./container-config.ts";
-import { containerName, type ContainerStore } from "./container-store.ts";
+import { containerName, type ContainerStore, type ContainerSummary } from "./container-store.ts";
 import type { DockerClient } from "./docker.ts";
-import { NotFound } from "./errors.ts";
+import { overlaps } from "./create.ts";
+import { Conflict, InvalidInput, NotFound } from "./errors.ts";
 import { log } from "./log.ts";
 
 /** How to make a container again from a shell: its `docker run` and its compose file. */
@@ -79,6 +80,51 @@ export class ContainerConfigService {
     } catch (err) {
       if (err instanceof NotFound) return null;
       throw err;
+    }
+  }
+
+  /**
+   * What would make creating `config` fail, checked before anything changes: a host port
+   * another running container publishes, a network that does not exist, an image not on this
+   * host. `replacing` is the container it replaces, whose own ports do not count.
+   */
+  async preflight(
+    config: ContainerConfig,
+    replacing: string,
+    opts: { image?: boolean } = {},
+  ): Promise<void> {
+    const running = await this.docker.engine<ContainerSummary[]>({ path: "/containers/json" });
+    const used = running.filter((c) => c.Id !== replacing).flatMap((c) =>
+      (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({
+        hostIp: p.IP ?? "",
+        hostPort: p.PublicPort!,
+        protocol: p.Type,
+        owner: containerName(c),
+      }))
+    );
+    config.ports.forEach((p, i) => {
+      const hostPort = Number(p.hostPort);
+      if (!Number.isInteger(hostPort) || hostPort === 0) return;
+      const clash = used.find((u) => overlaps({ ...p, hostPort }, u));
+      if (clash) {
+        throw new Conflict(
+          `ports[${i}]: host port ${hostPort}/${p.protocol} is already published by container "${clash.owner}"`,
+        );
+      }
+    });
+    for (const n of config.networks) {
+      await this.docker.engine({ path: `/networks/${encodeURIComponent(n.network)}` })
+        .catch((err) => {
+          if (err instanceof NotFound) {
+            throw new InvalidInput(`networks: there is no network "${n.network}"`);
+          }
+          throw err;
+        });
+    }
+    if (opts.image !== false && !(await this.image(config.image))) {
+      throw new InvalidInput(
+        `image: ${config.image} is not on this host: pull it first (docker pull ${config.image})`,
+      );
     }
   }
 

@@ -3,12 +3,7 @@ import { encodeBase64url } from "@oslojs/encoding";
 import type { Db } from "../db/client.ts";
 import { managedContainers } from "../db/schema.ts";
 import { recordAudit, type RequestMeta } from "./audit.ts";
-import {
-  type CreateSpec,
-  parsePortMapping,
-  type PublishedPort,
-  toCreateBody,
-} from "./container-spec.ts";
+import { type CreateSpec, parsePortMapping, toCreateBody } from "./container-spec.ts";
 import { containerName, type ContainerStore, type ContainerSummary } from "./container-store.ts";
 import type { DockerClient } from "./docker.ts";
 import { AppError, Conflict, InvalidInput, LimitExceeded, NotFound } from "./errors.ts";
@@ -52,8 +47,9 @@ type PullMessage = {
   errorDetail?: { message?: string };
 };
 
-function overlaps(
-  a: PublishedPort,
+/** Two published ports collide: same port and protocol, and an address in common. */
+export function overlaps(
+  a: { hostIp: string; hostPort: number; protocol: string },
   b: { hostIp: string; hostPort: number; protocol: string },
 ): boolean {
   const any = (ip: string) => ip === "" || ip === "0.0.0.0" || ip === "::";

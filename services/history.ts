@@ -111,7 +111,7 @@ export class HistoryService {
   ): Promise<RecreateResult> {
     const config = await this.versionConfig(name, id);
     return await this.recreator.recreate(
-      { kind: "restore", name, config, detail: { restoredFrom: id } },
+      { kind: "restore", name, config, detail: { restoredFrom: id }, pullMissing: true },
       meta,
       onStep,
     );

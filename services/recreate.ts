@@ -43,9 +43,15 @@ export type RecreatePlan = {
   gate?: Gate;
   /** Extra facts for the history entry (digests, old and new tag …). */
   detail?: Record<string, unknown>;
+  /** Pull the config's image first when it is not on this host (an edit to another tag). */
+  pullMissing?: boolean;
 };
 
-export type StepReport = { step: RecreateStep; cli: string };
+/** A step done, with its CLI; an image pull comes first when one was needed. */
+export type StepReport = { step: RecreateStep | "pulled"; cli: string };
+
+/** Pulls an image (with the stored registry login); gives its `docker pull`. */
+export type Puller = (ref: string, meta: RequestMeta) => Promise<{ cli: string }>;
 
 export type RecreateResult = {
   outcome: "applied" | "rolled-back";
@@ -123,6 +129,7 @@ export class Recreator {
     private readonly docker: DockerClient,
     private readonly store: ContainerStore,
     private readonly configs: ContainerConfigService,
+    private readonly pull: Puller,
     private readonly crashAt: CrashAt = undefined,
   ) {}
 
@@ -141,7 +148,13 @@ export class Recreator {
     }
     this.#busy.add(plan.name);
     try {
-      return await this.#run(plan, meta, onStep);
+      const pulled: StepReport[] = [];
+      if (plan.pullMissing && !(await this.configs.image(plan.config.image))) {
+        const { cli } = await this.pull(plan.config.image, meta);
+        pulled.push({ step: "pulled", cli });
+        onStep(pulled[0]);
+      }
+      return await this.#run(plan, meta, onStep, pulled);
     } finally {
       this.#busy.delete(plan.name);
     }
@@ -151,12 +164,15 @@ export class Recreator {
     plan: RecreatePlan,
     meta: RequestMeta,
     onStep: (s: StepReport) => void,
+    earlier: StepReport[],
   ): Promise<RecreateResult> {
     const gate = plan.gate ?? EDIT_GATE;
     const old = await this.docker.engine<LiveInspect>({
       path: `/containers/${encodeURIComponent(plan.name)}/json`,
     });
     const name = old.Name.replace(/^\//, "");
+    // Refused before anything is touched, rather than undone after the old one was stopped.
+    await this.configs.preflight(plan.config, old.Id);
     const config: ContainerConfig = {
       ...plan.config,
       name,
@@ -180,7 +196,7 @@ export class Recreator {
     const parked = parkedName(name, row.id);
     await this.db.update(recreateJournal).set({ tempName: parked })
       .where(eq(recreateJournal.id, row.id));
-    const steps: StepReport[] = [];
+    const steps: StepReport[] = [...earlier];
     const report = (step: RecreateStep) => {
       const s = { step, cli: stepCli(step, name, parked, config) };
       steps.push(s);

@@ -56,7 +56,7 @@ export const retagSchema = z.strictObject({
 });
 
 /** The steps an update takes: the pull, then the recreate's. */
-export type UpdateStep = StepReport | { step: "pulled"; cli: string };
+export type UpdateStep = StepReport;
 
 export type UpdateOutcome = {
   outcome: "updated" | "up-to-date" | "rolled-back" | "failed";

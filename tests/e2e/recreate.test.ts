@@ -26,9 +26,6 @@ import { dockerCli, images } from "../testbed/images.ts";
 /** A recreate stops the old container and waits a settle time (3 s) for the new one. */
 const RECREATE_MS = 30_000;
 
-/** Nothing in this flow answers an error status: a rollback is a 200 with its outcome. */
-const EXPECTED_FAILURES: ReadonlyArray<ExpectedFailure> = [];
-
 type Inspect = {
   Id: string;
   State: { Running: boolean };
@@ -63,8 +60,16 @@ Deno.test({
   async fn(t) {
     const run = runId();
     const name = `e2e-${run}-app`;
-    const [p1, p2, taken] = [freePort(), freePort(), freePort()];
-    const browserErrors = watchConsole(EXPECTED_FAILURES, { warnings: true });
+    const [p1, p2] = [freePort(), freePort()];
+    // A host program, not a container, holds this port: only the new container's start finds
+    // out (a port another container publishes is refused before anything changes).
+    const holder = Deno.listen({ hostname: "0.0.0.0", port: freePort() });
+    const taken = (holder.addr as Deno.NetAddr).port;
+    const blocker = `e2e-${run}-blocker`;
+    const published = freePort();
+    // The edit refused for a port another container publishes answers 409 (a rollback is a 200).
+    const expected: ExpectedFailure[] = [{ status: 409, path: `/containers/${name}/edit` }];
+    const browserErrors = watchConsole(expected, { warnings: true });
     try {
       await docker([
         "run",
@@ -83,11 +88,11 @@ Deno.test({
         "run",
         "-d",
         "--name",
-        `e2e-${run}-blocker`,
+        blocker,
         "--label",
         `${TEST_LABEL}=${run}`,
         "-p",
-        `${taken}:8080`,
+        `${published}:8080`,
         images.web,
       ]);
       const original = await inspect(name);
@@ -149,8 +154,20 @@ Deno.test({
             assert.equal(now.Config.Labels?.["com.dockermate.tags"], "web");
           });
 
-          await step("3. a port that is taken: rolled back, explained, untouched", async () => {
+          await step("3. a port that is taken: refused at the field, or rolled back", async () => {
             const before = await inspect(name);
+            // Another container publishes it: the form says so, nothing is touched.
+            await page.goto(`${base}/containers/${name}/edit`);
+            await typeInto(page, "#edit-ports", `${published}:8080`);
+            await page.locator("#edit-submit").click();
+            await page.locator("#ports-error", {
+              hasText: `host port ${published}/tcp is already published by container "${blocker}"`,
+            }).waitFor();
+            assert.equal(await page.locator("#edit-ports").inputValue(), `${published}:8080`);
+            assert.equal(await page.locator("#recreate-op").count(), 0, "no recreate started");
+            await shot(page, "edit-refused");
+            assert.equal((await inspect(name)).Id, before.Id);
+            // A host program holds it: only the start finds out, and the old one comes back.
             await page.goto(`${base}/containers/${name}/edit`);
             await typeInto(page, "#edit-ports", `${taken}:8080`);
             await page.locator("#edit-preview .diff-added", { hasText: `${taken}:8080` })
@@ -159,7 +176,10 @@ Deno.test({
             await page.locator('.recreate-outcome[data-outcome="rolled-back"]')
               .waitFor({ timeout: RECREATE_MS });
             const outcome = await page.locator(".recreate-outcome .alert").innerText();
-            assert.match(outcome, /Rolled back: .*port is already allocated/);
+            assert.match(
+              outcome,
+              /Rolled back: .*(address already in use|port is already allocated)/,
+            );
             assert.match(outcome, /The old container is back as it was/);
             await shot(page, "edit-rolled-back");
             const after = await inspect(name);
@@ -209,6 +229,7 @@ Deno.test({
         },
       );
     } finally {
+      holder.close();
       await removeLabeled(run);
     }
   },

@@ -7,7 +7,7 @@ import { Client, setupAndLogin } from "../helpers/client.ts";
 import { dockerApi, listLabeled, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
 import { inspectDiff, type InspectLike } from "../helpers/inspect-diff.ts";
 import { freePort, startServer, type TestServer, waitFor } from "../helpers/server.ts";
-import { dockerCli, images } from "../testbed/images.ts";
+import { dockerCli, images, REGISTRY } from "../testbed/images.ts";
 import { RECREATE_STEPS, type RecreateStep } from "../../services/recreate-steps.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -177,36 +177,119 @@ Deno.test(
 );
 
 Deno.test(
-  "edit: a new port that is taken rolls back, the old container runs unchanged",
+  "edit: a port another container publishes is refused before anything is touched",
   opts,
   async () => {
     await withApp(async (_s, client, run) => {
       const name = `${run}-keep`;
       const [mine, taken] = [freePort(), freePort()];
       await cliRun(run, `${run}-blocker`, ["-p", `${taken}:8080`, images.web]);
-      const before = await cliRun(run, name, ["-p", `${mine}:8080`, "-e", "X=1", images.web]);
-      const r = await client.json<RecreateAnswer>("POST", `/api/v1/containers/${name}/edit`, {
-        ports: [`${taken}:8080`],
-        env: { X: "2" },
-      });
-      assert.equal(r.status, 200);
-      assert.equal(r.body.outcome, "rolled-back");
-      assert.match(r.body.reason ?? "", /port is already allocated/);
-      const after = await inspectOf(name);
-      assert.equal(after.Id, before.Id, "the same container, not a copy");
-      assert.equal(after.State.Running, true);
-      assert.deepEqual(inspectDiff(before, after), []);
-      assert.deepEqual(await parked(run), []);
-      assert.equal((await listLabeled(run)).length, 2, "the failed new container is gone");
-      const history = await client.json<HistoryEntry[]>(
-        "GET",
-        `/api/v1/containers/${name}/history`,
+      const before = await cliRun(run, name, ["-p", `${mine}:8080`, images.web]);
+      const r = await client.json<{ message: string }>(
+        "POST",
+        `/api/v1/containers/${name}/edit`,
+        { ports: [`${taken}:8080`] },
       );
-      assert.equal(history.body[0].outcome, "rolled-back");
-      assert.match(history.body[0].reason ?? "", /port is already allocated/);
+      assert.equal(r.status, 409);
+      assert.match(
+        r.body.message,
+        new RegExp(
+          `^ports\\[0\\]: host port ${taken}/tcp is already published by container "${run}-blocker"`,
+        ),
+      );
+      const after = await inspectOf(name);
+      assert.equal(after.Id, before.Id);
+      assert.equal(
+        (after as unknown as { State: { StartedAt: string } }).State.StartedAt,
+        (before as unknown as { State: { StartedAt: string } }).State.StartedAt,
+        "never stopped",
+      );
+      assert.deepEqual(
+        await client.json("GET", `/api/v1/containers/${name}/history`).then((h) => h.body),
+        [],
+      );
+      const missing = await client.json<{ message: string }>(
+        "POST",
+        `/api/v1/containers/${name}/edit`,
+        { networks: [`${run}-no-such-net`] },
+      );
+      assert.equal(missing.status, 400);
+      assert.match(missing.body.message, /^networks: there is no network/);
     });
   },
 );
+
+Deno.test(
+  "edit: a port a host program holds fails at start: rolled back, the old container runs unchanged",
+  opts,
+  async () => {
+    await withApp(async (_s, client, run) => {
+      const name = `${run}-keep`;
+      const mine = freePort();
+      // Not a container: only the start can find out.
+      const holder = Deno.listen({ hostname: "0.0.0.0", port: freePort() });
+      try {
+        const taken = (holder.addr as Deno.NetAddr).port;
+        const before = await cliRun(run, name, ["-p", `${mine}:8080`, "-e", "X=1", images.web]);
+        const r = await client.json<RecreateAnswer>("POST", `/api/v1/containers/${name}/edit`, {
+          ports: [`${taken}:8080`],
+          env: { X: "2" },
+        });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.equal(r.body.outcome, "rolled-back");
+        assert.match(r.body.reason ?? "", /address already in use|port is already allocated/);
+        const after = await inspectOf(name);
+        assert.equal(after.Id, before.Id, "the same container, not a copy");
+        assert.equal(after.State.Running, true);
+        assert.deepEqual(inspectDiff(before, after), []);
+        assert.deepEqual(await parked(run), []);
+        assert.equal((await listLabeled(run)).length, 1, "the failed new container is gone");
+        const history = await client.json<HistoryEntry[]>(
+          "GET",
+          `/api/v1/containers/${name}/history`,
+        );
+        assert.equal(history.body[0].outcome, "rolled-back");
+        assert.match(
+          history.body[0].reason ?? "",
+          /address already in use|port is already allocated/,
+        );
+      } finally {
+        holder.close();
+      }
+    });
+  },
+);
+
+Deno.test("edit: another image tag not on this host is pulled first", opts, async () => {
+  await withApp(async (_s, client, run) => {
+    const name = `${run}-tag`;
+    const ref = `${REGISTRY}/dockermate-test/edit-${run}:v2`;
+    for (const args of [["tag", images.healthy, ref], ["push", ref], ["rmi", ref]]) {
+      const r = await dockerCli(args);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    try {
+      await cliRun(run, name, [images.web]);
+      const r = await client.json<RecreateAnswer>("POST", `/api/v1/containers/${name}/edit`, {
+        image: ref,
+      });
+      assert.equal(r.body.outcome, "applied", r.body.reason ?? JSON.stringify(r.body));
+      assert.deepEqual(r.body.steps.map((s) => s.step).slice(0, 2), ["pulled", "stored"]);
+      assert.match(r.body.cli, new RegExp(`^docker pull ${ref}\n`));
+      assert.equal((await inspectOf(name)).Config.Image, ref);
+      const missing = await client.json<{ message: string }>(
+        "POST",
+        `/api/v1/containers/${name}/edit`,
+        { image: `${REGISTRY}/dockermate-test/edit-${run}:nope` },
+      );
+      assert.equal(missing.status, 404, JSON.stringify(missing.body));
+      assert.equal((await inspectOf(name)).Config.Image, ref, "untouched");
+    } finally {
+      await removeLabeled(run);
+      await dockerCli(["rmi", ref]);
+    }
+  });
+});
 
 Deno.test("edit: bad input is a 400 naming the field, nothing is touched", opts, async () => {
   await withApp(async (_s, client, run) => {
