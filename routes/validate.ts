@@ -1,5 +1,6 @@
 import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
+import { resolver, uniqueSymbol } from "hono-openapi";
 import type { z } from "zod";
 import { InvalidInput } from "../services/errors.ts";
 
@@ -14,12 +15,17 @@ export function describeIssues(issues: z.core.$ZodIssue[]): string {
   }).join("; ");
 }
 
-/** zValidator whose failures become InvalidInput (400 naming the field), never a stack trace. */
+/**
+ * zValidator whose failures become InvalidInput (400 naming the field), never a stack trace.
+ * It carries hono-openapi's marker too, so the schema describes the route in the served
+ * OpenAPI document (routes/api/index.ts) and the document cannot drift from the validation.
+ */
 export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(
   target: Target,
   schema: T,
 ) {
-  return zValidator(target, schema, (result) => {
+  const middleware = zValidator(target, schema, (result) => {
     if (!result.success) throw new InvalidInput(describeIssues(result.error.issues));
   });
+  return Object.assign(middleware, { [uniqueSymbol]: { target, ...resolver(schema) } });
 }

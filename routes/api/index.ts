@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { openAPIRouteHandler } from "hono-openapi";
 import type { AppEnv } from "../../services/context.ts";
 import { listAudit } from "../../services/audit.ts";
 import { apiContainerRoutes } from "./containers.ts";
@@ -43,6 +44,48 @@ export function apiRoutes() {
   app.route("/images", apiImageRoutes());
   app.route("/registries", apiRegistryRoutes());
   app.route("/tags", apiTagRoutes());
+
+  // Built from the routes and their zod schemas, so it cannot drift from what is served.
+  app.get(
+    "/openapi.json",
+    openAPIRouteHandler(app, {
+      documentation: {
+        info: {
+          title: "DockerMate API",
+          version: "1",
+          description: "The fixed part is in API.md; errors are " +
+            '{"error","message","code","timestamp"}, and a 400 message starts with the field.',
+        },
+        servers: [{ url: "/api/v1" }],
+        components: {
+          securitySchemes: {
+            bearer: { type: "http", scheme: "bearer" },
+            session: { type: "apiKey", in: "cookie", name: "dockermate_session" },
+          },
+        },
+        security: [{ bearer: [] }, { session: [] }],
+      },
+      includeEmptyPaths: true,
+      exclude: ["/openapi.json"],
+      defaultValidationErrorResponse: {
+        description: "InvalidInput: the message starts with the field it is about",
+        content: {
+          "application/json": {
+            schema: {
+              type: "object",
+              properties: {
+                error: { type: "string", enum: ["InvalidInput"] },
+                message: { type: "string", example: "ports[0]: host port 70000 is out of range" },
+                code: { type: "integer", enum: [400] },
+                timestamp: { type: "string", format: "date-time" },
+              },
+              required: ["error", "message", "code", "timestamp"],
+            },
+          },
+        },
+      },
+    }),
+  );
 
   app.get("/audit", validate("query", auditQuery), async (c) => {
     const entries = await listAudit(c.get("deps").db, c.req.valid("query").limit);
