@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import {
   AdoptPage,
@@ -29,6 +28,7 @@ import type { RecreatePlan, StepReport } from "../services/recreate.ts";
 import type { UpdateStep } from "../services/updates.ts";
 import { containerRef } from "./containers.tsx";
 import { appChrome, formBody, isHtmx, redirect, render } from "./render.ts";
+import { streamOperation } from "./live-stream.ts";
 import { describeIssues, validate } from "./validate.ts";
 
 const refParam = z.object({ id: containerRef });
@@ -245,82 +245,51 @@ export function recreatePages(): Hono<AppEnv> {
   /** A recreate's steps as they happen, then its outcome (from the history entry it wrote). */
   app.get("/recreate-ops/:opId", validate("param", opParam), (c) => {
     const deps = c.get("deps");
-    const opId = c.req.valid("param").opId;
-    return streamSSE(c, async (stream) => {
-      let steps: UpdateStep[] = [];
-      let queue = Promise.resolve();
-      let finish!: () => void;
-      const finished = new Promise<void>((r) => (finish = r));
-      const send = (html: () => Promise<string> | string, last = false) => {
-        queue = queue.then(async () => {
-          if (stream.aborted) return;
-          await stream.writeSSE({ data: await html() });
-          if (last) {
-            await stream.writeSSE({ event: "done", data: "end" });
-            finish();
-          }
-        }).catch(() => finish());
-      };
-      const unsubscribe = deps.operations.subscribe(opId, (e) => {
-        if (e.kind === "progress") {
-          steps = e.steps ?? steps;
-          const now = steps;
-          send(() => String(<RecreateSteps steps={now} running />));
-        } else if (e.kind === "error") {
-          const now = steps;
-          send(() =>
-            String(
-              <RecreateOutcome outcome="error" reason={e.message} name="" steps={now} logs={[]} />,
-            ), true);
-        } else {
-          const now = steps;
-          send(async () => {
-            const entryId = Number(ENTRY_IN_LOCATION.exec(e.location ?? "")?.[1]);
-            const name = decodeURIComponent(
-              /^\/containers\/([^/?]+)/.exec(e.location ?? "")?.[1] ?? "",
-            );
-            if (!entryId) {
-              // An update that found nothing new wrote no history entry; its message says why.
-              return String(
-                <RecreateOutcome
-                  outcome="up-to-date"
-                  reason={e.message}
-                  name={name}
-                  steps={now}
-                  logs={[]}
-                  kind="update"
-                />,
-              );
-            }
-            const entry = (await deps.history.list(name)).find((h) => h.id === entryId);
-            const text = (v: unknown) => (typeof v === "string" ? v : null);
-            return String(
-              <RecreateOutcome
-                outcome={entry?.outcome === "applied" ? "applied" : "rolled-back"}
-                reason={entry?.reason ?? null}
-                name={name}
-                steps={now}
-                logs={entry?.outcome === "applied" ? [] : entry?.logs.slice(-50) ?? []}
-                kind={entry?.kind}
-                target={{
-                  image: text(entry?.detail.toImage),
-                  imageId: text(entry?.detail.toImageId),
-                }}
-              />,
-            );
-          }, true);
+    let steps: UpdateStep[] = [];
+    return streamOperation(c, c.req.valid("param").opId, {
+      onProgress: (e) => void (steps = e.steps ?? steps),
+      progress: () => String(<RecreateSteps steps={steps} running />),
+      final: async (e) => {
+        if (e.kind === "error") {
+          return String(
+            <RecreateOutcome outcome="error" reason={e.message} name="" steps={steps} logs={[]} />,
+          );
         }
-      });
-      if (!unsubscribe) {
-        send(() => String(<Alert kind="error">This operation is no longer known.</Alert>), true);
-      }
-      const end = () => finish();
-      deps.shutdown.addEventListener("abort", end, { once: true });
-      stream.onAbort(end);
-      await finished;
-      await queue;
-      unsubscribe?.();
-      deps.shutdown.removeEventListener("abort", end);
+        const entryId = Number(ENTRY_IN_LOCATION.exec(e.location ?? "")?.[1]);
+        const name = decodeURIComponent(
+          /^\/containers\/([^/?]+)/.exec(e.location ?? "")?.[1] ?? "",
+        );
+        if (!entryId) {
+          // An update that found nothing new wrote no history entry; its message says why.
+          return String(
+            <RecreateOutcome
+              outcome="up-to-date"
+              reason={e.message}
+              name={name}
+              steps={steps}
+              logs={[]}
+              kind="update"
+            />,
+          );
+        }
+        const entry = (await deps.history.list(name)).find((h) => h.id === entryId);
+        const text = (v: unknown) => (typeof v === "string" ? v : null);
+        return String(
+          <RecreateOutcome
+            outcome={entry?.outcome === "applied" ? "applied" : "rolled-back"}
+            reason={entry?.reason ?? null}
+            name={name}
+            steps={steps}
+            logs={entry?.outcome === "applied" ? [] : entry?.logs.slice(-50) ?? []}
+            kind={entry?.kind}
+            target={{
+              image: text(entry?.detail.toImage),
+              imageId: text(entry?.detail.toImageId),
+            }}
+          />,
+        );
+      },
+      unknown: String(<Alert kind="error">This operation is no longer known.</Alert>),
     });
   });
 

@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { RecreateCard } from "../components/containers/recreate.tsx";
 import {
@@ -43,7 +42,7 @@ import {
   withTag,
 } from "../services/updates.ts";
 import { containerRef } from "./containers.tsx";
-import { holdOpen, writer } from "./live-containers.tsx";
+import { streamOperation } from "./live-stream.ts";
 import { appChrome, isHtmx, redirect, render } from "./render.ts";
 import { describeIssues, validate } from "./validate.ts";
 
@@ -236,31 +235,15 @@ export function updatePages(): Hono<AppEnv> {
 
   /** Update all's results as they come, then the summary. */
   app.get("/update-all-ops/:opId", validate("param", opParam), (c) => {
-    const deps = c.get("deps");
-    return streamSSE(c, async (stream) => {
-      const { write } = writer(stream);
-      let results: OperationResult[] = [];
-      let finish!: () => void;
-      const finished = new Promise<void>((r) => (finish = r));
-      const last = (html: string) => {
-        write(() => ({ data: html }));
-        // The stream element closes on `done` (hx-sse:close), so it does not reconnect.
-        write(() => ({ event: "done", data: "end" })).then(finish);
-      };
-      const unsubscribe = deps.operations.subscribe(c.req.valid("param").opId, (e) => {
-        if (e.kind === "progress") {
-          results = e.results ?? results;
-          const now = { results, current: e.message };
-          write(() => ({ data: String(<UpdateAllProgress {...now} />) }));
-        } else {
-          const error = e.kind === "error" ? e.message : undefined;
-          last(String(<UpdateAllSummary results={results} error={error} />));
-        }
-      });
-      if (!unsubscribe) {
-        last(String(<Alert kind="error">This operation is no longer known.</Alert>));
-      }
-      await holdOpen(stream, deps, () => unsubscribe?.(), finished);
+    let results: OperationResult[] = [];
+    return streamOperation(c, c.req.valid("param").opId, {
+      onProgress: (e) => void (results = e.results ?? results),
+      progress: (p) => String(<UpdateAllProgress results={results} current={p.message} />),
+      final: (e) =>
+        String(
+          <UpdateAllSummary results={results} error={e.kind === "error" ? e.message : undefined} />,
+        ),
+      unknown: String(<Alert kind="error">This operation is no longer known.</Alert>),
     });
   });
 

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { type SSEMessage, type SSEStreamingApi, streamSSE } from "hono/streaming";
+import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { OperationFinal, OperationProgress } from "../components/containers/create.tsx";
 import { GoneStatePanel, StatePanel, VerdictPanel } from "../components/containers/detail.tsx";
@@ -7,66 +7,13 @@ import { RemovedRowPartial, RowPartial } from "../components/containers/list.tsx
 import { Alert } from "../components/ui.tsx";
 import { containerName } from "../services/container-store.ts";
 import { isManaged } from "../services/containers.ts";
-import type { AppEnv, Deps } from "../services/context.ts";
-import type { OperationEvent } from "../services/operations.ts";
+import type { AppEnv } from "../services/context.ts";
 import { containerRef, currentRow, linkHost, tagInfo } from "./containers.tsx";
+import { holdOpen, streamOperation, writer } from "./live-stream.ts";
 import { validate } from "./validate.ts";
 
-/** Keeps proxies from closing an idle stream. */
-const HEARTBEAT_MS = 25_000;
 /** Many changes at once (a bulk action, a resync) make one table refresh. */
 const REFRESH_DEBOUNCE_MS = 200;
-/** Pull progress is coalesced to at most one message this often. */
-const PROGRESS_EVERY_MS = 100;
-
-/**
- * Writes in order, one at a time (renders are async), and never throws once the client left.
- * Returns `write` and a promise of everything written so far.
- */
-export function writer(stream: SSEStreamingApi) {
-  let queue = Promise.resolve();
-  const write = (message: () => Promise<SSEMessage | null> | SSEMessage | null) => {
-    queue = queue.then(async () => {
-      if (stream.aborted || stream.closed) return;
-      const m = await message();
-      if (m) await stream.writeSSE(m);
-    }).catch(() => {});
-    return queue;
-  };
-  return { write, flushed: () => queue };
-}
-
-/**
- * Holds a stream open until the client leaves, the server shuts down or `until` resolves,
- * with a heartbeat comment meanwhile; then runs `cleanup`.
- */
-export function holdOpen(
-  stream: SSEStreamingApi,
-  deps: Deps,
-  cleanup: () => void,
-  until?: Promise<void>,
-): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const heartbeat = setInterval(() => void stream.write(": ping\n\n"), HEARTBEAT_MS);
-    let ended = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      clearInterval(heartbeat);
-      deps.shutdown.removeEventListener("abort", onShutdown);
-      cleanup();
-      resolve();
-    };
-    const onShutdown = () => {
-      end();
-      stream.abort();
-    };
-    if (deps.shutdown.aborted) return onShutdown();
-    deps.shutdown.addEventListener("abort", onShutdown, { once: true });
-    stream.onAbort(end);
-    until?.then(end);
-  });
-}
 
 /** Live rows for the list, live state for a container page, and create progress. */
 export function liveContainerRoutes(): Hono<AppEnv> {
@@ -130,56 +77,22 @@ export function liveContainerRoutes(): Hono<AppEnv> {
     "/operations/:opId",
     validate("param", z.object({ opId: z.string().regex(/^[a-z2-7]{16}$/, "is not an id") })),
     (c) => {
-      const deps = c.get("deps");
-      const opId = c.req.valid("param").opId;
-      return streamSSE(c, async (stream) => {
-        const { write, flushed } = writer(stream);
-        let layers: Record<string, string> = {};
-        let latest: Extract<OperationEvent, { kind: "progress" }> | null = null;
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        let finish!: () => void;
-        const finished = new Promise<void>((r) => (finish = r));
-        const last = (data: string) => {
-          write(() => ({ data }));
-          // The page's stream element closes on `done` (hx-sse:close), so it does not reconnect.
-          write(() => ({ event: "done", data: "end" })).then(finish);
-        };
-        const flushProgress = () => {
-          timer = undefined;
-          const p = latest;
-          if (!p) return;
-          latest = null;
-          write(() => ({
-            data: String(<OperationProgress message={p.message} layers={p.layers ?? layers} />),
-          }));
-        };
-        const unsubscribe = deps.operations.subscribe(opId, (e) => {
-          if (e.kind === "progress") {
-            if (e.layers) layers = e.layers;
-            latest = e;
-            timer ??= setTimeout(flushProgress, PROGRESS_EVERY_MS);
-            return;
-          }
-          clearTimeout(timer);
-          latest = null;
+      let layers: Record<string, string> = {};
+      return streamOperation(c, c.req.valid("param").opId, {
+        onProgress: (e) => void (layers = e.layers ?? layers),
+        progress: (p) => String(<OperationProgress message={p.message} layers={layers} />),
+        final: (e) => {
           const name = e.kind === "done" && e.location
             ? decodeURIComponent(e.location.replace(/^\/containers\//, ""))
             : undefined;
-          last(String(<OperationFinal event={e} layers={layers} name={name} />));
-        });
-        if (!unsubscribe) {
-          last(String(
-            <Alert kind="error">
-              This operation is no longer known (they are kept for 5 minutes). See the{" "}
-              <a href="/containers">container list</a>.
-            </Alert>,
-          ));
-        }
-        await holdOpen(stream, deps, () => {
-          clearTimeout(timer);
-          unsubscribe?.();
-        }, finished);
-        await flushed();
+          return String(<OperationFinal event={e} layers={layers} name={name} />);
+        },
+        unknown: String(
+          <Alert kind="error">
+            This operation is no longer known (they are kept for 5 minutes). See the{" "}
+            <a href="/containers">container list</a>.
+          </Alert>,
+        ),
       });
     },
   );

@@ -4,12 +4,9 @@ import { z } from "zod";
 import { type LayerBytes, PullFinal, PullProgressView } from "../components/images/pull.tsx";
 import { Alert } from "../components/ui.tsx";
 import type { AppEnv } from "../services/context.ts";
-import type { OperationEvent } from "../services/operations.ts";
-import { holdOpen, writer } from "./live-containers.tsx";
+import { holdOpen, streamOperation, writer } from "./live-stream.ts";
 import { validate } from "./validate.ts";
 
-/** Pull progress is coalesced to at most one message this often. */
-const PROGRESS_EVERY_MS = 100;
 /** A burst of changes (a prune, a pull of many layers) makes one table refresh. */
 const REFRESH_DEBOUNCE_MS = 300;
 
@@ -53,55 +50,22 @@ export function liveImageRoutes(): Hono<AppEnv> {
     "/operations/:opId",
     validate("param", z.object({ opId: z.string().regex(/^[a-z2-7]{16}$/, "is not an id") })),
     (c) => {
-      const deps = c.get("deps");
-      const opId = c.req.valid("param").opId;
-      return streamSSE(c, async (stream) => {
-        const { write, flushed } = writer(stream);
-        let layers: Record<string, string> = {};
-        let bytes: LayerBytes = {};
-        let latest: Extract<OperationEvent, { kind: "progress" }> | null = null;
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        let finish!: () => void;
-        const finished = new Promise<void>((r) => (finish = r));
-        const last = (data: string) => {
-          write(() => ({ data }));
-          // The stream element closes on `done` (hx-sse:close), so it does not reconnect.
-          write(() => ({ event: "done", data: "end" })).then(finish);
-        };
-        const flushProgress = () => {
-          timer = undefined;
-          const p = latest;
-          if (!p) return;
-          latest = null;
-          write(() => ({
-            data: String(<PullProgressView message={p.message} layers={layers} bytes={bytes} />),
-          }));
-        };
-        const unsubscribe = deps.operations.subscribe(opId, (e) => {
-          if (e.kind === "progress") {
-            if (e.layers) layers = e.layers;
-            if (e.bytes) bytes = e.bytes;
-            latest = e;
-            timer ??= setTimeout(flushProgress, PROGRESS_EVERY_MS);
-            return;
-          }
-          clearTimeout(timer);
-          latest = null;
-          last(String(<PullFinal event={e} layers={layers} />));
-        });
-        if (!unsubscribe) {
-          last(String(
-            <Alert kind="error">
-              This pull is no longer known (they are kept for 5 minutes). See the{" "}
-              <a href="/images">image list</a>.
-            </Alert>,
-          ));
-        }
-        await holdOpen(stream, deps, () => {
-          clearTimeout(timer);
-          unsubscribe?.();
-        }, finished);
-        await flushed();
+      let layers: Record<string, string> = {};
+      let bytes: LayerBytes = {};
+      return streamOperation(c, c.req.valid("param").opId, {
+        onProgress: (e) => {
+          layers = e.layers ?? layers;
+          bytes = e.bytes ?? bytes;
+        },
+        progress: (p) =>
+          String(<PullProgressView message={p.message} layers={layers} bytes={bytes} />),
+        final: (e) => String(<PullFinal event={e} layers={layers} />),
+        unknown: String(
+          <Alert kind="error">
+            This pull is no longer known (they are kept for 5 minutes). See the{" "}
+            <a href="/images">image list</a>.
+          </Alert>,
+        ),
       });
     },
   );
