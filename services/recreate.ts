@@ -27,12 +27,12 @@ import { shellArg } from "./runcommand.ts";
 import { MANAGED_LABEL, managedLabels } from "./container-spec.ts";
 import { tagsByContainer } from "./tags.ts";
 
-export const RECREATE_KINDS = ["edit", "restore", "adopt", "update", "rollback", "retag"] as const;
+const RECREATE_KINDS = ["edit", "restore", "adopt", "update", "rollback", "retag"] as const;
 export type RecreateKind = (typeof RECREATE_KINDS)[number];
 
 /** How long the new container must keep running, and how long it may take to become healthy. */
 export type Gate = { settleMs: number; healthTimeoutMs: number };
-export const EDIT_GATE: Gate = { settleMs: 3000, healthTimeoutMs: 60_000 };
+const EDIT_GATE: Gate = { settleMs: 3000, healthTimeoutMs: 60_000 };
 
 export type RecreatePlan = {
   kind: RecreateKind;
@@ -83,12 +83,12 @@ class GateFailed extends Error {
 }
 
 /** The name the old container waits under while the new one is tried. */
-export function parkedName(name: string, journalId: number): string {
+function parkedName(name: string, journalId: number): string {
   return `${name}-dm-old-${journalId}`;
 }
 
 /** The `docker` commands each step stands for, as the page and the history show them. */
-export function stepCli(
+function stepCli(
   step: RecreateStep,
   name: string,
   parked: string,
