@@ -18,7 +18,7 @@ import type { ContainerConfigService } from "./container-configs.ts";
 import { runCommandFromConfig } from "./config-cli.ts";
 import type { ContainerStore } from "./container-store.ts";
 import type { DockerClient } from "./docker.ts";
-import { Conflict, DockerUnavailable } from "./errors.ts";
+import { Conflict, DockerUnavailable, Refused } from "./errors.ts";
 import { type Verdict, watchStart } from "./health.ts";
 import { log } from "./log.ts";
 import { tailLogs } from "./logs.ts";
@@ -171,6 +171,12 @@ export class Recreator {
       path: `/containers/${encodeURIComponent(plan.name)}/json`,
     });
     const name = old.Name.replace(/^\//, "");
+    if (old.HostConfig.AutoRemove && (old.State.Running || old.State.Restarting)) {
+      throw new Refused(
+        `"${name}" was started with --rm: stopping it would remove it, so it cannot be ` +
+          "recreated safely. Stop it and run the new one by hand (see How to recreate).",
+      );
+    }
     // Refused before anything is touched, rather than undone after the old one was stopped.
     await this.configs.preflight(plan.config, old.Id);
     const config: ContainerConfig = {

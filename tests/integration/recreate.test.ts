@@ -291,6 +291,28 @@ Deno.test("edit: another image tag not on this host is pulled first", opts, asyn
   });
 });
 
+Deno.test(
+  "edit: a running --rm container is refused, it would vanish when stopped",
+  opts,
+  async () => {
+    await withApp(async (_s, client, run) => {
+      const name = `${run}-rm`;
+      const before = await cliRun(run, name, ["--rm", images.web]);
+      const r = await client.json<{ error: string; message: string }>(
+        "POST",
+        `/api/v1/containers/${name}/edit`,
+        { env: { A: "1" } },
+      );
+      assert.equal(r.status, 422);
+      assert.equal(r.body.error, "Refused");
+      assert.match(r.body.message, /started with --rm/);
+      const after = await inspectOf(name);
+      assert.equal(after.Id, before.Id);
+      assert.equal(after.State.Running, true);
+    });
+  },
+);
+
 Deno.test("edit: bad input is a 400 naming the field, nothing is touched", opts, async () => {
   await withApp(async (_s, client, run) => {
     const name = `${run}-bad`;
