@@ -24,6 +24,7 @@ import { log } from "./log.ts";
 import { tailLogs } from "./logs.ts";
 import { type RecreateStep } from "./recreate-steps.ts";
 import { shellArg } from "./runcommand.ts";
+import { ownContainerId } from "./self.ts";
 import { MANAGED_LABEL, managedLabels } from "./container-spec.ts";
 import { tagsByContainer } from "./tags.ts";
 
@@ -171,6 +172,12 @@ export class Recreator {
       path: `/containers/${encodeURIComponent(plan.name)}/json`,
     });
     const name = old.Name.replace(/^\//, "");
+    if (old.Id === (await ownContainerId())) {
+      throw new Refused(
+        `"${name}" is the container DockerMate runs in: stopping it would stop DockerMate ` +
+          "halfway through. Recreate it from the host's shell (see How to recreate).",
+      );
+    }
     if (old.HostConfig.AutoRemove && (old.State.Running || old.State.Restarting)) {
       throw new Refused(
         `"${name}" was started with --rm: stopping it would remove it, so it cannot be ` +

@@ -457,7 +457,7 @@ Deno.test(
   },
 );
 
-Deno.test("adopt refuses the container DockerMate itself runs in", opts, async () => {
+Deno.test("adopt and edit refuse the container DockerMate itself runs in", opts, async () => {
   const run = runId();
   const port = freePort();
   const name = `${run}-self`;
@@ -519,6 +519,13 @@ Deno.test("adopt refuses the container DockerMate itself runs in", opts, async (
     assert.equal(refused.status, 422);
     assert.equal(refused.body.error, "Refused");
     assert.match(refused.body.message, /the container DockerMate itself runs in/);
+    const edit = await client.json<{ error: string; message: string }>(
+      "POST",
+      `/api/v1/containers/${name}/edit`,
+      { env: { X: "1" } },
+    );
+    assert.equal(edit.status, 422, "nor edited (a recreate would stop it)");
+    assert.match(edit.body.message, /the container DockerMate runs in/);
     const page = await client.text("GET", `/containers/${name}/adopt`);
     assert.match(page.body, /This is the container DockerMate itself runs in/);
     assert.doesNotMatch(page.body, /id="adopt-submit"/);
