@@ -38,6 +38,8 @@ import { EventLog } from "./services/event-log.ts";
 import { ImageUpdateService } from "./services/image-updates.ts";
 import { ImageService } from "./services/images.ts";
 import { Operations } from "./services/operations.ts";
+import { sealStoredPasswords } from "./services/registries.ts";
+import { useKeyFile } from "./services/secret-box.ts";
 import { AdoptService } from "./services/adopt.ts";
 import { ContainerConfigService } from "./services/container-configs.ts";
 import { HistoryService } from "./services/history.ts";
@@ -87,6 +89,8 @@ export async function createDeps(
 ): Promise<Deps> {
   await Deno.mkdir(cfg.DATA_DIR, { recursive: true });
   const db = await openDb(cfg.databaseUrl, cfg.DATABASE_AUTH_TOKEN);
+  useKeyFile(`${cfg.DATA_DIR}/secret.key`);
+  await sealStoredPasswords(db);
   const docker = new DockerClient({
     host: cfg.DOCKER_HOST,
     tlsVerify: cfg.DOCKER_TLS_VERIFY,

@@ -9,6 +9,7 @@ import {
   type StoredRegistry,
 } from "./registry.ts";
 import type { RegistryAuth } from "./create.ts";
+import { isSealed, seal, unseal } from "./secret-box.ts";
 import { getSetting, setSetting } from "./settings.ts";
 
 /**
@@ -60,6 +61,26 @@ export function registryDomain(input: string): string {
   }
 }
 
+/** The stored registries with their passwords unsealed, for requests that send them. */
+async function withPasswords(db: Db): Promise<StoredRegistry[]> {
+  const stored = await getSetting(db, "registries");
+  return await Promise.all(stored.map(async (r) => ({
+    ...r,
+    password: r.password === null ? null : await unseal(r.password),
+  })));
+}
+
+/** Seals passwords stored before they were sealed (at start, once the key is known). */
+export async function sealStoredPasswords(db: Db): Promise<void> {
+  const stored = await getSetting(db, "registries");
+  if (stored.every((r) => r.password === null || isSealed(r.password))) return;
+  const sealed = await Promise.all(stored.map(async (r) => ({
+    ...r,
+    password: r.password === null || isSealed(r.password) ? r.password : await seal(r.password),
+  })));
+  await setSetting(db, "registries", sealed);
+}
+
 function view(r: StoredRegistry): RegistryView {
   return {
     registry: r.registry,
@@ -84,7 +105,7 @@ export async function saveRegistry(
   const entry: StoredRegistry = {
     registry,
     username: input.username,
-    password: input.password,
+    password: input.password === null ? null : await seal(input.password),
     insecure: input.insecure,
   };
   const stored = await getSetting(db, "registries");
@@ -114,7 +135,7 @@ export async function registryClient(
   db: Db,
   opts: Omit<RegistryOptions, "credentials" | "insecure"> = {},
 ): Promise<RegistryClient> {
-  const stored = new Map((await getSetting(db, "registries")).map((r) => [r.registry, r]));
+  const stored = new Map((await withPasswords(db)).map((r) => [r.registry, r]));
   return new RegistryClient({
     ...opts,
     credentials: (domain) => {
@@ -133,7 +154,7 @@ export async function listTags(db: Db, image: string): Promise<string[]> {
 /** The credentials stored for `ref`'s registry, as Docker's pull wants them (X-Registry-Auth). */
 export async function dockerLoginFor(db: Db, ref: string): Promise<RegistryAuth | undefined> {
   const domain = parseReference(ref).domain;
-  const stored = (await getSetting(db, "registries")).find((r) => r.registry === domain);
+  const stored = (await withPasswords(db)).find((r) => r.registry === domain);
   if (!stored?.username || !stored.password) return undefined;
   return {
     username: stored.username,

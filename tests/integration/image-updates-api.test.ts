@@ -173,6 +173,13 @@ Deno.test("image updates over HTTP, stored credentials and the shell task", opts
       ) {
         assert.ok(!text.includes(credentials.password), `password in ${where}`);
       }
+      // Sealed at rest: the database file alone does not hold it.
+      const db = await Deno.readFile(`${dataDir}/dockermate.db`);
+      assert.ok(
+        !new TextDecoder("latin1").decode(db).includes(credentials.password),
+        "password in the database file",
+      );
+      assert.equal((await Deno.stat(`${dataDir}/secret.key`)).mode! & 0o777, 0o600);
     });
 
     await t.step("the Settings card: field errors, then remove", async () => {

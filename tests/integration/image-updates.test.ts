@@ -20,6 +20,7 @@ import {
   type UpdateResult,
 } from "../../services/image-updates.ts";
 import { listRegistries, saveRegistry } from "../../services/registries.ts";
+import { useKeyFile } from "../../services/secret-box.ts";
 import { startScheduler } from "../../services/scheduler.ts";
 import { removeLabeled, runId } from "../helpers/docker.ts";
 import {
@@ -49,6 +50,7 @@ const META = { ip: "test", userAgent: "image-updates.test.ts" };
 async function service(options: UpdateOptions = {}) {
   const dir = await Deno.makeTempDir({ prefix: "dockermate-updates-" });
   const db = await openDb(`file:${dir}/dockermate.db`);
+  useKeyFile(`${dir}/secret.key`);
   const docker = new DockerClient({ host: "unix:///var/run/docker.sock", tlsVerify: false });
   const store = new ContainerStore(docker, new DockerEvents(docker));
   const updates = new ImageUpdateService(db, docker, store, undefined, options);
