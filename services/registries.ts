@@ -9,6 +9,7 @@ import {
   type StoredRegistry,
 } from "./registry.ts";
 import type { RegistryAuth } from "./create.ts";
+import { log } from "./log.ts";
 import { isSealed, seal, unseal } from "./secret-box.ts";
 import { getSetting, setSetting } from "./settings.ts";
 
@@ -66,7 +67,11 @@ async function withPasswords(db: Db): Promise<StoredRegistry[]> {
   const stored = await getSetting(db, "registries");
   return await Promise.all(stored.map(async (r) => ({
     ...r,
-    password: r.password === null ? null : await unseal(r.password),
+    password: r.password === null ? null : await unseal(r.password).catch(() => {
+      // Another key (secret.key lost or replaced): this registry needs its password again.
+      log.warn(`The stored password for ${r.registry} cannot be read: enter it again in Settings`);
+      return null;
+    }),
   })));
 }
 

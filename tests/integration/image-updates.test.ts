@@ -56,6 +56,7 @@ async function service(options: UpdateOptions = {}) {
   const updates = new ImageUpdateService(db, docker, store, undefined, options);
   return {
     db,
+    dir,
     updates,
     /** A check that sees the containers made since the last one (no event stream here). */
     check: async (force = true): Promise<CheckRun> => {
@@ -240,6 +241,11 @@ Deno.test("a private registry with htpasswd Basic auth and stored credentials", 
     const audit = await listAudit(s.db, 10);
     assert.ok(audit.some((e) => e.action === "registry.add"));
     assert.ok(audit.every((e) => !(e.detail ?? "").includes(credentials.password)));
+
+    // A lost secret.key: that registry asks for its password again, the check still runs.
+    useKeyFile(`${s.dir}/another.key`);
+    const lost = resultFor(await s.check(), ref);
+    assert.match(lost.error ?? "", /Settings → Registries/);
   } finally {
     await removeLabeled(run);
     await removeLabeledImages(run);
