@@ -139,7 +139,7 @@ export async function createDeps(
     configs,
     recreator,
     history: new HistoryService(db, configs, recreator),
-    adopter: new AdoptService(db, store, configs, recreator),
+    adopter: new AdoptService(db, configs, recreator),
     imageUpdates,
     images,
     updates: new UpdateService(db, docker, store, configs, recreator, images, imageUpdates),

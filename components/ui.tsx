@@ -28,3 +28,22 @@ export function Card({ title, children, id }: { title: string; children: Child; 
     </section>
   );
 }
+
+/**
+ * Where a long-running operation streams in (routes/live-stream.ts streamOperation): htmx swaps
+ * each message in, and the `done` event closes the stream so it does not reconnect.
+ */
+export function OperationStream({ id, url }: { id: string; url: string }) {
+  return (
+    <div
+      class="op-stream"
+      id={id}
+      hx-sse:connect={url}
+      hx-sse:close="done"
+      hx-swap="innerHTML"
+      aria-live="polite"
+    >
+      <p class="muted">Starting…</p>
+    </div>
+  );
+}

@@ -272,7 +272,7 @@ export function recreatePages(): Hono<AppEnv> {
             />,
           );
         }
-        const entry = (await deps.history.list(name)).find((h) => h.id === entryId);
+        const entry = await deps.history.entry(name, entryId).catch(() => null);
         const text = (v: unknown) => (typeof v === "string" ? v : null);
         return String(
           <RecreateOutcome
@@ -327,8 +327,7 @@ export function recreatePages(): Hono<AppEnv> {
     const deps = c.get("deps");
     const { id, entry } = c.req.valid("param");
     const name = containerName(await deps.containers.resolve(id));
-    const found = (await deps.history.list(name)).find((h) => h.id === entry);
-    if (!found) throw new AppError("NotFound", 404, `No history entry ${entry} for "${name}"`);
+    const found = await deps.history.entry(name, entry);
     const { lines } = await deps.history.diff(name, "current", entry);
     return render(
       c,

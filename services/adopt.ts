@@ -8,7 +8,7 @@ import type { Db } from "../db/client.ts";
 import { containerHistory, managedContainers } from "../db/schema.ts";
 import { recordAudit, type RequestMeta } from "./audit.ts";
 import type { ContainerConfigService } from "./container-configs.ts";
-import { containerName, type ContainerStore, type ContainerSummary } from "./container-store.ts";
+import { containerName, type ContainerSummary } from "./container-store.ts";
 import { adoptedNames, isManaged } from "./containers.ts";
 import { Conflict, Refused } from "./errors.ts";
 import type { Recreator, StepReport } from "./recreate.ts";
@@ -51,7 +51,6 @@ export function composeNote(c: Pick<ContainerSummary, "Labels">): string | null 
 export class AdoptService {
   constructor(
     private readonly db: Db,
-    private readonly store: ContainerStore,
     private readonly configs: ContainerConfigService,
     private readonly recreator: Recreator,
   ) {}
@@ -118,7 +117,6 @@ export class AdoptService {
       throw new Conflict(`Recreating "${name}" failed and it was put back: ${result.reason}`);
     }
     await recordAudit(this.db, "container.adopt", meta, { name, recreated: true });
-    await this.store.refresh(result.id);
     return {
       id: result.id,
       name,

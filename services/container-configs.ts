@@ -8,8 +8,8 @@ import {
 } from "./container-config.ts";
 import { containerName, type ContainerStore, type ContainerSummary } from "./container-store.ts";
 import type { DockerClient } from "./docker.ts";
-import { overlaps } from "./create.ts";
-import { Conflict, InvalidInput, NotFound } from "./errors.ts";
+import { refuseTakenPorts } from "./port-clash.ts";
+import { InvalidInput, NotFound } from "./errors.ts";
 import { log } from "./log.ts";
 
 /** How to make a container again from a shell: its `docker run` and its compose file. */
@@ -94,24 +94,12 @@ export class ContainerConfigService {
     opts: { image?: boolean } = {},
   ): Promise<void> {
     const running = await this.docker.engine<ContainerSummary[]>({ path: "/containers/json" });
-    const used = running.filter((c) => c.Id !== replacing).flatMap((c) =>
-      (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({
-        hostIp: p.IP ?? "",
-        hostPort: p.PublicPort!,
-        protocol: p.Type,
-        owner: containerName(c),
-      }))
-    );
-    config.ports.forEach((p, i) => {
+    const wanted = config.ports.flatMap((p, index) => {
       const hostPort = Number(p.hostPort);
-      if (!Number.isInteger(hostPort) || hostPort === 0) return;
-      const clash = used.find((u) => overlaps({ ...p, hostPort }, u));
-      if (clash) {
-        throw new Conflict(
-          `ports[${i}]: host port ${hostPort}/${p.protocol} is already published by container "${clash.owner}"`,
-        );
-      }
+      // Random (empty) and range host ports are Docker's to place.
+      return Number.isInteger(hostPort) && hostPort > 0 ? [{ ...p, index, hostPort }] : [];
     });
+    refuseTakenPorts(wanted, running.filter((c) => c.Id !== replacing));
     for (const n of config.networks) {
       await this.docker.engine({ path: `/networks/${encodeURIComponent(n.network)}` })
         .catch((err) => {

@@ -14,6 +14,7 @@ import { systemProfile } from "./profile.ts";
 import { dockerRunCommand, shellArg } from "./runcommand.ts";
 import { getSetting } from "./settings.ts";
 import { pullReference } from "./image-refs.ts";
+import { refuseTakenPorts } from "./port-clash.ts";
 import { dockerLoginFor } from "./registries.ts";
 import { dropContainerTags, setContainerTags } from "./tags.ts";
 
@@ -46,16 +47,6 @@ type PullMessage = {
   error?: string;
   errorDetail?: { message?: string };
 };
-
-/** Two published ports collide: same port and protocol, and an address in common. */
-export function overlaps(
-  a: { hostIp: string; hostPort: number; protocol: string },
-  b: { hostIp: string; hostPort: number; protocol: string },
-): boolean {
-  const any = (ip: string) => ip === "" || ip === "0.0.0.0" || ip === "::";
-  return a.hostPort === b.hostPort && a.protocol === b.protocol &&
-    (any(a.hostIp) || any(b.hostIp) || a.hostIp === b.hostIp);
-}
 
 /** Credentials for a registry, sent to Docker (never logged) as `X-Registry-Auth`. */
 export type RegistryAuth = { username: string; password: string; serveraddress: string };
@@ -170,27 +161,15 @@ export class CreateService {
     return { imagePresent };
   }
 
-  #checkPorts(spec: CreateSpec, all: ContainerSummary[]): void {
-    const used = all.flatMap((c) =>
-      (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({
-        hostIp: p.IP ?? "",
-        hostPort: p.PublicPort!,
-        protocol: p.Type,
-        owner: containerName(c),
-      }))
+  #checkPorts(spec: CreateSpec, running: ContainerSummary[]): void {
+    const wanted = spec.ports.flatMap((mapping, index) =>
+      parsePortMapping(mapping).flatMap((b) =>
+        b.hostPort === undefined
+          ? []
+          : [{ index, hostIp: b.hostIp ?? "", hostPort: b.hostPort, protocol: b.protocol }]
+      )
     );
-    spec.ports.forEach((mapping, i) => {
-      for (const b of parsePortMapping(mapping)) {
-        if (b.hostPort === undefined) continue;
-        const wanted = { hostIp: b.hostIp ?? "", hostPort: b.hostPort, protocol: b.protocol };
-        const clash = used.find((u) => overlaps(wanted, u));
-        if (clash) {
-          throw new Conflict(
-            `ports[${i}]: host port ${b.hostPort}/${b.protocol} is already published by container "${clash.owner}"`,
-          );
-        }
-      }
-    });
+    refuseTakenPorts(wanted, running);
   }
 
   async #checkNetwork(network: string): Promise<void> {

@@ -74,6 +74,11 @@ export class HistoryService {
     return rows.map(toEntry);
   }
 
+  /** One entry of `name`'s history; NotFound when it is not one of its entries. */
+  async entry(name: string, id: number): Promise<HistoryEntry> {
+    return toEntry(await this.#row(name, id));
+  }
+
   async #row(name: string, id: number): Promise<Row> {
     const [row] = await this.db.select().from(containerHistory)
       .where(eq(containerHistory.id, id));

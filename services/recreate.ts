@@ -296,7 +296,7 @@ export class Recreator {
     this.#maybeCrash("removed");
     const cli = steps.map((s) => s.cli).join("\n");
     const historyId = await this.#history(row.id, plan, old, config, "applied", null, { cli });
-    await this.#recordFollows(name, newId);
+    await this.#recordFollows(name, newId, config.image);
     await this.#finish(row.id, "done", null);
     await recordAudit(this.db, "container.recreate", meta, {
       name,
@@ -358,7 +358,7 @@ export class Recreator {
       await this.#history(row.id, plan, oldInspect, config, "applied", `${interrupted}; finished`, {
         cli: "",
       });
-      await this.#recordFollows(row.containerName, newId);
+      await this.#recordFollows(row.containerName, newId, config.image);
       await this.#finish(row.id, "done", `${interrupted}; finished at the next start`);
       await this.store.refresh(newId);
       return "finished";
@@ -488,10 +488,9 @@ export class Recreator {
   }
 
   /** A managed container's record follows it to its new id; adopted labels are now on it. */
-  async #recordFollows(name: string, newId: string): Promise<void> {
-    const fresh = await this.#inspect(newId);
+  async #recordFollows(name: string, newId: string, image: string): Promise<void> {
     await this.db.update(managedContainers)
-      .set({ containerId: newId, image: fresh?.Config.Image ?? "", labelsPending: false })
+      .set({ containerId: newId, image, labelsPending: false })
       .where(eq(managedContainers.name, name));
   }
 

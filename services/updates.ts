@@ -232,7 +232,6 @@ export class UpdateService {
       meta,
       report,
     );
-    await this.store.refresh(result.id);
     const outcome = result.outcome === "applied" ? "updated" : "rolled-back";
     await recordAudit(this.db, "container.update", meta, {
       name,

@@ -1,6 +1,6 @@
 import type { OperationEvent } from "../../services/operations.ts";
 import { TagDatalist } from "../tags.tsx";
-import { Alert, CliHint } from "../ui.tsx";
+import { Alert, CliHint, OperationStream } from "../ui.tsx";
 import { SelectField, TextArea, TextField } from "../form-fields.tsx";
 
 export type CreateValues = Partial<Record<string, string>>;
@@ -271,16 +271,7 @@ export function OperationCard(
   return (
     <section class="card operation" id="create-op">
       <h2>{title}</h2>
-      <div
-        class="op-stream"
-        id="op-stream"
-        hx-sse:connect={`/live/containers/operations/${opId}`}
-        hx-sse:close="done"
-        hx-swap="innerHTML"
-        aria-live="polite"
-      >
-        <p class="muted">Starting…</p>
-      </div>
+      <OperationStream id="op-stream" url={`/live/containers/operations/${opId}`} />
       <CliHint command={cli} />
       <SubmitButton busy oob />
     </section>

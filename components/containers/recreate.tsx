@@ -1,6 +1,6 @@
 import type { DiffLine, HistoryEntry } from "../../services/history.ts";
 import type { UpdateStep } from "../../services/updates.ts";
-import { Alert, CliHint, FieldError } from "../ui.tsx";
+import { Alert, CliHint, FieldError, OperationStream } from "../ui.tsx";
 import { SelectField, TextArea, TextField } from "../form-fields.tsx";
 import { When } from "./common.tsx";
 
@@ -225,15 +225,7 @@ export function RecreateCard(
   return (
     <section class="card operation" id="recreate-op">
       <h2>{title}</h2>
-      <div
-        id="recreate-stream"
-        hx-sse:connect={`/containers/recreate-ops/${opId}`}
-        hx-sse:close="done"
-        hx-swap="innerHTML"
-        aria-live="polite"
-      >
-        <p class="muted">Starting…</p>
-      </div>
+      <OperationStream id="recreate-stream" url={`/containers/recreate-ops/${opId}`} />
       <CliHint command={cli} />
     </section>
   );

@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import type { DiffLine, HistoryEntry } from "../../services/history.ts";
 import type { OperationResult } from "../../services/operations.ts";
 import { updateCli, type UpdatePolicy, type UpdatePolicyName } from "../../services/updates.ts";
-import { Alert, CliHint, FieldError } from "../ui.tsx";
+import { Alert, CliHint, FieldError, OperationStream } from "../ui.tsx";
 import { When } from "./common.tsx";
 import { DiffView, KIND_LABEL } from "./recreate.tsx";
 
@@ -565,15 +565,7 @@ export function UpdateAllCard({ opId, count }: { opId: string; count: number }) 
       </div>
       <section class="card operation" id="update-all-op">
         <h2>Updating {count} container{count === 1 ? "" : "s"}, one after the other</h2>
-        <div
-          id="update-all-stream"
-          hx-sse:connect={`/containers/update-all-ops/${opId}`}
-          hx-sse:close="done"
-          hx-swap="innerHTML"
-          aria-live="polite"
-        >
-          <p class="muted">Starting…</p>
-        </div>
+        <OperationStream id="update-all-stream" url={`/containers/update-all-ops/${opId}`} />
       </section>
     </>
   );

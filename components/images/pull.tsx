@@ -1,5 +1,5 @@
 import type { OperationEvent } from "../../services/operations.ts";
-import { Alert, FieldError } from "../ui.tsx";
+import { Alert, FieldError, OperationStream } from "../ui.tsx";
 
 export type LayerBytes = Record<string, { current: number; total: number }>;
 
@@ -53,16 +53,7 @@ export function PullOperation(
 ) {
   return (
     <div class="operation pull-op" id="pull-op" data-image={image}>
-      <div
-        class="op-stream"
-        id="pull-stream"
-        hx-sse:connect={`/live/images/operations/${opId}`}
-        hx-sse:close="done"
-        hx-swap="innerHTML"
-        aria-live="polite"
-      >
-        <p class="muted">Starting…</p>
-      </div>
+      <OperationStream id="pull-stream" url={`/live/images/operations/${opId}`} />
       <pre class="cli-line"><code>{cli}</code></pre>
     </div>
   );
