@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { type SSEMessage, type SSEStreamingApi, streamSSE } from "hono/streaming";
+import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import {
   type EventContext,
@@ -21,58 +21,8 @@ import {
   matchesFilter,
 } from "../services/event-log.ts";
 import { appChrome, isHtmx, render } from "./render.ts";
+import { holdOpen, writer } from "./live-stream.ts";
 import { validate } from "./validate.ts";
-
-/** Keeps proxies from closing an idle stream. */
-export const HEARTBEAT_MS = 25_000;
-
-// ---------------------------------------------------------------------------------------------
-// Server-Sent Events plumbing (shared with routes/live-dashboard.tsx)
-
-/** Writes in order, one message at a time, and never throws once the client has left. */
-export function sseWriter(stream: SSEStreamingApi) {
-  let queue = Promise.resolve();
-  return (message: () => Promise<SSEMessage | null> | SSEMessage | null): Promise<void> => {
-    queue = queue.then(async () => {
-      if (stream.aborted || stream.closed) return;
-      const m = await message();
-      if (m) await stream.writeSSE(m);
-    }).catch(() => {});
-    return queue;
-  };
-}
-
-/**
- * Holds a stream open until the client leaves or the server shuts down, with a heartbeat
- * comment every 25 s meanwhile; then runs `cleanup`.
- */
-export function holdOpen(
-  stream: SSEStreamingApi,
-  shutdown: AbortSignal,
-  cleanup: () => void,
-): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const heartbeat = setInterval(() => {
-      stream.write(": ping\n\n").catch(() => {});
-    }, HEARTBEAT_MS);
-    let ended = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      clearInterval(heartbeat);
-      shutdown.removeEventListener("abort", onShutdown);
-      cleanup();
-      resolve();
-    };
-    const onShutdown = () => {
-      end();
-      stream.abort();
-    };
-    if (shutdown.aborted) return onShutdown();
-    shutdown.addEventListener("abort", onShutdown, { once: true });
-    stream.onAbort(end);
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // The events page
@@ -156,7 +106,7 @@ export function eventPages(): Hono<AppEnv> {
     const lastEventId = c.req.header("last-event-id");
     return streamSSE(c, async (stream) => {
       const log = deps.eventLog;
-      const write = sseWriter(stream);
+      const { write } = writer(stream);
       const stop = new AbortController();
       const ctx = () => eventContext(deps);
       const from = parsePosition(log, lastEventId) ?? parsePosition(log, after);
@@ -192,7 +142,7 @@ export function eventPages(): Hono<AppEnv> {
       log.subscribe((e) => {
         if (matchesFilter(e, filter)) send(e);
       }, stop.signal);
-      await holdOpen(stream, deps.shutdown, () => stop.abort());
+      await holdOpen(stream, deps, () => stop.abort());
     });
   });
 

@@ -4,7 +4,8 @@ import { DashboardUpdate } from "../components/dashboard.tsx";
 import type { AppEnv } from "../services/context.ts";
 import type { Deps } from "../services/context.ts";
 import { dashboardOf, type DashboardUpdate as Update, SECTIONS } from "../services/dashboard.ts";
-import { eventContext, holdOpen, sseWriter } from "./events.tsx";
+import { eventContext } from "./events.tsx";
+import { holdOpen, writer } from "./live-stream.ts";
 
 /**
  * Every open dashboard gets the same update (and overlapping connects the same snapshot): it
@@ -44,7 +45,7 @@ export function liveDashboardRoutes(): Hono<AppEnv> {
     const deps = c.get("deps");
     const dashboard = dashboardOf(deps);
     return streamSSE(c, async (stream) => {
-      const write = sseWriter(stream);
+      const { write } = writer(stream);
       const stop = new AbortController();
       // Subscribed before the snapshot, so that nothing falls between them; updates queue
       // behind the snapshot's message.
@@ -53,7 +54,7 @@ export function liveDashboardRoutes(): Hono<AppEnv> {
         const data = await dashboard.snapshot({ resourcesWaitMs: 0 });
         return { data: html({ data, sections: SECTIONS, full: true }, deps) };
       });
-      await holdOpen(stream, deps.shutdown, () => stop.abort());
+      await holdOpen(stream, deps, () => stop.abort());
     });
   });
 

@@ -41,7 +41,9 @@ export function holdOpen(
   until?: Promise<void>,
 ): Promise<void> {
   return new Promise<void>((resolve) => {
-    const heartbeat = setInterval(() => void stream.write(": ping\n\n"), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => {
+      stream.write(": ping\n\n").catch(() => {});
+    }, HEARTBEAT_MS);
     let ended = false;
     const end = () => {
       if (ended) return;
