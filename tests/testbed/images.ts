@@ -12,6 +12,8 @@
  * - `unhealthy`: keeps serving, but its HEALTHCHECK always fails (1 s
  *   interval, 2 retries): unhealthy after about 2 s.
  * - `exits`: prints one line to stderr and exits at once with code 3.
+ * - `exits-late`: prints a line, runs for 2 s, then exits with code 3 (a crash
+ *   that a start check must not miss).
  * - `ticker`: prints `line 0`, `line 1`, ... every 0.2 s forever.
  * - `app:v1` / `app:v2`: http on 8080 with a healthcheck; they differ by the
  *   label `org.opencontainers.image.version` (`1.0.0` / `2.0.0`), `/VERSION`
@@ -44,6 +46,7 @@ export const repos = {
   healthy: "127.0.0.1:5000/dockermate-test/healthy",
   unhealthy: "127.0.0.1:5000/dockermate-test/unhealthy",
   exits: "127.0.0.1:5000/dockermate-test/exits",
+  exitsLate: "127.0.0.1:5000/dockermate-test/exits-late",
   ticker: "127.0.0.1:5000/dockermate-test/ticker",
   app: "127.0.0.1:5000/dockermate-test/app",
 } as const;
@@ -55,6 +58,7 @@ export const images = {
   healthy: "127.0.0.1:5000/dockermate-test/healthy:latest",
   unhealthy: "127.0.0.1:5000/dockermate-test/unhealthy:latest",
   exits: "127.0.0.1:5000/dockermate-test/exits:latest",
+  exitsLate: "127.0.0.1:5000/dockermate-test/exits-late:latest",
   ticker: "127.0.0.1:5000/dockermate-test/ticker:latest",
   app: "127.0.0.1:5000/dockermate-test/app:latest",
   appV1: "127.0.0.1:5000/dockermate-test/app:v1",

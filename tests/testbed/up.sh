@@ -409,6 +409,11 @@ EOF
 CMD ["/bin/sh", "-c", "echo 'exits: failing on purpose with code 3' >&2; exit 3"]
 EOF
     ;;
+  exits-late)
+    cat >>"$ctx/Dockerfile" <<'EOF'
+CMD ["/bin/sh", "-c", "echo 'exits-late: up, failing in 2 s'; sleep 2; echo 'exits-late: failing on purpose with code 3' >&2; exit 3"]
+EOF
+    ;;
   ticker)
     cat >>"$ctx/Dockerfile" <<'EOF'
 CMD ["/bin/sh", "-c", "trap 'exit 0' TERM INT; i=0; while true; do echo \"line $i\"; i=$((i+1)); sleep 0.2; done"]
@@ -437,11 +442,12 @@ declare -A REFS=(
   [healthy]="$PREFIX/healthy:latest"
   [unhealthy]="$PREFIX/unhealthy:latest"
   [exits]="$PREFIX/exits:latest"
+  [exits-late]="$PREFIX/exits-late:latest"
   [ticker]="$PREFIX/ticker:latest"
   [app-v1]="$PREFIX/app:v1"
   [app-v2]="$PREFIX/app:v2"
 )
-ORDER=(web healthy unhealthy exits ticker app-v1 app-v2)
+ORDER=(web healthy unhealthy exits exits-late ticker app-v1 app-v2)
 
 for name in "${ORDER[@]}"; do
   ref=${REFS[$name]}
@@ -472,7 +478,7 @@ if [[ $v1_id != "$latest_id" ]]; then
 fi
 
 for ref in "$BASE_REF" "${REFS[web]}" "${REFS[healthy]}" "${REFS[unhealthy]}" \
-  "${REFS[exits]}" "${REFS[ticker]}" "${REFS[app-v1]}" "${REFS[app-v2]}" "$APP_LATEST"; do
+  "${REFS[exits]}" "${REFS[exits-late]}" "${REFS[ticker]}" "${REFS[app-v1]}" "${REFS[app-v2]}" "$APP_LATEST"; do
   ensure_pushed "$ref"
 done
 
