@@ -5,7 +5,7 @@ import { updateCheckLine } from "../services/image-updates.ts";
 /** `deno task check-updates`: what the scheduled check does, now (the one-minute cache skipped). */
 export async function checkUpdatesCommand(): Promise<void> {
   const deps = await createDeps(loadConfig());
-  const run = await deps.imageUpdates.checkAll({ force: true });
+  const run = await deps.imageUpdates.checkAll({ explicit: true });
   for (const r of run.results) {
     const state = r.error
       ? `error: ${r.error}`

@@ -31,7 +31,7 @@ export function imageUpdatePages() {
    * the change); the answer is the summary, or the results page without htmx.
    */
   app.post("/check", async (c) => {
-    await c.get("deps").imageUpdates.checkAll();
+    await c.get("deps").imageUpdates.checkAll({ explicit: true });
     if (!isHtmx(c)) return c.redirect("/image-updates", 303);
     return c.html(<UpdateSummary {...await view(c)} />);
   });

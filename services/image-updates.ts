@@ -86,7 +86,7 @@ export type CheckRun = {
 export type LastRun = { ranAt: string; summary: CheckSummary; notes: string[] };
 
 export type UpdateOptions = {
-  /** A reference checked this recently is not asked again unless forced. */
+  /** A reference checked this recently is not asked again by an automatic run. */
   cacheMs?: number;
   /** Stop asking a registry once it reports this few requests left. */
   rateLimitReserve?: number;
@@ -176,7 +176,7 @@ export class ImageUpdateService {
   #hold = new Map<string, { until: number; note: string }>();
   #listeners = new Set<() => void>();
   #loaded: Promise<void> | null = null;
-  #running: Promise<CheckRun> | null = null;
+  #running: { run: Promise<CheckRun>; explicit: boolean } | null = null;
   #localTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #opts: typeof DEFAULTS & Pick<UpdateOptions, "registry">;
 
@@ -265,11 +265,20 @@ export class ImageUpdateService {
 
   /**
    * Checks every image reference in use by a container (running or stopped, managed or not),
-   * once each. One run at a time: a call during a run gets that run's answer.
+   * once each. An explicit check (button, API, `deno task check-updates`) asks the registries
+   * now; only automatic runs (the schedule) take a digest checked moments ago from the cache.
+   * One run at a time: a call during a run joins it, unless it is explicit and the running one
+   * is not; then it asks after that run, and later calls join the explicit one.
    */
-  checkAll(opts: { force?: boolean } = {}): Promise<CheckRun> {
-    this.#running ??= this.#run(opts.force ?? false).finally(() => (this.#running = null));
-    return this.#running;
+  checkAll(opts: { explicit: boolean }): Promise<CheckRun> {
+    const current = this.#running;
+    if (current && (current.explicit || !opts.explicit)) return current.run;
+    const after = current?.run.then(() => {}, () => {}) ?? Promise.resolve();
+    const run: Promise<CheckRun> = after.then(() => this.#run(opts.explicit)).finally(() => {
+      if (this.#running?.run === run) this.#running = null;
+    });
+    this.#running = { run, explicit: opts.explicit };
+    return run;
   }
 
   /**
@@ -281,7 +290,7 @@ export class ImageUpdateService {
     const last = await this.lastRun();
     const due = !last ||
       now.getTime() - Date.parse(last.ranAt) >= hours * 3_600_000 - SCHEDULE_SLACK_MS;
-    return due ? await this.checkAll() : null;
+    return due ? await this.checkAll({ explicit: false }) : null;
   }
 
   async #intervalHours(): Promise<number> {
@@ -292,7 +301,7 @@ export class ImageUpdateService {
     }
   }
 
-  async #run(force: boolean): Promise<CheckRun> {
+  async #run(explicit: boolean): Promise<CheckRun> {
     await this.load();
     const started = new Date();
     const images = await this.#images();
@@ -305,7 +314,7 @@ export class ImageUpdateService {
     const results: UpdateResult[] = [];
     const statuses = new Map<string, Status>();
     for (const u of usages) {
-      const result = await this.#checkUsage(u, byId, client, { force, notes, down, started });
+      const result = await this.#checkUsage(u, byId, client, { explicit, notes, down, started });
       results.push(result.result);
       for (const [id, s] of result.statuses) statuses.set(id, s);
     }
@@ -331,7 +340,7 @@ export class ImageUpdateService {
     u: Usage,
     images: Map<string, LocalImage>,
     client: RegistryClient,
-    ctx: { force: boolean; notes: string[]; down: Map<string, string>; started: Date },
+    ctx: { explicit: boolean; notes: string[]; down: Map<string, string>; started: Date },
   ): Promise<{ result: UpdateResult; statuses: Map<string, Status> }> {
     const base = {
       image: u.key,
@@ -388,11 +397,11 @@ export class ImageUpdateService {
   async #remote(
     ref: Reference,
     client: RegistryClient,
-    ctx: { force: boolean; notes: string[]; down: Map<string, string>; started: Date },
+    ctx: { explicit: boolean; notes: string[]; down: Map<string, string>; started: Date },
   ): Promise<Remote> {
     const previous = this.#results.get(ref.familiar);
     if (
-      !ctx.force && previous?.remoteDigest && !previous.error && !previous.skipped &&
+      !ctx.explicit && previous?.remoteDigest && !previous.error && !previous.skipped &&
       ctx.started.getTime() - Date.parse(previous.checkedAt) < this.#opts.cacheMs
     ) {
       return { digest: previous.remoteDigest };

@@ -1,12 +1,6 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../services/context.ts";
 import type { UpdateResult } from "../../services/image-updates.ts";
-import { validate } from "../validate.ts";
-
-const checkQuery = z.object({
-  force: z.enum(["1", "0", "true", "false"]).optional().transform((v) => v === "1" || v === "true"),
-});
 
 /** API.md's item (`image`, `updateAvailable`, `localDigest`, `remoteDigest`, `error`?) and more. */
 export function resultItem(r: UpdateResult) {
@@ -35,9 +29,9 @@ export function resultItem(r: UpdateResult) {
 export function apiImageUpdateRoutes() {
   const app = new Hono<AppEnv>();
 
-  /** Checks every image in use now (`force=1` skips the one-minute cache). */
-  app.post("/check-updates", validate("query", checkQuery), async (c) => {
-    const run = await c.get("deps").imageUpdates.checkAll({ force: c.req.valid("query").force });
+  /** Checks every image in use at its registry now (a check already asking joins it). */
+  app.post("/check-updates", async (c) => {
+    const run = await c.get("deps").imageUpdates.checkAll({ explicit: true });
     return c.json(run.results.map(resultItem));
   });
 

@@ -31,6 +31,8 @@ type Item = {
   remoteDigest: string | null;
   error?: string;
   skipped?: string;
+  method?: "HEAD" | "GET";
+  cached?: boolean;
   containers: string[];
 };
 
@@ -67,11 +69,8 @@ Deno.test("image updates over HTTP, stored credentials and the shell task", opts
   const digests: string[] = [];
   try {
     const client = await setupAndLogin(server.url);
-    const check = async (force = true) => {
-      const res = await client.json<Item[]>(
-        "POST",
-        `/api/v1/images/check-updates${force ? "?force=1" : ""}`,
-      );
+    const check = async () => {
+      const res = await client.json<Item[]>("POST", "/api/v1/images/check-updates");
       assert.equal(res.status, 200, JSON.stringify(res.body));
       return res.body;
     };
@@ -130,6 +129,18 @@ Deno.test("image updates over HTTP, stored credentials and the shell task", opts
       assert.equal(stored.status, 200);
       assert.ok(Date.parse(stored.body.lastCheck) > Date.now() - 60_000);
       assert.equal(find(stored.body.results, ref).updateAvailable, true);
+    });
+
+    await t.step("another push within the minute: a check asks the registry again", async () => {
+      const before = (await inspectImage(ref)).Id;
+      const next = await buildImage(ref, run, "3");
+      digests.push(await pushImage(ref));
+      await tagImage(before, ref);
+      await removeImage(next, true);
+      const item = find(await check(), ref);
+      assert.equal(item.remoteDigest, digests[2], "not the digest of the check moments ago");
+      assert.equal(item.method, "HEAD");
+      assert.equal(item.cached, undefined);
     });
 
     await t.step("credentials are stored and used, and never shown back", async () => {

@@ -59,9 +59,9 @@ async function service(options: UpdateOptions = {}) {
     dir,
     updates,
     /** A check that sees the containers made since the last one (no event stream here). */
-    check: async (force = true): Promise<CheckRun> => {
+    check: async (explicit = true): Promise<CheckRun> => {
       await store.resync();
-      return await updates.checkAll({ force });
+      return await updates.checkAll({ explicit });
     },
     close: () => Deno.remove(dir, { recursive: true }).catch(() => {}),
   };
@@ -115,7 +115,7 @@ Deno.test("an update is detected after a new push and gone after the pull", opts
     assert.equal(s.updates.updateAvailableForImage(v1), true);
     assert.ok(s.updates.imagesWithUpdates().has(v1));
 
-    // Checked moments ago: not asked again unless forced.
+    // Checked moments ago: an automatic (scheduled) run takes it from the cache.
     const cached = resultFor(await s.check(false), ref);
     assert.equal(cached.cached, true);
     assert.equal(cached.remoteDigest, d2);
@@ -360,39 +360,71 @@ Deno.test(
   },
 );
 
-Deno.test("a check over 20 unchanged images makes 20 HEADs and no GET", opts, async () => {
-  const run = runId();
-  const proxy = new RegistryProxy(REGISTRY).start();
-  const s = await service();
-  const repos: [string, string][] = [];
-  try {
-    for (let i = 0; i < 20; i++) {
-      const repo = `dockermate-test/upd-${run}-n${i}`;
-      const ref = `${proxy.host}/${repo}:latest`;
-      await buildImage(ref, run, String(i));
-      repos.push([repo, await pushImage(ref)]);
-      await createContainer(`upd-${run}-n${i}`, ref, run);
-    }
-    proxy.reset();
-    const checked = await s.check();
-    const ours = checked.results.filter((r) => r.registry === proxy.host);
-    assert.equal(ours.length, 20);
-    assert.ok(ours.every((r) => !r.updateAvailable && !r.error && r.method === "HEAD"));
-    assert.equal(proxy.manifestRequests("HEAD").length, 20);
-    assert.deepEqual(proxy.requests.filter((r) => r.method !== "HEAD"), [], "no GET at all");
+Deno.test(
+  "a check over 20 unchanged images makes 20 HEADs and no GET; explicit checks ask, once at a time",
+  opts,
+  async () => {
+    const run = runId();
+    const proxy = new RegistryProxy(REGISTRY).start();
+    const s = await service();
+    const repos: [string, string][] = [];
+    try {
+      for (let i = 0; i < 20; i++) {
+        const repo = `dockermate-test/upd-${run}-n${i}`;
+        const ref = `${proxy.host}/${repo}:latest`;
+        await buildImage(ref, run, String(i));
+        repos.push([repo, await pushImage(ref)]);
+        await createContainer(`upd-${run}-n${i}`, ref, run);
+      }
+      proxy.reset();
+      const checked = await s.check();
+      const ours = checked.results.filter((r) => r.registry === proxy.host);
+      assert.equal(ours.length, 20);
+      assert.ok(ours.every((r) => !r.updateAvailable && !r.error && r.method === "HEAD"));
+      assert.equal(proxy.manifestRequests("HEAD").length, 20);
+      assert.deepEqual(proxy.requests.filter((r) => r.method !== "HEAD"), [], "no GET at all");
 
-    proxy.reset();
-    const again = await s.check(false);
-    assert.equal(proxy.requests.length, 0, "checked moments ago: answered from the cache");
-    assert.ok(again.results.filter((r) => r.registry === proxy.host).every((r) => r.cached));
-  } finally {
-    await removeLabeled(run);
-    await removeLabeledImages(run);
-    await proxy.stop();
-    for (const [repo, digest] of repos) await deleteFromRegistry(REGISTRY_URL, repo, [digest]);
-    await s.close();
-  }
-});
+      proxy.reset();
+      const again = await s.check(false);
+      assert.equal(proxy.requests.length, 0, "checked moments ago: a scheduled run uses the cache");
+      assert.ok(again.results.filter((r) => r.registry === proxy.host).every((r) => r.cached));
+
+      proxy.reset();
+      await s.check(true);
+      await s.check(true);
+      assert.equal(proxy.manifestRequests("HEAD").length, 40, "two explicit checks: 2 × 20 HEAD");
+
+      // Two explicit checks at once are one run; an automatic one during it joins it too.
+      proxy.reset();
+      const [a, b, c] = await Promise.all([
+        s.updates.checkAll({ explicit: true }),
+        s.updates.checkAll({ explicit: true }),
+        s.updates.checkAll({ explicit: false }),
+      ]);
+      assert.equal(a, b);
+      assert.equal(a, c);
+      assert.equal(proxy.manifestRequests("HEAD").length, 20);
+
+      // An explicit check while an automatic run is going asks after it, and is not cached.
+      proxy.reset();
+      const [auto, explicit] = await Promise.all([
+        s.updates.checkAll({ explicit: false }),
+        s.updates.checkAll({ explicit: true }),
+      ]);
+      assert.notEqual(auto, explicit);
+      const proxied = (run: CheckRun) => run.results.filter((r) => r.registry === proxy.host);
+      assert.ok(proxied(auto).every((r) => r.cached), "the automatic run used the cache");
+      assert.ok(proxied(explicit).every((r) => r.method === "HEAD" && !r.cached));
+      assert.equal(proxy.manifestRequests("HEAD").length, 20);
+    } finally {
+      await removeLabeled(run);
+      await removeLabeledImages(run);
+      await proxy.stop();
+      for (const [repo, digest] of repos) await deleteFromRegistry(REGISTRY_URL, repo, [digest]);
+      await s.close();
+    }
+  },
+);
 
 Deno.test(
   "tag drift: a dangling image says what it was, and which tags still have it",
