@@ -35,6 +35,7 @@ import { CreateService } from "./services/create.ts";
 import { DeletedService } from "./services/deleted.ts";
 import { DockerEvents } from "./services/events.ts";
 import { EventLog } from "./services/event-log.ts";
+import { StartWatcher } from "./services/health.ts";
 import { ImageUpdateService } from "./services/image-updates.ts";
 import { ImageService } from "./services/images.ts";
 import { Operations } from "./services/operations.ts";
@@ -107,6 +108,7 @@ export async function createDeps(
   );
   const events = new DockerEvents(docker);
   const store = new ContainerStore(docker, events);
+  const watcher = new StartWatcher(docker, events);
   const imageUpdates = new ImageUpdateService(db, docker, store, events);
   await imageUpdates.load();
   const containers = new ContainerService(db, docker, store, imageUpdates);
@@ -118,6 +120,7 @@ export async function createDeps(
     db,
     docker,
     store,
+    watcher,
     configs,
     (ref, meta) => images.pull(ref, meta),
     cfg.DOCKERMATE_CRASH_AT,
@@ -132,7 +135,7 @@ export async function createDeps(
     eventLog,
     store,
     containers,
-    creator: new CreateService(db, docker, store),
+    creator: new CreateService(db, docker, store, watcher),
     deleted,
     bulk: new BulkService(db, containers, deleted),
     operations: new Operations(),

@@ -8,7 +8,7 @@ import { containerName, type ContainerStore, type ContainerSummary } from "./con
 import type { DockerClient } from "./docker.ts";
 import { AppError, Conflict, InvalidInput, LimitExceeded, NotFound } from "./errors.ts";
 import { limitExceededMessage, resourceLimitProblem } from "./hardware.ts";
-import { saveVerdict, type Verdict, watchStart } from "./health.ts";
+import { saveVerdict, type StartWatcher, type Verdict } from "./health.ts";
 import { lines } from "./events.ts";
 import { systemProfile } from "./profile.ts";
 import { dockerRunCommand, shellArg } from "./runcommand.ts";
@@ -104,6 +104,7 @@ export class CreateService {
     private readonly db: Db,
     private readonly docker: DockerClient,
     private readonly store: ContainerStore,
+    private readonly watcher: StartWatcher,
   ) {}
 
   /** What the create form offers: local image tags and networks (empty when Docker fails). */
@@ -241,13 +242,14 @@ export class CreateService {
     await setContainerTags(this.db, name, spec.tags);
     let verdict: Promise<Verdict | null> = Promise.resolve(null);
     if (spec.autoStart) {
-      await this.#start(created.Id, name);
       const windowMs = (await getSetting(this.db, "healthWindowSeconds")) * 1000;
-      verdict = watchStart(this.store, this.docker, created.Id, windowMs).then(async (v) => {
-        await saveVerdict(this.db, name, v);
-        for (const fn of this.#verdictListeners) fn(name, v);
-        return v;
-      });
+      await this.#start(created.Id, name);
+      verdict = this.watcher.watch(created.Id, { settleMs: windowMs, healthTimeoutMs: windowMs })
+        .then(async (v) => {
+          await saveVerdict(this.db, name, v);
+          for (const fn of this.#verdictListeners) fn(name, v);
+          return v;
+        });
     }
     await this.store.refresh(created.Id);
     const cli = dockerRunCommand({ ...spec, name }, { createdAt: now.toISOString() });

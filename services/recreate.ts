@@ -19,7 +19,7 @@ import { runCommandFromConfig } from "./config-cli.ts";
 import type { ContainerStore } from "./container-store.ts";
 import type { DockerClient } from "./docker.ts";
 import { Conflict, DockerUnavailable, Refused } from "./errors.ts";
-import { type Verdict, watchStart } from "./health.ts";
+import type { StartWatcher, Verdict, WatchOptions } from "./health.ts";
 import { log } from "./log.ts";
 import { tailLogs } from "./logs.ts";
 import { type RecreateStep } from "./recreate-steps.ts";
@@ -32,7 +32,7 @@ const RECREATE_KINDS = ["edit", "restore", "adopt", "update", "rollback", "retag
 export type RecreateKind = (typeof RECREATE_KINDS)[number];
 
 /** How long the new container must keep running, and how long it may take to become healthy. */
-export type Gate = { settleMs: number; healthTimeoutMs: number };
+export type Gate = Pick<WatchOptions, "settleMs" | "healthTimeoutMs">;
 const EDIT_GATE: Gate = { settleMs: 3000, healthTimeoutMs: 60_000 };
 
 export type RecreatePlan = {
@@ -129,6 +129,7 @@ export class Recreator {
     private readonly db: Db,
     private readonly docker: DockerClient,
     private readonly store: ContainerStore,
+    private readonly watcher: StartWatcher,
     private readonly configs: ContainerConfigService,
     private readonly pull: Puller,
     private readonly crashAt: CrashAt = undefined,
@@ -408,31 +409,15 @@ export class Recreator {
     }
   }
 
-  /** Healthy by its HEALTHCHECK within the timeout when it has one, else running for the settle time. */
+  /**
+   * Healthy by its HEALTHCHECK within the timeout when it has one, else running for the settle
+   * time; never dead or restarted meanwhile.
+   */
   async #gate(id: string, gate: Gate): Promise<Verdict> {
-    let verdict = await watchStart(this.store, this.docker, id, gate.settleMs);
-    const deadline = Date.now() + gate.healthTimeoutMs;
-    while (verdict.ok && verdict.status === "starting" && Date.now() < deadline) {
-      verdict = await watchStart(
-        this.store,
-        this.docker,
-        id,
-        Math.min(gate.settleMs, deadline - Date.now()),
-      );
-    }
-    if (!verdict.ok) {
-      const why = verdict.status === "unhealthy"
-        ? verdict.hint ?? "its healthcheck fails"
-        : `it exited with code ${verdict.exitCode ?? "?"}${
-          verdict.error ? `: ${verdict.error}` : ""
-        }`;
-      throw new GateFailed(`The new container did not stay up: ${why}`, verdict);
-    }
-    if (verdict.status === "starting") {
-      throw new GateFailed(
-        `The new container was not healthy within ${Math.round(gate.healthTimeoutMs / 1000)} s`,
-        verdict,
-      );
+    const verdict = await this.watcher.watch(id, gate);
+    // "starting" passes a create, but an update must not keep a container never seen healthy.
+    if (!verdict.ok || verdict.status === "starting") {
+      throw new GateFailed(`The new container ${verdict.summary}`, verdict);
     }
     return verdict;
   }

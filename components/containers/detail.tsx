@@ -183,6 +183,7 @@ export function VerdictPanel(
                 checked <When iso={verdict.checkedAt} />
               </span>
             </p>
+            {verdict.summary && <p class="verdict-summary">It {verdict.summary}.</p>}
             {verdict.exitCode !== null && (
               <p>
                 Exit code <strong>{verdict.exitCode}</strong>
