@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Config } from "./config.ts";
-import { openDb } from "./db/client.ts";
+import { localDbFile, openDb } from "./db/client.ts";
 import { authenticate } from "./middleware/auth.ts";
 import { notFound, onError } from "./middleware/errors.tsx";
 import { mutationRateLimit } from "./middleware/rate-limit.ts";
@@ -26,6 +26,7 @@ import { settingsRoutes } from "./routes/settings.tsx";
 import { staticRoutes } from "./routes/static.ts";
 import { AuthService } from "./services/auth.ts";
 import type { AppEnv, Deps } from "./services/context.ts";
+import { createPrivateFile, prepareDataDir } from "./services/data-dir.ts";
 import { DockerClient } from "./services/docker.ts";
 import { randomSecret } from "./services/secrets.ts";
 import { BulkService } from "./services/bulk.ts";
@@ -88,7 +89,9 @@ export async function createDeps(
   cfg: Config,
   shutdown = new AbortController().signal,
 ): Promise<Deps> {
-  await Deno.mkdir(cfg.DATA_DIR, { recursive: true });
+  await prepareDataDir(cfg.DATA_DIR);
+  const dbFile = localDbFile(cfg.databaseUrl);
+  if (dbFile) await createPrivateFile(dbFile);
   const db = await openDb(cfg.databaseUrl, cfg.DATABASE_AUTH_TOKEN);
   useKeyFile(`${cfg.DATA_DIR}/secret.key`);
   await sealStoredPasswords(db);

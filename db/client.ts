@@ -9,6 +9,13 @@ export type Db = ReturnType<typeof drizzle<typeof schema>>;
 /** Where the committed drizzle-kit migrations live (embedded by `deno compile --include`). */
 export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 
+/** The file behind a `file:` database URL (`file:data/x.db`, `file:///abs/x.db`), else null. */
+export function localDbFile(url: string): string | null {
+  if (!url.startsWith("file:")) return null;
+  const path = url.slice("file:".length).split("?")[0];
+  return path.startsWith("//") ? path.slice(2) : path;
+}
+
 /** Opens the database and applies pending migrations (idempotent). */
 export async function openDb(url: string, authToken?: string): Promise<Db> {
   const client = createClient({ url, authToken });
