@@ -10,7 +10,7 @@ import {
 } from "./registry.ts";
 import type { RegistryAuth } from "./create.ts";
 import { log } from "./log.ts";
-import { isSealed, seal, unseal } from "./secret-box.ts";
+import { isBound, seal, unseal } from "./secret-box.ts";
 import { getSetting, setSetting } from "./settings.ts";
 
 /**
@@ -67,22 +67,35 @@ async function withPasswords(db: Db): Promise<StoredRegistry[]> {
   const stored = await getSetting(db, "registries");
   return await Promise.all(stored.map(async (r) => ({
     ...r,
-    password: r.password === null ? null : await unseal(r.password).catch(() => {
-      // Another key (secret.key lost or replaced): this registry needs its password again.
-      log.warn(`The stored password for ${r.registry} cannot be read: enter it again in Settings`);
-      return null;
-    }),
+    password: r.password === null
+      ? null
+      : await unseal(r.password, sealedFor(r.registry)).catch(() => {
+        // Another key (secret.key lost or replaced): this registry needs its password again.
+        log.warn(
+          `The stored password for ${r.registry} cannot be read: enter it again in Settings`,
+        );
+        return null;
+      }),
   })));
 }
 
-/** Seals passwords stored before they were sealed (at start, once the key is known). */
+/** What a registry's sealed password is bound to: it opens for that registry only. */
+function sealedFor(registry: string): string {
+  return `registry:${registry}`;
+}
+
+/**
+ * Seals passwords stored in plain text or sealed unbound by an older version (at start, once the
+ * key is known). One that cannot be opened stays as it is: it counts as missing.
+ */
 export async function sealStoredPasswords(db: Db): Promise<void> {
   const stored = await getSetting(db, "registries");
-  if (stored.every((r) => r.password === null || isSealed(r.password))) return;
-  const sealed = await Promise.all(stored.map(async (r) => ({
-    ...r,
-    password: r.password === null || isSealed(r.password) ? r.password : await seal(r.password),
-  })));
+  if (stored.every((r) => r.password === null || isBound(r.password))) return;
+  const sealed = await Promise.all(stored.map(async (r) => {
+    if (r.password === null || isBound(r.password)) return r;
+    const plain = await unseal(r.password, sealedFor(r.registry)).catch(() => null);
+    return plain === null ? r : { ...r, password: await seal(plain, sealedFor(r.registry)) };
+  }));
   await setSetting(db, "registries", sealed);
 }
 
@@ -110,7 +123,7 @@ export async function saveRegistry(
   const entry: StoredRegistry = {
     registry,
     username: input.username,
-    password: input.password === null ? null : await seal(input.password),
+    password: input.password === null ? null : await seal(input.password, sealedFor(registry)),
     insecure: input.insecure,
   };
   const stored = await getSetting(db, "registries");

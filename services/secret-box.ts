@@ -5,7 +5,6 @@
  */
 import { decodeBase64, encodeBase64 } from "@oslojs/encoding";
 
-const PREFIX = "sealed:v1:";
 const IV_BYTES = 12;
 
 let current: Promise<CryptoKey> | null = null;
@@ -38,14 +37,34 @@ function key(): Promise<CryptoKey> {
   return current;
 }
 
+/**
+ * `sealed:v2:` values are bound to what they belong to (`registry:ghcr.io`) as associated
+ * data: moved to another row, a value does not open. `sealed:v1:` values (bound to nothing)
+ * are read once, at start, to be sealed again as v2.
+ */
+const PREFIX = "sealed:v2:";
+const UNBOUND = "sealed:v1:";
+
 export function isSealed(value: string): boolean {
+  return value.startsWith(PREFIX) || value.startsWith(UNBOUND);
+}
+
+/** True when `value` is sealed and bound to its owner (no re-sealing needed). */
+export function isBound(value: string): boolean {
   return value.startsWith(PREFIX);
 }
 
-export async function seal(plain: string): Promise<string> {
+function params(iv: Uint8Array<ArrayBuffer>, boundTo: string | null): AesGcmParams {
+  return boundTo === null
+    ? { name: "AES-GCM", iv }
+    : { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(boundTo) };
+}
+
+/** Seals `plain` for `boundTo` (what it belongs to: it opens only for the same). */
+export async function seal(plain: string, boundTo: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const data = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv },
+    params(iv, boundTo),
     await key(),
     new TextEncoder().encode(plain),
   );
@@ -55,12 +74,13 @@ export async function seal(plain: string): Promise<string> {
   return PREFIX + encodeBase64(out);
 }
 
-/** The secret; a value stored before sealing existed comes back as it is. */
-export async function unseal(value: string): Promise<string> {
+/** The secret sealed for `boundTo`; a value stored before sealing existed comes back as it is. */
+export async function unseal(value: string, boundTo: string): Promise<string> {
   if (!isSealed(value)) return value;
-  const bytes = new Uint8Array(decodeBase64(value.slice(PREFIX.length)));
+  const bound = isBound(value);
+  const bytes = new Uint8Array(decodeBase64(value.slice((bound ? PREFIX : UNBOUND).length)));
   const plain = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv: bytes.slice(0, IV_BYTES) },
+    params(bytes.slice(0, IV_BYTES), bound ? boundTo : null),
     await key(),
     bytes.slice(IV_BYTES),
   );

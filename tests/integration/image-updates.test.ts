@@ -20,7 +20,8 @@ import {
   type UpdateResult,
 } from "../../services/image-updates.ts";
 import { listRegistries, saveRegistry } from "../../services/registries.ts";
-import { useKeyFile } from "../../services/secret-box.ts";
+import { seal, useKeyFile } from "../../services/secret-box.ts";
+import { getSetting, setSetting } from "../../services/settings.ts";
 import { startScheduler } from "../../services/scheduler.ts";
 import { removeLabeled, runId } from "../helpers/docker.ts";
 import {
@@ -241,6 +242,15 @@ Deno.test("a private registry with htpasswd Basic auth and stored credentials", 
     const audit = await listAudit(s.db, 10);
     assert.ok(audit.some((e) => e.action === "registry.add"));
     assert.ok(audit.every((e) => !(e.detail ?? "").includes(credentials.password)));
+
+    // A sealed password moved here from another registry's row does not open for this one.
+    const rows = await getSetting(s.db, "registries");
+    const moved = await seal(credentials.password, "registry:elsewhere.example");
+    await setSetting(s.db, "registries", rows.map((r) => ({ ...r, password: moved })));
+    const misplaced = resultFor(await s.check(), ref);
+    assert.match(misplaced.error ?? "", /Settings → Registries/);
+    await setSetting(s.db, "registries", rows);
+    assert.equal(resultFor(await s.check(), ref).error, undefined, "its own row opens again");
 
     // A lost secret.key: that registry asks for its password again, the check still runs.
     useKeyFile(`${s.dir}/another.key`);
