@@ -145,6 +145,19 @@ export function parseChallenges(header: string): Challenge[] {
   return out;
 }
 
+/**
+ * The next page of tags, when the registry keeps it on its own origin: the request carries the
+ * registry's credentials, so a page on another host is not followed.
+ */
+function sameOriginNext(ref: Reference, current: string, next: string | null): string | null {
+  if (next === null || new URL(next).origin === new URL(current).origin) return next;
+  throw new RegistryError(
+    "failed",
+    `${ref.domain} sent the next page of tags to another host (${new URL(next).host}): ` +
+      `not followed, so its credentials go nowhere else`,
+  );
+}
+
 /** The `rel="next"` target of a `Link` header, resolved against the request's URL. */
 export function parseNextLink(header: string | null, base: string): string | null {
   if (!header) return null;
@@ -367,7 +380,7 @@ export class RegistryClient {
       if (!res.ok) throw await this.#failure(ref, res, ref.name);
       const body = await res.json() as { tags?: string[] | null };
       tags.push(...(body.tags ?? []));
-      url = parseNextLink(res.headers.get("link"), url);
+      url = sameOriginNext(ref, url, parseNextLink(res.headers.get("link"), url));
     }
     return sortTags([...new Set(tags)]);
   }
@@ -496,21 +509,17 @@ export class RegistryClient {
     } catch {
       throw new RegistryError("unauthorized", `${ref.domain} sent a token realm that is no URL`);
     }
+    if (url.protocol !== "https:" && !this.#ownPlainHost(ref, url)) {
+      throw new RegistryError(
+        "unauthorized",
+        `${ref.domain} sends its token requests to ${url.host} over plain http: DockerMate asks ` +
+          `for tokens only over https, or from the registry's own host when it speaks plain http`,
+      );
+    }
     if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
     url.searchParams.set("scope", `repository:${ref.repository}:pull`);
     const headers: Record<string, string> = { Accept: "application/json" };
-    if (creds) {
-      const plain = url.protocol === "http:" && !isLoopbackRegistry(url.host) &&
-        !this.#opts.insecure(ref.domain);
-      if (plain) {
-        throw new RegistryError(
-          "unauthorized",
-          `${ref.domain} sends its token requests to ${url.host} over plain http: credentials ` +
-            `are not sent that way (mark the registry as plain http in Settings to allow it)`,
-        );
-      }
-      headers.Authorization = basic(creds);
-    }
+    if (creds) headers.Authorization = basic(creds);
     this.counts.auth++;
     const res = await this.#fetch(ref, url.toString(), { method: "GET", headers });
     if (!res.ok) {
@@ -531,6 +540,13 @@ export class RegistryClient {
       ? body.expires_in
       : DEFAULT_TOKEN_SECONDS;
     return { value, expiresAt: Date.now() + seconds * 1000 - TOKEN_MARGIN_MS };
+  }
+
+  /** A plain-http realm on the registry's own host, for a registry that speaks plain http. */
+  #ownPlainHost(ref: Reference, realm: URL): boolean {
+    const registryHost = new URL(this.baseUrl(ref));
+    return realm.protocol === "http:" && registryHost.protocol === "http:" &&
+      realm.hostname === registryHost.hostname;
   }
 
   async #failure(ref: Reference, res: Response, what: string): Promise<RegistryError> {

@@ -133,6 +133,8 @@ export type ProxyOptions = {
    * Docker Hub and ghcr.io do (distribution 2.8 pages only its catalog).
    */
   paginateTags?: number;
+  /** Point the `Link` of the next tag page at this host instead of the proxy itself. */
+  nextHost?: string;
 };
 
 export type Seen = { method: string; path: string; authorization: string | null };
@@ -243,8 +245,10 @@ export class RegistryProxy {
     const page = rest.slice(0, n);
     const headers: Record<string, string> = { ...extra, "content-type": "application/json" };
     if (rest.length > n) {
-      headers.link = `<${url.pathname}?n=${n}&last=${encodeURIComponent(page.at(-1)!)}>; ` +
-        'rel="next"';
+      const origin = this.opts.nextHost ? `http://${this.opts.nextHost}` : "";
+      headers.link = `<${origin}${url.pathname}?n=${n}&last=${
+        encodeURIComponent(page.at(-1)!)
+      }>; rel="next"`;
     }
     return new Response(JSON.stringify({ name: body.name, tags: page }), { headers });
   }

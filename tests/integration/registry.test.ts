@@ -192,6 +192,41 @@ Deno.test("registry client against real registries", opts, async (t) => {
       assert.equal(client.counts.auth, 0, "no token request was made");
     });
 
+    await t.step(
+      "a plain-http token realm elsewhere is refused without credentials too",
+      async () => {
+        const proxy = new RegistryProxy(REGISTRY, {
+          bearer: { realm: "http://tokens.example.test/token" },
+        }).start();
+        cleanup.push(() => proxy.stop());
+        const client = new RegistryClient();
+        const err = await client.headManifest(`${proxy.host}/${repo}:v1`).catch((e) => e);
+        assert.ok(err instanceof RegistryError && err.kind === "unauthorized", String(err));
+        assert.match(err.message, /only over https/);
+        assert.equal(client.counts.auth, 0, "no token request was made");
+      },
+    );
+
+    await t.step("a tag page Link to another host is not followed with credentials", async () => {
+      const elsewhere = new RegistryProxy(REGISTRY).start();
+      cleanup.push(() => elsewhere.stop());
+      const proxy = new RegistryProxy(REGISTRY, {
+        paginateTags: 2,
+        nextHost: elsewhere.host,
+        bearer: { credentials: { username: "robot", password: "Link-Secret" } },
+      }).start();
+      cleanup.push(() => proxy.stop());
+      const client = new RegistryClient({
+        tagPageSize: 2,
+        credentials: () => ({ username: "robot", password: "Link-Secret" }),
+      });
+      const err = await client.listTags(`${proxy.host}/${repo}`).catch((e) => e);
+      assert.ok(err instanceof RegistryError, String(err));
+      assert.match(err.message, new RegExp(`another host \\(${elsewhere.host}\\)`));
+      assert.deepEqual(elsewhere.requests, [], "the other host was never asked");
+      assert.equal(proxy.requests.filter((r) => r.path.includes("tags/list")).length, 2);
+    });
+
     await t.step("429 with Retry-After: waits and succeeds; too long a wait fails", async () => {
       const proxy = new RegistryProxy(REGISTRY, { tooMany: { count: 1, retryAfter: "1" } })
         .start();
