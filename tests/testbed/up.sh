@@ -65,8 +65,9 @@ flock -w 300 9 || die "another up.sh still holds $STATE_DIR/lock after 300 s"
 # 1. Packages
 # ---------------------------------------------------------------------------
 # iproute2 and util-linux (ip, unshare, nsenter) run the private daemon of the fault tests;
-# docker-compose (1.29, v1) brings up the generated compose files of the config tests.
-PACKAGES=(docker.io docker-registry busybox-static chromium curl iproute2 util-linux docker-compose)
+# docker-compose (1.29, v1) brings up the generated compose files of the config tests; haproxy
+# stands in for the HAProxy-based docker-socket-proxy in the socket proxy test.
+PACKAGES=(docker.io docker-registry busybox-static chromium curl iproute2 util-linux docker-compose haproxy)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
