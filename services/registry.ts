@@ -261,6 +261,8 @@ export type RegistryOptions = {
   timeoutMs?: number;
   /** Tags asked for per page of a tag list. */
   tagPageSize?: number;
+  /** The clock tokens expire by (tests move it on instead of waiting). */
+  now?: () => number;
 };
 
 /** What a client sent, so that callers can prove a check cost only HEADs (and count GETs). */
@@ -328,6 +330,7 @@ export class RegistryClient {
       retries429: 2,
       timeoutMs: 15_000,
       tagPageSize: TAG_PAGE_SIZE,
+      now: Date.now,
       ...opts,
     };
   }
@@ -484,7 +487,7 @@ export class RegistryClient {
     }
     const key = this.#tokenKey(ref);
     const cached = this.#tokens.get(key);
-    if (cached && cached.expiresAt > Date.now()) return `Bearer ${cached.value}`;
+    if (cached && cached.expiresAt > this.#opts.now()) return `Bearer ${cached.value}`;
     const token = await this.#fetchToken(ref, challenge, creds);
     this.#tokens.set(key, token);
     return `Bearer ${token.value}`;
@@ -539,7 +542,7 @@ export class RegistryClient {
     const seconds = body.expires_in && body.expires_in > 0
       ? body.expires_in
       : DEFAULT_TOKEN_SECONDS;
-    return { value, expiresAt: Date.now() + seconds * 1000 - TOKEN_MARGIN_MS };
+    return { value, expiresAt: this.#opts.now() + seconds * 1000 - TOKEN_MARGIN_MS };
   }
 
   /** A plain-http realm on the registry's own host, for a registry that speaks plain http. */

@@ -143,14 +143,18 @@ Deno.test("registry client against real registries", opts, async (t) => {
     });
 
     await t.step("Bearer: a token that expired is fetched again", async () => {
-      // 6 s minus the client's 5 s safety margin: stale after a second.
+      // 6 s minus the client's 5 s safety margin: stale after a second of the client's clock.
       const proxy = new RegistryProxy(REGISTRY, { bearer: { expiresIn: 6 } }).start();
       cleanup.push(() => proxy.stop());
-      const client = new RegistryClient();
+      let now = Date.now();
+      const client = new RegistryClient({ now: () => now });
       await client.headManifest(`${proxy.host}/${repo}:v1`);
-      await new Promise((r) => setTimeout(r, 1100));
+      now += 900;
       await client.headManifest(`${proxy.host}/${repo}:v1`);
-      assert.equal(proxy.tokenRequests.length, 2);
+      assert.equal(proxy.tokenRequests.length, 1, "still fresh: the token is reused");
+      now += 200;
+      await client.headManifest(`${proxy.host}/${repo}:v1`);
+      assert.equal(proxy.tokenRequests.length, 2, "stale: a new token is fetched");
     });
 
     await t.step("Bearer with credentials at the token endpoint", async () => {
