@@ -297,10 +297,12 @@ type FakeState = { Running: boolean; Restarting: boolean; StartedAt: string; Exi
 function fakeDeps(script: { streams: string[][]; states: FakeState[] }) {
   const requests: Record<string, string>[] = [];
   let stateIndex = 0;
+  let inspections = 0;
   const listeners = new Set<(c: StoreChange) => void>();
   const docker = {
     engine: (req: { path: string }) => {
       if (!req.path.endsWith("/json")) throw new Error(`unexpected ${req.path}`);
+      inspections++;
       const State = script.states[Math.min(stateIndex, script.states.length - 1)];
       return Promise.resolve({
         Id: "abc",
@@ -322,11 +324,19 @@ function fakeDeps(script: { streams: string[][]; states: FakeState[] }) {
       return () => listeners.delete(fn);
     },
   } as unknown as ContainerStore;
-  const change = () => {
+  /** The next state, announced as the store would; resolves once the follower inspected it. */
+  const change = async () => {
+    const before = inspections;
     stateIndex++;
     for (const fn of [...listeners]) fn({ kind: "update", id: "abc", container: {} as never });
+    await until(() => inspections > before);
   };
   return { docker, store, requests, change, listeners };
+}
+
+/** Waits for a condition, letting everything queued run between looks (no fixed delay). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 0));
 }
 
 Deno.test("follow: stopped, then restarted: reopened since the last line, none doubled", async () => {
@@ -356,13 +366,10 @@ Deno.test("follow: stopped, then restarted: reopened since the last line, none d
   })();
   // The stream ended while inspect still says running (Docker closes the log first): the
   // follower waits for the store. Then: exited, then running again.
-  const tick = () => new Promise((r) => setTimeout(r, 20));
-  while (f.listeners.size === 0) await tick();
-  f.change(); // still running, same start → keep waiting
-  await tick();
-  f.change(); // exited
-  await tick();
-  f.change(); // running again
+  await until(() => f.listeners.size > 0);
+  await f.change(); // still running, same start → keep waiting
+  await f.change(); // exited
+  await f.change(); // running again
   await reading;
   const text = got.map((i) => i.kind === "lines" ? i.lines.map((l) => l.text).join(",") : i.kind);
   assert.deepEqual(text, ["one,two,three", "stopped", "restarted", "four"]);
