@@ -46,7 +46,8 @@ const databaseUrl = z.string().refine(
 );
 
 export const envSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(5000),
+  /** 0 lets the system choose a free port (the tests do): the log line names it. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(5000),
   HOST: z.string().min(1).default("0.0.0.0"),
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_URL: databaseUrl.optional(),

@@ -46,7 +46,7 @@ async function serve(): Promise<void> {
     hostname: cfg.HOST,
     port: cfg.PORT,
     onListen: ({ hostname, port }) =>
-      log.info(`DockerMate listening on http://${hostname}:${port}`),
+      log.always(`DockerMate listening on http://${hostname}:${port}`),
   }, app.fetch);
   const shutdown = async () => {
     log.info("Shutting down");

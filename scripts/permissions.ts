@@ -33,7 +33,8 @@ export function serverPermissionFlags(
 ): string[] {
   const cfg = parseConfig(env);
   const dataDir = cfg.DATA_DIR.startsWith("/") ? cfg.DATA_DIR : `${root}/${cfg.DATA_DIR}`;
-  const net = [`${cfg.HOST}:${cfg.PORT}`];
+  // Port 0: the system picks one when the server starts, so the whole host is allowed.
+  const net = [cfg.PORT === 0 ? cfg.HOST : `${cfg.HOST}:${cfg.PORT}`];
   const read = [
     `${root}/static`,
     `${root}/db/migrations`,

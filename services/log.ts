@@ -8,8 +8,8 @@ export function setLogLevel(level: LogLevel): void {
   threshold = order[level];
 }
 
-function write(level: LogLevel, message: string): void {
-  if (order[level] >= threshold) {
+function write(level: LogLevel, message: string, always = false): void {
+  if (always || order[level] >= threshold) {
     console.error(`${new Date().toISOString()} ${level.toUpperCase()} ${message}`);
   }
 }
@@ -19,4 +19,6 @@ export const log = {
   info: (m: string) => write("info", m),
   warn: (m: string) => write("warn", m),
   error: (m: string) => write("error", m),
+  /** Information printed at every LOG_LEVEL (where the server listens: tools read it). */
+  always: (m: string) => write("info", m, true),
 };

@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { serverPermissionFlags } from "../../scripts/permissions.ts";
+import { DOCKER_SOCKET } from "../testbed/images.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 export const SETUP_TOKEN = "test-setup-token-0123456789";
@@ -50,19 +51,26 @@ export async function waitFor(
   );
 }
 
+/** The port of the server's "DockerMate listening on http://host:port" line, 0 before it. */
+export function listeningPort(log: string): number {
+  const m = log.match(/DockerMate listening on http:\/\/[^\s]*:(\d+)/);
+  return m ? Number(m[1]) : 0;
+}
+
 export async function startServer(
   extraEnv: Record<string, string> = {},
   opts: { dataDir?: string } = {},
 ): Promise<TestServer> {
-  const port = freePort();
   const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "dockermate-test-" });
   const env: Record<string, string> = {
-    PORT: String(port),
+    // The server binds a port the system picks, and says which: nothing can take it between.
+    PORT: "0",
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
     DOCKERMATE_SETUP_TOKEN: SETUP_TOKEN,
     LOG_LEVEL: "info",
     NO_COLOR: "1",
+    DOCKER_HOST: `unix://${DOCKER_SOCKET}`,
     ...extraEnv,
   };
   const child = new Deno.Command(Deno.execPath(), {
@@ -77,15 +85,19 @@ export async function startServer(
     for await (const chunk of stream.pipeThrough(new TextDecoderStream())) log += chunk;
   };
   const collecting = Promise.all([collect(child.stdout), collect(child.stderr)]);
-  const url = `http://127.0.0.1:${port}`;
   let exited = false;
   const status = child.status.then((s) => {
     exited = true;
     return s;
   });
+  let port = 0;
+  let url = "";
   try {
     await waitFor("the server to answer /api/v1/health", async () => {
       if (exited) throw new Error(`server exited early:\n${log}`);
+      port ||= listeningPort(log);
+      if (!port) return false;
+      url = `http://127.0.0.1:${port}`;
       const res = await fetch(`${url}/api/v1/health`);
       await res.body?.cancel();
       return res.ok;

@@ -9,7 +9,7 @@ Deno.test("config: defaults when nothing is set", () => {
   assert.equal(cfg.databaseUrl, "file:./data/dockermate.db");
   assert.equal(cfg.DOCKER_HOST, "unix:///var/run/docker.sock");
   assert.equal(cfg.SESSION_TTL, 12 * 3600 * 1000);
-  assert.equal(cfg.TRUST_PROXY, false);
+  assert.deepEqual(cfg.TRUST_PROXY, [], "no proxy is trusted");
   assert.equal(cfg.LOG_LEVEL, "info");
   assert.equal(cfg.RATE_LIMIT_MUTATIONS, 30);
 });
@@ -29,7 +29,11 @@ Deno.test("config: values are parsed and typed", () => {
   assert.equal(cfg.DATA_DIR, "/srv/dm");
   assert.equal(cfg.DOCKER_TLS_VERIFY, true);
   assert.equal(cfg.SESSION_TTL, 30 * 60 * 1000);
-  assert.equal(cfg.TRUST_PROXY, true);
+  assert.deepEqual(
+    cfg.TRUST_PROXY.map((c) => c.text),
+    ["127.0.0.0/8", "::1/128"],
+    "true means a proxy on this machine",
+  );
   assert.equal(cfg.databaseUrl, "libsql://db.example:8080");
   assert.equal(
     parseConfig({ DOCKER_HOST: "ssh://pi@raspberry" }).DOCKER_HOST,
@@ -64,7 +68,7 @@ for (
 
 Deno.test("config: every bad variable is named at once", () => {
   assert.throws(
-    () => parseConfig({ PORT: "0", LOG_LEVEL: "x" }),
+    () => parseConfig({ PORT: "-1", LOG_LEVEL: "x" }),
     (err: Error) => err.message.includes("PORT:") && err.message.includes("LOG_LEVEL:"),
   );
 });
