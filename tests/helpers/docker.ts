@@ -1,5 +1,7 @@
 /** Direct access to the real daemon, to check what the app says against Docker itself. */
-export const DOCKER_SOCKET = "/var/run/docker.sock";
+import { DOCKER_SOCKET } from "../testbed/images.ts";
+
+export { DOCKER_SOCKET };
 
 let client: Deno.HttpClient | null = null;
 
@@ -91,7 +93,14 @@ export function inspect<T = InspectView>(ref: string): Promise<T> {
 export type InspectView = {
   Id: string;
   Name: string;
-  State: { Status: string; Running: boolean; Paused: boolean; ExitCode: number };
+  State: {
+    Status: string;
+    Running: boolean;
+    Paused: boolean;
+    ExitCode: number;
+    StartedAt: string;
+    FinishedAt: string;
+  };
   Config: { Image: string; Env: string[]; Labels: Record<string, string>; Cmd: string[] | null };
   HostConfig: {
     PortBindings: Record<string, { HostIp: string; HostPort: string }[]> | null;

@@ -294,19 +294,24 @@ Deno.test("lifecycle: each action changes the container and returns its CLI", op
   await withApp(async (_s, client, run) => {
     const name = `${run}-life`;
     assert.equal((await create(client, spec(run, { name }))).status, 201);
-    const steps: [string, (d: InspectView) => boolean, string][] = [
+    type Check = (after: InspectView, before: InspectView) => boolean;
+    const started = (after: InspectView, before: InspectView) =>
+      after.State.Running && after.State.StartedAt !== before.State.StartedAt;
+    const steps: [string, Check, string][] = [
       ["stop", (d) => !d.State.Running, `docker stop ${name}`],
-      ["start", (d) => d.State.Running, `docker start ${name}`],
+      ["start", started, `docker start ${name}`],
       ["pause", (d) => d.State.Paused, `docker pause ${name}`],
       ["unpause", (d) => d.State.Running && !d.State.Paused, `docker unpause ${name}`],
-      ["restart", (d) => d.State.Running, `docker restart ${name}`],
+      ["restart", started, `docker restart ${name}`],
       ["kill", (d) => !d.State.Running, `docker kill ${name}`],
     ];
     for (const [action, check, cli] of steps) {
+      const before = await inspect(name);
       const r = await client.json<Json>("POST", `/api/v1/containers/${name}/${action}`);
       assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
       assert.equal(r.body.cli, cli);
-      assert.ok(check(await inspect(name)), action);
+      const after = await inspect(name);
+      assert.ok(check(after, before), `${action}: ${JSON.stringify(after.State)}`);
     }
     const bad = await client.json<Json>("POST", `/api/v1/containers/${name}/explode`);
     assert.equal(bad.status, 400);
