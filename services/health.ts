@@ -146,9 +146,9 @@ function unhealthyVerdict(i: Inspect, elapsedMs: number) {
     status: "unhealthy" as const,
     exitCode: probe?.ExitCode ?? null,
     error: null,
-    summary: `became unhealthy after ${duration(elapsedMs)}: its HEALTHCHECK exits ${
+    summary: `became unhealthy after ${duration(elapsedMs)}: its HEALTHCHECK fails (exit ${
       probe?.ExitCode ?? "?"
-    } (${output})`,
+    }): ${output}`,
     hint:
       "Its HEALTHCHECK fails: run the check's command in the container (docker exec) to see why.",
   };
