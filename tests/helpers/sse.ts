@@ -13,6 +13,9 @@ export class SseReader {
   readonly messages: SseMessage[] = [];
   #wake: (() => void) | null = null;
   #done = false;
+  #cancelled = false;
+  /** Why reading failed (a reset connection, …); null while reading or after a clean end. */
+  error: Error | null = null;
   readonly closed: Promise<void>;
 
   readonly #reader: ReadableStreamDefaultReader<string>;
@@ -24,6 +27,7 @@ export class SseReader {
 
   /** Stops reading (a pending read ends at once). */
   async cancel(): Promise<void> {
+    this.#cancelled = true;
     await this.#reader.cancel().catch(() => {});
     await this.closed;
   }
@@ -56,8 +60,9 @@ export class SseReader {
           else if (line.startsWith("id:")) msg.id = line.slice(3).trim();
         }
       }
-    } catch {
-      // cancelled
+    } catch (err) {
+      // A cancel ends the read on purpose; anything else is not a clean end of the stream.
+      if (!this.#cancelled) this.error = err as Error;
     } finally {
       this.#done = true;
       this.#wake?.();

@@ -303,6 +303,7 @@ Deno.test("events: the stream ends when the server shuts down", opts, async () =
     const { sse } = await openStream(client, "/events/stream");
     await server.stop();
     await sse.closed;
+    assert.equal(sse.error, null, "the server ended the stream, not a broken connection");
   } finally {
     await server.stop().catch(() => {});
   }
