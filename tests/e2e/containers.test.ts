@@ -23,6 +23,7 @@ import {
   watchConsole,
 } from "../helpers/browser.ts";
 import { setupAndLogin } from "../helpers/client.ts";
+import { inspect, removeLabeled, TEST_LABEL } from "../helpers/docker.ts";
 import { freePort, startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { dockerCli, images, REGISTRY } from "../testbed/images.ts";
 
@@ -63,9 +64,7 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     const run = crypto.randomUUID().slice(0, 8);
-    const label = `com.dockermate.test=${run}`;
-    // com.dockermate.* labels are reserved in the create form, so the form uses this one.
-    const formLabel = `e2e.dockermate.run=${run}`;
+    const label = `${TEST_LABEL}=${run}`;
     const tag = `e2etag-${run}`;
     const names = {
       a: `e2e-${run}-web`,
@@ -144,9 +143,9 @@ Deno.test({
               await page.locator("#c-ports").fill(`${portA}:8080`);
               await preview.locator("pre", { hasText: `-p ${portA}:8080` }).waitFor();
               await page.locator("#c-tags").fill(tag);
-              await page.locator("#c-labels").fill(formLabel);
+              await page.locator("#c-labels").fill(label);
               await page.locator("#c-env").fill("GREETING=hello\nAPI_TOKEN=s3cret-value");
-              await preview.locator("pre", { hasText: `--label ${formLabel}` }).waitFor();
+              await preview.locator("pre", { hasText: `--label ${label}` }).waitFor();
               assert.match(await preview.innerText(), /-e API_TOKEN=s3cret-value/);
               await shot(page, "create-desktop");
 
@@ -432,10 +431,7 @@ Deno.test({
         },
       );
     } finally {
-      for (const filter of [`label=${label}`, `label=${formLabel}`]) {
-        const left = (await dockerCli(["ps", "-aq", "--filter", filter])).stdout.trim();
-        if (left) await dockerCli(["rm", "-f", ...left.split(/\s+/)]);
-      }
+      await removeLabeled(run);
       await dockerCli(["rm", "-f", ...Object.values(names)]);
       await dockerCli(["rmi", PULL_IMAGE]);
     }
@@ -455,7 +451,7 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     const run = crypto.randomUUID().slice(0, 8);
-    const label = `e2e.dockermate.run=${run}`;
+    const label = `${TEST_LABEL}=${run}`;
     const name = `e2e-${run}-plain`;
     let server: TestServer | undefined;
     try {
@@ -493,9 +489,11 @@ Deno.test({
         );
         assert.equal(stop.status, 303);
         assert.equal(stop.headers.get("location"), "/containers");
+        assert.equal((await inspect(name)).State.Running, false, "stopped in Docker");
         const start = await client.request("POST", `/containers/${name}/start`, form({}));
         assert.equal(start.status, 303);
         assert.equal(start.headers.get("location"), `/containers/${name}`);
+        assert.equal((await inspect(name)).State.Running, true, "started in Docker");
         const bogus = await client.request("POST", `/containers/${name}/explode`, form({}));
         assert.equal(bogus.status, 400);
         await bogus.body?.cancel();
@@ -511,8 +509,7 @@ Deno.test({
         assert.match(confirm.body, /Sends SIGKILL/);
         const kill = await client.request("POST", `/containers/${name}/kill`, form({}));
         assert.equal(kill.status, 303);
-        const inspect = JSON.parse(await docker(["inspect", name]))[0];
-        assert.equal(inspect.State.Running, false);
+        assert.equal((await inspect(name)).State.Running, false, "killed in Docker");
       });
 
       await t.step("bulk: the plan and the results are pages of their own", async () => {
@@ -532,6 +529,7 @@ Deno.test({
         );
         assert.equal(done.status, 200);
         assert.match(done.body, /data-result="ok"/);
+        assert.equal((await inspect(name)).State.Running, true, "started in Docker");
       });
 
       await t.step("remove, then restore (and a taken name is a message, 409)", async () => {
@@ -567,6 +565,9 @@ Deno.test({
         );
         assert.equal(restored.status, 303);
         assert.equal(restored.headers.get("location"), `/containers/${name}`);
+        const back = await inspect(name);
+        assert.equal(back.Config.Labels[TEST_LABEL], run, "restored in Docker with its labels");
+        assert.equal(back.Config.Image, images.web);
         const json = await client.request("GET", "/containers/deleted/export.json");
         assert.match(json.headers.get("content-type") ?? "", /^application\/json/);
         assert.match(json.headers.get("content-disposition") ?? "", /^attachment; filename=/);
@@ -586,8 +587,7 @@ Deno.test({
       });
     } finally {
       await server?.stop();
-      const left = (await dockerCli(["ps", "-aq", "--filter", `label=${label}`])).stdout.trim();
-      if (left) await dockerCli(["rm", "-f", ...left.split(/\s+/)]);
+      await removeLabeled(run);
       await dockerCli(["rm", "-f", name]);
     }
 

@@ -501,7 +501,9 @@ Deno.test("bulk: per-container results, one failure does not stop the rest", opt
     assert.deepEqual(stop.body.results.map((r) => r.ok), [true, false, true]);
     assert.match(String(stop.body.results[1].error), /No container/);
     assert.equal(stop.body.cli, `docker stop ${run}-b1 ${run}-b2`);
-    assert.equal((await inspect(`${run}-b2`)).State.Running, false);
+    for (const name of [`${run}-b1`, `${run}-b2`]) {
+      assert.equal((await inspect(name)).State.Running, false, `${name} stopped in Docker`);
+    }
     const tag = await client.json<Bulk>("POST", "/api/v1/containers/bulk", {
       ids: [`${run}-b1`, `${run}-b2`],
       action: "tag",
