@@ -73,15 +73,26 @@ export function listLabeled(run: string): Promise<Listed[]> {
   return dockerApi<Listed[]>(`/containers/json?all=1&filters=${filters}`);
 }
 
-/** Force-removes every container of a test run. */
+/** A DELETE on the daemon that must succeed (or find the thing gone already). */
+async function remove(path: string): Promise<void> {
+  client ??= Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
+  const res = await fetch(`http://localhost${path}`, { method: "DELETE", client });
+  const text = await res.text();
+  if (!res.ok && res.status !== 404) throw new Error(`DELETE ${path}: ${res.status} ${text}`);
+}
+
+/**
+ * Force-removes every container of a test run with its anonymous volumes, then the named
+ * volumes the run made (tests name them after the run: `${run}-data`).
+ */
 export async function removeLabeled(run: string): Promise<void> {
-  for (const c of await listLabeled(run)) {
-    client ??= Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
-    const res = await fetch(`http://localhost/containers/${c.Id}?force=1&v=1`, {
-      method: "DELETE",
-      client,
-    });
-    await res.body?.cancel();
+  for (const c of await listLabeled(run)) await remove(`/containers/${c.Id}?force=1&v=1`);
+  const filters = encodeURIComponent(JSON.stringify({ name: [run] }));
+  const { Volumes } = await dockerApi<{ Volumes: { Name: string }[] | null }>(
+    `/volumes?filters=${filters}`,
+  );
+  for (const v of Volumes ?? []) {
+    if (v.Name.startsWith(run)) await remove(`/volumes/${encodeURIComponent(v.Name)}`);
   }
 }
 
