@@ -23,6 +23,12 @@ import {
 } from "../helpers/images.ts";
 import { htpasswdLine, pushImage, startRegistry, type TestRegistry } from "../helpers/registry.ts";
 import { freePort, ROOT, startServer, type TestServer, waitFor } from "../helpers/server.ts";
+import {
+  loadIntoPrivate,
+  PRIVATE_SOCKET,
+  privateDaemon,
+  privateDocker,
+} from "../helpers/private-daemon.ts";
 import { openStream } from "../helpers/sse.ts";
 import { images as testbed, REGISTRY } from "../testbed/images.ts";
 
@@ -67,8 +73,11 @@ async function inspectSize(id: string): Promise<number> {
   return (await dockerApi<{ Size: number }>(`/images/${id}/json`)).Size;
 }
 
-/** Runs `deno task prune-images` (scripts/launch.ts) against the server's data directory. */
-async function pruneImagesTask(server: TestServer) {
+/**
+ * Runs `deno task prune-images` (scripts/launch.ts) against the server's data directory, on the
+ * daemon at `dockerHost` (the shared one by default).
+ */
+async function pruneImagesTask(server: TestServer, dockerHost?: string) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -78,7 +87,12 @@ async function pruneImagesTask(server: TestServer) {
       `${ROOT}/scripts/launch.ts`,
       "prune-images",
     ],
-    env: { NO_COLOR: "1", DATA_DIR: server.dataDir, LOG_LEVEL: "warn" },
+    env: {
+      NO_COLOR: "1",
+      DATA_DIR: server.dataDir,
+      LOG_LEVEL: "warn",
+      ...(dockerHost ? { DOCKER_HOST: dockerHost } : {}),
+    },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -479,11 +493,13 @@ Deno.test(
         );
         assert.ok(withKept.body.candidates.some((c) => c.id === kept));
 
+        // Only this test's images are pruned (the preview may list images of the host's own).
         // Asking for more than the preview (an image in use) skips it; the rest goes exactly.
+        const ours = [loose, moved, mover, unused];
         const r = await client.json<PruneResult>("POST", "/api/v1/images/prune", {
           mode: "unused",
           days,
-          ids: [...ids, used],
+          ids: [...ours, used],
         });
         assert.equal(r.status, 200, JSON.stringify(r.body));
         const removed = r.body.removed.map((x) => x.id);
@@ -491,12 +507,15 @@ Deno.test(
         const skipped = r.body.skipped.map((x) => x.id);
         assert.deepEqual(skipped, [used]);
         assert.match(r.body.skipped[0].reason, new RegExp(`now used by .*${running}`));
-        assert.ok(removed.every((id) => ids.includes(id)), "removed ⊆ previewed");
+        assert.ok(removed.every((id) => ours.includes(id)), "removed ⊆ asked for");
         assert.deepEqual(
           new Set(removed),
-          new Set(ids.filter((id) => !failed.includes(id))),
-          "removed = previewed minus failures",
+          new Set(ours.filter((id) => !failed.includes(id))),
+          "removed = asked for and previewed, minus failures",
         );
+        for (const id of ids.filter((id) => !ours.includes(id))) {
+          assert.equal(await imageExists(id), true, `${id} was not asked for: still there`);
+        }
         for (const id of removed) assert.equal(await imageExists(id), false, `${id} is gone`);
         for (const id of [used, kept, ...testbedIds]) {
           assert.equal(await imageExists(id), true, `${id} is still there`);
@@ -594,14 +613,22 @@ Deno.test(
         });
         assert.equal(on.status, 200, JSON.stringify(on.body));
 
-        const job = await pruneImagesTask(server!);
+        // The job prunes every unused image older than the policy's days on its daemon: it runs
+        // on the tests' private daemon, which holds only test images, never the host's own.
+        await privateDaemon("start");
+        await loadIntoPrivate(`${repo}/auto:1`);
+        await loadIntoPrivate(testbed.base);
+        const job = await pruneImagesTask(server!, `unix://${PRIVATE_SOCKET}`);
         assert.equal(job.code, 0, job.stderr);
         assert.match(
           job.stdout,
           new RegExp(`Removed \\d+ unused image\\(s\\) older than ${days} days`),
         );
-        assert.equal(await imageExists(old), false);
-        for (const ref of Object.values(testbed)) assert.equal(await imageExists(ref), true, ref);
+        const inPrivate = (ref: string) =>
+          privateDocker(["image", "inspect", ref]).then(() => true, () => false);
+        assert.equal(await inPrivate(old), false, "the old image was pruned");
+        assert.equal(await inPrivate(testbed.base), true, "a fresh unused image was not");
+        assert.equal(await imageExists(old), true, "the shared daemon was not touched");
         const audit = await dbRows(
           server!,
           "SELECT ip, detail FROM audit_log WHERE action = 'image.prune' ORDER BY id DESC LIMIT 1",
