@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import type { Config } from "./config.ts";
 import { localDbFile, openDb } from "./db/client.ts";
+import { allowedHosts } from "./middleware/allowed-hosts.ts";
 import { authenticate } from "./middleware/auth.ts";
+import { bodyLimits } from "./middleware/body-limit.ts";
 import { notFound, onError } from "./middleware/errors.tsx";
 import { mutationRateLimit } from "./middleware/rate-limit.ts";
 import { requestMeta } from "./middleware/request-meta.ts";
@@ -36,6 +38,7 @@ import { CreateService } from "./services/create.ts";
 import { DeletedService } from "./services/deleted.ts";
 import { DockerEvents } from "./services/events.ts";
 import { EventLog } from "./services/event-log.ts";
+import { HostPolicy } from "./services/host-policy.ts";
 import { StartWatcher } from "./services/health.ts";
 import { ImageUpdateService } from "./services/image-updates.ts";
 import { ImageService } from "./services/images.ts";
@@ -60,6 +63,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     await next();
   });
   app.use(requestMeta(deps.cfg.TRUST_PROXY));
+  app.use(allowedHosts());
+  app.use(bodyLimits());
   app.use(sameOrigin());
   app.use(authenticate());
   app.use(mutationRateLimit(deps.cfg.RATE_LIMIT_MUTATIONS));
@@ -108,6 +113,8 @@ export async function createDeps(
       idleMs: cfg.SESSION_IDLE_TIMEOUT,
     },
     cfg.DOCKERMATE_SETUP_TOKEN ?? randomSecret(16),
+    Date.now,
+    new HostPolicy(db, cfg.DOCKERMATE_ALLOWED_HOSTS),
   );
   const events = new DockerEvents(docker);
   const store = new ContainerStore(docker, events);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type Cidr, LOOPBACK_CIDRS, parseCidr } from "./services/client-ip.ts";
 import { RECREATE_STEPS } from "./services/recreate-steps.ts";
 
 /** Environment variables DockerMate reads, validated once at start. */
@@ -40,6 +41,38 @@ const hostList = z.string().transform((v) => v.split(",").map((h) => h.trim()).f
     "must be host or host:port entries separated by commas (or * for any host)",
   );
 
+/**
+ * The proxies whose forwarding headers count: `false` none, `true` a proxy on this machine
+ * (loopback), or a comma-separated list of addresses and CIDR blocks.
+ */
+const trustProxy = z.string().transform((v, ctx): Cidr[] => {
+  const word = v.trim().toLowerCase();
+  if (["false", "0", "no"].includes(word)) return [];
+  const entries = ["true", "1", "yes"].includes(word)
+    ? LOOPBACK_CIDRS
+    : v.split(",").map((e) => e.trim()).filter(Boolean);
+  const parsed = entries.map(parseCidr);
+  const bad = entries.filter((_, i) => parsed[i] === null);
+  if (bad.length > 0 || entries.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: `must be true, false or proxy addresses/CIDRs separated by commas (${
+        bad.map((b) => `"${b}"`).join(", ") || "empty"
+      } is not one)`,
+    });
+    return z.NEVER;
+  }
+  return parsed.filter((c): c is Cidr => c !== null);
+});
+
+/** Host names (no port) the server answers to; see middleware/allowed-hosts.ts. */
+const allowedHosts = z.string().transform((v) =>
+  v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean)
+).refine(
+  (hosts) => hosts.every((h) => /^(?:\*\.)?[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/.test(h)),
+  "must be host names separated by commas, without ports (*.example.com for subdomains)",
+);
+
 const databaseUrl = z.string().refine(
   (v) => /^(file:.+|libsql:\/\/.+|https?:\/\/.+|wss?:\/\/.+)$/.test(v),
   "must be file:PATH, libsql://…, http(s)://… or ws(s)://…",
@@ -60,7 +93,9 @@ export const envSchema = z.object({
   SESSION_TTL: duration.prefault("12h"),
   SESSION_REMEMBER_TTL: duration.prefault("30d"),
   SESSION_IDLE_TIMEOUT: duration.prefault("2h"),
-  TRUST_PROXY: boolish.default(false),
+  TRUST_PROXY: trustProxy.prefault("false"),
+  /** Host names besides localhost, IP literals and the one setup was reached by. */
+  DOCKERMATE_ALLOWED_HOSTS: allowedHosts.optional(),
   RATE_LIMIT_MUTATIONS: z.coerce.number().int().min(1).max(10000).default(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Registries DockerMate may reach besides the well-known ones (scripts/permissions.ts). */

@@ -5,7 +5,11 @@ import { formatBytes } from "../components/format.ts";
 /** `deno task prune-images`: what the daily automatic image prune does, now. */
 export async function pruneImagesCommand(): Promise<void> {
   const deps = await createDeps(loadConfig());
-  const r = await deps.images.autoPrune({ ip: "cli", userAgent: "deno task prune-images" });
+  const r = await deps.images.autoPrune({
+    ip: "cli",
+    userAgent: "deno task prune-images",
+    actor: "cli",
+  });
   if (!r.enabled) {
     console.log("Automatic image prune is off (turn it on on the Images page); nothing removed.");
     return;

@@ -38,7 +38,7 @@ async function readPiped(): Promise<string> {
 
 /**
  * `deno task reset-password`: sets a new admin password from the host's shell (never over
- * HTTP), ends every session and writes the audit log.
+ * HTTP), ends every session and API token and writes the audit log.
  */
 export async function resetPasswordCommand(_args: string[]): Promise<void> {
   const cfg = loadConfig();
@@ -55,7 +55,11 @@ export async function resetPasswordCommand(_args: string[]): Promise<void> {
   }
   const deps = await createDeps(cfg);
   try {
-    await deps.auth.resetPassword(password, { ip: "cli", userAgent: "deno task reset-password" });
+    await deps.auth.resetPassword(password, {
+      ip: "cli",
+      userAgent: "deno task reset-password",
+      actor: "cli",
+    });
   } catch (err) {
     if (err instanceof InvalidInput) {
       console.error(`Password not changed: ${err.message}`);
@@ -63,5 +67,8 @@ export async function resetPasswordCommand(_args: string[]): Promise<void> {
     }
     throw err;
   }
-  console.log("Password reset. Every session has been ended; log in again with the new password.");
+  console.log(
+    "Password reset. Every session and API token has been ended; log in again with the new " +
+      "password.",
+  );
 }

@@ -115,8 +115,33 @@ export function SetupForm({ errors, tokenFromEnv }: { errors: FormErrors; tokenF
   );
 }
 
+/** Shown at login and in Settings while the session cookie can reach containers' web apps. */
+export function CookieWarning({ ports }: { ports: number[] }) {
+  if (ports.length === 0) return null;
+  const shown = ports.slice(0, 8).join(", ") + (ports.length > 8 ? ", …" : "");
+  return (
+    <div class="alert alert-warn" role="alert" id="cookie-warning">
+      <p>
+        <strong>Plain HTTP on a host that publishes container ports ({shown}).</strong>{" "}
+        Browsers send DockerMate's session cookie to every port of this host name, so a web app in
+        one of those containers can read it and act as you, and that is root on this host.
+      </p>
+      <p>
+        Give DockerMate a host name of its own that no container uses, and serve it over HTTPS from
+        a reverse proxy (see the README, Security).
+      </p>
+    </div>
+  );
+}
+
 export function LoginForm(
-  { errors, next, notice }: { errors: FormErrors; next: string; notice?: string },
+  { errors, next, notice, exposedPorts = [] }: {
+    errors: FormErrors;
+    next: string;
+    notice?: string;
+    /** Published ports the session cookie would reach (services/cookie-exposure.ts). */
+    exposedPorts?: number[];
+  },
 ) {
   return (
     <form
@@ -128,6 +153,7 @@ export function LoginForm(
       hx-swap="outerHTML"
     >
       <h1>Log in</h1>
+      <CookieWarning ports={exposedPorts} />
       {notice && <p class="alert alert-ok" role="status">{notice}</p>}
       {errors.form && <p class="alert alert-error" role="alert">{errors.form}</p>}
       <input type="hidden" name="next" value={next} />
@@ -149,7 +175,18 @@ export function LoginForm(
   );
 }
 
-export function ChangePasswordForm({ errors, done }: { errors: FormErrors; done?: boolean }) {
+function endedText(done: { sessionsEnded: number; tokensRevoked: number }): string {
+  if (done.sessionsEnded === 0 && done.tokensRevoked === 0) return "Password changed.";
+  return `Password changed. Ended ${done.sessionsEnded} other session(s) and revoked ` +
+    `${done.tokensRevoked} API token(s).`;
+}
+
+export function ChangePasswordForm(
+  { errors, done }: {
+    errors: FormErrors;
+    done?: { sessionsEnded: number; tokensRevoked: number };
+  },
+) {
   return (
     <form
       method="post"
@@ -159,9 +196,7 @@ export function ChangePasswordForm({ errors, done }: { errors: FormErrors; done?
       hx-post="/settings/password"
       hx-swap="outerHTML"
     >
-      {done && (
-        <p class="alert alert-ok" role="status">Password changed. Every other session was ended.</p>
-      )}
+      {done && <p class="alert alert-ok" role="status">{endedText(done)}</p>}
       {errors.form && <p class="alert alert-error" role="alert">{errors.form}</p>}
       <PasswordField
         name="currentPassword"
@@ -182,6 +217,10 @@ export function ChangePasswordForm({ errors, done }: { errors: FormErrors; done?
         errors={errors}
         autocomplete="new-password"
       />
+      <div class="field field-inline">
+        <input type="checkbox" id="endOtherSessions" name="endOtherSessions" checked />
+        <label for="endOtherSessions">End every other session and revoke every API token</label>
+      </div>
       <button type="submit" class="btn btn-primary">Change password</button>
     </form>
   );

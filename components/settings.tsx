@@ -4,7 +4,7 @@ import { type HardwareOverride, PROFILE_NAMES, PROFILES } from "../services/hard
 import type { SystemProfile } from "../services/profile.ts";
 import { TAG_COLORS, type TagColor } from "../services/tags.ts";
 import type { ApiToken, CreatedToken } from "../services/tokens.ts";
-import { ChangePasswordForm, type FormErrors } from "./auth-forms.tsx";
+import { ChangePasswordForm, CookieWarning, type FormErrors } from "./auth-forms.tsx";
 import { CapacityMeter, hostSummary, ProfileLabel } from "./capacity.tsx";
 import { timeAgo } from "./format.ts";
 import { TagBadge } from "./tags.tsx";
@@ -61,52 +61,106 @@ export function SessionsTable(
   );
 }
 
+/** When a token ends, in words: "in 3 days", "expired", "never". */
+function expiryText(expiresAt: Date | null, now = Date.now()): string {
+  if (!expiresAt) return "never";
+  const ms = expiresAt.getTime() - now;
+  if (ms <= 0) return "expired";
+  const days = Math.floor(ms / 86_400_000);
+  return days >= 1 ? `in ${plural(days, "day")}` : "within a day";
+}
+
+function TokenCreated({ created }: { created: CreatedToken }) {
+  return (
+    <div class="alert alert-ok" role="status" id="new-token">
+      <p>
+        Token <strong>{created.name}</strong>{" "}
+        ({created.scope === "read" ? "read-only" : "full access"}) created. Copy it now: it is not
+        shown again.
+      </p>
+      <pre><code>{created.token}</code></pre>
+      {!created.expiresAt && (
+        <p class="hint warn" id="never-expires-warning">
+          It never expires: if it leaks, it works until someone revokes it.
+        </p>
+      )}
+      <p class="hint">
+        Use it as <code>curl -H "Authorization: Bearer $TOKEN" http://…/api/v1/containers</code>
+      </p>
+    </div>
+  );
+}
+
+function TokenForm({ errors }: { errors: FormErrors }) {
+  return (
+    <form
+      method="post"
+      action="/settings/tokens"
+      class="row"
+      hx-post="/settings/tokens"
+      hx-target="#tokens"
+      hx-swap="outerHTML"
+    >
+      <div class="field grow">
+        <label for="token-name">New token name</label>
+        <input
+          id="token-name"
+          name="name"
+          required
+          maxlength={64}
+          placeholder="backup script"
+          aria-invalid={errors.name ? "true" : undefined}
+        />
+        <FieldError id="token-name-error" message={errors.name} />
+      </div>
+      <div class="field">
+        <label for="token-scope">Access</label>
+        <select id="token-scope" name="scope">
+          {option("full", "Full access")}
+          {option("read", "Read-only (GET)")}
+        </select>
+        <FieldError id="token-scope-error" message={errors.scope} />
+      </div>
+      <div class="field">
+        <label for="token-expiry">Expires</label>
+        <select id="token-expiry" name="expiresInDays">
+          {option("30", "in 30 days")}
+          {option("90", "in 90 days", true)}
+          {option("365", "in a year")}
+          {option("never", "never (not advised)")}
+        </select>
+        <FieldError id="token-expiry-error" message={errors.expiresInDays} />
+      </div>
+      <button type="submit" class="btn btn-primary">Create token</button>
+    </form>
+  );
+}
+
 export function TokensPanel(
-  { tokens, created, error }: { tokens: ApiToken[]; created?: CreatedToken; error?: string },
+  { tokens, created, errors = {} }: {
+    tokens: ApiToken[];
+    created?: CreatedToken;
+    errors?: FormErrors;
+  },
 ) {
   return (
     <div id="tokens">
-      {created && (
-        <div class="alert alert-ok" role="status" id="new-token">
-          <p>
-            Token <strong>{created.name}</strong> created. Copy it now: it is not shown again.
-          </p>
-          <pre><code>{created.token}</code></pre>
-          <p class="hint">
-            Use it as <code>curl -H "Authorization: Bearer $TOKEN" http://…/api/v1/containers</code>
-          </p>
-        </div>
-      )}
-      <form
-        method="post"
-        action="/settings/tokens"
-        class="row"
-        hx-post="/settings/tokens"
-        hx-target="#tokens"
-        hx-swap="outerHTML"
-      >
-        <div class="field grow">
-          <label for="token-name">New token name</label>
-          <input
-            id="token-name"
-            name="name"
-            required
-            maxlength={64}
-            placeholder="backup script"
-            aria-invalid={error ? "true" : undefined}
-          />
-          <FieldError id="token-name-error" message={error} />
-        </div>
-        <button type="submit" class="btn btn-primary">Create token</button>
-      </form>
+      {created && <TokenCreated created={created} />}
+      <TokenForm errors={errors} />
+      <p class="hint">
+        Tokens cannot create tokens, change the password or end sessions. A password change can
+        revoke them all.
+      </p>
       {tokens.length === 0 ? <p class="muted">No API tokens yet.</p> : (
         <div class="table-wrap">
           <table class="table">
             <thead>
               <tr>
                 <th>Name</th>
+                <th>Access</th>
                 <th>Created</th>
                 <th>Last used</th>
+                <th>Expires</th>
                 <th>
                   <span class="sr-only">Actions</span>
                 </th>
@@ -116,8 +170,10 @@ export function TokensPanel(
               {tokens.map((t) => (
                 <tr>
                   <td>{t.name}</td>
+                  <td>{t.scope === "read" ? "read-only" : "full"}</td>
                   <td>{timeAgo(t.createdAt)}</td>
                   <td>{t.lastUsedAt ? timeAgo(t.lastUsedAt) : "never"}</td>
+                  <td title={t.expiresAt?.toISOString()}>{expiryText(t.expiresAt)}</td>
                   <td>
                     <form method="post" action={`/settings/tokens/${t.id}/revoke`} class="inline">
                       <button
@@ -150,6 +206,7 @@ export function AuditTable({ entries, oob }: { entries: AuditEntry[]; oob?: bool
           <tr>
             <th>When</th>
             <th>What</th>
+            <th>Who</th>
             <th>From</th>
             <th>Browser</th>
           </tr>
@@ -159,12 +216,72 @@ export function AuditTable({ entries, oob }: { entries: AuditEntry[]; oob?: bool
             <tr>
               <td title={e.at.toISOString()}>{timeAgo(e.at)}</td>
               <td>{e.action}</td>
+              <td>{e.actor ?? "—"}</td>
               <td>{e.ip}</td>
               <td class="truncate" title={e.userAgent}>{e.userAgent}</td>
             </tr>
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+export type AuditView = {
+  entries: AuditEntry[];
+  retentionDays: number;
+  lastPrune: { ranAt: string; removed: number } | null;
+  errors?: FormErrors;
+  value?: string;
+  saved?: boolean;
+};
+
+/** How long the audit log is kept, and the last run of the daily prune. */
+export function AuditRetentionPanel({ view }: { view: AuditView }) {
+  const { errors = {}, lastPrune } = view;
+  return (
+    <div id="audit-retention-panel">
+      {view.saved && <p class="alert alert-ok" role="status">Saved.</p>}
+      <form
+        method="post"
+        action="/settings/audit-retention"
+        id="audit-retention-form"
+        class="row settings-form"
+        {...hx("/settings/audit-retention", "#audit-retention-panel")}
+      >
+        <div class="field grow">
+          <label for="audit-retention-days">Keep audit entries (days)</label>
+          <input
+            type="number"
+            id="audit-retention-days"
+            name="auditRetentionDays"
+            required
+            min={7}
+            max={3650}
+            step={1}
+            inputmode="numeric"
+            value={shown(view.value, view.retentionDays)}
+            aria-invalid={errors.auditRetentionDays ? "true" : undefined}
+            aria-describedby={errors.auditRetentionDays
+              ? "audit-retention-days-error"
+              : "audit-retention-days-hint"}
+          />
+          <FieldError id="audit-retention-days-error" message={errors.auditRetentionDays} />
+          <p class="hint" id="audit-retention-days-hint">
+            Older entries are removed by a daily job (7–3650; default 365).
+          </p>
+        </div>
+        <button type="submit" class="btn btn-primary">Save</button>
+      </form>
+      <p class="hint" id="last-audit-prune">
+        Prune of old entries: {lastPrune
+          ? (
+            <span title={lastPrune.ranAt}>
+              last run {timeAgo(new Date(lastPrune.ranAt))}, removed {lastPrune.removed}
+            </span>
+          )
+          : "never"}.
+      </p>
     </div>
   );
 }
@@ -660,16 +777,19 @@ type SettingsProps = {
   sessions: SessionView[];
   currentSession: string | null;
   tokens: ApiToken[];
-  audit: AuditEntry[];
+  audit: AuditView;
   created?: CreatedToken;
-  tokenError?: string;
+  tokenErrors?: FormErrors;
+  /** Published ports the session cookie reaches over plain HTTP (services/cookie-exposure.ts). */
+  exposedPorts: number[];
 };
 
 export function SettingsPage(props: SettingsProps) {
-  const { sessions, currentSession, tokens, audit, created, tokenError } = props;
+  const { sessions, currentSession, tokens, audit, created, tokenErrors } = props;
   return (
     <>
       <h1>Settings</h1>
+      <CookieWarning ports={props.exposedPorts} />
       <nav class="settings-nav" aria-label="Settings sections">
         <ul>
           {SECTIONS.map((s) => (
@@ -710,7 +830,7 @@ export function SettingsPage(props: SettingsProps) {
         </section>
         <section class="card settings-section" id="api-tokens" aria-labelledby="tokens-title">
           <h2 id="tokens-title">API tokens</h2>
-          <TokensPanel tokens={tokens} created={created} error={tokenError} />
+          <TokensPanel tokens={tokens} created={created} errors={tokenErrors} />
         </section>
       </div>
       <section class="card settings-section" id="active-sessions" aria-labelledby="sessions-title">
@@ -719,7 +839,8 @@ export function SettingsPage(props: SettingsProps) {
       </section>
       <section class="card settings-section" id="audit-section" aria-labelledby="audit-title">
         <h2 id="audit-title">Audit log</h2>
-        <AuditTable entries={audit} />
+        <AuditRetentionPanel view={audit} />
+        <AuditTable entries={audit.entries} />
       </section>
     </>
   );

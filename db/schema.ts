@@ -29,6 +29,10 @@ export const apiTokens = sqliteTable("api_tokens", {
   tokenHash: text("token_hash").notNull().unique(),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  /** Null: never expires (chosen at creation, with a warning). */
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+  /** `full` or `read` (GET and HEAD only); see services/tokens.ts. */
+  scope: text("scope").notNull().default("full"),
 });
 
 /** Key/value settings, values stored as JSON text. */
@@ -46,7 +50,15 @@ export const auditLog = sqliteTable("audit_log", {
   ip: text("ip").notNull(),
   userAgent: text("user_agent").notNull(),
   detail: text("detail"),
-}, (t) => [index("audit_action_at_idx").on(t.action, t.at), index("audit_ip_idx").on(t.ip, t.at)]);
+  /** Who acted: `session:<short id>`, `token:<name>`, `cli`, `scheduler`; null when nobody was signed in. */
+  actor: text("actor"),
+  /** The rate-limit key of the client: its IPv4 address or its IPv6 /64 (services/client-ip.ts). */
+  client: text("client"),
+}, (t) => [
+  index("audit_action_at_idx").on(t.action, t.at),
+  index("audit_ip_idx").on(t.ip, t.at),
+  index("audit_client_idx").on(t.client, t.action, t.at),
+]);
 
 /** Tags that group containers (dev, prod, …); `color` is a palette key, not raw CSS. */
 export const tags = sqliteTable("tags", {

@@ -1,9 +1,41 @@
 import { createMiddleware } from "hono/factory";
 import { isPublic } from "../routes/public.ts";
 import type { AppEnv, Identity } from "../services/context.ts";
-import { Unauthorized } from "../services/errors.ts";
+import { Forbidden, Unauthorized } from "../services/errors.ts";
 import { validateToken } from "../services/tokens.ts";
 import { readSessionCookie } from "./session-cookie.ts";
+
+/**
+ * What no API token may reach, whatever its scope: a leaked token must not mint more tokens,
+ * change the password or end the owner's sessions.
+ */
+const SESSION_ONLY = [
+  /^\/api\/v1\/tokens(\/|$)/,
+  /^\/api\/v1\/auth\/(password|sessions)(\/|$)/,
+  /^\/settings\/(tokens|password|sessions)(\/|$)/,
+];
+const READ_METHODS = new Set(["GET", "HEAD"]);
+
+/** Refuses what the token's kind or scope does not allow (403 naming why). */
+function checkTokenReach(identity: Identity, method: string, path: string): void {
+  if (identity.kind !== "token") return;
+  if (SESSION_ONLY.some((p) => p.test(path))) {
+    throw new Forbidden(
+      "API tokens cannot manage tokens, sessions or the password: sign in with the password",
+    );
+  }
+  // A read-only token gets no unsafe method (and, once there is one, no console stream).
+  if (identity.token.scope === "read" && !READ_METHODS.has(method)) {
+    throw new Forbidden(`The token "${identity.token.name}" is read-only: GET and HEAD only`);
+  }
+}
+
+/** Who the audit log names: `session:<first 8 of its id>` or `token:<name>`. */
+function actorOf(identity: Identity): string {
+  return identity.kind === "session"
+    ? `session:${identity.session.id.slice(0, 8)}`
+    : `token:${identity.token.name}`;
+}
 
 export function isApiPath(path: string): boolean {
   return path === "/api" || path.startsWith("/api/");
@@ -27,7 +59,7 @@ export const authenticate = () =>
     const header = c.req.header("authorization");
     if (header?.startsWith("Bearer ")) {
       const token = await validateToken(db, header.slice(7).trim());
-      if (!token) throw new Unauthorized("Invalid or revoked API token");
+      if (!token) throw new Unauthorized("Invalid, expired or revoked API token");
       identity = { kind: "token", token };
     } else {
       const cookie = readSessionCookie(c);
@@ -36,6 +68,10 @@ export const authenticate = () =>
     }
     c.set("identity", identity);
     const path = c.req.path;
+    if (identity) {
+      checkTokenReach(identity, c.req.method, path);
+      c.set("meta", { ...c.get("meta"), actor: actorOf(identity) });
+    }
     if (identity || isPublic(c.req.method, path)) return await next();
     if (isApiPath(path)) {
       throw new Unauthorized(

@@ -51,3 +51,18 @@ export const mutationRateLimit = (perMinute: number) => {
     await next();
   });
 };
+
+/**
+ * Limits a public route per client (IPv4 address or IPv6 /64): `limit` requests a minute.
+ * For routes that cost CPU before anyone signed in.
+ */
+export const clientRateLimit = (limit: number, what: string) => {
+  const window = new SlidingWindow(limit, 60_000);
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const wait = window.hit(c.get("meta").client);
+    if (wait > 0) {
+      throw new RateLimited(`Too many ${what}: at most ${limit} a minute; wait ${wait} s`, wait);
+    }
+    await next();
+  });
+};

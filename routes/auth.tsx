@@ -5,11 +5,16 @@ import { type FormErrors, LoginForm, SetupForm, StrengthHint } from "../componen
 import { Layout } from "../components/layout.tsx";
 import { clearSessionCookie, writeSessionCookie } from "../middleware/session-cookie.ts";
 import type { AppEnv } from "../services/context.ts";
+import { cookieExposure } from "../services/cookie-exposure.ts";
 import { InvalidInput, RateLimited, Unauthorized } from "../services/errors.ts";
-import { checkPassword } from "../services/password.ts";
-import { isHtmx, redirect, render } from "./render.ts";
+import { clientRateLimit } from "../middleware/rate-limit.ts";
+import { previewPassword } from "../services/password.ts";
+import { formBody, isHtmx, redirect, render } from "./render.ts";
 import { loginFormSchema, safeNext, setupFormSchema, strengthSchema } from "./schemas.ts";
 import { describeIssues, validate } from "./validate.ts";
+
+/** The meter asks at most once per 300 ms of typing; this leaves room for fast typists. */
+const STRENGTH_CHECKS_PER_MINUTE = 60;
 
 /** Field errors for a form from a zod failure or an InvalidInput naming its field. */
 function formErrors(err: InvalidInput): FormErrors {
@@ -17,12 +22,16 @@ function formErrors(err: InvalidInput): FormErrors {
 }
 
 async function parseForm<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.output<T>> {
-  const body = Object.fromEntries(
-    [...(await c.req.formData()).entries()].filter(([, v]) => typeof v === "string"),
-  );
-  const parsed = schema.safeParse(body);
+  const parsed = schema.safeParse(await formBody(c));
   if (!parsed.success) throw new InvalidInput(describeIssues(parsed.error.issues));
   return parsed.data;
+}
+
+/** The login form, warning when the session cookie would reach containers' published ports. */
+function loginForm(c: Context<AppEnv>, errors: FormErrors, next: string, notice?: string) {
+  const { store, cfg } = c.get("deps");
+  const ports = cookieExposure(store, c.get("meta").secure, cfg.PORT);
+  return <LoginForm errors={errors} next={next} notice={notice} exposedPorts={ports} />;
 }
 
 function authPage(
@@ -54,7 +63,7 @@ export function authRoutes() {
     const tokenFromEnv = Boolean(cfg.DOCKERMATE_SETUP_TOKEN);
     try {
       const input = await parseForm(c, setupFormSchema);
-      await auth.setup(input.password, input.setupToken, c.get("meta"));
+      await auth.setup(input.password, input.setupToken, c.get("meta"), c.get("meta").host);
     } catch (err) {
       if (!(err instanceof InvalidInput)) throw err;
       return authPage(
@@ -67,13 +76,18 @@ export function authRoutes() {
     return redirect(c, "/login?setup=done");
   });
 
-  app.post("/password-strength", validate("form", strengthSchema), async (c) => {
-    const { password, newPassword } = c.req.valid("form");
-    const value = newPassword ?? password;
-    return c.html(
-      <StrengthHint verdict={value ? await checkPassword(value, ["admin", "dockermate"]) : null} />,
-    );
-  });
+  // Public (the setup page needs it), so it is capped and limited: zxcvbn is CPU-bound.
+  app.post(
+    "/password-strength",
+    clientRateLimit(STRENGTH_CHECKS_PER_MINUTE, "strength checks"),
+    validate("form", strengthSchema),
+    async (c) => {
+      const { password, newPassword } = c.req.valid("form");
+      const value = newPassword ?? password;
+      const verdict = value ? await previewPassword(value, ["admin", "dockermate"]) : null;
+      return c.html(<StrengthHint verdict={verdict} />);
+    },
+  );
 
   app.get("/login", async (c) => {
     const { auth } = c.get("deps");
@@ -83,7 +97,7 @@ export function authRoutes() {
     const notice = c.req.query("setup") === "done"
       ? "Admin created. Log in with your new password."
       : undefined;
-    return authPage(c, "Log in", <LoginForm errors={{}} next={next} notice={notice} />);
+    return authPage(c, "Log in", loginForm(c, {}, next, notice));
   });
 
   app.post("/login", async (c) => {
@@ -92,23 +106,24 @@ export function authRoutes() {
     try {
       const input = await parseForm(c, loginFormSchema);
       next = safeNext(input.next);
-      const { token, session } = await auth.login(input.password, input.remember, c.get("meta"));
+      const meta = c.get("meta");
+      const { token, session } = await auth.login(input.password, input.remember, meta, meta.host);
       writeSessionCookie(c, token, session.expiresAt, input.remember);
     } catch (err) {
       if (err instanceof RateLimited) {
         c.header("Retry-After", String(err.retryAfterSeconds));
-        return authPage(c, "Log in", <LoginForm errors={{ form: err.message }} next={next} />, 429);
+        return authPage(c, "Log in", loginForm(c, { form: err.message }, next), 429);
       }
       if (err instanceof Unauthorized) {
         return authPage(
           c,
           "Log in",
-          <LoginForm errors={{ password: err.message }} next={next} />,
+          loginForm(c, { password: err.message }, next),
           401,
         );
       }
       if (err instanceof InvalidInput) {
-        return authPage(c, "Log in", <LoginForm errors={formErrors(err)} next={next} />, 400);
+        return authPage(c, "Log in", loginForm(c, formErrors(err), next), 400);
       }
       throw err;
     }

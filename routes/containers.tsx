@@ -746,7 +746,7 @@ export function containerPages(): Hono<AppEnv> {
       const { id, action } = c.req.valid("param");
       const fromList = (await formBody(c)).from === "list" ||
         (c.req.header("hx-target") ?? "").startsWith("tr#row-");
-      const result = await deps.containers.act(id, action);
+      const result = await deps.containers.act(id, action, c.get("meta"));
       if (!isHtmx(c)) {
         return redirect(
           c,

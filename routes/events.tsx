@@ -142,7 +142,7 @@ export function eventPages(): Hono<AppEnv> {
       log.subscribe((e) => {
         if (matchesFilter(e, filter)) send(e);
       }, stop.signal);
-      await holdOpen(stream, deps, () => stop.abort());
+      await holdOpen(stream, c, () => stop.abort());
     });
   });
 

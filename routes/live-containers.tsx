@@ -64,7 +64,7 @@ export function liveContainerRoutes(): Hono<AppEnv> {
       }, stop.signal);
       // An update check changes badges on many rows: one refresh of the table.
       const offUpdates = deps.imageUpdates.onChange(refresh);
-      await holdOpen(stream, deps, () => {
+      await holdOpen(stream, c, () => {
         clearTimeout(refreshTimer);
         stop.abort();
         offUpdates();
@@ -107,7 +107,7 @@ export function liveContainerRoutes(): Hono<AppEnv> {
       if (!summary) {
         // Gone already: say so, then let the page be (the reconnect would find nothing either).
         await stream.writeSSE({ data: String(<GoneStatePanel id={ref} oob />) });
-        await holdOpen(stream, deps, () => {});
+        await holdOpen(stream, c, () => {});
         return;
       }
       const id = summary.Id;
@@ -135,7 +135,7 @@ export function liveContainerRoutes(): Hono<AppEnv> {
           ? { data: String(<VerdictPanel verdict={d.verdict} managed={managed} oob />) }
           : null;
       });
-      await holdOpen(stream, deps, () => {
+      await holdOpen(stream, c, () => {
         stop.abort();
         offVerdict();
       });

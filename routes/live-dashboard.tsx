@@ -54,7 +54,7 @@ export function liveDashboardRoutes(): Hono<AppEnv> {
         const data = await dashboard.snapshot({ resourcesWaitMs: 0 });
         return { data: html({ data, sections: SECTIONS, full: true }, deps) };
       });
-      await holdOpen(stream, deps, () => stop.abort());
+      await holdOpen(stream, c, () => stop.abort());
     });
   });
 

@@ -37,7 +37,7 @@ export function liveImageRoutes(): Hono<AppEnv> {
       });
       deps.store.subscribe(refresh, stop.signal);
       const offUpdates = deps.imageUpdates.onChange(refresh);
-      await holdOpen(stream, deps, () => {
+      await holdOpen(stream, c, () => {
         clearTimeout(timer);
         stop.abort();
         offEvents();

@@ -5,8 +5,10 @@
  */
 import type { Context } from "hono";
 import { type SSEMessage, type SSEStreamingApi, streamSSE } from "hono/streaming";
-import type { AppEnv, Deps } from "../services/context.ts";
+import type { AppEnv } from "../services/context.ts";
+import { type IdentityWatch, watchIdentity } from "../services/identity-ends.ts";
 import type { OperationEvent } from "../services/operations.ts";
+import { tokenAlive } from "../services/tokens.ts";
 
 /** Keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 25_000;
@@ -31,15 +33,65 @@ export function writer(stream: SSEStreamingApi) {
 }
 
 /**
- * Holds a stream open until the client leaves, the server shuts down or `until` resolves,
- * with a heartbeat comment meanwhile; then runs `cleanup`.
+ * Watches the session or token a stream runs for: the signal aborts when it is logged out,
+ * revoked or expires (checked at least every heartbeat), so no stream outlives its access.
+ */
+function identityWatch(c: Context<AppEnv>): IdentityWatch | null {
+  const identity = c.get("identity");
+  const { auth, db } = c.get("deps");
+  if (identity?.kind === "session") {
+    const id = identity.session.id;
+    return watchIdentity({ kind: "session", id }, () => auth.sessionAlive(id), HEARTBEAT_MS);
+  }
+  if (identity?.kind === "token") {
+    const id = identity.token.id;
+    return watchIdentity({ kind: "token", id }, () => tokenAlive(db, id), HEARTBEAT_MS);
+  }
+  return null;
+}
+
+type Source = (signal: AbortSignal) => AsyncIterable<string>;
+
+/**
+ * For a stream built on services/log-stream.ts's `eventStream`: the source and the signals
+ * that end it (server shutdown, and the end of the caller's session or token).
+ */
+export function boundToIdentity(
+  c: Context<AppEnv>,
+  source: Source,
+): { source: Source; stops: AbortSignal[] } {
+  const shutdown = c.get("deps").shutdown;
+  const watch = identityWatch(c);
+  if (!watch) return { source, stops: [shutdown] };
+  async function* closing(signal: AbortSignal) {
+    try {
+      yield* source(signal);
+    } finally {
+      watch?.close();
+    }
+  }
+  return {
+    source: (signal) => {
+      // The stream aborts this signal when the client leaves, before the source ends.
+      signal.addEventListener("abort", () => watch.close(), { once: true });
+      return closing(signal);
+    },
+    stops: [shutdown, watch.signal],
+  };
+}
+
+/**
+ * Holds a stream open until the client leaves, the server shuts down, the caller's session
+ * or token ends, or `until` resolves, with a heartbeat comment meanwhile; then runs `cleanup`.
  */
 export function holdOpen(
   stream: SSEStreamingApi,
-  deps: Deps,
+  c: Context<AppEnv>,
   cleanup: () => void,
   until?: Promise<void>,
 ): Promise<void> {
+  const shutdown = c.get("deps").shutdown;
+  const watch = identityWatch(c);
   return new Promise<void>((resolve) => {
     const heartbeat = setInterval(() => {
       stream.write(": ping\n\n").catch(() => {});
@@ -49,16 +101,18 @@ export function holdOpen(
       if (ended) return;
       ended = true;
       clearInterval(heartbeat);
-      deps.shutdown.removeEventListener("abort", onShutdown);
+      shutdown.removeEventListener("abort", stop);
+      watch?.close();
       cleanup();
       resolve();
     };
-    const onShutdown = () => {
+    const stop = () => {
       end();
       stream.abort();
     };
-    if (deps.shutdown.aborted) return onShutdown();
-    deps.shutdown.addEventListener("abort", onShutdown, { once: true });
+    if (shutdown.aborted || watch?.signal.aborted) return stop();
+    shutdown.addEventListener("abort", stop, { once: true });
+    watch?.signal.addEventListener("abort", stop, { once: true });
     stream.onAbort(end);
     until?.then(end);
   });
@@ -113,7 +167,7 @@ export function streamOperation(c: Context<AppEnv>, opId: string, view: Operatio
       last(() => view.final(e));
     });
     if (!unsubscribe) last(() => view.unknown);
-    await holdOpen(stream, deps, () => {
+    await holdOpen(stream, c, () => {
       clearTimeout(timer);
       unsubscribe?.();
     }, finished);

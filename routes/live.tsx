@@ -17,7 +17,7 @@ export function liveRoutes() {
         write(() => ({ data: String(<DockerBanner state={state} />) }));
       const unsubscribe = deps.docker.subscribe((state) => void send(state));
       await send(deps.docker.state);
-      await holdOpen(stream, deps, unsubscribe);
+      await holdOpen(stream, c, unsubscribe);
     });
   });
 

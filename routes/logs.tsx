@@ -40,6 +40,7 @@ import {
 import { loadAnsiUp } from "../services/logs.ts";
 import { listTags, TAG_PATTERN, tagsByContainer } from "../services/tags.ts";
 import { containerRef, tagInfo } from "./containers.tsx";
+import { boundToIdentity } from "./live-stream.ts";
 import { appChrome, render } from "./render.ts";
 import { describeIssues, validate } from "./validate.ts";
 import { zValidator } from "@hono/zod-validator";
@@ -93,7 +94,8 @@ function sseResponse(
 ): Response {
   // A client that leaves cancels the body (see eventStream); request.signal is not used: Deno
   // aborts it after every successful response and warns about that legacy behaviour.
-  const body = eventStream(source, [c.get("deps").shutdown]);
+  const bound = boundToIdentity(c, source);
+  const body = eventStream(bound.source, bound.stops);
   return c.body(body, 200, SSE_HEADERS);
 }
 

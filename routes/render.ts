@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { AppEnv } from "../services/context.ts";
+import { InvalidInput } from "../services/errors.ts";
 
 type Status = 200 | 201 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503;
 
@@ -30,10 +31,17 @@ export function appChrome(
   return { active, docker: c.get("deps").docker.state };
 }
 
-/** A form post's fields; a repeated field keeps its first value. */
+/**
+ * A form post's fields; a repeated field keeps its first value. middleware/body-limit.ts has
+ * checked the type already; a body that still cannot be read as a form is a 400, not a 500.
+ */
 export async function formBody(c: Context<AppEnv>): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const [k, v] of (await c.req.formData()).entries()) {
+  if (!c.req.raw.body) return out;
+  const form = await c.req.formData().catch((err: Error) => {
+    throw new InvalidInput(`body: not a readable form (${err.message})`);
+  });
+  for (const [k, v] of form.entries()) {
     if (typeof v === "string" && !(k in out)) out[k] = v;
   }
   return out;

@@ -5,7 +5,9 @@ import { z } from "zod";
 import { ChangePasswordForm, type FormErrors } from "../components/auth-forms.tsx";
 import { Layout } from "../components/layout.tsx";
 import {
+  AuditRetentionPanel,
   AuditTable,
+  type AuditView,
   HardwarePanel,
   type HardwareView,
   RetentionPanel,
@@ -17,8 +19,9 @@ import {
   type TagsView,
   TokensPanel,
 } from "../components/settings.tsx";
-import { listAudit, recordAudit } from "../services/audit.ts";
+import { lastAuditPrune, listAudit, recordAudit, setAuditRetention } from "../services/audit.ts";
 import type { AppEnv, Deps } from "../services/context.ts";
+import { cookieExposure } from "../services/cookie-exposure.ts";
 import { AppError, DockerUnavailable, InvalidInput } from "../services/errors.ts";
 import { PROFILE_NAMES } from "../services/hardware.ts";
 import { setProfileOverride, type SystemProfile, systemProfile } from "../services/profile.ts";
@@ -39,7 +42,7 @@ import { appChrome, formBody, isHtmx, redirect, render } from "./render.ts";
 import {
   changePasswordFormSchema,
   sessionIdSchema,
-  tokenCreateSchema,
+  tokenCreateFormSchema,
   tokenIdSchema,
 } from "./schemas.ts";
 import { describeIssues, validate } from "./validate.ts";
@@ -68,6 +71,10 @@ export const hardwareFormSchema = z.object({
     z.enum(PROFILE_NAMES, { error: "is not a known profile" }).nullable(),
   ),
   maxContainers: z.preprocess(blankToNull, wholeNumber(1, 1000).nullable()),
+});
+
+export const auditRetentionFormSchema = z.object({
+  auditRetentionDays: requiredNumber(7, 3650),
 });
 
 export const retentionFormSchema = z.object({
@@ -180,16 +187,26 @@ async function retentionView(
   return { deletedRetentionDays, healthWindowSeconds, lastPrune, ...extra };
 }
 
+async function auditView(deps: Deps, extra: Partial<AuditView> = {}): Promise<AuditView> {
+  const [entries, retentionDays, lastPrune] = await Promise.all([
+    listAudit(deps.db, 50),
+    getSetting(deps.db, "auditRetentionDays"),
+    lastAuditPrune(deps.db),
+  ]);
+  return { entries, retentionDays, lastPrune, ...extra };
+}
+
 async function tagsView(deps: Deps, extra: Partial<TagsView> = {}): Promise<TagsView> {
   return { tags: await tagUsage(deps.db), ...extra };
 }
 
 type PageExtra = {
   created?: CreatedToken;
-  tokenError?: string;
+  tokenErrors?: FormErrors;
   hardware?: Partial<HardwareView>;
   retention?: Partial<RetentionView>;
   tags?: Partial<TagsView>;
+  audit?: Partial<AuditView>;
 };
 type PageStatus = 200 | 201 | 400 | 404 | 409;
 
@@ -203,7 +220,7 @@ export function settingsRoutes() {
     const [sessions, tokens, audit, hardware, retention, tags, registries] = await Promise.all([
       auth.listSessions(),
       listTokens(db),
-      listAudit(db, 50),
+      auditView(deps, extra.audit),
       hardwareView(deps, extra.hardware),
       retentionView(deps, extra.retention),
       tagsView(deps, extra.tags),
@@ -222,8 +239,9 @@ export function settingsRoutes() {
           currentSession={current}
           tokens={tokens}
           audit={audit}
+          exposedPorts={cookieExposure(deps.store, c.get("meta").secure, deps.cfg.PORT)}
           created={extra.created}
-          tokenError={extra.tokenError}
+          tokenErrors={extra.tokenErrors}
         />
       </Layout>,
       status,
@@ -239,15 +257,17 @@ export function settingsRoutes() {
 
   app.post("/password", async (c) => {
     const { auth } = c.get("deps");
+    let ended: { sessionsEnded: number; tokensRevoked: number };
     try {
       const parsed = changePasswordFormSchema.safeParse(await formBody(c));
       if (!parsed.success) throw new InvalidInput(describeIssues(parsed.error.issues));
       const input = parsed.data;
-      await auth.changePassword(
+      ended = await auth.changePassword(
         input.currentPassword,
         input.newPassword,
         currentSessionId(c),
         c.get("meta"),
+        input.endOtherSessions,
       );
     } catch (err) {
       if (!(err instanceof InvalidInput)) throw err;
@@ -256,7 +276,7 @@ export function settingsRoutes() {
       return c.html(<ChangePasswordForm errors={errors} />, 400);
     }
     if (!isHtmx(c)) return redirect(c, "/settings");
-    return c.html(<ChangePasswordForm errors={{}} done />);
+    return c.html(<ChangePasswordForm errors={{}} done={ended} />);
   });
 
   app.post("/sessions/:id/revoke", validate("param", sessionIdSchema), async (c) => {
@@ -269,14 +289,14 @@ export function settingsRoutes() {
 
   app.post("/tokens", async (c) => {
     const { db } = c.get("deps");
-    const parsed = tokenCreateSchema.safeParse(await formBody(c));
+    const parsed = tokenCreateFormSchema.safeParse(await formBody(c));
     if (!parsed.success) {
-      const message = parsed.error.issues.map((i) => i.message).join("; ");
-      const tokenError = `Name ${message}`;
-      if (!isHtmx(c)) return fullPage(c, { tokenError }, 400);
-      return c.html(<TokensPanel tokens={await listTokens(db)} error={tokenError} />, 400);
+      const tokenErrors = fieldErrors(parsed.error.issues);
+      if (!isHtmx(c)) return fullPage(c, { tokenErrors }, 400);
+      return c.html(<TokensPanel tokens={await listTokens(db)} errors={tokenErrors} />, 400);
     }
-    const created = await createToken(db, parsed.data.name, c.get("meta"));
+    const { name, ...options } = parsed.data;
+    const created = await createToken(db, name, options, c.get("meta"));
     if (!isHtmx(c)) return fullPage(c, { created }, 201);
     return c.html(<TokensPanel tokens={await listTokens(db)} created={created} />, 201);
   });
@@ -287,6 +307,28 @@ export function settingsRoutes() {
     if (!isHtmx(c)) return redirect(c, "/settings");
     return c.html(<TokensPanel tokens={await listTokens(db)} />);
   });
+
+  // ---- How long the audit log is kept ----
+
+  app.post(
+    "/audit-retention",
+    formWith(auditRetentionFormSchema, async (c, errors, values) => {
+      const extra = { errors, value: values.auditRetentionDays };
+      if (!isHtmx(c)) return fullPage(c, { audit: extra }, 400);
+      return c.html(<AuditRetentionPanel view={await auditView(c.get("deps"), extra)} />, 400);
+    }),
+    async (c) => {
+      const deps = c.get("deps");
+      await setAuditRetention(deps.db, c.req.valid("form").auditRetentionDays, c.get("meta"));
+      if (!isHtmx(c)) return c.redirect("/settings#audit-section", 303);
+      return c.html(
+        <>
+          <AuditRetentionPanel view={await auditView(deps, { saved: true })} />
+          {await auditOob(c)}
+        </>,
+      );
+    },
+  );
 
   // ---- Hardware profile ----
 

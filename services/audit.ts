@@ -1,20 +1,42 @@
-import { and, count, desc, eq, gte, min } from "drizzle-orm";
+import { and, count, desc, eq, gte, lt, min } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { auditLog } from "../db/schema.ts";
+import { auditLog, jobRuns } from "../db/schema.ts";
+import { clientKey } from "./client-ip.ts";
+import { getSetting, setSetting } from "./settings.ts";
 
-/** Where a request came from, recorded with every audit entry. */
-export type RequestMeta = { ip: string; userAgent: string };
+/**
+ * Where a request came from and who made it, recorded with every audit entry. `client` is the
+ * rate-limit key (IPv4 address or IPv6 /64); `actor` is `session:<short id>`, `token:<name>`,
+ * `cli` or `scheduler`, and null before anyone signed in.
+ */
+export type RequestMeta = {
+  ip: string;
+  userAgent: string;
+  client?: string;
+  actor?: string | null;
+};
 
 export const AUDIT_ACTIONS = [
   "setup",
   "login.success",
   "login.failure",
+  "login.limited",
+  "setup.failure",
+  "setup.limited",
   "logout",
   "password.change",
+  "password.change-failure",
   "password.reset",
   "session.revoke",
   "token.create",
   "token.revoke",
+  "request.cross-origin",
+  "container.start",
+  "container.stop",
+  "container.restart",
+  "container.pause",
+  "container.unpause",
+  "container.kill",
   "container.create",
   "container.remove",
   "container.restore",
@@ -41,6 +63,8 @@ export const AUDIT_ACTIONS = [
   "image.remove",
   "image.prune",
   "settings.image-prune",
+  "settings.audit-retention",
+  "audit.prune",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -58,23 +82,60 @@ export async function recordAudit(
     ip: meta.ip,
     userAgent: meta.userAgent.slice(0, 512),
     detail: detail ? JSON.stringify(detail) : null,
+    actor: meta.actor ?? null,
+    client: meta.client ?? clientKey(meta.ip),
   });
 }
 
-/** How many times `action` came from `ip` since `since`, and when the first of them was. */
+/** How many times `action` came from `client` (see RequestMeta) since `since`, and the first. */
 export async function countSince(
   db: Db,
   action: AuditAction,
-  ip: string,
+  client: string,
   since: Date,
 ): Promise<{ count: number; first: Date | null }> {
   const [row] = await db
     .select({ count: count(), first: min(auditLog.at) })
     .from(auditLog)
-    .where(and(eq(auditLog.action, action), eq(auditLog.ip, ip), gte(auditLog.at, since)));
+    .where(
+      and(eq(auditLog.client, client), eq(auditLog.action, action), gte(auditLog.at, since)),
+    );
   return { count: row?.count ?? 0, first: row?.first ? new Date(row.first) : null };
 }
 
 export function listAudit(db: Db, limit = 100): Promise<AuditEntry[]> {
   return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit);
+}
+
+export const AUDIT_PRUNE_JOB = "prune-audit";
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Drops entries older than the retention setting (daily job); records the run. */
+export async function pruneAudit(
+  db: Db,
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<{ removed: number; retentionDays: number }> {
+  const retentionDays = await getSetting(db, "auditRetentionDays");
+  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+  const gone = await db.delete(auditLog).where(lt(auditLog.at, cutoff))
+    .returning({ id: auditLog.id });
+  const result = { removed: gone.length, retentionDays };
+  const json = JSON.stringify(result);
+  await db.insert(jobRuns).values({ job: AUDIT_PRUNE_JOB, ranAt: now, result: json })
+    .onConflictDoUpdate({ target: jobRuns.job, set: { ranAt: now, result: json } });
+  await recordAudit(db, "audit.prune", meta, result);
+  return result;
+}
+
+export async function lastAuditPrune(db: Db): Promise<{ ranAt: string; removed: number } | null> {
+  const row = await db.query.jobRuns.findFirst({ where: eq(jobRuns.job, AUDIT_PRUNE_JOB) });
+  return row ? { ranAt: row.ranAt.toISOString(), removed: JSON.parse(row.result).removed } : null;
+}
+
+/** Sets how long entries are kept (the next daily prune applies it); audited. */
+export async function setAuditRetention(db: Db, days: number, meta: RequestMeta): Promise<void> {
+  const before = await getSetting(db, "auditRetentionDays");
+  await setSetting(db, "auditRetentionDays", days);
+  await recordAudit(db, "settings.audit-retention", meta, { before, after: days });
 }

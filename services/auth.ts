@@ -1,10 +1,13 @@
 import { and, desc, eq, gt, like, lt, ne, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { sessions, users } from "../db/schema.ts";
-import { countSince, recordAudit, type RequestMeta } from "./audit.ts";
-import { Conflict, InvalidInput, RateLimited, Unauthorized } from "./errors.ts";
+import { apiTokens, sessions, users } from "../db/schema.ts";
+import { AttemptLimiter } from "./attempts.ts";
+import { recordAudit, type RequestMeta } from "./audit.ts";
+import { Conflict, InvalidInput, Unauthorized } from "./errors.ts";
+import { identityEnded } from "./identity-ends.ts";
 import { checkPassword, hashPassword, verifyPassword } from "./password.ts";
 import { hashSecret, randomSecret, secretsEqual } from "./secrets.ts";
+import { HostPolicy } from "./host-policy.ts";
 
 export const ADMIN_USERNAME = "admin";
 export const LOGIN_FAILURE_LIMIT = 5;
@@ -34,6 +37,9 @@ async function passwordOrThrow(password: string, field = "password"): Promise<vo
 /** The single admin, their sessions and their password. */
 export class AuthService {
   #adminKnown = false;
+  #logins: AttemptLimiter;
+  #setups: AttemptLimiter;
+  #passwordChecks: AttemptLimiter;
 
   constructor(
     private readonly db: Db,
@@ -42,7 +48,24 @@ export class AuthService {
     readonly setupToken: string,
     /** The clock, replaceable so that tests can step over expiry times. */
     private readonly now: () => number = Date.now,
-  ) {}
+    /** The host names the server answers to; learns the one setup was reached by. */
+    readonly hosts: HostPolicy = new HostPolicy(db, undefined),
+  ) {
+    const limiter = (kind: ConstructorParameters<typeof AttemptLimiter>[1]) =>
+      new AttemptLimiter(db, kind, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS);
+    this.#logins = limiter({ failure: "login.failure", limited: "login.limited", what: "logins" });
+    this.#setups = limiter({
+      failure: "setup.failure",
+      limited: "setup.limited",
+      what: "setup attempts",
+    });
+    // A stolen session must not become a way to guess the password either.
+    this.#passwordChecks = limiter({
+      failure: "password.change-failure",
+      limited: "login.limited",
+      what: "password checks",
+    });
+  }
 
   async hasAdmin(): Promise<boolean> {
     if (this.#adminKnown) return true;
@@ -51,14 +74,24 @@ export class AuthService {
     return this.#adminKnown;
   }
 
-  /** First run: creates the admin when the setup token matches. */
-  async setup(password: string, setupToken: string | undefined, meta: RequestMeta): Promise<void> {
+  /**
+   * First run: creates the admin when the setup token matches (guesses limited per client and
+   * audited). `reachedAs` is the host name the browser used, allowed from then on.
+   */
+  async setup(
+    password: string,
+    setupToken: string | undefined,
+    meta: RequestMeta,
+    reachedAs?: string,
+  ): Promise<void> {
     if (await this.hasAdmin()) throw new Conflict("DockerMate is already set up: an admin exists");
-    if (!setupToken || !secretsEqual(setupToken.trim(), this.setupToken)) {
+    await this.#setups.guard(meta, async () => {
+      if (setupToken && secretsEqual(setupToken.trim(), this.setupToken)) return;
+      await recordAudit(this.db, "setup.failure", meta, { reason: "wrong setup token" });
       throw new InvalidInput(
         "setupToken: the setup token is missing or wrong (it is printed in the server log at start)",
       );
-    }
+    });
     await passwordOrThrow(password);
     const now = new Date();
     const passwordHash = await hashPassword(password);
@@ -70,27 +103,30 @@ export class AuthService {
     }).onConflictDoNothing().returning({ id: users.id });
     if (inserted.length === 0) throw new Conflict("DockerMate is already set up: an admin exists");
     this.#adminKnown = true;
-    await recordAudit(this.db, "setup", meta);
+    if (reachedAs) await this.hosts.learn(reachedAs);
+    await recordAudit(this.db, "setup", meta, reachedAs ? { host: reachedAs } : undefined);
   }
 
-  /** Checks the password (rate limited per IP) and starts a session. */
-  async login(password: string, remember: boolean, meta: RequestMeta): Promise<NewSession> {
-    const since = new Date(Date.now() - LOGIN_FAILURE_WINDOW_MS);
-    const failures = await countSince(this.db, "login.failure", meta.ip, since);
-    if (failures.count >= LOGIN_FAILURE_LIMIT) {
-      const until = (failures.first?.getTime() ?? Date.now()) + LOGIN_FAILURE_WINDOW_MS;
-      const retryAfter = Math.max(1, Math.ceil((until - Date.now()) / 1000));
-      throw new RateLimited(
-        `Too many failed logins from ${meta.ip}; try again in ${Math.ceil(retryAfter / 60)} min`,
-        retryAfter,
-      );
-    }
-    const user = await this.db.query.users.findFirst({ where: eq(users.username, ADMIN_USERNAME) });
-    if (!user || !(await verifyPassword(user.passwordHash, password))) {
+  /**
+   * Checks the password (failures limited per client) and starts a session. `reachedAs` is
+   * the host name used, kept when none was at setup (an install older than that rule).
+   */
+  async login(
+    password: string,
+    remember: boolean,
+    meta: RequestMeta,
+    reachedAs?: string,
+  ): Promise<NewSession> {
+    const user = await this.#logins.guard(meta, async () => {
+      const user = await this.db.query.users.findFirst({
+        where: eq(users.username, ADMIN_USERNAME),
+      });
+      if (user && (await verifyPassword(user.passwordHash, password))) return user;
       await recordAudit(this.db, "login.failure", meta);
       throw new Unauthorized("Wrong password");
-    }
+    });
     const created = await this.#createSession(user.id, remember, meta);
+    if (reachedAs) await this.hosts.learn(reachedAs);
     await recordAudit(this.db, "login.success", meta, { remember });
     return created;
   }
@@ -140,8 +176,19 @@ export class AuthService {
     return session;
   }
 
+  /** True while the session exists and has not expired; never slides it (open streams). */
+  async sessionAlive(id: string): Promise<boolean> {
+    const s = await this.db.query.sessions.findFirst({
+      where: eq(sessions.id, id),
+      columns: { expiresAt: true, idleExpiresAt: true },
+    });
+    const now = this.now();
+    return s !== undefined && now < s.expiresAt.getTime() && now < s.idleExpiresAt.getTime();
+  }
+
   async logout(sessionId: string, meta: RequestMeta): Promise<void> {
     await this.db.delete(sessions).where(eq(sessions.id, sessionId));
+    identityEnded({ kind: "session", id: sessionId });
     await recordAudit(this.db, "logout", meta);
   }
 
@@ -162,36 +209,45 @@ export class AuthService {
     const gone = await this.db.delete(sessions).where(like(sessions.id, `${idPrefix}%`))
       .returning({ id: sessions.id });
     if (gone.length === 0) return false;
+    for (const s of gone) identityEnded({ kind: "session", id: s.id });
     await recordAudit(this.db, "session.revoke", meta, { session: idPrefix });
     return true;
   }
 
-  /** Needs the current password; ends every other session. */
+  /**
+   * Needs the current password (wrong guesses are limited and audited). With `endOthers`, every
+   * other session and every API token ends: whoever changes a password because it leaked wants
+   * that. Returns what was ended.
+   */
   async changePassword(
     current: string,
     next: string,
     keepSessionId: string | null,
     meta: RequestMeta,
-  ): Promise<void> {
-    const user = await this.db.query.users.findFirst({ where: eq(users.username, ADMIN_USERNAME) });
-    if (!user) throw new Unauthorized("No admin exists yet");
-    if (!(await verifyPassword(user.passwordHash, current))) {
+    endOthers = true,
+  ): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
+    const user = await this.#passwordChecks.guard(meta, async () => {
+      const user = await this.db.query.users.findFirst({
+        where: eq(users.username, ADMIN_USERNAME),
+      });
+      if (!user) throw new Unauthorized("No admin exists yet");
+      if (await verifyPassword(user.passwordHash, current)) return user;
+      await recordAudit(this.db, "password.change-failure", meta);
       throw new InvalidInput("currentPassword: the current password is wrong");
-    }
+    });
     if (current === next) {
       throw new InvalidInput("newPassword: must differ from the current password");
     }
     await passwordOrThrow(next, "newPassword");
     await this.#setPassword(user.id, next);
-    await this.db.delete(sessions).where(
-      keepSessionId
-        ? and(eq(sessions.userId, user.id), ne(sessions.id, keepSessionId))
-        : eq(sessions.userId, user.id),
-    );
-    await recordAudit(this.db, "password.change", meta);
+    const ended = endOthers
+      ? await this.#endAll(user.id, keepSessionId)
+      : { sessionsEnded: 0, tokensRevoked: 0 };
+    await recordAudit(this.db, "password.change", meta, ended);
+    return ended;
   }
 
-  /** The CLI's reset: no current password needed, every session ends. */
+  /** The CLI's reset: no current password needed, every session and API token ends. */
   async resetPassword(next: string, meta: RequestMeta): Promise<void> {
     const user = await this.db.query.users.findFirst({ where: eq(users.username, ADMIN_USERNAME) });
     if (!user) {
@@ -199,8 +255,22 @@ export class AuthService {
     }
     await passwordOrThrow(next);
     await this.#setPassword(user.id, next);
-    await this.db.delete(sessions).where(eq(sessions.userId, user.id));
-    await recordAudit(this.db, "password.reset", meta);
+    const ended = await this.#endAll(user.id, null);
+    await recordAudit(this.db, "password.reset", meta, ended);
+  }
+
+  /** Ends every session but `keep`, and every API token (the one admin owns them all). */
+  async #endAll(
+    userId: number,
+    keep: string | null,
+  ): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
+    const gone = await this.db.delete(sessions).where(
+      keep ? and(eq(sessions.userId, userId), ne(sessions.id, keep)) : eq(sessions.userId, userId),
+    ).returning({ id: sessions.id });
+    const tokens = await this.db.delete(apiTokens).returning({ id: apiTokens.id });
+    for (const s of gone) identityEnded({ kind: "session", id: s.id });
+    for (const t of tokens) identityEnded({ kind: "token", id: t.id });
+    return { sessionsEnded: gone.length, tokensRevoked: tokens.length };
   }
 
   async #setPassword(userId: number, password: string): Promise<void> {

@@ -242,12 +242,14 @@ export class ContainerService {
     return { ...row, inspect, verdict: parseVerdict(record?.verdict ?? null) };
   }
 
-  async act(ref: string, action: LifecycleAction): Promise<ActionResult> {
+  /** Starts, stops … one container; audited when `meta` is given (bulk audits the batch). */
+  async act(ref: string, action: LifecycleAction, meta?: RequestMeta): Promise<ActionResult> {
     const c = await this.resolve(ref);
     await this.docker.engine({ method: "POST", path: `/containers/${c.Id}/${action}` });
     await this.store.refresh(c.Id);
     const now = this.store.find(c.Id) ?? c;
     const name = containerName(c);
+    if (meta) await recordAudit(this.db, `container.${action}`, meta, { container: name });
     return { id: c.Id, name, state: now.State, cli: dockerCli(action as CliAction, [name]) };
   }
 

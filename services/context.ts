@@ -59,7 +59,8 @@ export type Identity =
 export type AppEnv = {
   Variables: {
     deps: Deps;
-    meta: RequestMeta & { secure: boolean; origin: string };
+    /** `host` is what the browser asked for (Host, or X-Forwarded-Host from a trusted proxy). */
+    meta: RequestMeta & { client: string; secure: boolean; host: string; origin: string };
     identity: Identity | null;
   };
 };

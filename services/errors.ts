@@ -2,7 +2,7 @@
 export class AppError extends Error {
   constructor(
     readonly error: string,
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 421 | 422 | 429 | 500 | 503,
     message: string,
   ) {
     super(message);
@@ -49,6 +49,27 @@ export class NotFound extends AppError {
 export class Conflict extends AppError {
   constructor(message: string) {
     super("Conflict", 409, message);
+  }
+}
+
+/** A request body over the limit of its route group (middleware/body-limit.ts). */
+export class PayloadTooLarge extends AppError {
+  constructor(message: string) {
+    super("PayloadTooLarge", 413, message);
+  }
+}
+
+/** A body in a format the route does not read (JSON to a form route, text to the API). */
+export class UnsupportedMediaType extends AppError {
+  constructor(message: string) {
+    super("UnsupportedMediaType", 415, message);
+  }
+}
+
+/** A request for a host name this server does not answer to (services/host-policy.ts). */
+export class Misdirected extends AppError {
+  constructor(message: string) {
+    super("Misdirected", 421, message);
   }
 }
 

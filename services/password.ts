@@ -90,6 +90,27 @@ export async function checkPassword(
   };
 }
 
+/**
+ * zxcvbn's cost grows fast with length on keyboard walks and repeats (a 256-character input
+ * blocked the event loop for up to 1.7 s; 64 characters still take hundreds of ms), so the
+ * public meter checks at most this many characters; setting a password runs the full check.
+ */
+export const PREVIEW_MAX = 32;
+
+/** The meter's verdict while typing: the first PREVIEW_MAX characters, said so in the hint. */
+export async function previewPassword(
+  password: string,
+  userInputs: string[] = [],
+): Promise<PasswordVerdict> {
+  if (password.length <= PREVIEW_MAX) return await checkPassword(password, userInputs);
+  const verdict = await checkPassword(password.slice(0, PREVIEW_MAX), userInputs);
+  return {
+    ...verdict,
+    hint: `The first ${PREVIEW_MAX} characters were checked here; the whole password is ` +
+      `checked when you save it.`,
+  };
+}
+
 /** The native argon2 addon is loaded on the first login, not at start (memory). */
 const argon2 = () => import("@node-rs/argon2");
 

@@ -1,14 +1,21 @@
+import { AUDIT_PRUNE_JOB, pruneAudit } from "./audit.ts";
 import type { Deps } from "./context.ts";
 import { CHECK_JOB, updateCheckLine, updateCheckSchedule } from "./image-updates.ts";
 import { log } from "./log.ts";
 
-const SCHEDULER = { ip: "scheduler", userAgent: "Deno.cron" };
+const SCHEDULER = { ip: "scheduler", userAgent: "Deno.cron", actor: "scheduler" };
 
 /** Scheduled jobs; each can also be run by hand (`deno task …`) and records its last run. */
 export function startScheduler(deps: Deps): void {
   Deno.cron("prune-deleted", "17 3 * * *", { signal: deps.shutdown }, async () => {
     const r = await deps.deleted.prune(SCHEDULER);
     log.info(`prune-deleted: removed ${r.removed} record(s) older than ${r.retentionDays} days`);
+  });
+  Deno.cron(AUDIT_PRUNE_JOB, "27 3 * * *", { signal: deps.shutdown }, async () => {
+    const r = await pruneAudit(deps.db, SCHEDULER);
+    log.info(
+      `${AUDIT_PRUNE_JOB}: removed ${r.removed} audit entries older than ${r.retentionDays} days`,
+    );
   });
   // The opt-in image prune (off by default); it records each run, on or off.
   Deno.cron("prune-images", "37 4 * * *", { signal: deps.shutdown }, async () => {

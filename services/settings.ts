@@ -9,6 +9,16 @@ import { storedRegistrySchema } from "./registry.ts";
 /** Every setting with its schema and default; values are stored as JSON. */
 export const SETTINGS = {
   deletedRetentionDays: { schema: z.number().int().min(1).max(3650), default: 30 },
+  /** Audit entries older than this are removed by the daily job. */
+  auditRetentionDays: { schema: z.number().int().min(7).max(3650), default: 365 },
+  /**
+   * Host names the server was reached by at setup (services/host-policy.ts); null until
+   * recorded (no admin yet, or set up before this was kept: the next login records it).
+   */
+  setupHosts: {
+    schema: z.array(z.string().max(253)).max(10).nullable(),
+    default: null as string[] | null,
+  },
   healthWindowSeconds: { schema: z.number().int().min(3).max(600), default: 15 },
   hardwareProfile: {
     schema: hardwareOverrideSchema,

@@ -10,13 +10,14 @@ export function apiAuthRoutes() {
 
   app.post("/setup", validate("json", setupSchema), async (c) => {
     const { password, setupToken } = c.req.valid("json");
-    await c.get("deps").auth.setup(password, setupToken, c.get("meta"));
+    await c.get("deps").auth.setup(password, setupToken, c.get("meta"), c.get("meta").host);
     return c.json({ status: "created", username: "admin" }, 201);
   });
 
   app.post("/login", validate("json", loginSchema), async (c) => {
     const { password, remember } = c.req.valid("json");
-    const { token, session } = await c.get("deps").auth.login(password, remember, c.get("meta"));
+    const meta = c.get("meta");
+    const { token, session } = await c.get("deps").auth.login(password, remember, meta, meta.host);
     writeSessionCookie(c, token, session.expiresAt, remember);
     return c.json({ status: "ok", expiresAt: session.expiresAt.toISOString() });
   });
@@ -30,11 +31,17 @@ export function apiAuthRoutes() {
   });
 
   app.post("/password", validate("json", changePasswordSchema), async (c) => {
-    const { currentPassword, newPassword } = c.req.valid("json");
+    const { currentPassword, newPassword, endOtherSessions } = c.req.valid("json");
     const identity = c.get("identity");
     const keep = identity?.kind === "session" ? identity.session.id : null;
-    await c.get("deps").auth.changePassword(currentPassword, newPassword, keep, c.get("meta"));
-    return c.json({ status: "changed", otherSessionsEnded: true });
+    const ended = await c.get("deps").auth.changePassword(
+      currentPassword,
+      newPassword,
+      keep,
+      c.get("meta"),
+      endOtherSessions,
+    );
+    return c.json({ status: "changed", otherSessionsEnded: endOtherSessions, ...ended });
   });
 
   app.get("/sessions", async (c) => {

@@ -120,7 +120,7 @@ export function apiContainerRoutes() {
 
   app.post("/:id/:action", validate("param", actionParam), async (c) => {
     const { id, action } = c.req.valid("param");
-    const r = await c.get("deps").containers.act(id, action);
+    const r = await c.get("deps").containers.act(id, action, c.get("meta"));
     return c.json({ id: r.id, name: r.name, state: r.state, cli: r.cli });
   });
 

@@ -93,6 +93,7 @@ export function apiRoutes() {
       id: e.id,
       at: e.at.toISOString(),
       action: e.action,
+      actor: e.actor,
       ip: e.ip,
       userAgent: e.userAgent,
       detail: e.detail ? JSON.parse(e.detail) : null,

@@ -20,6 +20,7 @@ import {
 } from "../../services/log-stream.ts";
 import { type LogEntry, stripAnsi } from "../../services/logs.ts";
 import { log } from "../../services/log.ts";
+import { boundToIdentity } from "../live-stream.ts";
 import { validate } from "../validate.ts";
 
 const refParam = z.object({ id: z.string().min(1).max(128) });
@@ -95,10 +96,11 @@ export function apiLogRoutes(): Hono<AppEnv> {
       const name = containerName(summary);
       if (q.follow) {
         const after = parseResumeId(c.req.header("last-event-id"));
-        const body = eventStream(
+        const bound = boundToIdentity(
+          c,
           (signal) => apiEvents(deps, summary.Id, q, after, signal),
-          [deps.shutdown],
         );
+        const body = eventStream(bound.source, bound.stops);
         return c.body(body, 200, SSE_HEADERS);
       }
       const target = await logTarget(deps.docker, summary.Id);

@@ -1,7 +1,12 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../services/context.ts";
 import { NotFound } from "../../services/errors.ts";
-import { createToken, listTokens, revokeToken } from "../../services/tokens.ts";
+import {
+  createToken,
+  listTokens,
+  NEVER_EXPIRES_WARNING,
+  revokeToken,
+} from "../../services/tokens.ts";
 import { tokenCreateSchema, tokenIdSchema } from "../schemas.ts";
 import { validate } from "../validate.ts";
 
@@ -13,14 +18,21 @@ export function apiTokenRoutes() {
     return c.json(tokens.map((t) => ({
       id: t.id,
       name: t.name,
+      scope: t.scope,
       createdAt: t.createdAt.toISOString(),
       lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+      expiresAt: t.expiresAt?.toISOString() ?? null,
     })));
   });
 
   app.post("/", validate("json", tokenCreateSchema), async (c) => {
-    const created = await createToken(c.get("deps").db, c.req.valid("json").name, c.get("meta"));
-    return c.json(created, 201);
+    const { name, ...options } = c.req.valid("json");
+    const created = await createToken(c.get("deps").db, name, options, c.get("meta"));
+    return c.json({
+      ...created,
+      expiresAt: created.expiresAt?.toISOString() ?? null,
+      ...(created.expiresAt ? {} : { warning: NEVER_EXPIRES_WARNING }),
+    }, 201);
   });
 
   app.delete("/:id", validate("param", tokenIdSchema), async (c) => {

@@ -1,0 +1,14 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../services/context.ts";
+import { Misdirected } from "../services/errors.ts";
+
+/**
+ * Answers only to the host names services/host-policy.ts allows (421 otherwise), for every
+ * request: a page reached through a rebound DNS name would pass the same-origin check.
+ */
+export const allowedHosts = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const refusal = await c.get("deps").auth.hosts.refusal(c.get("meta").host);
+    if (refusal) throw new Misdirected(refusal);
+    await next();
+  });

@@ -1,0 +1,72 @@
+import { createMiddleware } from "hono/factory";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "../services/context.ts";
+import { PayloadTooLarge, UnsupportedMediaType } from "../services/errors.ts";
+import { isApiPath } from "./auth.ts";
+
+const KiB = 1024;
+
+/**
+ * The largest body each group of routes reads, first match wins. Unauthenticated routes get
+ * the least: nobody should be able to make the server buffer much before signing in. A route
+ * that takes an upload (a compose file, a backup) adds its own, larger entry above the rest.
+ */
+export const BODY_LIMITS: ReadonlyArray<{ prefix: string; bytes: number; what: string }> = [
+  { prefix: "/api/v1/auth/", bytes: 8 * KiB, what: "sign-in requests" },
+  { prefix: "/login", bytes: 8 * KiB, what: "sign-in requests" },
+  { prefix: "/setup", bytes: 8 * KiB, what: "sign-in requests" },
+  { prefix: "/password-strength", bytes: 8 * KiB, what: "sign-in requests" },
+  { prefix: "/api/", bytes: 1024 * KiB, what: "API requests" },
+  { prefix: "/", bytes: 64 * KiB, what: "forms" },
+];
+
+export function limitFor(path: string): { bytes: number; what: string } {
+  return BODY_LIMITS.find((l) => path === l.prefix || path.startsWith(l.prefix)) ??
+    BODY_LIMITS[BODY_LIMITS.length - 1];
+}
+
+const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
+
+function hasBody(req: Request): boolean {
+  if (!req.body) return false;
+  const length = req.headers.get("content-length");
+  return req.headers.has("transfer-encoding") || (length !== null && length !== "0");
+}
+
+/** Refuses a body the route group cannot read: JSON for the API, a form for the pages. */
+function checkMediaType(path: string, contentType: string | undefined): void {
+  const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  if (isApiPath(path)) {
+    if (/^application\/([\w.-]+\+)?json$/.test(type)) return;
+    throw new UnsupportedMediaType(
+      `Content-Type: the API reads application/json, not ${type || "a body without a type"}`,
+    );
+  }
+  if (FORM_TYPES.includes(type)) return;
+  throw new UnsupportedMediaType(
+    `Content-Type: ${path} reads a form (${FORM_TYPES.join(" or ")}), not ${
+      type || "a body without a type"
+    }`,
+  );
+}
+
+/**
+ * Refuses a body over its route group's limit (413, without reading it when Content-Length
+ * says so) or in a format the group does not read (415), before any handler buffers it.
+ */
+export const bodyLimits = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (!hasBody(c.req.raw)) return await next();
+    const path = c.req.path;
+    checkMediaType(path, c.req.header("content-type"));
+    const limit = limitFor(path);
+    const limited = bodyLimit({
+      maxSize: limit.bytes,
+      onError: () => {
+        throw new PayloadTooLarge(
+          `body: ${limit.what} may be at most ${limit.bytes / KiB} KiB`,
+        );
+      },
+    });
+    return await limited(c, next);
+  });
