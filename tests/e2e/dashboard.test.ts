@@ -22,9 +22,9 @@ import { dockerApi, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.t
 import { waitFor } from "../helpers/server.ts";
 import { dockerCli, images } from "../testbed/images.ts";
 
-/** Live changes must show within this long of the CLI command returning (a second, plus the
- * browser's own swap and a margin for a loaded test machine). */
-const LIVE_MS = 2_000;
+/** Live changes must show without a reload; generous, since how fast is the bench's measure
+ * (event latency) and a loaded 2-core machine must not fail a correct page. */
+const LIVE_MS = 15_000;
 
 async function docker(args: string[]): Promise<string> {
   const r = await dockerCli(args);

