@@ -247,7 +247,7 @@ Deno.test("registry client against real registries", opts, async (t) => {
       assert.ok(err instanceof RegistryError && err.kind === "rate-limited", String(err));
       assert.equal(err.retryAfterMs, 3_600_000);
       assert.match(err.message, /retry after 3600 s/);
-      assert.ok(Date.now() - quick < 1000, "did not wait an hour");
+      assert.ok(Date.now() - quick < 10_000, "did not wait the hour (nor a retry of it)");
     });
 
     await t.step("reads the announced rate limit", async () => {
