@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# After a full run (pass or fail): nothing the tests labelled may be left on the shared daemon.
+# Prints what is left, removes it (the machine stays clean for the next run) and exits 1 when
+# anything was found, so that a leaking test fails the suite.
+# Usage: leaks.sh [DOCKER_SOCKET]
+set -euo pipefail
+SOCK=${1:-/var/run/docker.sock}
+LABEL=test.dockermate.run
+
+api() { curl -sf --unix-socket "$SOCK" "$@"; }
+# GET PATH: the objects of PATH that carry the label (any value).
+labelled() { api -G --data-urlencode "filters={\"label\":[\"$LABEL\"]}" "http://localhost$1"; }
+
+left=0
+report() { # KIND NAMES...
+  local kind=$1
+  shift
+  (($#)) || return 0
+  left=$((left + $#))
+  echo "[leaks] $kind left behind by the tests (label $LABEL): $*" >&2
+}
+
+mapfile -t containers < <(labelled "/containers/json?all=1" |
+  grep -o '"Id":"[0-9a-f]*"' | cut -d'"' -f4)
+report containers "${containers[@]}"
+for id in "${containers[@]}"; do api -X DELETE "http://localhost/containers/$id?force=1&v=1" >/dev/null || true; done
+
+mapfile -t volumes < <(labelled /volumes |
+  grep -o '"Name":"[^"]*"' | cut -d'"' -f4)
+report volumes "${volumes[@]}"
+for v in "${volumes[@]}"; do api -X DELETE "http://localhost/volumes/$v" >/dev/null || true; done
+
+mapfile -t networks < <(labelled /networks |
+  grep -o '"Id":"[0-9a-f]*"' | cut -d'"' -f4)
+report networks "${networks[@]}"
+for n in "${networks[@]}"; do api -X DELETE "http://localhost/networks/$n" >/dev/null || true; done
+
+mapfile -t images < <(labelled "/images/json?all=1" |
+  grep -o '"Id":"sha256:[0-9a-f]*"' | cut -d'"' -f4)
+report images "${images[@]}"
+for i in "${images[@]}"; do api -X DELETE "http://localhost/images/$i?force=1" >/dev/null || true; done
+
+if ((left)); then
+  echo "[leaks] $left object(s) were left behind (removed now): the test that made them must clean up in finally" >&2
+  exit 1
+fi
+echo "[leaks] nothing labelled $LABEL is left on the daemon" >&2
