@@ -80,11 +80,33 @@ function candidateName(c: PruneCandidate): string {
   return c.tags.length ? c.tags.join(", ") : "<none>";
 }
 
+function CandidateText({ c }: { c: PruneCandidate }) {
+  return (
+    <>
+      <strong>{candidateName(c)}</strong> <code>{shortId(c.id)}</code>{" "}
+      <span class="plan-size">{formatBytes(c.size)}</span> <span class="muted">{c.reason}</span>
+    </>
+  );
+}
+
 function CandidateItem({ c, cls }: { c: PruneCandidate; cls: string }) {
   return (
     <li class={cls} data-id={c.id}>
-      <strong>{candidateName(c)}</strong> <code>{shortId(c.id)}</code>{" "}
-      <span class="plan-size">{formatBytes(c.size)}</span> <span class="muted">{c.reason}</span>
+      <CandidateText c={c} />
+    </li>
+  );
+}
+
+/** An image that will go unless its box is cleared (all are checked: the preview is the plan). */
+function SelectableItem({ c }: { c: PruneCandidate }) {
+  return (
+    <li class="plan-pick" data-id={c.id}>
+      <label>
+        <input type="checkbox" name="ids" value={c.id} checked form="prune-confirm-form" />
+        <span>
+          <CandidateText c={c} />
+        </span>
+      </label>
     </li>
   );
 }
@@ -118,11 +140,11 @@ export function PrunePlanView(
         : (
           <>
             <ul class="plan-list prune-list">
-              {plan.candidates.map((c) => <CandidateItem c={c} cls="plan-ok" />)}
+              {plan.candidates.map((c) => <SelectableItem c={c} />)}
             </ul>
             <p class="hint">
-              Layers these images share with images that stay are kept, so the space freed can be
-              less than the total.
+              Clear an image's box to keep it. Layers these images share with images that stay are
+              kept, so the space freed can be less than the total.
             </p>
           </>
         )}
@@ -155,14 +177,14 @@ export function PrunePlanView(
           hx-target="#prune-panel"
           hx-swap="innerHTML show:top"
           class="prune-confirm"
+          id="prune-confirm-form"
         >
           <input type="hidden" name="mode" value={plan.mode} />
           <input type="hidden" name="days" value={String(plan.days)} />
           {includeProtected && <input type="hidden" name="includeProtected" value="1" />}
-          {ids.map((id) => <input type="hidden" name="ids" value={id} />)}
           <div class="button-row">
             <button type="submit" class="btn btn-danger-solid" id="prune-confirm">
-              Remove {n} image{n === 1 ? "" : "s"}
+              Remove the checked images
             </button>
             <a class="btn btn-ghost" href="/images">Cancel</a>
           </div>

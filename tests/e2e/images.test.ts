@@ -139,6 +139,7 @@ Deno.test({
           await step("3. prune: the confirmation lists every image and the total", async () => {
             const a = await loadOldImage({ run, n: 1 });
             const b = await loadOldImage({ run, n: 2 });
+            const keep = await loadOldImage({ run, n: 3 });
             await page.goto(`${base}/images?dangling=1`);
             await page.locator(`#image-${short(a)} .img-dangling`).waitFor();
             await page.locator("#prune-mode").selectOption("dangling");
@@ -146,7 +147,7 @@ Deno.test({
             await page.locator("#prune-preview").click();
             const plan = page.locator("#prune-plan");
             await plan.waitFor();
-            for (const id of [a, b]) await plan.locator(`li[data-id="${id}"]`).waitFor();
+            for (const id of [a, b, keep]) await plan.locator(`li[data-id="${id}"]`).waitFor();
             const n = Number(await plan.getAttribute("data-count"));
             assert.equal(await plan.locator("ul.prune-list li").count(), n);
             assert.match(
@@ -165,11 +166,25 @@ Deno.test({
               );
             }
             await shot(page, "prune-confirm-desktop");
+            // Every image is checked; clearing a box keeps that image (the test keeps one of its
+            // own, and any the host had before).
+            const boxes = plan.locator('ul.prune-list input[name="ids"]');
+            assert.equal(await boxes.count(), n);
+            const others: string[] = [];
+            for (const box of await boxes.all()) {
+              assert.equal(await box.isChecked(), true);
+              const id = await box.getAttribute("value");
+              if (id !== a && id !== b) {
+                others.push(id!);
+                await box.uncheck();
+              }
+            }
             await page.locator("#prune-confirm").click();
             const results = page.locator("#prune-results");
             await results.waitFor();
-            assert.equal(await results.locator(`[data-result="ok"]`).count(), n);
+            assert.equal(await results.locator(`[data-result="ok"]`).count(), 2);
             for (const id of [a, b]) assert.equal(await imageExists(id), false);
+            for (const id of others) assert.equal(await imageExists(id), true, `${id} was kept`);
             await page.locator(`#image-${short(a)}`).waitFor({ state: "detached" });
 
             // The automatic policy: off by default, turned on here, saved.
