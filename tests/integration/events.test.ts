@@ -106,7 +106,7 @@ Deno.test(
         const from = all.sse.messages.length;
         const fromDies = dies.sse.messages.length;
         await docker(["stop", name]);
-        const m = await all.sse.waitFor(
+        await all.sse.waitFor(
           `stop of ${name}`,
           (m) => row(name, "stop").test(m.data),
           LIVE_MS,
