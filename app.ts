@@ -32,6 +32,7 @@ import { createPrivateFile, prepareDataDir } from "./services/data-dir.ts";
 import { DockerClient } from "./services/docker.ts";
 import { randomSecret } from "./services/secrets.ts";
 import { BulkService } from "./services/bulk.ts";
+import { ContainerLocks } from "./services/container-locks.ts";
 import { ContainerStore } from "./services/container-store.ts";
 import { ContainerService } from "./services/containers.ts";
 import { CreateService } from "./services/create.ts";
@@ -121,8 +122,10 @@ export async function createDeps(
   const watcher = new StartWatcher(docker, events);
   const imageUpdates = new ImageUpdateService(db, docker, store, events);
   await imageUpdates.load();
-  const containers = new ContainerService(db, docker, store, imageUpdates);
-  const deleted = new DeletedService(db, docker, store);
+  // One change at a time per container, across every service that changes one.
+  const locks = new ContainerLocks();
+  const containers = new ContainerService(db, docker, store, locks, imageUpdates);
+  const deleted = new DeletedService(db, docker, store, locks);
   const eventLog = new EventLog(events, 500);
   const configs = new ContainerConfigService(docker, store);
   const images = new ImageService(db, docker, store, events, imageUpdates);
@@ -133,6 +136,7 @@ export async function createDeps(
     watcher,
     configs,
     (ref, meta) => images.pull(ref, meta),
+    locks,
     cfg.DOCKERMATE_CRASH_AT,
   );
   await ensureDefaultTags(db);
@@ -152,10 +156,19 @@ export async function createDeps(
     configs,
     recreator,
     history: new HistoryService(db, configs, recreator),
-    adopter: new AdoptService(db, configs, recreator),
+    adopter: new AdoptService(db, configs, recreator, locks),
     imageUpdates,
     images,
-    updates: new UpdateService(db, docker, store, configs, recreator, images, imageUpdates),
+    updates: new UpdateService(
+      db,
+      docker,
+      store,
+      configs,
+      recreator,
+      images,
+      imageUpdates,
+      locks,
+    ),
     shutdown,
   };
 }

@@ -8,6 +8,7 @@ import type { Db } from "../db/client.ts";
 import { containerHistory, managedContainers } from "../db/schema.ts";
 import { recordAudit, type RequestMeta } from "./audit.ts";
 import type { ContainerConfigService } from "./container-configs.ts";
+import type { ContainerLocks, Lease } from "./container-locks.ts";
 import { containerName, type ContainerSummary } from "./container-store.ts";
 import { adoptedNames, isManaged } from "./containers.ts";
 import { Conflict, Refused } from "./errors.ts";
@@ -53,10 +54,25 @@ export class AdoptService {
     private readonly db: Db,
     private readonly configs: ContainerConfigService,
     private readonly recreator: Recreator,
+    private readonly locks: ContainerLocks,
   ) {}
 
+  /** Held from the first check, so an update or edit running meanwhile refuses it (409). */
   async adopt(c: ContainerSummary, opts: AdoptOptions, meta: RequestMeta): Promise<AdoptResult> {
-    const name = containerName(c);
+    return await this.locks.with(
+      containerName(c),
+      "adopt",
+      (lease) => this.#adopt(c, opts, meta, lease),
+    );
+  }
+
+  async #adopt(
+    c: ContainerSummary,
+    opts: AdoptOptions,
+    meta: RequestMeta,
+    lease: Lease,
+  ): Promise<AdoptResult> {
+    const name = lease.name;
     if (await this.#isOwn(c.Id)) {
       throw new Refused(
         `"${name}" is the container DockerMate itself runs in: recreating it would stop ` +
@@ -111,7 +127,12 @@ export class AdoptService {
     }
 
     // The recreate writes the managed labels, since the container is now recorded as adopted.
-    const result = await this.recreator.recreate({ kind: "adopt", name, config }, meta);
+    const result = await this.recreator.recreate(
+      { kind: "adopt", name, config },
+      meta,
+      undefined,
+      lease,
+    );
     if (result.outcome !== "applied") {
       // Still adopted, labels still pending: the container is back as it was.
       throw new Conflict(`Recreating "${name}" failed and it was put back: ${result.reason}`);

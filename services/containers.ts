@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { managedContainers } from "../db/schema.ts";
 import { recordAudit, type RequestMeta } from "./audit.ts";
+import type { ContainerLocks } from "./container-locks.ts";
 import { MANAGED_LABEL, TAGS_LABEL } from "./container-spec.ts";
 import { containerName, type ContainerStore, type ContainerSummary } from "./container-store.ts";
 import type { DockerClient } from "./docker.ts";
@@ -182,6 +183,7 @@ export class ContainerService {
     private readonly db: Db,
     private readonly docker: DockerClient,
     private readonly store: ContainerStore,
+    private readonly locks: ContainerLocks,
     private readonly updates?: ImageUpdateLookup,
   ) {}
 
@@ -223,7 +225,11 @@ export class ContainerService {
         found = this.store.find(inspect.Id);
       }
     }
-    if (!found) throw new NotFound(`No container "${ref}"`);
+    if (!found) {
+      // Mid-recreate the name is free for a moment: say which operation has it.
+      this.locks.check(ref);
+      throw new NotFound(`No container "${ref}"`);
+    }
     return found;
   }
 
@@ -245,6 +251,8 @@ export class ContainerService {
   /** Starts, stops … one container; audited when `meta` is given (bulk audits the batch). */
   async act(ref: string, action: LifecycleAction, meta?: RequestMeta): Promise<ActionResult> {
     const c = await this.resolve(ref);
+    // Not while an update, edit … of it runs: it would fight that operation's own stop/start.
+    this.locks.check(containerName(c));
     await this.docker.engine({ method: "POST", path: `/containers/${c.Id}/${action}` });
     await this.store.refresh(c.Id);
     const now = this.store.find(c.Id) ?? c;

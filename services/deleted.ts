@@ -5,6 +5,7 @@ import { recordAudit, type RequestMeta } from "./audit.ts";
 import { runCommandFromConfig } from "./config-cli.ts";
 import type { ContainerInspectFull } from "./container-config.ts";
 import { ContainerConfigService } from "./container-configs.ts";
+import type { ContainerLocks } from "./container-locks.ts";
 import { containerName, type ContainerStore, type ContainerSummary } from "./container-store.ts";
 import { isManaged } from "./containers.ts";
 import type { DockerClient } from "./docker.ts";
@@ -58,15 +59,25 @@ export class DeletedService {
     private readonly db: Db,
     private readonly docker: DockerClient,
     private readonly store: ContainerStore,
+    private readonly locks: ContainerLocks,
   ) {
     this.#configs = new ContainerConfigService(docker, store);
   }
 
   /**
    * Stores the full inspect, tags and last log lines first, then removes the container; if
-   * Docker refuses, the record is dropped again and the container is as it was.
+   * Docker refuses, the record is dropped again and the container is as it was. Refused (409)
+   * while another operation holds the container.
    */
-  async remove(
+  remove(
+    c: ContainerSummary,
+    opts: { force: boolean; volumes: boolean },
+    meta: RequestMeta,
+  ): Promise<{ id: string; name: string; cli: string; deletedId: number }> {
+    return this.locks.with(containerName(c), "remove", () => this.#remove(c, opts, meta));
+  }
+
+  async #remove(
     c: ContainerSummary,
     opts: { force: boolean; volumes: boolean },
     meta: RequestMeta,
@@ -124,6 +135,14 @@ export class DeletedService {
    */
   async restore(id: number, meta: RequestMeta): Promise<{ id: string; name: string; cli: string }> {
     const record = await this.get(id);
+    return await this.locks.with(record.name, "undelete", () => this.#restore(record, meta));
+  }
+
+  async #restore(
+    record: DeletedRecord,
+    meta: RequestMeta,
+  ): Promise<{ id: string; name: string; cli: string }> {
+    const id = record.id;
     await this.store.ready();
     if (this.store.find(record.name)) {
       throw new Conflict(

@@ -16,13 +16,14 @@ import {
 } from "./container-config.ts";
 import type { ContainerConfigService } from "./container-configs.ts";
 import { runCommandFromConfig } from "./config-cli.ts";
+import { ContainerBusy, type ContainerLocks, type Lease } from "./container-locks.ts";
 import type { ContainerStore } from "./container-store.ts";
 import type { DockerClient } from "./docker.ts";
-import { Conflict, DockerUnavailable, Refused } from "./errors.ts";
+import { DockerUnavailable, Refused } from "./errors.ts";
 import type { StartWatcher, Verdict, WatchOptions } from "./health.ts";
 import { log } from "./log.ts";
 import { tailLogs } from "./logs.ts";
-import { type RecreateStep } from "./recreate-steps.ts";
+import type { CrashPoint, RecreateStep } from "./recreate-steps.ts";
 import { shellArg } from "./runcommand.ts";
 import { ownContainerId } from "./self.ts";
 import { MANAGED_LABEL, managedLabels } from "./container-spec.ts";
@@ -66,8 +67,12 @@ export type RecreateResult = {
   verdict: Verdict | null;
 };
 
-/** A test switch (DOCKERMATE_CRASH_AT): the process exits right after this step was taken. */
-export type CrashAt = RecreateStep | undefined;
+/** A test switch (DOCKERMATE_CRASH_AT): the process exits at this point (recreate-steps.ts). */
+export type CrashAt = CrashPoint | undefined;
+
+/** Said of a recreate of a container that was not running: nothing could be gated. */
+export const NOT_RUNNING =
+  "It was not running, so it was recreated and left stopped; the health gate was skipped";
 
 type JournalRow = typeof recreateJournal.$inferSelect;
 
@@ -120,9 +125,8 @@ function createCli(config: ContainerConfig): string {
   return runCommandFromConfig(config).replace(/^docker run (?:-d|--detach)\b/m, "docker create");
 }
 
-/** Runs and repairs recreates; one at a time per container name. */
+/** Runs and repairs recreates; one operation at a time per container name (container-locks.ts). */
 export class Recreator {
-  #busy = new Set<string>();
   #recovering: Promise<{ name: string; outcome: string }[]> | null = null;
 
   constructor(
@@ -132,23 +136,29 @@ export class Recreator {
     private readonly watcher: StartWatcher,
     private readonly configs: ContainerConfigService,
     private readonly pull: Puller,
+    private readonly locks: ContainerLocks,
     private readonly crashAt: CrashAt = undefined,
   ) {}
 
-  /** True while a recreate of this container runs (the page disables its buttons). */
+  /** True while an operation holds this container (the page disables its buttons). */
   isBusy(name: string): boolean {
-    return this.#busy.has(name);
+    return this.locks.holder(name) !== null;
   }
 
+  /**
+   * Recreates `plan.name` holding it; `lease` when the caller holds it already (an update
+   * takes it before its pull), else it is taken here and refused while another operation runs.
+   */
   async recreate(
     plan: RecreatePlan,
     meta: RequestMeta,
     onStep: (s: StepReport) => void = () => {},
+    lease?: Lease,
   ): Promise<RecreateResult> {
-    if (this.#busy.has(plan.name)) {
-      throw new Conflict(`"${plan.name}" is being recreated already; wait for it to finish`);
+    if (lease && lease.name !== plan.name) {
+      throw new Error(`A lease on "${lease.name}" cannot recreate "${plan.name}"`);
     }
-    this.#busy.add(plan.name);
+    const own = lease ? null : this.locks.acquire(plan.name, plan.kind);
     try {
       const pulled: StepReport[] = [];
       if (plan.pullMissing && !(await this.configs.image(plan.config.image))) {
@@ -158,7 +168,7 @@ export class Recreator {
       }
       return await this.#run(plan, meta, onStep, pulled);
     } finally {
-      this.#busy.delete(plan.name);
+      own?.release();
     }
   }
 
@@ -253,8 +263,11 @@ export class Recreator {
       const reason = err instanceof GateFailed ? err.message : (err as Error).message;
       const failedVerdict = err instanceof GateFailed ? err.verdict : null;
       const logs = newId ? await this.#lastLogs(newId, config.tty ?? false) : [];
+      // Kept for a recovery that has to finish this undo after a crash.
+      await this.db.update(recreateJournal).set({ error: reason })
+        .where(eq(recreateJournal.id, row.id));
       try {
-        await this.#undo(row.id, old.Id, name, newId, wasRunning);
+        await this.#undo(row.id, old.Id, name, newId, wasRunning, "undo");
       } catch (undoErr) {
         // Docker went away mid-way: the journal stays open; Docker's return or the next start
         // finishes the undo (recoverPending).
@@ -296,7 +309,8 @@ export class Recreator {
     report("removed");
     this.#maybeCrash("removed");
     const cli = steps.map((s) => s.cli).join("\n");
-    const historyId = await this.#history(row.id, plan, old, config, "applied", null, { cli });
+    const note = wasRunning ? null : NOT_RUNNING;
+    const historyId = await this.#history(row.id, plan, old, config, "applied", note, { cli });
     await this.#recordFollows(name, newId, config.image);
     await this.#finish(row.id, "done", null);
     await recordAudit(this.db, "container.recreate", meta, {
@@ -306,7 +320,7 @@ export class Recreator {
     });
     await this.store.refresh(old.Id);
     await this.store.refresh(newId);
-    return { outcome: "applied", id: newId, name, reason: null, historyId, cli, steps, verdict };
+    return { outcome: "applied", id: newId, name, reason: note, historyId, cli, steps, verdict };
   }
 
   /**
@@ -325,11 +339,18 @@ export class Recreator {
       .where(eq(recreateJournal.status, "running"));
     const done: { name: string; outcome: string }[] = [];
     for (const row of rows) {
-      this.#busy.add(row.containerName);
+      let lease: Lease;
+      try {
+        lease = this.locks.acquire(row.containerName, "recover");
+      } catch (err) {
+        // Its recreate is still running (Docker came back mid-way): that one settles it.
+        if (err instanceof ContainerBusy) continue;
+        throw err;
+      }
       try {
         done.push({ name: row.containerName, outcome: await this.#recover(row) });
       } finally {
-        this.#busy.delete(row.containerName);
+        lease.release();
       }
     }
     return done;
@@ -341,7 +362,9 @@ export class Recreator {
     const config = JSON.parse(row.newBody) as ContainerConfig;
     const oldInspect = JSON.parse(row.oldInspect) as ContainerInspectFull;
     const plan: RecreatePlan = { kind: row.kind as RecreateKind, name: row.containerName, config };
-    const interrupted = `Interrupted (DockerMate or Docker stopped) during step "${row.step}"`;
+    const failed = row.error ? ` after it failed (${row.error})` : "";
+    const interrupted =
+      `Interrupted (DockerMate or Docker stopped) during step "${row.step}"${failed}`;
     const forward = (row.step === "verified" || row.step === "removed") && newId !== null;
     if (forward) {
       if (old) {
@@ -350,6 +373,7 @@ export class Recreator {
           path: `/containers/${row.oldId}`,
           query: { force: 1 },
         });
+        this.#maybeCrash("recover-old-removed");
       }
       // A daemon restart may have stopped the new container meanwhile.
       const now = await this.#inspect(newId);
@@ -366,7 +390,7 @@ export class Recreator {
     }
     const logs = newId ? await this.#lastLogs(newId, config.tty ?? false) : [];
     if (old) {
-      await this.#undo(row.id, row.oldId, row.containerName, newId, row.wasRunning);
+      await this.#undo(row.id, row.oldId, row.containerName, newId, row.wasRunning, "recover");
     } else {
       // The old container is gone (removed by hand?): make it again from the stored inspect.
       if (newId) await this.#removeQuietly(newId);
@@ -389,21 +413,27 @@ export class Recreator {
     return "undone";
   }
 
-  /** Puts the old container back under its name, as it was; removes the new one. */
+  /**
+   * Puts the old container back under its name, as it was; removes the new one. Safe to run
+   * again after it was interrupted (`phase` names it for the crash switch).
+   */
   async #undo(
     journalId: number,
     oldId: string,
     name: string,
     newId: string | null,
     wasRunning: boolean,
+    phase: "undo" | "recover",
   ): Promise<void> {
     const stray = newId ?? (await this.#newByName({ containerName: name, oldId }));
     if (stray) await this.#removeQuietly(stray);
+    this.#maybeCrash(`${phase}-new-removed`);
     const old = await this.#inspect(oldId);
     if (!old) {
       throw new Error(`The old container ${oldId.slice(0, 12)} is gone (journal ${journalId})`);
     }
     if (old.Name.replace(/^\//, "") !== name) await this.#rename(oldId, name);
+    this.#maybeCrash(`${phase}-renamed`);
     if (wasRunning && !old.State.Running) {
       await this.docker.engine({ method: "POST", path: `/containers/${oldId}/start` });
     }
@@ -422,9 +452,11 @@ export class Recreator {
     return verdict;
   }
 
+  /** Journals `step` before it is taken. */
   async #step(id: number, step: RecreateStep): Promise<void> {
     await this.db.update(recreateJournal).set({ step, updatedAt: new Date() })
       .where(eq(recreateJournal.id, id));
+    this.#maybeCrash(`before-${step}`);
   }
 
   async #finish(id: number, status: "done" | "rolled-back", error: string | null): Promise<void> {
@@ -507,9 +539,9 @@ export class Recreator {
     return (await tailLogs(this.docker, id, tty, 500).catch(() => [])).map((l) => l.text);
   }
 
-  #maybeCrash(step: RecreateStep): void {
-    if (this.crashAt !== step) return;
-    log.error(`DOCKERMATE_CRASH_AT=${step}: exiting on purpose (crash test)`);
+  #maybeCrash(point: CrashPoint | `before-${RecreateStep}`): void {
+    if (this.crashAt !== point) return;
+    log.error(`DOCKERMATE_CRASH_AT=${point}: exiting on purpose (crash test)`);
     Deno.exit(70);
   }
 }

@@ -11,6 +11,7 @@ import { recordAudit, type RequestMeta } from "./audit.ts";
 import type { ContainerConfig, ContainerInspectFull } from "./container-config.ts";
 import type { ContainerConfigService } from "./container-configs.ts";
 import { parseImageReference, RESERVED_LABEL_PREFIX } from "./container-spec.ts";
+import type { ContainerLocks, Lease } from "./container-locks.ts";
 import { containerName, type ContainerStore } from "./container-store.ts";
 import type { ImageUpdateService } from "./image-updates.ts";
 import { listTags } from "./registries.ts";
@@ -112,6 +113,7 @@ export class UpdateService {
     private readonly recreator: Recreator,
     private readonly images: ImageService,
     private readonly imageUpdates: Pick<ImageUpdateService, "imagesWithUpdates">,
+    private readonly locks: ContainerLocks,
   ) {}
 
   /** Containers whose image has an update at the registry (from the last check), by name. */
@@ -173,15 +175,35 @@ export class UpdateService {
 
   /**
    * Pulls the tag the container follows (or `tag` of the same repository) and, when that gives
-   * another image, recreates the container with it behind the health gate.
+   * another image, recreates the container with it behind the health gate. The container is
+   * held from before the pull, so a second change of it meanwhile is refused (409).
    */
   async update(
     ref: string,
     meta: RequestMeta,
     opts: { tag?: string; onStep?: (s: UpdateStep) => void } = {},
   ): Promise<UpdateOutcome> {
+    // By name, the container has no name for a moment mid-recreate: say why, not "not found".
+    this.locks.check(ref);
     const { inspect, config } = await this.configs.load(ref);
     const name = inspect.Name.replace(/^\//, "");
+    const kind: RecreateKind = opts.tag ? "retag" : "update";
+    return await this.locks.with(
+      name,
+      kind,
+      (lease) => this.#update(inspect, config, kind, lease, meta, opts),
+    );
+  }
+
+  async #update(
+    inspect: ContainerInspectFull,
+    config: ContainerConfig,
+    kind: RecreateKind,
+    lease: Lease,
+    meta: RequestMeta,
+    opts: { tag?: string; onStep?: (s: UpdateStep) => void },
+  ): Promise<UpdateOutcome> {
+    const name = lease.name;
     const follows = followedRef(config);
     if ("refused" in follows) throw new Refused(`"${name}" cannot be updated: ${follows.refused}`);
     const target = opts.tag ? withTag(follows.ref, opts.tag) : follows.ref;
@@ -219,7 +241,6 @@ export class UpdateService {
     }
 
     const { [FOLLOWS_LABEL]: _pinned, ...labels } = config.labels;
-    const kind: RecreateKind = opts.tag ? "retag" : "update";
     const previousLogs = await this.#logs(inspect);
     const result = await this.recreator.recreate(
       {
@@ -231,6 +252,7 @@ export class UpdateService {
       },
       meta,
       report,
+      lease,
     );
     const outcome = result.outcome === "applied" ? "updated" : "rolled-back";
     await recordAudit(this.db, "container.update", meta, {
@@ -273,8 +295,23 @@ export class UpdateService {
     meta: RequestMeta,
     onStep?: (s: UpdateStep) => void,
   ): Promise<UpdateOutcome> {
+    this.locks.check(ref);
     const summary = await this.configs.load(ref);
     const name = summary.inspect.Name.replace(/^\//, "");
+    return await this.locks.with(
+      name,
+      "rollback",
+      (lease) => this.#rollback(summary.inspect, lease, meta, onStep),
+    );
+  }
+
+  async #rollback(
+    current: ContainerInspectFull,
+    lease: Lease,
+    meta: RequestMeta,
+    onStep?: (s: UpdateStep) => void,
+  ): Promise<UpdateOutcome> {
+    const name = lease.name;
     const last = await this.lastUpdate(name);
     if (!last) throw new Conflict(`"${name}" has no update to roll back`);
     const previous = JSON.parse(last.previous) as ContainerInspectFull;
@@ -306,7 +343,7 @@ export class UpdateService {
         gate: await this.#gate(name),
         detail: {
           rolledBack: last.id,
-          fromImageId: summary.inspect.Image,
+          fromImageId: current.Image,
           toImageId: image.Id,
           toImage: last.image,
         },
@@ -316,6 +353,7 @@ export class UpdateService {
         steps.push(s);
         onStep?.(s);
       },
+      lease,
     );
     const outcome = result.outcome === "applied" ? "rolled-back" : "failed";
     await recordAudit(this.db, "container.rollback", meta, {
@@ -328,7 +366,7 @@ export class UpdateService {
       id: result.id,
       name,
       image: last.image,
-      fromImageId: summary.inspect.Image ?? "",
+      fromImageId: current.Image ?? "",
       toImageId: image.Id,
       fromDigest: null,
       toDigest: digestFor(image, last.image),

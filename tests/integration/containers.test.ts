@@ -567,7 +567,7 @@ Deno.test(
       assert.equal(none.body.removed, 0, "a fresh record stays");
       const { DeletedService } = await import("../../services/deleted.ts");
       const db = await openDb(`file:${server.dataDir}/dockermate.db`);
-      const svc = new DeletedService(db, null as never, null as never);
+      const svc = new DeletedService(db, null as never, null as never, null as never);
       const later = new Date(Date.now() + 31 * 24 * 3600 * 1000);
       const r = await svc.prune({ ip: "test", userAgent: "test" }, later);
       assert.equal(r.removed, 1);
