@@ -859,10 +859,14 @@ function healthToEngine(hc: Healthcheck): HealthConfig {
   };
 }
 
+/**
+ * Always written, "no" included: left out, Docker records "" where `docker run` records "no",
+ * and a recreate would change what the user chose.
+ */
 function restartToEngine(
   restart: string | undefined,
-): ContainerCreateBody["HostConfig"]["RestartPolicy"] {
-  if (!restart) return undefined;
+): NonNullable<ContainerCreateBody["HostConfig"]["RestartPolicy"]> {
+  if (!restart) return { Name: "no", MaximumRetryCount: 0 };
   const [name, count] = restart.split(":");
   return { Name: name, MaximumRetryCount: count ? Number(count) : 0 };
 }
@@ -931,7 +935,7 @@ export function createRequest(config: ContainerConfig): CreateRequest {
       PortBindings: portBindings,
       PublishAllPorts: c.publishAllPorts,
       VolumesFrom: c.volumesFrom,
-      ...(c.restart ? { RestartPolicy: restartToEngine(c.restart) } : {}),
+      RestartPolicy: restartToEngine(c.restart),
       AutoRemove: c.autoRemove,
       ...(c.networkMode ? { NetworkMode: c.networkMode } : {}),
       Dns: c.dns,
