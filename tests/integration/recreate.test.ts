@@ -1,14 +1,17 @@
 /**
  * Edit, history, restore and adopt: the journaled recreate against the real daemon, including
- * a crash of DockerMate at every step of the journal.
+ * a crash of DockerMate after every step of the journal and between each step's journal write
+ * and its Docker call, while a failed edit is undone, and while the next start recovers.
  */
 import assert from "node:assert/strict";
 import { Client, setupAndLogin } from "../helpers/client.ts";
 import { dockerApi, listLabeled, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
 import { inspectDiff, type InspectLike } from "../helpers/inspect-diff.ts";
+import { runUntilExit } from "../helpers/crash.ts";
+import { journalRows } from "../helpers/journal.ts";
 import { freePort, startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { dockerCli, images, REGISTRY } from "../testbed/images.ts";
-import { RECREATE_STEPS, type RecreateStep } from "../../services/recreate-steps.ts";
+import { CRASH_POINTS, type CrashPoint } from "../../services/recreate-steps.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 type Json = Record<string, unknown>;
@@ -144,6 +147,11 @@ Deno.test(
       assert.equal(after.HostConfig.PortBindings?.["8080/tcp"]?.[0].HostPort, String(p2));
       assert.equal(after.HostConfig.Memory, 96 * 1024 * 1024);
       assert.deepEqual(
+        after.HostConfig.RestartPolicy,
+        { Name: "unless-stopped", MaximumRetryCount: 0 },
+        "the policy chosen, exactly",
+      );
+      assert.deepEqual(
         unexpectedChanges(before, after, [
           "Config.Env",
           "HostConfig.PortBindings",
@@ -172,6 +180,83 @@ Deno.test(
       );
       assert.ok(changed.includes("removed --env A=1 \\"), changed.join("\n"));
       assert.ok(changed.includes("added --env A=2 \\"), changed.join("\n"));
+    });
+  },
+);
+
+Deno.test(
+  "edit: the restart policy is exactly the one chosen (no included); others keep it; restore brings the old one back",
+  opts,
+  async () => {
+    await withApp(async (_s, client, run) => {
+      const name = `${run}-policy`;
+      await cliRun(run, name, ["--restart", "always", images.web]);
+      const policy = async () => (await inspectOf(name)).HostConfig.RestartPolicy;
+      const edit = async (body: Json) => {
+        const r = await client.json<RecreateAnswer>(
+          "POST",
+          `/api/v1/containers/${name}/edit`,
+          body,
+        );
+        assert.equal(r.body.outcome, "applied", r.body.reason ?? JSON.stringify(r.body));
+        return r.body;
+      };
+      await edit({ restartPolicy: "unless-stopped" });
+      assert.deepEqual(await policy(), { Name: "unless-stopped", MaximumRetryCount: 0 });
+      const toNo = await edit({ restartPolicy: "no" });
+      assert.deepEqual(await policy(), { Name: "no", MaximumRetryCount: 0 }, `"no", not ""`);
+      await edit({ restartPolicy: "always" });
+      assert.deepEqual(await policy(), { Name: "always", MaximumRetryCount: 0 });
+      await edit({ env: { UNRELATED: "1" } });
+      assert.deepEqual(await policy(), { Name: "always", MaximumRetryCount: 0 }, "kept");
+      const restored = await client.json<RecreateAnswer>(
+        "POST",
+        `/api/v1/containers/${name}/history/${toNo.historyId}/restore`,
+      );
+      assert.equal(restored.body.outcome, "applied", restored.body.reason ?? "");
+      assert.deepEqual(await policy(), { Name: "unless-stopped", MaximumRetryCount: 0 });
+      assert.equal((await inspectOf(name)).State.Running, true);
+    });
+  },
+);
+
+Deno.test(
+  "edit of a stopped container: recreated and left stopped, the gate skipped, the history says so",
+  opts,
+  async () => {
+    await withApp(async (_s, client, run) => {
+      const name = `${run}-stopped`;
+      const before = await cliRun(run, name, ["--restart", "always", "-e", "A=1", images.web]);
+      assert.equal((await dockerCli(["stop", name])).code, 0);
+      const r = await client.json<RecreateAnswer>("POST", `/api/v1/containers/${name}/edit`, {
+        env: { A: "2" },
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.outcome, "applied");
+      const said =
+        /It was not running, so it was recreated and left stopped; the health gate was skipped/;
+      assert.match(r.body.reason ?? "", said);
+      assert.deepEqual(r.body.steps.map((s) => s.step), [
+        "stored",
+        "renamed",
+        "created",
+        "verified",
+        "removed",
+      ]);
+      const after = await inspectOf(name);
+      assert.notEqual(after.Id, before.Id);
+      assert.ok(await gone(before.Id));
+      assert.equal(after.State.Running, false, "left stopped");
+      assert.equal(after.State.Status, "created");
+      assert.ok(after.Config.Env.includes("A=2"));
+      assert.deepEqual(after.HostConfig.RestartPolicy, { Name: "always", MaximumRetryCount: 0 });
+      assert.deepEqual(await parked(run), []);
+      const history = await client.json<HistoryEntry[]>(
+        "GET",
+        `/api/v1/containers/${name}/history`,
+      );
+      assert.equal(history.body[0].outcome, "applied");
+      assert.match(history.body[0].reason ?? "", said);
     });
   },
 );
@@ -537,71 +622,205 @@ Deno.test("adopt and edit refuse the container DockerMate itself runs in", opts,
   }
 });
 
-/** Starts DockerMate that exits on purpose right after `step`, edits, and waits for the exit. */
+/** Starts DockerMate that exits on purpose at `point`, edits, and waits for the exit. */
 async function crashDuringEdit(
   dataDir: string,
   token: string,
   name: string,
-  step: RecreateStep,
+  point: CrashPoint,
   edit: Json,
 ): Promise<void> {
-  const server = await startServer({ DOCKERMATE_CRASH_AT: step }, { dataDir });
+  const server = await startServer({ DOCKERMATE_CRASH_AT: point }, { dataDir });
   const client = new Client(server.url, { authorization: `Bearer ${token}` });
   const answer = await client.request("POST", `/api/v1/containers/${name}/edit`, { json: edit })
     .then((res) => res.text().then((t) => `${res.status} ${t}`))
     .catch(() => "connection lost");
   await waitFor(
-    `DockerMate to exit at step ${step}`,
+    `DockerMate to exit at ${point}`,
     () => Promise.resolve(!server.alive()),
     30_000,
   );
   assert.equal(answer, "connection lost", `the server answered instead of crashing: ${answer}`);
-  assert.match(server.output(), new RegExp(`DOCKERMATE_CRASH_AT=${step}`));
+  assert.match(server.output(), new RegExp(`DOCKERMATE_CRASH_AT=${point}`));
   await server.stop();
 }
 
+/** DockerMate set to crash at `point` of the recovery at start: it exits before it listens. */
+async function crashDuringRecovery(dataDir: string, point: CrashPoint): Promise<void> {
+  const { code, output } = await runUntilExit(dataDir, { DOCKERMATE_CRASH_AT: point });
+  assert.equal(code, 70, `exit code at ${point}:\n${output}`);
+  assert.match(output, new RegExp(`DOCKERMATE_CRASH_AT=${point}: exiting on purpose`));
+}
+
+/** A data dir with an admin and a token, for servers started one after the other. */
+async function crashFixture(): Promise<{ dataDir: string; token: string }> {
+  const dataDir = await Deno.makeTempDir({ prefix: "dockermate-crash-" });
+  const first = await startServer({}, { dataDir });
+  try {
+    const client = await setupAndLogin(first.url);
+    const made = await client.json<{ token: string }>("POST", "/api/v1/tokens", { name: "crash" });
+    return { dataDir, token: made.body.token };
+  } finally {
+    await first.stop();
+  }
+}
+
+/** The points of a recreate's own steps: after each one, and before each Docker call. */
+const STEP_POINTS = CRASH_POINTS.filter((p) => !/^(undo|recover)-/.test(p));
+/** Crashing here leaves a new container that passed its gate: the next start keeps it. */
+const FINISHED = new Set<CrashPoint>(["verified", "removed", "before-removed"]);
+const POLICIES = ["always", "unless-stopped"] as const;
+
+/**
+ * After the crash and a normal start: one container has the name, running, the new one
+ * (`finished`) or the original by id and unchanged, with its restart policy; one history entry
+ * and a journal row settled the same way.
+ */
+async function assertSettled(
+  s: { server: TestServer; token: string; run: string; name: string },
+  before: Inspect,
+  finished: boolean,
+  reason: RegExp,
+): Promise<void> {
+  const { name } = s;
+  const mine = (await listLabeled(s.run)).filter((c) =>
+    c.Names.some((n) => n.startsWith(`/${name}`))
+  );
+  assert.deepEqual(mine.map((c) => c.Names[0]), [`/${name}`], `${name}: one container`);
+  const after = await inspectOf(name);
+  assert.equal(after.State.Running, true, `${name}: running`);
+  assert.deepEqual(after.HostConfig.RestartPolicy, before.HostConfig.RestartPolicy, name);
+  if (finished) {
+    assert.ok(after.Config.Env.includes("VERSION=new"), `${name}: finished`);
+    assert.ok(await gone(before.Id), `${name}: the old container is gone`);
+  } else {
+    assert.equal(after.Id, before.Id, `${name}: the original container is back`);
+    assert.deepEqual(inspectDiff(before, after), [], `${name}: unchanged`);
+  }
+  const history = await new Client(s.server.url, { authorization: `Bearer ${s.token}` })
+    .json<HistoryEntry[]>("GET", `/api/v1/containers/${name}/history`);
+  assert.equal(history.body.length, 1, `${name}: one history entry`);
+  assert.equal(history.body[0].outcome, finished ? "applied" : "rolled-back", name);
+  assert.match(history.body[0].reason ?? "", reason, name);
+  const journal = await journalRows(s.server.dataDir, name);
+  assert.deepEqual(
+    journal.map((r) => r.status),
+    [finished ? "done" : "rolled-back"],
+    `${name}: the journal row is settled`,
+  );
+}
+
 Deno.test(
-  "crash at each journal step: the next start finishes or undoes it, one container remains",
+  "crash after each journal step and before each Docker call: the next start finishes or undoes it",
   opts,
   async () => {
     const run = runId();
-    const dataDir = await Deno.makeTempDir({ prefix: "dockermate-crash-" });
-    const first = await startServer({}, { dataDir });
-    const client = await setupAndLogin(first.url);
-    const token =
-      (await client.json<{ token: string }>("POST", "/api/v1/tokens", { name: "crash" }))
-        .body.token;
-    await first.stop();
+    const { dataDir, token } = await crashFixture();
     try {
-      for (const step of RECREATE_STEPS) {
-        const name = `${run}-${step}`;
-        const before = await cliRun(run, name, ["-e", "VERSION=old", images.web]);
-        await crashDuringEdit(dataDir, token, name, step, { env: { VERSION: "new" } });
-
+      for (const [i, point] of STEP_POINTS.entries()) {
+        const name = `${run}-${point}`;
+        const policy = POLICIES[i % 2];
+        const before = await cliRun(run, name, [
+          "-e",
+          "VERSION=old",
+          "--restart",
+          policy,
+          images.web,
+        ]);
+        await crashDuringEdit(dataDir, token, name, point, { env: { VERSION: "new" } });
         const server = await startServer({}, { dataDir });
         try {
-          const after = await inspectOf(name);
-          const same = await listLabeled(run);
-          const mine = same.filter((c) => c.Names.some((n) => n.startsWith(`/${name}`)));
-          assert.deepEqual(
-            mine.map((c) => c.Names[0]),
-            [`/${name}`],
-            `step ${step}: one container`,
+          const step = point.replace(/^before-/, "");
+          await assertSettled(
+            { server, token, run, name },
+            before,
+            FINISHED.has(point),
+            new RegExp(`during step "${step}"`),
           );
-          assert.equal(after.State.Running, true, `step ${step}: running as it was`);
-          const finished = step === "verified" || step === "removed";
-          if (finished) {
-            assert.ok(after.Config.Env.includes("VERSION=new"), `step ${step}: finished`);
-            assert.ok(await gone(before.Id));
-          } else {
-            assert.equal(after.Id, before.Id, `step ${step}: the original container is back`);
-            assert.deepEqual(inspectDiff(before, after), [], `step ${step}: unchanged`);
-          }
-          const history = await new Client(server.url, { authorization: `Bearer ${token}` })
-            .json<HistoryEntry[]>("GET", `/api/v1/containers/${name}/history`);
-          assert.equal(history.body.length, 1, `step ${step}: one history entry`);
-          assert.equal(history.body[0].outcome, finished ? "applied" : "rolled-back");
-          assert.match(history.body[0].reason ?? "", new RegExp(`during step "${step}"`));
+        } finally {
+          await server.stop();
+        }
+      }
+    } finally {
+      await removeLabeled(run);
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    }
+  },
+);
+
+Deno.test(
+  "crash while a failed edit is undone: the next start puts the old container back",
+  opts,
+  async () => {
+    const run = runId();
+    const { dataDir, token } = await crashFixture();
+    try {
+      for (const [i, point] of (["undo-new-removed", "undo-renamed"] as const).entries()) {
+        const name = `${run}-${point}`;
+        const before = await cliRun(run, name, [
+          "-e",
+          "VERSION=old",
+          "--restart",
+          POLICIES[i % 2],
+          images.web,
+        ]);
+        // An image whose process exits at once: the gate fails and the undo begins.
+        await crashDuringEdit(dataDir, token, name, point, { image: images.exits });
+        const server = await startServer({}, { dataDir });
+        try {
+          await assertSettled(
+            { server, token, run, name },
+            before,
+            false,
+            /during step "started" after it failed \(The new container (exited|restarted)/,
+          );
+        } finally {
+          await server.stop();
+        }
+      }
+    } finally {
+      await removeLabeled(run);
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    }
+  },
+);
+
+Deno.test(
+  "crash during the recovery at start: a second start finishes it",
+  opts,
+  async () => {
+    const run = runId();
+    const { dataDir, token } = await crashFixture();
+    const cases: [CrashPoint, CrashPoint, boolean][] = [
+      ["started", "recover-new-removed", false],
+      ["created", "recover-renamed", false],
+      ["verified", "recover-old-removed", true],
+    ];
+    try {
+      for (const [i, [point, recovery, finished]] of cases.entries()) {
+        const name = `${run}-${recovery}`;
+        const before = await cliRun(run, name, [
+          "-e",
+          "VERSION=old",
+          "--restart",
+          POLICIES[i % 2],
+          images.web,
+        ]);
+        await crashDuringEdit(dataDir, token, name, point, { env: { VERSION: "new" } });
+        await crashDuringRecovery(dataDir, recovery);
+        assert.deepEqual(
+          (await journalRows(dataDir, name)).map((r) => r.status),
+          ["running"],
+          `${recovery}: still open after the interrupted recovery`,
+        );
+        const server = await startServer({}, { dataDir });
+        try {
+          await assertSettled(
+            { server, token, run, name },
+            before,
+            finished,
+            new RegExp(`during step "${point}"`),
+          );
         } finally {
           await server.stop();
         }
