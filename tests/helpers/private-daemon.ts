@@ -1,5 +1,6 @@
 /** Drives tests/testbed/private-daemon.sh: a daemon of the tests' own, safe to kill. */
 import { ROOT, waitFor } from "./server.ts";
+import { DOCKER_BIN, DOCKER_SOCKET } from "../testbed/images.ts";
 
 export const PRIVATE_DIR = "/tmp/dockermate-private";
 export const PRIVATE_SOCKET = `${PRIVATE_DIR}/docker.sock`;
@@ -34,10 +35,10 @@ export function privateDocker(args: string[]): Promise<string> {
   return run("/usr/bin/docker", ["-H", `unix://${PRIVATE_SOCKET}`, ...args]);
 }
 
-/** Copies an image from the shared daemon into the private one. */
+/** Copies an image from the daemon under test into the private one. */
 export async function loadIntoPrivate(image: string): Promise<void> {
-  const saved = await new Deno.Command("/usr/bin/docker", {
-    args: ["save", image],
+  const saved = await new Deno.Command(DOCKER_BIN, {
+    args: ["-H", `unix://${DOCKER_SOCKET}`, "save", image],
     stdout: "piped",
   }).output();
   await run("/usr/bin/docker", ["-H", `unix://${PRIVATE_SOCKET}`, "load", "-q"], saved.stdout);

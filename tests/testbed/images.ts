@@ -23,9 +23,31 @@
  * Long-running images exit with code 0 on SIGTERM, so `docker stop` is quick.
  */
 
-/** Debian's 20.10 CLI (its legacy builder works; /usr/local/bin/docker is 28.x). */
-export const DOCKER_BIN = "/usr/bin/docker";
-export const DOCKER_SOCKET = "/var/run/docker.sock";
+/**
+ * The daemon under test: the shared one (20.10), or the one `DOCKERMATE_TEST_DOCKER_HOST`
+ * names (`unix://…`; tests/run.sh sets it for its run against Docker 26, see
+ * tests/testbed/docker26.sh). The server under test gets it as DOCKER_HOST.
+ */
+export const DOCKER_SOCKET = socketPath(
+  Deno.env.get("DOCKERMATE_TEST_DOCKER_HOST") ?? "unix:///var/run/docker.sock",
+);
+/**
+ * The docker CLI that matches that daemon: Debian's 20.10 (its legacy builder works;
+ * /usr/local/bin/docker is 28.x), or `DOCKERMATE_TEST_DOCKER_CLI`.
+ */
+export const DOCKER_BIN = Deno.env.get("DOCKERMATE_TEST_DOCKER_CLI") ?? "/usr/bin/docker";
+
+/** A DOCKER_CONFIG folder with Compose v2 as a CLI plugin (tests/testbed/docker26.sh). */
+export const COMPOSE_V2_CONFIG = `${
+  Deno.env.get("DOCKERMATE_TESTBED_DIR") ?? "/tmp/dockermate-testbed"
+}/docker-config`;
+
+function socketPath(host: string): string {
+  if (!host.startsWith("unix:///")) {
+    throw new Error(`DOCKERMATE_TEST_DOCKER_HOST must be unix:///path, not ${host}`);
+  }
+  return host.slice("unix://".length);
+}
 
 export const REGISTRY = "127.0.0.1:5000";
 export const REGISTRY_URL = "http://127.0.0.1:5000";

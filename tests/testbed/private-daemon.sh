@@ -1,20 +1,40 @@
 #!/usr/bin/env bash
-# A private Docker daemon for fault-injection tests (killing dockerd must never touch the
-# shared one): its own network namespace, mount namespace (sysfs remounted for that netns,
-# the cgroup tree bound back), data-root, exec-root, pidfile and socket, no iptables.
-# Usage: private-daemon.sh start|stop|kill|restart|socket [DIR]
+# A private Docker daemon, never the shared one: for fault-injection tests (killing dockerd) and
+# for the Docker 26 compatibility run (tests/testbed/docker26.sh). Its own network namespace,
+# mount namespace (sysfs remounted for that netns, the cgroup tree bound back), data-root,
+# exec-root, pidfile and socket, no iptables.
+# Usage: private-daemon.sh start|stop|kill|restart|socket [DIR [NETNS [DOCKERD]]]
+#   DIR      state dir (socket, data, log), default /tmp/dockermate-private
+#   NETNS    network namespace, default dockermate-private
+#   DOCKERD  the dockerd binary, default the system's; its own folder comes first in its PATH,
+#            so that a dockerd from elsewhere uses the docker-proxy it came with
 set -euo pipefail
-cmd=${1:?usage: private-daemon.sh start|stop|kill|restart|socket [DIR]}
+usage="usage: private-daemon.sh start|stop|kill|restart|socket [DIR [NETNS [DOCKERD]]]"
+cmd=${1:?$usage}
 D=${2:-/tmp/dockermate-private}
-NETNS=dockermate-private
+NETNS=${3:-dockermate-private}
+DOCKERD=${4:-/usr/sbin/dockerd}
 SOCK="$D/docker.sock"
+[[ -x $DOCKERD ]] || { echo "private daemon: $DOCKERD is not an executable" >&2; exit 1; }
+DAEMON_PATH="$(dirname "$DOCKERD"):$PATH"
 
 ping_ok() { curl -s --max-time 1 --unix-socket "$SOCK" http://localhost/_ping 2>/dev/null | grep -q OK; }
+
+# True when a process has these words in its command line (reads /proc: no procps needed).
+running() {
+  local f
+  local -a argv
+  for f in /proc/[0-9]*/cmdline; do
+    { mapfile -d "" -t argv <"$f"; } 2>/dev/null || continue
+    [[ " ${argv[*]} " == *" $1 "* ]] && return 0
+  done
+  return 1
+}
 
 # The daemon and the containerd it manages must both be gone before a restart.
 wait_gone() {
   for _ in $(seq 1 100); do
-    if ! pgrep -f -- "--data-root $D/data" >/dev/null && ! pgrep -f -- "$D/exec/containerd/containerd.toml" >/dev/null; then
+    if ! running "--data-root $D/data" && ! running "$D/exec/containerd/containerd.toml"; then
       rm -f "$D/docker.pid" "$D/exec/containerd/containerd.pid"
       return 0
     fi
@@ -37,7 +57,7 @@ start() {
       umount -l /sys
       mount -t sysfs sysfs /sys
       mount --rbind \"$D/cg\" /sys/fs/cgroup
-      exec dockerd --data-root \"$D/data\" --exec-root \"$D/exec\" --pidfile \"$D/docker.pid\" \
+      exec env PATH=\"$DAEMON_PATH\" \"$DOCKERD\" --data-root \"$D/data\" --exec-root \"$D/exec\" --pidfile \"$D/docker.pid\" \
         -H \"unix://$SOCK\" --iptables=false
     '
   " >>"$D/dockerd.log" 2>&1 9>&- &
