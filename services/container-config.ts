@@ -619,6 +619,12 @@ function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
 const isSet = (v: unknown) =>
   Array.isArray(v) ? v.length > 0 : v && typeof v === "object" ? Object.keys(v).length > 0 : !!v;
 
+/**
+ * The default bridge, which `docker run` joins without a flag: Docker 25+ (API 1.44) records it
+ * as "bridge", older daemons as "default".
+ */
+const DEFAULT_NETWORK_MODES = new Set(["", "default", "bridge"]);
+
 /** Settings outside the model, named with the flag that makes them. */
 const UNSUPPORTED: [(i: ContainerInspectFull) => unknown, string][] = [
   [(i) => i.HostConfig.DeviceRequests, "HostConfig.DeviceRequests (--gpus)"],
@@ -677,7 +683,7 @@ export function configFromInspect(
     mounts: (h.Mounts ?? []).map(mountFromEngine),
     volumesFrom: h.VolumesFrom ?? [],
     restart: restartFrom(h.RestartPolicy),
-    networkMode: networkMode === "default" || networkMode === "" ? undefined : networkMode,
+    networkMode: DEFAULT_NETWORK_MODES.has(networkMode) ? undefined : networkMode,
     networks: networksFrom(inspect, primaryNetwork(networkMode)),
     macAddress: nonEmpty(c.MacAddress),
     dns: h.Dns ?? [],
