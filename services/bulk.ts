@@ -3,6 +3,7 @@ import { recordAudit, type RequestMeta } from "./audit.ts";
 import { containerName } from "./container-store.ts";
 import { type ContainerService, isManaged, type LifecycleAction } from "./containers.ts";
 import type { DeletedService } from "./deleted.ts";
+import { DockerUnavailable } from "./errors.ts";
 import { type CliAction, dockerCli } from "./runcommand.ts";
 
 export const BULK_ACTIONS = ["start", "stop", "restart", "remove", "tag"] as const;
@@ -21,7 +22,8 @@ export type BulkPlanItem = {
 
 /**
  * One action over many containers. Each runs on its own: one failure is reported and the rest
- * go on. Removing is refused for external containers in bulk (do that one at a time).
+ * go on, except Docker going away, which ends the run with a 503 that names what was done.
+ * Removing is refused for external containers in bulk (do that one at a time).
  */
 export class BulkService {
   constructor(
@@ -57,6 +59,7 @@ export class BulkService {
   ): Promise<{ results: BulkResult[]; cli: string }> {
     const plan = await this.plan(refs, action);
     const results: BulkResult[] = [];
+    let dockerGone: DockerUnavailable | null = null;
     for (const item of plan) {
       if (!item.allowed) {
         results.push({ ref: item.ref, name: item.name, ok: false, error: item.reason });
@@ -70,6 +73,10 @@ export class BulkService {
           ...(await this.#one(item.ref, action, opts, meta)),
         });
       } catch (err) {
+        if (err instanceof DockerUnavailable) {
+          dockerGone = err;
+          break;
+        }
         results.push({ ref: item.ref, name: item.name, ok: false, error: (err as Error).message });
       }
     }
@@ -79,6 +86,7 @@ export class BulkService {
       ok: results.filter((r) => r.ok).map((r) => r.name),
       failed: results.filter((r) => !r.ok).map((r) => r.name),
     });
+    if (dockerGone) throw this.#stopped(dockerGone, action, results);
     return { results, cli: names.length === 0 ? "" : this.#cli(action, names, opts) };
   }
 
@@ -99,6 +107,16 @@ export class BulkService {
     }
     const r = await this.containers.act(ref, action as LifecycleAction);
     return { state: r.state };
+  }
+
+  /** The rest would fail the same way: one 503 that says what was done before Docker went. */
+  #stopped(err: DockerUnavailable, action: BulkAction, results: BulkResult[]): DockerUnavailable {
+    const done = results.filter((r) => r.ok).map((r) => `"${r.name}"`);
+    return new DockerUnavailable(
+      `${err.message}; bulk ${action} stopped ${
+        done.length ? `after ${done.join(", ")}` : "before any container was changed"
+      }`,
+    );
   }
 
   #cli(action: BulkAction, names: string[], opts: { tags?: string[]; force?: boolean }): string {

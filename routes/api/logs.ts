@@ -94,6 +94,8 @@ export function apiLogRoutes(): Hono<AppEnv> {
       const q = c.req.valid("query");
       const summary = await deps.containers.resolve(c.req.valid("param").id);
       const name = containerName(summary);
+      // Asked before a stream opens: a daemon that is down answers 503, not an SSE error event.
+      const target = await logTarget(deps.docker, summary.Id);
       if (q.follow) {
         const after = parseResumeId(c.req.header("last-event-id"));
         const bound = boundToIdentity(
@@ -103,7 +105,6 @@ export function apiLogRoutes(): Hono<AppEnv> {
         const body = eventStream(bound.source, bound.stops);
         return c.body(body, 200, SSE_HEADERS);
       }
-      const target = await logTarget(deps.docker, summary.Id);
       const keep = grepFilter(q.grep);
       let lines: string[] = [];
       let truncated = 0;
