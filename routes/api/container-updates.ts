@@ -9,6 +9,9 @@ const refParam = z.object({ id: z.string().min(1).max(128) });
 const updateAllBody = z.strictObject({
   /** Containers tagged `prod` are skipped unless this is true. */
   confirmProd: z.boolean({ error: "must be true or false" }).default(false),
+  /** Only these of the containers with an update (by name), as the page's checkboxes do. */
+  names: z.array(z.string().min(1).max(128), { error: `must be a list like ["web"]` })
+    .min(1, "name at least one container").max(200).optional(),
 });
 
 /** API.md's update answer: the outcome and the CLI, plus what changed. */
@@ -35,8 +38,10 @@ export function apiUpdateRoutes() {
 
   app.post("/update-all", validate("json", updateAllBody), async (c) => {
     const deps = c.get("deps");
-    const candidates = await deps.updates.updatable();
-    const results = await deps.updates.updateAll(candidates, c.get("meta"), c.req.valid("json"));
+    const { names, confirmProd } = c.req.valid("json");
+    const candidates = (await deps.updates.updatable())
+      .filter((u) => !names || names.includes(u.name));
+    const results = await deps.updates.updateAll(candidates, c.get("meta"), { confirmProd });
     const count = (o: string) => results.filter((r) => r.outcome === o).length;
     return c.json({
       results,

@@ -1,7 +1,8 @@
 /**
  * Safe updates against the real daemon and the local registry: a healthy update, updates that
  * exit or fail their healthcheck (rolled back), up-to-date, retag and rollback, a pruned rollback
- * image, a crash of DockerMate at every step, and dockerd restarted in the middle of an update.
+ * image, a stopped container, Update all with a registry gone, a crash of DockerMate at every
+ * step, and dockerd killed in the middle of an update. Restart policies are kept exactly.
  */
 import assert from "node:assert/strict";
 import { Client, setupAndLogin } from "../helpers/client.ts";
@@ -12,17 +13,13 @@ import {
   privateDocker,
   startPrivateRegistry,
 } from "../helpers/private-daemon.ts";
-import { removeImage, removeLabeledImages } from "../helpers/registry.ts";
+import { journalRows } from "../helpers/journal.ts";
+import { docker, publish } from "../helpers/publish.ts";
+import { removeImage, removeLabeledImages, startRegistry } from "../helpers/registry.ts";
 import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
-import {
-  DOCKER_BIN,
-  DOCKER_SOCKET,
-  dockerCli,
-  EXITS_STDERR,
-  images,
-  REGISTRY,
-} from "../testbed/images.ts";
+import { EXITS_STDERR, REGISTRY } from "../testbed/images.ts";
 import { RECREATE_STEPS } from "../../services/recreate-steps.ts";
+import { NOT_RUNNING } from "../../services/recreate.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 type Json = Record<string, unknown>;
@@ -32,6 +29,7 @@ type Inspect = {
   Name: string;
   State: { Running: boolean; Status: string };
   Config: { Image: string; Env: string[]; Labels: Record<string, string> | null };
+  HostConfig: { RestartPolicy: { Name: string; MaximumRetryCount: number } };
 };
 type Outcome = {
   outcome: string;
@@ -55,45 +53,8 @@ type HistoryEntry = {
   detail: Json & { previousLogs?: string[] };
 };
 
-const VARIANTS = {
-  v1: images.appV1,
-  v2: images.appV2,
-  healthy: images.healthy,
-  exits: images.exits,
-  unhealthy: images.unhealthy,
-} as const;
-type Variant = keyof typeof VARIANTS;
-
 function inspectOf(ref: string): Promise<Inspect> {
   return dockerApi<Inspect>(`/containers/${encodeURIComponent(ref)}/json`);
-}
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
-}
-
-/** A per-run image of `variant` (its own ID, labeled with the run), tagged `ref` and pushed. */
-async function publish(run: string, ref: string, variant: Variant): Promise<string> {
-  const child = new Deno.Command(DOCKER_BIN, {
-    args: ["build", "-q", "--label", `${TEST_LABEL}=${run}`, "-t", ref, "-"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { DOCKER_HOST: `unix://${DOCKER_SOCKET}`, DOCKER_BUILDKIT: "0" },
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(
-    new TextEncoder().encode(
-      `FROM ${VARIANTS[variant]}\nLABEL test.variant="${variant}-${crypto.randomUUID()}"\n`,
-    ),
-  );
-  await w.close();
-  const out = await child.output();
-  if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
-  await docker(["push", ref]);
-  return new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!;
 }
 
 type Ctx = { server: TestServer; client: Client; run: string; repo: string };
@@ -111,8 +72,17 @@ async function withApp(fn: (ctx: Ctx) => Promise<void>, env: Record<string, stri
   }
 }
 
-/** A container from `ref` made with the CLI, with a short settle time for the gate. */
-async function runFrom(ctx: Ctx, name: string, ref: string, settleSeconds = 2): Promise<Inspect> {
+/**
+ * A container from `ref` made with the CLI (restart policy `restart`, Docker's "no" when not
+ * given), with a short settle time for the gate.
+ */
+async function runFrom(
+  ctx: Ctx,
+  name: string,
+  ref: string,
+  opts: { settleSeconds?: number; restart?: string } = {},
+): Promise<Inspect> {
+  const { settleSeconds = 2, restart = "no" } = opts;
   await docker([
     "run",
     "-d",
@@ -120,6 +90,8 @@ async function runFrom(ctx: Ctx, name: string, ref: string, settleSeconds = 2): 
     name,
     "--label",
     `${TEST_LABEL}=${ctx.run}`,
+    "--restart",
+    restart,
     "-e",
     "KEEP=me",
     ref,
@@ -145,7 +117,7 @@ Deno.test(
       const ref = `${ctx.repo}:latest`;
       const v1 = await publish(ctx.run, ref, "v1");
       const name = `${ctx.run}-app`;
-      const before = await runFrom(ctx, name, ref);
+      const before = await runFrom(ctx, name, ref, { restart: "always" });
       await docker(["logs", name]);
       const v2 = await publish(ctx.run, ref, "healthy");
       await docker(["tag", v1, ref]); // the local tag still says v1: the update must pull
@@ -172,6 +144,7 @@ Deno.test(
       assert.equal(after.Image, v2);
       assert.equal(after.Config.Image, ref, "it still follows the tag");
       assert.ok(after.Config.Env.includes("KEEP=me"), "its own config is kept");
+      assert.deepEqual(after.HostConfig.RestartPolicy, { Name: "always", MaximumRetryCount: 0 });
       assert.equal(after.State.Running, true);
       await assert.rejects(inspectOf(before.Id), "the old container is gone");
       assert.equal(
@@ -254,7 +227,7 @@ Deno.test(
       const v1 = await publish(ctx.run, `${ctx.repo}:1.0`, "v1");
       const v2 = await publish(ctx.run, `${ctx.repo}:2.0`, "v2");
       const name = `${ctx.run}-retag`;
-      await runFrom(ctx, name, `${ctx.repo}:1.0`);
+      await runFrom(ctx, name, `${ctx.repo}:1.0`, { restart: "unless-stopped" });
       const tags = await ctx.client.json<{ tags: string[] }>(
         "GET",
         `/api/v1/containers/${name}/image-tags`,
@@ -281,6 +254,10 @@ Deno.test(
       now = await inspectOf(name);
       assert.equal(now.Image, v1);
       assert.equal(now.Config.Labels?.["com.dockermate.follows"], `${ctx.repo}:1.0`);
+      assert.deepEqual(now.HostConfig.RestartPolicy, {
+        Name: "unless-stopped",
+        MaximumRetryCount: 0,
+      });
       const again = await ctx.client.json<{ message: string }>(
         "POST",
         `/api/v1/containers/${name}/rollback`,
@@ -326,6 +303,93 @@ Deno.test("rollback is refused when the old image was removed", opts, async () =
 });
 
 Deno.test(
+  "update of a stopped container: recreated with the new image and left stopped, gate skipped",
+  opts,
+  async () => {
+    await withApp(async (ctx) => {
+      const ref = `${ctx.repo}:latest`;
+      await publish(ctx.run, ref, "v1");
+      const name = `${ctx.run}-stopped`;
+      const before = await runFrom(ctx, name, ref, { restart: "unless-stopped" });
+      await docker(["stop", name]);
+      const v2 = await publish(ctx.run, ref, "v2");
+      const r = await ctx.client.json<Outcome>("POST", `/api/v1/containers/${name}/update`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.outcome, "updated");
+      assert.equal(r.body.reason, NOT_RUNNING);
+      assert.deepEqual(r.body.steps.map((s) => s.step), [
+        "pulled",
+        "stored",
+        "renamed",
+        "created",
+        "verified",
+        "removed",
+      ]);
+      const after = await inspectOf(name);
+      assert.notEqual(after.Id, before.Id);
+      assert.equal(after.Image, v2);
+      assert.equal(after.State.Status, "created", "left stopped");
+      assert.deepEqual(after.HostConfig.RestartPolicy, {
+        Name: "unless-stopped",
+        MaximumRetryCount: 0,
+      });
+      const [entry] = await history(ctx.client, name);
+      assert.equal(entry.outcome, "applied");
+      assert.equal(entry.reason, NOT_RUNNING);
+    });
+  },
+);
+
+Deno.test(
+  "Update all: a container whose registry is gone fails, the others update; counts say so",
+  opts,
+  async () => {
+    const registry = await startRegistry();
+    try {
+      await withApp(async (ctx) => {
+        const goneRef = `${registry.host}/dockermate-test/gone-${ctx.run}:latest`;
+        const okRef = `${ctx.repo}:latest`;
+        const goneV1 = await publish(ctx.run, goneRef, "v1");
+        await publish(ctx.run, okRef, "v1");
+        const [gone, ok] = [`${ctx.run}-gone`, `${ctx.run}-ok`];
+        const goneBefore = await runFrom(ctx, gone, goneRef, { settleSeconds: 1 });
+        await runFrom(ctx, ok, okRef, { settleSeconds: 1 });
+        await publish(ctx.run, goneRef, "v2");
+        const okV2 = await publish(ctx.run, okRef, "v2");
+        const check = await ctx.client.json("POST", "/api/v1/images/check-updates");
+        assert.equal(check.status, 200, JSON.stringify(check.body));
+        await registry.stop();
+
+        const all = await ctx.client.json<{
+          results: { name: string; outcome: string; reason: string | null }[];
+          summary: Record<string, number>;
+        }>("POST", "/api/v1/containers/update-all", { names: [gone, ok] });
+        assert.equal(all.status, 200, JSON.stringify(all.body));
+        const byName = new Map(all.body.results.map((r) => [r.name, r]));
+        assert.equal(byName.get(gone)?.outcome, "failed", JSON.stringify(all.body));
+        assert.match(byName.get(gone)?.reason ?? "", new RegExp(registry.host.replace(".", "\\.")));
+        assert.equal(byName.get(ok)?.outcome, "updated", JSON.stringify(all.body));
+        assert.deepEqual(all.body.summary, {
+          updated: 1,
+          upToDate: 0,
+          rolledBack: 0,
+          skipped: 0,
+          failed: 1,
+        });
+        const goneAfter = await inspectOf(gone);
+        assert.equal(goneAfter.Id, goneBefore.Id, "the failed one is untouched");
+        assert.equal(goneAfter.Image, goneV1);
+        assert.equal(goneAfter.State.Running, true);
+        assert.deepEqual(await history(ctx.client, gone), []);
+        assert.equal((await inspectOf(ok)).Image, okV2);
+      }, { DOCKERMATE_REGISTRY_HOSTS: registry.host });
+    } finally {
+      await registry.stop();
+    }
+  },
+);
+
+Deno.test(
   "crash at each step of an update: the next start finishes or undoes it",
   opts,
   async () => {
@@ -344,12 +408,13 @@ Deno.test(
       repo,
     });
     try {
-      for (const step of RECREATE_STEPS) {
+      for (const [i, step] of RECREATE_STEPS.entries()) {
         const ref = `${repo}:${step}`;
         const v1 = await publish(run, ref, "v1");
         const name = `${run}-${step}`;
+        const restart = i % 2 ? "unless-stopped" : "always";
         const calm = await startServer({}, { dataDir });
-        const before = await runFrom(ctxOf(calm), name, ref);
+        const before = await runFrom(ctxOf(calm), name, ref, { restart });
         await calm.stop();
         const v2 = await publish(run, ref, "v2");
 
@@ -370,6 +435,7 @@ Deno.test(
           assert.deepEqual(mine.map((c) => c.Names[0]), [`/${name}`], `${step}: one container`);
           const after = await inspectOf(name);
           assert.equal(after.State.Running, true, `${step}: running`);
+          assert.deepEqual(after.HostConfig.RestartPolicy, before.HostConfig.RestartPolicy);
           const finished = step === "verified" || step === "removed";
           assert.equal(after.Image, finished ? v2 : v1, `${step}: the right image`);
           if (!finished) assert.equal(after.Id, before.Id);
@@ -377,6 +443,10 @@ Deno.test(
           assert.equal(entry.kind, "update");
           assert.equal(entry.outcome, finished ? "applied" : "rolled-back");
           assert.match(entry.reason ?? "", new RegExp(`during step "${step}"`));
+          assert.deepEqual(
+            (await journalRows(dataDir, name)).map((r) => r.status),
+            [finished ? "done" : "rolled-back"],
+          );
         } finally {
           await server.stop();
         }
@@ -402,19 +472,31 @@ Deno.test(
     const server = await startServer({ DOCKER_HOST: `unix://${PRIVATE_SOCKET}` });
     try {
       const client = await setupAndLogin(server.url);
-      await publish(run, ref, "v1");
+      const v1 = await publish(run, ref, "v1");
       await privateDocker(["pull", ref]);
-      await privateDocker(["run", "-d", "--name", name, "--label", `${TEST_LABEL}=${run}`, ref]);
+      await privateDocker([
+        "run",
+        "-d",
+        "--name",
+        name,
+        "--label",
+        `${TEST_LABEL}=${run}`,
+        "--restart",
+        "always",
+        ref,
+      ]);
       const oldId = (await privateDocker(["inspect", "-f", "{{.Id}}", name])).trim();
       await client.json("PUT", `/api/v1/containers/${name}/update-policy`, {
         policy: "off",
         settleSeconds: 30,
         healthTimeoutSeconds: 30,
       });
-      await publish(run, ref, "v2");
+      const v2 = await publish(run, ref, "v2");
 
-      const answer = client.json<Outcome>("POST", `/api/v1/containers/${name}/update`)
-        .then((r) => r.status).catch(() => 0);
+      const answer = client.json<Outcome & { error?: string; message?: string }>(
+        "POST",
+        `/api/v1/containers/${name}/update`,
+      );
       // Kill dockerd while the new container is on trial and the old one is parked aside.
       await waitFor(
         "the old container parked",
@@ -424,18 +506,40 @@ Deno.test(
       );
       await privateDaemon("kill");
       await privateDaemon("start");
-      assert.ok([200, 503].includes(await answer), "the request ends, with an answer");
+      const r = await answer;
+      if (r.status === 503) {
+        // Docker went away mid-way: the answer says so; the journal finishes the job.
+        assert.equal(r.body.error, "DockerUnavailable");
+        assert.match(r.body.message ?? "", new RegExp(`Recreating "${name}" stopped`));
+      } else {
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+      }
 
-      await waitFor("one container of that name, running, nothing parked", async () => {
-        const names = (await privateDocker(["ps", "-a", "--format", "{{.Names}} {{.State}}"]))
-          .trim().split("\n").filter((l) => l.startsWith(name));
-        return names.length === 1 && names[0] === `${name} running`;
+      await waitFor("the journal row settled", async () => {
+        const rows = await journalRows(server.dataDir, name);
+        return rows.length === 1 && rows[0].status !== "running";
       }, 60_000);
+      const [row] = await journalRows(server.dataDir, name);
+      const lines = (await privateDocker(["ps", "-a", "--format", "{{.Names}} {{.State}}"]))
+        .trim().split("\n").filter((l) => l.startsWith(name));
+      assert.deepEqual(lines, [`${name} running`], "one container of that name, nothing parked");
+      const now = JSON.parse(await privateDocker(["inspect", name]))[0] as Inspect;
+      assert.deepEqual(now.HostConfig.RestartPolicy, { Name: "always", MaximumRetryCount: 0 });
       const entries = await history(client, name);
       assert.equal(entries.length, 1, JSON.stringify(entries));
-      assert.ok(["applied", "rolled-back"].includes(entries[0].outcome));
-      const nowId = (await privateDocker(["inspect", "-f", "{{.Id}}", name])).trim();
-      if (entries[0].outcome === "rolled-back") assert.equal(nowId, oldId);
+      if (row.status === "done") {
+        assert.equal(entries[0].outcome, "applied");
+        assert.notEqual(now.Id, oldId, "the new container");
+        assert.equal(now.Image, v2);
+      } else {
+        assert.equal(row.status, "rolled-back");
+        assert.equal(entries[0].outcome, "rolled-back");
+        assert.equal(now.Id, oldId, "the old container, back");
+        assert.equal(now.Image, v1);
+      }
+      if (r.status === 200) {
+        assert.equal(r.body.outcome, row.status === "done" ? "updated" : "rolled-back");
+      }
     } finally {
       await server.stop();
       await privateDocker(["rm", "-f", name]).catch(() => "");
