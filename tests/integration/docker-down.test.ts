@@ -2,20 +2,25 @@
  * Docker going away during a change (a private daemon, killed): create, stop, soft delete,
  * bulk actions, edit, update, pull, prune and following logs each answer a clear 503 with the
  * error shape, and leave no record of what did not happen (no managed container, deleted
- * record, history entry or journal row). When the daemon is back, the same changes work.
+ * record, history entry or journal row). When the daemon is back, the same changes work, and a
+ * recreate it interrupted is undone by DockerMate itself, without a restart.
  */
 import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
 import { type Client, setupAndLogin } from "../helpers/client.ts";
 import { runId, TEST_LABEL } from "../helpers/docker.ts";
+import { journalRows } from "../helpers/journal.ts";
 import {
   loadIntoPrivate,
   PRIVATE_SOCKET,
   privateDaemon,
   privateDocker,
+  startPrivateRegistry,
 } from "../helpers/private-daemon.ts";
+import { publish } from "../helpers/publish.ts";
+import { removeLabeledImages } from "../helpers/registry.ts";
 import { startServer, waitFor } from "../helpers/server.ts";
-import { images } from "../testbed/images.ts";
+import { images, REGISTRY } from "../testbed/images.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 type ErrorBody = { error: string; message: string; code: number; timestamp: string };
@@ -132,6 +137,98 @@ Deno.test(
       for (const name of [keep, other, fresh]) {
         await privateDocker(["rm", "-f", name]).catch(() => "");
       }
+      await privateDaemon("stop");
+    }
+  },
+);
+
+Deno.test(
+  "Docker killed while an update's new container is on trial: 503, then undone when Docker is back",
+  opts,
+  async () => {
+    const run = runId();
+    const ref = `${REGISTRY}/dockermate-test/down-${run}:latest`;
+    const name = `${run}-trial`;
+    await privateDaemon("start");
+    const registry = await startPrivateRegistry();
+    const server = await startServer({ DOCKER_HOST: `unix://${PRIVATE_SOCKET}` });
+    try {
+      const client = await setupAndLogin(server.url);
+      const v1 = await publish(run, ref, "web");
+      await privateDocker(["pull", ref]);
+      await privateDocker([
+        "run",
+        "-d",
+        "--name",
+        name,
+        "--label",
+        `${TEST_LABEL}=${run}`,
+        "--restart",
+        "unless-stopped",
+        ref,
+      ]);
+      const oldId = (await privateDocker(["inspect", "-f", "{{.Id}}", name])).trim();
+      const policy = await client.json("PUT", `/api/v1/containers/${name}/update-policy`, {
+        policy: "off",
+        settleSeconds: 8,
+        healthTimeoutSeconds: 20,
+      });
+      assert.equal(policy.status, 200, JSON.stringify(policy.body));
+      await publish(run, ref, "web");
+
+      const answer = client.json<ErrorBody>("POST", `/api/v1/containers/${name}/update`);
+      await waitFor("the new container on trial, the old one parked", async () => {
+        const lines = (await privateDocker(["ps", "-a", "--format", "{{.Names}} {{.State}}"]))
+          .split("\n");
+        return lines.includes(`${name} running`) &&
+          lines.some((l) => l.startsWith(`${name}-dm-old-`));
+      }, 30_000);
+      await privateDaemon("kill");
+      // Docker stays down until the gate gives up and the undo fails: the answer is a 503.
+      const r = await answer;
+      assert.equal(r.status, 503, JSON.stringify(r.body));
+      assert.equal(r.body.error, "DockerUnavailable");
+      assert.match(
+        r.body.message,
+        new RegExp(`^Recreating "${name}" stopped .*; the old container is put back when Docker`),
+      );
+      assert.deepEqual((await journalRows(server.dataDir, name)).map((j) => j.status), [
+        "running",
+      ]);
+
+      await privateDaemon("start");
+      await waitFor("the journal row settled", async () => {
+        const rows = await journalRows(server.dataDir, name);
+        return rows[0]?.status !== "running";
+      }, 30_000);
+      assert.deepEqual((await journalRows(server.dataDir, name)).map((j) => j.status), [
+        "rolled-back",
+      ]);
+      const lines = (await privateDocker(["ps", "-a", "--format", "{{.Names}} {{.State}}"]))
+        .trim().split("\n").filter((l) => l.startsWith(name));
+      assert.deepEqual(lines, [`${name} running`], "the old one back, nothing parked");
+      const now = JSON.parse(await privateDocker(["inspect", name]))[0] as {
+        Id: string;
+        Image: string;
+        HostConfig: { RestartPolicy: { Name: string; MaximumRetryCount: number } };
+      };
+      assert.equal(now.Id, oldId);
+      assert.equal(now.Image, v1);
+      assert.deepEqual(now.HostConfig.RestartPolicy, {
+        Name: "unless-stopped",
+        MaximumRetryCount: 0,
+      });
+      const history = await client.json<{ outcome: string; reason: string }[]>(
+        "GET",
+        `/api/v1/containers/${name}/history`,
+      );
+      assert.deepEqual(history.body.map((h) => h.outcome), ["rolled-back"]);
+      assert.match(history.body[0].reason, /during step "started" after it failed/);
+    } finally {
+      await server.stop();
+      await privateDocker(["rm", "-f", name]).catch(() => "");
+      await registry.stop();
+      await removeLabeledImages(run);
       await privateDaemon("stop");
     }
   },
