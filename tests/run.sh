@@ -2,25 +2,60 @@
 # The whole test suite (`deno task test`): prepares the test bed (Docker daemon, registry on
 # 127.0.0.1:5000, local images, Chromium), then runs every test. Nothing is skipped: a missing
 # piece of the test bed fails the run.
+#
+# Then it runs the tests where Docker versions differ (Engine API fields, compose) a second time
+# against Docker 26 (tests/testbed/docker26.sh): a private daemon in its own network namespace.
+# That run happens inside the namespace, so the server under test, the registries and proxies
+# the tests start and the daemon all see the same 127.0.0.1; DOCKERMATE_TEST_DOCKER_HOST and
+# DOCKERMATE_TEST_DOCKER_CLI point the tests at that daemon and its CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+DOCKER26_TESTS=(
+  tests/integration/containers.test.ts
+  tests/integration/container-config.test.ts
+  tests/integration/container-config-api.test.ts
+  tests/integration/images.test.ts
+  tests/integration/image-updates-api.test.ts
+  tests/integration/events.test.ts
+  tests/integration/logs.test.ts
+)
+
 bash tests/testbed/up.sh
+bash tests/testbed/docker26.sh
 deno install --quiet
 deno run --allow-read=node_modules/htmx.org --allow-write=static/vendor scripts/vendor.ts
 
 mkdir -p tests/output
 log=tests/output/deno-test.log
+log26=tests/output/deno-test-docker26.log
 status=0
 NO_COLOR=1 deno test --allow-all --unstable-cron "$@" tests/ 2>&1 | tee "$log" || status=$?
 
-# One plain closing line for CI: "tests: N passed, N failed".
-summary=$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$log" | tail -n 1 || true)
-passed=$(sed -E 's/.*\| ([0-9]+) passed.*/\1/' <<<"$summary")
-failed=$(sed -E 's/.*\| ([0-9]+) failed.*/\1/' <<<"$summary")
-if [[ -z "$summary" ]]; then
-  echo "tests: 0 passed, 1 failed (deno test printed no summary)"
-  exit 1
-fi
+started=$(date +%s)
+echo "==== against Docker 26: ${DOCKER26_TESTS[*]##*/} ===="
+declare -A env26
+while IFS='=' read -r name value; do env26[$name]=$value; done < <(bash tests/testbed/docker26.sh env)
+nsenter --net="/var/run/netns/${env26[DOCKERMATE_TEST_NETNS]}" env NO_COLOR=1 DENO_NO_UPDATE_CHECK=1 \
+  DOCKERMATE_TEST_DOCKER_HOST="${env26[DOCKERMATE_TEST_DOCKER_HOST]}" \
+  DOCKERMATE_TEST_DOCKER_CLI="${env26[DOCKERMATE_TEST_DOCKER_CLI]}" \
+  deno test --allow-all --unstable-cron "$@" "${DOCKER26_TESTS[@]}" 2>&1 | tee "$log26" || status=$?
+echo "==== Docker 26 run: $(($(date +%s) - started)) s ===="
+
+# "PASSED FAILED" from deno test's summary line in a log, nothing when it printed none.
+counts() { sed -nE 's/^(ok|FAILED) \| ([0-9]+) passed.*\| ([0-9]+) failed.*/\2 \3/p' "$1" | tail -n 1; }
+
+# One plain closing line for CI: "tests: N passed, N failed" (both runs).
+passed=0
+failed=0
+for file in "$log" "$log26"; do
+  read -r p f <<<"$(counts "$file")" || true
+  if [[ -z ${p:-} ]]; then
+    echo "tests: $passed passed, $((failed + 1)) failed (deno test printed no summary in $file)"
+    exit 1
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+done
 echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"
