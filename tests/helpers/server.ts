@@ -29,7 +29,13 @@ export function freePort(): number {
   return port;
 }
 
-/** Polls `check` until it returns true or the deadline passes (then throws with `what`). */
+/** Thrown by a `waitFor` check when waiting longer cannot help (the process is gone). */
+export class GiveUp extends Error {}
+
+/**
+ * Polls `check` until it returns true or the deadline passes (then throws with `what`). A check
+ * that throws is tried again, unless it throws {@link GiveUp}.
+ */
 export async function waitFor(
   what: string,
   check: () => Promise<boolean> | boolean,
@@ -42,6 +48,7 @@ export async function waitFor(
     try {
       if (await check()) return;
     } catch (err) {
+      if (err instanceof GiveUp) throw err;
       lastError = err;
     }
     await new Promise((r) => setTimeout(r, intervalMs));
@@ -57,12 +64,12 @@ export function listeningPort(log: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-export async function startServer(
+/** The test server's environment: its data, the test bed's daemon, the setup token. */
+export function serverEnv(
+  dataDir: string,
   extraEnv: Record<string, string> = {},
-  opts: { dataDir?: string } = {},
-): Promise<TestServer> {
-  const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "dockermate-test-" });
-  const env: Record<string, string> = {
+): Record<string, string> {
+  return {
     // The server binds a port the system picks, and says which: nothing can take it between.
     PORT: "0",
     HOST: "127.0.0.1",
@@ -73,13 +80,26 @@ export async function startServer(
     DOCKER_HOST: `unix://${DOCKER_SOCKET}`,
     ...extraEnv,
   };
-  const child = new Deno.Command(Deno.execPath(), {
+}
+
+/** `deno run main.ts serve` with the permissions `deno task start` gives it. */
+export function serverCommand(env: Record<string, string>): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
     args: ["run", ...serverPermissionFlags(env, ROOT), `${ROOT}/main.ts`, "serve"],
     env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-  }).spawn();
+  });
+}
+
+export async function startServer(
+  extraEnv: Record<string, string> = {},
+  opts: { dataDir?: string } = {},
+): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "dockermate-test-" });
+  const env = serverEnv(dataDir, extraEnv);
+  const child = serverCommand(env).spawn();
   let log = "";
   const collect = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream.pipeThrough(new TextDecoderStream())) log += chunk;
@@ -94,7 +114,7 @@ export async function startServer(
   let url = "";
   try {
     await waitFor("the server to answer /api/v1/health", async () => {
-      if (exited) throw new Error(`server exited early:\n${log}`);
+      if (exited) throw new GiveUp(`server exited early:\n${log}`);
       port ||= listeningPort(log);
       if (!port) return false;
       url = `http://127.0.0.1:${port}`;
