@@ -143,6 +143,24 @@ export function mapDockerError(err: unknown, host: string): AppError | unknown {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The newest Engine API version DockerMate speaks: the one the test bed's Docker 26 runs
+ * (tests/testbed/docker26.sh). Requests name the lower of it and the daemon's own, so a newer
+ * daemon answers as 1.45 did (from 1.52, Docker 29 refuses Config.MacAddress on create and
+ * leaves it out of inspect) and an older one in its own terms.
+ */
+export const MAX_API_VERSION = "1.45";
+
+/** The API version to name for a daemon that reports `daemon` (`Api-Version`); null: none. */
+export function negotiateApiVersion(daemon: string | null): string | null {
+  const parse = (v: string) => /^(\d+)\.(\d+)$/.exec(v)?.slice(1).map(Number);
+  const ours = parse(MAX_API_VERSION)!;
+  const theirs = daemon ? parse(daemon) : undefined;
+  if (!theirs) return null;
+  const older = theirs[0] < ours[0] || (theirs[0] === ours[0] && theirs[1] < ours[1]);
+  return older ? daemon : MAX_API_VERSION;
+}
+
 export type EngineRequest = {
   method?: "GET" | "POST" | "PUT" | "DELETE" | "HEAD";
   path: string;
@@ -203,6 +221,8 @@ export class DockerClient {
   #stopped = true;
   #refreshing: Promise<void> | null = null;
   #transport: ReturnType<typeof fetchTransport> | null = null;
+  /** The negotiated API version (null: the daemon named none, paths stay unversioned). */
+  #apiVersion: Promise<string | null> | null = null;
   readonly timing: Timing;
 
   constructor(readonly connection: DockerConnection, timing: Partial<Timing> = {}) {
@@ -262,7 +282,10 @@ export class DockerClient {
     this.#transport ??= fetchTransport(this.connection);
     const transport = await this.#transport;
     if (!transport) return null;
-    return await fetch(`${transport.base}${withQuery(req.path, req.query)}`, {
+    const ping = req.path === "/_ping";
+    const version = ping ? null : await this.#negotiated();
+    const path = version ? `/v${version}${req.path}` : req.path;
+    const res = await fetch(`${transport.base}${withQuery(path, req.query)}`, {
       method: req.method ?? "GET",
       client: transport.client,
       signal: req.signal,
@@ -272,6 +295,24 @@ export class DockerClient {
       },
       ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
     });
+    // Every ping says the daemon's version again: a daemon upgraded in place is followed.
+    if (ping && res.ok) {
+      this.#apiVersion = Promise.resolve(negotiateApiVersion(res.headers.get("api-version")));
+    }
+    return res;
+  }
+
+  /** The API version to name, from a ping when none was seen yet (tried again after a failure). */
+  #negotiated(): Promise<string | null> {
+    this.#apiVersion ??= (async () => {
+      const res = await this.#fetch({ path: "/_ping" });
+      await res?.body?.cancel();
+      return negotiateApiVersion(res?.ok ? res.headers.get("api-version") : null);
+    })().catch((err) => {
+      this.#apiVersion = null;
+      throw err;
+    });
+    return this.#apiVersion;
   }
 
   async #engine<T>(req: EngineRequest): Promise<T> {
