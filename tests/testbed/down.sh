@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Stops the registry and the Docker daemon that tests/testbed/up.sh started
-# (only those: identified by the pidfiles in its state dir). Images, registry
-# storage and logs are kept, so the next up.sh is quick. Pass --purge to also
-# delete the state dir (registry storage, logs).
+# Stops the registry and the Docker daemon that tests/testbed/up.sh started, and the Docker 26
+# daemon and registry of tests/testbed/docker26.sh (only those: identified by the pidfiles in
+# its state dir). Images, registry storage and logs are kept, so the next up.sh is quick. Pass
+# --purge to also delete the state dir (registry storage, logs).
 set -euo pipefail
 
 STATE_DIR="${DOCKERMATE_TESTBED_DIR:-/tmp/dockermate-testbed}"
@@ -46,6 +46,10 @@ stop() {
   log "$name: stopped (pid $pid)"
 }
 
+# Docker 26 and its registry (tests/testbed/docker26.sh), which keep files in the state dir
+if [[ -d $STATE_DIR/docker26 ]]; then
+  bash "$(dirname "$0")/docker26.sh" down
+fi
 stop registry "$STATE_DIR/registry.pid" /usr/bin/docker-registry 10
 # dockerd stops running containers first (10 s grace each, in parallel)
 stop dockerd "$STATE_DIR/dockerd.pid" /usr/sbin/dockerd 40
