@@ -16,7 +16,9 @@ DOCKER26_TESTS=(
   tests/integration/container-config.test.ts
   tests/integration/container-config-api.test.ts
   tests/integration/images.test.ts
+  tests/integration/image-updates.test.ts
   tests/integration/image-updates-api.test.ts
+  tests/integration/dashboard.test.ts
   tests/integration/events.test.ts
   tests/integration/logs.test.ts
 )

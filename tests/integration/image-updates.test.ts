@@ -42,17 +42,18 @@ import {
   startRegistry,
   tagImage,
 } from "../helpers/registry.ts";
+import { DOCKER_SOCKET } from "../testbed/images.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const REGISTRY_URL = `http://${REGISTRY}`;
 const META = { ip: "test", userAgent: "image-updates.test.ts" };
 
-/** The service in this process, on its own database, reading the shared daemon. */
+/** The service in this process, on its own database, reading the daemon under test. */
 async function service(options: UpdateOptions = {}) {
   const dir = await Deno.makeTempDir({ prefix: "dockermate-updates-" });
   const db = await openDb(`file:${dir}/dockermate.db`);
   useKeyFile(`${dir}/secret.key`);
-  const docker = new DockerClient({ host: "unix:///var/run/docker.sock", tlsVerify: false });
+  const docker = new DockerClient({ host: `unix://${DOCKER_SOCKET}`, tlsVerify: false });
   const store = new ContainerStore(docker, new DockerEvents(docker));
   const updates = new ImageUpdateService(db, docker, store, undefined, options);
   return {
