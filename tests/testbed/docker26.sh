@@ -107,23 +107,26 @@ SUMMARY=()
 # ---------------------------------------------------------------------------
 # The mirror this machine's Debian 12 sources use (one-line or deb822 format), not a guess.
 debian_mirror() {
-  local f
+  local f uri
   for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
     [[ -f $f ]] || continue
-    awk '$1 == "deb" { for (i = 2; i < NF; i++) if ($i !~ /^\[/ && $(i + 1) == "bookworm") { print $i; exit } }' "$f"
+    uri=$(awk '$1 == "deb" { for (i = 2; i < NF; i++) if ($i !~ /^\[/ && $(i + 1) == "bookworm") { print $i; exit } }' "$f")
+    [[ -n $uri ]] && echo "$uri" && return
   done
   for f in /etc/apt/sources.list.d/*.sources; do
     [[ -f $f ]] || continue
     # paragraphs: a URI of one whose Suites include plain "bookworm"
-    awk -v RS= '/(^|\n)Suites:([^\n]* )?bookworm( |\n|$)/ {
+    uri=$(awk -v RS= '/(^|\n)Suites:([^\n]* )?bookworm( |\n|$)/ {
       if (match($0, /(^|\n)URIs: *[^ \n]+/)) { s = substr($0, RSTART, RLENGTH); sub(/^\n?URIs: */, "", s); print s; exit }
-    }' "$f"
+    }' "$f")
+    [[ -n $uri ]] && echo "$uri" && return
   done
+  return 0
 }
 
 fetch_packages() {
   local apt_dir="$D/apt" mirror
-  mirror=$(debian_mirror | head -n1)
+  mirror=$(debian_mirror)
   [[ -n $mirror ]] || die "no Debian bookworm mirror found in /etc/apt/sources.list*"
   rm -rf "$apt_dir"
   mkdir -p "$apt_dir"/{lists/partial,cache/archives/partial,parts,debs}
