@@ -191,6 +191,7 @@ function healthFlags(hc: Healthcheck | undefined): Flag[] {
     ...(hc.interval ? [["--health-interval", hc.interval] as Flag] : []),
     ...(hc.timeout ? [["--health-timeout", hc.timeout] as Flag] : []),
     ...(hc.startPeriod ? [["--health-start-period", hc.startPeriod] as Flag] : []),
+    ...(hc.startInterval ? [["--health-start-interval", hc.startInterval] as Flag] : []),
     ...(hc.retries ? [["--health-retries", String(hc.retries)] as Flag] : []),
   ];
 }
@@ -345,6 +346,7 @@ function composeHealthcheck(hc: Healthcheck | undefined): Yaml | undefined {
     interval: hc.interval,
     timeout: hc.timeout,
     start_period: hc.startPeriod,
+    start_interval: hc.startInterval,
     retries: hc.retries,
   });
 }

@@ -28,6 +28,8 @@ export type HealthConfig = {
   Interval?: number;
   Timeout?: number;
   StartPeriod?: number;
+  /** Between checks during the start period: API 1.44+ (Docker 25); older daemons drop it. */
+  StartInterval?: number;
   Retries?: number;
 };
 
@@ -271,6 +273,7 @@ const healthcheckSchema = z.object({
   interval: duration.optional(),
   timeout: duration.optional(),
   startPeriod: duration.optional(),
+  startInterval: duration.optional(),
   retries: z.number().int().min(0).optional(),
 });
 
@@ -572,6 +575,9 @@ function healthcheckDiff(
     ...(hc.StartPeriod && hc.StartPeriod !== image?.StartPeriod
       ? { startPeriod: formatDuration(hc.StartPeriod) }
       : {}),
+    ...(hc.StartInterval && hc.StartInterval !== image?.StartInterval
+      ? { startInterval: formatDuration(hc.StartInterval) }
+      : {}),
     ...(hc.Retries && hc.Retries !== image?.Retries ? { retries: hc.Retries } : {}),
   };
   return Object.keys(out).length > 0 ? out : undefined;
@@ -861,6 +867,7 @@ function healthToEngine(hc: Healthcheck): HealthConfig {
     ...(hc.interval ? { Interval: parseDuration(hc.interval) } : {}),
     ...(hc.timeout ? { Timeout: parseDuration(hc.timeout) } : {}),
     ...(hc.startPeriod ? { StartPeriod: parseDuration(hc.startPeriod) } : {}),
+    ...(hc.startInterval ? { StartInterval: parseDuration(hc.startInterval) } : {}),
     ...(hc.retries ? { Retries: hc.retries } : {}),
   };
 }

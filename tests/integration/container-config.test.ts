@@ -80,6 +80,12 @@ async function engine<T = Json>(method: string, path: string, body?: unknown): P
 
 const inspectOf = (ref: string) => engine<Inspect>("GET", `/containers/${ref}/json`);
 
+/** Whether the daemon speaks Engine API 1.`minor` or newer. */
+async function apiAtLeast(minor: number): Promise<boolean> {
+  const { ApiVersion } = await engine<{ ApiVersion: string }>("GET", "/version");
+  return Number(ApiVersion.split(".")[1]) >= minor;
+}
+
 /** The test bed's daemon, a store and the service under test, as the app wires them. */
 async function service(): Promise<{ configs: ContainerConfigService; close: () => void }> {
   const client = new DockerClient({ host: `unix://${DOCKER_SOCKET}`, tlsVerify: false });
@@ -341,6 +347,7 @@ Deno.test(
           Interval: 2_000_000_000,
           Timeout: 1_500_000_000,
           StartPeriod: 500_000_000,
+          StartInterval: 250_000_000,
           Retries: 2,
         },
         HostConfig: {
@@ -363,6 +370,8 @@ Deno.test(
         interval: "2s",
         timeout: "1.5s",
         startPeriod: "500ms",
+        // API 1.44+ (Docker 25) keeps it; older daemons drop it on create.
+        ...(await apiAtLeast(44) ? { startInterval: "250ms" } : {}),
         retries: 2,
       });
     });
