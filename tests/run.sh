@@ -44,6 +44,11 @@ nsenter --net="/var/run/netns/${env26[DOCKERMATE_TEST_NETNS]}" env NO_COLOR=1 DE
   deno test --allow-all --unstable-cron "$@" "${DOCKER26_TESTS[@]}" 2>&1 | tee "$log26" || status=$?
 echo "==== Docker 26 run: $(($(date +%s) - started)) s ===="
 
+# Nothing a test labelled may be left behind, pass or fail (it is removed, and the run fails).
+leaks=0
+bash tests/testbed/leaks.sh || leaks=1
+bash tests/testbed/leaks.sh "${env26[DOCKERMATE_TEST_DOCKER_HOST]#unix://}" || leaks=1
+
 # "PASSED FAILED" from deno test's summary line in a log, nothing when it printed none.
 counts() { sed -nE 's/^(ok|FAILED) \| ([0-9]+) passed.*\| ([0-9]+) failed.*/\2 \3/p' "$1" | tail -n 1; }
 
@@ -59,5 +64,10 @@ for file in "$log" "$log26"; do
   passed=$((passed + p))
   failed=$((failed + f))
 done
+if ((leaks)); then
+  failed=$((failed + 1))
+  status=1
+  echo "a test left labelled objects behind (see [leaks] above): counted as one failure"
+fi
 echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"
