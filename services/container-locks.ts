@@ -9,6 +9,11 @@ import { Conflict } from "./errors.ts";
 /** The name a recreate parks the old container under (services/recreate.ts). */
 const PARKED = /-dm-old-\d+$/;
 
+/** A container's own name, also while it is parked aside as `<name>-dm-old-<n>`. */
+export function ownName(name: string): string {
+  return name.replace(PARKED, "");
+}
+
 /** What holds a container, in the words of "is being …". */
 export const OPERATIONS = {
   update: "updated",
@@ -61,7 +66,7 @@ export class ContainerLocks {
    * The old container parked as `<name>-dm-old-<n>` during a recreate counts as `<name>`.
    */
   check(name: string): void {
-    for (const key of [name, name.replace(PARKED, "")]) {
+    for (const key of [name, ownName(name)]) {
       const held = this.#held.get(key);
       if (held) throw new ContainerBusy(key, held.operation, held.since);
     }

@@ -11,7 +11,7 @@ import { recordAudit, type RequestMeta } from "./audit.ts";
 import type { ContainerConfig, ContainerInspectFull } from "./container-config.ts";
 import type { ContainerConfigService } from "./container-configs.ts";
 import { parseImageReference, RESERVED_LABEL_PREFIX } from "./container-spec.ts";
-import type { ContainerLocks, Lease } from "./container-locks.ts";
+import { type ContainerLocks, type Lease, ownName } from "./container-locks.ts";
 import { containerName, type ContainerStore } from "./container-store.ts";
 import type { ImageUpdateService } from "./image-updates.ts";
 import { listTags } from "./registries.ts";
@@ -120,8 +120,14 @@ export class UpdateService {
   async updatable(): Promise<{ id: string; name: string }[]> {
     await this.store.ready();
     const withUpdates = this.imageUpdates.imagesWithUpdates();
-    return this.store.list().filter((c) => withUpdates.has(c.ImageID))
-      .map((c) => ({ id: c.Id, name: containerName(c) }))
+    // Mid-recreate a container may be parked under another name: it is still one container,
+    // listed by its own name (its update is then refused as busy, and says so).
+    const byName = new Map<string, string>();
+    for (const c of this.store.list().filter((c) => withUpdates.has(c.ImageID))) {
+      const name = ownName(containerName(c));
+      if (!byName.has(name) || containerName(c) === name) byName.set(name, c.Id);
+    }
+    return [...byName].map(([name, id]) => ({ id, name }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
