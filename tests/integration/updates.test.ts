@@ -396,11 +396,14 @@ Deno.test(
     const run = runId();
     const repo = `${REGISTRY}/dockermate-test/upd-${run}`;
     const dataDir = await Deno.makeTempDir({ prefix: "dockermate-upd-crash-" });
-    const first = await startServer({}, { dataDir });
-    const setup = await setupAndLogin(first.url);
-    const token = (await setup.json<{ token: string }>("POST", "/api/v1/tokens", { name: "t" }))
-      .body.token;
-    await first.stop();
+    // Every server this test starts is stopped in finally, whatever fails.
+    const servers: TestServer[] = [];
+    const start = async (env: Record<string, string> = {}) => {
+      const server = await startServer(env, { dataDir });
+      servers.push(server);
+      return server;
+    };
+    let token = "";
     const ctxOf = (server: TestServer): Ctx => ({
       server,
       client: new Client(server.url, { authorization: `Bearer ${token}` }),
@@ -408,17 +411,22 @@ Deno.test(
       repo,
     });
     try {
+      const first = await start();
+      const setup = await setupAndLogin(first.url);
+      token = (await setup.json<{ token: string }>("POST", "/api/v1/tokens", { name: "t" }))
+        .body.token;
+      await first.stop();
       for (const [i, step] of RECREATE_STEPS.entries()) {
         const ref = `${repo}:${step}`;
         const v1 = await publish(run, ref, "v1");
         const name = `${run}-${step}`;
         const restart = i % 2 ? "unless-stopped" : "always";
-        const calm = await startServer({}, { dataDir });
+        const calm = await start();
         const before = await runFrom(ctxOf(calm), name, ref, { restart });
         await calm.stop();
         const v2 = await publish(run, ref, "v2");
 
-        const crashing = await startServer({ DOCKERMATE_CRASH_AT: step }, { dataDir });
+        const crashing = await start({ DOCKERMATE_CRASH_AT: step });
         const answer = await ctxOf(crashing).client.request(
           "POST",
           `/api/v1/containers/${name}/update`,
@@ -427,7 +435,7 @@ Deno.test(
         assert.equal(answer, "connection lost");
         await crashing.stop();
 
-        const server = await startServer({}, { dataDir });
+        const server = await start();
         try {
           const mine = (await listLabeled(run)).filter((c) =>
             c.Names.some((n) => n.startsWith(`/${name}`))
@@ -452,6 +460,7 @@ Deno.test(
         }
       }
     } finally {
+      for (const server of servers) await server.stop();
       await removeLabeled(run);
       await removeLabeledImages(run);
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
