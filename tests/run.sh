@@ -23,6 +23,11 @@ DOCKER26_TESTS=(
   tests/integration/logs.test.ts
 )
 
+# This run's own name for the fault tests' private daemon (tests/helpers/private-daemon.ts).
+export DOCKERMATE_TEST_RUN="r$(date +%s)-$$"
+fault_dir="/tmp/dockermate-private-$DOCKERMATE_TEST_RUN"
+fault_netns="dm-fault-$DOCKERMATE_TEST_RUN"
+
 bash tests/testbed/up.sh
 bash tests/testbed/docker26.sh
 deno install --quiet
@@ -43,6 +48,13 @@ nsenter --net="/var/run/netns/${env26[DOCKERMATE_TEST_NETNS]}" env NO_COLOR=1 DE
   DOCKERMATE_TEST_DOCKER_CLI="${env26[DOCKERMATE_TEST_DOCKER_CLI]}" \
   deno test --allow-all --unstable-cron "$@" "${DOCKER26_TESTS[@]}" 2>&1 | tee "$log26" || status=$?
 echo "==== Docker 26 run: $(($(date +%s) - started)) s ===="
+
+# The fault tests' daemon, its images and its network namespace go with the run.
+if [[ -d $fault_dir ]]; then
+  bash tests/testbed/private-daemon.sh stop "$fault_dir" "$fault_netns" || true
+  ip netns del "$fault_netns" 2>/dev/null || true
+  rm -rf "$fault_dir"
+fi
 
 # Nothing a test labelled may be left behind, pass or fail (it is removed, and the run fails).
 leaks=0

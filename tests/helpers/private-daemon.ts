@@ -2,7 +2,16 @@
 import { ROOT, waitFor } from "./server.ts";
 import { DOCKER_BIN, DOCKER_SOCKET } from "../testbed/images.ts";
 
-export const PRIVATE_DIR = "/tmp/dockermate-private";
+/**
+ * The run's own names (DOCKERMATE_TEST_RUN, set by tests/run.sh, which removes the daemon and its
+ * state at the end), so that two runs on one host never share or kill each other's daemon.
+ */
+const RUN = Deno.env.get("DOCKERMATE_TEST_RUN") ?? "dev";
+if (!/^[a-z0-9-]{1,20}$/.test(RUN)) {
+  throw new Error(`DOCKERMATE_TEST_RUN "${RUN}" is no short name`);
+}
+export const PRIVATE_DIR = `/tmp/dockermate-private-${RUN}`;
+export const PRIVATE_NETNS = `dm-fault-${RUN}`;
 export const PRIVATE_SOCKET = `${PRIVATE_DIR}/docker.sock`;
 
 async function run(cmd: string, args: string[], input?: Uint8Array): Promise<string> {
@@ -27,7 +36,12 @@ async function run(cmd: string, args: string[], input?: Uint8Array): Promise<str
 }
 
 export function privateDaemon(action: "start" | "stop" | "kill" | "restart"): Promise<string> {
-  return run("bash", [`${ROOT}/tests/testbed/private-daemon.sh`, action, PRIVATE_DIR]);
+  return run("bash", [
+    `${ROOT}/tests/testbed/private-daemon.sh`,
+    action,
+    PRIVATE_DIR,
+    PRIVATE_NETNS,
+  ]);
 }
 
 /** The docker CLI against the private daemon. */
@@ -67,7 +81,7 @@ export async function startPrivateRegistry(): Promise<{ stop: () => Promise<void
     ].join("\n"),
   );
   const child = new Deno.Command("nsenter", {
-    args: ["--net=/var/run/netns/dockermate-private", "/usr/bin/docker-registry", "serve", config],
+    args: [`--net=/var/run/netns/${PRIVATE_NETNS}`, "/usr/bin/docker-registry", "serve", config],
     stdin: "null",
     stdout: "null",
     stderr: "piped",
@@ -86,7 +100,7 @@ export async function startPrivateRegistry(): Promise<{ stop: () => Promise<void
     await waitFor("the private registry to answer", async () => {
       const out = await new Deno.Command("nsenter", {
         args: [
-          "--net=/var/run/netns/dockermate-private",
+          `--net=/var/run/netns/${PRIVATE_NETNS}`,
           "curl",
           "-s",
           "-o",

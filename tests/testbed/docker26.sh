@@ -16,7 +16,7 @@
 #
 # Idempotent: when everything is up it only checks (about a second). Needs root and
 # tests/testbed/up.sh first. Names derive from the state dir, so two test beds do not clash, and
-# neither clashes with the fault tests' private daemon (/tmp/dockermate-private).
+# neither clashes with the fault tests' private daemon (/tmp/dockermate-private-<run>).
 #
 # Usage: docker26.sh [up|env|down]
 #   up    (default) fetch, start and load what is missing
