@@ -249,28 +249,16 @@ export function AuditRetentionPanel({ view }: { view: AuditView }) {
         class="row settings-form"
         {...hx("/settings/audit-retention", "#audit-retention-panel")}
       >
-        <div class="field grow">
-          <label for="audit-retention-days">Keep audit entries (days)</label>
-          <input
-            type="number"
-            id="audit-retention-days"
-            name="auditRetentionDays"
-            required
-            min={7}
-            max={3650}
-            step={1}
-            inputmode="numeric"
-            value={shown(view.value, view.retentionDays)}
-            aria-invalid={errors.auditRetentionDays ? "true" : undefined}
-            aria-describedby={errors.auditRetentionDays
-              ? "audit-retention-days-error"
-              : "audit-retention-days-hint"}
-          />
-          <FieldError id="audit-retention-days-error" message={errors.auditRetentionDays} />
-          <p class="hint" id="audit-retention-days-hint">
-            Older entries are removed by a daily job (7–3650; default 365).
-          </p>
-        </div>
+        <NumberField
+          id="audit-retention-days"
+          name="auditRetentionDays"
+          label="Keep audit entries (days)"
+          min={7}
+          max={3650}
+          value={shown(view.value, view.retentionDays)}
+          error={errors.auditRetentionDays}
+          hint="Older entries are removed by a daily job (7–3650; default 365)."
+        />
         <button type="submit" class="btn btn-primary">Save</button>
       </form>
       <p class="hint" id="last-audit-prune">
@@ -282,6 +270,44 @@ export function AuditRetentionPanel({ view }: { view: AuditView }) {
           )
           : "never"}.
       </p>
+    </div>
+  );
+}
+
+/** A whole-number field with its error (`<id>-error`) and hint (`<id>-hint`). */
+function NumberField(props: {
+  id: string;
+  name: string;
+  label: string;
+  min: number;
+  max: number;
+  value: string;
+  error?: string;
+  hint: string;
+  /** Empty is allowed (it means a default); otherwise the field is required. */
+  optional?: boolean;
+  placeholder?: string;
+}) {
+  const { id, error } = props;
+  return (
+    <div class="field grow">
+      <label for={id}>{props.label}</label>
+      <input
+        type="number"
+        id={id}
+        name={props.name}
+        required={!props.optional}
+        min={props.min}
+        max={props.max}
+        step={1}
+        inputmode="numeric"
+        placeholder={props.placeholder}
+        value={props.value}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? `${id}-error` : `${id}-hint`}
+      />
+      <FieldError id={`${id}-error`} message={error} />
+      <p class="hint" id={`${id}-hint`}>{props.hint}</p>
     </div>
   );
 }
@@ -417,24 +443,18 @@ export function HardwarePanel({ view }: { view: HardwareView }) {
           </select>
           <FieldError id="hw-profile-error" message={errors.profile} />
         </div>
-        <div class="field grow">
-          <label for="hw-max">Container limit</label>
-          <input
-            type="number"
-            id="hw-max"
-            name="maxContainers"
-            min={1}
-            max={1000}
-            step={1}
-            inputmode="numeric"
-            placeholder={`${defaultMax} (the profile's)`}
-            value={shown(values.maxContainers, override.maxContainers)}
-            aria-invalid={errors.maxContainers ? "true" : undefined}
-            aria-describedby={errors.maxContainers ? "hw-max-error" : "hw-max-hint"}
-          />
-          <FieldError id="hw-max-error" message={errors.maxContainers} />
-          <p class="hint" id="hw-max-hint">Empty: the profile's limit.</p>
-        </div>
+        <NumberField
+          id="hw-max"
+          name="maxContainers"
+          label="Container limit"
+          min={1}
+          max={1000}
+          optional
+          placeholder={`${defaultMax} (the profile's)`}
+          value={shown(values.maxContainers, override.maxContainers)}
+          error={errors.maxContainers}
+          hint="Empty: the profile's limit."
+        />
         <button type="submit" class="btn btn-primary">Save profile</button>
       </form>
       <p class="cli-note">
@@ -468,50 +488,26 @@ export function RetentionPanel({ view }: { view: RetentionView }) {
         class="row settings-form"
         {...hx("/settings/retention", "#retention-panel")}
       >
-        <div class="field grow">
-          <label for="retention-days">Keep deleted containers (days)</label>
-          <input
-            type="number"
-            id="retention-days"
-            name="deletedRetentionDays"
-            required
-            min={1}
-            max={3650}
-            step={1}
-            inputmode="numeric"
-            value={shown(values.deletedRetentionDays, view.deletedRetentionDays)}
-            aria-invalid={errors.deletedRetentionDays ? "true" : undefined}
-            aria-describedby={errors.deletedRetentionDays
-              ? "retention-days-error"
-              : "retention-days-hint"}
-          />
-          <FieldError id="retention-days-error" message={errors.deletedRetentionDays} />
-          <p class="hint" id="retention-days-hint">
-            Their full config stays restorable this long (1–3650).
-          </p>
-        </div>
-        <div class="field grow">
-          <label for="health-window">Health watch after create (seconds)</label>
-          <input
-            type="number"
-            id="health-window"
-            name="healthWindowSeconds"
-            required
-            min={3}
-            max={600}
-            step={1}
-            inputmode="numeric"
-            value={shown(values.healthWindowSeconds, view.healthWindowSeconds)}
-            aria-invalid={errors.healthWindowSeconds ? "true" : undefined}
-            aria-describedby={errors.healthWindowSeconds
-              ? "health-window-error"
-              : "health-window-hint"}
-          />
-          <FieldError id="health-window-error" message={errors.healthWindowSeconds} />
-          <p class="hint" id="health-window-hint">
-            How long a new container is watched before it counts as started (3–600).
-          </p>
-        </div>
+        <NumberField
+          id="retention-days"
+          name="deletedRetentionDays"
+          label="Keep deleted containers (days)"
+          min={1}
+          max={3650}
+          value={shown(values.deletedRetentionDays, view.deletedRetentionDays)}
+          error={errors.deletedRetentionDays}
+          hint="Their full config stays restorable this long (1–3650)."
+        />
+        <NumberField
+          id="health-window"
+          name="healthWindowSeconds"
+          label="Health watch after create (seconds)"
+          min={3}
+          max={600}
+          value={shown(values.healthWindowSeconds, view.healthWindowSeconds)}
+          error={errors.healthWindowSeconds}
+          hint="How long a new container is watched before it counts as started (3–600)."
+        />
         <button type="submit" class="btn btn-primary">Save</button>
       </form>
       <p class="hint" id="last-prune">
