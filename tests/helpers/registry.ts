@@ -315,10 +315,15 @@ function splitRef(ref: string): { name: string; tag: string } {
 }
 
 /**
- * Builds a one-layer image from the test bed's base with a distinguishing label, tagged `ref`
- * and labeled with the run. Returns the image id.
+ * Builds a one-layer image from `from` (the test bed's base by default) with a distinguishing
+ * label, tagged `ref` and labeled with the run. Returns the image id.
  */
-export async function buildImage(ref: string, run: string, variant: string): Promise<string> {
+export async function buildImage(
+  ref: string,
+  run: string,
+  variant: string,
+  from = BASE_IMAGE,
+): Promise<string> {
   const child = new Deno.Command(DOCKER_BIN, {
     args: ["build", "-q", "--label", `${TEST_LABEL}=${run}`, "-t", ref, "-"],
     stdin: "piped",
@@ -328,7 +333,7 @@ export async function buildImage(ref: string, run: string, variant: string): Pro
   }).spawn();
   const writer = child.stdin.getWriter();
   await writer.write(
-    new TextEncoder().encode(`FROM ${BASE_IMAGE}\nLABEL test.variant="${variant}"\n`),
+    new TextEncoder().encode(`FROM ${from}\nLABEL test.variant="${variant}"\n`),
   );
   await writer.close();
   const out = await child.output();
