@@ -1,6 +1,6 @@
 import { createApp, createDeps } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import { log, setLogLevel } from "./services/log.ts";
+import { log, setLogLevel } from "./services/logger.ts";
 import { resetPasswordCommand } from "./commands/reset-password.ts";
 import { pruneDeletedCommand } from "./commands/prune-deleted.ts";
 import { pruneImagesCommand } from "./commands/prune-images.ts";

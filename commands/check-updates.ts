@@ -1,6 +1,6 @@
 import { createDeps } from "../app.ts";
 import { loadConfig } from "../config.ts";
-import { updateCheckLine } from "../services/image-updates.ts";
+import { updateCheckLine } from "../services/updates/detect.ts";
 
 /** `deno task check-updates`: what the scheduled check does, now (the one-minute cache skipped). */
 export async function checkUpdatesCommand(): Promise<void> {

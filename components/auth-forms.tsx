@@ -1,4 +1,4 @@
-import { MIN_PASSWORD_LENGTH, type PasswordVerdict } from "../services/password.ts";
+import { MIN_PASSWORD_LENGTH, type PasswordVerdict } from "../services/auth/password.ts";
 import { FieldError } from "./ui.tsx";
 
 export type FormErrors = Partial<Record<string, string>>;
@@ -139,7 +139,7 @@ export function LoginForm(
     errors: FormErrors;
     next: string;
     notice?: string;
-    /** Published ports the session cookie would reach (services/cookie-exposure.ts). */
+    /** Published ports the session cookie would reach (services/auth/cookie-exposure.ts). */
     exposedPorts?: number[];
   },
 ) {

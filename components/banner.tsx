@@ -1,4 +1,4 @@
-import type { DockerState } from "../services/docker.ts";
+import type { DockerState } from "../services/docker/client.ts";
 
 /** Shown at the top of every page while the daemon cannot be reached. */
 export function DockerBanner({ state }: { state: DockerState }) {

@@ -1,5 +1,5 @@
-import { type CapacityLevel, PROFILES } from "../services/hardware.ts";
-import type { SystemProfile } from "../services/profile.ts";
+import { type CapacityLevel, PROFILES } from "../services/host/hardware.ts";
+import type { SystemProfile } from "../services/host/profile.ts";
 import { formatBytes } from "./format.ts";
 
 /** What each capacity level is called on the page; the CSS class carries the level's key. */

@@ -9,7 +9,7 @@ import type {
   Resources,
   Section,
 } from "../services/dashboard.ts";
-import type { DockerOverview } from "../services/system.ts";
+import type { DockerOverview } from "../services/host/system.ts";
 import { CapacityCard } from "./capacity.tsx";
 import { type EventContext, EventItems } from "./events.tsx";
 import { formatBytes } from "./format.ts";

@@ -1,5 +1,5 @@
 import { Layout } from "./layout.tsx";
-import type { DockerState } from "../services/docker.ts";
+import type { DockerState } from "../services/docker/client.ts";
 
 type Props = { status: number; title: string; message: string; docker?: DockerState };
 

@@ -5,8 +5,8 @@ import {
   EVENT_TYPES,
   type EventEntry,
   type EventQuery,
-} from "../services/event-log.ts";
-import { shellArg } from "../services/runcommand.ts";
+} from "../services/events/store.ts";
+import { shellArg } from "../services/config/run-command.ts";
 import { shortImage } from "./containers/common.tsx";
 
 /** Newest events the page shows (and the live list keeps); the log keeps more. */

@@ -1,5 +1,5 @@
 import type { Child } from "hono/jsx";
-import type { DockerState } from "../services/docker.ts";
+import type { DockerState } from "../services/docker/client.ts";
 import { DockerBanner } from "./banner.tsx";
 
 export const NAV = [

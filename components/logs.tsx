@@ -2,11 +2,11 @@
  * The log viewer: one container's live log, several containers' logs merged, the picker for
  * them, and the HTML of each line as the stream sends it. Lines are rendered as strings (they
  * are many); every piece of log text goes through ansi_up with HTML escaping (see
- * services/logs.ts ansiToHtml), never into the page as is.
+ * services/logs/format.ts ansiToHtml), never into the page as is.
  */
-import type { LogNotice, LogQuery } from "../services/log-stream.ts";
-import { logQueryString, STREAM_CHOICES, TAIL_CHOICES } from "../services/log-stream.ts";
-import { ansiToHtml, escapeHtml, loadAnsiUp, type LogEntry } from "../services/logs.ts";
+import type { LogNotice, LogQuery } from "../services/logs/stream.ts";
+import { logQueryString, STREAM_CHOICES, TAIL_CHOICES } from "../services/logs/stream.ts";
+import { ansiToHtml, escapeHtml, loadAnsiUp, type LogEntry } from "../services/logs/format.ts";
 import { type TagColors, TagList } from "./tags.tsx";
 import { Alert } from "./ui.tsx";
 import { StateBadge } from "./containers/common.tsx";

@@ -1,4 +1,4 @@
-import type { RegistryView } from "../services/registries.ts";
+import type { RegistryView } from "../services/registry/credentials.ts";
 import type { FormErrors } from "./auth-forms.tsx";
 import { FieldError } from "./ui.tsx";
 

@@ -1,9 +1,9 @@
 import type { AuditEntry } from "../services/audit.ts";
-import type { SessionView } from "../services/auth.ts";
-import { type HardwareOverride, PROFILE_NAMES, PROFILES } from "../services/hardware.ts";
-import type { SystemProfile } from "../services/profile.ts";
-import { TAG_COLORS, type TagColor } from "../services/tags.ts";
-import type { ApiToken, CreatedToken } from "../services/tokens.ts";
+import type { SessionView } from "../services/auth/sessions.ts";
+import { type HardwareOverride, PROFILE_NAMES, PROFILES } from "../services/host/hardware.ts";
+import type { SystemProfile } from "../services/host/profile.ts";
+import { TAG_COLORS, type TagColor } from "../services/containers/tags.ts";
+import type { ApiToken, CreatedToken } from "../services/auth/tokens.ts";
 import { ChangePasswordForm, CookieWarning, type FormErrors } from "./auth-forms.tsx";
 import { CapacityMeter, hostSummary, ProfileLabel } from "./capacity.tsx";
 import { timeAgo } from "./format.ts";
@@ -776,7 +776,7 @@ type SettingsProps = {
   audit: AuditView;
   created?: CreatedToken;
   tokenErrors?: FormErrors;
-  /** Published ports the session cookie reaches over plain HTTP (services/cookie-exposure.ts). */
+  /** Published ports the session cookie reaches over plain HTTP (services/auth/cookie-exposure.ts). */
   exposedPorts: number[];
 };
 

@@ -1,4 +1,4 @@
-import { colorFor, TAG_COLORS, type TagColor } from "../services/tags.ts";
+import { colorFor, TAG_COLORS, type TagColor } from "../services/containers/tags.ts";
 
 /** Tag name → its color, as stored; tags missing from it get their hashed color. */
 export type TagColors = Record<string, string>;

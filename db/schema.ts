@@ -31,7 +31,7 @@ export const apiTokens = sqliteTable("api_tokens", {
   lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
   /** Null: never expires (chosen at creation, with a warning). */
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
-  /** `full` or `read` (GET and HEAD only); see services/tokens.ts. */
+  /** `full` or `read` (GET and HEAD only); see services/auth/tokens.ts. */
   scope: text("scope").notNull().default("full"),
 });
 
@@ -52,7 +52,7 @@ export const auditLog = sqliteTable("audit_log", {
   detail: text("detail"),
   /** Who acted: `session:<short id>`, `token:<name>`, `cli`, `scheduler`; null when nobody was signed in. */
   actor: text("actor"),
-  /** The rate-limit key of the client: its IPv4 address or its IPv6 /64 (services/client-ip.ts). */
+  /** The rate-limit key of the client: its IPv4 address or its IPv6 /64 (services/auth/client-ip.ts). */
   client: text("client"),
 }, (t) => [
   index("audit_action_at_idx").on(t.action, t.at),
@@ -80,7 +80,7 @@ export const managedContainers = sqliteTable("managed_containers", {
   containerId: text("container_id").notNull(),
   image: text("image").notNull(),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
-  /** The post-create health verdict as JSON (see services/health.ts). */
+  /** The post-create health verdict as JSON (see services/containers/start-watch.ts). */
   verdict: text("verdict"),
   verdictAt: integer("verdict_at", { mode: "timestamp_ms" }),
   /** Adopted without a recreate: the managed labels are added at its next recreate. */

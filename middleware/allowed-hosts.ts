@@ -3,7 +3,7 @@ import type { AppEnv } from "../services/context.ts";
 import { Misdirected } from "../services/errors.ts";
 
 /**
- * Answers only to the host names services/host-policy.ts allows (421 otherwise), for every
+ * Answers only to the host names services/auth/host-policy.ts allows (421 otherwise), for every
  * request: a page reached through a rebound DNS name would pass the same-origin check.
  */
 export const allowedHosts = () =>

@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import { isPublic } from "../routes/public.ts";
 import type { AppEnv, Identity } from "../services/context.ts";
 import { Forbidden, Unauthorized } from "../services/errors.ts";
-import { validateToken } from "../services/tokens.ts";
+import { validateToken } from "../services/auth/tokens.ts";
 import { readSessionCookie } from "./session-cookie.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { getConnInfo } from "hono/deno";
-import { type Cidr, clientKey, forwardedClient, isTrusted } from "../services/client-ip.ts";
+import { type Cidr, clientKey, forwardedClient, isTrusted } from "../services/auth/client-ip.ts";
 import type { AppEnv } from "../services/context.ts";
 
 /** Last value of a comma-separated forwarding header: the hop our own proxy added. */

@@ -5,10 +5,10 @@ import { type FormErrors, LoginForm, SetupForm, StrengthHint } from "../componen
 import { Layout } from "../components/layout.tsx";
 import { clearSessionCookie, writeSessionCookie } from "../middleware/session-cookie.ts";
 import type { AppEnv } from "../services/context.ts";
-import { cookieExposure } from "../services/cookie-exposure.ts";
+import { cookieExposure } from "../services/auth/cookie-exposure.ts";
 import { InvalidInput, RateLimited, Unauthorized } from "../services/errors.ts";
 import { clientRateLimit } from "../middleware/rate-limit.ts";
-import { previewPassword } from "../services/password.ts";
+import { previewPassword } from "../services/auth/password.ts";
 import { formBody, isHtmx, redirect, render } from "./render.ts";
 import { loginFormSchema, safeNext, setupFormSchema, strengthSchema } from "./schemas.ts";
 import { describeIssues, validate } from "./validate.ts";

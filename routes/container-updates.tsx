@@ -23,14 +23,14 @@ import {
 } from "../components/containers/updates.tsx";
 import { Layout } from "../components/layout.tsx";
 import { Alert } from "../components/ui.tsx";
-import { runCommandFromConfig } from "../services/config-cli.ts";
-import { parseImageReference } from "../services/container-spec.ts";
-import { containerName } from "../services/container-store.ts";
+import { runCommandFromConfig } from "../services/config/cli.ts";
+import { parseImageReference } from "../services/config/create-spec.ts";
+import { containerName } from "../services/containers/store.ts";
 import type { AppEnv, Deps } from "../services/context.ts";
 import { AppError, Refused } from "../services/errors.ts";
-import { diffCommands } from "../services/history.ts";
+import { diffCommands } from "../services/containers/history.ts";
 import type { OperationEvent, OperationResult } from "../services/operations.ts";
-import { tagsByContainer } from "../services/tags.ts";
+import { tagsByContainer } from "../services/containers/tags.ts";
 import {
   followedRef,
   FOLLOWS_LABEL,
@@ -40,7 +40,7 @@ import {
   type UpdateOutcome,
   type UpdateStep,
   withTag,
-} from "../services/updates.ts";
+} from "../services/updates/apply.ts";
 import { containerRef } from "./containers.tsx";
 import { streamOperation } from "./live-stream.ts";
 import { appChrome, isHtmx, redirect, render } from "./render.ts";

@@ -37,9 +37,9 @@ import { filterQuery } from "../components/containers/common.tsx";
 import { Layout } from "../components/layout.tsx";
 import type { TagColors } from "../components/tags.tsx";
 import { Alert } from "../components/ui.tsx";
-import { BULK_ACTIONS, type BulkAction } from "../services/bulk.ts";
-import { createFormSchema, type CreateSpec } from "../services/container-spec.ts";
-import { containerName } from "../services/container-store.ts";
+import { BULK_ACTIONS, type BulkAction } from "../services/containers/bulk.ts";
+import { createFormSchema, type CreateSpec } from "../services/config/create-spec.ts";
+import { containerName } from "../services/containers/store.ts";
 import {
   type ContainerFilter,
   containerFilterSchema,
@@ -47,14 +47,19 @@ import {
   LIFECYCLE_ACTIONS,
   type LifecycleAction,
   toRow,
-} from "../services/containers.ts";
+} from "../services/containers/service.ts";
 import type { AppEnv, Deps } from "../services/context.ts";
-import type { PullProgress } from "../services/create.ts";
+import type { PullProgress } from "../services/containers/create.ts";
 import { Conflict, DockerUnavailable, InvalidInput, LimitExceeded } from "../services/errors.ts";
-import { systemProfile } from "../services/profile.ts";
-import { type CliAction, dockerCli, dockerRunCommand, shellArg } from "../services/runcommand.ts";
+import { systemProfile } from "../services/host/profile.ts";
+import {
+  type CliAction,
+  dockerCli,
+  dockerRunCommand,
+  shellArg,
+} from "../services/config/run-command.ts";
 import { getSetting } from "../services/settings.ts";
-import { listTags, TAG_PATTERN, tagsByContainer } from "../services/tags.ts";
+import { listTags, TAG_PATTERN, tagsByContainer } from "../services/containers/tags.ts";
 import { appChrome, formBody, isHtmx, redirect, render } from "./render.ts";
 import { validate } from "./validate.ts";
 

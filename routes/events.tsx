@@ -12,14 +12,14 @@ import {
   PAGE_LIMIT,
 } from "../components/events.tsx";
 import { Layout } from "../components/layout.tsx";
-import { containerName } from "../services/container-store.ts";
+import { containerName } from "../services/containers/store.ts";
 import type { AppEnv, Deps } from "../services/context.ts";
 import {
   type EventEntry,
   eventFilterSchema,
   type EventLog,
   matchesFilter,
-} from "../services/event-log.ts";
+} from "../services/events/store.ts";
 import { appChrome, isHtmx, render } from "./render.ts";
 import { holdOpen, writer } from "./live-stream.ts";
 import { validate } from "./validate.ts";

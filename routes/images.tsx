@@ -15,9 +15,13 @@ import {
 import { Layout } from "../components/layout.tsx";
 import { Alert } from "../components/ui.tsx";
 import type { AppEnv, Deps } from "../services/context.ts";
-import type { PullProgress } from "../services/create.ts";
+import type { PullProgress } from "../services/containers/create.ts";
 import { DockerUnavailable, InvalidInput } from "../services/errors.ts";
-import { autoPrunePolicySchema, MAX_PRUNE_DAYS, PRUNE_MODES } from "../services/image-prune.ts";
+import {
+  autoPrunePolicySchema,
+  MAX_PRUNE_DAYS,
+  PRUNE_MODES,
+} from "../services/images/prune-plan.ts";
 import {
   imageIdSchema,
   imageParamSchema,
@@ -25,14 +29,14 @@ import {
   pullReference,
   repoSchema,
   tagNameSchema,
-} from "../services/image-refs.ts";
+} from "../services/images/refs.ts";
 import {
   filterImages,
   type ImageFilter,
   imageFilterSchema,
   ImageInUse,
-} from "../services/images.ts";
-import { shellArg } from "../services/runcommand.ts";
+} from "../services/images/service.ts";
+import { shellArg } from "../services/config/run-command.ts";
 import { appChrome, isHtmx, redirect, render } from "./render.ts";
 import { describeIssues, validate } from "./validate.ts";
 

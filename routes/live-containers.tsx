@@ -5,8 +5,8 @@ import { OperationFinal, OperationProgress } from "../components/containers/crea
 import { GoneStatePanel, StatePanel, VerdictPanel } from "../components/containers/detail.tsx";
 import { RemovedRowPartial, RowPartial } from "../components/containers/list.tsx";
 import { Alert } from "../components/ui.tsx";
-import { containerName } from "../services/container-store.ts";
-import { isManaged } from "../services/containers.ts";
+import { containerName } from "../services/containers/store.ts";
+import { isManaged } from "../services/containers/service.ts";
 import type { AppEnv } from "../services/context.ts";
 import { containerRef, currentRow, linkHost, tagInfo } from "./containers.tsx";
 import { holdOpen, streamOperation, writer } from "./live-stream.ts";

@@ -6,9 +6,9 @@
 import type { Context } from "hono";
 import { type SSEMessage, type SSEStreamingApi, streamSSE } from "hono/streaming";
 import type { AppEnv } from "../services/context.ts";
-import { type IdentityWatch, watchIdentity } from "../services/identity-ends.ts";
+import { type IdentityWatch, watchIdentity } from "../services/auth/identity-ends.ts";
 import type { OperationEvent } from "../services/operations.ts";
-import { tokenAlive } from "../services/tokens.ts";
+import { tokenAlive } from "../services/auth/tokens.ts";
 
 /** Keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 25_000;
@@ -53,7 +53,7 @@ function identityWatch(c: Context<AppEnv>): IdentityWatch | null {
 type Source = (signal: AbortSignal) => AsyncIterable<string>;
 
 /**
- * For a stream built on services/log-stream.ts's `eventStream`: the source and the signals
+ * For a stream built on services/logs/stream.ts's `eventStream`: the source and the signals
  * that end it (server shutdown, and the end of the caller's session or token).
  */
 export function boundToIdentity(

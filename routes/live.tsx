@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { DockerBanner } from "../components/banner.tsx";
 import type { AppEnv } from "../services/context.ts";
-import type { DockerState } from "../services/docker.ts";
+import type { DockerState } from "../services/docker/client.ts";
 import { holdOpen, writer } from "./live-stream.ts";
 
 /** Server-Sent Events: each message is an HTML fragment that htmx swaps in. */

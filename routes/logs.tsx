@@ -14,10 +14,10 @@ import {
   noticeHtml,
   noticeText,
 } from "../components/logs.tsx";
-import { containerName } from "../services/container-store.ts";
+import { containerName } from "../services/containers/store.ts";
 import type { AppEnv, Deps } from "../services/context.ts";
 import { InvalidInput, NotFound } from "../services/errors.ts";
-import { log } from "../services/log.ts";
+import { log } from "../services/logger.ts";
 import {
   downloadStream,
   eventStream,
@@ -36,9 +36,9 @@ import {
   type Source,
   SSE_HEADERS,
   sseMessage,
-} from "../services/log-stream.ts";
-import { loadAnsiUp } from "../services/logs.ts";
-import { listTags, TAG_PATTERN, tagsByContainer } from "../services/tags.ts";
+} from "../services/logs/stream.ts";
+import { loadAnsiUp } from "../services/logs/format.ts";
+import { listTags, TAG_PATTERN, tagsByContainer } from "../services/containers/tags.ts";
 import { containerRef, tagInfo } from "./containers.tsx";
 import { boundToIdentity } from "./live-stream.ts";
 import { appChrome, render } from "./render.ts";

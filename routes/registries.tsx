@@ -11,7 +11,7 @@ import {
   registryInputSchema,
   removeRegistry,
   saveRegistry,
-} from "../services/registries.ts";
+} from "../services/registry/credentials.ts";
 import { formBody, isHtmx } from "./render.ts";
 
 const removeSchema = z.object({ registry: z.string().min(1).max(255) });

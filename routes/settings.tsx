@@ -21,11 +21,11 @@ import {
 } from "../components/settings.tsx";
 import { lastAuditPrune, listAudit, recordAudit, setAuditRetention } from "../services/audit.ts";
 import type { AppEnv, Deps } from "../services/context.ts";
-import { cookieExposure } from "../services/cookie-exposure.ts";
+import { cookieExposure } from "../services/auth/cookie-exposure.ts";
 import { AppError, DockerUnavailable, InvalidInput } from "../services/errors.ts";
-import { PROFILE_NAMES } from "../services/hardware.ts";
-import { setProfileOverride, type SystemProfile, systemProfile } from "../services/profile.ts";
-import { listRegistries } from "../services/registries.ts";
+import { PROFILE_NAMES } from "../services/host/hardware.ts";
+import { setProfileOverride, type SystemProfile, systemProfile } from "../services/host/profile.ts";
+import { listRegistries } from "../services/registry/credentials.ts";
 import { getSetting, setSetting } from "../services/settings.ts";
 import {
   deleteTag,
@@ -36,8 +36,13 @@ import {
   TAG_COLORS,
   TAG_PATTERN,
   tagUsage,
-} from "../services/tags.ts";
-import { type CreatedToken, createToken, listTokens, revokeToken } from "../services/tokens.ts";
+} from "../services/containers/tags.ts";
+import {
+  type CreatedToken,
+  createToken,
+  listTokens,
+  revokeToken,
+} from "../services/auth/tokens.ts";
 import { appChrome, formBody, isHtmx, redirect, render } from "./render.ts";
 import {
   changePasswordFormSchema,

@@ -40,10 +40,10 @@ export function serverPermissionFlags(
     `${root}/db/migrations`,
     `${root}/node_modules`,
     dataDir,
-    // The board model, to recognise a Raspberry Pi (services/hardware.ts).
+    // The board model, to recognise a Raspberry Pi (services/host/hardware.ts).
     "/proc/device-tree/model",
     "/sys/firmware/devicetree/base/model",
-    // Which container DockerMate runs in, so it refuses to adopt itself (services/self.ts).
+    // Which container DockerMate runs in, so it refuses to adopt itself (services/containers/self.ts).
     "/proc/self/mountinfo",
     "/proc/self/cgroup",
   ];
@@ -51,7 +51,7 @@ export function serverPermissionFlags(
   const docker = new URL(cfg.DOCKER_HOST);
   if (docker.protocol === "unix:") {
     const socket = decodeURIComponent(docker.pathname);
-    // Deno checks the URL's host even when the request goes over the socket: services/docker.ts
+    // Deno checks the URL's host even when the request goes over the socket: services/docker/client.ts
     // addresses the daemon as http://docker.
     net.push(`unix:${socket}`, "docker:80");
     read.push(socket);

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, lt, min } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { auditLog, jobRuns } from "../db/schema.ts";
-import { clientKey } from "./client-ip.ts";
+import { clientKey } from "./auth/client-ip.ts";
 import { getSetting, setSetting } from "./settings.ts";
 
 /**

@@ -1,24 +1,24 @@
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { RequestMeta } from "./audit.ts";
-import type { AuthService, Session } from "./auth.ts";
-import type { DockerClient } from "./docker.ts";
-import type { ApiToken } from "./tokens.ts";
-import type { BulkService } from "./bulk.ts";
-import type { ContainerStore } from "./container-store.ts";
-import type { ContainerService } from "./containers.ts";
-import type { CreateService } from "./create.ts";
-import type { DeletedService } from "./deleted.ts";
-import type { DockerEvents } from "./events.ts";
-import type { EventLog } from "./event-log.ts";
-import type { ImageUpdateService } from "./image-updates.ts";
-import type { ImageService } from "./images.ts";
+import type { AuthService, Session } from "./auth/sessions.ts";
+import type { DockerClient } from "./docker/client.ts";
+import type { ApiToken } from "./auth/tokens.ts";
+import type { BulkService } from "./containers/bulk.ts";
+import type { ContainerStore } from "./containers/store.ts";
+import type { ContainerService } from "./containers/service.ts";
+import type { CreateService } from "./containers/create.ts";
+import type { DeletedService } from "./containers/deleted.ts";
+import type { DockerEvents } from "./events/subscriber.ts";
+import type { EventLog } from "./events/store.ts";
+import type { ImageUpdateService } from "./updates/detect.ts";
+import type { ImageService } from "./images/service.ts";
 import type { Operations } from "./operations.ts";
-import type { AdoptService } from "./adopt.ts";
-import type { ContainerConfigService } from "./container-configs.ts";
-import type { HistoryService } from "./history.ts";
-import type { Recreator } from "./recreate.ts";
-import type { UpdateService } from "./updates.ts";
+import type { AdoptService } from "./containers/adopt.ts";
+import type { ContainerConfigService } from "./config/service.ts";
+import type { HistoryService } from "./containers/history.ts";
+import type { Recreator } from "./containers/recreate.ts";
+import type { UpdateService } from "./updates/apply.ts";
 
 /** Everything a route needs, built once at start (see app.ts). */
 export type Deps = {

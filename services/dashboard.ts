@@ -1,14 +1,20 @@
 import type { Db } from "../db/client.ts";
-import { containerName, type ContainerStore, type ContainerSummary } from "./container-store.ts";
+import { containerName, type ContainerStore, type ContainerSummary } from "./containers/store.ts";
 import type { Deps } from "./context.ts";
-import type { DockerClient } from "./docker.ts";
+import type { DockerClient } from "./docker/client.ts";
 import { DockerUnavailable } from "./errors.ts";
-import type { EventEntry, EventLog } from "./event-log.ts";
-import { healthOf } from "./health.ts";
-import { log } from "./log.ts";
-import { type SystemProfile, systemProfile } from "./profile.ts";
-import { type DockerOverview, dockerOverview } from "./system.ts";
-import { colorFor, listTags, TAG_COLORS, type TagColor, tagsByContainer } from "./tags.ts";
+import type { EventEntry, EventLog } from "./events/store.ts";
+import { healthOf } from "./containers/start-watch.ts";
+import { log } from "./logger.ts";
+import { type SystemProfile, systemProfile } from "./host/profile.ts";
+import { type DockerOverview, dockerOverview } from "./host/system.ts";
+import {
+  colorFor,
+  listTags,
+  TAG_COLORS,
+  type TagColor,
+  tagsByContainer,
+} from "./containers/tags.ts";
 
 // ---------------------------------------------------------------------------------------------
 // What the dashboard shows: plain data, computed here (the only place that asks Docker).

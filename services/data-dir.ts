@@ -4,7 +4,7 @@
  * only. A folder or file found looser (made by an older version, or copied in) is tightened at
  * start, and the log says so.
  */
-import { log } from "./log.ts";
+import { log } from "./logger.ts";
 
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;

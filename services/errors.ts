@@ -66,7 +66,7 @@ export class UnsupportedMediaType extends AppError {
   }
 }
 
-/** A request for a host name this server does not answer to (services/host-policy.ts). */
+/** A request for a host name this server does not answer to (services/auth/host-policy.ts). */
 export class Misdirected extends AppError {
   constructor(message: string) {
     super("Misdirected", 421, message);

@@ -1,5 +1,5 @@
-import type { RecreateStep } from "./recreate-steps.ts";
-import { randomSecret } from "./secrets.ts";
+import type { RecreateStep } from "./containers/recreate-steps.ts";
+import { randomSecret } from "./auth/secrets.ts";
 
 /** One container's result in a run over many ("Update all"). */
 export type OperationResult = {

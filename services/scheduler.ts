@@ -1,7 +1,7 @@
 import { AUDIT_PRUNE_JOB, pruneAudit } from "./audit.ts";
 import type { Deps } from "./context.ts";
-import { CHECK_JOB, updateCheckLine, updateCheckSchedule } from "./image-updates.ts";
-import { log } from "./log.ts";
+import { CHECK_JOB, updateCheckLine, updateCheckSchedule } from "./updates/detect.ts";
+import { log } from "./logger.ts";
 
 const SCHEDULER = { ip: "scheduler", userAgent: "Deno.cron", actor: "scheduler" };
 

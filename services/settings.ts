@@ -2,9 +2,9 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { settings } from "../db/schema.ts";
-import { type HardwareOverride, hardwareOverrideSchema } from "./hardware.ts";
-import { autoPrunePolicySchema, DEFAULT_AUTO_PRUNE } from "./image-prune.ts";
-import { storedRegistrySchema } from "./registry.ts";
+import { type HardwareOverride, hardwareOverrideSchema } from "./host/hardware.ts";
+import { autoPrunePolicySchema, DEFAULT_AUTO_PRUNE } from "./images/prune-plan.ts";
+import { storedRegistrySchema } from "./registry/client.ts";
 
 /** Every setting with its schema and default; values are stored as JSON. */
 export const SETTINGS = {
@@ -12,7 +12,7 @@ export const SETTINGS = {
   /** Audit entries older than this are removed by the daily job. */
   auditRetentionDays: { schema: z.number().int().min(7).max(3650), default: 365 },
   /**
-   * Host names the server was reached by at setup (services/host-policy.ts); null until
+   * Host names the server was reached by at setup (services/auth/host-policy.ts); null until
    * recorded (no admin yet, or set up before this was kept: the next login records it).
    */
   setupHosts: {

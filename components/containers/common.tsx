@@ -1,4 +1,4 @@
-import type { ContainerFilter, PortView } from "../../services/containers.ts";
+import type { ContainerFilter, PortView } from "../../services/containers/service.ts";
 import { timeAgo } from "../format.ts";
 
 /** The badge class of a container state: green running, grey exited, amber paused, red dead. */

@@ -1,5 +1,5 @@
 import type { Child } from "hono/jsx";
-import type { DeletedRecord } from "../../services/deleted.ts";
+import type { DeletedRecord } from "../../services/containers/deleted.ts";
 import { timeAgo } from "../format.ts";
 import { type TagColors, TagList } from "../tags.tsx";
 import { shortImage, When } from "./common.tsx";

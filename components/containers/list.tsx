@@ -1,12 +1,12 @@
 import type { Child } from "hono/jsx";
 import { FilterSearch, FilterSelect } from "../filters.tsx";
-import type { BulkAction, BulkPlanItem, BulkResult } from "../../services/bulk.ts";
+import type { BulkAction, BulkPlanItem, BulkResult } from "../../services/containers/bulk.ts";
 import {
   type ContainerFilter,
   type ContainerRow,
   SORTS,
   STATES,
-} from "../../services/containers.ts";
+} from "../../services/containers/service.ts";
 import { timeAgo } from "../format.ts";
 import { type TagColors, TagDatalist, TagList } from "../tags.tsx";
 import { UpdateBadge, UpdateCheck } from "../image-updates.tsx";

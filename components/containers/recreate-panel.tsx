@@ -1,4 +1,4 @@
-import type { RecreateCommands } from "../../services/container-configs.ts";
+import type { RecreateCommands } from "../../services/config/service.ts";
 import { Alert } from "../ui.tsx";
 
 /** One generated text with its Copy button (static/js/copy.js; it selects the text where the

@@ -1,5 +1,5 @@
-import type { DiffLine, HistoryEntry } from "../../services/history.ts";
-import type { UpdateStep } from "../../services/updates.ts";
+import type { DiffLine, HistoryEntry } from "../../services/containers/history.ts";
+import type { UpdateStep } from "../../services/updates/apply.ts";
 import { Alert, CliHint, FieldError, OperationStream } from "../ui.tsx";
 import { SelectField, TextArea, TextField } from "../form-fields.tsx";
 import { When } from "./common.tsx";

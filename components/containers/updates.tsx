@@ -1,7 +1,11 @@
 import type { Child } from "hono/jsx";
-import type { DiffLine, HistoryEntry } from "../../services/history.ts";
+import type { DiffLine, HistoryEntry } from "../../services/containers/history.ts";
 import type { OperationResult } from "../../services/operations.ts";
-import { updateCli, type UpdatePolicy, type UpdatePolicyName } from "../../services/updates.ts";
+import {
+  updateCli,
+  type UpdatePolicy,
+  type UpdatePolicyName,
+} from "../../services/updates/apply.ts";
 import { Alert, CliHint, FieldError, OperationStream } from "../ui.tsx";
 import { When } from "./common.tsx";
 import { DiffView, KIND_LABEL } from "./recreate.tsx";

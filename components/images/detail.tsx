@@ -1,5 +1,5 @@
 import type { Child } from "hono/jsx";
-import type { ImageDetail, ImageUser } from "../../services/images.ts";
+import type { ImageDetail, ImageUser } from "../../services/images/service.ts";
 import { When } from "../containers/common.tsx";
 import { formatBytes } from "../format.ts";
 import { Alert, FieldError } from "../ui.tsx";

@@ -6,8 +6,8 @@ import {
   type PrunePlan,
   rmiCli,
   shortId,
-} from "../../services/image-prune.ts";
-import type { AutoPruneRun, PruneResult } from "../../services/images.ts";
+} from "../../services/images/prune-plan.ts";
+import type { AutoPruneRun, PruneResult } from "../../services/images/service.ts";
 import { formatBytes } from "../format.ts";
 import { When } from "../containers/common.tsx";
 import { Alert, FieldError } from "../ui.tsx";

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { adoptSchema } from "../../services/adopt.ts";
-import { runCommandFromConfig } from "../../services/config-cli.ts";
-import { applyEdit, editSchema } from "../../services/container-edit.ts";
-import { containerName } from "../../services/container-store.ts";
+import { adoptSchema } from "../../services/containers/adopt.ts";
+import { runCommandFromConfig } from "../../services/config/cli.ts";
+import { applyEdit, editSchema } from "../../services/config/edit.ts";
+import { containerName } from "../../services/containers/store.ts";
 import type { AppEnv } from "../../services/context.ts";
-import { diffCommands } from "../../services/history.ts";
-import type { RecreateResult } from "../../services/recreate.ts";
+import { diffCommands } from "../../services/containers/history.ts";
+import type { RecreateResult } from "../../services/containers/recreate.ts";
 import { validate } from "../validate.ts";
 
 const refParam = z.object({ id: z.string().min(1).max(128) });

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { containerName } from "../../services/container-store.ts";
+import { containerName } from "../../services/containers/store.ts";
 import type { AppEnv } from "../../services/context.ts";
-import { policySchema, retagSchema, type UpdateOutcome } from "../../services/updates.ts";
+import { policySchema, retagSchema, type UpdateOutcome } from "../../services/updates/apply.ts";
 import { validate } from "../validate.ts";
 
 const refParam = z.object({ id: z.string().min(1).max(128) });

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { BULK_ACTIONS } from "../../services/bulk.ts";
-import { createSpecSchema } from "../../services/container-spec.ts";
+import { BULK_ACTIONS } from "../../services/containers/bulk.ts";
+import { createSpecSchema } from "../../services/config/create-spec.ts";
 import {
   containerFilterSchema,
   type ContainerRow,
   LIFECYCLE_ACTIONS,
-} from "../../services/containers.ts";
+} from "../../services/containers/service.ts";
 import type { AppEnv } from "../../services/context.ts";
 import { validate } from "../validate.ts";
 

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../services/context.ts";
-import { eventFilterSchema } from "../../services/event-log.ts";
+import { eventFilterSchema } from "../../services/events/store.ts";
 import { validate } from "../validate.ts";
 
 const query = eventFilterSchema.extend({

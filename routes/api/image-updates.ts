@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../services/context.ts";
-import type { UpdateResult } from "../../services/image-updates.ts";
+import type { UpdateResult } from "../../services/updates/detect.ts";
 
 /** API.md's item (`image`, `updateAvailable`, `localDigest`, `remoteDigest`, `error`?) and more. */
 export function resultItem(r: UpdateResult) {

@@ -2,15 +2,19 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { errorBody } from "../../middleware/errors.tsx";
 import type { AppEnv } from "../../services/context.ts";
-import { autoPrunePolicySchema, MAX_PRUNE_DAYS, PRUNE_MODES } from "../../services/image-prune.ts";
+import {
+  autoPrunePolicySchema,
+  MAX_PRUNE_DAYS,
+  PRUNE_MODES,
+} from "../../services/images/prune-plan.ts";
 import {
   imageIdSchema,
   imageParamSchema,
   imageRefSchema,
   repoSchema,
   tagNameSchema,
-} from "../../services/image-refs.ts";
-import { imageFilterSchema, ImageInUse, type ImageRow } from "../../services/images.ts";
+} from "../../services/images/refs.ts";
+import { imageFilterSchema, ImageInUse, type ImageRow } from "../../services/images/service.ts";
 import { validate } from "../validate.ts";
 
 const idParam = z.object({ id: imageParamSchema });

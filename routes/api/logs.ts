@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { containerName } from "../../services/container-store.ts";
+import { containerName } from "../../services/containers/store.ts";
 import type { AppEnv, Deps } from "../../services/context.ts";
 import {
   eventStream,
@@ -17,9 +17,9 @@ import {
   resumeId,
   SSE_HEADERS,
   sseMessage,
-} from "../../services/log-stream.ts";
-import { type LogEntry, stripAnsi } from "../../services/logs.ts";
-import { log } from "../../services/log.ts";
+} from "../../services/logs/stream.ts";
+import { type LogEntry, stripAnsi } from "../../services/logs/format.ts";
+import { log } from "../../services/logger.ts";
 import { boundToIdentity } from "../live-stream.ts";
 import { validate } from "../validate.ts";
 

@@ -6,8 +6,8 @@ import {
   registryInputSchema,
   removeRegistry,
   saveRegistry,
-} from "../../services/registries.ts";
-import { shellArg } from "../../services/runcommand.ts";
+} from "../../services/registry/credentials.ts";
+import { shellArg } from "../../services/config/run-command.ts";
 import { validate } from "../validate.ts";
 
 const registryParam = z.object({ registry: z.string().min(1).max(255) });

@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../services/context.ts";
 import { recordAudit } from "../../services/audit.ts";
-import { hardwareOverrideSchema } from "../../services/hardware.ts";
-import { setProfileOverride, systemProfile } from "../../services/profile.ts";
+import { hardwareOverrideSchema } from "../../services/host/hardware.ts";
+import { setProfileOverride, systemProfile } from "../../services/host/profile.ts";
 import { getSetting, setSetting } from "../../services/settings.ts";
-import { dockerOverview } from "../../services/system.ts";
+import { dockerOverview } from "../../services/host/system.ts";
 import { validate } from "../validate.ts";
 
 const profileBody = hardwareOverrideSchema.partial();

@@ -9,7 +9,7 @@ import {
   setTagColor,
   TAG_COLORS,
   tagUsage,
-} from "../../services/tags.ts";
+} from "../../services/containers/tags.ts";
 import { validate } from "../validate.ts";
 
 const nameParam = z.object({ name: z.string().min(1).max(32) });

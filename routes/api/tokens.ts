@@ -6,7 +6,7 @@ import {
   listTokens,
   NEVER_EXPIRES_WARNING,
   revokeToken,
-} from "../../services/tokens.ts";
+} from "../../services/auth/tokens.ts";
 import { tokenCreateSchema, tokenIdSchema } from "../schemas.ts";
 import { validate } from "../validate.ts";
 

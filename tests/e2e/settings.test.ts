@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { classifyHost, PROFILES, readDeviceModel } from "../../services/hardware.ts";
+import { classifyHost, PROFILES, readDeviceModel } from "../../services/host/hardware.ts";
 import {
   desktopAndPhone,
   type ExpectedFailure,

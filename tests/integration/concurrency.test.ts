@@ -1,5 +1,5 @@
 /**
- * One change at a time per container (services/container-locks.ts), against the real daemon:
+ * One change at a time per container (services/containers/locks.ts), against the real daemon:
  * two updates at once, every other change while an update runs, an update while an edit runs.
  * The second is refused with 409 naming the first, and Docker ends as the first left it.
  */

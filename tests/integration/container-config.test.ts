@@ -1,5 +1,5 @@
 /**
- * Faithfulness of the config model (services/container-config.ts) against the real daemon.
+ * Faithfulness of the config model (services/config/model.ts) against the real daemon.
  *
  * Each case creates a container through the Engine API (or the docker CLI), reads its config,
  * and recreates it under another name three ways: the generated `docker run` run by bash with
@@ -13,12 +13,12 @@
  */
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { composeFromConfig, runCommandFromConfig } from "../../services/config-cli.ts";
-import type { ContainerConfig, ContainerInspectFull } from "../../services/container-config.ts";
-import { ContainerConfigService } from "../../services/container-configs.ts";
-import { ContainerStore } from "../../services/container-store.ts";
-import { DockerClient } from "../../services/docker.ts";
-import { DockerEvents } from "../../services/events.ts";
+import { composeFromConfig, runCommandFromConfig } from "../../services/config/cli.ts";
+import type { ContainerConfig, ContainerInspectFull } from "../../services/config/model.ts";
+import { ContainerConfigService } from "../../services/config/service.ts";
+import { ContainerStore } from "../../services/containers/store.ts";
+import { DockerClient } from "../../services/docker/client.ts";
+import { DockerEvents } from "../../services/events/subscriber.ts";
 import { removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
 import { inspectDiff, type InspectLike } from "../helpers/inspect-diff.ts";
 import { freePort, waitFor } from "../helpers/server.ts";

@@ -565,7 +565,7 @@ Deno.test(
         "/api/v1/containers/deleted/prune",
       );
       assert.equal(none.body.removed, 0, "a fresh record stays");
-      const { DeletedService } = await import("../../services/deleted.ts");
+      const { DeletedService } = await import("../../services/containers/deleted.ts");
       const db = await openDb(`file:${server.dataDir}/dockermate.db`);
       const svc = new DeletedService(db, null as never, null as never, null as never);
       const later = new Date(Date.now() + 31 * 24 * 3600 * 1000);

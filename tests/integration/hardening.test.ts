@@ -18,7 +18,7 @@ import { parseConfig } from "../../config.ts";
 import { auditLog } from "../../db/schema.ts";
 import { lastAuditPrune, listAudit, pruneAudit } from "../../services/audit.ts";
 import { getSetting } from "../../services/settings.ts";
-import { createToken, validateToken } from "../../services/tokens.ts";
+import { createToken, validateToken } from "../../services/auth/tokens.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 type Json = Record<string, unknown>;

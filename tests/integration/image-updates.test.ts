@@ -1,5 +1,5 @@
 /**
- * The update check (services/image-updates.ts) against the real daemon and real registries: the
+ * The update check (services/updates/detect.ts) against the real daemon and real registries: the
  * test bed's, private ones started here, and proxies that count requests or act like other
  * registries. Each test builds its own images under unique repository names.
  */
@@ -10,17 +10,17 @@ import { parseConfig } from "../../config.ts";
 import { openDb } from "../../db/client.ts";
 import { jobRuns } from "../../db/schema.ts";
 import { listAudit } from "../../services/audit.ts";
-import { ContainerStore } from "../../services/container-store.ts";
-import { DockerClient } from "../../services/docker.ts";
-import { DockerEvents } from "../../services/events.ts";
+import { ContainerStore } from "../../services/containers/store.ts";
+import { DockerClient } from "../../services/docker/client.ts";
+import { DockerEvents } from "../../services/events/subscriber.ts";
 import {
   type CheckRun,
   ImageUpdateService,
   type UpdateOptions,
   type UpdateResult,
-} from "../../services/image-updates.ts";
-import { listRegistries, saveRegistry } from "../../services/registries.ts";
-import { seal, useKeyFile } from "../../services/secret-box.ts";
+} from "../../services/updates/detect.ts";
+import { listRegistries, saveRegistry } from "../../services/registry/credentials.ts";
+import { seal, useKeyFile } from "../../services/registry/secret-box.ts";
 import { getSetting, setSetting } from "../../services/settings.ts";
 import { startScheduler } from "../../services/scheduler.ts";
 import { removeLabeled, runId } from "../helpers/docker.ts";

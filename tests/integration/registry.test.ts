@@ -19,7 +19,7 @@ import {
   startRegistry,
   tagImage,
 } from "../helpers/registry.ts";
-import { parseReference, RegistryClient, RegistryError } from "../../services/registry.ts";
+import { parseReference, RegistryClient, RegistryError } from "../../services/registry/client.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const REGISTRY_URL = `http://${REGISTRY}`;

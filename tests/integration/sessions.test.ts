@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { openDb } from "../../db/client.ts";
-import { AuthService } from "../../services/auth.ts";
+import { AuthService } from "../../services/auth/sessions.ts";
 import { PASSWORD, SETUP_TOKEN } from "../helpers/server.ts";
 
 const meta = { ip: "127.0.0.1", userAgent: "test" };

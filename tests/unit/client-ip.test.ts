@@ -5,9 +5,9 @@ import {
   isIpLiteral,
   LOOPBACK_CIDRS,
   parseCidr,
-} from "../../services/client-ip.ts";
-import { hostName } from "../../services/host-policy.ts";
-import { watchIdentity } from "../../services/identity-ends.ts";
+} from "../../services/auth/client-ip.ts";
+import { hostName } from "../../services/auth/host-policy.ts";
+import { watchIdentity } from "../../services/auth/identity-ends.ts";
 import { ConfigError, parseConfig } from "../../config.ts";
 
 const cidrs = (...list: string[]) => list.map((c) => parseCidr(c)!);

@@ -7,12 +7,12 @@ import {
   mountSpec,
   portSpec,
   runCommandFromConfig,
-} from "../../services/config-cli.ts";
+} from "../../services/config/cli.ts";
 import {
   type ContainerConfig,
   type ContainerConfigInput,
   containerConfigSchema,
-} from "../../services/container-config.ts";
+} from "../../services/config/model.ts";
 
 function config(input: Partial<ContainerConfigInput> = {}): ContainerConfig {
   return containerConfigSchema.parse({ name: "web", image: "example/app:1", ...input });

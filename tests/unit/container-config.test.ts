@@ -7,7 +7,7 @@ import {
   formatDuration,
   type ImageDefaults,
   parseDuration,
-} from "../../services/container-config.ts";
+} from "../../services/config/model.ts";
 
 const ID = "0123456789ab" + "c".repeat(52);
 const PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import { type ContainerConfig, containerConfigSchema } from "../../services/container-config.ts";
-import {
-  applyEdit,
-  editableOf,
-  editFormSchema,
-  editSchema,
-} from "../../services/container-edit.ts";
+import { type ContainerConfig, containerConfigSchema } from "../../services/config/model.ts";
+import { applyEdit, editableOf, editFormSchema, editSchema } from "../../services/config/edit.ts";
 import { InvalidInput } from "../../services/errors.ts";
 
 function config(extra: Record<string, unknown> = {}): ContainerConfig {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ContainerBusy, ContainerLocks } from "../../services/container-locks.ts";
+import { ContainerBusy, ContainerLocks } from "../../services/containers/locks.ts";
 
 const BUSY = /^"web" is being updated \(started \d\d:\d\d:\d\d\); wait for it to finish$/;
 

@@ -18,7 +18,7 @@ import {
   publishedHostPorts,
   TAGS_LABEL,
   toCreateBody,
-} from "../../services/container-spec.ts";
+} from "../../services/config/create-spec.ts";
 import { InvalidInput } from "../../services/errors.ts";
 import { describeIssues } from "../../routes/validate.ts";
 

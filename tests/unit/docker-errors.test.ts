@@ -4,7 +4,7 @@ import {
   isUnreachable,
   mapDockerError,
   unreachableReason,
-} from "../../services/docker.ts";
+} from "../../services/docker/client.ts";
 import { Conflict, DockerUnavailable, InvalidInput, NotFound } from "../../services/errors.ts";
 
 const host = "unix:///var/run/docker.sock";

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { DockerClient, MAX_API_VERSION, negotiateApiVersion } from "../../services/docker.ts";
+import {
+  DockerClient,
+  MAX_API_VERSION,
+  negotiateApiVersion,
+} from "../../services/docker/client.ts";
 
 Deno.test("API version: the daemon's when older, ours when it is newer, none when it names none", () => {
   assert.equal(negotiateApiVersion("1.41"), "1.41");

@@ -10,7 +10,7 @@ import {
   PROFILES,
   readDeviceModel,
   resourceLimitProblem,
-} from "../../services/hardware.ts";
+} from "../../services/host/hardware.ts";
 
 const GIB = 1024 ** 3;
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decide, parseVerdict } from "../../services/health.ts";
+import { decide, parseVerdict } from "../../services/containers/start-watch.ts";
 
 type Seen = Parameters<typeof decide>[0];
 const STARTED = "2026-01-01T00:00:00.000000001Z";

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
-import { judge, skipReason, updateCheckSchedule, updateKey } from "../../services/image-updates.ts";
-import { parseReference } from "../../services/registry.ts";
-import type { LocalImage } from "../../services/tag-drift.ts";
+import {
+  judge,
+  skipReason,
+  updateCheckSchedule,
+  updateKey,
+} from "../../services/updates/detect.ts";
+import { parseReference } from "../../services/registry/client.ts";
+import type { LocalImage } from "../../services/images/tag-drift.ts";
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const ref = parseReference("127.0.0.1:5000/team/app:latest");

@@ -5,15 +5,15 @@ import {
   type PruneImage,
   pruneReason,
   rmiCli,
-} from "../../services/image-prune.ts";
+} from "../../services/images/prune-plan.ts";
 import {
   classifyPullError,
   imageParamSchema,
   imageRefSchema,
   pullReference,
   repoSchema,
-} from "../../services/image-refs.ts";
-import { filterImages, type ImageRow } from "../../services/images.ts";
+} from "../../services/images/refs.ts";
+import { filterImages, type ImageRow } from "../../services/images/service.ts";
 
 const DAY = 86_400_000;
 const NOW = Date.parse("2026-11-25T12:00:00Z");

@@ -4,8 +4,8 @@
  * option parsing, and following across a restart with a fake Docker.
  */
 import assert from "node:assert/strict";
-import type { ContainerStore, StoreChange } from "../../services/container-store.ts";
-import type { DockerClient } from "../../services/docker.ts";
+import type { ContainerStore, StoreChange } from "../../services/containers/store.ts";
+import type { DockerClient } from "../../services/docker/client.ts";
 import {
   dockerTime,
   eventStream,
@@ -17,7 +17,7 @@ import {
   parseResumeId,
   resumeId,
   tsToDocker,
-} from "../../services/log-stream.ts";
+} from "../../services/logs/stream.ts";
 import {
   ansiToHtml,
   demux,
@@ -28,7 +28,7 @@ import {
   MAX_LINE_CHARS,
   sanitize,
   stripAnsi,
-} from "../../services/logs.ts";
+} from "../../services/logs/format.ts";
 import { lineHtml, noticeText } from "../../components/logs.tsx";
 
 const enc = new TextEncoder();

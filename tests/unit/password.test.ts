@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkPassword, hashPassword, verifyPassword } from "../../services/password.ts";
+import { checkPassword, hashPassword, verifyPassword } from "../../services/auth/password.ts";
 
 const refused: [string, RegExp][] = [
   ["short1!", /at least 12 characters/],

@@ -9,7 +9,7 @@ import {
   parseReference,
   parseRetryAfter,
   sortTags,
-} from "../../services/registry.ts";
+} from "../../services/registry/client.ts";
 import { InvalidInput } from "../../services/errors.ts";
 
 const D = `sha256:${"a".repeat(64)}`;

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 // @ts-types="@types/shell-quote"
 import { parse } from "shell-quote";
-import { type CreateSpec, createSpecSchema } from "../../services/container-spec.ts";
+import { type CreateSpec, createSpecSchema } from "../../services/config/create-spec.ts";
 import {
   dockerCli,
   dockerRunCommand,
   formatMemory,
   shellArg,
   shellJoin,
-} from "../../services/runcommand.ts";
+} from "../../services/config/run-command.ts";
 
 function spec(input: Record<string, unknown>): CreateSpec {
   return createSpecSchema.parse(input);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { hashSecret, randomSecret, secretsEqual } from "../../services/secrets.ts";
+import { hashSecret, randomSecret, secretsEqual } from "../../services/auth/secrets.ts";
 import { SlidingWindow } from "../../middleware/rate-limit.ts";
 import { safeNext, tokenCreateSchema } from "../../routes/schemas.ts";
 import { describeIssues } from "../../routes/validate.ts";

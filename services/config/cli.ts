@@ -1,0 +1,503 @@
+/**
+ * A container config (services/config/model.ts) as the `docker run` command and the compose
+ * service that make it again. Pure string building: the command must paste into a shell and do
+ * exactly that, whatever the values hold; the YAML comes from the `yaml` package.
+ */
+import { Document } from "yaml";
+import {
+  type ContainerConfig,
+  type Healthcheck,
+  type MountConfig,
+  type NetworkEndpoint,
+  type PortPublish,
+  primaryNetwork,
+} from "./model.ts";
+import { formatMemory, shellArg, shellJoin } from "./run-command.ts";
+
+/** `-p` notation: `[::1]:8080:80/udp`, `127.0.0.1::80`, `8080:80`, `80`. */
+export function portSpec(p: PortPublish): string {
+  const ip = p.hostIp.includes(":") ? `[${p.hostIp}]` : p.hostIp;
+  const proto = p.protocol === "tcp" ? "" : `/${p.protocol}`;
+  if (ip) return `${ip}:${p.hostPort}:${p.containerPort}${proto}`;
+  if (p.hostPort) return `${p.hostPort}:${p.containerPort}${proto}`;
+  return `${p.containerPort}${proto}`;
+}
+
+/** `--mount` is read as one CSV record: a field with a comma or a quote is quoted CSV-style. */
+function csvField(field: string): string {
+  return /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
+}
+
+export function mountSpec(m: MountConfig): string {
+  const fields = [
+    `type=${m.type}`,
+    ...(m.source !== undefined ? [`source=${m.source}`] : []),
+    `target=${m.target}`,
+    ...(m.readOnly ? ["readonly"] : []),
+    ...(m.consistency ? [`consistency=${m.consistency}`] : []),
+    ...(m.bind?.propagation ? [`bind-propagation=${m.bind.propagation}`] : []),
+    ...(m.bind?.nonRecursive ? ["bind-nonrecursive"] : []),
+    ...(m.volume?.noCopy ? ["volume-nocopy"] : []),
+    ...Object.entries(m.volume?.labels ?? {}).map(([k, v]) => `volume-label=${k}=${v}`),
+    ...(m.volume?.driver ? [`volume-driver=${m.volume.driver}`] : []),
+    ...Object.entries(m.volume?.driverOptions ?? {}).map(([k, v]) => `volume-opt=${k}=${v}`),
+    ...(m.tmpfs?.sizeBytes ? [`tmpfs-size=${m.tmpfs.sizeBytes}`] : []),
+    ...(m.tmpfs?.mode ? [`tmpfs-mode=${m.tmpfs.mode.toString(8)}`] : []),
+  ];
+  return fields.map(csvField).join(",");
+}
+
+/** `/dev/x`, `/dev/x:/dev/y`, `/dev/x:/dev/y:r`; `rwm` is Docker's default permission. */
+export function deviceSpec(d: ContainerConfig["devices"][number]): string {
+  const perms = d.permissions === "rwm" ? "" : `:${d.permissions}`;
+  const target = d.pathInContainer === d.pathOnHost && !perms ? "" : `:${d.pathInContainer}`;
+  return `${d.pathOnHost}${target}${perms}`;
+}
+
+/** CPUs as exact decimal text (0.5, 1.25), so the CLI parses back the same NanoCpus. */
+export function cpusText(cpus: number): string {
+  const nanos = Math.round(cpus * 1e9);
+  const whole = Math.floor(nanos / 1e9);
+  const frac = String(nanos % 1e9).padStart(9, "0").replace(/0+$/, "");
+  return frac ? `${whole}.${frac}` : String(whole);
+}
+
+function ulimitSpec(u: ContainerConfig["ulimits"][number]): string {
+  return `${u.name}=${u.soft === u.hard ? u.soft : `${u.soft}:${u.hard}`}`;
+}
+
+function memoryText(bytes: number): string {
+  return bytes < 0 ? String(bytes) : formatMemory(bytes);
+}
+
+const isShellHealthcheck = (test: string[]) => test[0] === "CMD-SHELL" && test.length === 2;
+
+// ---------------------------------------------------------------------------------------------
+// docker run
+
+type Flag = [string, string?];
+
+function flags(name: string, values: readonly string[]): Flag[] {
+  return values.map((v) => [name, v]);
+}
+
+function identityFlags(c: ContainerConfig): Flag[] {
+  return [
+    ["--name", c.name],
+    ...(c.hostname ? [["--hostname", c.hostname] as Flag] : []),
+    ...(c.domainname ? [["--domainname", c.domainname] as Flag] : []),
+    ...(c.user ? [["--user", c.user] as Flag] : []),
+    ...(c.workingDir ? [["--workdir", c.workingDir] as Flag] : []),
+    ...(c.openStdin ? [["--interactive"] as Flag] : []),
+    ...(c.tty ? [["--tty"] as Flag] : []),
+    ...(c.autoRemove ? [["--rm"] as Flag] : []),
+    ...(c.restart && c.restart !== "no" ? [["--restart", c.restart] as Flag] : []),
+    ...flags("--env", c.env),
+    ...flags("--label", Object.entries(c.labels).map(([k, v]) => `${k}=${v}`)),
+  ];
+}
+
+function storageFlags(c: ContainerConfig): Flag[] {
+  return [
+    ...flags("--volume", [...c.binds, ...c.volumes]),
+    ...flags("--mount", c.mounts.map(mountSpec)),
+    ...flags(
+      "--tmpfs",
+      Object.entries(c.tmpfs).map(([path, opts]) => (opts ? `${path}:${opts}` : path)),
+    ),
+    ...flags("--volumes-from", c.volumesFrom),
+  ];
+}
+
+/** Flags for the network `docker run` joins; the others are connected after it. */
+function networkFlags(c: ContainerConfig, first: NetworkEndpoint | undefined): Flag[] {
+  return [
+    ...(c.networkMode ? [["--network", c.networkMode] as Flag] : []),
+    ...flags("--network-alias", first?.aliases ?? []),
+    ...(first?.ipv4Address ? [["--ip", first.ipv4Address] as Flag] : []),
+    ...(first?.ipv6Address ? [["--ip6", first.ipv6Address] as Flag] : []),
+    ...flags("--link-local-ip", first?.linkLocalIps ?? []),
+    ...(c.macAddress ? [["--mac-address", c.macAddress] as Flag] : []),
+    ...flags("--publish", c.ports.map(portSpec)),
+    ...(c.publishAllPorts ? [["--publish-all"] as Flag] : []),
+    ...flags("--expose", c.exposedPorts),
+    ...flags("--dns", c.dns),
+    ...flags("--dns-search", c.dnsSearch),
+    ...flags("--dns-option", c.dnsOptions),
+    ...flags("--add-host", c.extraHosts),
+    ...flags("--link", c.links),
+  ];
+}
+
+function securityFlags(c: ContainerConfig): Flag[] {
+  return [
+    ...(c.privileged ? [["--privileged"] as Flag] : []),
+    ...flags("--cap-add", c.capAdd),
+    ...flags("--cap-drop", c.capDrop),
+    ...flags("--security-opt", c.securityOpt),
+    ...flags("--device", c.devices.map(deviceSpec)),
+    ...flags("--device-cgroup-rule", c.deviceCgroupRules),
+    ...(c.readOnly ? [["--read-only"] as Flag] : []),
+    ...(c.init === true
+      ? [["--init"] as Flag]
+      : c.init === false
+      ? [["--init=false"] as Flag]
+      : []),
+    ...flags("--group-add", c.groupAdd),
+    ...(c.ipcMode ? [["--ipc", c.ipcMode] as Flag] : []),
+    ...(c.pidMode ? [["--pid", c.pidMode] as Flag] : []),
+    ...(c.utsMode ? [["--uts", c.utsMode] as Flag] : []),
+    ...(c.usernsMode ? [["--userns", c.usernsMode] as Flag] : []),
+    ...(c.cgroupParent ? [["--cgroup-parent", c.cgroupParent] as Flag] : []),
+    ...(c.runtime ? [["--runtime", c.runtime] as Flag] : []),
+  ];
+}
+
+function resourceFlags(c: ContainerConfig): Flag[] {
+  const r = c.resources;
+  const opt = (name: string, v: string | undefined): Flag[] => (v === undefined ? [] : [[name, v]]);
+  const num = (v: number | undefined) => (v === undefined ? undefined : String(v));
+  const mem = (v: number | undefined) => (v === undefined ? undefined : memoryText(v));
+  return [
+    ...opt("--memory", mem(r.memory)),
+    ...opt("--memory-swap", mem(r.memorySwap)),
+    ...opt("--memory-reservation", mem(r.memoryReservation)),
+    ...opt("--memory-swappiness", num(r.memorySwappiness)),
+    ...opt("--cpus", r.cpus === undefined ? undefined : cpusText(r.cpus)),
+    ...opt("--cpu-shares", num(r.cpuShares)),
+    ...opt("--cpu-quota", num(r.cpuQuota)),
+    ...opt("--cpu-period", num(r.cpuPeriod)),
+    ...opt("--cpuset-cpus", r.cpusetCpus),
+    ...opt("--cpuset-mems", r.cpusetMems),
+    ...opt("--pids-limit", num(r.pidsLimit)),
+    ...opt("--blkio-weight", num(r.blkioWeight)),
+    ...(r.oomKillDisable ? [["--oom-kill-disable"] as Flag] : []),
+    ...opt("--oom-score-adj", num(r.oomScoreAdj)),
+    ...opt("--shm-size", mem(r.shmSize)),
+    ...flags("--ulimit", c.ulimits.map(ulimitSpec)),
+    ...flags("--sysctl", Object.entries(c.sysctls).map(([k, v]) => `${k}=${v}`)),
+  ];
+}
+
+function healthFlags(hc: Healthcheck | undefined): Flag[] {
+  if (!hc) return [];
+  if (hc.test?.[0] === "NONE") return [["--no-healthcheck"]];
+  // docker run only takes a shell command; an exec-form test is run through sh (see notes).
+  const cmd = hc.test
+    ? (isShellHealthcheck(hc.test) ? hc.test[1] : shellJoin(hc.test.slice(1)))
+    : undefined;
+  return [
+    ...(cmd !== undefined ? [["--health-cmd", cmd] as Flag] : []),
+    ...(hc.interval ? [["--health-interval", hc.interval] as Flag] : []),
+    ...(hc.timeout ? [["--health-timeout", hc.timeout] as Flag] : []),
+    ...(hc.startPeriod ? [["--health-start-period", hc.startPeriod] as Flag] : []),
+    ...(hc.startInterval ? [["--health-start-interval", hc.startInterval] as Flag] : []),
+    ...(hc.retries ? [["--health-retries", String(hc.retries)] as Flag] : []),
+  ];
+}
+
+function processFlags(c: ContainerConfig): Flag[] {
+  return [
+    ...(c.log ? [["--log-driver", c.log.driver] as Flag] : []),
+    ...flags("--log-opt", Object.entries(c.log?.options ?? {}).map(([k, v]) => `${k}=${v}`)),
+    ...healthFlags(c.healthcheck),
+    ...(c.stopSignal ? [["--stop-signal", c.stopSignal] as Flag] : []),
+    ...(c.stopTimeout !== undefined ? [["--stop-timeout", String(c.stopTimeout)] as Flag] : []),
+    // --entrypoint takes one word: the rest of a longer one goes before the command (see notes).
+    ...(c.entrypoint ? [["--entrypoint", c.entrypoint[0] ?? ""] as Flag] : []),
+  ];
+}
+
+function firstEndpoint(c: ContainerConfig): NetworkEndpoint | undefined {
+  const primary = primaryNetwork(c.networkMode);
+  return c.networks.find((n) => n.network === primary);
+}
+
+/** What `docker run` cannot say exactly; printed as comments above the command. */
+export function runNotes(c: ContainerConfig): string[] {
+  const first = firstEndpoint(c);
+  return [
+    ...((c.entrypoint?.length ?? 0) > 1
+      ? [
+        "the entrypoint has several words and --entrypoint takes one: the others lead the " +
+        "command (the same process; docker inspect shows them under Cmd)",
+      ]
+      : []),
+    ...(c.healthcheck?.test && c.healthcheck.test[0] === "CMD" &&
+        !isShellHealthcheck(c.healthcheck.test)
+      ? ["the healthcheck is exec-form (CMD); --health-cmd makes it a shell command (CMD-SHELL)"]
+      : []),
+    ...(first && (first.links.length || Object.keys(first.driverOpts).length)
+      ? [`docker run cannot set links or driver options on ${first.network}`]
+      : []),
+    ...(c.securityOpt.some((o) => o.startsWith("seccomp={"))
+      ? [
+        "the seccomp profile is stored inline, but --security-opt seccomp= takes a file: " +
+        "save the JSON to a file and give its path instead",
+      ]
+      : []),
+    ...(c.env.some((e) => !e.includes("="))
+      ? ["--env NAME without a value takes NAME from the shell that runs this"]
+      : []),
+    ...c.unsupported.map((u) => `not reproduced: ${u}`),
+  ];
+}
+
+function connectLine(name: string, n: NetworkEndpoint): string {
+  const args = [
+    ...n.aliases.flatMap((a) => ["--alias", a]),
+    ...(n.ipv4Address ? ["--ip", n.ipv4Address] : []),
+    ...(n.ipv6Address ? ["--ip6", n.ipv6Address] : []),
+    ...n.linkLocalIps.flatMap((ip) => ["--link-local-ip", ip]),
+    ...n.links.flatMap((l) => ["--link", l]),
+    ...Object.entries(n.driverOpts).flatMap(([k, v]) => ["--driver-opt", `${k}=${v}`]),
+    n.network,
+    name,
+  ];
+  return `docker network connect ${shellJoin(args)}`;
+}
+
+/**
+ * `docker run -d …`, one flag a line, that makes the container of `config`; then a
+ * `docker network connect` for every other network (connecting a running container gives the
+ * same endpoint, static addresses included). Comments above it say what it cannot reproduce.
+ * With `start: false` it is `docker create` (which also marks the container as one to attach
+ * to, as `docker create` always does).
+ */
+export function runCommandFromConfig(
+  config: ContainerConfig,
+  opts: { start?: boolean } = {},
+): string {
+  const c = config;
+  const first = firstEndpoint(c);
+  const all = [
+    ...identityFlags(c),
+    ...storageFlags(c),
+    ...networkFlags(c, first),
+    ...securityFlags(c),
+    ...resourceFlags(c),
+    ...processFlags(c),
+  ];
+  const args = [c.image, ...(c.entrypoint?.slice(1) ?? []), ...(c.command ?? [])];
+  const run = [
+    opts.start === false ? "docker create" : "docker run -d",
+    ...all.map(([name, value]) => (value === undefined ? name : `${name} ${shellArg(value)}`)),
+    shellJoin(args),
+  ].join(" \\\n  ");
+  const connects = c.networks.filter((n) => n !== first).map((n) => connectLine(c.name, n));
+  const notes = runNotes(c).map((n) => `# ${n.replace(/\s+/g, " ")}`);
+  return [...notes, run, ...connects].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// compose
+
+type Yaml = string | number | boolean | null | Yaml[] | { [k: string]: Yaml };
+
+/** Compose reads `$NAME` in every value as a variable; `$$` is a literal dollar. */
+function escapeDollars(v: Yaml): Yaml {
+  if (typeof v === "string") return v.replaceAll("$", "$$$$");
+  if (Array.isArray(v)) return v.map(escapeDollars);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeDollars(x)]));
+  }
+  return v;
+}
+
+/** A flag that is off by default appears only when on. */
+const yes = (b: boolean | undefined) => (b ? true : undefined);
+
+/** Drops empty lists, maps and absent values, so the YAML has only what is set. */
+function compact(o: Record<string, Yaml | undefined>): Record<string, Yaml> {
+  const out: Record<string, Yaml> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v) && v.length === 0) continue;
+    if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** A bind's source is a volume's name unless it is a path. */
+function namedVolumeOfBind(bind: string): string | null {
+  const source = bind.split(":")[0];
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source) ? source : null;
+}
+
+function composeMount(m: MountConfig): Yaml {
+  return compact({
+    type: m.type,
+    source: m.source,
+    target: m.target,
+    read_only: yes(m.readOnly),
+    consistency: m.consistency,
+    bind: m.bind?.propagation ? { propagation: m.bind.propagation } : undefined,
+    volume: m.volume?.noCopy ? { nocopy: true } : undefined,
+    tmpfs: m.tmpfs?.sizeBytes ? { size: m.tmpfs.sizeBytes } : undefined,
+  });
+}
+
+function composeHealthcheck(hc: Healthcheck | undefined): Yaml | undefined {
+  if (!hc) return undefined;
+  if (hc.test?.[0] === "NONE") return { disable: true };
+  return compact({
+    test: hc.test,
+    interval: hc.interval,
+    timeout: hc.timeout,
+    start_period: hc.startPeriod,
+    start_interval: hc.startInterval,
+    retries: hc.retries,
+  });
+}
+
+function composeEndpoint(n: NetworkEndpoint): Record<string, Yaml> | null {
+  const e = compact({
+    aliases: n.aliases,
+    ipv4_address: n.ipv4Address,
+    ipv6_address: n.ipv6Address,
+    link_local_ips: n.linkLocalIps,
+  });
+  return Object.keys(e).length ? e : null;
+}
+
+/** Networks part: `network_mode` alone, or the networks (compose refuses both at once). */
+function composeNetworking(c: ContainerConfig): Record<string, Yaml | undefined> {
+  const onlyMode = c.networks.length <= 1 && primaryNetwork(c.networkMode) === "bridge";
+  if (primaryNetwork(c.networkMode) === null || onlyMode) {
+    // Without network_mode compose would make a project network; "default" is Docker's own.
+    return { network_mode: c.networkMode ?? "default" };
+  }
+  // Compose joins the networks by priority, then by name; the first one becomes the mode.
+  const first = c.networks.length > 1 ? c.networks[0] : undefined;
+  return {
+    networks: Object.fromEntries(c.networks.map((n) => {
+      const e = composeEndpoint(n);
+      return [n.network, n === first ? { ...(e ?? {}), priority: 1 } : e];
+    })),
+  };
+}
+
+/** Keys compose has no word for; printed as a comment above the YAML. */
+export function composeNotes(c: ContainerConfig): string[] {
+  return [
+    ...(c.autoRemove ? ["--rm has no compose key"] : []),
+    ...(c.publishAllPorts ? ["--publish-all has no compose key"] : []),
+    ...(c.resources.cpusetMems ? ["--cpuset-mems has no compose key"] : []),
+    ...(c.mounts.some((m) => m.volume?.labels || m.volume?.driverOptions || m.volume?.driver)
+      ? ["volume labels and driver options of a mount belong to the (external) volume"]
+      : []),
+    ...(c.mounts.some((m) => m.tmpfs?.mode) ? ["a tmpfs mount's mode has no compose key"] : []),
+    ...(c.mounts.some((m) => m.bind?.nonRecursive) ? ["bind-nonrecursive has no compose key"] : []),
+    ...(c.networks.some((n) => n.links.length || Object.keys(n.driverOpts).length)
+      ? ["per-network links and driver options have no compose key"]
+      : []),
+    ...c.unsupported.map((u) => `not reproduced: ${u}`),
+  ];
+}
+
+/** Labels compose writes by itself; copying them would tie the new container to the old project. */
+const COMPOSE_LABEL = /^com\.docker\.compose\./;
+
+function composeService(c: ContainerConfig): Record<string, Yaml> {
+  const r = c.resources;
+  const mem = (v: number | undefined) => (v === undefined ? undefined : memoryText(v));
+  return compact({
+    image: c.image,
+    container_name: c.name,
+    hostname: c.hostname,
+    domainname: c.domainname,
+    user: c.user,
+    working_dir: c.workingDir,
+    // [""] is `--entrypoint ""`: no entrypoint, and the image's command is not used.
+    entrypoint: c.entrypoint ? (c.entrypoint.length ? c.entrypoint : [""]) : undefined,
+    command: c.command,
+    environment: Object.fromEntries(c.env.map((e) => {
+      const eq = e.indexOf("=");
+      return eq < 0 ? [e, null] : [e.slice(0, eq), e.slice(eq + 1)];
+    })),
+    labels: Object.fromEntries(Object.entries(c.labels).filter(([k]) => !COMPOSE_LABEL.test(k))),
+    stdin_open: yes(c.openStdin),
+    tty: yes(c.tty),
+    restart: c.restart,
+    ports: c.ports.map(portSpec),
+    expose: c.exposedPorts,
+    volumes: [...c.binds, ...c.volumes, ...c.mounts.map(composeMount)],
+    tmpfs: Object.entries(c.tmpfs).map(([path, opts]) => (opts ? `${path}:${opts}` : path)),
+    volumes_from: c.volumesFrom,
+    ...composeNetworking(c),
+    mac_address: c.macAddress,
+    dns: c.dns,
+    dns_search: c.dnsSearch,
+    dns_opt: c.dnsOptions,
+    extra_hosts: c.extraHosts,
+    external_links: c.links,
+    privileged: yes(c.privileged),
+    cap_add: c.capAdd,
+    cap_drop: c.capDrop,
+    security_opt: c.securityOpt,
+    devices: c.devices.map(deviceSpec),
+    device_cgroup_rules: c.deviceCgroupRules,
+    read_only: yes(c.readOnly),
+    init: c.init,
+    group_add: c.groupAdd,
+    ipc: c.ipcMode,
+    pid: c.pidMode,
+    uts: c.utsMode,
+    userns_mode: c.usernsMode,
+    cgroup_parent: c.cgroupParent,
+    runtime: c.runtime,
+    mem_limit: mem(r.memory),
+    memswap_limit: mem(r.memorySwap),
+    mem_reservation: mem(r.memoryReservation),
+    mem_swappiness: r.memorySwappiness,
+    cpus: r.cpus === undefined ? undefined : Number(cpusText(r.cpus)),
+    cpu_shares: r.cpuShares,
+    cpu_quota: r.cpuQuota,
+    cpu_period: r.cpuPeriod,
+    cpuset: r.cpusetCpus,
+    pids_limit: r.pidsLimit,
+    blkio_config: r.blkioWeight ? { weight: r.blkioWeight } : undefined,
+    oom_kill_disable: yes(r.oomKillDisable),
+    oom_score_adj: r.oomScoreAdj,
+    shm_size: mem(r.shmSize),
+    ulimits: Object.fromEntries(
+      c.ulimits.map((u) => [u.name, u.soft === u.hard ? u.soft : { soft: u.soft, hard: u.hard }]),
+    ),
+    sysctls: c.sysctls,
+    logging: c.log ? compact({ driver: c.log.driver, options: c.log.options }) : undefined,
+    healthcheck: composeHealthcheck(c.healthcheck),
+    stop_signal: c.stopSignal,
+    stop_grace_period: c.stopTimeout === undefined ? undefined : `${c.stopTimeout}s`,
+  });
+}
+
+/** Networks and volumes the service uses that exist outside the compose project. */
+function externals(c: ContainerConfig): { networks: string[]; volumes: string[] } {
+  const service = composeNetworking(c);
+  const networks = service.networks ? c.networks.map((n) => n.network) : [];
+  const volumes = [
+    ...c.binds.map(namedVolumeOfBind),
+    ...c.mounts.map((m) => (m.type === "volume" ? m.source ?? null : null)),
+  ].filter((v): v is string => v !== null);
+  return { networks: [...new Set(networks)], volumes: [...new Set(volumes)] };
+}
+
+/**
+ * The compose file (`services: <name>: …`) for the container of `config`; its networks and named
+ * volumes are marked `external: true`, since they exist already.
+ */
+export function composeFromConfig(config: ContainerConfig): string {
+  const ext = externals(config);
+  const external = (names: string[]) =>
+    Object.fromEntries(names.map((n) => [n, { external: true }]));
+  const file = compact({
+    services: { [config.name]: escapeDollars(composeService(config)) },
+    networks: external(ext.networks),
+    volumes: external(ext.volumes),
+  });
+  const doc = new Document(file);
+  const notes = composeNotes(config);
+  if (notes.length) doc.commentBefore = notes.map((n) => ` ${n}`).join("\n");
+  return doc.toString({ lineWidth: 0 });
+}

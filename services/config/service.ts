@@ -1,0 +1,151 @@
+import { composeFromConfig, runCommandFromConfig } from "./cli.ts";
+import {
+  configFromInspect,
+  type ContainerConfig,
+  type ContainerInspectFull,
+  createRequest,
+  type ImageDefaults,
+} from "./model.ts";
+import { containerName, type ContainerStore, type ContainerSummary } from "../containers/store.ts";
+import type { DockerClient } from "../docker/client.ts";
+import { refuseTakenPorts } from "../containers/port-clash.ts";
+import { InvalidInput, NotFound } from "../errors.ts";
+import { log } from "../logger.ts";
+
+/** How to make a container again from a shell: its `docker run` and its compose file. */
+export type RecreateCommands = { run: string; compose: string };
+
+/** Modes that name another container (`container:<id>`), as Docker records them. */
+const SHARED_MODES = ["networkMode", "pidMode", "ipcMode"] as const;
+
+/** Reads a container's config from Docker and creates containers from configs. */
+export class ContainerConfigService {
+  constructor(
+    private readonly docker: DockerClient,
+    private readonly store: ContainerStore,
+  ) {}
+
+  /** The live container's inspect and its config (full id, short id or name). */
+  async load(ref: string): Promise<{ inspect: ContainerInspectFull; config: ContainerConfig }> {
+    const inspect = await this.docker.engine<ContainerInspectFull>({
+      path: `/containers/${encodeURIComponent(ref)}/json`,
+    });
+    return { inspect, config: await this.fromInspect(inspect) };
+  }
+
+  /** The live container's `docker run` and compose file, and the config they come from. */
+  async commands(ref: string): Promise<RecreateCommands & { config: ContainerConfig }> {
+    const { config } = await this.load(ref);
+    return { run: runCommandFromConfig(config), compose: composeFromConfig(config), config };
+  }
+
+  /**
+   * The config of an inspect (live or stored), diffed against its image when the image is
+   * still there. `container:<id>` becomes `container:<name>`, which outlives a recreate of the
+   * other container.
+   */
+  async fromInspect(inspect: ContainerInspectFull): Promise<ContainerConfig> {
+    const config = configFromInspect(inspect, await this.image(inspect.Image));
+    for (const key of SHARED_MODES) {
+      const mode = config[key];
+      if (mode?.startsWith("container:")) {
+        config[key] = `container:${await this.nameOf(mode.slice("container:".length))}`;
+      }
+    }
+    return config;
+  }
+
+  /** A container's name from its id; the id itself when it is gone. */
+  async nameOf(id: string): Promise<string> {
+    const known = this.store.find(id);
+    if (known) return containerName(known);
+    try {
+      const found = await this.docker.engine<{ Name: string }>({
+        path: `/containers/${encodeURIComponent(id)}/json`,
+      });
+      return found.Name.replace(/^\//, "");
+    } catch (err) {
+      if (err instanceof NotFound) return id;
+      throw err;
+    }
+  }
+
+  /** The image by ID; null once it is gone (then the config keeps everything as recorded). */
+  async image(id: string | undefined): Promise<ImageDefaults | null> {
+    if (!id) return null;
+    try {
+      return await this.docker.engine<ImageDefaults>({
+        path: `/images/${encodeURIComponent(id)}/json`,
+      });
+    } catch (err) {
+      if (err instanceof NotFound) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * What would make creating `config` fail, checked before anything changes: a host port
+   * another running container publishes, a network that does not exist, an image not on this
+   * host. `replacing` is the container it replaces, whose own ports do not count.
+   */
+  async preflight(
+    config: ContainerConfig,
+    replacing: string,
+    opts: { image?: boolean } = {},
+  ): Promise<void> {
+    const running = await this.docker.engine<ContainerSummary[]>({ path: "/containers/json" });
+    const wanted = config.ports.flatMap((p, index) => {
+      const hostPort = Number(p.hostPort);
+      // Random (empty) and range host ports are Docker's to place.
+      return Number.isInteger(hostPort) && hostPort > 0 ? [{ ...p, index, hostPort }] : [];
+    });
+    refuseTakenPorts(wanted, running.filter((c) => c.Id !== replacing));
+    for (const n of config.networks) {
+      await this.docker.engine({ path: `/networks/${encodeURIComponent(n.network)}` })
+        .catch((err) => {
+          if (err instanceof NotFound) {
+            throw new InvalidInput(`networks: there is no network "${n.network}"`);
+          }
+          throw err;
+        });
+    }
+    if (opts.image !== false && !(await this.image(config.image))) {
+      throw new InvalidInput(
+        `image: ${config.image} is not on this host: pull it first (docker pull ${config.image})`,
+      );
+    }
+  }
+
+  /**
+   * Creates (does not start) the container of `config`, under `name` when given, and connects
+   * its other networks. A failure after the create removes the half-made container again.
+   */
+  async create(config: ContainerConfig, name?: string): Promise<string> {
+    const req = createRequest(name === undefined ? config : { ...config, name });
+    const created = await this.docker.engine<{ Id: string }>({
+      method: "POST",
+      path: "/containers/create",
+      query: { name: req.name },
+      body: req.body,
+    });
+    try {
+      for (const c of req.connect) {
+        await this.docker.engine({
+          method: "POST",
+          path: `/networks/${encodeURIComponent(c.network)}/connect`,
+          body: { Container: created.Id, EndpointConfig: c.body },
+        });
+      }
+    } catch (err) {
+      // Its anonymous volumes are new and empty, so they go with it.
+      await this.docker.engine({
+        method: "DELETE",
+        path: `/containers/${created.Id}`,
+        query: { force: 1, v: 1 },
+      }).catch((e) => log.warn(`could not remove half-made ${req.name}: ${(e as Error).message}`));
+      throw err;
+    }
+    await this.store.refresh(created.Id);
+    return created.Id;
+  }
+}

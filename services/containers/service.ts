@@ -1,0 +1,310 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../db/client.ts";
+import { managedContainers } from "../../db/schema.ts";
+import { recordAudit, type RequestMeta } from "../audit.ts";
+import type { ContainerLocks } from "./locks.ts";
+import { MANAGED_LABEL, TAGS_LABEL } from "../config/create-spec.ts";
+import { containerName, type ContainerStore, type ContainerSummary } from "./store.ts";
+import type { DockerClient } from "../docker/client.ts";
+import { NotFound } from "../errors.ts";
+import { healthOf, parseVerdict, type Verdict } from "./start-watch.ts";
+import { type CliAction, dockerCli } from "../config/run-command.ts";
+import { addContainerTags, setContainerTags, tagsByContainer } from "./tags.ts";
+
+export const STATES = ["running", "exited", "paused", "restarting", "created", "dead"] as const;
+export const SORTS = ["name", "image", "state", "created"] as const;
+
+/** The list filters, from the URL of the page or the API's query string. */
+export const containerFilterSchema = z.object({
+  all: z.enum(["1", "0", "true", "false", "on"]).optional().transform((v) =>
+    v === "1" || v === "true" || v === "on"
+  ),
+  q: z.string().trim().max(128).optional().transform((v) => v || undefined),
+  status: z.enum(STATES).or(z.literal("")).optional().transform((v) => v || undefined),
+  tag: z.string().trim().max(32).optional().transform((v) => v || undefined),
+  image: z.string().trim().max(256).optional().transform((v) => v || undefined),
+  sort: z.enum(SORTS).or(z.literal("")).optional().transform((v) => v || "name"),
+  dir: z.enum(["asc", "desc"]).or(z.literal("")).optional().transform((v) => v || "asc"),
+});
+export type ContainerFilter = z.output<typeof containerFilterSchema>;
+
+export type PortView = {
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: string;
+};
+
+/** One container as lists show it (API.md's list item, plus what the page needs). */
+export type ContainerRow = {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  status: string;
+  managed: boolean;
+  tags: string[];
+  ports: PortView[];
+  health: "healthy" | "unhealthy" | "starting" | null;
+  created: string;
+  composeProject: string | null;
+  /** The registry has a newer image for the tag this container was created from. */
+  updateAvailable: boolean;
+};
+
+/** What rows need from the update checks (services/updates/detect.ts). */
+export type ImageUpdateLookup = { imagesWithUpdates(): ReadonlySet<string> };
+const NO_UPDATES: ReadonlySet<string> = new Set();
+
+export const LIFECYCLE_ACTIONS = ["start", "stop", "restart", "pause", "unpause", "kill"] as const;
+export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
+
+/** Containers recorded as adopted whose managed labels are not on them yet. */
+export async function adoptedNames(db: Db): Promise<Set<string>> {
+  const rows = await db.select({ name: managedContainers.name }).from(managedContainers)
+    .where(eq(managedContainers.labelsPending, true));
+  return new Set(rows.map((r) => r.name));
+}
+
+export function isManaged(c: Pick<ContainerSummary, "Labels">): boolean {
+  return c.Labels?.[MANAGED_LABEL] === "true";
+}
+
+function ports(c: ContainerSummary): PortView[] {
+  const seen = new Set<string>();
+  const out: PortView[] = [];
+  for (const p of c.Ports ?? []) {
+    if (!p.PublicPort) continue;
+    // Docker lists a port once per address family (0.0.0.0 and ::); show it once.
+    const key = `${p.PublicPort}/${p.Type}/${p.PrivatePort}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      hostIp: p.IP ?? "",
+      hostPort: p.PublicPort,
+      containerPort: p.PrivatePort,
+      protocol: p.Type,
+    });
+  }
+  return out.sort((a, b) => a.hostPort - b.hostPort);
+}
+
+export function toRow(
+  c: ContainerSummary,
+  tags: string[],
+  updates: ReadonlySet<string> = NO_UPDATES,
+): ContainerRow {
+  return {
+    id: c.Id,
+    name: containerName(c),
+    image: c.Image,
+    state: c.State,
+    status: c.Status,
+    managed: isManaged(c),
+    tags,
+    ports: ports(c),
+    health: healthOf(c),
+    created: new Date(c.Created * 1000).toISOString(),
+    composeProject: c.Labels?.["com.docker.compose.project"] ?? null,
+    updateAvailable: updates.has(c.ImageID),
+  };
+}
+
+function matches(row: ContainerRow, f: ContainerFilter): boolean {
+  if (!f.all && !row.managed) return false;
+  if (f.status && row.state !== f.status) return false;
+  if (f.tag && !row.tags.includes(f.tag)) return false;
+  if (f.image && !row.image.toLowerCase().includes(f.image.toLowerCase())) return false;
+  if (f.q && !row.name.toLowerCase().includes(f.q.toLowerCase())) return false;
+  return true;
+}
+
+function compare(sort: ContainerFilter["sort"]): (a: ContainerRow, b: ContainerRow) => number {
+  switch (sort) {
+    case "image":
+      return (a, b) => a.image.localeCompare(b.image) || a.name.localeCompare(b.name);
+    case "state":
+      return (a, b) => a.state.localeCompare(b.state) || a.name.localeCompare(b.name);
+    case "created":
+      return (a, b) => a.created.localeCompare(b.created);
+    default:
+      return (a, b) => a.name.localeCompare(b.name);
+  }
+}
+
+/** The parts of `docker inspect` the container page shows. */
+export type ContainerInspect = {
+  Id: string;
+  Name: string;
+  Created: string;
+  RestartCount: number;
+  Image: string;
+  Config: {
+    Image: string;
+    Env: string[] | null;
+    Labels: Record<string, string> | null;
+    Cmd: string[] | null;
+    Entrypoint: string[] | null;
+    Tty: boolean;
+    Healthcheck?: { Test?: string[] };
+  };
+  State: {
+    Status: string;
+    Running: boolean;
+    Paused: boolean;
+    Restarting: boolean;
+    OOMKilled: boolean;
+    ExitCode: number;
+    Error: string;
+    StartedAt: string;
+    FinishedAt: string;
+    Health?: {
+      Status: string;
+      FailingStreak: number;
+      Log?: { Start: string; ExitCode: number; Output: string }[];
+    };
+  };
+  HostConfig: { RestartPolicy?: { Name: string; MaximumRetryCount: number } };
+  Mounts: { Type: string; Source: string; Destination: string; RW: boolean; Name?: string }[];
+  NetworkSettings: { Networks: Record<string, { IPAddress: string; Aliases: string[] | null }> };
+};
+
+export type ContainerDetail = ContainerRow & {
+  inspect: ContainerInspect;
+  verdict: Verdict | null;
+};
+
+export type ActionResult = { id: string; name: string; state: string; cli: string };
+
+/** Containers: listing from the event-kept store, detail, lifecycle, bulk actions and tags. */
+export class ContainerService {
+  constructor(
+    private readonly db: Db,
+    private readonly docker: DockerClient,
+    private readonly store: ContainerStore,
+    private readonly locks: ContainerLocks,
+    private readonly updates?: ImageUpdateLookup,
+  ) {}
+
+  async list(filter: ContainerFilter): Promise<ContainerRow[]> {
+    await this.store.ready();
+    const tags = await tagsByContainer(this.db);
+    const updates = this.updates?.imagesWithUpdates();
+    // Adopted containers are managed before their labels are (at their next recreate).
+    const adopted = await adoptedNames(this.db);
+    const rows = this.store.list().map((c) => toRow(c, tags.get(containerName(c)) ?? [], updates))
+      .map((r) => (adopted.has(r.name) ? { ...r, managed: true } : r))
+      .filter((r) => matches(r, filter))
+      .sort(compare(filter.sort));
+    return filter.dir === "desc" ? rows.reverse() : rows;
+  }
+
+  /** Every tag in use and every image, for the filter dropdowns. */
+  async facets(): Promise<{ images: string[]; count: number; managed: number }> {
+    await this.store.ready();
+    const all = this.store.list();
+    return {
+      images: [...new Set(all.map((c) => c.Image))].sort(),
+      count: all.length,
+      managed: all.filter(isManaged).length,
+    };
+  }
+
+  /** Resolves a full id, short id (≥ 12 hex) or name. */
+  async resolve(ref: string): Promise<ContainerSummary> {
+    await this.store.ready();
+    let found = this.store.find(ref);
+    if (!found) {
+      // The store may lag a change made a moment ago: ask Docker before saying no.
+      const inspect = await this.docker.engine<{ Id: string }>({
+        path: `/containers/${encodeURIComponent(ref)}/json`,
+      }).catch(() => null);
+      if (inspect) {
+        await this.store.refresh(inspect.Id);
+        found = this.store.find(inspect.Id);
+      }
+    }
+    if (!found) {
+      // Mid-recreate the name is free for a moment: say which operation has it.
+      this.locks.check(ref);
+      throw new NotFound(`No container "${ref}"`);
+    }
+    return found;
+  }
+
+  async get(ref: string): Promise<ContainerDetail> {
+    const c = await this.resolve(ref);
+    const inspect = await this.docker.engine<ContainerInspect>({
+      path: `/containers/${c.Id}/json`,
+    });
+    const name = containerName(c);
+    const tags = (await tagsByContainer(this.db)).get(name) ?? [];
+    const record = await this.db.query.managedContainers.findFirst({
+      where: eq(managedContainers.name, name),
+    });
+    const row = toRow(c, tags, this.updates?.imagesWithUpdates());
+    if (record?.labelsPending) row.managed = true;
+    return { ...row, inspect, verdict: parseVerdict(record?.verdict ?? null) };
+  }
+
+  /** Starts, stops … one container; audited when `meta` is given (bulk audits the batch). */
+  async act(ref: string, action: LifecycleAction, meta?: RequestMeta): Promise<ActionResult> {
+    const c = await this.resolve(ref);
+    // Not while an update, edit … of it runs: it would fight that operation's own stop/start.
+    this.locks.check(containerName(c));
+    await this.docker.engine({ method: "POST", path: `/containers/${c.Id}/${action}` });
+    await this.store.refresh(c.Id);
+    const now = this.store.find(c.Id) ?? c;
+    const name = containerName(c);
+    if (meta) await recordAudit(this.db, `container.${action}`, meta, { container: name });
+    return { id: c.Id, name, state: now.State, cli: dockerCli(action as CliAction, [name]) };
+  }
+
+  /** A container's tags are kept in the DB; its label is written at the next (re)create. */
+  async setTags(
+    ref: string,
+    tags: string[],
+    meta: RequestMeta,
+    mode: "set" | "add" = "set",
+  ): Promise<string[]> {
+    const c = await this.resolve(ref);
+    const name = containerName(c);
+    const result = mode === "add"
+      ? await addContainerTags(this.db, name, tags)
+      : await setContainerTags(this.db, name, tags);
+    await recordAudit(this.db, "container.tags", meta, { container: name, tags: result });
+    return result;
+  }
+
+  /**
+   * Records containers labeled as managed that the database does not know (after a fresh or
+   * lost database), with their tags from the label.
+   */
+  async sync(meta: RequestMeta): Promise<{ recorded: string[] }> {
+    await this.store.ready();
+    const known = new Set(
+      (await this.db.select({ name: managedContainers.name }).from(managedContainers)).map((r) =>
+        r.name
+      ),
+    );
+    const recorded: string[] = [];
+    for (const c of this.store.list().filter(isManaged)) {
+      const name = containerName(c);
+      if (known.has(name)) continue;
+      await this.db.insert(managedContainers).values({
+        name,
+        containerId: c.Id,
+        image: c.Image,
+        createdAt: new Date(c.Labels["com.dockermate.created-at"] ?? c.Created * 1000),
+      }).onConflictDoNothing();
+      const labelTags = (c.Labels[TAGS_LABEL] ?? "").split(",").map((t) => t.trim()).filter(
+        Boolean,
+      );
+      if (labelTags.length > 0) await setContainerTags(this.db, name, labelTags);
+      recorded.push(name);
+    }
+    if (recorded.length > 0) await recordAudit(this.db, "containers.sync", meta, { recorded });
+    return { recorded };
+  }
+}

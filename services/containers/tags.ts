@@ -1,0 +1,169 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { containerTags, tags } from "../../db/schema.ts";
+import { Conflict, InvalidInput, NotFound } from "../errors.ts";
+
+/** A small fixed palette: the page maps each key to a CSS class (no inline styles under CSP). */
+export const TAG_COLORS = [
+  "blue",
+  "green",
+  "amber",
+  "red",
+  "purple",
+  "teal",
+  "pink",
+  "slate",
+] as const;
+export type TagColor = (typeof TAG_COLORS)[number];
+export const DEFAULT_TAGS: { name: string; color: TagColor }[] = [
+  { name: "dev", color: "blue" },
+  { name: "test", color: "purple" },
+  { name: "staging", color: "amber" },
+  { name: "prod", color: "red" },
+];
+export const TAG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+export type Tag = typeof tags.$inferSelect;
+
+/** The same name always gets the same color, so a tag looks alike everywhere. */
+export function colorFor(name: string): TagColor {
+  let h = 0;
+  for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return TAG_COLORS[h % TAG_COLORS.length];
+}
+
+export function normalizeTag(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/** Creates the default tags once (dev, test, staging, prod). */
+export async function ensureDefaultTags(db: Db): Promise<void> {
+  await db.insert(tags).values(DEFAULT_TAGS.map((t) => ({ ...t, createdAt: new Date() })))
+    .onConflictDoNothing();
+}
+
+export function listTags(db: Db): Promise<Tag[]> {
+  return db.select().from(tags).orderBy(asc(tags.name));
+}
+
+/** Tag rows for these names, creating the missing ones. */
+export async function upsertTags(db: Db, names: string[]): Promise<Tag[]> {
+  const wanted = [...new Set(names.map(normalizeTag))];
+  for (const name of wanted) {
+    if (!TAG_PATTERN.test(name)) {
+      throw new InvalidInput(`tags: "${name}" is not a tag (lowercase letters, digits, _ and -)`);
+    }
+  }
+  if (wanted.length === 0) return [];
+  await db.insert(tags).values(
+    wanted.map((name) => ({ name, color: colorFor(name), createdAt: new Date() })),
+  )
+    .onConflictDoNothing();
+  return db.select().from(tags).where(inArray(tags.name, wanted));
+}
+
+/** Replaces a container's tags. */
+export async function setContainerTags(
+  db: Db,
+  containerName: string,
+  names: string[],
+): Promise<string[]> {
+  const rows = await upsertTags(db, names);
+  await db.delete(containerTags).where(eq(containerTags.containerName, containerName));
+  if (rows.length > 0) {
+    await db.insert(containerTags).values(rows.map((t) => ({ containerName, tagId: t.id })));
+  }
+  return rows.map((t) => t.name).sort();
+}
+
+/** Adds tags to a container, keeping those it has. */
+export async function addContainerTags(
+  db: Db,
+  containerName: string,
+  names: string[],
+): Promise<string[]> {
+  const current = (await tagsByContainer(db)).get(containerName) ?? [];
+  return setContainerTags(db, containerName, [...current, ...names]);
+}
+
+/** Every container's tag names, by container name. */
+export async function tagsByContainer(db: Db): Promise<Map<string, string[]>> {
+  const rows = await db.select({ container: containerTags.containerName, tag: tags.name })
+    .from(containerTags).innerJoin(tags, eq(tags.id, containerTags.tagId)).orderBy(asc(tags.name));
+  const map = new Map<string, string[]>();
+  for (const r of rows) map.set(r.container, [...(map.get(r.container) ?? []), r.tag]);
+  return map;
+}
+
+export async function renameContainerKey(db: Db, from: string, to: string): Promise<void> {
+  await db.update(containerTags).set({ containerName: to }).where(
+    eq(containerTags.containerName, from),
+  );
+}
+
+export async function dropContainerTags(db: Db, containerName: string): Promise<void> {
+  await db.delete(containerTags).where(eq(containerTags.containerName, containerName));
+}
+
+async function tagByName(db: Db, name: string): Promise<Tag> {
+  const row = await db.query.tags.findFirst({ where: eq(tags.name, normalizeTag(name)) });
+  if (!row) throw new NotFound(`No tag "${name}"`);
+  return row;
+}
+
+export async function renameTag(db: Db, from: string, to: string): Promise<Tag> {
+  const tag = await tagByName(db, from);
+  const name = normalizeTag(to);
+  if (!TAG_PATTERN.test(name)) {
+    throw new InvalidInput(`name: "${to}" is not a tag (lowercase letters, digits, _ and -)`);
+  }
+  if (await db.query.tags.findFirst({ where: eq(tags.name, name) })) {
+    throw new Conflict(`A tag "${name}" exists already: merge instead`);
+  }
+  const [row] = await db.update(tags).set({ name }).where(eq(tags.id, tag.id)).returning();
+  return row;
+}
+
+export async function setTagColor(db: Db, name: string, color: TagColor): Promise<void> {
+  const tag = await tagByName(db, name);
+  await db.update(tags).set({ color }).where(eq(tags.id, tag.id));
+}
+
+/** Moves every container of `from` to `into`, then deletes `from`. */
+export async function mergeTags(db: Db, from: string, into: string): Promise<void> {
+  const source = await tagByName(db, from);
+  const target = await tagByName(db, into);
+  if (source.id === target.id) throw new InvalidInput("into: a tag cannot be merged into itself");
+  const members = await db.select().from(containerTags).where(eq(containerTags.tagId, source.id));
+  if (members.length > 0) {
+    await db.insert(containerTags).values(
+      members.map((m) => ({ containerName: m.containerName, tagId: target.id })),
+    )
+      .onConflictDoNothing();
+  }
+  await db.delete(tags).where(eq(tags.id, source.id));
+}
+
+export async function deleteTag(db: Db, name: string): Promise<void> {
+  const tag = await tagByName(db, name);
+  await db.delete(containerTags).where(and(eq(containerTags.tagId, tag.id)));
+  await db.delete(tags).where(eq(tags.id, tag.id));
+}
+
+export type TagUsage = { name: string; color: TagColor; containers: number };
+
+/** Every tag with how many containers carry it. */
+export async function tagUsage(db: Db): Promise<TagUsage[]> {
+  const [all, byContainer] = await Promise.all([listTags(db), tagsByContainer(db)]);
+  const counts = new Map<string, number>();
+  for (const names of byContainer.values()) {
+    for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
+  return all.map((t) => ({
+    name: t.name,
+    color: (TAG_COLORS as readonly string[]).includes(t.color)
+      ? t.color as TagColor
+      : colorFor(t.name),
+    containers: counts.get(t.name) ?? 0,
+  }));
+}

@@ -1,0 +1,60 @@
+import type { DockerClient } from "../docker/client.ts";
+
+/** What the dashboard shows about the host and its daemon, read live from Docker. */
+export type DockerOverview = {
+  serverVersion: string;
+  apiVersion: string;
+  hostname: string;
+  os: string;
+  kernel: string;
+  arch: string;
+  cpus: number;
+  memoryBytes: number;
+  storageDriver: string;
+  cgroupVersion: string;
+  containers: { total: number; running: number; paused: number; stopped: number };
+  images: number;
+};
+
+type Info = {
+  Name: string;
+  OperatingSystem: string;
+  KernelVersion: string;
+  Architecture: string;
+  NCPU: number;
+  MemTotal: number;
+  Driver: string;
+  CgroupVersion?: string;
+  Containers: number;
+  ContainersRunning: number;
+  ContainersPaused: number;
+  ContainersStopped: number;
+  Images: number;
+};
+type Version = { Version: string; ApiVersion: string };
+
+export async function dockerOverview(docker: DockerClient): Promise<DockerOverview> {
+  const [info, version] = await Promise.all([
+    docker.engine<Info>({ path: "/info" }),
+    docker.engine<Version>({ path: "/version" }),
+  ]);
+  return {
+    serverVersion: version.Version,
+    apiVersion: version.ApiVersion,
+    hostname: info.Name,
+    os: info.OperatingSystem,
+    kernel: info.KernelVersion,
+    arch: info.Architecture,
+    cpus: info.NCPU,
+    memoryBytes: info.MemTotal,
+    storageDriver: info.Driver,
+    cgroupVersion: String(info.CgroupVersion ?? "1"),
+    containers: {
+      total: info.Containers,
+      running: info.ContainersRunning,
+      paused: info.ContainersPaused,
+      stopped: info.ContainersStopped,
+    },
+    images: info.Images,
+  };
+}

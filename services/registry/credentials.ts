@@ -1,0 +1,183 @@
+import { z } from "zod";
+import type { Db } from "../../db/client.ts";
+import { recordAudit, type RequestMeta } from "../audit.ts";
+import { InvalidInput, NotFound } from "../errors.ts";
+import {
+  parseReference,
+  RegistryClient,
+  type RegistryOptions,
+  type StoredRegistry,
+} from "./client.ts";
+import type { RegistryAuth } from "../containers/create.ts";
+import { log } from "../logger.ts";
+import { isBound, seal, unseal } from "./secret-box.ts";
+import { getSetting, setSetting } from "../settings.ts";
+
+/**
+ * Registries DockerMate knows more about than their name: credentials for private ones, and
+ * which speak plain http. Passwords are stored so that requests can send them; they are never
+ * returned, shown, logged or audited.
+ */
+
+/** What the Settings page and the API show: no password, ever. */
+export type RegistryView = {
+  registry: string;
+  username: string | null;
+  hasPassword: boolean;
+  insecure: boolean;
+};
+
+const flag = z.union([z.boolean(), z.enum(["on", "true", "1", "false", "0", ""])]).optional()
+  .transform((v) => v === true || v === "on" || v === "true" || v === "1");
+
+/** The add form and `POST /api/v1/registries`: credentials both or neither. */
+export const registryInputSchema = z.object({
+  registry: z.string({ error: "is required" }).trim().min(1, "is required").max(255),
+  username: z.string().trim().max(255).optional().transform((v) => v || null),
+  password: z.string().max(4096).optional().transform((v) => v || null),
+  insecure: flag,
+}).superRefine((v, ctx) => {
+  if (v.username && !v.password) {
+    ctx.addIssue({ code: "custom", path: ["password"], message: "is required with a username" });
+  }
+  if (v.password && !v.username) {
+    ctx.addIssue({ code: "custom", path: ["username"], message: "is required with a password" });
+  }
+});
+export type RegistryInput = z.output<typeof registryInputSchema>;
+
+/**
+ * `ghcr.io`, `host:5000`, `https://host:5000/`, `index.docker.io` → the domain references are
+ * matched by (`docker.io` for Docker Hub).
+ */
+export function registryDomain(input: string): string {
+  const bare = input.trim().replace(/^https?:\/\//i, "").replace(/\/+$/, "").toLowerCase();
+  if (!bare || bare.includes("/")) {
+    throw new InvalidInput(`registry: "${input}" is not a registry host like ghcr.io or host:5000`);
+  }
+  try {
+    return parseReference(`${bare}/x`).domain;
+  } catch {
+    throw new InvalidInput(`registry: "${input}" is not a registry host like ghcr.io or host:5000`);
+  }
+}
+
+/** The stored registries with their passwords unsealed, for requests that send them. */
+async function withPasswords(db: Db): Promise<StoredRegistry[]> {
+  const stored = await getSetting(db, "registries");
+  return await Promise.all(stored.map(async (r) => ({
+    ...r,
+    password: r.password === null
+      ? null
+      : await unseal(r.password, sealedFor(r.registry)).catch(() => {
+        // Another key (secret.key lost or replaced): this registry needs its password again.
+        log.warn(
+          `The stored password for ${r.registry} cannot be read: enter it again in Settings`,
+        );
+        return null;
+      }),
+  })));
+}
+
+/** What a registry's sealed password is bound to: it opens for that registry only. */
+function sealedFor(registry: string): string {
+  return `registry:${registry}`;
+}
+
+/**
+ * Seals passwords stored in plain text or sealed unbound by an older version (at start, once the
+ * key is known). One that cannot be opened stays as it is: it counts as missing.
+ */
+export async function sealStoredPasswords(db: Db): Promise<void> {
+  const stored = await getSetting(db, "registries");
+  if (stored.every((r) => r.password === null || isBound(r.password))) return;
+  const sealed = await Promise.all(stored.map(async (r) => {
+    if (r.password === null || isBound(r.password)) return r;
+    const plain = await unseal(r.password, sealedFor(r.registry)).catch(() => null);
+    return plain === null ? r : { ...r, password: await seal(plain, sealedFor(r.registry)) };
+  }));
+  await setSetting(db, "registries", sealed);
+}
+
+function view(r: StoredRegistry): RegistryView {
+  return {
+    registry: r.registry,
+    username: r.username,
+    hasPassword: r.password !== null,
+    insecure: r.insecure,
+  };
+}
+
+export async function listRegistries(db: Db): Promise<RegistryView[]> {
+  const stored = await getSetting(db, "registries");
+  return stored.map(view).sort((a, b) => a.registry.localeCompare(b.registry));
+}
+
+/** Adds a registry or replaces what is stored for it. */
+export async function saveRegistry(
+  db: Db,
+  input: RegistryInput,
+  meta: RequestMeta,
+): Promise<RegistryView> {
+  const registry = registryDomain(input.registry);
+  const entry: StoredRegistry = {
+    registry,
+    username: input.username,
+    password: input.password === null ? null : await seal(input.password, sealedFor(registry)),
+    insecure: input.insecure,
+  };
+  const stored = await getSetting(db, "registries");
+  const replaced = stored.some((r) => r.registry === registry);
+  await setSetting(db, "registries", [...stored.filter((r) => r.registry !== registry), entry]);
+  await recordAudit(db, "registry.add", meta, {
+    registry,
+    username: entry.username,
+    insecure: entry.insecure,
+    replaced,
+  });
+  return view(entry);
+}
+
+export async function removeRegistry(db: Db, input: string, meta: RequestMeta): Promise<void> {
+  const registry = registryDomain(input);
+  const stored = await getSetting(db, "registries");
+  if (!stored.some((r) => r.registry === registry)) {
+    throw new NotFound(`No stored registry "${registry}"`);
+  }
+  await setSetting(db, "registries", stored.filter((r) => r.registry !== registry));
+  await recordAudit(db, "registry.remove", meta, { registry });
+}
+
+/** A registry client that knows the stored credentials and plain-http registries. */
+export async function registryClient(
+  db: Db,
+  opts: Omit<RegistryOptions, "credentials" | "insecure"> = {},
+): Promise<RegistryClient> {
+  const stored = new Map((await withPasswords(db)).map((r) => [r.registry, r]));
+  return new RegistryClient({
+    ...opts,
+    credentials: (domain) => {
+      const r = stored.get(domain);
+      return r?.username && r.password ? { username: r.username, password: r.password } : undefined;
+    },
+    insecure: (domain) => stored.get(domain)?.insecure ?? false,
+  });
+}
+
+/** The tags of an image's repository, newest version first (the retag dropdown, tag drift). */
+export async function listTags(db: Db, image: string): Promise<string[]> {
+  return (await registryClient(db)).listTags(parseReference(image));
+}
+
+/** The credentials stored for `ref`'s registry, as Docker's pull wants them (X-Registry-Auth). */
+export async function dockerLoginFor(db: Db, ref: string): Promise<RegistryAuth | undefined> {
+  const domain = parseReference(ref).domain;
+  const stored = (await withPasswords(db)).find((r) => r.registry === domain);
+  if (!stored?.username || !stored.password) return undefined;
+  return {
+    username: stored.username,
+    password: stored.password,
+    // Docker Hub's login server, as `docker login` names it.
+    serveraddress: domain === "docker.io" ? "https://index.docker.io/v1/" : domain,
+  };
+}
