@@ -1,3 +1,10 @@
+/**
+ * The transport to the Docker daemon and its state: one Engine API request (`engine`,
+ * `engineStream`), the API version negotiated with the daemon, errors mapped to typed service
+ * errors, and a watch that knows whether the daemon is up. The Engine API's paths live in the
+ * typed modules beside it (containers.ts, images.ts, networks.ts, volumes.ts, exec.ts,
+ * system.ts, events.ts); services call those, never `engine` directly.
+ */
 // @ts-types="@types/dockerode"
 import type Dockerode from "dockerode";
 import { type AppError, Conflict, DockerUnavailable, InvalidInput, NotFound } from "../errors.ts";
@@ -151,14 +158,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export const MAX_API_VERSION = "1.45";
 
+const parseApiVersion = (v: string) => /^(\d+)\.(\d+)$/.exec(v)?.slice(1).map(Number);
+
+/** True when API version `a` is older than `b` (both `major.minor`). */
+function olderThan(a: number[], b: number[]): boolean {
+  return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+}
+
 /** The API version to name for a daemon that reports `daemon` (`Api-Version`); null: none. */
 export function negotiateApiVersion(daemon: string | null): string | null {
-  const parse = (v: string) => /^(\d+)\.(\d+)$/.exec(v)?.slice(1).map(Number);
-  const ours = parse(MAX_API_VERSION)!;
-  const theirs = daemon ? parse(daemon) : undefined;
+  const ours = parseApiVersion(MAX_API_VERSION)!;
+  const theirs = daemon ? parseApiVersion(daemon) : undefined;
   if (!theirs) return null;
-  const older = theirs[0] < ours[0] || (theirs[0] === ours[0] && theirs[1] < ours[1]);
-  return older ? daemon : MAX_API_VERSION;
+  return olderThan(theirs, ours) ? daemon : MAX_API_VERSION;
+}
+
+/**
+ * True when requests speak API `min` or newer. A daemon that named no version (null) is taken
+ * to be current: it answers unversioned paths in its own, newest terms.
+ */
+export function apiAtLeast(version: string | null, min: string): boolean {
+  const v = version ? parseApiVersion(version) : undefined;
+  return !v || !olderThan(v, parseApiVersion(min)!);
 }
 
 export type EngineRequest = {
@@ -170,6 +191,11 @@ export type EngineRequest = {
   headers?: Record<string, string>;
   signal?: AbortSignal;
 };
+
+/** The `filters` parameter: the JSON Docker expects, or nothing when there are none. */
+export function filtersParam(filters: Record<string, string[]> | undefined): string | undefined {
+  return filters && Object.keys(filters).length > 0 ? JSON.stringify(filters) : undefined;
+}
 
 function withQuery(path: string, query: EngineRequest["query"]): string {
   const params = new URLSearchParams();
@@ -234,7 +260,7 @@ export class DockerClient {
     return this.#state;
   }
 
-  /** The dockerode instance; prefer `call`, which maps errors and tracks the state. */
+  /** The dockerode instance, for ssh:// hosts (no fetch transport there). */
   api(): Promise<Dockerode> {
     this.#api ??= (async () => {
       const { default: Docker } = await import("dockerode");
@@ -243,7 +269,23 @@ export class DockerClient {
     return this.#api;
   }
 
-  /** One Engine API call; JSON in and out, errors mapped and the state tracked like `call`. */
+  /**
+   * The API version requests name (negotiated once, see negotiateApiVersion), so the typed
+   * functions can speak to older daemons in their terms. null: unversioned (ssh://, or a
+   * daemon that names none).
+   */
+  async apiVersion(): Promise<string | null> {
+    this.#transport ??= fetchTransport(this.connection);
+    if (!(await this.#transport)) return null;
+    try {
+      return await this.#negotiated();
+    } catch (err) {
+      if (isUnreachable(err)) this.#markDown(err);
+      throw mapDockerError(err, this.connection.host);
+    }
+  }
+
+  /** One Engine API call; JSON in and out, errors mapped and the daemon's state tracked. */
   async engine<T>(req: EngineRequest): Promise<T> {
     try {
       return await this.#engine<T>(req);
@@ -349,16 +391,6 @@ export class DockerClient {
         },
       }, (err: unknown, data: unknown) => err ? reject(err) : resolve(data as T));
     });
-  }
-
-  /** Runs one daemon call; connection failures mark the daemon down and start recovery. */
-  async call<T>(fn: (docker: Dockerode) => Promise<T>): Promise<T> {
-    try {
-      return await fn(await this.api());
-    } catch (err) {
-      if (isUnreachable(err)) this.#markDown(err);
-      throw mapDockerError(err, this.connection.host);
-    }
   }
 
   /** Pings up to three times with exponential backoff; updates the state. */

@@ -1,0 +1,207 @@
+/**
+ * The Engine API's objects as DockerMate reads and sends them: defined once, here, for every
+ * module (services type their Docker data with these, or a Pick of them).
+ *
+ * Taken from `@types/dockerode` (DefinitelyTyped, already a dependency). It is types only: the
+ * `import type` below is erased, so nothing of dockerode is loaded for it. Docker's own SDK
+ * `@docker/node-sdk` (0.0.17, judged for this) was not chosen: its models are generated from
+ * the newest swagger (API 1.52, while requests here speak at most 1.45) with almost every field
+ * optional, even a container's `Id` and a list item's `Names`, so every read would need `?.` or
+ * `!`; and adding it for its types would still install undici, ssh2 and tar-stream.
+ *
+ * Where dockerode's types say less than the daemon sends (lists that come as null, a port with
+ * no public port, a removal item with one of its two fields) they are corrected here, once.
+ * dockerode types `/info`, `/system/df`, image history and events as `any`: those are written
+ * here with the fields DockerMate reads.
+ */
+// @ts-types="@types/dockerode"
+import type Dockerode from "dockerode";
+
+// ---------------------------------------------------------------------------------------------
+// Containers
+
+/** A published or exposed port of a list item: no `PublicPort` (or `IP`) when not published. */
+export type ContainerPort = { IP?: string; PrivatePort: number; PublicPort?: number; Type: string };
+
+/** An item of `GET /containers/json`. */
+export type ContainerSummary = Omit<Dockerode.ContainerInfo, "Ports"> & {
+  Ports: ContainerPort[];
+};
+
+type InspectConfig = Dockerode.ContainerInspectInfo["Config"];
+
+/** `GET /containers/{id}/json`. */
+export type ContainerInspect = Omit<Dockerode.ContainerInspectInfo, "Config" | "HostConfig"> & {
+  Config: Omit<InspectConfig, "Env" | "Cmd" | "Entrypoint" | "Labels"> & {
+    Env: string[] | null;
+    Cmd: string[] | null;
+    Entrypoint: string[] | null;
+    Labels: Record<string, string> | null;
+  };
+  HostConfig: Omit<Dockerode.HostConfig, "Ulimits"> & {
+    Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
+  };
+};
+
+/**
+ * `POST /containers/create`'s body. Its shape is services/config's: the model builds it from
+ * the same fields it reads back from inspect (mount types as strings, lists that may be null),
+ * which dockerode's create options type more narrowly than the daemon accepts. So here it only
+ * has to name its image.
+ */
+export type ContainerCreateBody = { Image: string };
+
+export type ContainerCreated = { Id: string; Warnings: string[] | null };
+
+/** The lifecycle calls that are a bare `POST /containers/{id}/{action}`. */
+export type ContainerAction = "start" | "stop" | "restart" | "pause" | "unpause" | "kill";
+
+// ---------------------------------------------------------------------------------------------
+// Images
+
+/** An item of `GET /images/json`; tags and digests are lists without Docker 20.10's `<none>`. */
+export type ImageSummary = Omit<Dockerode.ImageInfo, "RepoTags" | "RepoDigests" | "Labels"> & {
+  RepoTags: string[];
+  RepoDigests: string[];
+  Labels: Record<string, string> | null;
+};
+
+type ImageInspectConfig = Dockerode.ImageInspectInfo["Config"];
+
+/**
+ * An image's own config (what a container inherits). Every field may be missing: newer daemons
+ * leave out the empty ones, and an image built without a config has none of them.
+ */
+export type ImageConfig =
+  & Partial<
+    Omit<
+      ImageInspectConfig,
+      "Env" | "Cmd" | "Entrypoint" | "Labels" | "ExposedPorts" | "Volumes" | "OnBuild"
+    >
+  >
+  & {
+    Env?: string[] | null;
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | null;
+    Labels?: Record<string, string> | null;
+    ExposedPorts?: Record<string, unknown> | null;
+    Volumes?: Record<string, unknown> | null;
+    StopSignal?: string;
+  };
+
+/** `GET /images/{ref}/json`; tags and digests as in the list. */
+export type ImageInspect =
+  & Omit<
+    Dockerode.ImageInspectInfo,
+    "RepoTags" | "RepoDigests" | "Config" | "ContainerConfig" | "Container"
+  >
+  & { RepoTags: string[]; RepoDigests: string[]; Config: ImageConfig | null };
+
+/** An item of `GET /images/{ref}/history` (`<missing>` as the id of a layer built elsewhere). */
+export type ImageHistoryItem = {
+  Id: string;
+  Created: number;
+  CreatedBy: string;
+  Tags: string[] | null;
+  Size: number;
+  Comment: string;
+};
+
+/** An item of `DELETE /images/{ref}`: each says one of the two. */
+export type ImageDeleteItem = Partial<Dockerode.ImageRemoveInfo>;
+
+// ---------------------------------------------------------------------------------------------
+// Networks
+
+/** `GET /networks/{id}`, and an item of `GET /networks` (whose `Containers` is empty). */
+export type NetworkInspect = Dockerode.NetworkInspectInfo;
+
+/** `POST /networks/create`; `CheckDuplicate` is left out: Docker refuses duplicates itself. */
+export type NetworkCreateBody = Omit<
+  Dockerode.NetworkCreateOptions,
+  "abortSignal" | "CheckDuplicate"
+>;
+
+export type NetworkCreated = { Id: string; Warning: string };
+
+export type EndpointSettings = Dockerode.EndpointSettings;
+
+export type NetworkPruned = { NetworksDeleted: string[] | null };
+
+// ---------------------------------------------------------------------------------------------
+// Volumes
+
+/** `GET /volumes/{name}`, an item of `GET /volumes`, and what `POST /volumes/create` answers. */
+export type Volume = Dockerode.VolumeInspectInfo & { CreatedAt?: string };
+
+export type VolumeCreateBody = Omit<Dockerode.VolumeCreateOptions, "abortSignal">;
+
+export type VolumesPruned = { VolumesDeleted: string[] | null; SpaceReclaimed: number };
+
+// ---------------------------------------------------------------------------------------------
+// Exec
+
+export type ExecCreateBody = Omit<Dockerode.ExecCreateOptions, "abortSignal">;
+
+/** `GET /exec/{id}/json`: `ExitCode` is null while it runs. */
+export type ExecInspect = Dockerode.ExecInspectInfo;
+
+// ---------------------------------------------------------------------------------------------
+// System
+
+/** `GET /info` (the fields read here). */
+export type SystemInfo = {
+  Name: string;
+  ServerVersion: string;
+  OperatingSystem: string;
+  KernelVersion: string;
+  Architecture: string;
+  NCPU: number;
+  MemTotal: number;
+  Driver: string;
+  /** "1" or "2"; absent before API 1.40. */
+  CgroupVersion?: string;
+  Containers: number;
+  ContainersRunning: number;
+  ContainersPaused: number;
+  ContainersStopped: number;
+  Images: number;
+};
+
+/** `GET /version`. */
+export type SystemVersion = Omit<Dockerode.DockerVersion, "BuildTime" | "Components"> & {
+  BuildTime: string;
+};
+
+/** An item of `/system/df`'s build cache. */
+export type BuildCacheItem = {
+  ID: string;
+  Type: string;
+  Size: number;
+  InUse: boolean;
+  Shared: boolean;
+};
+
+/** `GET /system/df`. */
+export type SystemDataUsage = {
+  LayersSize: number;
+  Images: ImageSummary[] | null;
+  Containers: (ContainerSummary & { SizeRw?: number })[] | null;
+  Volumes: Volume[] | null;
+  BuildCache: BuildCacheItem[] | null;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+/** One message of `GET /events`. */
+export type DockerEvent = {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> };
+  time: number;
+  timeNano: number;
+};
+
+/** `filters` of the list, prune and event calls: values by key (`{ label: ["a=b"] }`). */
+export type EngineFilters = Record<string, string[]>;
