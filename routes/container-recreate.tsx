@@ -112,7 +112,7 @@ async function editedConfig(
   { name: string; id: string; config: ContainerConfig; next?: ContainerConfig; errors?: EditErrors }
 > {
   const { inspect, config } = await deps.configs.load(ref);
-  const name = inspect.Name.replace(/^\//, "");
+  const name = containerName(inspect);
   try {
     const next = applyEdit(config, editFormSchema.parse(raw));
     return { name, id: inspect.Id, config, next };
@@ -170,7 +170,7 @@ export function recreatePages(): Hono<AppEnv> {
   app.get("/:id/edit", validate("param", refParam), async (c) => {
     const deps = c.get("deps");
     const { inspect, config } = await deps.configs.load(c.req.valid("param").id);
-    const name = inspect.Name.replace(/^\//, "");
+    const name = containerName(inspect);
     return render(
       c,
       <Layout title={`Edit ${name}`} app={chrome(c)}>

@@ -64,7 +64,7 @@ function field(body: Record<string, unknown>, key: string): string {
 /** The container's name and the tag it follows; refused (422) when it follows none. */
 async function followed(deps: Deps, ref: string): Promise<{ name: string; follows: string }> {
   const { inspect, config } = await deps.configs.load(ref);
-  const name = inspect.Name.replace(/^\//, "");
+  const name = containerName(inspect);
   const f = followedRef(config);
   if ("refused" in f) throw new Refused(`"${name}" cannot be updated: ${f.refused}`);
   return { name, follows: f.ref };
@@ -72,7 +72,7 @@ async function followed(deps: Deps, ref: string): Promise<{ name: string; follow
 
 async function cardProps(deps: Deps, ref: string): Promise<UpdatesCardProps> {
   const { inspect, config } = await deps.configs.load(ref);
-  const name = inspect.Name.replace(/^\//, "");
+  const name = containerName(inspect);
   const f = followedRef(config);
   const follows: Follows = "refused" in f ? f : {
     ref: f.ref,

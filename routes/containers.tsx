@@ -49,7 +49,7 @@ import {
   toRow,
 } from "../services/containers/service.ts";
 import type { AppEnv, Deps } from "../services/context.ts";
-import type { PullProgress } from "../services/containers/create.ts";
+import type { PullProgress } from "../services/docker/images.ts";
 import { Conflict, DockerUnavailable, InvalidInput, LimitExceeded } from "../services/errors.ts";
 import { systemProfile } from "../services/host/profile.ts";
 import {

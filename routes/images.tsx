@@ -15,7 +15,7 @@ import {
 import { Layout } from "../components/layout.tsx";
 import { Alert } from "../components/ui.tsx";
 import type { AppEnv, Deps } from "../services/context.ts";
-import type { PullProgress } from "../services/containers/create.ts";
+import type { PullProgress } from "../services/docker/images.ts";
 import { DockerUnavailable, InvalidInput } from "../services/errors.ts";
 import {
   autoPrunePolicySchema,

@@ -1,7 +1,11 @@
 import type { Db } from "../db/client.ts";
-import { containerName, type ContainerStore, type ContainerSummary } from "./containers/store.ts";
+import type { ContainerStore } from "./containers/store.ts";
 import type { Deps } from "./context.ts";
 import type { DockerClient } from "./docker/client.ts";
+import { containerName, inspectContainer } from "./docker/containers.ts";
+import { listNetworks } from "./docker/networks.ts";
+import { systemDf } from "./docker/system.ts";
+import type { ContainerSummary, NetworkInspect, SystemDataUsage } from "./docker/types.ts";
 import { DockerUnavailable } from "./errors.ts";
 import type { EventEntry, EventLog } from "./events/store.ts";
 import { healthOf } from "./containers/start-watch.ts";
@@ -175,7 +179,7 @@ export async function attentionList(
   const restartCounts = new Map<string, number>();
   await Promise.all(candidates.map(async (c) => {
     try {
-      const i = await docker.engine<{ RestartCount: number }>({ path: `/containers/${c.Id}/json` });
+      const i = await inspectContainer(docker, c.Id);
       restartCounts.set(c.Id, i.RestartCount ?? 0);
     } catch (err) {
       // Gone meanwhile, or the daemon is busy: no loop verdict this time. Down is for the caller.
@@ -264,29 +268,13 @@ export async function tagCounts(
 // ---------------------------------------------------------------------------------------------
 // Images, volumes, networks and disk (from /system/df and /networks: the heavy part)
 
-type Df = {
-  LayersSize: number;
-  Images: {
-    Id: string;
-    RepoTags: string[] | null;
-    Size: number;
-    SharedSize: number;
-    Containers: number;
-  }[] | null;
-  Containers: { Id: string; State: string; SizeRw?: number }[] | null;
-  Volumes: { Name: string; UsageData?: { Size: number; RefCount: number } | null }[] | null;
-  BuildCache: { ID: string; Size: number; InUse: boolean; Shared: boolean }[] | null;
-};
-type NetworkItem = { Id: string; Name: string };
-type WithNetworks = { NetworkSettings?: { Networks?: Record<string, { NetworkID?: string }> } };
-
 function isDangling(tags: string[] | null): boolean {
   return !tags || tags.length === 0 || tags.every((t) => t === "<none>:<none>");
 }
 
 /** `docker system df`, computed the way the CLI computes it (reclaimable included). */
 export function diskUsage(
-  df: Df,
+  df: SystemDataUsage,
 ): Resources["disk"] & { images: Resources["images"]; volumes: Resources["volumes"] } {
   const images = df.Images ?? [];
   const containers = df.Containers ?? [];
@@ -299,7 +287,7 @@ export function diskUsage(
     0,
   );
   const imageSize = df.LayersSize ?? 0;
-  const volSize = (v: Df["Volumes"] & object) =>
+  const volSize = (v: SystemDataUsage["Volumes"] & object) =>
     v.reduce((s, x) => s + Math.max(0, x.UsageData?.Size ?? 0), 0);
   const unusedVolumes = volumes.filter((v) => (v.UsageData?.RefCount ?? 0) === 0);
   const rows: DiskRow[] = [
@@ -351,9 +339,9 @@ export function diskUsage(
 }
 
 /** Networks no container uses (the built-in ones are never counted as unused). */
-export function unusedNetworks(networks: NetworkItem[], containers: ContainerSummary[]): number {
+export function unusedNetworks(networks: NetworkInspect[], containers: ContainerSummary[]): number {
   const used = new Set<string>();
-  for (const c of containers as (ContainerSummary & WithNetworks)[]) {
+  for (const c of containers) {
     for (const [name, n] of Object.entries(c.NetworkSettings?.Networks ?? {})) {
       used.add(name);
       if (n?.NetworkID) used.add(n.NetworkID);
@@ -437,7 +425,7 @@ export class Dashboard {
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #resources:
-    | { data: Resources; overview: DockerOverview; networks: NetworkItem[]; at: number }
+    | { data: Resources; overview: DockerOverview; networks: NetworkInspect[]; at: number }
     | null = null;
   #resourcesDirty = true;
   #resourcesTimer: ReturnType<typeof setTimeout> | undefined;
@@ -568,8 +556,8 @@ export class Dashboard {
     this.#resourcesInflight = (async () => {
       try {
         const [df, networks, overview] = await Promise.all([
-          this.docker.engine<Df>({ path: "/system/df" }),
-          this.docker.engine<NetworkItem[]>({ path: "/networks" }),
+          systemDf(this.docker),
+          listNetworks(this.docker),
           dockerOverview(this.docker),
         ]);
         const disk = diskUsage(df);

@@ -10,6 +10,7 @@
  * left out, so the recreate lets Docker fill them in again. Pure: no Docker, no database.
  */
 import { z } from "zod";
+import { containerName } from "../docker/containers.ts";
 
 // ---------------------------------------------------------------------------------------------
 // What Docker reports (the parts read here)
@@ -669,7 +670,7 @@ export function configFromInspect(
   const imageVolumes = new Set(Object.keys(img.Volumes ?? {}));
   const healthcheck = healthcheckDiff(c.Healthcheck, img.Healthcheck);
   return containerConfigSchema.parse(withoutUndefined({
-    name: inspect.Name.replace(/^\//, ""),
+    name: containerName(inspect),
     image: c.Image,
     hostname: isDerivedHostname(inspect, networkMode) ? undefined : c.Hostname,
     domainname: nonEmpty(c.Domainname),

@@ -6,10 +6,20 @@ import {
   createRequest,
   type ImageDefaults,
 } from "./model.ts";
-import { containerName, type ContainerStore, type ContainerSummary } from "../containers/store.ts";
+import type { ContainerStore } from "../containers/store.ts";
 import type { DockerClient } from "../docker/client.ts";
+import {
+  containerName,
+  createContainer,
+  inspectContainer,
+  inspectContainerOrNull,
+  listContainers,
+  removeContainer,
+} from "../docker/containers.ts";
+import { inspectImageOrNull } from "../docker/images.ts";
+import { connectNetwork, inspectNetworkOrNull } from "../docker/networks.ts";
 import { refuseTakenPorts } from "../containers/port-clash.ts";
-import { InvalidInput, NotFound } from "../errors.ts";
+import { InvalidInput } from "../errors.ts";
 import { log } from "../logger.ts";
 
 /** How to make a container again from a shell: its `docker run` and its compose file. */
@@ -27,9 +37,7 @@ export class ContainerConfigService {
 
   /** The live container's inspect and its config (full id, short id or name). */
   async load(ref: string): Promise<{ inspect: ContainerInspectFull; config: ContainerConfig }> {
-    const inspect = await this.docker.engine<ContainerInspectFull>({
-      path: `/containers/${encodeURIComponent(ref)}/json`,
-    });
+    const inspect = await inspectContainer(this.docker, ref);
     return { inspect, config: await this.fromInspect(inspect) };
   }
 
@@ -59,28 +67,14 @@ export class ContainerConfigService {
   async nameOf(id: string): Promise<string> {
     const known = this.store.find(id);
     if (known) return containerName(known);
-    try {
-      const found = await this.docker.engine<{ Name: string }>({
-        path: `/containers/${encodeURIComponent(id)}/json`,
-      });
-      return found.Name.replace(/^\//, "");
-    } catch (err) {
-      if (err instanceof NotFound) return id;
-      throw err;
-    }
+    const found = await inspectContainerOrNull(this.docker, id);
+    return found ? containerName(found) : id;
   }
 
   /** The image by ID; null once it is gone (then the config keeps everything as recorded). */
   async image(id: string | undefined): Promise<ImageDefaults | null> {
     if (!id) return null;
-    try {
-      return await this.docker.engine<ImageDefaults>({
-        path: `/images/${encodeURIComponent(id)}/json`,
-      });
-    } catch (err) {
-      if (err instanceof NotFound) return null;
-      throw err;
-    }
+    return await inspectImageOrNull(this.docker, id);
   }
 
   /**
@@ -93,7 +87,7 @@ export class ContainerConfigService {
     replacing: string,
     opts: { image?: boolean } = {},
   ): Promise<void> {
-    const running = await this.docker.engine<ContainerSummary[]>({ path: "/containers/json" });
+    const running = await listContainers(this.docker);
     const wanted = config.ports.flatMap((p, index) => {
       const hostPort = Number(p.hostPort);
       // Random (empty) and range host ports are Docker's to place.
@@ -101,13 +95,9 @@ export class ContainerConfigService {
     });
     refuseTakenPorts(wanted, running.filter((c) => c.Id !== replacing));
     for (const n of config.networks) {
-      await this.docker.engine({ path: `/networks/${encodeURIComponent(n.network)}` })
-        .catch((err) => {
-          if (err instanceof NotFound) {
-            throw new InvalidInput(`networks: there is no network "${n.network}"`);
-          }
-          throw err;
-        });
+      if (!(await inspectNetworkOrNull(this.docker, n.network))) {
+        throw new InvalidInput(`networks: there is no network "${n.network}"`);
+      }
     }
     if (opts.image !== false && !(await this.image(config.image))) {
       throw new InvalidInput(
@@ -122,27 +112,15 @@ export class ContainerConfigService {
    */
   async create(config: ContainerConfig, name?: string): Promise<string> {
     const req = createRequest(name === undefined ? config : { ...config, name });
-    const created = await this.docker.engine<{ Id: string }>({
-      method: "POST",
-      path: "/containers/create",
-      query: { name: req.name },
-      body: req.body,
-    });
+    const created = await createContainer(this.docker, req.body, req.name);
     try {
       for (const c of req.connect) {
-        await this.docker.engine({
-          method: "POST",
-          path: `/networks/${encodeURIComponent(c.network)}/connect`,
-          body: { Container: created.Id, EndpointConfig: c.body },
-        });
+        await connectNetwork(this.docker, c.network, created.Id, c.body);
       }
     } catch (err) {
       // Its anonymous volumes are new and empty, so they go with it.
-      await this.docker.engine({
-        method: "DELETE",
-        path: `/containers/${created.Id}`,
-        query: { force: 1, v: 1 },
-      }).catch((e) => log.warn(`could not remove half-made ${req.name}: ${(e as Error).message}`));
+      await removeContainer(this.docker, created.Id, { force: true, volumes: true })
+        .catch((e) => log.warn(`could not remove half-made ${req.name}: ${(e as Error).message}`));
       throw err;
     }
     await this.store.refresh(created.Id);

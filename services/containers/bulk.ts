@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
-import { containerName } from "./store.ts";
+import { containerName } from "../docker/containers.ts";
 import { type ContainerService, isManaged, type LifecycleAction } from "./service.ts";
 import type { DeletedService } from "./deleted.ts";
 import { DockerUnavailable } from "../errors.ts";

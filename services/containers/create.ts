@@ -1,15 +1,23 @@
 import { eq } from "drizzle-orm";
-import { encodeBase64url } from "@oslojs/encoding";
 import type { Db } from "../../db/client.ts";
 import { managedContainers } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { type CreateSpec, parsePortMapping, toCreateBody } from "../config/create-spec.ts";
-import { containerName, type ContainerStore, type ContainerSummary } from "./store.ts";
+import type { ContainerStore } from "./store.ts";
 import type { DockerClient } from "../docker/client.ts";
-import { AppError, Conflict, InvalidInput, LimitExceeded, NotFound } from "../errors.ts";
+import {
+  containerName,
+  createContainer,
+  listContainers,
+  removeContainer,
+  startContainer,
+} from "../docker/containers.ts";
+import { inspectImageOrNull, listImages, pullImage, type PullProgress } from "../docker/images.ts";
+import { inspectNetworkOrNull, listNetworks } from "../docker/networks.ts";
+import type { ContainerSummary } from "../docker/types.ts";
+import { Conflict, InvalidInput, LimitExceeded } from "../errors.ts";
 import { limitExceededMessage, resourceLimitProblem } from "../host/hardware.ts";
 import { saveVerdict, type StartWatcher, type Verdict } from "./start-watch.ts";
-import { lines } from "../events/subscriber.ts";
 import { systemProfile } from "../host/profile.ts";
 import { dockerRunCommand, shellArg } from "../config/run-command.ts";
 import { getSetting } from "../settings.ts";
@@ -17,16 +25,6 @@ import { pullReference } from "../images/refs.ts";
 import { refuseTakenPorts } from "./port-clash.ts";
 import { dockerLoginFor } from "../registry/credentials.ts";
 import { dropContainerTags, setContainerTags } from "./tags.ts";
-
-/** One line of pull progress: a layer's state ("Downloading 12MB/40MB") or a status. */
-export type PullProgress = {
-  id?: string;
-  status: string;
-  progress?: string;
-  /** Bytes so far and in all, while a layer downloads or extracts. */
-  current?: number;
-  total?: number;
-};
 
 export type Created = {
   id: string;
@@ -38,57 +36,6 @@ export type Created = {
   /** Resolves with the post-create verdict once the watch window closes (or at once). */
   verdict: Promise<Verdict | null>;
 };
-
-type PullMessage = {
-  status?: string;
-  id?: string;
-  progress?: string;
-  progressDetail?: { current?: number; total?: number };
-  error?: string;
-  errorDetail?: { message?: string };
-};
-
-/** Credentials for a registry, sent to Docker (never logged) as `X-Registry-Auth`. */
-export type RegistryAuth = { username: string; password: string; serveraddress: string };
-
-/**
- * Pulls an image, reporting each progress line; throws with the registry's words on failure.
- * `auth` logs in to a private registry for this pull only.
- */
-export async function pullImage(
-  docker: DockerClient,
-  image: string,
-  onProgress: (p: PullProgress) => void = () => {},
-  auth?: RegistryAuth,
-): Promise<void> {
-  const res = await docker.engineStream({
-    method: "POST",
-    path: "/images/create",
-    query: { fromImage: image },
-    // Docker decodes it as base64url with padding; one it cannot read counts as no login.
-    headers: auth
-      ? { "X-Registry-Auth": encodeBase64url(new TextEncoder().encode(JSON.stringify(auth))) }
-      : undefined,
-  }).catch((err) => {
-    // The registry's "not found" or "unauthorized" is about the image the user named.
-    if (err instanceof AppError && err.status < 500) {
-      throw new InvalidInput(`image: pulling ${image} failed: ${err.message}`);
-    }
-    throw err;
-  });
-  for await (const line of lines(res.body!)) {
-    const msg = JSON.parse(line) as PullMessage;
-    if (msg.error) {
-      throw new InvalidInput(
-        `image: pulling ${image} failed: ${msg.errorDetail?.message ?? msg.error}`,
-      );
-    }
-    if (msg.status) {
-      const { current, total } = msg.progressDetail ?? {};
-      onProgress({ id: msg.id, status: msg.status, progress: msg.progress, current, total });
-    }
-  }
-}
 
 /** Creating containers: hardware limits, validation against the host, pull, create, start, watch. */
 export class CreateService {
@@ -110,13 +57,10 @@ export class CreateService {
   /** What the create form offers: local image tags and networks (empty when Docker fails). */
   async choices(): Promise<{ images: string[]; networks: string[] }> {
     const [images, networks] = await Promise.all([
-      this.docker.engine<{ RepoTags: string[] | null }[]>({ path: "/images/json" })
-        .then((list) =>
-          [...new Set(list.flatMap((i) => i.RepoTags ?? []))].filter((t) => t !== "<none>:<none>")
-            .sort()
-        )
+      listImages(this.docker)
+        .then((list) => [...new Set(list.flatMap((i) => i.RepoTags))].sort())
         .catch(() => [] as string[]),
-      this.docker.engine<{ Name: string }[]>({ path: "/networks" })
+      listNetworks(this.docker)
         .then((list) => list.map((n) => n.Name).sort())
         .catch(() => [] as string[]),
     ]);
@@ -143,17 +87,11 @@ export class CreateService {
     }
     if (spec.ports.length > 0) {
       // Asked of Docker itself, not the store: a container started a moment ago counts too.
-      const running = await this.docker.engine<ContainerSummary[]>({ path: "/containers/json" });
+      const running = await listContainers(this.docker);
       this.#checkPorts(spec, running);
     }
     if (spec.network) await this.#checkNetwork(spec.network);
-    const imagePresent = await this.docker.engine({
-      path: `/images/${encodeURIComponent(spec.image)}/json`,
-    })
-      .then(() => true, (err) => {
-        if (err instanceof NotFound) return false;
-        throw err;
-      });
+    const imagePresent = (await inspectImageOrNull(this.docker, spec.image)) !== null;
     if (!imagePresent && !spec.pullIfMissing) {
       throw new InvalidInput(
         `image: ${spec.image} is not on this host and pullIfMissing is off: pull it first (docker pull ${spec.image})`,
@@ -177,21 +115,17 @@ export class CreateService {
     if (
       ["bridge", "host", "none", "default"].includes(network) || network.startsWith("container:")
     ) return;
-    await this.docker.engine({ path: `/networks/${encodeURIComponent(network)}` }).catch((err) => {
-      if (err instanceof NotFound) {
-        throw new InvalidInput(`network: no network named "${network}" (docker network ls)`);
-      }
-      throw err;
-    });
+    if (!(await inspectNetworkOrNull(this.docker, network))) {
+      throw new InvalidInput(`network: no network named "${network}" (docker network ls)`);
+    }
   }
 
   /** Starts a new container; one that cannot start is removed again, so a create is all or nothing. */
   async #start(id: string, name: string): Promise<void> {
     try {
-      await this.docker.engine({ method: "POST", path: `/containers/${id}/start` });
+      await startContainer(this.docker, id);
     } catch (err) {
-      await this.docker.engine({ method: "DELETE", path: `/containers/${id}`, query: { force: 1 } })
-        .catch(() => {});
+      await removeContainer(this.docker, id, { force: true }).catch(() => {});
       await this.db.delete(managedContainers).where(eq(managedContainers.name, name));
       await dropContainerTags(this.db, name);
       await this.store.refresh(id);
@@ -215,12 +149,7 @@ export class CreateService {
       await pullImage(this.docker, ref, onProgress, await dockerLoginFor(this.db, ref));
     }
     const now = new Date();
-    const created = await this.docker.engine<{ Id: string; Warnings: string[] | null }>({
-      method: "POST",
-      path: "/containers/create",
-      query: { name: spec.name },
-      body: toCreateBody(spec, now),
-    });
+    const created = await createContainer(this.docker, toCreateBody(spec, now), spec.name);
     await this.store.refresh(created.Id);
     const name = spec.name ?? containerName(this.store.find(created.Id)!);
     await this.db.insert(managedContainers).values({

@@ -6,9 +6,16 @@ import { runCommandFromConfig } from "../config/cli.ts";
 import type { ContainerInspectFull } from "../config/model.ts";
 import { ContainerConfigService } from "../config/service.ts";
 import type { ContainerLocks } from "./locks.ts";
-import { containerName, type ContainerStore, type ContainerSummary } from "./store.ts";
+import type { ContainerStore } from "./store.ts";
 import { isManaged } from "./service.ts";
 import type { DockerClient } from "../docker/client.ts";
+import {
+  containerName,
+  inspectContainer,
+  removeContainer,
+  startContainer,
+} from "../docker/containers.ts";
+import type { ContainerSummary } from "../docker/types.ts";
 import { Conflict, NotFound } from "../errors.ts";
 import { tailLogs } from "../logs/format.ts";
 import { dockerCli } from "../config/run-command.ts";
@@ -83,7 +90,7 @@ export class DeletedService {
     meta: RequestMeta,
   ): Promise<{ id: string; name: string; cli: string; deletedId: number }> {
     const name = containerName(c);
-    const inspect = await this.docker.engine<StoredInspect>({ path: `/containers/${c.Id}/json` });
+    const inspect: StoredInspect = await inspectContainer(this.docker, c.Id);
     const logs = await tailLogs(this.docker, c.Id, Boolean(inspect.Config.Tty), KEEP_LOG_LINES)
       .catch(() => []);
     const tags = (await tagsByContainer(this.db)).get(name) ?? [];
@@ -98,11 +105,7 @@ export class DeletedService {
       deletedAt: new Date(),
     }).returning({ id: deletedContainers.id });
     try {
-      await this.docker.engine({
-        method: "DELETE",
-        path: `/containers/${c.Id}`,
-        query: { force: opts.force ? 1 : undefined, v: opts.volumes ? 1 : undefined },
-      });
+      await removeContainer(this.docker, c.Id, opts);
     } catch (err) {
       await this.db.delete(deletedContainers).where(eq(deletedContainers.id, row.id));
       throw err;
@@ -153,7 +156,7 @@ export class DeletedService {
     const createdId = await this.#configs.create(config, record.name);
     const wasRunning = Boolean(record.inspect.State?.Running);
     if (wasRunning) {
-      await this.docker.engine({ method: "POST", path: `/containers/${createdId}/start` });
+      await startContainer(this.docker, createdId);
     }
     if (record.managed) {
       await this.db.insert(managedContainers).values({

@@ -2,7 +2,8 @@
  * Host ports a new container wants that a running container publishes already: Docker would
  * only find out at start, so create and recreate refuse them first, naming the field.
  */
-import { containerName, type ContainerSummary } from "./store.ts";
+import { containerName } from "../docker/containers.ts";
+import type { ContainerSummary } from "../docker/types.ts";
 import { Conflict } from "../errors.ts";
 
 type HostPort = { hostIp: string; hostPort: number; protocol: string };

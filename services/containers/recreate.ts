@@ -19,6 +19,14 @@ import { runCommandFromConfig } from "../config/cli.ts";
 import { ContainerBusy, type ContainerLocks, type Lease } from "./locks.ts";
 import type { ContainerStore } from "./store.ts";
 import type { DockerClient } from "../docker/client.ts";
+import {
+  containerName,
+  inspectContainer,
+  removeContainer,
+  renameContainer,
+  startContainer,
+  stopContainer,
+} from "../docker/containers.ts";
 import { DockerUnavailable, Refused } from "../errors.ts";
 import type { StartWatcher, Verdict, WatchOptions } from "./start-watch.ts";
 import { log } from "../logger.ts";
@@ -179,10 +187,8 @@ export class Recreator {
     earlier: StepReport[],
   ): Promise<RecreateResult> {
     const gate = plan.gate ?? EDIT_GATE;
-    const old = await this.docker.engine<LiveInspect>({
-      path: `/containers/${encodeURIComponent(plan.name)}/json`,
-    });
-    const name = old.Name.replace(/^\//, "");
+    const old: LiveInspect = await inspectContainer(this.docker, plan.name);
+    const name = containerName(old);
     if (old.Id === (await ownContainerId())) {
       throw new Refused(
         `"${name}" is the container DockerMate runs in: stopping it would stop DockerMate ` +
@@ -234,7 +240,7 @@ export class Recreator {
     try {
       if (wasRunning) {
         await this.#step(row.id, "stopped");
-        await this.docker.engine({ method: "POST", path: `/containers/${old.Id}/stop` });
+        await stopContainer(this.docker, old.Id);
         report("stopped");
         this.#maybeCrash("stopped");
       }
@@ -251,7 +257,7 @@ export class Recreator {
 
       if (wasRunning) {
         await this.#step(row.id, "started");
-        await this.docker.engine({ method: "POST", path: `/containers/${newId}/start` });
+        await startContainer(this.docker, newId);
         report("started");
         this.#maybeCrash("started");
         verdict = await this.#gate(newId, gate);
@@ -305,7 +311,7 @@ export class Recreator {
     }
 
     await this.#step(row.id, "removed");
-    await this.docker.engine({ method: "DELETE", path: `/containers/${old.Id}` });
+    await removeContainer(this.docker, old.Id);
     report("removed");
     this.#maybeCrash("removed");
     const cli = steps.map((s) => s.cli).join("\n");
@@ -368,17 +374,13 @@ export class Recreator {
     const forward = (row.step === "verified" || row.step === "removed") && newId !== null;
     if (forward) {
       if (old) {
-        await this.docker.engine({
-          method: "DELETE",
-          path: `/containers/${row.oldId}`,
-          query: { force: 1 },
-        });
+        await removeContainer(this.docker, row.oldId, { force: true });
         this.#maybeCrash("recover-old-removed");
       }
       // A daemon restart may have stopped the new container meanwhile.
       const now = await this.#inspect(newId);
       if (row.wasRunning && now && !now.State.Running) {
-        await this.docker.engine({ method: "POST", path: `/containers/${newId}/start` });
+        await startContainer(this.docker, newId);
       }
       await this.#history(row.id, plan, oldInspect, config, "applied", `${interrupted}; finished`, {
         cli: "",
@@ -401,7 +403,7 @@ export class Recreator {
         row.containerName,
       );
       if (row.wasRunning) {
-        await this.docker.engine({ method: "POST", path: `/containers/${id}/start` });
+        await startContainer(this.docker, id);
       }
     }
     await this.#history(row.id, plan, oldInspect, config, "rolled-back", `${interrupted}; undone`, {
@@ -432,10 +434,10 @@ export class Recreator {
     if (!old) {
       throw new Error(`The old container ${oldId.slice(0, 12)} is gone (journal ${journalId})`);
     }
-    if (old.Name.replace(/^\//, "") !== name) await this.#rename(oldId, name);
+    if (containerName(old) !== name) await this.#rename(oldId, name);
     this.#maybeCrash(`${phase}-renamed`);
     if (wasRunning && !old.State.Running) {
-      await this.docker.engine({ method: "POST", path: `/containers/${oldId}/start` });
+      await startContainer(this.docker, oldId);
     }
   }
 
@@ -512,16 +514,11 @@ export class Recreator {
   }
 
   async #rename(id: string, name: string): Promise<void> {
-    await this.docker.engine({
-      method: "POST",
-      path: `/containers/${id}/rename`,
-      query: { name },
-    });
+    await renameContainer(this.docker, id, name);
   }
 
   async #inspect(id: string): Promise<LiveInspect | null> {
-    return await this.docker.engine<LiveInspect>({ path: `/containers/${id}/json` })
-      .catch(() => null);
+    return await inspectContainer(this.docker, id).catch(() => null);
   }
 
   /** A container that took the name after the old one was parked is the new one. */
@@ -531,7 +528,7 @@ export class Recreator {
   }
 
   async #removeQuietly(id: string): Promise<void> {
-    await this.docker.engine({ method: "DELETE", path: `/containers/${id}`, query: { force: 1 } })
+    await removeContainer(this.docker, id, { force: true })
       .catch((err) => log.warn(`Could not remove ${id.slice(0, 12)}: ${err.message}`));
   }
 

@@ -5,8 +5,10 @@ import { managedContainers } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import type { ContainerLocks } from "./locks.ts";
 import { MANAGED_LABEL, TAGS_LABEL } from "../config/create-spec.ts";
-import { containerName, type ContainerStore, type ContainerSummary } from "./store.ts";
+import type { ContainerStore } from "./store.ts";
 import type { DockerClient } from "../docker/client.ts";
+import { containerActions, containerName, inspectContainer } from "../docker/containers.ts";
+import type { ContainerInspect, ContainerSummary } from "../docker/types.ts";
 import { NotFound } from "../errors.ts";
 import { healthOf, parseVerdict, type Verdict } from "./start-watch.ts";
 import { type CliAction, dockerCli } from "../config/run-command.ts";
@@ -133,43 +135,6 @@ function compare(sort: ContainerFilter["sort"]): (a: ContainerRow, b: ContainerR
   }
 }
 
-/** The parts of `docker inspect` the container page shows. */
-export type ContainerInspect = {
-  Id: string;
-  Name: string;
-  Created: string;
-  RestartCount: number;
-  Image: string;
-  Config: {
-    Image: string;
-    Env: string[] | null;
-    Labels: Record<string, string> | null;
-    Cmd: string[] | null;
-    Entrypoint: string[] | null;
-    Tty: boolean;
-    Healthcheck?: { Test?: string[] };
-  };
-  State: {
-    Status: string;
-    Running: boolean;
-    Paused: boolean;
-    Restarting: boolean;
-    OOMKilled: boolean;
-    ExitCode: number;
-    Error: string;
-    StartedAt: string;
-    FinishedAt: string;
-    Health?: {
-      Status: string;
-      FailingStreak: number;
-      Log?: { Start: string; ExitCode: number; Output: string }[];
-    };
-  };
-  HostConfig: { RestartPolicy?: { Name: string; MaximumRetryCount: number } };
-  Mounts: { Type: string; Source: string; Destination: string; RW: boolean; Name?: string }[];
-  NetworkSettings: { Networks: Record<string, { IPAddress: string; Aliases: string[] | null }> };
-};
-
 export type ContainerDetail = ContainerRow & {
   inspect: ContainerInspect;
   verdict: Verdict | null;
@@ -217,9 +182,7 @@ export class ContainerService {
     let found = this.store.find(ref);
     if (!found) {
       // The store may lag a change made a moment ago: ask Docker before saying no.
-      const inspect = await this.docker.engine<{ Id: string }>({
-        path: `/containers/${encodeURIComponent(ref)}/json`,
-      }).catch(() => null);
+      const inspect = await inspectContainer(this.docker, ref).catch(() => null);
       if (inspect) {
         await this.store.refresh(inspect.Id);
         found = this.store.find(inspect.Id);
@@ -235,9 +198,7 @@ export class ContainerService {
 
   async get(ref: string): Promise<ContainerDetail> {
     const c = await this.resolve(ref);
-    const inspect = await this.docker.engine<ContainerInspect>({
-      path: `/containers/${c.Id}/json`,
-    });
+    const inspect = await inspectContainer(this.docker, c.Id);
     const name = containerName(c);
     const tags = (await tagsByContainer(this.db)).get(name) ?? [];
     const record = await this.db.query.managedContainers.findFirst({
@@ -253,7 +214,7 @@ export class ContainerService {
     const c = await this.resolve(ref);
     // Not while an update, edit … of it runs: it would fight that operation's own stop/start.
     this.locks.check(containerName(c));
-    await this.docker.engine({ method: "POST", path: `/containers/${c.Id}/${action}` });
+    await containerActions[action](this.docker, c.Id);
     await this.store.refresh(c.Id);
     const now = this.store.find(c.Id) ?? c;
     const name = containerName(c);

@@ -2,9 +2,10 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { managedContainers } from "../../db/schema.ts";
-import type { ContainerSummary } from "./store.ts";
 import type { DockerClient } from "../docker/client.ts";
-import type { DockerEvent, DockerEvents } from "../events/subscriber.ts";
+import { inspectContainer } from "../docker/containers.ts";
+import type { ContainerSummary, DockerEvent } from "../docker/types.ts";
+import type { DockerEvents } from "../events/subscriber.ts";
 import { tailLogs } from "../logs/format.ts";
 
 export const verdictSchema = z.object({
@@ -256,7 +257,7 @@ class Watch {
   }
 
   #look(): void {
-    this.docker.engine<Inspect>({ path: `/containers/${this.id}/json` }).then((inspect) => {
+    inspectContainer(this.docker, this.id).then((inspect) => {
       if (this.#done) return;
       this.#firstStartedAt ??= inspect.State.StartedAt;
       const decision = decide({

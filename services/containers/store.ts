@@ -1,32 +1,14 @@
 import type { DockerClient } from "../docker/client.ts";
-import { NotFound } from "../errors.ts";
-import type { DockerEvent, DockerEvents } from "../events/subscriber.ts";
+import { containerName, inspectContainerOrNull, listContainers } from "../docker/containers.ts";
+import type { ContainerInspect, ContainerSummary, DockerEvent } from "../docker/types.ts";
+import type { DockerEvents } from "../events/subscriber.ts";
 import { log } from "../logger.ts";
 
-/** An item of `GET /containers/json` (only the fields DockerMate reads). */
-export type ContainerSummary = {
-  Id: string;
-  Names: string[];
-  Image: string;
-  ImageID: string;
-  Command: string;
-  Created: number;
-  State: string;
-  Status: string;
-  Ports: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[];
-  Labels: Record<string, string>;
-};
+/** Re-exported for the pages that name a store item. */
+export { containerName };
 
 /** The part of inspect that is always current. */
-type LiveState = {
-  State: {
-    Status: string;
-    ExitCode: number;
-    StartedAt: string;
-    FinishedAt: string;
-    Health?: { Status: string };
-  };
-};
+type LiveState = Pick<ContainerInspect, "State">;
 
 function since(iso: string, now: number): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
@@ -63,10 +45,6 @@ export type StoreChange =
 /** Container events that change what a list shows; exec_* (every healthcheck) does not. */
 const RELEVANT =
   /^(create|start|restart|stop|die|kill|pause|unpause|destroy|rename|update|oom|health_status)/;
-
-export function containerName(c: ContainerSummary): string {
-  return (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, "");
-}
 
 /**
  * Every container on the host, listed once and then kept by Docker's event stream (see
@@ -125,10 +103,7 @@ export class ContainerStore {
 
   async resync(): Promise<void> {
     try {
-      const all = await this.docker.engine<ContainerSummary[]>({
-        path: "/containers/json",
-        query: { all: 1 },
-      });
+      const all = await listContainers(this.docker, { all: true });
       this.#byId = new Map(all.map((c) => [c.Id, c]));
       this.#synced = true;
       this.#resolveFirst();
@@ -157,14 +132,8 @@ export class ContainerStore {
     // Docker's list view is updated a moment after the event it answers (the "die" event comes
     // while the list still says running), so the state is taken from inspect, which is not.
     const [[listed], live] = await Promise.all([
-      this.docker.engine<ContainerSummary[]>({
-        path: "/containers/json",
-        query: { all: 1, filters: JSON.stringify({ id: [id] }) },
-      }),
-      this.docker.engine<LiveState>({ path: `/containers/${id}/json` }).catch((err) => {
-        if (err instanceof NotFound) return null;
-        throw err;
-      }),
+      listContainers(this.docker, { all: true, filters: { id: [id] } }),
+      inspectContainerOrNull(this.docker, id),
     ]);
     if (listed && live) {
       const found = withLiveState(listed, live);

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { DockerEvent, DockerEvents } from "./subscriber.ts";
+import type { DockerEvent } from "../docker/types.ts";
+import type { DockerEvents } from "./subscriber.ts";
 import { log } from "../logger.ts";
 
 /** The kinds of Docker objects whose events are kept. */

@@ -1,31 +1,9 @@
 import type { DockerClient } from "../docker/client.ts";
+import { openEvents } from "../docker/events.ts";
+import type { DockerEvent } from "../docker/types.ts";
 import { log } from "../logger.ts";
 
-/** One message of Docker's `/events` stream. */
-export type DockerEvent = {
-  Type: string;
-  Action: string;
-  Actor: { ID: string; Attributes: Record<string, string> };
-  time: number;
-  timeNano: number;
-};
-
 type Listener<T> = (value: T) => void;
-
-/** Splits a byte stream into lines, joining lines that arrive split across chunks. */
-export async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  let buffer = "";
-  for await (const chunk of body.pipeThrough(new TextDecoderStream())) {
-    buffer += chunk;
-    let nl: number;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, nl).trim();
-      buffer = buffer.slice(nl + 1);
-      if (line) yield line;
-    }
-  }
-  if (buffer.trim()) yield buffer.trim();
-}
 
 /**
  * The one subscription to Docker's event stream for the whole process. It reconnects with
@@ -88,15 +66,9 @@ export class DockerEvents {
 
   async #follow(): Promise<void> {
     this.#abort = new AbortController();
-    const res = await this.docker.engineStream({ path: "/events", signal: this.#abort.signal });
+    const events = await openEvents(this.docker, { signal: this.#abort.signal });
     for (const fn of this.#connects) fn();
-    for await (const line of lines(res.body!)) {
-      let event: DockerEvent;
-      try {
-        event = JSON.parse(line);
-      } catch {
-        continue;
-      }
+    for await (const event of events) {
       for (const fn of this.#events) fn(event);
     }
   }

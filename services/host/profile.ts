@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client.ts";
 import type { DockerClient } from "../docker/client.ts";
+import { systemInfo } from "../docker/system.ts";
 import {
   type Capacity,
   capacity,
@@ -12,8 +13,6 @@ import {
 } from "./hardware.ts";
 import { getSetting, setSetting } from "../settings.ts";
 
-type Info = { NCPU: number; MemTotal: number; Architecture: string; OperatingSystem: string };
-
 export type SystemProfile = EffectiveProfile & { host: HostFacts; capacity: Capacity };
 
 let hostFacts: Promise<HostFacts> | null = null;
@@ -24,7 +23,7 @@ let hostFacts: Promise<HostFacts> | null = null;
  */
 export function detectHost(docker: DockerClient): Promise<HostFacts> {
   hostFacts ??= (async () => {
-    const info = await docker.engine<Info>({ path: "/info" });
+    const info = await systemInfo(docker);
     const local = docker.connection.host.startsWith("unix:");
     return {
       cpus: info.NCPU,

@@ -1,4 +1,5 @@
 import type { DockerClient } from "../docker/client.ts";
+import { systemInfo, systemVersion } from "../docker/system.ts";
 
 /** What the dashboard shows about the host and its daemon, read live from Docker. */
 export type DockerOverview = {
@@ -16,27 +17,10 @@ export type DockerOverview = {
   images: number;
 };
 
-type Info = {
-  Name: string;
-  OperatingSystem: string;
-  KernelVersion: string;
-  Architecture: string;
-  NCPU: number;
-  MemTotal: number;
-  Driver: string;
-  CgroupVersion?: string;
-  Containers: number;
-  ContainersRunning: number;
-  ContainersPaused: number;
-  ContainersStopped: number;
-  Images: number;
-};
-type Version = { Version: string; ApiVersion: string };
-
 export async function dockerOverview(docker: DockerClient): Promise<DockerOverview> {
   const [info, version] = await Promise.all([
-    docker.engine<Info>({ path: "/info" }),
-    docker.engine<Version>({ path: "/version" }),
+    systemInfo(docker),
+    systemVersion(docker),
   ]);
   return {
     serverVersion: version.Version,

@@ -8,12 +8,29 @@ import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { containerHistory, jobRuns } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
-import { containerName, type ContainerStore, type ContainerSummary } from "../containers/store.ts";
+import type { ContainerStore } from "../containers/store.ts";
 import { isManaged } from "../containers/service.ts";
-import { pullImage, type PullProgress } from "../containers/create.ts";
 import { dockerLoginFor } from "../registry/credentials.ts";
 import { diskUsage } from "../dashboard.ts";
 import type { DockerClient } from "../docker/client.ts";
+import { containerName, listContainers } from "../docker/containers.ts";
+import {
+  imageHistory,
+  inspectImage,
+  inspectImageOrNull,
+  listImages,
+  pullImage,
+  type PullProgress,
+  removeImage,
+  tagImage,
+} from "../docker/images.ts";
+import { systemDf } from "../docker/system.ts";
+import type {
+  ImageDeleteItem,
+  ImageInspect,
+  ImageSummary,
+  SystemDataUsage,
+} from "../docker/types.ts";
 import { Conflict, DockerUnavailable, NotFound } from "../errors.ts";
 import type { DockerEvents } from "../events/subscriber.ts";
 import {
@@ -33,62 +50,6 @@ import { shellArg } from "../config/run-command.ts";
 import { getSetting, setSetting } from "../settings.ts";
 
 export { shortId };
-
-// ---------------------------------------------------------------------------------------------
-// What Docker answers
-
-/** An item of `GET /images/json`. */
-type EngineImage = {
-  Id: string;
-  RepoTags: string[] | null;
-  RepoDigests: string[] | null;
-  Created: number;
-  Size: number;
-  Labels: Record<string, string> | null;
-};
-
-type Healthcheck = {
-  Test?: string[];
-  Interval?: number;
-  Timeout?: number;
-  StartPeriod?: number;
-  Retries?: number;
-};
-
-/** The parts of `GET /images/{id}/json` the image page shows. */
-type EngineInspect = Omit<EngineImage, "Created"> & {
-  /** ISO 8601 here, seconds in the list. */
-  Created: string;
-  Parent: string;
-  Comment: string;
-  Author: string;
-  Architecture: string;
-  Os: string;
-  Variant?: string;
-  Config: {
-    User?: string;
-    Env?: string[] | null;
-    Cmd?: string[] | null;
-    Entrypoint?: string[] | null;
-    WorkingDir?: string;
-    ExposedPorts?: Record<string, unknown> | null;
-    Volumes?: Record<string, unknown> | null;
-    Labels?: Record<string, string> | null;
-    Healthcheck?: Healthcheck | null;
-    StopSignal?: string;
-  } | null;
-};
-
-type EngineHistory = {
-  Id: string;
-  Created: number;
-  CreatedBy: string;
-  Tags: string[] | null;
-  Size: number;
-  Comment: string;
-};
-
-type DeleteItem = { Untagged?: string; Deleted?: string };
 
 // ---------------------------------------------------------------------------------------------
 // What the update checker (services/updates/detect.ts) tells the list
@@ -277,8 +238,6 @@ export async function protectedImageIds(db: Db): Promise<Set<string>> {
 const DF_MIN_INTERVAL_MS = 5_000;
 const DF_MAX_AGE_MS = 60_000;
 
-type Df = Parameters<typeof diskUsage>[0];
-
 export type PullResult = { id: string; image: string; upToDate: boolean; cli: string };
 export type TagResult = { id: string; target: string; replaced: string | null; cli: string };
 export type RemoveResult = { id: string; untagged: string[]; deleted: string[]; cli: string };
@@ -331,7 +290,7 @@ export const AUTO_PRUNE_JOB = "prune-images";
 
 /** Images: list, detail, pull, tag, remove and prune (see the module comment). */
 export class ImageService {
-  #df: { at: number; value: Df } | null = null;
+  #df: { at: number; value: SystemDataUsage } | null = null;
   #dfDirty = true;
   #dfInflight: Promise<void> | null = null;
 
@@ -360,10 +319,7 @@ export class ImageService {
   async #usage(fresh = false): Promise<Map<string, ImageUser[]>> {
     await this.store.ready();
     const containers = fresh || !this.store.synced
-      ? await this.docker.engine<ContainerSummary[]>({
-        path: "/containers/json",
-        query: { all: 1 },
-      })
+      ? await listContainers(this.docker, { all: true })
       : this.store.list();
     const byImage = new Map<string, ImageUser[]>();
     for (const c of containers) {
@@ -395,7 +351,9 @@ export class ImageService {
     }
   }
 
-  async #rows(images: EngineImage[]): Promise<ImageRow[]> {
+  async #rows(
+    images: Pick<ImageSummary, "Id" | "RepoTags" | "RepoDigests" | "Created" | "Size">[],
+  ): Promise<ImageRow[]> {
     const [usage, results, protectedIds] = await Promise.all([
       this.#usage(),
       this.#updateResults(),
@@ -442,7 +400,7 @@ export class ImageService {
 
   /** Every image with its usage, update state and drift; `filter` narrows (all must hold). */
   async list(filter: Partial<ImageFilter> = {}): Promise<ImageRow[]> {
-    const images = await this.docker.engine<EngineImage[]>({ path: "/images/json" });
+    const images = await listImages(this.docker);
     return filterImages(await this.#rows(images), filter);
   }
 
@@ -474,7 +432,7 @@ export class ImageService {
     if (this.#dfInflight) return this.#dfInflight;
     if (this.#df && Date.now() - this.#df.at < DF_MIN_INTERVAL_MS) return Promise.resolve();
     this.#dfDirty = false;
-    this.#dfInflight = this.docker.engine<Df>({ path: "/system/df" })
+    this.#dfInflight = systemDf(this.docker)
       .then((value) => {
         this.#df = { at: Date.now(), value };
       })
@@ -488,10 +446,8 @@ export class ImageService {
     return this.#dfInflight;
   }
 
-  async #inspect(ref: string): Promise<EngineInspect> {
-    return await this.docker.engine<EngineInspect>({
-      path: `/images/${encodeURIComponent(ref)}/json`,
-    }).catch((err) => {
+  async #inspect(ref: string): Promise<ImageInspect> {
+    return await inspectImage(this.docker, ref).catch((err) => {
       if (err instanceof NotFound) throw new NotFound(`No image ${ref} on this host`);
       throw err;
     });
@@ -501,9 +457,7 @@ export class ImageService {
   async get(ref: string): Promise<ImageDetail> {
     const inspect = await this.#inspect(ref);
     const [row] = await this.#rows([{ ...inspect, Created: Date.parse(inspect.Created) / 1000 }]);
-    const history = await this.docker.engine<EngineHistory[]>({
-      path: `/images/${encodeURIComponent(inspect.Id)}/history`,
-    });
+    const history = await imageHistory(this.docker, inspect.Id);
     const cfg = inspect.Config ?? {};
     const hc = cfg.Healthcheck;
     const name = cliName(row.tags, row.id);
@@ -582,17 +536,8 @@ export class ImageService {
   async tag(ref: string, repo: string, tag: string, meta: RequestMeta): Promise<TagResult> {
     const source = await this.#inspect(ref);
     const target = `${repo}:${tag}`;
-    const before = await this.docker.engine<{ Id: string }>({
-      path: `/images/${encodeURIComponent(target)}/json`,
-    }).catch((err) => {
-      if (err instanceof NotFound) return null;
-      throw err;
-    });
-    await this.docker.engine({
-      method: "POST",
-      path: `/images/${encodeURIComponent(source.Id)}/tag`,
-      query: { repo, tag },
-    });
+    const before = await inspectImageOrNull(this.docker, target);
+    await tagImage(this.docker, source.Id, repo, tag);
     this.#dfDirty = true;
     const replaced = before && before.Id !== source.Id ? before.Id : null;
     await recordAudit(this.db, "image.tag", meta, { id: source.Id, target, replaced });
@@ -610,18 +555,14 @@ export class ImageService {
     return `docker rmi ${tags.map(shellArg).join(" ")}`;
   }
 
-  async #delete(ref: string, force: boolean): Promise<DeleteItem[]> {
-    return await this.docker.engine<DeleteItem[]>({
-      method: "DELETE",
-      path: `/images/${encodeURIComponent(ref)}`,
-      query: force ? { force: 1 } : {},
-    });
+  async #delete(ref: string, force: boolean): Promise<ImageDeleteItem[]> {
+    return await removeImage(this.docker, ref, { force });
   }
 
   /** Untags every tag, then removes what is left by id; never forced, so Docker still refuses
    * an image a container took meanwhile. */
-  async #removeAll(id: string, tags: string[]): Promise<DeleteItem[]> {
-    const done: DeleteItem[] = [];
+  async #removeAll(id: string, tags: string[]): Promise<ImageDeleteItem[]> {
+    const done: ImageDeleteItem[] = [];
     for (const tag of tags) done.push(...await this.#delete(tag, false));
     if (done.some((d) => d.Deleted === id)) return done;
     try {
@@ -655,7 +596,7 @@ export class ImageService {
         );
       }
     }
-    let items: DeleteItem[];
+    let items: ImageDeleteItem[];
     let cli: string;
     if (!byId) {
       items = await this.#delete(ref, opts.force);
@@ -687,7 +628,7 @@ export class ImageService {
 
   async #pruneImages(): Promise<PruneImage[]> {
     const [images, usage] = await Promise.all([
-      this.docker.engine<EngineImage[]>({ path: "/images/json" }),
+      listImages(this.docker),
       this.#usage(true),
     ]);
     return images.map((i) => ({
@@ -723,7 +664,7 @@ export class ImageService {
 
   async #layersSize(): Promise<number | null> {
     try {
-      return (await this.docker.engine<Df>({ path: "/system/df" })).LayersSize ?? null;
+      return (await systemDf(this.docker)).LayersSize ?? null;
     } catch {
       return null;
     }

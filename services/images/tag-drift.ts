@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { imageTagHistory } from "../../db/schema.ts";
+import type { ImageSummary } from "../docker/types.ts";
 
 /**
  * Tag drift (FEAT-015): which repo:tags each image id carried. When a tag moves (a pull, a
@@ -8,11 +9,7 @@ import { imageTagHistory } from "../../db/schema.ts";
  */
 
 /** An item of `GET /images/json` (the fields read here and by the update check). */
-export type LocalImage = {
-  Id: string;
-  RepoTags: string[] | null;
-  RepoDigests: string[] | null;
-};
+export type LocalImage = Pick<ImageSummary, "Id" | "RepoTags" | "RepoDigests">;
 
 export type Drift = {
   /** The tag the image had last (`app:latest`). */

@@ -8,6 +8,7 @@
  * trusts it to be text, to be short or to end.
  */
 import type { DockerClient } from "../docker/client.ts";
+import { openContainerLogs } from "../docker/containers.ts";
 
 export type LogStreamName = "stdout" | "stderr";
 
@@ -325,10 +326,7 @@ export async function tailLogs(
   tty: boolean,
   tail: number,
 ): Promise<LogLine[]> {
-  const res = await docker.engineStream({
-    path: `/containers/${encodeURIComponent(id)}/logs`,
-    query: { stdout: 1, stderr: 1, tail },
-  });
+  const res = await openContainerLogs(docker, id, { tail });
   const bytes = new Uint8Array(await res.arrayBuffer());
   return demux(bytes, tty).map((l) => ({ ...l, text: stripAnsi(l.text) }));
 }

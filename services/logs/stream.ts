@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { ContainerStore } from "../containers/store.ts";
 import type { DockerClient } from "../docker/client.ts";
+import { containerName, inspectContainer, openContainerLogs } from "../docker/containers.ts";
 import { NotFound } from "../errors.ts";
 import {
   FrameDemuxer,
@@ -197,26 +198,11 @@ export type LogTarget = {
   hasRun: boolean;
 };
 
-type InspectForLogs = {
-  Id: string;
-  Name: string;
-  Config: { Tty: boolean };
-  State: {
-    Running: boolean;
-    Restarting: boolean;
-    StartedAt: string;
-    FinishedAt: string;
-    ExitCode: number;
-  };
-};
-
 export async function logTarget(docker: DockerClient, id: string): Promise<LogTarget> {
-  const i = await docker.engine<InspectForLogs>({
-    path: `/containers/${encodeURIComponent(id)}/json`,
-  });
+  const i = await inspectContainer(docker, id);
   return {
     id: i.Id,
-    name: i.Name.replace(/^\//, ""),
+    name: containerName(i),
     tty: Boolean(i.Config.Tty),
     running: i.State.Running && !i.State.Restarting,
     startedAt: i.State.StartedAt,
@@ -253,17 +239,14 @@ export async function* logBatches(
   signal?: AbortSignal,
 ): AsyncGenerator<LogEntry[]> {
   if (signal?.aborted) return;
-  const res = await docker.engineStream({
-    path: `/containers/${encodeURIComponent(id)}/logs`,
-    query: {
-      follow: opts.follow ? 1 : undefined,
-      stdout: opts.stdout === false ? 0 : 1,
-      stderr: opts.stderr === false ? 0 : 1,
-      timestamps: 1,
-      tail: opts.tail ?? "all",
-      since: opts.since,
-      until: opts.until,
-    },
+  const res = await openContainerLogs(docker, id, {
+    follow: opts.follow,
+    stdout: opts.stdout,
+    stderr: opts.stderr,
+    timestamps: true,
+    tail: opts.tail ?? "all",
+    since: opts.since,
+    until: opts.until,
     signal,
   });
   const decoder = new LogDecoder(opts.tty, true);
@@ -708,16 +691,13 @@ export async function downloadStream(
   signal.addEventListener("abort", onAbort, { once: true });
   const done = () => signal.removeEventListener("abort", onAbort);
   // Opened before the answer starts, so that Docker's refusal is an error status, not a cut file.
-  const res = await docker.engineStream({
-    path: `/containers/${encodeURIComponent(target.id)}/logs`,
-    query: {
-      stdout: q.stream !== "stderr" ? 1 : 0,
-      stderr: q.stream !== "stdout" ? 1 : 0,
-      timestamps: q.timestamps ? 1 : undefined,
-      tail: q.tail,
-      since: q.since?.docker,
-      until: q.until?.docker,
-    },
+  const res = await openContainerLogs(docker, target.id, {
+    stdout: q.stream !== "stderr",
+    stderr: q.stream !== "stdout",
+    timestamps: q.timestamps,
+    tail: q.tail,
+    since: q.since?.docker,
+    until: q.until?.docker,
     signal: abort.signal,
   }).catch((err) => {
     done();

@@ -8,7 +8,7 @@ import {
   type RegistryOptions,
   type StoredRegistry,
 } from "./client.ts";
-import type { RegistryAuth } from "../containers/create.ts";
+import type { RegistryAuth } from "../docker/images.ts";
 import { log } from "../logger.ts";
 import { isBound, seal, unseal } from "./secret-box.ts";
 import { getSetting, setSetting } from "../settings.ts";

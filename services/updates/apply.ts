@@ -12,11 +12,14 @@ import type { ContainerConfig, ContainerInspectFull } from "../config/model.ts";
 import type { ContainerConfigService } from "../config/service.ts";
 import { parseImageReference, RESERVED_LABEL_PREFIX } from "../config/create-spec.ts";
 import { type ContainerLocks, type Lease, ownName } from "../containers/locks.ts";
-import { containerName, type ContainerStore } from "../containers/store.ts";
+import type { ContainerStore } from "../containers/store.ts";
+import { containerName } from "../docker/containers.ts";
+import { inspectImageOrNull } from "../docker/images.ts";
+import type { ImageInspect } from "../docker/types.ts";
 import type { ImageUpdateService } from "./detect.ts";
 import { listTags } from "../registry/credentials.ts";
 import type { DockerClient } from "../docker/client.ts";
-import { Conflict, NotFound, Refused } from "../errors.ts";
+import { Conflict, Refused } from "../errors.ts";
 import type { ImageService } from "../images/service.ts";
 import { tailLogs } from "../logs/format.ts";
 import type { Gate, RecreateKind, Recreator, StepReport } from "../containers/recreate.ts";
@@ -73,8 +76,6 @@ export type UpdateOutcome = {
   steps: UpdateStep[];
   cli: string;
 };
-
-type ImageInspect = { Id: string; RepoDigests?: string[] | null; RepoTags?: string[] | null };
 
 /** `repo@sha256:…` of `image` for the repository of `ref`, or null for a local build. */
 export function digestFor(image: ImageInspect | null, ref: string): string | null {
@@ -171,12 +172,7 @@ export class UpdateService {
   }
 
   async #image(ref: string): Promise<ImageInspect | null> {
-    return await this.docker.engine<ImageInspect>({
-      path: `/images/${encodeURIComponent(ref)}/json`,
-    }).catch((err) => {
-      if (err instanceof NotFound) return null;
-      throw err;
-    });
+    return await inspectImageOrNull(this.docker, ref);
   }
 
   /**
@@ -192,7 +188,7 @@ export class UpdateService {
     // By name, the container has no name for a moment mid-recreate: say why, not "not found".
     this.locks.check(ref);
     const { inspect, config } = await this.configs.load(ref);
-    const name = inspect.Name.replace(/^\//, "");
+    const name = containerName(inspect);
     const kind: RecreateKind = opts.tag ? "retag" : "update";
     return await this.locks.with(
       name,
@@ -303,7 +299,7 @@ export class UpdateService {
   ): Promise<UpdateOutcome> {
     this.locks.check(ref);
     const summary = await this.configs.load(ref);
-    const name = summary.inspect.Name.replace(/^\//, "");
+    const name = containerName(summary.inspect);
     return await this.locks.with(
       name,
       "rollback",

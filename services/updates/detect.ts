@@ -1,8 +1,10 @@
 import { eq, notInArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { imageUpdateChecks, imageUpdateStatus, jobRuns } from "../../db/schema.ts";
-import { containerName, type ContainerStore } from "../containers/store.ts";
+import type { ContainerStore } from "../containers/store.ts";
 import type { DockerClient } from "../docker/client.ts";
+import { containerName, inspectContainer } from "../docker/containers.ts";
+import { listImages } from "../docker/images.ts";
 import type { DockerEvents } from "../events/subscriber.ts";
 import { PROFILES } from "../host/hardware.ts";
 import { log } from "../logger.ts";
@@ -499,7 +501,7 @@ export class ImageUpdateService {
   }
 
   async #images(): Promise<LocalImage[]> {
-    return await this.docker.engine<LocalImage[]>({ path: "/images/json" });
+    return await listImages(this.docker);
   }
 
   /** Every reference containers use, once each, with the containers and their image ids. */
@@ -534,9 +536,7 @@ export class ImageUpdateService {
     const known = this.#configImage.get(id);
     if (known) return known;
     try {
-      const c = await this.docker.engine<{ Config: { Image: string } }>({
-        path: `/containers/${id}/json`,
-      });
+      const c = await inspectContainer(this.docker, id);
       this.#configImage.set(id, c.Config.Image);
       return c.Config.Image;
     } catch {
