@@ -48,7 +48,7 @@ export function createNetwork(
   return docker.engine<NetworkCreated>({ method: "POST", path: "/networks/create", body });
 }
 
-/** Refused (409) while a container is attached. */
+/** Docker refuses it (403, "has active endpoints") while a container is attached. */
 export async function removeNetwork(docker: DockerClient, ref: string): Promise<void> {
   await docker.engine({ method: "DELETE", path: path(ref) });
 }

@@ -28,28 +28,56 @@ export type ContainerSummary = Omit<Dockerode.ContainerInfo, "Ports"> & {
   Ports: ContainerPort[];
 };
 
+/** A container's or image's HEALTHCHECK (durations in nanoseconds); `Test` null: the image's. */
+export type HealthConfig = Omit<Dockerode.HealthConfig, "Test"> & { Test?: string[] | null };
+
+/**
+ * An entry of `HostConfig.Mounts` (what `--mount` makes), as inspect gives it back: a tmpfs has
+ * no `Source`, the type is any the daemon knows, and options it did not set are null.
+ */
+export type Mount = {
+  Type: string;
+  Source?: string;
+  Target: string;
+  ReadOnly?: boolean;
+  Consistency?: string;
+  BindOptions?: { Propagation?: string; NonRecursive?: boolean } | null;
+  VolumeOptions?: {
+    NoCopy?: boolean;
+    Labels?: Record<string, string> | null;
+    DriverConfig?: { Name?: string; Options?: Record<string, string> | null } | null;
+    Subpath?: string;
+  } | null;
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number } | null;
+};
+
+/** A container's host config, with mounts and ulimits as inspect gives them back. */
+export type HostConfig = Omit<Dockerode.HostConfig, "Mounts" | "Ulimits"> & {
+  Mounts?: Mount[] | null;
+  Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
+};
+
 type InspectConfig = Dockerode.ContainerInspectInfo["Config"];
 
 /** `GET /containers/{id}/json`. */
 export type ContainerInspect = Omit<Dockerode.ContainerInspectInfo, "Config" | "HostConfig"> & {
-  Config: Omit<InspectConfig, "Env" | "Cmd" | "Entrypoint" | "Labels"> & {
+  Config: Omit<InspectConfig, "Env" | "Cmd" | "Entrypoint" | "Labels" | "Healthcheck"> & {
     Env: string[] | null;
     Cmd: string[] | null;
     Entrypoint: string[] | null;
     Labels: Record<string, string> | null;
+    Healthcheck?: HealthConfig;
   };
-  HostConfig: Omit<Dockerode.HostConfig, "Ulimits"> & {
-    Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
-  };
+  HostConfig: HostConfig;
 };
 
-/**
- * `POST /containers/create`'s body. Its shape is services/config's: the model builds it from
- * the same fields it reads back from inspect (mount types as strings, lists that may be null),
- * which dockerode's create options type more narrowly than the daemon accepts. So here it only
- * has to name its image.
- */
-export type ContainerCreateBody = { Image: string };
+/** `POST /containers/create`: a container's config, its host config and first network. */
+export type ContainerCreateBody =
+  & Omit<
+    Dockerode.ContainerCreateOptions,
+    "name" | "platform" | "abortSignal" | "HostConfig" | "Healthcheck"
+  >
+  & { HostConfig?: HostConfig; Healthcheck?: HealthConfig };
 
 export type ContainerCreated = { Id: string; Warnings: string[] | null };
 
@@ -76,10 +104,18 @@ export type ImageConfig =
   & Partial<
     Omit<
       ImageInspectConfig,
-      "Env" | "Cmd" | "Entrypoint" | "Labels" | "ExposedPorts" | "Volumes" | "OnBuild"
+      | "Env"
+      | "Cmd"
+      | "Entrypoint"
+      | "Labels"
+      | "ExposedPorts"
+      | "Volumes"
+      | "OnBuild"
+      | "Healthcheck"
     >
   >
   & {
+    Healthcheck?: HealthConfig | null;
     Env?: string[] | null;
     Cmd?: string[] | null;
     Entrypoint?: string[] | null;

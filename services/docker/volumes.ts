@@ -39,7 +39,7 @@ export function createVolume(docker: DockerClient, body: VolumeCreateBody = {}):
   return docker.engine<Volume>({ method: "POST", path: "/volumes/create", body });
 }
 
-/** Refused (409) while a container uses it. */
+/** Docker refuses it (409, "volume is in use") while a container uses it. */
 export async function removeVolume(
   docker: DockerClient,
   name: string,
@@ -60,8 +60,8 @@ export function pruneVolumesFilters(
   apiVersion: string | null,
   opts: { all?: boolean; filters?: EngineFilters },
 ): EngineFilters {
-  const all = opts.all && apiAtLeast(apiVersion, PRUNE_ALL_FILTER_SINCE) ? { all: ["true"] } : {};
-  return { ...opts.filters, ...all };
+  const named = opts.all && apiAtLeast(apiVersion, PRUNE_ALL_FILTER_SINCE);
+  return named ? { ...opts.filters, all: ["true"] } : { ...opts.filters };
 }
 
 /**
