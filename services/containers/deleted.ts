@@ -90,7 +90,7 @@ export class DeletedService {
     meta: RequestMeta,
   ): Promise<{ id: string; name: string; cli: string; deletedId: number }> {
     const name = containerName(c);
-    const inspect: StoredInspect = await inspectContainer(this.docker, c.Id);
+    const inspect = await inspectContainer(this.docker, c.Id);
     const logs = await tailLogs(this.docker, c.Id, Boolean(inspect.Config.Tty), KEEP_LOG_LINES)
       .catch(() => []);
     const tags = (await tagsByContainer(this.db)).get(name) ?? [];

@@ -27,6 +27,7 @@ import {
   startContainer,
   stopContainer,
 } from "../docker/containers.ts";
+import type { ContainerInspect } from "../docker/types.ts";
 import { DockerUnavailable, Refused } from "../errors.ts";
 import type { StartWatcher, Verdict, WatchOptions } from "./start-watch.ts";
 import { log } from "../logger.ts";
@@ -83,12 +84,6 @@ export const NOT_RUNNING =
   "It was not running, so it was recreated and left stopped; the health gate was skipped";
 
 type JournalRow = typeof recreateJournal.$inferSelect;
-
-/** A live container's inspect: the config plus what a recreate needs of its state. */
-type LiveInspect = ContainerInspectFull & {
-  Image: string;
-  State: { Running: boolean; Restarting: boolean };
-};
 
 class GateFailed extends Error {
   constructor(message: string, readonly verdict: Verdict) {
@@ -187,7 +182,7 @@ export class Recreator {
     earlier: StepReport[],
   ): Promise<RecreateResult> {
     const gate = plan.gate ?? EDIT_GATE;
-    const old: LiveInspect = await inspectContainer(this.docker, plan.name);
+    const old = await inspectContainer(this.docker, plan.name);
     const name = containerName(old);
     if (old.Id === (await ownContainerId())) {
       throw new Refused(
@@ -517,7 +512,7 @@ export class Recreator {
     await renameContainer(this.docker, id, name);
   }
 
-  async #inspect(id: string): Promise<LiveInspect | null> {
+  async #inspect(id: string): Promise<ContainerInspect | null> {
     return await inspectContainer(this.docker, id).catch(() => null);
   }
 

@@ -10,7 +10,8 @@
  * `!`; and adding it for its types would still install undici, ssh2 and tar-stream.
  *
  * Where dockerode's types say less than the daemon sends (lists that come as null, a port with
- * no public port, a removal item with one of its two fields) they are corrected here, once.
+ * no public port, a tmpfs mount with no source, a removal item with one of its two fields) they
+ * are corrected here, once.
  * dockerode types `/info`, `/system/df`, image history and events as `any`: those are written
  * here with the fields DockerMate reads.
  */
