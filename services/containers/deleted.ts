@@ -203,6 +203,11 @@ export class DeletedService {
     return result;
   }
 
+  /** How many days records are kept before the daily prune drops them. */
+  retentionDays(): Promise<number> {
+    return getSetting(this.db, "deletedRetentionDays");
+  }
+
   async lastPrune(): Promise<{ ranAt: string; removed: number } | null> {
     const row = await this.db.query.jobRuns.findFirst({ where: eq(jobRuns.job, "prune-deleted") });
     return row ? { ranAt: row.ranAt.toISOString(), removed: JSON.parse(row.result).removed } : null;
