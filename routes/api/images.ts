@@ -1,11 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { errorBody } from "../../middleware/errors.tsx";
-import {
-  autoPrunePolicySchema,
-  MAX_PRUNE_DAYS,
-  PRUNE_MODES,
-} from "../../services/images/prune-plan.ts";
+import { autoPrunePolicySchema, MAX_PRUNE_DAYS } from "../../services/images/prune-plan.ts";
 import {
   imageIdSchema,
   imageParamSchema,
@@ -16,24 +12,17 @@ import {
 import { ImageInUse, type ImageRow } from "../../services/images/service.ts";
 import type { AppEnv } from "../http/env.ts";
 import { queryFlag } from "../http/params.ts";
-import { imageListQuery } from "../http/queries.ts";
+import { imageListQuery, imagePruneQuery } from "../http/queries.ts";
 import { validate } from "../http/validate.ts";
 import { apiImageUpdateRoutes } from "./image-updates.ts";
 
 const idParam = z.object({ id: imageParamSchema });
-const days = z.number().int("must be a whole number").min(0, "must be 0 or more").max(
-  MAX_PRUNE_DAYS,
-  `must be at most ${MAX_PRUNE_DAYS}`,
-);
-const mode = z.enum(PRUNE_MODES, { error: "must be dangling or unused" });
-const pruneQuery = z.object({
-  mode,
-  days: z.coerce.number().pipe(days).default(0),
-  includeProtected: queryFlag,
-});
 const pruneBody = z.object({
-  mode,
-  days: days.default(0),
+  mode: imagePruneQuery.shape.mode,
+  days: z.number().int("must be a whole number").min(0, "must be 0 or more").max(
+    MAX_PRUNE_DAYS,
+    `must be at most ${MAX_PRUNE_DAYS}`,
+  ).default(0),
   ids: z.array(imageIdSchema).max(1000, "at most 1000 images at once"),
   includeProtected: z.boolean().optional(),
 });
@@ -81,7 +70,7 @@ export function apiImageRoutes() {
     return c.json(r);
   });
 
-  app.get("/prune", validate("query", pruneQuery), async (c) => {
+  app.get("/prune", validate("query", imagePruneQuery), async (c) => {
     return c.json(await c.get("deps").images.prunePreview(c.req.valid("query")));
   });
 

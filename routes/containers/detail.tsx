@@ -29,13 +29,15 @@ const DONE_VERB: Record<LifecycleAction, string> = {
   kill: "Killed",
 };
 
-/** Only a lifecycle action matches, so `/:id/edit`, `/:id/update` … are never taken for one. */
-const actionPath = `/:id/:action{${LIFECYCLE_ACTIONS.join("|")}}`;
 const actionParam = z.object({ id: containerRef, action: z.enum(LIFECYCLE_ACTIONS) });
 
 const chrome = (c: Context<AppEnv>) => appChrome(c, "containers");
 
-/** One container's page: detail, remove, kill, tags and the lifecycle buttons. */
+/**
+ * One container's page: detail, remove, kill, tags and the lifecycle buttons. Its
+ * `/:id/:action` refuses (400) any action that is not a lifecycle one, so it is mounted after
+ * the other routers' `/:id/…` posts (routes/containers/index.ts).
+ */
 export function containerPages(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -129,7 +131,7 @@ export function containerPages(): Hono<AppEnv> {
     );
   });
 
-  app.post(actionPath, validate("param", actionParam), async (c) => {
+  app.post("/:id/:action", validate("param", actionParam), async (c) => {
     const deps = c.get("deps");
     const { id, action } = c.req.valid("param");
     const fromList = (await formBody(c)).from === "list" ||

@@ -10,9 +10,10 @@ import { recreatePages } from "./recreate.tsx";
 import { updateAllPages, updatePages } from "./updates.tsx";
 
 /**
- * Every page under `/containers`. The pages with a name of their own (`deleted`, `new`,
- * `update-all`, `logs` …) come before `/:id`, which would take that name for a container's;
- * below a container's `/:id/…` the paths are all distinct.
+ * Every page under `/containers`. Two paths would be taken for others, so the order matters
+ * here and nowhere else: the pages with a name of their own (`deleted`, `new`, `update-all`,
+ * `logs` …) come before `/:id` (a container's name), and the lifecycle route
+ * `POST /:id/:action`, which refuses every other action with a 400, comes last.
  */
 export function containerRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

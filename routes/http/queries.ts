@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { type ContainerFilter, SORTS, STATES } from "../../services/containers/service.ts";
 import { EVENT_TYPES, type EventQuery } from "../../services/events/store.ts";
+import { MAX_PRUNE_DAYS, PRUNE_MODES } from "../../services/images/prune-plan.ts";
 import type { ImageFilter } from "../../services/images/service.ts";
 
 /** A box or a flag: `1`, `true` or a ticked box's `on` is yes; `0`, `false`, empty or none no. */
@@ -38,6 +39,17 @@ export const imageListQuery = z.object({
   unused: yes,
   update: yes,
 }) satisfies z.ZodType<ImageFilter, unknown>;
+
+/** What a prune of images would remove (the page's preview and the API's). */
+export const imagePruneQuery = z.object({
+  mode: z.enum(PRUNE_MODES, { error: "must be dangling or unused" }),
+  /** Only images older than this many days. */
+  days: z.coerce.number().int("must be a whole number").min(0, "must be 0 or more").max(
+    MAX_PRUNE_DAYS,
+    `must be at most ${MAX_PRUNE_DAYS}`,
+  ).default(0),
+  includeProtected: yes,
+});
 
 /** The events page, its live stream and the API (one schema for all three). */
 export const eventListQuery = z.object({

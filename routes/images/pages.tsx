@@ -16,11 +16,7 @@ import { Layout } from "../../components/layout.tsx";
 import { Alert } from "../../components/ui.tsx";
 import type { Deps } from "../../services/context.ts";
 import { DockerUnavailable, InvalidInput } from "../../services/errors.ts";
-import {
-  autoPrunePolicySchema,
-  MAX_PRUNE_DAYS,
-  PRUNE_MODES,
-} from "../../services/images/prune-plan.ts";
+import { autoPrunePolicySchema } from "../../services/images/prune-plan.ts";
 import {
   imageIdSchema,
   imageParamSchema,
@@ -31,28 +27,16 @@ import {
 import { filterImages, type ImageFilter, ImageInUse } from "../../services/images/service.ts";
 import type { AppEnv } from "../http/env.ts";
 import { checkbox, isTicked } from "../http/form-fields.ts";
-import { imageListQuery } from "../http/queries.ts";
+import { imageListQuery, imagePruneQuery } from "../http/queries.ts";
 import { appChrome, redirect, render } from "../http/render.ts";
 import { formBody, formData, isHtmx, wantsFragment } from "../http/request.ts";
 import { describeIssues, parseOrRefuse, validate } from "../http/validate.ts";
 import { serviceErrors } from "../http/form-errors.ts";
 
 const idParam = z.object({ id: imageParamSchema });
-const days = z.coerce.number().int("must be a whole number").min(0, "must be 0 or more").max(
-  MAX_PRUNE_DAYS,
-  `must be at most ${MAX_PRUNE_DAYS}`,
-);
-const mode = z.enum(PRUNE_MODES, { error: "must be dangling or unused" });
-const pruneQuery = z.object({
-  mode,
-  days: days.default(0),
-  includeProtected: checkbox,
-});
-const pruneForm = z.object({
-  mode,
-  days: days.default(0),
+/** The prune page's confirmation: exactly the images it listed (`ids`, repeated). */
+const pruneForm = imagePruneQuery.extend({
   ids: z.array(imageIdSchema).min(1, "choose at least one image").max(1000),
-  includeProtected: checkbox,
 });
 const removeForm = z.object({ force: checkbox });
 const tagForm = z.object({ repo: repoSchema, tag: tagNameSchema });
@@ -178,10 +162,8 @@ export function imagePages(): Hono<AppEnv> {
 
   // --- prune ----------------------------------------------------------------------------------
 
-  app.get("/prune", validate("query", pruneQuery), async (c) => {
-    const q = c.req.valid("query");
-    const plan = await c.get("deps").images.prunePreview(q);
-    const view = <PrunePlanView plan={plan} includeProtected={q.includeProtected} />;
+  /** A prune's plan or results: the fragment for htmx, else a page of its own. */
+  const prunePage = (c: Context<AppEnv>, view: string | Promise<string>) => {
     if (isHtmx(c)) return c.html(view);
     return render(
       c,
@@ -192,6 +174,12 @@ export function imagePages(): Hono<AppEnv> {
         {view}
       </Layout>,
     );
+  };
+
+  app.get("/prune", validate("query", imagePruneQuery), async (c) => {
+    const q = c.req.valid("query");
+    const plan = await c.get("deps").images.prunePreview(q);
+    return prunePage(c, <PrunePlanView plan={plan} includeProtected={q.includeProtected} />);
   });
 
   app.post("/prune", async (c) => {
@@ -208,19 +196,7 @@ export function imagePages(): Hono<AppEnv> {
       includeProtected: one("includeProtected"),
     });
     const result = await deps.images.prune(input, c.get("meta"));
-    const view = <PruneResultsView result={result} />;
-    if (!isHtmx(c)) {
-      return render(
-        c,
-        <Layout title="Prune images" app={chrome(c)}>
-          <div class="page-head">
-            <h1>Prune images</h1>
-          </div>
-          {view}
-        </Layout>,
-      );
-    }
-    return c.html(view);
+    return prunePage(c, <PruneResultsView result={result} />);
   });
 
   app.post("/prune/policy", async (c) => {

@@ -146,7 +146,8 @@ export class DeletedService {
     await this.store.ready();
     if (this.store.find(record.name)) {
       throw new Conflict(
-        `name: a container named "${record.name}" exists: rename or remove it first`,
+        `a container named "${record.name}" exists: rename or remove it first`,
+        "name",
       );
     }
     const config = await this.#configs.fromInspect(record.inspect);

@@ -52,7 +52,7 @@ export async function upsertTags(db: Db, names: string[]): Promise<Tag[]> {
   const wanted = [...new Set(names.map(normalizeTag))];
   for (const name of wanted) {
     if (!TAG_PATTERN.test(name)) {
-      throw new InvalidInput(`tags: "${name}" is not a tag (lowercase letters, digits, _ and -)`);
+      throw new InvalidInput(`"${name}" is not a tag (lowercase letters, digits, _ and -)`, "tags");
     }
   }
   if (wanted.length === 0) return [];
@@ -116,7 +116,7 @@ export async function renameTag(db: Db, from: string, to: string): Promise<Tag> 
   const tag = await tagByName(db, from);
   const name = normalizeTag(to);
   if (!TAG_PATTERN.test(name)) {
-    throw new InvalidInput(`name: "${to}" is not a tag (lowercase letters, digits, _ and -)`);
+    throw new InvalidInput(`"${to}" is not a tag (lowercase letters, digits, _ and -)`, "name");
   }
   if (await db.query.tags.findFirst({ where: eq(tags.name, name) })) {
     throw new Conflict(`A tag "${name}" exists already: merge instead`);
@@ -134,7 +134,7 @@ export async function setTagColor(db: Db, name: string, color: TagColor): Promis
 export async function mergeTags(db: Db, from: string, into: string): Promise<void> {
   const source = await tagByName(db, from);
   const target = await tagByName(db, into);
-  if (source.id === target.id) throw new InvalidInput("into: a tag cannot be merged into itself");
+  if (source.id === target.id) throw new InvalidInput("a tag cannot be merged into itself", "into");
   const members = await db.select().from(containerTags).where(eq(containerTags.tagId, source.id));
   if (members.length > 0) {
     await db.insert(containerTags).values(

@@ -8,8 +8,6 @@ import { BULK_LIMIT, containerParam, containerRef, queryFlag } from "../../http/
 import { containerListQuery } from "../../http/queries.ts";
 import { validate } from "../../http/validate.ts";
 
-/** Only a lifecycle action matches, so `/:id/edit`, `/:id/update` … are never taken for one. */
-const actionPath = `/:id/:action{${LIFECYCLE_ACTIONS.join("|")}}`;
 const actionParam = containerParam.extend({ action: z.enum(LIFECYCLE_ACTIONS) });
 const removeQuery = z.object({ force: queryFlag, volumes: queryFlag });
 const tagsBody = z.object({ tags: z.array(z.string().max(32)).max(32) });
@@ -87,7 +85,7 @@ export function apiContainerRoutes() {
     });
   });
 
-  app.post(actionPath, validate("param", actionParam), async (c) => {
+  app.post("/:id/:action", validate("param", actionParam), async (c) => {
     const { id, action } = c.req.valid("param");
     const r = await c.get("deps").containers.act(id, action, c.get("meta"));
     return c.json({ id: r.id, name: r.name, state: r.state, cli: r.cli });

@@ -8,17 +8,18 @@ import { apiRecreateRoutes } from "./recreate.ts";
 import { apiUpdateRoutes } from "./updates.ts";
 
 /**
- * `/api/v1/containers`. `deleted` comes before `/:id`, which would take it for a container's
- * name; below a container's `/:id/…` the paths are all distinct (its lifecycle route matches
- * only the lifecycle actions).
+ * `/api/v1/containers`. Two paths would be taken for others, so the order matters here and
+ * nowhere else: `deleted` must come before `/:id` (a container's name), and the lifecycle
+ * route `POST /:id/:action`, which refuses every other action with a 400, after the other
+ * `POST /:id/…` routes.
  */
 export function apiContainersRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.route("/deleted", apiDeletedRoutes());
-  app.route("/", apiContainerRoutes());
   app.route("/", apiContainerConfigRoutes());
   app.route("/", apiRecreateRoutes());
   app.route("/", apiUpdateRoutes());
   app.route("/", apiLogRoutes());
+  app.route("/", apiContainerRoutes());
   return app;
 }
