@@ -1,4 +1,5 @@
-import { createApp, createDeps } from "./app.ts";
+import { createApp } from "./app.ts";
+import { createDeps } from "./services/wiring.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { log, setLogLevel } from "./services/logger.ts";
 import { resetPasswordCommand } from "./commands/reset-password.ts";

@@ -1,4 +1,4 @@
-import { createDeps } from "../app.ts";
+import { createDeps } from "../services/wiring.ts";
 import { loadConfig } from "../config.ts";
 import { formatBytes } from "../components/format.ts";
 

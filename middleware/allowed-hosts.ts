@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../services/context.ts";
+import type { AppEnv } from "../routes/http/env.ts";
 import { Misdirected } from "../services/errors.ts";
 
 /**

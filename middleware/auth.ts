@@ -1,8 +1,7 @@
 import { createMiddleware } from "hono/factory";
-import { isPublic } from "../routes/public.ts";
-import type { AppEnv, Identity } from "../services/context.ts";
+import { isPublic } from "../routes/http/public.ts";
+import type { AppEnv, Identity } from "../routes/http/env.ts";
 import { Forbidden, Unauthorized } from "../services/errors.ts";
-import { validateToken } from "../services/auth/tokens.ts";
 import { readSessionCookie } from "./session-cookie.ts";
 
 /**
@@ -54,11 +53,11 @@ function redirectTo(location: string, htmx: boolean): Response {
  */
 export const authenticate = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const { db, auth } = c.get("deps");
+    const { auth, tokens } = c.get("deps");
     let identity: Identity | null = null;
     const header = c.req.header("authorization");
     if (header?.startsWith("Bearer ")) {
-      const token = await validateToken(db, header.slice(7).trim());
+      const token = await tokens.validate(header.slice(7).trim());
       if (!token) throw new Unauthorized("Invalid, expired or revoked API token");
       identity = { kind: "token", token };
     } else {

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { bodyLimit } from "hono/body-limit";
-import type { AppEnv } from "../services/context.ts";
+import type { AppEnv } from "../routes/http/env.ts";
 import { PayloadTooLarge, UnsupportedMediaType } from "../services/errors.ts";
 import { isApiPath } from "./auth.ts";
 

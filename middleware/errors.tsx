@@ -2,7 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ErrorPage } from "../components/error-page.tsx";
 import { Alert } from "../components/ui.tsx";
-import type { AppEnv } from "../services/context.ts";
+import type { AppEnv } from "../routes/http/env.ts";
 import { AppError, RateLimited } from "../services/errors.ts";
 import { isApiPath } from "./auth.ts";
 
@@ -48,7 +48,7 @@ function respond(
       status as 400,
     );
   }
-  const docker = c.get("identity") ? c.get("deps").docker.state : undefined;
+  const docker = c.get("identity") ? c.get("deps").daemon.state : undefined;
   return c.html(
     `<!DOCTYPE html>${(
       <ErrorPage

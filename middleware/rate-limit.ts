@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv, Identity } from "../services/context.ts";
+import type { AppEnv, Identity } from "../routes/http/env.ts";
 import { RateLimited } from "../services/errors.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);

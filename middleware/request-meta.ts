@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { getConnInfo } from "hono/deno";
 import { type Cidr, clientKey, forwardedClient, isTrusted } from "../services/auth/client-ip.ts";
-import type { AppEnv } from "../services/context.ts";
+import type { AppEnv } from "../routes/http/env.ts";
 
 /** Last value of a comma-separated forwarding header: the hop our own proxy added. */
 function lastHop(value: string | undefined): string | undefined {

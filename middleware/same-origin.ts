@@ -1,7 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { getCookie } from "hono/cookie";
-import { recordAudit } from "../services/audit.ts";
-import type { AppEnv } from "../services/context.ts";
+import type { AppEnv } from "../routes/http/env.ts";
 import { Forbidden } from "../services/errors.ts";
 import { SlidingWindow } from "./rate-limit.ts";
 import { SESSION_COOKIE_NAMES } from "./session-cookie.ts";
@@ -50,7 +49,7 @@ export const sameOrigin = () => {
     );
     if (why) {
       if (audited.hit(meta.client) === 0) {
-        await recordAudit(c.get("deps").db, "request.cross-origin", meta, {
+        await c.get("deps").audit.record("request.cross-origin", meta, {
           method: c.req.method,
           path: c.req.path,
           origin: origin ?? null,

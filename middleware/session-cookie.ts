@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { AppEnv } from "../services/context.ts";
+import type { AppEnv } from "../routes/http/env.ts";
 
 /** `__Host-` binds the cookie to this exact origin, but browsers only accept it with Secure. */
 const SECURE_NAME = "__Host-dockermate_session";

@@ -2,10 +2,9 @@ import { Hono } from "hono";
 import { ComingSoon } from "../components/coming-soon.tsx";
 import { Dashboard } from "../components/dashboard.tsx";
 import { Layout, NAV, type NavKey } from "../components/layout.tsx";
-import type { AppEnv } from "../services/context.ts";
-import { dashboardOf } from "../services/dashboard.ts";
-import { eventContext } from "./events.tsx";
-import { appChrome, render } from "./render.ts";
+import type { AppEnv } from "./http/env.ts";
+import { eventContext } from "./http/event-context.ts";
+import { appChrome, render } from "./http/render.ts";
 
 /** Pages of areas that later work fills in; each names the CLI that does the job meanwhile. */
 const PENDING: Partial<Record<NavKey, string>> = {
@@ -20,7 +19,7 @@ export function dashboardRoutes() {
   /** The dashboard, from the event-kept store and cached daemon facts; live via /live/dashboard. */
   app.get("/", async (c) => {
     const deps = c.get("deps");
-    const data = await dashboardOf(deps).snapshot({ resourcesWaitMs: 1_500 });
+    const data = await deps.dashboard.snapshot({ resourcesWaitMs: 1_500 });
     return render(
       c,
       <Layout title="Dashboard" app={appChrome(c, "dashboard")}>

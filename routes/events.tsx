@@ -1,9 +1,7 @@
 import { Hono } from "hono";
-import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import {
-  type EventContext,
   EventListPartial,
   EventPrependPartial,
   eventQuery,
@@ -12,17 +10,15 @@ import {
   PAGE_LIMIT,
 } from "../components/events.tsx";
 import { Layout } from "../components/layout.tsx";
-import { containerName } from "../services/containers/store.ts";
-import type { AppEnv, Deps } from "../services/context.ts";
-import {
-  type EventEntry,
-  eventFilterSchema,
-  type EventLog,
-  matchesFilter,
-} from "../services/events/store.ts";
-import { appChrome, isHtmx, render } from "./render.ts";
+import { type EventEntry, type EventLog, matchesFilter } from "../services/events/store.ts";
+import { dockerDown } from "./http/daemon.ts";
+import type { AppEnv } from "./http/env.ts";
+import { eventContext } from "./http/event-context.ts";
+import { eventListQuery } from "./http/queries.ts";
+import { appChrome, render } from "./http/render.ts";
+import { wantsFragment } from "./http/request.ts";
+import { validate } from "./http/validate.ts";
 import { holdOpen, writer } from "./live-stream.ts";
-import { validate } from "./validate.ts";
 
 // ---------------------------------------------------------------------------------------------
 // The events page
@@ -30,7 +26,7 @@ import { validate } from "./validate.ts";
 /** A position in the log, as the page and the SSE `id:` carry it: `<epoch>-<seq>`. */
 const positionPattern = /^([a-z0-9]{1,16})-(\d{1,12})$/;
 
-export function position(log: EventLog, seq = log.lastSeq): string {
+function position(log: EventLog, seq = log.lastSeq): string {
   return `${log.epoch}-${seq}`;
 }
 
@@ -41,32 +37,15 @@ function parsePosition(log: EventLog, value: string | undefined): number | null 
   return seq <= log.lastSeq ? seq : null;
 }
 
-/** Names of containers that network and volume events point at (by id). */
-export function eventContext(deps: Deps): EventContext {
-  return {
-    containerName: (id) => {
-      const c = deps.store.find(id);
-      return c ? containerName(c) : undefined;
-    },
-    now: new Date(),
-  };
-}
-
-const streamQuery = eventFilterSchema.extend({
+const streamQuery = eventListQuery.extend({
   after: z.string().regex(positionPattern, "is not a position in the event log").optional(),
 });
-
-/** A full page for a normal load or a history restore; the feed alone for an htmx swap. */
-function wantsFragment(c: Context<AppEnv>): boolean {
-  return isHtmx(c) && c.req.header("hx-request-type") !== "full" &&
-    c.req.header("hx-history-restore-request") !== "true";
-}
 
 /** `/events`: the page, and its live stream at `/events/stream`. */
 export function eventPages(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.get("/", validate("query", eventFilterSchema), (c) => {
+  app.get("/", validate("query", eventListQuery), (c) => {
     const deps = c.get("deps");
     const filter = c.req.valid("query");
     const log = deps.eventLog;
@@ -82,8 +61,7 @@ export function eventPages(): Hono<AppEnv> {
       c.header("HX-Push-Url", `/events${eventQuery(filter)}`);
       return c.html(String(<EventsFeed {...props} />));
     }
-    const s = deps.docker.state;
-    const unavailable = !s.up && s.checkedAt.getTime() > 0
+    const unavailable = dockerDown(deps)
       ? "Docker is unreachable: no new events until it is back. Those below happened before."
       : undefined;
     return render(

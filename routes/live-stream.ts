@@ -5,7 +5,7 @@
  */
 import type { Context } from "hono";
 import { type SSEMessage, type SSEStreamingApi, streamSSE } from "hono/streaming";
-import type { AppEnv } from "../services/context.ts";
+import type { AppEnv } from "./http/env.ts";
 import { type IdentityWatch, watchIdentity } from "../services/auth/identity-ends.ts";
 import type { OperationEvent } from "../services/operations.ts";
 import { tokenAlive } from "../services/auth/tokens.ts";

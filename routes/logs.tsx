@@ -15,7 +15,7 @@ import {
   noticeText,
 } from "../components/logs.tsx";
 import { containerName } from "../services/containers/store.ts";
-import type { AppEnv, Deps } from "../services/context.ts";
+import type { Deps } from "../services/context.ts";
 import { InvalidInput, NotFound } from "../services/errors.ts";
 import { log } from "../services/logger.ts";
 import {
@@ -39,10 +39,11 @@ import {
 } from "../services/logs/stream.ts";
 import { loadAnsiUp } from "../services/logs/format.ts";
 import { listTags, TAG_PATTERN, tagsByContainer } from "../services/containers/tags.ts";
-import { containerRef, tagInfo } from "./containers.tsx";
 import { boundToIdentity } from "./live-stream.ts";
-import { appChrome, render } from "./render.ts";
-import { describeIssues, validate } from "./validate.ts";
+import type { AppEnv } from "./http/env.ts";
+import { containerRef } from "./http/params.ts";
+import { appChrome, render } from "./http/render.ts";
+import { describeIssues, validate } from "./http/validate.ts";
 import { zValidator } from "@hono/zod-validator";
 
 const refParam = z.object({ id: containerRef });
@@ -278,7 +279,7 @@ export function logPages(): Hono<AppEnv> {
       const [byName, tags, info] = await Promise.all([
         tagsByContainer(deps.db),
         listTags(deps.db),
-        tagInfo(deps),
+        deps.tags.palette(),
       ]);
       const containers = deps.store.list().map((x) => ({
         name: containerName(x),

@@ -3,16 +3,12 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { RegistriesPanel, type RegistriesView } from "../components/registries.tsx";
 import { AuditTable } from "../components/settings.tsx";
-import { listAudit } from "../services/audit.ts";
-import type { AppEnv } from "../services/context.ts";
+import { registryInputSchema } from "../services/registry/credentials.ts";
 import { AppError, InvalidInput } from "../services/errors.ts";
-import {
-  listRegistries,
-  registryInputSchema,
-  removeRegistry,
-  saveRegistry,
-} from "../services/registry/credentials.ts";
-import { formBody, isHtmx } from "./render.ts";
+import type { AppEnv } from "./http/env.ts";
+import { issueErrors, serviceErrors } from "./http/form-errors.ts";
+import { isTicked } from "./http/form-fields.ts";
+import { formBody, isHtmx } from "./http/request.ts";
 
 const removeSchema = z.object({ registry: z.string().min(1).max(255) });
 
@@ -29,12 +25,15 @@ export function registrySettingsRoutes() {
       if (status !== 200) throw new InvalidInput(Object.values(extra.errors ?? {}).join("; "));
       return c.redirect("/settings#registries", 303);
     }
-    const { db } = c.get("deps");
-    const registries = await listRegistries(db);
+    const { registries, audit } = c.get("deps");
+    const [list, entries] = await Promise.all([
+      registries.list(),
+      status === 200 ? audit.list(50) : null,
+    ]);
     return c.html(
       <>
-        <RegistriesPanel view={{ registries, ...extra }} />
-        {status === 200 && <AuditTable entries={await listAudit(db, 50)} oob />}
+        <RegistriesPanel view={{ registries: list, ...extra }} />
+        {entries && <AuditTable entries={entries} oob />}
       </>,
       status,
     );
@@ -43,18 +42,15 @@ export function registrySettingsRoutes() {
   app.post("/", async (c) => {
     const body = await formBody(c);
     const values = { registry: body.registry, username: body.username };
-    const parsed = registryInputSchema.safeParse(body);
-    if (!parsed.success) {
-      const errors: Record<string, string> = {};
-      for (const i of parsed.error.issues) errors[String(i.path[0] ?? "form")] ??= i.message;
-      return panel(c, { errors, values }, 400);
-    }
+    const parsed = registryInputSchema.safeParse({ ...body, insecure: isTicked(body.insecure) });
+    if (!parsed.success) return panel(c, { errors: issueErrors(parsed.error.issues), values }, 400);
     try {
-      const saved = await saveRegistry(c.get("deps").db, parsed.data, c.get("meta"));
+      const saved = await c.get("deps").registries.save(parsed.data, c.get("meta"));
       return panel(c, { notice: `Saved ${saved.registry}.` }, 200);
     } catch (err) {
-      if (!(err instanceof InvalidInput)) throw err;
-      return panel(c, { errors: { [err.field ?? "form"]: err.detail }, values }, 400);
+      const known = err instanceof InvalidInput && serviceErrors(err);
+      if (!known) throw err;
+      return panel(c, { errors: known.errors, values }, 400);
     }
   });
 
@@ -62,10 +58,11 @@ export function registrySettingsRoutes() {
     const parsed = removeSchema.safeParse(await formBody(c));
     if (!parsed.success) return panel(c, { errors: { form: "registry: is required" } }, 400);
     try {
-      await removeRegistry(c.get("deps").db, parsed.data.registry, c.get("meta"));
+      await c.get("deps").registries.remove(parsed.data.registry, c.get("meta"));
     } catch (err) {
-      if (!(err instanceof AppError) || err.status !== 404 && err.status !== 400) throw err;
-      return panel(c, { errors: { form: err.message } }, err.status === 404 ? 404 : 400);
+      // Not a registry host, or none stored by that name: said on the card.
+      if (!(err instanceof AppError) || (err.status !== 400 && err.status !== 404)) throw err;
+      return panel(c, { errors: { form: err.message } }, err.status);
     }
     return panel(c, { notice: `Removed ${parsed.data.registry}.` }, 200);
   });

@@ -20,7 +20,7 @@ import {
   TokensPanel,
 } from "../components/settings.tsx";
 import { lastAuditPrune, listAudit, recordAudit, setAuditRetention } from "../services/audit.ts";
-import type { AppEnv, Deps } from "../services/context.ts";
+import type { Deps } from "../services/context.ts";
 import { cookieExposure } from "../services/auth/cookie-exposure.ts";
 import { AppError, DockerUnavailable, InvalidInput } from "../services/errors.ts";
 import { PROFILE_NAMES } from "../services/host/hardware.ts";
@@ -43,14 +43,16 @@ import {
   listTokens,
   revokeToken,
 } from "../services/auth/tokens.ts";
-import { appChrome, formBody, isHtmx, redirect, render } from "./render.ts";
 import {
   changePasswordFormSchema,
   sessionIdSchema,
   tokenCreateFormSchema,
   tokenIdSchema,
-} from "./schemas.ts";
-import { describeIssues, validate } from "./validate.ts";
+} from "./auth/schemas.ts";
+import type { AppEnv } from "./http/env.ts";
+import { appChrome, redirect, render } from "./http/render.ts";
+import { formBody, isHtmx } from "./http/request.ts";
+import { describeIssues, validate } from "./http/validate.ts";
 
 // ---- Form schemas (HTML forms send strings; the JSON API has its own in routes/api/) ----------
 

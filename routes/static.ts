@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { serveStatic } from "hono/deno";
 import { fileURLToPath } from "node:url";
-import type { AppEnv } from "../services/context.ts";
+import type { AppEnv } from "./http/env.ts";
 
 /** Absolute, so it works from any working directory and inside a `deno compile` binary. */
 export const staticDir = fileURLToPath(new URL("../static", import.meta.url));

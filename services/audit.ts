@@ -139,3 +139,17 @@ export async function setAuditRetention(db: Db, days: number, meta: RequestMeta)
   await setSetting(db, "auditRetentionDays", days);
   await recordAudit(db, "settings.audit-retention", meta, { before, after: days });
 }
+
+/** The audit log as the pages, the API and the middleware read and write it. */
+export class AuditTrail {
+  constructor(private readonly db: Db) {}
+
+  record(action: AuditAction, meta: RequestMeta, detail?: Record<string, unknown>): Promise<void> {
+    return recordAudit(this.db, action, meta, detail);
+  }
+
+  /** The newest `limit` entries, newest first. */
+  list(limit = 100): Promise<AuditEntry[]> {
+    return listAudit(this.db, limit);
+  }
+}

@@ -1,36 +1,53 @@
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
-import type { RequestMeta } from "./audit.ts";
-import type { AuthService, Session } from "./auth/sessions.ts";
+import type { AuditTrail } from "./audit.ts";
+import type { AuthService } from "./auth/sessions.ts";
+import type { TokenService } from "./auth/token-service.ts";
 import type { DockerClient } from "./docker/client.ts";
-import type { ApiToken } from "./auth/tokens.ts";
 import type { BulkService } from "./containers/bulk.ts";
+import type { EditService } from "./containers/editor.ts";
 import type { ContainerStore } from "./containers/store.ts";
 import type { ContainerService } from "./containers/service.ts";
 import type { CreateService } from "./containers/create.ts";
 import type { DeletedService } from "./containers/deleted.ts";
+import type { TagService } from "./containers/tags.ts";
+import type { Dashboard } from "./dashboard.ts";
 import type { DockerEvents } from "./events/subscriber.ts";
 import type { EventLog } from "./events/store.ts";
+import type { SystemService } from "./host/service.ts";
 import type { ImageUpdateService } from "./updates/detect.ts";
 import type { ImageService } from "./images/service.ts";
 import type { Operations } from "./operations.ts";
+import type { RegistryService } from "./registry/credentials.ts";
 import type { AdoptService } from "./containers/adopt.ts";
 import type { ContainerConfigService } from "./config/service.ts";
 import type { HistoryService } from "./containers/history.ts";
 import type { Recreator } from "./containers/recreate.ts";
 import type { UpdateService } from "./updates/apply.ts";
+import type { UpdateRunner } from "./updates/runner.ts";
 
-/** Everything a route needs, built once at start (see app.ts). */
+/** Whether Docker answers, for the pages' banner and the health check; nothing to call it with. */
+export type DaemonStatus = Pick<DockerClient, "state" | "subscribe" | "refresh">;
+
+/**
+ * Everything the app is made of, built once at start (services/wiring.ts). Routes use the
+ * services; `db` and `docker` are for services and jobs, never for a route to do work with.
+ */
 export type Deps = {
   cfg: Config;
   db: Db;
   docker: DockerClient;
+  daemon: DaemonStatus;
   auth: AuthService;
+  tokens: TokenService;
+  audit: AuditTrail;
   events: DockerEvents;
   /** Recent Docker events, for the Events page and the dashboard. */
   eventLog: EventLog;
+  dashboard: Dashboard;
   store: ContainerStore;
   containers: ContainerService;
+  tags: TagService;
   creator: CreateService;
   deleted: DeletedService;
   bulk: BulkService;
@@ -39,28 +56,19 @@ export type Deps = {
   configs: ContainerConfigService;
   /** The journaled recreate behind edit, restore, adopt (and updates). */
   recreator: Recreator;
+  editor: EditService;
   history: HistoryService;
   adopter: AdoptService;
   /** Health-gated update, rollback and retag; per-container update policies. */
   updates: UpdateService;
+  /** Updates as the pages run them: in the background, with the Updates card's facts. */
+  updateRunner: UpdateRunner;
   /** Update checks against registries, their stored results, and tag drift. */
   imageUpdates: ImageUpdateService;
   images: ImageService;
+  registries: RegistryService;
+  /** The hardware profile, capacity, Docker's facts and the host-wide settings. */
+  system: SystemService;
   /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
   shutdown: AbortSignal;
-};
-
-/** Who made the request: a browser session or an API token. */
-export type Identity =
-  | { kind: "session"; session: Session }
-  | { kind: "token"; token: ApiToken };
-
-/** Hono's per-request variables, typed for every router. */
-export type AppEnv = {
-  Variables: {
-    deps: Deps;
-    /** `host` is what the browser asked for (Host, or X-Forwarded-Host from a trusted proxy). */
-    meta: RequestMeta & { client: string; secure: boolean; host: string; origin: string };
-    identity: Identity | null;
-  };
 };

@@ -1,30 +1,36 @@
+/** An error about one input names it first: `ports[0]: host port 99999 is out of range`. */
+const NAMED_FIELD = /^([A-Za-z][\w.\[\]]*): /;
+
 /** Typed service errors; one handler maps them to HTTP (see middleware/errors.ts). */
 export class AppError extends Error {
+  /**
+   * The input the error is about (`ports[0]`), so that a form shows it under that field: given
+   * by the thrower, or else the field the message starts with.
+   */
+  readonly field: string | undefined;
+
   constructor(
     readonly error: string,
     readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 421 | 422 | 429 | 500 | 503,
     message: string,
+    field?: string,
   ) {
-    super(message);
+    super(field ? `${field}: ${message}` : message);
     this.name = error;
+    this.field = field ?? NAMED_FIELD.exec(message)?.[1];
+  }
+
+  /** The message without its field, for showing under the field. */
+  get detail(): string {
+    return this.field ? this.message.slice(this.field.length + 2) : this.message;
   }
 }
 
 /** Bad input; the message starts with the field it is about (`ports[0]: …`). */
 export class InvalidInput extends AppError {
-  constructor(message: string) {
-    super("InvalidInput", 400, message);
-  }
-
-  /** The field named at the start of the message, if any. */
-  get field(): string | undefined {
-    return /^([A-Za-z][\w.\[\]]*): /.exec(this.message)?.[1];
-  }
-
-  /** The message without its field prefix, for showing under the field. */
-  get detail(): string {
-    const field = this.field;
-    return field ? this.message.slice(field.length + 2) : this.message;
+  /** `new InvalidInput("is required", "password")` is `password: is required`. */
+  constructor(message: string, field?: string) {
+    super("InvalidInput", 400, message, field);
   }
 }
 
@@ -47,8 +53,8 @@ export class NotFound extends AppError {
 }
 
 export class Conflict extends AppError {
-  constructor(message: string) {
-    super("Conflict", 409, message);
+  constructor(message: string, field?: string) {
+    super("Conflict", 409, message, field);
   }
 }
 
@@ -74,15 +80,15 @@ export class Misdirected extends AppError {
 }
 
 export class LimitExceeded extends AppError {
-  constructor(message: string) {
-    super("LimitExceeded", 422, message);
+  constructor(message: string, field?: string) {
+    super("LimitExceeded", 422, message, field);
   }
 }
 
 /** Refused by a rule (not a limit): e.g. adopting the container DockerMate runs in. */
 export class Refused extends AppError {
-  constructor(message: string) {
-    super("Refused", 422, message);
+  constructor(message: string, field?: string) {
+    super("Refused", 422, message, field);
   }
 }
 

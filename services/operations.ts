@@ -9,6 +9,12 @@ export type OperationResult = {
   cli?: string;
 };
 
+/** What a finished action made or changed, for its page to point at. */
+export type OperationSubject =
+  | { kind: "image"; id: string }
+  /** `historyId`: the history entry a recreate wrote; null when it changed nothing. */
+  | { kind: "container"; name: string; historyId: number | null };
+
 /** What a long-running action (pull, create) reports while it runs. */
 export type OperationEvent =
   | {
@@ -22,7 +28,7 @@ export type OperationEvent =
     /** "Update all": each container's result so far. */
     results?: OperationResult[];
   }
-  | { kind: "done"; location?: string; message: string }
+  | { kind: "done"; location?: string; subject?: OperationSubject; message: string }
   | { kind: "error"; message: string };
 
 type Operation = {

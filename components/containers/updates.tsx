@@ -6,6 +6,7 @@ import {
   type UpdatePolicy,
   type UpdatePolicyName,
 } from "../../services/updates/apply.ts";
+import type { Follows, UpdateStatus } from "../../services/updates/runner.ts";
 import { Alert, CliHint, FieldError, OperationStream } from "../ui.tsx";
 import { When } from "./common.tsx";
 import { DiffView, KIND_LABEL } from "./recreate.tsx";
@@ -47,25 +48,8 @@ export function UpdatesCardSlot({ name }: { name: string }) {
   );
 }
 
-/** The tag a container follows, or why it has none. */
-export type Follows =
-  | { ref: string; tag: string; pinnedTo: string | null }
-  | { refused: string };
-
-export type UpdatesCardProps = {
-  name: string;
-  follows: Follows;
-  updateAvailable: boolean;
-  /** When the last update check ran (null: never). */
-  checkedAt: string | null;
-  /** The newest update, version change or rollback in the history. */
-  last: HistoryEntry | null;
-  /** What a rollback would return to, when there is an update to roll back. */
-  rollbackTo: { image: string; imageId: string } | null;
-  policy: UpdatePolicy;
-  busy: boolean;
-  cli: string;
-};
+/** What the card shows: services/updates/runner.ts gathers it. */
+export type UpdatesCardProps = UpdateStatus;
 
 function FollowsLine({ follows }: { follows: Follows }) {
   if ("refused" in follows) return <span class="muted">nothing: {follows.refused}</span>;

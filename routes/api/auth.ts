@@ -1,9 +1,14 @@
 import { Hono } from "hono";
 import { clearSessionCookie, writeSessionCookie } from "../../middleware/session-cookie.ts";
-import type { AppEnv } from "../../services/context.ts";
 import { NotFound, Unauthorized } from "../../services/errors.ts";
-import { changePasswordSchema, loginSchema, sessionIdSchema, setupSchema } from "../schemas.ts";
-import { validate } from "../validate.ts";
+import {
+  changePasswordSchema,
+  loginSchema,
+  sessionIdSchema,
+  setupSchema,
+} from "../auth/schemas.ts";
+import type { AppEnv } from "../http/env.ts";
+import { validate } from "../http/validate.ts";
 
 export function apiAuthRoutes() {
   const app = new Hono<AppEnv>();

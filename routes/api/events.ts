@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../../services/context.ts";
-import { eventFilterSchema } from "../../services/events/store.ts";
-import { validate } from "../validate.ts";
+import type { AppEnv } from "../http/env.ts";
+import { eventListQuery } from "../http/queries.ts";
+import { validate } from "../http/validate.ts";
 
-const query = eventFilterSchema.extend({
+const query = eventListQuery.extend({
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
 });
 

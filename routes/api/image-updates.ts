@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../../services/context.ts";
+import type { AppEnv } from "../http/env.ts";
 import type { UpdateResult } from "../../services/updates/detect.ts";
 
 /** API.md's item (`image`, `updateAvailable`, `localDigest`, `remoteDigest`, `error`?) and more. */
-export function resultItem(r: UpdateResult) {
+function resultItem(r: UpdateResult) {
   return {
     image: r.image,
     updateAvailable: r.updateAvailable,
@@ -22,10 +22,7 @@ export function resultItem(r: UpdateResult) {
   };
 }
 
-/**
- * `/api/v1/images/check-updates` and `/api/v1/images/updates`. Mounted at `/images` before
- * routes/api/images.ts, so that `updates` is not taken for an image id.
- */
+/** `/api/v1/images/check-updates` and `/api/v1/images/updates` (within routes/api/images.ts). */
 export function apiImageUpdateRoutes() {
   const app = new Hono<AppEnv>();
 

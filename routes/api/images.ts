@@ -1,12 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { errorBody } from "../../middleware/errors.tsx";
-import type { AppEnv } from "../../services/context.ts";
-import {
-  autoPrunePolicySchema,
-  MAX_PRUNE_DAYS,
-  PRUNE_MODES,
-} from "../../services/images/prune-plan.ts";
+import { autoPrunePolicySchema, MAX_PRUNE_DAYS } from "../../services/images/prune-plan.ts";
 import {
   imageIdSchema,
   imageParamSchema,
@@ -14,26 +9,20 @@ import {
   repoSchema,
   tagNameSchema,
 } from "../../services/images/refs.ts";
-import { imageFilterSchema, ImageInUse, type ImageRow } from "../../services/images/service.ts";
-import { validate } from "../validate.ts";
+import { ImageInUse, type ImageRow } from "../../services/images/service.ts";
+import type { AppEnv } from "../http/env.ts";
+import { queryFlag } from "../http/params.ts";
+import { imageListQuery, imagePruneQuery } from "../http/queries.ts";
+import { validate } from "../http/validate.ts";
+import { apiImageUpdateRoutes } from "./image-updates.ts";
 
 const idParam = z.object({ id: imageParamSchema });
-const flag = z.enum(["1", "0", "true", "false"]).optional().transform((v) =>
-  v === "1" || v === "true"
-);
-const days = z.number().int("must be a whole number").min(0, "must be 0 or more").max(
-  MAX_PRUNE_DAYS,
-  `must be at most ${MAX_PRUNE_DAYS}`,
-);
-const mode = z.enum(PRUNE_MODES, { error: "must be dangling or unused" });
-const pruneQuery = z.object({
-  mode,
-  days: z.coerce.number().pipe(days).default(0),
-  includeProtected: flag,
-});
 const pruneBody = z.object({
-  mode,
-  days: days.default(0),
+  mode: imagePruneQuery.shape.mode,
+  days: z.number().int("must be a whole number").min(0, "must be 0 or more").max(
+    MAX_PRUNE_DAYS,
+    `must be at most ${MAX_PRUNE_DAYS}`,
+  ).default(0),
   ids: z.array(imageIdSchema).max(1000, "at most 1000 images at once"),
   includeProtected: z.boolean().optional(),
 });
@@ -56,11 +45,16 @@ function listItem(r: ImageRow) {
   };
 }
 
-/** `/api/v1/images`: list, totals, pull, tag, remove, prune and the automatic prune policy. */
+/**
+ * `/api/v1/images`: list, totals, pull, tag, remove, prune, the automatic prune policy and the
+ * update checks. The paths with a name of their own come before `/:id`, which would take it
+ * for an image's.
+ */
 export function apiImageRoutes() {
   const app = new Hono<AppEnv>();
+  app.route("/", apiImageUpdateRoutes());
 
-  app.get("/", validate("query", imageFilterSchema), async (c) => {
+  app.get("/", validate("query", imageListQuery), async (c) => {
     const rows = await c.get("deps").images.list(c.req.valid("query"));
     return c.json(rows.map(listItem));
   });
@@ -76,7 +70,7 @@ export function apiImageRoutes() {
     return c.json(r);
   });
 
-  app.get("/prune", validate("query", pruneQuery), async (c) => {
+  app.get("/prune", validate("query", imagePruneQuery), async (c) => {
     return c.json(await c.get("deps").images.prunePreview(c.req.valid("query")));
   });
 
@@ -112,7 +106,7 @@ export function apiImageRoutes() {
   app.delete(
     "/:id",
     validate("param", idParam),
-    validate("query", z.object({ force: flag })),
+    validate("query", z.object({ force: queryFlag })),
     async (c) => {
       try {
         const r = await c.get("deps").images.remove(

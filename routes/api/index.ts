@@ -1,22 +1,16 @@
 import { Hono } from "hono";
 import { openAPIRouteHandler } from "hono-openapi";
-import type { AppEnv } from "../../services/context.ts";
-import { listAudit } from "../../services/audit.ts";
-import { apiContainerRoutes } from "./containers.ts";
-import { apiContainerConfigRoutes } from "./container-config.ts";
-import { apiRecreateRoutes } from "./container-recreate.ts";
-import { apiUpdateRoutes } from "./container-updates.ts";
+import { z } from "zod";
+import type { AppEnv } from "../http/env.ts";
+import { validate } from "../http/validate.ts";
+import { apiAuthRoutes } from "./auth.ts";
+import { apiContainersRoutes } from "./containers/index.ts";
 import { apiEventRoutes } from "./events.ts";
-import { apiImageUpdateRoutes } from "./image-updates.ts";
 import { apiImageRoutes } from "./images.ts";
-import { apiLogRoutes } from "./logs.ts";
 import { apiRegistryRoutes } from "./registries.ts";
 import { apiSystemRoutes } from "./system.ts";
 import { apiTagRoutes } from "./tags.ts";
-import { apiAuthRoutes } from "./auth.ts";
 import { apiTokenRoutes } from "./tokens.ts";
-import { z } from "zod";
-import { validate } from "../validate.ts";
 
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
@@ -25,7 +19,7 @@ export function apiRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get("/health", async (c) => {
-    const state = await c.get("deps").docker.refresh();
+    const state = await c.get("deps").daemon.refresh();
     return c.json({ status: "ok", docker: state.up ? "up" : "down" });
   });
 
@@ -33,14 +27,8 @@ export function apiRoutes() {
   app.route("/tokens", apiTokenRoutes());
 
   app.route("/system", apiSystemRoutes());
-  app.route("/containers", apiLogRoutes());
-  app.route("/containers", apiContainerConfigRoutes());
-  app.route("/containers", apiRecreateRoutes());
-  app.route("/containers", apiUpdateRoutes());
-  app.route("/containers", apiContainerRoutes());
+  app.route("/containers", apiContainersRoutes());
   app.route("/events", apiEventRoutes());
-  // Before the images router, whose `/:id` would take `updates` for an image id.
-  app.route("/images", apiImageUpdateRoutes());
   app.route("/images", apiImageRoutes());
   app.route("/registries", apiRegistryRoutes());
   app.route("/tags", apiTagRoutes());
@@ -88,7 +76,7 @@ export function apiRoutes() {
   );
 
   app.get("/audit", validate("query", auditQuery), async (c) => {
-    const entries = await listAudit(c.get("deps").db, c.req.valid("query").limit);
+    const entries = await c.get("deps").audit.list(c.req.valid("query").limit);
     return c.json(entries.map((e) => ({
       id: e.id,
       at: e.at.toISOString(),

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { containerName } from "../../services/containers/store.ts";
-import type { AppEnv, Deps } from "../../services/context.ts";
+import type { Deps } from "../../services/context.ts";
 import {
   eventStream,
   followLogs,
@@ -21,9 +21,11 @@ import {
 import { type LogEntry, stripAnsi } from "../../services/logs/format.ts";
 import { log } from "../../services/logger.ts";
 import { boundToIdentity } from "../live-stream.ts";
-import { validate } from "../validate.ts";
+import type { AppEnv } from "../http/env.ts";
+import { containerRef } from "../http/params.ts";
+import { validate } from "../http/validate.ts";
 
-const refParam = z.object({ id: z.string().min(1).max(128) });
+const refParam = z.object({ id: containerRef });
 
 /** The JSON answer keeps at most this many lines (the last ones); `truncated` counts the rest. */
 export const MAX_JSON_LINES = 50_000;

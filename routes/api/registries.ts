@@ -1,14 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../../services/context.ts";
-import {
-  listRegistries,
-  registryInputSchema,
-  removeRegistry,
-  saveRegistry,
-} from "../../services/registry/credentials.ts";
-import { shellArg } from "../../services/config/run-command.ts";
-import { validate } from "../validate.ts";
+import { registryInputSchema } from "../../services/registry/credentials.ts";
+import type { AppEnv } from "../http/env.ts";
+import { validate } from "../http/validate.ts";
 
 const registryParam = z.object({ registry: z.string().min(1).max(255) });
 
@@ -16,22 +10,15 @@ const registryParam = z.object({ registry: z.string().min(1).max(255) });
 export function apiRegistryRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/", async (c) => c.json(await listRegistries(c.get("deps").db)));
+  app.get("/", async (c) => c.json(await c.get("deps").registries.list()));
 
   app.post("/", validate("json", registryInputSchema), async (c) => {
-    const saved = await saveRegistry(c.get("deps").db, c.req.valid("json"), c.get("meta"));
-    const cli = saved.username
-      ? `docker login ${shellArg(saved.registry)} --username ${
-        shellArg(saved.username)
-      } --password-stdin`
-      : `# ${saved.registry}: no credentials; nothing to log in to`;
-    return c.json({ ...saved, cli }, 201);
+    return c.json(await c.get("deps").registries.save(c.req.valid("json"), c.get("meta")), 201);
   });
 
   app.delete("/:registry", validate("param", registryParam), async (c) => {
     const { registry } = c.req.valid("param");
-    await removeRegistry(c.get("deps").db, registry, c.get("meta"));
-    return c.json({ registry, cli: `docker logout ${shellArg(registry)}` });
+    return c.json(await c.get("deps").registries.remove(registry, c.get("meta")));
   });
 
   return app;

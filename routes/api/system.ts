@@ -1,12 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../../services/context.ts";
-import { recordAudit } from "../../services/audit.ts";
 import { hardwareOverrideSchema } from "../../services/host/hardware.ts";
-import { setProfileOverride, systemProfile } from "../../services/host/profile.ts";
-import { getSetting, setSetting } from "../../services/settings.ts";
-import { dockerOverview } from "../../services/host/system.ts";
-import { validate } from "../validate.ts";
+import type { AppEnv } from "../http/env.ts";
+import { validate } from "../http/validate.ts";
 
 const profileBody = hardwareOverrideSchema.partial();
 const retentionBody = z.object({ days: z.number().int().min(1).max(3650) });
@@ -16,9 +12,7 @@ export function apiSystemRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get("/", async (c) => {
-    const { db, docker, containers } = c.get("deps");
-    const [overview, facets] = await Promise.all([dockerOverview(docker), containers.facets()]);
-    const p = await systemProfile(db, docker, facets.count);
+    const { profile: p, docker } = await c.get("deps").system.overview();
     return c.json({
       profile: p.name,
       detectedProfile: p.detected,
@@ -27,17 +21,12 @@ export function apiSystemRoutes() {
       limits: p.limits,
       capacity: p.capacity,
       host: p.host,
-      docker: overview,
+      docker,
     });
   });
 
   app.put("/profile", validate("json", profileBody), async (c) => {
-    const { db, docker, containers } = c.get("deps");
-    const before = await getSetting(db, "hardwareProfile");
-    const next = { ...before, ...c.req.valid("json") };
-    await setProfileOverride(db, next);
-    await recordAudit(db, "settings.hardware", c.get("meta"), { before, after: next });
-    const p = await systemProfile(db, docker, (await containers.facets()).count);
+    const p = await c.get("deps").system.setHardware(c.req.valid("json"), c.get("meta"));
     return c.json({
       profile: p.name,
       overridden: p.overridden,
@@ -47,10 +36,12 @@ export function apiSystemRoutes() {
   });
 
   app.put("/retention", validate("json", retentionBody), async (c) => {
-    const { db } = c.get("deps");
-    await setSetting(db, "deletedRetentionDays", c.req.valid("json").days);
-    await recordAudit(db, "settings.retention", c.get("meta"), c.req.valid("json"));
-    return c.json({ deletedRetentionDays: c.req.valid("json").days });
+    const { days } = c.req.valid("json");
+    const r = await c.get("deps").system.setRetention(
+      { deletedRetentionDays: days },
+      c.get("meta"),
+    );
+    return c.json({ deletedRetentionDays: r.deletedRetentionDays });
   });
 
   return app;

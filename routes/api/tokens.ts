@@ -1,20 +1,15 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../../services/context.ts";
+import { NEVER_EXPIRES_WARNING } from "../../services/auth/tokens.ts";
 import { NotFound } from "../../services/errors.ts";
-import {
-  createToken,
-  listTokens,
-  NEVER_EXPIRES_WARNING,
-  revokeToken,
-} from "../../services/auth/tokens.ts";
-import { tokenCreateSchema, tokenIdSchema } from "../schemas.ts";
-import { validate } from "../validate.ts";
+import { tokenCreateSchema, tokenIdSchema } from "../auth/schemas.ts";
+import type { AppEnv } from "../http/env.ts";
+import { validate } from "../http/validate.ts";
 
 export function apiTokenRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get("/", async (c) => {
-    const tokens = await listTokens(c.get("deps").db);
+    const tokens = await c.get("deps").tokens.list();
     return c.json(tokens.map((t) => ({
       id: t.id,
       name: t.name,
@@ -27,7 +22,7 @@ export function apiTokenRoutes() {
 
   app.post("/", validate("json", tokenCreateSchema), async (c) => {
     const { name, ...options } = c.req.valid("json");
-    const created = await createToken(c.get("deps").db, name, options, c.get("meta"));
+    const created = await c.get("deps").tokens.create(name, options, c.get("meta"));
     return c.json({
       ...created,
       expiresAt: created.expiresAt?.toISOString() ?? null,
@@ -37,7 +32,7 @@ export function apiTokenRoutes() {
 
   app.delete("/:id", validate("param", tokenIdSchema), async (c) => {
     const { id } = c.req.valid("param");
-    if (!(await revokeToken(c.get("deps").db, id, c.get("meta")))) {
+    if (!(await c.get("deps").tokens.revoke(id, c.get("meta")))) {
       throw new NotFound(`No token ${id}`);
     }
     return c.json({ id, status: "revoked" });

@@ -149,7 +149,8 @@ export class DeletedService {
     await this.store.ready();
     if (this.store.find(record.name)) {
       throw new Conflict(
-        `name: a container named "${record.name}" exists: rename or remove it first`,
+        `a container named "${record.name}" exists: rename or remove it first`,
+        "name",
       );
     }
     const config = await this.#configs.fromInspect(record.inspect);
@@ -204,6 +205,11 @@ export class DeletedService {
       });
     await recordAudit(this.db, "deleted.prune", meta, result);
     return result;
+  }
+
+  /** How many days records are kept before the daily prune drops them. */
+  retentionDays(): Promise<number> {
+    return getSetting(this.db, "deletedRetentionDays");
   }
 
   async lastPrune(): Promise<{ ranAt: string; removed: number } | null> {

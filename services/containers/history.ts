@@ -11,7 +11,9 @@ import type { ContainerConfig, ContainerInspectFull } from "../config/model.ts";
 import type { ContainerConfigService } from "../config/service.ts";
 import { runCommandFromConfig } from "../config/cli.ts";
 import { NotFound } from "../errors.ts";
-import type { RecreateResult, Recreator, StepReport } from "./recreate.ts";
+import type { Operations } from "../operations.ts";
+import type { RecreatePlan, RecreateResult, Recreator, StepReport } from "./recreate.ts";
+import { startSteps } from "./steps-operation.ts";
 
 export type HistoryEntry = {
   id: number;
@@ -64,6 +66,7 @@ export class HistoryService {
     private readonly db: Db,
     private readonly configs: ContainerConfigService,
     private readonly recreator: Recreator,
+    private readonly operations: Operations,
   ) {}
 
   /** Newest first. */
@@ -107,6 +110,23 @@ export class HistoryService {
     return { from: a, to: b, lines: diffCommands(a, b) };
   }
 
+  /**
+   * `restore` in the background: the id of the operation whose progress is the recreate's
+   * steps, and the config restored (for its `docker run`).
+   */
+  async startRestore(
+    name: string,
+    id: number,
+    meta: RequestMeta,
+  ): Promise<{ opId: string; config: ContainerConfig }> {
+    const config = await this.versionConfig(name, id);
+    const opId = startSteps(this.operations, `Recreating ${name}…`, async (onStep) => {
+      const r = await this.recreator.recreate(this.#restorePlan(name, id, config), meta, onStep);
+      return { name: r.name, historyId: r.historyId, message: r.outcome };
+    });
+    return { opId, config };
+  }
+
   /** Recreates the container with the config it had before history entry `id`. */
   async restore(
     name: string,
@@ -115,10 +135,10 @@ export class HistoryService {
     onStep?: (s: StepReport) => void,
   ): Promise<RecreateResult> {
     const config = await this.versionConfig(name, id);
-    return await this.recreator.recreate(
-      { kind: "restore", name, config, detail: { restoredFrom: id }, pullMissing: true },
-      meta,
-      onStep,
-    );
+    return await this.recreator.recreate(this.#restorePlan(name, id, config), meta, onStep);
+  }
+
+  #restorePlan(name: string, id: number, config: ContainerConfig): RecreatePlan {
+    return { kind: "restore", name, config, detail: { restoredFrom: id }, pullMissing: true };
   }
 }

@@ -32,7 +32,8 @@ export function refuseTakenPorts(
     const clash = used.find((u) => overlaps(w, u));
     if (clash) {
       throw new Conflict(
-        `ports[${w.index}]: host port ${w.hostPort}/${w.protocol} is already published by container "${clash.owner}"`,
+        `host port ${w.hostPort}/${w.protocol} is already published by container "${clash.owner}"`,
+        `ports[${w.index}]`,
       );
     }
   }

@@ -1,5 +1,4 @@
 import { eq } from "drizzle-orm";
-import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { managedContainers } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
@@ -17,19 +16,19 @@ import { addContainerTags, setContainerTags, tagsByContainer } from "./tags.ts";
 export const STATES = ["running", "exited", "paused", "restarting", "created", "dead"] as const;
 export const SORTS = ["name", "image", "state", "created"] as const;
 
-/** The list filters, from the URL of the page or the API's query string. */
-export const containerFilterSchema = z.object({
-  all: z.enum(["1", "0", "true", "false", "on"]).optional().transform((v) =>
-    v === "1" || v === "true" || v === "on"
-  ),
-  q: z.string().trim().max(128).optional().transform((v) => v || undefined),
-  status: z.enum(STATES).or(z.literal("")).optional().transform((v) => v || undefined),
-  tag: z.string().trim().max(32).optional().transform((v) => v || undefined),
-  image: z.string().trim().max(256).optional().transform((v) => v || undefined),
-  sort: z.enum(SORTS).or(z.literal("")).optional().transform((v) => v || "name"),
-  dir: z.enum(["asc", "desc"]).or(z.literal("")).optional().transform((v) => v || "asc"),
-});
-export type ContainerFilter = z.output<typeof containerFilterSchema>;
+/** What the list shows: routes/http/queries.ts reads it from a page's URL or the API's query. */
+export type ContainerFilter = {
+  /** Unmanaged containers too. */
+  all: boolean;
+  /** Text in the name. */
+  q?: string;
+  status?: (typeof STATES)[number];
+  tag?: string;
+  /** Text in the image. */
+  image?: string;
+  sort: (typeof SORTS)[number];
+  dir: "asc" | "desc";
+};
 
 export type PortView = {
   hostIp: string;
@@ -163,6 +162,22 @@ export class ContainerService {
       .filter((r) => matches(r, filter))
       .sort(compare(filter.sort));
     return filter.dir === "desc" ? rows.reverse() : rows;
+  }
+
+  /** One row as the list shows it, read fresh from the store; null when the container is gone. */
+  async row(id: string): Promise<ContainerRow | null> {
+    const c = this.store.find(id);
+    if (!c) return null;
+    const [tags, adopted] = await Promise.all([tagsByContainer(this.db), adoptedNames(this.db)]);
+    const row = toRow(c, tags.get(containerName(c)) ?? [], this.updates?.imagesWithUpdates());
+    return adopted.has(row.name) ? { ...row, managed: true } : row;
+  }
+
+  /** A container's tags, with its id and name. */
+  async tagsOf(ref: string): Promise<{ id: string; name: string; tags: string[] }> {
+    const c = await this.resolve(ref);
+    const name = containerName(c);
+    return { id: c.Id, name, tags: (await tagsByContainer(this.db)).get(name) ?? [] };
   }
 
   /** Every tag in use and every image, for the filter dropdowns. */

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { containerTags, tags } from "../../db/schema.ts";
+import { recordAudit, type RequestMeta } from "../audit.ts";
 import { Conflict, InvalidInput, NotFound } from "../errors.ts";
 
 /** A small fixed palette: the page maps each key to a CSS class (no inline styles under CSP). */
@@ -51,7 +52,7 @@ export async function upsertTags(db: Db, names: string[]): Promise<Tag[]> {
   const wanted = [...new Set(names.map(normalizeTag))];
   for (const name of wanted) {
     if (!TAG_PATTERN.test(name)) {
-      throw new InvalidInput(`tags: "${name}" is not a tag (lowercase letters, digits, _ and -)`);
+      throw new InvalidInput(`"${name}" is not a tag (lowercase letters, digits, _ and -)`, "tags");
     }
   }
   if (wanted.length === 0) return [];
@@ -115,7 +116,7 @@ export async function renameTag(db: Db, from: string, to: string): Promise<Tag> 
   const tag = await tagByName(db, from);
   const name = normalizeTag(to);
   if (!TAG_PATTERN.test(name)) {
-    throw new InvalidInput(`name: "${to}" is not a tag (lowercase letters, digits, _ and -)`);
+    throw new InvalidInput(`"${to}" is not a tag (lowercase letters, digits, _ and -)`, "name");
   }
   if (await db.query.tags.findFirst({ where: eq(tags.name, name) })) {
     throw new Conflict(`A tag "${name}" exists already: merge instead`);
@@ -133,7 +134,7 @@ export async function setTagColor(db: Db, name: string, color: TagColor): Promis
 export async function mergeTags(db: Db, from: string, into: string): Promise<void> {
   const source = await tagByName(db, from);
   const target = await tagByName(db, into);
-  if (source.id === target.id) throw new InvalidInput("into: a tag cannot be merged into itself");
+  if (source.id === target.id) throw new InvalidInput("a tag cannot be merged into itself", "into");
   const members = await db.select().from(containerTags).where(eq(containerTags.tagId, source.id));
   if (members.length > 0) {
     await db.insert(containerTags).values(
@@ -166,4 +167,59 @@ export async function tagUsage(db: Db): Promise<TagUsage[]> {
       : colorFor(t.name),
     containers: counts.get(t.name) ?? 0,
   }));
+}
+
+/** The tags' colors by name, and their names, for pages that show or offer tags. */
+export type TagPalette = { colors: Record<string, string>; names: string[] };
+
+/** Tags as the pages and the API change them: each change is audited the same way from both. */
+export class TagService {
+  constructor(private readonly db: Db) {}
+
+  async palette(): Promise<TagPalette> {
+    const all = await listTags(this.db);
+    return {
+      colors: Object.fromEntries(all.map((t) => [t.name, t.color])),
+      names: all.map((t) => t.name),
+    };
+  }
+
+  usage(): Promise<TagUsage[]> {
+    return tagUsage(this.db);
+  }
+
+  /** Every container's tag names, by container name. */
+  byContainer(): Promise<Map<string, string[]>> {
+    return tagsByContainer(this.db);
+  }
+
+  async rename(from: string, to: string, meta: RequestMeta): Promise<Tag> {
+    const tag = await renameTag(this.db, from, to);
+    await recordAudit(this.db, "tag.rename", meta, { from, to });
+    return tag;
+  }
+
+  setColor(name: string, color: TagColor): Promise<void> {
+    return setTagColor(this.db, name, color);
+  }
+
+  /** Moves `from`'s containers to `into`; returns how many containers had `from`. */
+  async merge(from: string, into: string, meta: RequestMeta): Promise<{ containers: number }> {
+    const containers = await this.#containers(from);
+    await mergeTags(this.db, from, into);
+    await recordAudit(this.db, "tag.merge", meta, { from, into, containers });
+    return { containers };
+  }
+
+  /** Deletes the tag from every container; returns how many had it. */
+  async delete(name: string, meta: RequestMeta): Promise<{ containers: number }> {
+    const containers = await this.#containers(name);
+    await deleteTag(this.db, name);
+    await recordAudit(this.db, "tag.delete", meta, { name, containers });
+    return { containers };
+  }
+
+  async #containers(tag: string): Promise<number> {
+    return (await tagUsage(this.db)).find((t) => t.name === normalizeTag(tag))?.containers ?? 0;
+  }
 }

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { DockerEvent } from "../docker/types.ts";
 import type { DockerEvents } from "./subscriber.ts";
 import { log } from "../logger.ts";
@@ -61,14 +60,8 @@ export type EventFilter = {
   limit?: number;
 };
 
-/** The query of the events page, its live stream and the API (one schema for all three). */
-export const eventFilterSchema = z.object({
-  type: z.enum(EVENT_TYPES).or(z.literal("")).optional().transform((v) => v || undefined),
-  action: z.string().trim().toLowerCase().regex(/^$|^[a-z_-]{1,32}$/, "is not an event action")
-    .optional().transform((v) => v || undefined),
-  q: z.string().trim().max(128).optional().transform((v) => v || undefined),
-});
-export type EventQuery = z.output<typeof eventFilterSchema>;
+/** The filters of the events page, its live stream and the API (routes/http/queries.ts). */
+export type EventQuery = Pick<EventFilter, "type" | "action" | "q">;
 
 /** Healthchecks run as exec every interval: thousands of exec_* events a day, none telling. */
 const NOISE = /^exec_/;

@@ -4,7 +4,6 @@
  * user confirmed, by hand or by the opt-in daily policy (FEAT-014, FEAT-015's display).
  */
 import { eq } from "drizzle-orm";
-import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { containerHistory, jobRuns } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
@@ -48,6 +47,8 @@ import { log } from "../logger.ts";
 import { parseReference } from "../registry/client.ts";
 import { shellArg } from "../config/run-command.ts";
 import { getSetting, setSetting } from "../settings.ts";
+import type { Operations } from "../operations.ts";
+import { pullEvents } from "./pull-progress.ts";
 
 export { shortId };
 
@@ -173,17 +174,15 @@ export type ImageTotals = {
   measuredAt: string | null;
 };
 
-const flag = z.union([z.boolean(), z.enum(["1", "0", "true", "false", "on", ""])]).optional()
-  .transform((v) => v === true || v === "1" || v === "true" || v === "on");
-
-export const imageFilterSchema = z.object({
-  q: z.string().trim().max(128, "must be at most 128 characters").optional()
-    .transform((v) => v || undefined),
-  dangling: flag,
-  unused: flag,
-  update: flag,
-});
-export type ImageFilter = z.output<typeof imageFilterSchema>;
+/** What the list shows: routes/http/queries.ts reads it from a page's URL or the API's query. */
+export type ImageFilter = {
+  /** Text in a tag or the id. */
+  q?: string;
+  dangling: boolean;
+  unused: boolean;
+  /** Only images with an update at the registry. */
+  update: boolean;
+};
 
 /** A remove refused because containers use the image; carries them for the API's answer. */
 export class ImageInUse extends Conflict {
@@ -299,7 +298,8 @@ export class ImageService {
     private readonly docker: DockerClient,
     private readonly store: ContainerStore,
     events: DockerEvents,
-    private readonly updates?: UpdateSource,
+    private readonly updates: UpdateSource | undefined,
+    private readonly operations: Operations,
   ) {
     // Any image event, or a container made or removed, changes the disk figures.
     events.onEvent((e) => {
@@ -530,6 +530,27 @@ export class ImageService {
     const { Id } = await this.#inspect(ref);
     await recordAudit(this.db, "image.pull", meta, { image: ref, id: Id, upToDate });
     return { id: Id, image: ref, upToDate, cli: `docker pull ${shellArg(ref)}` };
+  }
+
+  /**
+   * Pulls in the background, as an operation whose progress is each layer's state; the page
+   * follows it by its id. `image` is the reference pulled (`latest` when no tag was named).
+   */
+  startPull(input: string, meta: RequestMeta): { opId: string; image: string; cli: string } {
+    const image = pullReference(input);
+    const opId = this.operations.start(async (emit) => {
+      emit({ kind: "progress", message: `Pulling ${image}…` });
+      const events = pullEvents(image, emit);
+      const r = await this.pull(image, meta, (p) => events.report(p));
+      events.finish();
+      const short = r.id.slice(7, 19);
+      return {
+        kind: "done",
+        subject: { kind: "image", id: r.id },
+        message: r.upToDate ? `${image} is up to date (${short})` : `Pulled ${image} (${short})`,
+      };
+    });
+    return { opId, image, cli: `docker pull ${shellArg(image)}` };
   }
 
   /** Adds `repo:tag` to an image; a tag that pointed elsewhere moves (the old image may dangle). */

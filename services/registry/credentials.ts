@@ -12,6 +12,7 @@ import type { RegistryAuth } from "../docker/images.ts";
 import { log } from "../logger.ts";
 import { isBound, seal, unseal } from "./secret-box.ts";
 import { getSetting, setSetting } from "../settings.ts";
+import { shellArg } from "../config/run-command.ts";
 
 /**
  * Registries DockerMate knows more about than their name: credentials for private ones, and
@@ -27,15 +28,12 @@ export type RegistryView = {
   insecure: boolean;
 };
 
-const flag = z.union([z.boolean(), z.enum(["on", "true", "1", "false", "0", ""])]).optional()
-  .transform((v) => v === true || v === "on" || v === "true" || v === "1");
-
 /** The add form and `POST /api/v1/registries`: credentials both or neither. */
 export const registryInputSchema = z.object({
   registry: z.string({ error: "is required" }).trim().min(1, "is required").max(255),
   username: z.string().trim().max(255).optional().transform((v) => v || null),
   password: z.string().max(4096).optional().transform((v) => v || null),
-  insecure: flag,
+  insecure: z.boolean({ error: "must be true or false" }).default(false),
 }).superRefine((v, ctx) => {
   if (v.username && !v.password) {
     ctx.addIssue({ code: "custom", path: ["password"], message: "is required with a username" });
@@ -53,12 +51,18 @@ export type RegistryInput = z.output<typeof registryInputSchema>;
 export function registryDomain(input: string): string {
   const bare = input.trim().replace(/^https?:\/\//i, "").replace(/\/+$/, "").toLowerCase();
   if (!bare || bare.includes("/")) {
-    throw new InvalidInput(`registry: "${input}" is not a registry host like ghcr.io or host:5000`);
+    throw new InvalidInput(
+      `"${input}" is not a registry host like ghcr.io or host:5000`,
+      "registry",
+    );
   }
   try {
     return parseReference(`${bare}/x`).domain;
   } catch {
-    throw new InvalidInput(`registry: "${input}" is not a registry host like ghcr.io or host:5000`);
+    throw new InvalidInput(
+      `"${input}" is not a registry host like ghcr.io or host:5000`,
+      "registry",
+    );
   }
 }
 
@@ -180,4 +184,29 @@ export async function dockerLoginFor(db: Db, ref: string): Promise<RegistryAuth 
     // Docker Hub's login server, as `docker login` names it.
     serveraddress: domain === "docker.io" ? "https://index.docker.io/v1/" : domain,
   };
+}
+
+/** Stored registries as the Settings page and the API change them; every change is audited. */
+export class RegistryService {
+  constructor(private readonly db: Db) {}
+
+  list(): Promise<RegistryView[]> {
+    return listRegistries(this.db);
+  }
+
+  /** Stores the registry (replacing what was stored); `cli` is the `docker login` it stands for. */
+  async save(input: RegistryInput, meta: RequestMeta): Promise<RegistryView & { cli: string }> {
+    const saved = await saveRegistry(this.db, input, meta);
+    const cli = saved.username
+      ? `docker login ${shellArg(saved.registry)} --username ${
+        shellArg(saved.username)
+      } --password-stdin`
+      : `# ${saved.registry}: no credentials; nothing to log in to`;
+    return { ...saved, cli };
+  }
+
+  async remove(registry: string, meta: RequestMeta): Promise<{ registry: string; cli: string }> {
+    await removeRegistry(this.db, registry, meta);
+    return { registry, cli: `docker logout ${shellArg(registry)}` };
+  }
 }

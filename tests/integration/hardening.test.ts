@@ -13,7 +13,7 @@ import {
 import { openStream } from "../helpers/sse.ts";
 import { removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
 import { images } from "../testbed/images.ts";
-import { createDeps } from "../../app.ts";
+import { createDeps } from "../../services/wiring.ts";
 import { parseConfig } from "../../config.ts";
 import { auditLog } from "../../db/schema.ts";
 import { lastAuditPrune, listAudit, pruneAudit } from "../../services/audit.ts";

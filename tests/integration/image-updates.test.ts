@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
-import { createDeps } from "../../app.ts";
+import { createDeps } from "../../services/wiring.ts";
 import { parseConfig } from "../../config.ts";
 import { openDb } from "../../db/client.ts";
 import { jobRuns } from "../../db/schema.ts";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { createApp, createDeps } from "../../app.ts";
+import { createApp } from "../../app.ts";
+import { createDeps } from "../../services/wiring.ts";
 import { parseConfig } from "../../config.ts";
-import { PUBLIC_ROUTES } from "../../routes/public.ts";
+import { PUBLIC_ROUTES } from "../../routes/http/public.ts";
 import { PASSWORD, SETUP_TOKEN } from "../helpers/server.ts";
 
 /** A concrete path for a route pattern (`:id` and `*` filled in). */

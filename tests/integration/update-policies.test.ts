@@ -5,7 +5,7 @@
  * "notify" gets an audit entry and stays as it is, and one without a policy is left alone.
  */
 import assert from "node:assert/strict";
-import { createDeps } from "../../app.ts";
+import { createDeps } from "../../services/wiring.ts";
 import { parseConfig } from "../../config.ts";
 import { listAudit } from "../../services/audit.ts";
 import { startScheduler } from "../../services/scheduler.ts";

@@ -20,7 +20,7 @@ import {
   toCreateBody,
 } from "../../services/config/create-spec.ts";
 import { InvalidInput } from "../../services/errors.ts";
-import { describeIssues } from "../../routes/validate.ts";
+import { describeIssues } from "../../routes/http/validate.ts";
 
 /** The example body of shared/API.md, "The create body". */
 const apiExample = {

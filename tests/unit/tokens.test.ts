@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { hashSecret, randomSecret, secretsEqual } from "../../services/auth/secrets.ts";
 import { SlidingWindow } from "../../middleware/rate-limit.ts";
-import { safeNext, tokenCreateSchema } from "../../routes/schemas.ts";
-import { describeIssues } from "../../routes/validate.ts";
-import { isPublic } from "../../routes/public.ts";
+import { safeNext, tokenCreateSchema } from "../../routes/auth/schemas.ts";
+import { describeIssues } from "../../routes/http/validate.ts";
+import { isPublic } from "../../routes/http/public.ts";
 import { z } from "zod";
 
 Deno.test("secrets: random, url-safe and long enough", () => {

@@ -2,7 +2,7 @@ import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
 import { resolver, uniqueSymbol } from "hono-openapi";
 import type { z } from "zod";
-import { InvalidInput } from "../services/errors.ts";
+import { InvalidInput } from "../../services/errors.ts";
 
 /** `field: problem; other: problem` from zod's issues, so every error names its field. */
 export function describeIssues(issues: z.core.$ZodIssue[]): string {
@@ -28,4 +28,11 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
     if (!result.success) throw new InvalidInput(describeIssues(result.error.issues));
   });
   return Object.assign(middleware, { [uniqueSymbol]: { target, ...resolver(schema) } });
+}
+
+/** `value` parsed by `schema`, or an InvalidInput (400) naming each field that is wrong. */
+export function parseOrRefuse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InvalidInput(describeIssues(parsed.error.issues));
+  return parsed.data;
 }

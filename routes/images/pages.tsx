@@ -2,88 +2,52 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import { z } from "zod";
-import { imageFilterQuery, imageHref, imageTitle } from "../components/images/common.tsx";
-import { ImageDetailPage, RemoveImageConfirm, TagPanel } from "../components/images/detail.tsx";
-import { ImagesPage, ImagesTable, ImageTotalsView } from "../components/images/list.tsx";
-import { PullForm, PullOperation } from "../components/images/pull.tsx";
+import { imageFilterQuery, imageHref, imageTitle } from "../../components/images/common.tsx";
+import { ImageDetailPage, RemoveImageConfirm, TagPanel } from "../../components/images/detail.tsx";
+import { ImagesPage, ImagesTable, ImageTotalsView } from "../../components/images/list.tsx";
+import { PullForm, PullOperation } from "../../components/images/pull.tsx";
 import {
   AutoPruneCard,
   type AutoPruneView,
   PrunePlanView,
   PruneResultsView,
-} from "../components/images/prune.tsx";
-import { Layout } from "../components/layout.tsx";
-import { Alert } from "../components/ui.tsx";
-import type { AppEnv, Deps } from "../services/context.ts";
-import type { PullProgress } from "../services/docker/images.ts";
-import { DockerUnavailable, InvalidInput } from "../services/errors.ts";
-import {
-  autoPrunePolicySchema,
-  MAX_PRUNE_DAYS,
-  PRUNE_MODES,
-} from "../services/images/prune-plan.ts";
+} from "../../components/images/prune.tsx";
+import { Layout } from "../../components/layout.tsx";
+import { Alert } from "../../components/ui.tsx";
+import type { Deps } from "../../services/context.ts";
+import { DockerUnavailable, InvalidInput } from "../../services/errors.ts";
+import { autoPrunePolicySchema } from "../../services/images/prune-plan.ts";
 import {
   imageIdSchema,
   imageParamSchema,
   imageRefSchema,
-  pullReference,
   repoSchema,
   tagNameSchema,
-} from "../services/images/refs.ts";
-import {
-  filterImages,
-  type ImageFilter,
-  imageFilterSchema,
-  ImageInUse,
-} from "../services/images/service.ts";
-import { shellArg } from "../services/config/run-command.ts";
-import { appChrome, isHtmx, redirect, render } from "./render.ts";
-import { describeIssues, validate } from "./validate.ts";
+} from "../../services/images/refs.ts";
+import { filterImages, type ImageFilter, ImageInUse } from "../../services/images/service.ts";
+import type { AppEnv } from "../http/env.ts";
+import { checkbox, isTicked } from "../http/form-fields.ts";
+import { imageListQuery, imagePruneQuery } from "../http/queries.ts";
+import { appChrome, redirect, render } from "../http/render.ts";
+import { formBody, formData, isHtmx, wantsFragment } from "../http/request.ts";
+import { describeIssues, parseOrRefuse, validate } from "../http/validate.ts";
+import { serviceErrors } from "../http/form-errors.ts";
 
 const idParam = z.object({ id: imageParamSchema });
-const checkbox = (v: FormDataEntryValue | null) => v === "on" || v === "1" || v === "true";
-const days = z.coerce.number().int("must be a whole number").min(0, "must be 0 or more").max(
-  MAX_PRUNE_DAYS,
-  `must be at most ${MAX_PRUNE_DAYS}`,
-);
-const mode = z.enum(PRUNE_MODES, { error: "must be dangling or unused" });
-const pruneQuery = z.object({
-  mode,
-  days: days.default(0),
-  includeProtected: z.string().optional().transform((v) => checkbox(v ?? null)),
-});
-const pruneForm = z.object({
-  mode,
-  days: days.default(0),
+/** The prune page's confirmation: exactly the images it listed (`ids`, repeated). */
+const pruneForm = imagePruneQuery.extend({
   ids: z.array(imageIdSchema).min(1, "choose at least one image").max(1000),
-  includeProtected: z.boolean(),
 });
+const removeForm = z.object({ force: checkbox });
 const tagForm = z.object({ repo: repoSchema, tag: tagNameSchema });
+const TAG_FIELDS = new Set(["repo", "tag"]);
 /** The policy card's fields as the form sends them (days as text, the box as "on"). */
 const policyForm = z.object({
   enabled: z.boolean(),
   mode: z.string(),
   days: z.string().trim().regex(/^\d{1,5}$/, "must be a whole number of days").transform(Number),
 }).pipe(autoPrunePolicySchema);
-const LAYER_ID = /^[0-9a-f]{12}$/;
 const NO_FILTER: ImageFilter = { q: undefined, dangling: false, unused: false, update: false };
-
-/** A full page for a normal load, a history restore or an htmx swap of the body. */
-function wantsFragment(c: Context<AppEnv>): boolean {
-  return isHtmx(c) && c.req.header("hx-request-type") !== "full" &&
-    c.req.header("hx-history-restore-request") !== "true";
-}
-
-function formString(form: FormData, key: string): string | undefined {
-  const v = form.get(key);
-  return typeof v === "string" ? v : undefined;
-}
-
-/** One line of pull progress: "Downloading 3.1MB/9MB" (Docker's ASCII bar dropped). */
-function progressText(p: PullProgress): string {
-  const detail = p.progress?.replace(/^\s*\[[^\]]*\]\s*/, "").trim();
-  return detail ? `${p.status} ${detail}` : p.status;
-}
 
 async function autoPruneView(deps: Deps, extra: Partial<AutoPruneView> = {}) {
   const [policy, lastRun] = await Promise.all([
@@ -146,7 +110,7 @@ export function imagePages(): Hono<AppEnv> {
     );
   }
 
-  app.get("/", validate("query", imageFilterSchema), async (c) => {
+  app.get("/", validate("query", imageListQuery), async (c) => {
     const deps = c.get("deps");
     const filter = c.req.valid("query");
     c.header("Vary", "HX-Request, HX-Request-Type");
@@ -178,8 +142,7 @@ export function imagePages(): Hono<AppEnv> {
 
   app.post("/pull", async (c) => {
     const deps = c.get("deps");
-    const form = await c.req.formData();
-    const raw = formString(form, "image") ?? "";
+    const raw = (await formBody(c)).image ?? "";
     const parsed = imageRefSchema.safeParse(raw);
     if (!parsed.success) {
       const error = parsed.error.issues[0].message;
@@ -188,52 +151,19 @@ export function imagePages(): Hono<AppEnv> {
       c.header("HX-Reswap", "outerHTML");
       return c.html(<PullForm value={raw} error={error} />, 400);
     }
-    const image = pullReference(parsed.data);
-    const meta = c.get("meta");
     if (!isHtmx(c)) {
       // Without JavaScript there is no progress stream: pull, then show the image.
-      const r = await deps.images.pull(image, meta);
+      const r = await deps.images.pull(parsed.data, c.get("meta"));
       return c.redirect(imageHref(r), 303);
     }
-    const opId = deps.operations.start(async (emit) => {
-      const layers: Record<string, string> = {};
-      const bytes: Record<string, { current: number; total: number }> = {};
-      let lastEmit = 0;
-      emit({ kind: "progress", message: `Pulling ${image}…` });
-      const r = await deps.images.pull(image, meta, (p) => {
-        let message = `Pulling ${image}…`;
-        if (p.id && LAYER_ID.test(p.id)) {
-          layers[p.id] = progressText(p);
-          if (p.total) bytes[p.id] = { current: p.current ?? 0, total: p.total };
-        } else message = p.id ? `${p.id}: ${p.status}` : p.status;
-        // Byte counters arrive many times a second; layer state changes always go out.
-        const now = Date.now();
-        if (p.progress && now - lastEmit < 150) return;
-        lastEmit = now;
-        emit({ kind: "progress", message, layers: { ...layers }, bytes: { ...bytes } });
-      });
-      if (Object.keys(layers).length > 0) {
-        emit({ kind: "progress", message: `Pulled ${image}`, layers: { ...layers } });
-      }
-      return {
-        kind: "done",
-        location: imageHref(r),
-        message: r.upToDate
-          ? `${image} is up to date (${r.id.slice(7, 19)})`
-          : `Pulled ${image} (${r.id.slice(7, 19)})`,
-      };
-    });
-    return c.html(
-      <PullOperation opId={opId} image={image} cli={`docker pull ${shellArg(image)}`} />,
-    );
+    const pull = deps.images.startPull(parsed.data, c.get("meta"));
+    return c.html(<PullOperation opId={pull.opId} image={pull.image} cli={pull.cli} />);
   });
 
   // --- prune ----------------------------------------------------------------------------------
 
-  app.get("/prune", validate("query", pruneQuery), async (c) => {
-    const q = c.req.valid("query");
-    const plan = await c.get("deps").images.prunePreview(q);
-    const view = <PrunePlanView plan={plan} includeProtected={q.includeProtected} />;
+  /** A prune's plan or results: the fragment for htmx, else a page of its own. */
+  const prunePage = (c: Context<AppEnv>, view: string | Promise<string>) => {
     if (isHtmx(c)) return c.html(view);
     return render(
       c,
@@ -244,41 +174,38 @@ export function imagePages(): Hono<AppEnv> {
         {view}
       </Layout>,
     );
+  };
+
+  app.get("/prune", validate("query", imagePruneQuery), async (c) => {
+    const q = c.req.valid("query");
+    const plan = await c.get("deps").images.prunePreview(q);
+    return prunePage(c, <PrunePlanView plan={plan} includeProtected={q.includeProtected} />);
   });
 
   app.post("/prune", async (c) => {
     const deps = c.get("deps");
-    const form = await c.req.formData();
-    const parsed = pruneForm.safeParse({
-      mode: formString(form, "mode"),
-      days: formString(form, "days") || undefined,
+    const form = await formData(c);
+    const one = (k: string) => {
+      const v = form.get(k);
+      return typeof v === "string" ? v : undefined;
+    };
+    const input = parseOrRefuse(pruneForm, {
+      mode: one("mode"),
+      days: one("days") || undefined,
       ids: form.getAll("ids").filter((v): v is string => typeof v === "string"),
-      includeProtected: checkbox(form.get("includeProtected")),
+      includeProtected: one("includeProtected"),
     });
-    if (!parsed.success) throw new InvalidInput(describeIssues(parsed.error.issues));
-    const result = await deps.images.prune(parsed.data, c.get("meta"));
-    const view = <PruneResultsView result={result} />;
-    if (!isHtmx(c)) {
-      return render(
-        c,
-        <Layout title="Prune images" app={chrome(c)}>
-          <div class="page-head">
-            <h1>Prune images</h1>
-          </div>
-          {view}
-        </Layout>,
-      );
-    }
-    return c.html(view);
+    const result = await deps.images.prune(input, c.get("meta"));
+    return prunePage(c, <PruneResultsView result={result} />);
   });
 
   app.post("/prune/policy", async (c) => {
     const deps = c.get("deps");
-    const form = await c.req.formData();
+    const form = await formBody(c);
     const values = {
-      enabled: checkbox(form.get("enabled")),
-      mode: formString(form, "mode") ?? "",
-      days: formString(form, "days") ?? "",
+      enabled: isTicked(form.enabled),
+      mode: form.mode ?? "",
+      days: form.days ?? "",
     };
     const parsed = policyForm.safeParse(values);
     if (!parsed.success) {
@@ -306,8 +233,8 @@ export function imagePages(): Hono<AppEnv> {
   app.post("/:id/tag", validate("param", idParam), async (c) => {
     const deps = c.get("deps");
     const ref = c.req.valid("param").id;
-    const form = await c.req.formData();
-    const values = { repo: formString(form, "repo") ?? "", tag: formString(form, "tag") ?? "" };
+    const form = await formBody(c);
+    const values = { repo: form.repo ?? "", tag: form.tag ?? "" };
     const parsed = tagForm.safeParse(values);
     let error: { field: "repo" | "tag" | "form"; message: string } | undefined;
     let done;
@@ -318,8 +245,10 @@ export function imagePages(): Hono<AppEnv> {
       try {
         done = await deps.images.tag(ref, parsed.data.repo, parsed.data.tag, c.get("meta"));
       } catch (err) {
-        if (!(err instanceof InvalidInput)) throw err;
-        error = { field: "form", message: err.message };
+        const known = err instanceof InvalidInput && serviceErrors(err, TAG_FIELDS);
+        if (!known) throw err;
+        const [field, message] = Object.entries(known.errors)[0];
+        error = { field: field as "repo" | "tag" | "form", message };
       }
     }
     if (!isHtmx(c)) {
@@ -343,13 +272,9 @@ export function imagePages(): Hono<AppEnv> {
   app.post("/:id/remove", validate("param", idParam), async (c) => {
     const deps = c.get("deps");
     const ref = c.req.valid("param").id;
-    const form = await c.req.formData();
+    const { force } = parseOrRefuse(removeForm, await formBody(c));
     try {
-      const r = await deps.images.remove(
-        ref,
-        { force: checkbox(form.get("force")) },
-        c.get("meta"),
-      );
+      const r = await deps.images.remove(ref, { force }, c.get("meta"));
       return redirect(c, `/images?removed=${r.id.slice(7, 19)}`);
     } catch (err) {
       if (!(err instanceof ImageInUse)) throw err;

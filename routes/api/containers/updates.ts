@@ -1,17 +1,17 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { containerName } from "../../services/containers/store.ts";
-import type { AppEnv } from "../../services/context.ts";
-import { policySchema, retagSchema, type UpdateOutcome } from "../../services/updates/apply.ts";
-import { validate } from "../validate.ts";
+import { containerName } from "../../../services/containers/store.ts";
+import { policySchema, retagSchema, type UpdateOutcome } from "../../../services/updates/apply.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { BULK_LIMIT, containerParam, containerRef } from "../../http/params.ts";
+import { validate } from "../../http/validate.ts";
 
-const refParam = z.object({ id: z.string().min(1).max(128) });
 const updateAllBody = z.strictObject({
   /** Containers tagged `prod` are skipped unless this is true. */
   confirmProd: z.boolean({ error: "must be true or false" }).default(false),
   /** Only these of the containers with an update (by name), as the page's checkboxes do. */
-  names: z.array(z.string().min(1).max(128), { error: `must be a list like ["web"]` })
-    .min(1, "name at least one container").max(200).optional(),
+  names: z.array(containerRef, { error: `must be a list like ["web"]` })
+    .min(1, "name at least one container").max(BULK_LIMIT).optional(),
 });
 
 /** API.md's update answer: the outcome and the CLI, plus what changed. */
@@ -56,20 +56,20 @@ export function apiUpdateRoutes() {
     });
   });
 
-  app.post("/:id/update", validate("param", refParam), async (c) => {
+  app.post("/:id/update", validate("param", containerParam), async (c) => {
     const deps = c.get("deps");
     const r = await deps.updates.update(c.req.valid("param").id, c.get("meta"));
     return c.json(updateJson(r));
   });
 
-  app.post("/:id/rollback", validate("param", refParam), async (c) => {
+  app.post("/:id/rollback", validate("param", containerParam), async (c) => {
     const deps = c.get("deps");
     return c.json(updateJson(await deps.updates.rollback(c.req.valid("param").id, c.get("meta"))));
   });
 
   app.post(
     "/:id/retag",
-    validate("param", refParam),
+    validate("param", containerParam),
     validate("json", retagSchema),
     async (c) => {
       const deps = c.get("deps");
@@ -80,11 +80,11 @@ export function apiUpdateRoutes() {
     },
   );
 
-  app.get("/:id/image-tags", validate("param", refParam), async (c) => {
+  app.get("/:id/image-tags", validate("param", containerParam), async (c) => {
     return c.json(await c.get("deps").updates.availableTags(c.req.valid("param").id));
   });
 
-  app.get("/:id/update-policy", validate("param", refParam), async (c) => {
+  app.get("/:id/update-policy", validate("param", containerParam), async (c) => {
     const deps = c.get("deps");
     const summary = await deps.containers.resolve(c.req.valid("param").id);
     return c.json(await deps.updates.policy(containerName(summary)));
@@ -92,7 +92,7 @@ export function apiUpdateRoutes() {
 
   app.put(
     "/:id/update-policy",
-    validate("param", refParam),
+    validate("param", containerParam),
     validate("json", policySchema),
     async (c) => {
       const deps = c.get("deps");

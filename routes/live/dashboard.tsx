@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { DashboardUpdate } from "../components/dashboard.tsx";
-import type { AppEnv } from "../services/context.ts";
-import type { Deps } from "../services/context.ts";
-import { dashboardOf, type DashboardUpdate as Update, SECTIONS } from "../services/dashboard.ts";
-import { eventContext } from "./events.tsx";
-import { holdOpen, writer } from "./live-stream.ts";
+import { DashboardUpdate } from "../../components/dashboard.tsx";
+import type { Deps } from "../../services/context.ts";
+import { type DashboardUpdate as Update, SECTIONS } from "../../services/dashboard.ts";
+import type { AppEnv } from "../http/env.ts";
+import { eventContext } from "../http/event-context.ts";
+import { holdOpen, writer } from "../live-stream.ts";
 
 /**
  * Every open dashboard gets the same update (and overlapping connects the same snapshot): it
@@ -43,7 +43,7 @@ export function liveDashboardRoutes(): Hono<AppEnv> {
 
   app.get("/", (c) => {
     const deps = c.get("deps");
-    const dashboard = dashboardOf(deps);
+    const dashboard = deps.dashboard;
     return streamSSE(c, async (stream) => {
       const { write } = writer(stream);
       const stop = new AbortController();

@@ -1,16 +1,16 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { z } from "zod";
-import { OperationFinal, OperationProgress } from "../components/containers/create.tsx";
-import { GoneStatePanel, StatePanel, VerdictPanel } from "../components/containers/detail.tsx";
-import { RemovedRowPartial, RowPartial } from "../components/containers/list.tsx";
-import { Alert } from "../components/ui.tsx";
-import { containerName } from "../services/containers/store.ts";
-import { isManaged } from "../services/containers/service.ts";
-import type { AppEnv } from "../services/context.ts";
-import { containerRef, currentRow, linkHost, tagInfo } from "./containers.tsx";
-import { holdOpen, streamOperation, writer } from "./live-stream.ts";
-import { validate } from "./validate.ts";
+import { OperationFinal, OperationProgress } from "../../components/containers/create.tsx";
+import { GoneStatePanel, StatePanel, VerdictPanel } from "../../components/containers/detail.tsx";
+import { RemovedRowPartial, RowPartial } from "../../components/containers/list.tsx";
+import { Alert } from "../../components/ui.tsx";
+import { containerName } from "../../services/containers/store.ts";
+import { isManaged } from "../../services/containers/service.ts";
+import type { AppEnv } from "../http/env.ts";
+import { containerParam, operationParam } from "../http/params.ts";
+import { linkHost } from "../http/request.ts";
+import { validate } from "../http/validate.ts";
+import { holdOpen, streamOperation, writer } from "../live-stream.ts";
 
 /** Many changes at once (a bulk action, a resync) make one table refresh. */
 const REFRESH_DEBOUNCE_MS = 200;
@@ -56,7 +56,10 @@ export function liveContainerRoutes(): Hono<AppEnv> {
           return refresh();
         }
         write(async () => {
-          const [row, tags] = await Promise.all([currentRow(deps, change.id), tagInfo(deps)]);
+          const [row, tags] = await Promise.all([
+            deps.containers.row(change.id),
+            deps.tags.palette(),
+          ]);
           if (!row) return null;
           const ctx = { host, colors: tags.colors };
           return { data: String(<RowPartial row={row} ctx={ctx} />) };
@@ -75,7 +78,7 @@ export function liveContainerRoutes(): Hono<AppEnv> {
   /** Create (pull) progress: replays what happened so far, then follows to the end. */
   app.get(
     "/operations/:opId",
-    validate("param", z.object({ opId: z.string().regex(/^[a-z2-7]{16}$/, "is not an id") })),
+    validate("param", operationParam),
     (c) => {
       let layers: Record<string, string> = {};
       return streamOperation(c, c.req.valid("param").opId, {
@@ -98,7 +101,7 @@ export function liveContainerRoutes(): Hono<AppEnv> {
   );
 
   /** A container page: its state panel on every change, its verdict when the watch ends. */
-  app.get("/:id", validate("param", z.object({ id: containerRef })), (c) => {
+  app.get("/:id", validate("param", containerParam), (c) => {
     const deps = c.get("deps");
     const ref = c.req.valid("param").id;
     return streamSSE(c, async (stream) => {

@@ -1,9 +1,7 @@
 import { Hono } from "hono";
-import { z } from "zod";
-import type { AppEnv } from "../../services/context.ts";
-import { validate } from "../validate.ts";
-
-const refParam = z.object({ id: z.string().min(1).max(128) });
+import type { AppEnv } from "../../http/env.ts";
+import { containerParam } from "../../http/params.ts";
+import { validate } from "../../http/validate.ts";
 
 /**
  * `GET /api/v1/containers/:id/run-command` (API.md): the `docker run` and the compose file that
@@ -12,7 +10,7 @@ const refParam = z.object({ id: z.string().min(1).max(128) });
 export function apiContainerConfigRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.get("/:id/run-command", validate("param", refParam), async (c) => {
+  app.get("/:id/run-command", validate("param", containerParam), async (c) => {
     const { run, compose, config } = await c.get("deps").configs.commands(c.req.valid("param").id);
     return c.json({ run, compose, config });
   });

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { DEFAULT_TOKEN_DAYS, TOKEN_SCOPES, tokenOptionsSchema } from "../services/auth/tokens.ts";
+import {
+  DEFAULT_TOKEN_DAYS,
+  TOKEN_SCOPES,
+  tokenOptionsSchema,
+} from "../../services/auth/tokens.ts";
 
 /** A checkbox from a form ("on") or a boolean from JSON. */
 const checkbox = z.union([z.boolean(), z.literal("on")]).optional().transform((v) =>

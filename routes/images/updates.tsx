@@ -1,9 +1,10 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { UpdatesPage, UpdateSummary } from "../components/image-updates.tsx";
-import { Layout } from "../components/layout.tsx";
-import type { AppEnv } from "../services/context.ts";
-import { appChrome, isHtmx, render } from "./render.ts";
+import { UpdatesPage, UpdateSummary } from "../../components/image-updates.tsx";
+import { Layout } from "../../components/layout.tsx";
+import type { AppEnv } from "../http/env.ts";
+import { appChrome, render } from "../http/render.ts";
+import { isHtmx } from "../http/request.ts";
 
 async function view(c: Context<AppEnv>) {
   const { imageUpdates } = c.get("deps");

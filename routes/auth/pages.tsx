@@ -1,30 +1,35 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { z } from "zod";
-import { type FormErrors, LoginForm, SetupForm, StrengthHint } from "../components/auth-forms.tsx";
-import { Layout } from "../components/layout.tsx";
-import { clearSessionCookie, writeSessionCookie } from "../middleware/session-cookie.ts";
-import type { AppEnv } from "../services/context.ts";
-import { cookieExposure } from "../services/auth/cookie-exposure.ts";
-import { InvalidInput, RateLimited, Unauthorized } from "../services/errors.ts";
-import { clientRateLimit } from "../middleware/rate-limit.ts";
-import { previewPassword } from "../services/auth/password.ts";
-import { formBody, isHtmx, redirect, render } from "./render.ts";
+import {
+  type FormErrors,
+  LoginForm,
+  SetupForm,
+  StrengthHint,
+} from "../../components/auth-forms.tsx";
+import { Layout } from "../../components/layout.tsx";
+import { clientRateLimit } from "../../middleware/rate-limit.ts";
+import { clearSessionCookie, writeSessionCookie } from "../../middleware/session-cookie.ts";
+import { cookieExposure } from "../../services/auth/cookie-exposure.ts";
+import { previewPassword } from "../../services/auth/password.ts";
+import { InvalidInput, RateLimited, Unauthorized } from "../../services/errors.ts";
+import type { AppEnv } from "../http/env.ts";
+import { serviceErrors } from "../http/form-errors.ts";
+import { redirect, render } from "../http/render.ts";
+import { formBody, isHtmx } from "../http/request.ts";
+import { parseOrRefuse, validate } from "../http/validate.ts";
 import { loginFormSchema, safeNext, setupFormSchema, strengthSchema } from "./schemas.ts";
-import { describeIssues, validate } from "./validate.ts";
 
 /** The meter asks at most once per 300 ms of typing; this leaves room for fast typists. */
 const STRENGTH_CHECKS_PER_MINUTE = 60;
 
 /** Field errors for a form from a zod failure or an InvalidInput naming its field. */
 function formErrors(err: InvalidInput): FormErrors {
-  return err.field ? { [err.field]: err.detail } : { form: err.message };
+  return serviceErrors(err)?.errors ?? { form: err.message };
 }
 
 async function parseForm<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.output<T>> {
-  const parsed = schema.safeParse(await formBody(c));
-  if (!parsed.success) throw new InvalidInput(describeIssues(parsed.error.issues));
-  return parsed.data;
+  return parseOrRefuse(schema, await formBody(c));
 }
 
 /** The login form, warning when the session cookie would reach containers' published ports. */

@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { z } from "zod";
-import { type LayerBytes, PullFinal, PullProgressView } from "../components/images/pull.tsx";
-import { Alert } from "../components/ui.tsx";
-import type { AppEnv } from "../services/context.ts";
-import { holdOpen, streamOperation, writer } from "./live-stream.ts";
-import { validate } from "./validate.ts";
+import { imageHref } from "../../components/images/common.tsx";
+import { type LayerBytes, PullFinal, PullProgressView } from "../../components/images/pull.tsx";
+import { Alert } from "../../components/ui.tsx";
+import type { AppEnv } from "../http/env.ts";
+import { operationParam } from "../http/params.ts";
+import { validate } from "../http/validate.ts";
+import { holdOpen, streamOperation, writer } from "../live-stream.ts";
 
 /** A burst of changes (a prune, a pull of many layers) makes one table refresh. */
 const REFRESH_DEBOUNCE_MS = 300;
@@ -48,7 +49,7 @@ export function liveImageRoutes(): Hono<AppEnv> {
 
   app.get(
     "/operations/:opId",
-    validate("param", z.object({ opId: z.string().regex(/^[a-z2-7]{16}$/, "is not an id") })),
+    validate("param", operationParam),
     (c) => {
       let layers: Record<string, string> = {};
       let bytes: LayerBytes = {};
@@ -59,7 +60,12 @@ export function liveImageRoutes(): Hono<AppEnv> {
         },
         progress: (p) =>
           String(<PullProgressView message={p.message} layers={layers} bytes={bytes} />),
-        final: (e) => String(<PullFinal event={e} layers={layers} />),
+        final: (e) => {
+          // The pulled image's page, once it is there.
+          const pulled = e.kind === "done" && e.subject?.kind === "image" ? e.subject : null;
+          const event = pulled ? { ...e, location: imageHref(pulled) } : e;
+          return String(<PullFinal event={event} layers={layers} />);
+        },
         unknown: String(
           <Alert kind="error">
             This pull is no longer known (they are kept for 5 minutes). See the{" "}

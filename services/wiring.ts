@@ -1,0 +1,139 @@
+import type { Config } from "../config.ts";
+import { localDbFile, openDb } from "../db/client.ts";
+import { AuditTrail } from "./audit.ts";
+import { HostPolicy } from "./auth/host-policy.ts";
+import { randomSecret } from "./auth/secrets.ts";
+import { AuthService } from "./auth/sessions.ts";
+import { TokenService } from "./auth/token-service.ts";
+import { ContainerConfigService } from "./config/service.ts";
+import { AdoptService } from "./containers/adopt.ts";
+import { BulkService } from "./containers/bulk.ts";
+import { CreateService } from "./containers/create.ts";
+import { DeletedService } from "./containers/deleted.ts";
+import { EditService } from "./containers/editor.ts";
+import { HistoryService } from "./containers/history.ts";
+import { ContainerLocks } from "./containers/locks.ts";
+import { Recreator } from "./containers/recreate.ts";
+import { ContainerService } from "./containers/service.ts";
+import { StartWatcher } from "./containers/start-watch.ts";
+import { ContainerStore } from "./containers/store.ts";
+import { ensureDefaultTags, TagService } from "./containers/tags.ts";
+import type { Deps } from "./context.ts";
+import { dashboardOf } from "./dashboard.ts";
+import { createPrivateFile, prepareDataDir } from "./data-dir.ts";
+import { DockerClient } from "./docker/client.ts";
+import { EventLog } from "./events/store.ts";
+import { DockerEvents } from "./events/subscriber.ts";
+import { SystemService } from "./host/service.ts";
+import { ImageService } from "./images/service.ts";
+import { Operations } from "./operations.ts";
+import { RegistryService, sealStoredPasswords } from "./registry/credentials.ts";
+import { useKeyFile } from "./registry/secret-box.ts";
+import { UpdateService } from "./updates/apply.ts";
+import { ImageUpdateService } from "./updates/detect.ts";
+import { UpdateRunner } from "./updates/runner.ts";
+
+/** Opens the database (migrating it), connects to Docker and wires the services. */
+export async function createDeps(
+  cfg: Config,
+  shutdown = new AbortController().signal,
+): Promise<Deps> {
+  await prepareDataDir(cfg.DATA_DIR);
+  const dbFile = localDbFile(cfg.databaseUrl);
+  if (dbFile) await createPrivateFile(dbFile);
+  const db = await openDb(cfg.databaseUrl, cfg.DATABASE_AUTH_TOKEN);
+  useKeyFile(`${cfg.DATA_DIR}/secret.key`);
+  await sealStoredPasswords(db);
+  const docker = new DockerClient({
+    host: cfg.DOCKER_HOST,
+    tlsVerify: cfg.DOCKER_TLS_VERIFY,
+    certPath: cfg.DOCKER_CERT_PATH,
+  });
+  const auth = new AuthService(
+    db,
+    {
+      ttlMs: cfg.SESSION_TTL,
+      rememberTtlMs: cfg.SESSION_REMEMBER_TTL,
+      idleMs: cfg.SESSION_IDLE_TIMEOUT,
+    },
+    cfg.DOCKERMATE_SETUP_TOKEN ?? randomSecret(16),
+    Date.now,
+    new HostPolicy(db, cfg.DOCKERMATE_ALLOWED_HOSTS),
+  );
+  const events = new DockerEvents(docker);
+  const store = new ContainerStore(docker, events);
+  const watcher = new StartWatcher(docker, events);
+  const operations = new Operations();
+  const imageUpdates = new ImageUpdateService(db, docker, store, events);
+  await imageUpdates.load();
+  // One change at a time per container, across every service that changes one.
+  const locks = new ContainerLocks();
+  const containers = new ContainerService(db, docker, store, locks, imageUpdates);
+  const deleted = new DeletedService(db, docker, store, locks);
+  const eventLog = new EventLog(events, 500);
+  const tags = new TagService(db);
+  const configs = new ContainerConfigService(docker, store);
+  const images = new ImageService(db, docker, store, events, imageUpdates, operations);
+  const recreator = new Recreator(
+    db,
+    docker,
+    store,
+    watcher,
+    configs,
+    (ref, meta) => images.pull(ref, meta),
+    locks,
+    cfg.DOCKERMATE_CRASH_AT,
+  );
+  const history = new HistoryService(db, configs, recreator, operations);
+  const updates = new UpdateService(
+    db,
+    docker,
+    store,
+    configs,
+    recreator,
+    images,
+    imageUpdates,
+    locks,
+  );
+  await ensureDefaultTags(db);
+  return {
+    cfg,
+    db,
+    docker,
+    daemon: docker,
+    auth,
+    tokens: new TokenService(db),
+    audit: new AuditTrail(db),
+    events,
+    eventLog,
+    dashboard: dashboardOf({ db, docker, store, eventLog }),
+    store,
+    containers,
+    tags,
+    creator: new CreateService(db, docker, store, watcher),
+    deleted,
+    bulk: new BulkService(db, containers, deleted),
+    operations,
+    configs,
+    recreator,
+    editor: new EditService(configs, recreator, operations),
+    history,
+    adopter: new AdoptService(db, configs, recreator, locks),
+    imageUpdates,
+    images,
+    updates,
+    updateRunner: new UpdateRunner(
+      updates,
+      history,
+      imageUpdates,
+      configs,
+      recreator,
+      store,
+      tags,
+      operations,
+    ),
+    registries: new RegistryService(db),
+    system: new SystemService(db, docker, containers),
+    shutdown,
+  };
+}
