@@ -149,7 +149,7 @@ export async function createDeps(
     eventLog,
     store,
     containers,
-    creator: new CreateService(db, docker, store, watcher),
+    creator: new CreateService(db, docker, store, watcher, configs),
     deleted,
     bulk: new BulkService(db, containers, deleted),
     operations: new Operations(),

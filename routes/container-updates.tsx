@@ -24,7 +24,7 @@ import {
 import { Layout } from "../components/layout.tsx";
 import { Alert } from "../components/ui.tsx";
 import { runCommandFromConfig } from "../services/config/cli.ts";
-import { parseImageReference } from "../services/config/create-spec.ts";
+import { parseImageReference } from "../services/config/image-ref.ts";
 import { containerName } from "../services/containers/store.ts";
 import type { AppEnv, Deps } from "../services/context.ts";
 import { AppError, Refused } from "../services/errors.ts";

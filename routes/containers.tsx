@@ -38,7 +38,8 @@ import { Layout } from "../components/layout.tsx";
 import type { TagColors } from "../components/tags.tsx";
 import { Alert } from "../components/ui.tsx";
 import { BULK_ACTIONS, type BulkAction } from "../services/containers/bulk.ts";
-import { createFormSchema, type CreateSpec } from "../services/config/create-spec.ts";
+import { createFormSchema } from "../services/config/create-input.ts";
+import { runCommandFromConfig } from "../services/config/cli.ts";
 import { containerName } from "../services/containers/store.ts";
 import {
   type ContainerFilter,
@@ -52,12 +53,8 @@ import type { AppEnv, Deps } from "../services/context.ts";
 import type { PullProgress } from "../services/containers/create.ts";
 import { Conflict, DockerUnavailable, InvalidInput, LimitExceeded } from "../services/errors.ts";
 import { systemProfile } from "../services/host/profile.ts";
-import {
-  type CliAction,
-  dockerCli,
-  dockerRunCommand,
-  shellArg,
-} from "../services/config/run-command.ts";
+import { type CliAction, dockerCli } from "../services/config/lifecycle-cli.ts";
+import { shellArg } from "../services/config/shell-words.ts";
 import { getSetting } from "../services/settings.ts";
 import { listTags, TAG_PATTERN, tagsByContainer } from "../services/containers/tags.ts";
 import { appChrome, formBody, isHtmx, redirect, render } from "./render.ts";
@@ -499,11 +496,12 @@ export function containerPages(): Hono<AppEnv> {
   app.post("/preview", async (c) => {
     const raw = await formBody(c);
     if (!(raw.image ?? "").trim()) return c.html(<RunPreview />);
-    const parsed = createFormSchema.safeParse(raw);
+    const parsed = await createFormSchema.safeParseAsync(raw);
     if (!parsed.success) {
       return c.html(<RunPreview problem={firstProblem(formErrors(parsed.error.issues, raw))} />);
     }
-    return c.html(<RunPreview command={dockerRunCommand(parsed.data)} />);
+    const { config, start } = parsed.data;
+    return c.html(<RunPreview command={runCommandFromConfig(config, { start })} />);
   });
 
   app.post("/", async (c) => {
@@ -535,11 +533,12 @@ export function containerPages(): Hono<AppEnv> {
       );
     };
 
-    const parsed = createFormSchema.safeParse(raw);
+    const parsed = await createFormSchema.safeParseAsync(raw);
     if (!parsed.success) return refuse(formErrors(parsed.error.issues, raw), 400);
-    const spec: CreateSpec = parsed.data;
+    const plan = parsed.data;
+    const { config } = plan;
     try {
-      await deps.creator.check(spec);
+      await deps.creator.check(plan);
     } catch (err) {
       const known = serviceErrors(err);
       if (!known) throw err;
@@ -549,7 +548,7 @@ export function containerPages(): Hono<AppEnv> {
     if (!isHtmx(c)) {
       // Without JavaScript there is no progress stream: create, then go to the container.
       try {
-        const created = await deps.creator.create(spec, meta);
+        const created = await deps.creator.create(plan, meta);
         return c.redirect(`/containers/${encodeURIComponent(created.name)}`, 303);
       } catch (err) {
         const known = serviceErrors(err);
@@ -558,13 +557,13 @@ export function containerPages(): Hono<AppEnv> {
       }
     }
 
-    const label = spec.name ?? "the container";
+    const label = config.name ?? "the container";
     const opId = deps.operations.start(async (emit) => {
       const layers: Record<string, string> = {};
       let lastEmit = 0;
-      emit({ kind: "progress", message: `Creating ${label} from ${spec.image}…` });
-      const created = await deps.creator.create(spec, meta, (p) => {
-        let message = `Pulling ${spec.image}…`;
+      emit({ kind: "progress", message: `Creating ${label} from ${config.image}…` });
+      const created = await deps.creator.create(plan, meta, (p) => {
+        let message = `Pulling ${config.image}…`;
         if (p.id && LAYER_ID.test(p.id)) layers[p.id] = progressText(p);
         else message = p.id ? `${p.id}: ${p.status}` : p.status;
         // Byte counters arrive many times a second; layer state changes always go out.
@@ -574,7 +573,7 @@ export function containerPages(): Hono<AppEnv> {
         emit({ kind: "progress", message, layers: { ...layers } });
       });
       if (Object.keys(layers).length > 0) {
-        emit({ kind: "progress", message: `Pulled ${spec.image}`, layers: { ...layers } });
+        emit({ kind: "progress", message: `Pulled ${config.image}`, layers: { ...layers } });
       }
       return {
         kind: "done",
@@ -586,7 +585,7 @@ export function containerPages(): Hono<AppEnv> {
       <OperationCard
         opId={opId}
         title={`Creating ${label}`}
-        cli={dockerRunCommand(spec)}
+        cli={runCommandFromConfig(config, { start: plan.start })}
       />,
     );
   });

@@ -36,7 +36,7 @@ import {
   imageFilterSchema,
   ImageInUse,
 } from "../services/images/service.ts";
-import { shellArg } from "../services/config/run-command.ts";
+import { shellArg } from "../services/config/shell-words.ts";
 import { appChrome, isHtmx, redirect, render } from "./render.ts";
 import { describeIssues, validate } from "./validate.ts";
 

@@ -55,7 +55,7 @@ export function apiRecreateRoutes() {
         return c.json({ name: next.name, diff: diffCommands(before, after), cli: after });
       }
       const result = await deps.recreator.recreate(
-        { kind: "edit", name: next.name, config: next, pullMissing: true },
+        { kind: "edit", name: containerName(summary), config: next, pullMissing: true },
         c.get("meta"),
       );
       return c.json(recreateJson(result));

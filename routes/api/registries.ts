@@ -7,7 +7,7 @@ import {
   removeRegistry,
   saveRegistry,
 } from "../../services/registry/credentials.ts";
-import { shellArg } from "../../services/config/run-command.ts";
+import { shellArg } from "../../services/config/shell-words.ts";
 import { validate } from "../validate.ts";
 
 const registryParam = z.object({ registry: z.string().min(1).max(255) });

@@ -5,21 +5,20 @@
  */
 import { z } from "zod";
 import type { ContainerConfig, NetworkEndpoint, PortPublish } from "./model.ts";
+import { createInputSchema } from "./create-input.ts";
 import {
-  createSpecSchema,
   normalizePortMapping,
   normalizeVolume,
   parseEnvBlock,
   parseKeyValueLines,
-  parseMemory,
   parsePortMapping,
-  RESERVED_LABEL_PREFIX,
-} from "./create-spec.ts";
+} from "./field-parsers.ts";
+import { RESERVED_LABEL_PREFIX, userLabels } from "./labels.ts";
 import { portSpec } from "./cli.ts";
 import { InvalidInput } from "../errors.ts";
-import { formatMemory } from "./run-command.ts";
+import { formatMemory, parseMemory } from "./units.ts";
 
-const spec = createSpecSchema.shape;
+const spec = createInputSchema.shape;
 const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const SHARED_NETWORK_MODES = /^(host|none|container:.+)$/;
 
@@ -117,9 +116,7 @@ export function editableOf(config: ContainerConfig): Required<Edit> {
     ports: config.ports.map(portSpec),
     volumes: config.binds,
     restartPolicy: config.restart ?? "no",
-    labels: Object.fromEntries(
-      Object.entries(config.labels).filter(([k]) => !k.startsWith(RESERVED_LABEL_PREFIX)),
-    ),
+    labels: userLabels(config.labels),
     networks: config.networks.map((n) => n.network),
     cpus: config.resources.cpus ?? null,
     memory: config.resources.memory ?? null,

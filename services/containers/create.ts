@@ -3,18 +3,19 @@ import { encodeBase64url } from "@oslojs/encoding";
 import type { Db } from "../../db/client.ts";
 import { managedContainers } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
-import { type CreateSpec, parsePortMapping, toCreateBody } from "../config/create-spec.ts";
-import { containerName, type ContainerStore, type ContainerSummary } from "./store.ts";
+import { type CreatePlan, stampCreated } from "../config/create-input.ts";
+import { runCommandFromConfig } from "../config/cli.ts";
+import type { ContainerConfigService, PreflightFields } from "../config/service.ts";
+import { shellArg } from "../config/shell-words.ts";
+import { containerName, type ContainerStore } from "./store.ts";
 import type { DockerClient } from "../docker/client.ts";
-import { AppError, Conflict, InvalidInput, LimitExceeded, NotFound } from "../errors.ts";
+import { AppError, Conflict, InvalidInput, LimitExceeded } from "../errors.ts";
 import { limitExceededMessage, resourceLimitProblem } from "../host/hardware.ts";
 import { saveVerdict, type StartWatcher, type Verdict } from "./start-watch.ts";
 import { lines } from "../events/subscriber.ts";
 import { systemProfile } from "../host/profile.ts";
-import { dockerRunCommand, shellArg } from "../config/run-command.ts";
 import { getSetting } from "../settings.ts";
 import { pullReference } from "../images/refs.ts";
-import { refuseTakenPorts } from "./port-clash.ts";
 import { dockerLoginFor } from "../registry/credentials.ts";
 import { dropContainerTags, setContainerTags } from "./tags.ts";
 
@@ -90,6 +91,15 @@ export async function pullImage(
   }
 }
 
+/** How a create input names what preflight checks (its ports may hold ranges). */
+function createFields(plan: CreatePlan): PreflightFields {
+  return {
+    portEntry: (i) => plan.portEntries[i],
+    networks: "network",
+    pullOption: "pullIfMissing",
+  };
+}
+
 /** Creating containers: hardware limits, validation against the host, pull, create, start, watch. */
 export class CreateService {
   #verdictListeners = new Set<(name: string, verdict: Verdict) => void>();
@@ -105,6 +115,7 @@ export class CreateService {
     private readonly docker: DockerClient,
     private readonly store: ContainerStore,
     private readonly watcher: StartWatcher,
+    private readonly configs: ContainerConfigService,
   ) {}
 
   /** What the create form offers: local image tags and networks (empty when Docker fails). */
@@ -123,8 +134,9 @@ export class CreateService {
     return { images, networks };
   }
 
-  /** Checks that need the host (limits, names, ports, image, network), before anything changes. */
-  async check(spec: CreateSpec): Promise<{ imagePresent: boolean }> {
+  /** Checks that need the host (limits, name, then the preflight), before anything changes. */
+  async check(plan: CreatePlan): Promise<{ imagePresent: boolean }> {
+    const { config } = plan;
     await this.store.ready();
     const all = this.store.list();
     const profile = await systemProfile(this.db, this.docker, all.length);
@@ -134,137 +146,84 @@ export class CreateService {
       );
     }
     const resources = resourceLimitProblem(
-      { cpus: spec.cpus, memoryBytes: spec.memory },
+      { cpus: config.resources.cpus, memoryBytes: config.resources.memory },
       profile.host,
     );
     if (resources) throw new LimitExceeded(resources);
-    if (spec.name && this.store.find(spec.name)) {
-      throw new Conflict(`name: a container named "${spec.name}" exists already`);
+    if (config.name && this.store.find(config.name)) {
+      throw new Conflict(`name: a container named "${config.name}" exists already`);
     }
-    if (spec.ports.length > 0) {
-      // Asked of Docker itself, not the store: a container started a moment ago counts too.
-      const running = await this.docker.engine<ContainerSummary[]>({ path: "/containers/json" });
-      this.#checkPorts(spec, running);
-    }
-    if (spec.network) await this.#checkNetwork(spec.network);
-    const imagePresent = await this.docker.engine({
-      path: `/images/${encodeURIComponent(spec.image)}/json`,
-    })
-      .then(() => true, (err) => {
-        if (err instanceof NotFound) return false;
-        throw err;
-      });
-    if (!imagePresent && !spec.pullIfMissing) {
-      throw new InvalidInput(
-        `image: ${spec.image} is not on this host and pullIfMissing is off: pull it first (docker pull ${spec.image})`,
-      );
-    }
-    return { imagePresent };
-  }
-
-  #checkPorts(spec: CreateSpec, running: ContainerSummary[]): void {
-    const wanted = spec.ports.flatMap((mapping, index) =>
-      parsePortMapping(mapping).flatMap((b) =>
-        b.hostPort === undefined
-          ? []
-          : [{ index, hostIp: b.hostIp ?? "", hostPort: b.hostPort, protocol: b.protocol }]
-      )
-    );
-    refuseTakenPorts(wanted, running);
-  }
-
-  async #checkNetwork(network: string): Promise<void> {
-    if (
-      ["bridge", "host", "none", "default"].includes(network) || network.startsWith("container:")
-    ) return;
-    await this.docker.engine({ path: `/networks/${encodeURIComponent(network)}` }).catch((err) => {
-      if (err instanceof NotFound) {
-        throw new InvalidInput(`network: no network named "${network}" (docker network ls)`);
-      }
-      throw err;
+    return await this.configs.preflight(config, null, {
+      image: !plan.pullMissing,
+      fields: createFields(plan),
     });
   }
 
-  /** Starts a new container; one that cannot start is removed again, so a create is all or nothing. */
+  /** Starts the new container; one that cannot start is removed, and forgotten here too. */
   async #start(id: string, name: string): Promise<void> {
     try {
-      await this.docker.engine({ method: "POST", path: `/containers/${id}/start` });
+      await this.configs.start(id);
     } catch (err) {
-      await this.docker.engine({ method: "DELETE", path: `/containers/${id}`, query: { force: 1 } })
-        .catch(() => {});
       await this.db.delete(managedContainers).where(eq(managedContainers.name, name));
       await dropContainerTags(this.db, name);
-      await this.store.refresh(id);
-      const message = (err as Error).message;
-      if (/port is already allocated|address already in use/i.test(message)) {
-        throw new Conflict(`ports: ${message}`);
-      }
       throw err;
     }
   }
 
   async create(
-    spec: CreateSpec,
+    plan: CreatePlan,
     meta: RequestMeta,
     onProgress: (p: PullProgress) => void = () => {},
   ): Promise<Created> {
-    const { imagePresent } = await this.check(spec);
+    const { imagePresent } = await this.check(plan);
+    const image = plan.config.image;
     if (!imagePresent) {
       // Without a tag the Engine API would pull every tag of the repository.
-      const ref = pullReference(spec.image);
+      const ref = pullReference(image);
       await pullImage(this.docker, ref, onProgress, await dockerLoginFor(this.db, ref));
     }
     const now = new Date();
-    const created = await this.docker.engine<{ Id: string; Warnings: string[] | null }>({
-      method: "POST",
-      path: "/containers/create",
-      query: { name: spec.name },
-      body: toCreateBody(spec, now),
-    });
-    await this.store.refresh(created.Id);
-    const name = spec.name ?? containerName(this.store.find(created.Id)!);
+    const config = stampCreated(plan.config, now);
+    const created = await this.configs.create(config);
+    const name = config.name ?? containerName(this.store.find(created.id)!);
     await this.db.insert(managedContainers).values({
       name,
-      containerId: created.Id,
-      image: spec.image,
+      containerId: created.id,
+      image,
       createdAt: now,
     })
       .onConflictDoUpdate({
         target: managedContainers.name,
         set: {
-          containerId: created.Id,
-          image: spec.image,
+          containerId: created.id,
+          image,
           createdAt: now,
           verdict: null,
           verdictAt: null,
         },
       });
-    await setContainerTags(this.db, name, spec.tags);
+    await setContainerTags(this.db, name, plan.tags);
     let verdict: Promise<Verdict | null> = Promise.resolve(null);
-    if (spec.autoStart) {
+    if (plan.start) {
       const windowMs = (await getSetting(this.db, "healthWindowSeconds")) * 1000;
-      await this.#start(created.Id, name);
-      verdict = this.watcher.watch(created.Id, { settleMs: windowMs, healthTimeoutMs: windowMs })
+      await this.#start(created.id, name);
+      verdict = this.watcher.watch(created.id, { settleMs: windowMs, healthTimeoutMs: windowMs })
         .then(async (v) => {
           await saveVerdict(this.db, name, v);
           for (const fn of this.#verdictListeners) fn(name, v);
           return v;
         });
     }
-    await this.store.refresh(created.Id);
-    const cli = dockerRunCommand({ ...spec, name }, { createdAt: now.toISOString() });
-    await recordAudit(this.db, "container.create", meta, {
-      name,
-      image: spec.image,
-      id: created.Id,
-    });
+    await this.store.refresh(created.id);
+    const cli = runCommandFromConfig({ ...config, name }, { start: plan.start });
+    await recordAudit(this.db, "container.create", meta, { name, image, id: created.id });
     return {
-      id: created.Id,
+      id: created.id,
       name,
-      state: this.store.find(created.Id)?.State ?? "created",
-      cli: imagePresent ? cli : `docker pull ${shellArg(spec.image)}\n${cli}`,
+      state: this.store.find(created.id)?.State ?? "created",
+      cli: imagePresent ? cli : `docker pull ${shellArg(image)}\n${cli}`,
       pulled: !imagePresent,
-      warnings: created.Warnings ?? [],
+      warnings: created.warnings,
       verdict,
     };
   }
