@@ -18,7 +18,7 @@ import { portSpec } from "./cli.ts";
 import { InvalidInput } from "../errors.ts";
 import { formatMemory, parseMemory } from "./units.ts";
 
-const spec = createInputSchema.shape;
+const input = createInputSchema.shape;
 const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const SHARED_NETWORK_MODES = /^(host|none|container:.+)$/;
 
@@ -30,20 +30,20 @@ const line = z.string({ error: "must be a string" }).trim();
  * remove the limit.
  */
 export const editSchema = z.strictObject({
-  image: spec.image.optional(),
-  env: spec.env.unwrap().optional(),
+  image: input.image.optional(),
+  env: input.env.unwrap().optional(),
   ports: z.array(line, { error: `must be a list like ["8080:80", "53:53/udp"]` }).max(100)
     .optional(),
   volumes: z.array(line, { error: `must be a list like ["/srv/data:/data:ro", "mydata:/data"]` })
     .max(100).optional(),
-  restartPolicy: spec.restartPolicy.unwrap().optional(),
-  labels: spec.labels.unwrap().optional(),
+  restartPolicy: input.restartPolicy.unwrap().optional(),
+  labels: input.labels.unwrap().optional(),
   networks: z.array(
     z.string().regex(NETWORK_NAME, "must be network names like bridge or my-net"),
     { error: `must be a list like ["bridge"]` },
   ).min(1, "must name at least one network").max(10).optional(),
-  cpus: spec.cpus.unwrap().nullable().optional(),
-  memory: spec.memory.unwrap().nullable().optional(),
+  cpus: input.cpus.unwrap().nullable().optional(),
+  memory: input.memory.unwrap().nullable().optional(),
 }, {
   error: (i) => (i.code === "unrecognized_keys" ? `unknown field ${i.keys.join(", ")}` : undefined),
 });

@@ -38,8 +38,8 @@ export type EngineMount = {
   TmpfsOptions?: { SizeBytes?: number; Mode?: number } | null;
 };
 
-export type Device = { PathOnHost: string; PathInContainer: string; CgroupPermissions: string };
-export type Ulimit = { Name: string; Soft: number; Hard: number };
+type Device = { PathOnHost: string; PathInContainer: string; CgroupPermissions: string };
+type Ulimit = { Name: string; Soft: number; Hard: number };
 export type PortMap = Record<string, { HostIp?: string; HostPort?: string }[] | null>;
 
 /** `GET /containers/{id}/json`: the parts a recreate needs. */

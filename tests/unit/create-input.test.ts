@@ -821,6 +821,53 @@ const UNSET_HOST = {
   Ulimits: [],
 };
 
+Deno.test("configFromCreateInput: API.md's example as the container model", () => {
+  const config = configFromCreateInput(createInputSchema.parse({
+    ...apiExample,
+    env: { TZ: "Europe/Berlin", APP: "x" },
+    labels: { "com.example.z": "1", "com.example.a": "2" },
+  }));
+  assert.equal(config.name, "web");
+  assert.equal(config.image, "nginx:1.27");
+  assert.deepEqual(config.entrypoint, ["/docker-entrypoint.sh"]);
+  assert.deepEqual(config.command, ["nginx", "-g", "daemon off;"]);
+  assert.deepEqual(config.env, ["APP=x", "TZ=Europe/Berlin"]);
+  // The user's labels sorted, DockerMate's after them.
+  assert.deepEqual(Object.entries(config.labels), [
+    ["com.example.a", "2"],
+    ["com.example.z", "1"],
+    [MANAGED_LABEL, "true"],
+    [TAGS_LABEL, "prod"],
+  ]);
+  assert.deepEqual(config.ports, [
+    { containerPort: 80, protocol: "tcp", hostIp: "", hostPort: "8080" },
+    { containerPort: 443, protocol: "tcp", hostIp: "127.0.0.1", hostPort: "8443" },
+    { containerPort: 53, protocol: "udp", hostIp: "", hostPort: "53" },
+  ]);
+  assert.deepEqual(config.binds, ["/srv/web:/usr/share/nginx/html:ro", "webdata:/data"]);
+  assert.equal(config.restart, "unless-stopped");
+  assert.deepEqual(config.resources, { memory: 268435456, cpus: 0.5 });
+  // bridge is the default network: left implicit, as a config read from inspect has it.
+  assert.equal(config.networkMode, undefined);
+  assert.deepEqual(config.networks.map((n) => n.network), ["bridge"]);
+});
+
+Deno.test("configFromCreateInput: networks, no restart, no name", () => {
+  const named = configFromCreateInput(spec({ network: "backend", restartPolicy: "no" }));
+  assert.equal(named.networkMode, "backend");
+  assert.deepEqual(named.networks, [
+    { network: "backend", aliases: [], linkLocalIps: [], links: [], driverOpts: {} },
+  ]);
+  assert.equal(named.restart, undefined, "no is Docker's default");
+  assert.equal(named.name, undefined, "Docker picks the name");
+  for (const network of ["host", "none", "container:db"]) {
+    const shared = configFromCreateInput(spec({ network }));
+    assert.equal(shared.networkMode, network);
+    assert.deepEqual(shared.networks, [], network);
+  }
+  assert.equal(configFromCreateInput(spec({ network: "default" })).networkMode, undefined);
+});
+
 Deno.test("create body: API.md's example in Docker's shape", () => {
   // `network: bridge` is Docker's default network, which the model leaves implicit.
   assert.deepEqual(createBody(createInputSchema.parse(apiExample)), {
