@@ -181,7 +181,9 @@ export class ContainerConfigService {
         method: "DELETE",
         path: `/containers/${created.Id}`,
         query: { force: 1, v: 1 },
-      }).catch((e) => log.warn(`could not remove half-made ${req.name}: ${(e as Error).message}`));
+      }).catch((e) =>
+        log.warn(`could not remove half-made ${req.name ?? created.Id}: ${(e as Error).message}`)
+      );
       throw err;
     }
     await this.store.refresh(created.Id);
