@@ -6,7 +6,7 @@ import {
   type EventEntry,
   type EventQuery,
 } from "../services/events/store.ts";
-import { shellArg } from "../services/config/run-command.ts";
+import { shellArg } from "../services/config/shell-words.ts";
 import { shortImage } from "./containers/common.tsx";
 
 /** Newest events the page shows (and the live list keeps); the log keeps more. */

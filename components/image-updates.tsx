@@ -1,5 +1,5 @@
 import type { CheckSummary, LastRun, UpdateResult } from "../services/updates/detect.ts";
-import { shellArg } from "../services/config/run-command.ts";
+import { shellArg } from "../services/config/shell-words.ts";
 import { timeAgo } from "./format.ts";
 
 /** The badge on a container row whose image has a newer version at its registry. */

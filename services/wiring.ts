@@ -110,7 +110,7 @@ export async function createDeps(
     store,
     containers,
     tags,
-    creator: new CreateService(db, docker, store, watcher),
+    creator: new CreateService(db, docker, store, watcher, configs, operations),
     deleted,
     bulk: new BulkService(db, containers, deleted),
     operations,

@@ -1,6 +1,6 @@
 import type { ContainerDetail, LifecycleAction } from "../../services/containers/service.ts";
 import type { Verdict } from "../../services/containers/start-watch.ts";
-import { type CliAction, dockerCli } from "../../services/config/run-command.ts";
+import { type CliAction, dockerCli } from "../../services/config/lifecycle-cli.ts";
 import { type TagColors, TagDatalist, TagList } from "../tags.tsx";
 import { Alert, FieldError } from "../ui.tsx";
 import { HealthBadge, PortList, StateBadge, uptimeText, When } from "./common.tsx";

@@ -9,7 +9,7 @@ import {
 } from "../../components/containers/list.tsx";
 import { Layout } from "../../components/layout.tsx";
 import type { BulkAction } from "../../services/containers/bulk.ts";
-import { type CliAction, dockerCli } from "../../services/config/run-command.ts";
+import { type CliAction, dockerCli } from "../../services/config/lifecycle-cli.ts";
 import type { AppEnv } from "../http/env.ts";
 import { appChrome, render } from "../http/render.ts";
 import { formData, isHtmx, linkHost } from "../http/request.ts";

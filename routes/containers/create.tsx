@@ -11,10 +11,9 @@ import {
   RunPreview,
 } from "../../components/containers/create.tsx";
 import { Layout } from "../../components/layout.tsx";
-import { createFormSchema, type CreateSpec } from "../../services/config/create-spec.ts";
-import { dockerRunCommand } from "../../services/config/run-command.ts";
+import { runCommandFromConfig } from "../../services/config/cli.ts";
+import { createFormSchema } from "../../services/config/create-input.ts";
 import type { Deps } from "../../services/context.ts";
-import { LAYER_ID, progressText } from "../../services/images/pull-progress.ts";
 import { dockerDown } from "../http/daemon.ts";
 import type { AppEnv } from "../http/env.ts";
 import { serviceErrors as fieldErrorsOf } from "../http/form-errors.ts";
@@ -114,11 +113,12 @@ export function createPages(): Hono<AppEnv> {
   app.post("/preview", async (c) => {
     const raw = await formBody(c);
     if (!(raw.image ?? "").trim()) return c.html(<RunPreview />);
-    const parsed = createFormSchema.safeParse(raw);
+    const parsed = await createFormSchema.safeParseAsync(raw);
     if (!parsed.success) {
       return c.html(<RunPreview problem={firstProblem(formErrors(parsed.error.issues, raw))} />);
     }
-    return c.html(<RunPreview command={dockerRunCommand(parsed.data)} />);
+    const { config, start } = parsed.data;
+    return c.html(<RunPreview command={runCommandFromConfig(config, { start })} />);
   });
 
   app.post("/", async (c) => {
@@ -150,11 +150,11 @@ export function createPages(): Hono<AppEnv> {
       );
     };
 
-    const parsed = createFormSchema.safeParse(raw);
+    const parsed = await createFormSchema.safeParseAsync(raw);
     if (!parsed.success) return refuse(formErrors(parsed.error.issues, raw), 400);
-    const spec: CreateSpec = parsed.data;
+    const plan = parsed.data;
     try {
-      await deps.creator.check(spec);
+      await deps.creator.check(plan);
     } catch (err) {
       const known = serviceErrors(err);
       if (!known) throw err;
@@ -164,7 +164,7 @@ export function createPages(): Hono<AppEnv> {
     if (!isHtmx(c)) {
       // Without JavaScript there is no progress stream: create, then go to the container.
       try {
-        const created = await deps.creator.create(spec, meta);
+        const created = await deps.creator.create(plan, meta);
         return c.redirect(`/containers/${encodeURIComponent(created.name)}`, 303);
       } catch (err) {
         const known = serviceErrors(err);
@@ -173,37 +173,8 @@ export function createPages(): Hono<AppEnv> {
       }
     }
 
-    const label = spec.name ?? "the container";
-    const opId = deps.operations.start(async (emit) => {
-      const layers: Record<string, string> = {};
-      let lastEmit = 0;
-      emit({ kind: "progress", message: `Creating ${label} from ${spec.image}…` });
-      const created = await deps.creator.create(spec, meta, (p) => {
-        let message = `Pulling ${spec.image}…`;
-        if (p.id && LAYER_ID.test(p.id)) layers[p.id] = progressText(p);
-        else message = p.id ? `${p.id}: ${p.status}` : p.status;
-        // Byte counters arrive many times a second; layer state changes always go out.
-        const now = Date.now();
-        if (p.progress && now - lastEmit < 150) return;
-        lastEmit = now;
-        emit({ kind: "progress", message, layers: { ...layers } });
-      });
-      if (Object.keys(layers).length > 0) {
-        emit({ kind: "progress", message: `Pulled ${spec.image}`, layers: { ...layers } });
-      }
-      return {
-        kind: "done",
-        location: `/containers/${encodeURIComponent(created.name)}`,
-        message: `Created ${created.name}${created.state === "running" ? " and started it" : ""}`,
-      };
-    });
-    return c.html(
-      <OperationCard
-        opId={opId}
-        title={`Creating ${label}`}
-        cli={dockerRunCommand(spec)}
-      />,
-    );
+    const { opId, label, cli } = deps.creator.startCreate(plan, meta);
+    return c.html(<OperationCard opId={opId} title={`Creating ${label}`} cli={cli} />);
   });
 
   return app;

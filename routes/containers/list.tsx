@@ -9,7 +9,7 @@ import {
 } from "../../components/containers/list.tsx";
 import { Layout } from "../../components/layout.tsx";
 import { Alert } from "../../components/ui.tsx";
-import { shellArg } from "../../services/config/run-command.ts";
+import { shellArg } from "../../services/config/shell-words.ts";
 import type { ContainerFilter, ContainerRow } from "../../services/containers/service.ts";
 import type { Deps } from "../../services/context.ts";
 import { DockerUnavailable } from "../../services/errors.ts";

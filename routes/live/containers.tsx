@@ -85,8 +85,8 @@ export function liveContainerRoutes(): Hono<AppEnv> {
         onProgress: (e) => void (layers = e.layers ?? layers),
         progress: (p) => String(<OperationProgress message={p.message} layers={layers} />),
         final: (e) => {
-          const name = e.kind === "done" && e.location
-            ? decodeURIComponent(e.location.replace(/^\/containers\//, ""))
+          const name = e.kind === "done" && e.subject?.kind === "container"
+            ? e.subject.name
             : undefined;
           return String(<OperationFinal event={e} layers={layers} name={name} />);
         },

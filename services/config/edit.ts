@@ -5,21 +5,20 @@
  */
 import { z } from "zod";
 import type { ContainerConfig, NetworkEndpoint, PortPublish } from "./model.ts";
+import { createInputSchema } from "./create-input.ts";
 import {
-  createSpecSchema,
   normalizePortMapping,
   normalizeVolume,
   parseEnvBlock,
   parseKeyValueLines,
-  parseMemory,
   parsePortMapping,
-  RESERVED_LABEL_PREFIX,
-} from "./create-spec.ts";
+} from "./field-parsers.ts";
+import { RESERVED_LABEL_PREFIX, userLabels } from "./labels.ts";
 import { portSpec } from "./cli.ts";
 import { InvalidInput } from "../errors.ts";
-import { formatMemory } from "./run-command.ts";
+import { formatMemory, parseMemory } from "./units.ts";
 
-const spec = createSpecSchema.shape;
+const input = createInputSchema.shape;
 const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const SHARED_NETWORK_MODES = /^(host|none|container:.+)$/;
 
@@ -31,20 +30,20 @@ const line = z.string({ error: "must be a string" }).trim();
  * remove the limit.
  */
 export const editSchema = z.strictObject({
-  image: spec.image.optional(),
-  env: spec.env.unwrap().optional(),
+  image: input.image.optional(),
+  env: input.env.unwrap().optional(),
   ports: z.array(line, { error: `must be a list like ["8080:80", "53:53/udp"]` }).max(100)
     .optional(),
   volumes: z.array(line, { error: `must be a list like ["/srv/data:/data:ro", "mydata:/data"]` })
     .max(100).optional(),
-  restartPolicy: spec.restartPolicy.unwrap().optional(),
-  labels: spec.labels.unwrap().optional(),
+  restartPolicy: input.restartPolicy.unwrap().optional(),
+  labels: input.labels.unwrap().optional(),
   networks: z.array(
     z.string().regex(NETWORK_NAME, "must be network names like bridge or my-net"),
     { error: `must be a list like ["bridge"]` },
   ).min(1, "must name at least one network").max(10).optional(),
-  cpus: spec.cpus.unwrap().nullable().optional(),
-  memory: spec.memory.unwrap().nullable().optional(),
+  cpus: input.cpus.unwrap().nullable().optional(),
+  memory: input.memory.unwrap().nullable().optional(),
 }, {
   error: (i) => (i.code === "unrecognized_keys" ? `unknown field ${i.keys.join(", ")}` : undefined),
 });
@@ -117,9 +116,7 @@ export function editableOf(config: ContainerConfig): Required<Edit> {
     ports: config.ports.map(portSpec),
     volumes: config.binds,
     restartPolicy: config.restart ?? "no",
-    labels: Object.fromEntries(
-      Object.entries(config.labels).filter(([k]) => !k.startsWith(RESERVED_LABEL_PREFIX)),
-    ),
+    labels: userLabels(config.labels),
     networks: config.networks.map((n) => n.network),
     cpus: config.resources.cpus ?? null,
     memory: config.resources.memory ?? null,

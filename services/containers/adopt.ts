@@ -14,7 +14,7 @@ import type { ContainerSummary } from "../docker/types.ts";
 import { adoptedNames, isManaged } from "./service.ts";
 import { Conflict, Refused } from "../errors.ts";
 import type { Recreator, StepReport } from "./recreate.ts";
-import { shellArg } from "../config/run-command.ts";
+import { shellArg } from "../config/shell-words.ts";
 import { ownContainerId } from "./self.ts";
 import { setContainerTags, TAG_PATTERN, tagsByContainer } from "./tags.ts";
 

@@ -4,7 +4,7 @@ import { containerName } from "../docker/containers.ts";
 import { type ContainerService, isManaged, type LifecycleAction } from "./service.ts";
 import type { DeletedService } from "./deleted.ts";
 import { DockerUnavailable } from "../errors.ts";
-import { type CliAction, dockerCli } from "../config/run-command.ts";
+import { type CliAction, dockerCli } from "../config/lifecycle-cli.ts";
 
 export const BULK_ACTIONS = ["start", "stop", "restart", "remove", "tag"] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];

@@ -2,27 +2,23 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { managedContainers } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
-import { type CreateSpec, parsePortMapping, toCreateBody } from "../config/create-spec.ts";
+import { type CreatePlan, stampCreated } from "../config/create-input.ts";
+import { runCommandFromConfig } from "../config/cli.ts";
+import type { ContainerConfigService, PreflightFields } from "../config/service.ts";
+import { shellArg } from "../config/shell-words.ts";
 import type { ContainerStore } from "./store.ts";
+import { containerName, inspectContainer } from "../docker/containers.ts";
+import { listImages, pullImage, type PullProgress } from "../docker/images.ts";
+import { listNetworks } from "../docker/networks.ts";
+import { pullEvents } from "../images/pull-progress.ts";
+import type { Operations } from "../operations.ts";
 import type { DockerClient } from "../docker/client.ts";
-import {
-  containerName,
-  createContainer,
-  listContainers,
-  removeContainer,
-  startContainer,
-} from "../docker/containers.ts";
-import { inspectImageOrNull, listImages, pullImage, type PullProgress } from "../docker/images.ts";
-import { inspectNetworkOrNull, listNetworks } from "../docker/networks.ts";
-import type { ContainerSummary } from "../docker/types.ts";
-import { Conflict, InvalidInput, LimitExceeded } from "../errors.ts";
+import { Conflict, LimitExceeded } from "../errors.ts";
 import { limitExceededMessage, resourceLimitProblem } from "../host/hardware.ts";
 import { saveVerdict, type StartWatcher, type Verdict } from "./start-watch.ts";
 import { systemProfile } from "../host/profile.ts";
-import { dockerRunCommand, shellArg } from "../config/run-command.ts";
 import { getSetting } from "../settings.ts";
 import { pullReference } from "../images/refs.ts";
-import { refuseTakenPorts } from "./port-clash.ts";
 import { dockerLoginFor } from "../registry/credentials.ts";
 import { dropContainerTags, setContainerTags } from "./tags.ts";
 
@@ -36,6 +32,15 @@ export type Created = {
   /** Resolves with the post-create verdict once the watch window closes (or at once). */
   verdict: Promise<Verdict | null>;
 };
+
+/** How a create input names what preflight checks (its ports may hold ranges). */
+function createFields(plan: CreatePlan): PreflightFields {
+  return {
+    portEntry: (i) => plan.portEntries[i],
+    networks: "network",
+    pullOption: "pullIfMissing",
+  };
+}
 
 /** Creating containers: hardware limits, validation against the host, pull, create, start, watch. */
 export class CreateService {
@@ -52,13 +57,15 @@ export class CreateService {
     private readonly docker: DockerClient,
     private readonly store: ContainerStore,
     private readonly watcher: StartWatcher,
+    private readonly configs: ContainerConfigService,
+    private readonly operations: Operations,
   ) {}
 
   /** What the create form offers: local image tags and networks (empty when Docker fails). */
   async choices(): Promise<{ images: string[]; networks: string[] }> {
     const [images, networks] = await Promise.all([
       listImages(this.docker)
-        .then((list) => [...new Set(list.flatMap((i) => i.RepoTags))].sort())
+        .then((list) => [...new Set(list.flatMap((i) => i.RepoTags ?? []))].sort())
         .catch(() => [] as string[]),
       listNetworks(this.docker)
         .then((list) => list.map((n) => n.Name).sort())
@@ -67,8 +74,9 @@ export class CreateService {
     return { images, networks };
   }
 
-  /** Checks that need the host (limits, names, ports, image, network), before anything changes. */
-  async check(spec: CreateSpec): Promise<{ imagePresent: boolean }> {
+  /** Checks that need the host (limits, name, then the preflight), before anything changes. */
+  async check(plan: CreatePlan): Promise<{ imagePresent: boolean }> {
+    const { config } = plan;
     await this.store.ready();
     const all = this.store.list();
     const profile = await systemProfile(this.db, this.docker, all.length);
@@ -78,123 +86,107 @@ export class CreateService {
       );
     }
     const resources = resourceLimitProblem(
-      { cpus: spec.cpus, memoryBytes: spec.memory },
+      { cpus: config.resources.cpus, memoryBytes: config.resources.memory },
       profile.host,
     );
     if (resources) throw new LimitExceeded(resources);
-    if (spec.name && this.store.find(spec.name)) {
-      throw new Conflict(`name: a container named "${spec.name}" exists already`);
+    if (config.name && this.store.find(config.name)) {
+      throw new Conflict(`name: a container named "${config.name}" exists already`);
     }
-    if (spec.ports.length > 0) {
-      // Asked of Docker itself, not the store: a container started a moment ago counts too.
-      const running = await listContainers(this.docker);
-      this.#checkPorts(spec, running);
-    }
-    if (spec.network) await this.#checkNetwork(spec.network);
-    const imagePresent = (await inspectImageOrNull(this.docker, spec.image)) !== null;
-    if (!imagePresent && !spec.pullIfMissing) {
-      throw new InvalidInput(
-        `image: ${spec.image} is not on this host and pullIfMissing is off: pull it first (docker pull ${spec.image})`,
-      );
-    }
-    return { imagePresent };
+    return await this.configs.preflight(config, null, {
+      image: !plan.pullMissing,
+      fields: createFields(plan),
+    });
   }
 
-  #checkPorts(spec: CreateSpec, running: ContainerSummary[]): void {
-    const wanted = spec.ports.flatMap((mapping, index) =>
-      parsePortMapping(mapping).flatMap((b) =>
-        b.hostPort === undefined
-          ? []
-          : [{ index, hostIp: b.hostIp ?? "", hostPort: b.hostPort, protocol: b.protocol }]
-      )
-    );
-    refuseTakenPorts(wanted, running);
-  }
-
-  async #checkNetwork(network: string): Promise<void> {
-    if (
-      ["bridge", "host", "none", "default"].includes(network) || network.startsWith("container:")
-    ) return;
-    if (!(await inspectNetworkOrNull(this.docker, network))) {
-      throw new InvalidInput(`network: no network named "${network}" (docker network ls)`);
-    }
-  }
-
-  /** Starts a new container; one that cannot start is removed again, so a create is all or nothing. */
+  /** Starts the new container; one that cannot start is removed, and forgotten here too. */
   async #start(id: string, name: string): Promise<void> {
     try {
-      await startContainer(this.docker, id);
+      await this.configs.start(id);
     } catch (err) {
-      await removeContainer(this.docker, id, { force: true }).catch(() => {});
       await this.db.delete(managedContainers).where(eq(managedContainers.name, name));
       await dropContainerTags(this.db, name);
-      await this.store.refresh(id);
-      const message = (err as Error).message;
-      if (/port is already allocated|address already in use/i.test(message)) {
-        throw new Conflict(`ports: ${message}`);
-      }
       throw err;
     }
   }
 
   async create(
-    spec: CreateSpec,
+    plan: CreatePlan,
     meta: RequestMeta,
     onProgress: (p: PullProgress) => void = () => {},
   ): Promise<Created> {
-    const { imagePresent } = await this.check(spec);
+    const { imagePresent } = await this.check(plan);
+    const image = plan.config.image;
     if (!imagePresent) {
       // Without a tag the Engine API would pull every tag of the repository.
-      const ref = pullReference(spec.image);
+      const ref = pullReference(image);
       await pullImage(this.docker, ref, onProgress, await dockerLoginFor(this.db, ref));
     }
     const now = new Date();
-    const created = await createContainer(this.docker, toCreateBody(spec, now), spec.name);
-    await this.store.refresh(created.Id);
-    const name = spec.name ?? containerName(this.store.find(created.Id)!);
+    const config = stampCreated(plan.config, now);
+    const created = await this.configs.create(config);
+    const name = config.name ?? containerName(await inspectContainer(this.docker, created.id));
     await this.db.insert(managedContainers).values({
       name,
-      containerId: created.Id,
-      image: spec.image,
+      containerId: created.id,
+      image,
       createdAt: now,
     })
       .onConflictDoUpdate({
         target: managedContainers.name,
         set: {
-          containerId: created.Id,
-          image: spec.image,
+          containerId: created.id,
+          image,
           createdAt: now,
           verdict: null,
           verdictAt: null,
         },
       });
-    await setContainerTags(this.db, name, spec.tags);
+    await setContainerTags(this.db, name, plan.tags);
     let verdict: Promise<Verdict | null> = Promise.resolve(null);
-    if (spec.autoStart) {
+    if (plan.start) {
       const windowMs = (await getSetting(this.db, "healthWindowSeconds")) * 1000;
-      await this.#start(created.Id, name);
-      verdict = this.watcher.watch(created.Id, { settleMs: windowMs, healthTimeoutMs: windowMs })
+      await this.#start(created.id, name);
+      verdict = this.watcher.watch(created.id, { settleMs: windowMs, healthTimeoutMs: windowMs })
         .then(async (v) => {
           await saveVerdict(this.db, name, v);
           for (const fn of this.#verdictListeners) fn(name, v);
           return v;
         });
     }
-    await this.store.refresh(created.Id);
-    const cli = dockerRunCommand({ ...spec, name }, { createdAt: now.toISOString() });
-    await recordAudit(this.db, "container.create", meta, {
-      name,
-      image: spec.image,
-      id: created.Id,
-    });
+    await this.store.refresh(created.id);
+    const cli = runCommandFromConfig({ ...config, name }, { start: plan.start });
+    await recordAudit(this.db, "container.create", meta, { name, image, id: created.id });
     return {
-      id: created.Id,
+      id: created.id,
       name,
-      state: this.store.find(created.Id)?.State ?? "created",
-      cli: imagePresent ? cli : `docker pull ${shellArg(spec.image)}\n${cli}`,
+      state: this.store.find(created.id)?.State ?? "created",
+      cli: imagePresent ? cli : `docker pull ${shellArg(image)}\n${cli}`,
       pulled: !imagePresent,
-      warnings: created.Warnings ?? [],
+      warnings: created.warnings,
       verdict,
     };
+  }
+
+  /**
+   * Creates in the background (the page follows the operation): pull progress, then the create.
+   * `cli` is the command shown meanwhile.
+   */
+  startCreate(plan: CreatePlan, meta: RequestMeta): { opId: string; label: string; cli: string } {
+    const { config } = plan;
+    const label = config.name ?? "the container";
+    const opId = this.operations.start(async (emit) => {
+      emit({ kind: "progress", message: `Creating ${label} from ${config.image}…` });
+      const pull = pullEvents(config.image, emit);
+      const created = await this.create(plan, meta, (p) => pull.report(p));
+      pull.finish();
+      return {
+        kind: "done",
+        location: `/containers/${encodeURIComponent(created.name)}`,
+        subject: { kind: "container", name: created.name, historyId: null },
+        message: `Created ${created.name}${created.state === "running" ? " and started it" : ""}`,
+      };
+    });
+    return { opId, label, cli: runCommandFromConfig(config, { start: plan.start }) };
   }
 }

@@ -3,22 +3,17 @@ import type { Db } from "../../db/client.ts";
 import { deletedContainers, jobRuns, managedContainers } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { runCommandFromConfig } from "../config/cli.ts";
-import type { ContainerInspectFull } from "../config/model.ts";
+import type { ContainerInspectFull } from "../config/engine-types.ts";
 import { ContainerConfigService } from "../config/service.ts";
 import type { ContainerLocks } from "./locks.ts";
 import type { ContainerStore } from "./store.ts";
 import { isManaged } from "./service.ts";
 import type { DockerClient } from "../docker/client.ts";
-import {
-  containerName,
-  inspectContainer,
-  removeContainer,
-  startContainer,
-} from "../docker/containers.ts";
+import { containerName, inspectContainer, removeContainer } from "../docker/containers.ts";
 import type { ContainerSummary } from "../docker/types.ts";
 import { Conflict, NotFound } from "../errors.ts";
 import { tailLogs } from "../logs/format.ts";
-import { dockerCli } from "../config/run-command.ts";
+import { dockerCli } from "../config/lifecycle-cli.ts";
 import { getSetting } from "../settings.ts";
 import { dropContainerTags, setContainerTags, tagsByContainer } from "./tags.ts";
 
@@ -154,11 +149,10 @@ export class DeletedService {
       );
     }
     const config = await this.#configs.fromInspect(record.inspect);
-    const createdId = await this.#configs.create(config, record.name);
+    await this.#configs.preflight(config, null);
+    const { id: createdId } = await this.#configs.create(config, record.name);
     const wasRunning = Boolean(record.inspect.State?.Running);
-    if (wasRunning) {
-      await startContainer(this.docker, createdId);
-    }
+    if (wasRunning) await this.#configs.start(createdId);
     if (record.managed) {
       await this.db.insert(managedContainers).values({
         name: record.name,

@@ -49,8 +49,8 @@ export class EditService {
    * Refuses, before anything changes, a host port another container publishes or a network
    * that does not exist (a missing image is pulled by the recreate).
    */
-  check(plan: EditPlan): Promise<void> {
-    return this.configs.preflight(plan.next, plan.id, { image: false });
+  async check(plan: EditPlan): Promise<void> {
+    await this.configs.preflight(plan.next, plan.id, { image: false });
   }
 
   /** Recreates the container with the edit, behind the journal (audited as a recreate). */

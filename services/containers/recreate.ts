@@ -9,11 +9,9 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { containerHistory, managedContainers, recreateJournal } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
-import {
-  configFromInspect,
-  type ContainerConfig,
-  type ContainerInspectFull,
-} from "../config/model.ts";
+import type { ContainerConfig } from "../config/model.ts";
+import type { ContainerInspectFull } from "../config/engine-types.ts";
+import { configFromInspect } from "../config/from-inspect.ts";
 import type { ContainerConfigService } from "../config/service.ts";
 import { runCommandFromConfig } from "../config/cli.ts";
 import { ContainerBusy, type ContainerLocks, type Lease } from "./locks.ts";
@@ -33,9 +31,9 @@ import type { StartWatcher, Verdict, WatchOptions } from "./start-watch.ts";
 import { log } from "../logger.ts";
 import { tailLogs } from "../logs/format.ts";
 import type { CrashPoint, RecreateStep } from "./recreate-steps.ts";
-import { shellArg } from "../config/run-command.ts";
+import { shellArg } from "../config/shell-words.ts";
 import { ownContainerId } from "./self.ts";
-import { MANAGED_LABEL, managedLabels } from "../config/create-spec.ts";
+import { MANAGED_LABEL, managedLabels } from "../config/labels.ts";
 import { tagsByContainer } from "./tags.ts";
 
 const RECREATE_KINDS = ["edit", "restore", "adopt", "update", "rollback", "retag"] as const;
@@ -245,7 +243,7 @@ export class Recreator {
       this.#maybeCrash("renamed");
 
       await this.#step(row.id, "created");
-      newId = await this.configs.create(config, name);
+      newId = (await this.configs.create(config, name)).id;
       await this.db.update(recreateJournal).set({ newId }).where(eq(recreateJournal.id, row.id));
       report("created");
       this.#maybeCrash("created");
@@ -393,7 +391,7 @@ export class Recreator {
       if (newId) await this.#removeQuietly(newId);
       // By image ID: after an update the tag may point at the new image already.
       const old = configFromInspect(oldInspect, null);
-      const id = await this.configs.create(
+      const { id } = await this.configs.create(
         { ...old, image: oldInspect.Image ?? old.image },
         row.containerName,
       );

@@ -3,14 +3,14 @@ import type { Db } from "../../db/client.ts";
 import { managedContainers } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import type { ContainerLocks } from "./locks.ts";
-import { MANAGED_LABEL, TAGS_LABEL } from "../config/create-spec.ts";
+import { MANAGED_LABEL, TAGS_LABEL } from "../config/labels.ts";
 import type { ContainerStore } from "./store.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { containerActions, containerName, inspectContainer } from "../docker/containers.ts";
 import type { ContainerInspect, ContainerSummary } from "../docker/types.ts";
 import { NotFound } from "../errors.ts";
 import { healthOf, parseVerdict, type Verdict } from "./start-watch.ts";
-import { type CliAction, dockerCli } from "../config/run-command.ts";
+import { type CliAction, dockerCli } from "../config/lifecycle-cli.ts";
 import { addContainerTags, setContainerTags, tagsByContainer } from "./tags.ts";
 
 export const STATES = ["running", "exited", "paused", "restarting", "created", "dead"] as const;

@@ -4,7 +4,7 @@
  * user confirmed (FEAT-014).
  */
 import { z } from "zod";
-import { shellArg } from "../config/run-command.ts";
+import { shellArg } from "../config/shell-words.ts";
 
 export const PRUNE_MODES = ["dangling", "unused"] as const;
 export type PruneMode = (typeof PRUNE_MODES)[number];

@@ -4,7 +4,7 @@
  * registry unreachable).
  */
 import { z } from "zod";
-import { parseImageReference } from "../config/create-spec.ts";
+import { parseImageReference } from "../config/image-ref.ts";
 import { AppError, DockerUnavailable, InvalidInput, NotFound } from "../errors.ts";
 
 /** True for an image id rather than a reference (ids go to Docker as they are). */

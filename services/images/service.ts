@@ -45,7 +45,7 @@ import {
 import { isImageIdRef, pullError, pullReference } from "./refs.ts";
 import { log } from "../logger.ts";
 import { parseReference } from "../registry/client.ts";
-import { shellArg } from "../config/run-command.ts";
+import { shellArg } from "../config/shell-words.ts";
 import { getSetting, setSetting } from "../settings.ts";
 import type { Operations } from "../operations.ts";
 import { pullEvents } from "./pull-progress.ts";

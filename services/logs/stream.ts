@@ -16,7 +16,7 @@ import {
   type LogStreamName,
   stripAnsi,
 } from "./format.ts";
-import { shellArg } from "../config/run-command.ts";
+import { shellArg } from "../config/shell-words.ts";
 
 export type { LogEntry };
 

@@ -2,7 +2,7 @@ import semver from "semver";
 import { z } from "zod";
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import { sha256 } from "@oslojs/crypto/sha2";
-import { parseImageReference } from "../config/create-spec.ts";
+import { parseImageReference } from "../config/image-ref.ts";
 
 /**
  * A client for the registry HTTP API v2 over `fetch`: reference normalization, auth from the

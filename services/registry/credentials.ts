@@ -12,7 +12,7 @@ import type { RegistryAuth } from "../docker/images.ts";
 import { log } from "../logger.ts";
 import { isBound, seal, unseal } from "./secret-box.ts";
 import { getSetting, setSetting } from "../settings.ts";
-import { shellArg } from "../config/run-command.ts";
+import { shellArg } from "../config/shell-words.ts";
 
 /**
  * Registries DockerMate knows more about than their name: credentials for private ones, and

@@ -1,6 +1,7 @@
 import type { RequestMeta } from "../audit.ts";
+import { containerName } from "../docker/containers.ts";
 import { runCommandFromConfig } from "../config/cli.ts";
-import { parseImageReference } from "../config/create-spec.ts";
+import { parseImageReference } from "../config/image-ref.ts";
 import type { ContainerConfigService } from "../config/service.ts";
 import type { HistoryEntry, HistoryService } from "../containers/history.ts";
 import { diffCommands, type DiffLine } from "../containers/history.ts";
@@ -84,7 +85,7 @@ export class UpdateRunner {
 
   async status(ref: string): Promise<UpdateStatus> {
     const { inspect, config } = await this.configs.load(ref);
-    const name = inspect.Name.replace(/^\//, "");
+    const name = containerName(inspect);
     const f = followedRef(config);
     const follows: Follows = "refused" in f ? f : {
       ref: f.ref,
@@ -113,7 +114,7 @@ export class UpdateRunner {
   /** The container's name and the tag it follows; refused (422) when it follows none. */
   async follows(ref: string): Promise<{ name: string; follows: string }> {
     const { inspect, config } = await this.configs.load(ref);
-    const name = inspect.Name.replace(/^\//, "");
+    const name = containerName(inspect);
     const f = followedRef(config);
     if ("refused" in f) throw new Refused(`"${name}" cannot be updated: ${f.refused}`);
     return { name, follows: f.ref };

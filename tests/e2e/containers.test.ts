@@ -141,12 +141,12 @@ Deno.test({
               await page.locator("#c-ports").fill(`${portA}:8080\n99999:80`);
               await preview.locator(".field-error", { hasText: "99999" }).waitFor();
               await page.locator("#c-ports").fill(`${portA}:8080`);
-              await preview.locator("pre", { hasText: `-p ${portA}:8080` }).waitFor();
+              await preview.locator("pre", { hasText: `--publish ${portA}:8080` }).waitFor();
               await page.locator("#c-tags").fill(tag);
               await page.locator("#c-labels").fill(label);
               await page.locator("#c-env").fill("GREETING=hello\nAPI_TOKEN=s3cret-value");
               await preview.locator("pre", { hasText: `--label ${label}` }).waitFor();
-              assert.match(await preview.innerText(), /-e API_TOKEN=s3cret-value/);
+              assert.match(await preview.innerText(), /--env API_TOKEN=s3cret-value/);
               await shot(page, "create-desktop");
 
               // An image the registry does not have: the operation fails and says why; the form
@@ -176,7 +176,7 @@ Deno.test({
                 "GREETING=hello\nAPI_TOKEN=s3cret-value",
               );
               await page.locator("#c-ports").fill(`${portA}:8080`);
-              await preview.locator("pre", { hasText: `-p ${portA}:8080` }).waitFor();
+              await preview.locator("pre", { hasText: `--publish ${portA}:8080` }).waitFor();
               assert.equal(pathOf(page), "/containers/new");
 
               // Submit: the operation's stream shows the pull, then the page moves to the container.

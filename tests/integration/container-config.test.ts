@@ -13,8 +13,10 @@
  */
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { composeFromConfig, runCommandFromConfig } from "../../services/config/cli.ts";
-import type { ContainerConfig, ContainerInspectFull } from "../../services/config/model.ts";
+import { runCommandFromConfig } from "../../services/config/cli.ts";
+import { composeFromConfig } from "../../services/config/compose.ts";
+import type { ContainerInspectFull } from "../../services/config/engine-types.ts";
+import type { ContainerConfig } from "../../services/config/model.ts";
 import { ContainerConfigService } from "../../services/config/service.ts";
 import { ContainerStore } from "../../services/containers/store.ts";
 import { DockerClient } from "../../services/docker/client.ts";
@@ -732,7 +734,7 @@ async function composeRecreate(
   const original = await inspectOf(name);
   const { config } = await w.configs.load(name);
   const copy = `${name}-compose`;
-  const yaml = composeFromConfig({ ...config, name: copy });
+  const yaml = await composeFromConfig({ ...config, name: copy });
   yamlCheck(parse(yaml) as ComposeFile);
   await engine("POST", `/containers/${name}/stop?t=1`);
   const dir = await Deno.makeTempDir({ prefix: "dockermate-compose-" });

@@ -65,7 +65,7 @@ Deno.test(
       assert.equal(r.status, 201, JSON.stringify(r.body));
       assert.equal(r.body.name, `${run}-web`);
       assert.match(String(r.body.cli), /^docker run -d \\\n {2}--name /);
-      assert.match(String(r.body.cli), new RegExp(`-p ${port}:8080`));
+      assert.match(String(r.body.cli), new RegExp(`--publish ${port}:8080`));
       const d = await inspect(`${run}-web`);
       assert.equal(d.State.Running, true);
       assert.equal(d.Config.Labels["com.dockermate.managed"], "true");

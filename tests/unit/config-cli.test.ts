@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import {
-  composeFromConfig,
-  cpusText,
   deviceSpec,
   mountSpec,
   portSpec,
   runCommandFromConfig,
 } from "../../services/config/cli.ts";
+import { composeFromConfig } from "../../services/config/compose.ts";
+import { cpusText } from "../../services/config/units.ts";
 import {
   type ContainerConfig,
   type ContainerConfigInput,
@@ -209,7 +209,7 @@ function undollar(v: unknown): unknown {
   return v;
 }
 
-Deno.test("compose: the YAML parses back to the same values", () => {
+Deno.test("compose: the YAML parses back to the same values", async () => {
   const c = config({
     env: [`MSG=${HOSTILE}`, "EMPTY=", "FROM_SHELL"],
     labels: { "com.example.note": HOSTILE, "com.docker.compose.project": "old" },
@@ -231,7 +231,7 @@ Deno.test("compose: the YAML parses back to the same values", () => {
     stopTimeout: 7,
     autoRemove: true,
   });
-  const yaml = composeFromConfig(c);
+  const yaml = await composeFromConfig(c);
   assert.match(yaml, /^# --rm has no compose key\n/);
   const file = parse(yaml) as {
     services: Record<string, Record<string, unknown>>;
@@ -267,12 +267,12 @@ Deno.test("compose: the YAML parses back to the same values", () => {
   assert.deepEqual(file.volumes, { named: { external: true }, other: { external: true } });
 });
 
-Deno.test("compose: Docker's default network stays the default, host stays host", () => {
-  const plain = parse(composeFromConfig(config())) as {
+Deno.test("compose: Docker's default network stays the default, host stays host", async () => {
+  const plain = parse(await composeFromConfig(config())) as {
     services: { web: Record<string, unknown> };
   };
   assert.equal(plain.services.web.network_mode, "default");
-  const host = parse(composeFromConfig(config({ networkMode: "host" }))) as {
+  const host = parse(await composeFromConfig(config({ networkMode: "host" }))) as {
     services: { web: Record<string, unknown> };
     networks?: unknown;
   };

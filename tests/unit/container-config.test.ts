@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
-import {
-  configFromInspect,
-  containerConfigSchema,
-  type ContainerInspectFull,
-  createRequest,
-  formatDuration,
-  type ImageDefaults,
-  parseDuration,
-} from "../../services/config/model.ts";
+import { containerConfigSchema } from "../../services/config/model.ts";
+import { createRequest } from "../../services/config/create-body.ts";
+import type { ContainerInspectFull, ImageDefaults } from "../../services/config/engine-types.ts";
+import { configFromInspect } from "../../services/config/from-inspect.ts";
+import { formatDuration, parseDuration } from "../../services/config/units.ts";
 
 const ID = "0123456789ab" + "c".repeat(52);
 const PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { createSpecSchema } from "../../../services/config/create-spec.ts";
+import { createBodySchema } from "../../../services/config/create-input.ts";
 import { BULK_ACTIONS } from "../../../services/containers/bulk.ts";
 import { type ContainerRow, LIFECYCLE_ACTIONS } from "../../../services/containers/service.ts";
 import type { AppEnv } from "../../http/env.ts";
@@ -44,7 +44,7 @@ export function apiContainerRoutes() {
     return c.json(rows.map(listItem));
   });
 
-  app.post("/", validate("json", createSpecSchema), async (c) => {
+  app.post("/", validate("json", createBodySchema), async (c) => {
     const created = await c.get("deps").creator.create(c.req.valid("json"), c.get("meta"));
     const { verdict: _pending, ...body } = created;
     return c.json({ ...body, verdict: "pending" }, 201);

@@ -1,20 +1,34 @@
 import assert from "node:assert/strict";
 // @ts-types="@types/shell-quote"
 import { parse } from "shell-quote";
-import { type CreateSpec, createSpecSchema } from "../../services/config/create-spec.ts";
+/**
+ * The `docker run` shown for a create (the model's one renderer, fed from the create input), the
+ * shell quoting every printed command uses, and the lifecycle command lines.
+ */
 import {
-  dockerCli,
-  dockerRunCommand,
-  formatMemory,
-  shellArg,
-  shellJoin,
-} from "../../services/config/run-command.ts";
+  createBodySchema,
+  type CreateInput,
+  createInputSchema,
+  type CreatePlan,
+  planFromCreateInput,
+  stampCreated,
+} from "../../services/config/create-input.ts";
+import { runCommandFromConfig } from "../../services/config/cli.ts";
+import { dockerCli } from "../../services/config/lifecycle-cli.ts";
+import { shellArg, shellJoin } from "../../services/config/shell-words.ts";
+import { formatMemory } from "../../services/config/units.ts";
 
-function spec(input: Record<string, unknown>): CreateSpec {
-  return createSpecSchema.parse(input);
+function spec(input: Record<string, unknown>): CreatePlan {
+  return createBodySchema.parse(input);
 }
 
-/** Everything the run-command knows how to print. */
+/** The command a create shows: `docker run` (or `docker create` without autoStart). */
+function dockerRunCommand(plan: CreatePlan, opts: { createdAt?: Date } = {}): string {
+  const config = opts.createdAt ? stampCreated(plan.config, opts.createdAt) : plan.config;
+  return runCommandFromConfig(config, { start: plan.start });
+}
+
+/** Everything a create can ask for. */
 const full = spec({
   name: "web",
   image: "nginx:1.27",
@@ -58,19 +72,15 @@ function expectedArgv(): string[] {
     "web",
     "--restart",
     "unless-stopped",
-    "-v",
-    "/srv/my data:/data",
-    "-v",
-    "/srv/$x:/x",
-    "-e",
+    "--env",
     "BANG=it's done!",
-    "-e",
+    "--env",
     `MSG=${HOSTILE}`,
-    "-e",
+    "--env",
     "NL=line1\nline2",
-    "-e",
+    "--env",
     `QUOTES=say "hi" \\ bye`,
-    "-e",
+    "--env",
     "SUB=$(touch /tmp/pwned) `id` ${HOME}",
     "--label",
     "glob=[a-z]*?",
@@ -80,6 +90,10 @@ function expectedArgv(): string[] {
     "com.dockermate.managed=true",
     "--label",
     "com.dockermate.tags=prod",
+    "--volume",
+    "/srv/my data:/data",
+    "--volume",
+    "/srv/$x:/x",
     "busybox",
     "sh",
     "-c",
@@ -96,24 +110,26 @@ Deno.test("dockerRunCommand: the full example, one flag per line", () => {
   assert.equal(
     dockerRunCommand(full),
     [
+      "# the entrypoint has several words and --entrypoint takes one: the others lead the " +
+      "command (the same process; docker inspect shows them under Cmd)",
       "docker run -d \\",
       "  --name web \\",
       "  --restart on-failure:3 \\",
-      "  -p 8080:80 \\",
-      "  -p 127.0.0.1:8443:443 \\",
-      "  -p 53:53/udp \\",
-      "  -p \\[\\:\\:1\\]\\:9000\\:9000 \\",
-      "  -v /srv/web:/usr/share/nginx/html:ro \\",
-      "  -v webdata:/data \\",
-      "  -e 'GREETING=hello world' \\",
-      "  -e TZ=Europe/Berlin \\",
+      "  --env 'GREETING=hello world' \\",
+      "  --env TZ=Europe/Berlin \\",
       `  --label "com.example.note=it's ok" \\`,
       "  --label com.example.owner=me \\",
       "  --label com.dockermate.managed=true \\",
       "  --label com.dockermate.tags=prod,web \\",
+      "  --volume /srv/web:/usr/share/nginx/html:ro \\",
+      "  --volume webdata:/data \\",
       "  --network backend \\",
-      "  --cpus 0.5 \\",
+      "  --publish 8080:80 \\",
+      "  --publish 127.0.0.1:8443:443 \\",
+      "  --publish 53:53/udp \\",
+      "  --publish \\[\\:\\:1\\]\\:9000\\:9000 \\",
       "  --memory 1536m \\",
+      "  --cpus 0.5 \\",
       "  --entrypoint /docker-entrypoint.sh \\",
       "  nginx:1.27 --verbose nginx -g 'daemon off;'",
     ].join("\n"),
@@ -122,10 +138,8 @@ Deno.test("dockerRunCommand: the full example, one flag per line", () => {
 
 Deno.test("dockerRunCommand: the smallest command", () => {
   assert.equal(
-    dockerRunCommand(spec({ image: "busybox", restartPolicy: "no" }), {
-      includeManagedLabels: false,
-    }),
-    "docker run -d \\\n  busybox",
+    dockerRunCommand(spec({ image: "busybox", restartPolicy: "no" })),
+    "docker run -d \\\n  --label com.dockermate.managed=true \\\n  busybox",
   );
   assert.equal(
     dockerRunCommand(spec({ image: "busybox" })),
@@ -138,29 +152,29 @@ Deno.test("dockerRunCommand: the smallest command", () => {
   );
 });
 
-Deno.test("dockerRunCommand: docker create without autoStart, foreground without detach", () => {
+Deno.test("dockerRunCommand: docker create without autoStart", () => {
   const s = spec({ image: "busybox", restartPolicy: "no", autoStart: false });
-  const opts = { includeManagedLabels: false };
-  assert.equal(dockerRunCommand(s, opts), "docker create \\\n  busybox");
-  assert.equal(dockerRunCommand(s, { ...opts, detach: false }), "docker create \\\n  busybox");
-  const started = spec({ image: "busybox", restartPolicy: "no" });
-  assert.equal(dockerRunCommand(started, { ...opts, detach: false }), "docker run \\\n  busybox");
+  assert.equal(
+    dockerRunCommand(s),
+    "docker create \\\n  --label com.dockermate.managed=true \\\n  busybox",
+  );
 });
 
 Deno.test("dockerRunCommand: created-at printed when known, tags label only with tags", () => {
   const out = dockerRunCommand(spec({ image: "busybox" }), {
-    createdAt: "2026-01-02T03:04:05.000Z",
+    createdAt: new Date("2026-01-02T03:04:05.000Z"),
   });
   assert.match(out, /--label com\.dockermate\.created-at=2026-01-02T03:04:05\.000Z \\\n/);
   assert.doesNotMatch(out, /com\.dockermate\.tags/);
 });
 
-Deno.test("dockerRunCommand: reserved labels of a hand-built spec are not printed twice", () => {
-  const s: CreateSpec = {
-    ...spec({ image: "busybox" }),
+Deno.test("dockerRunCommand: reserved labels of a hand-built input are not printed twice", () => {
+  const s: CreateInput = {
+    ...createInputSchema.parse({ image: "busybox" }),
     labels: { "com.dockermate.managed": "true", "com.dockermate.created-at": "old", a: "b" },
   };
-  const labels = dockerRunCommand(s).split("\n").filter((l) => l.includes("--label"));
+  const labels = dockerRunCommand(planFromCreateInput(s)).split("\n")
+    .filter((l) => l.includes("--label"));
   assert.deepEqual(labels, [
     "  --label a=b \\",
     "  --label com.dockermate.managed=true \\",
@@ -213,24 +227,25 @@ async function argvInShell(shell: string, command: string): Promise<string[]> {
   return new TextDecoder().decode(out.stdout).split("\0").slice(0, -1);
 }
 
-Deno.test("dockerRunCommand: pasted into bash and dash, the argv is exactly the spec", async () => {
+Deno.test("dockerRunCommand: pasted into bash and dash, the argv is exactly the input", async () => {
   for (const shell of ["bash", "sh"]) {
     assert.deepEqual(await argvInShell(shell, dockerRunCommand(hostile)), expectedArgv(), shell);
   }
   const fullArgv = await argvInShell("sh", dockerRunCommand(full));
-  assert.deepEqual(fullArgv.slice(fullArgv.indexOf("-p"), fullArgv.indexOf("-p") + 8), [
-    "-p",
+  const publish = fullArgv.indexOf("--publish");
+  assert.deepEqual(fullArgv.slice(publish, publish + 8), [
+    "--publish",
     "8080:80",
-    "-p",
+    "--publish",
     "127.0.0.1:8443:443",
-    "-p",
+    "--publish",
     "53:53/udp",
-    "-p",
+    "--publish",
     "[::1]:9000:9000",
   ]);
 });
 
-Deno.test("shellArg: plain words stay readable, the rest is quoted by shell-quote", () => {
+Deno.test("shellArg: plain words stay readable, the rest is quoted by shell-quote's rules", () => {
   for (
     const plain of ["nginx:1.27", "TZ=Europe/Berlin", "/srv:/data:ro", "a,b", "user@host", "-p"]
   ) {

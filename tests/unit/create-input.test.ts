@@ -1,24 +1,27 @@
 import assert from "node:assert/strict";
 import {
-  CREATED_AT_LABEL,
+  configFromCreateInput,
+  createBodySchema,
   createFormSchema,
-  type CreateSpec,
-  createSpecSchema,
-  MANAGED_LABEL,
+  type CreateInput,
+  createInputSchema,
+  stampCreated,
+} from "../../services/config/create-input.ts";
+import { createRequest } from "../../services/config/create-body.ts";
+import {
   normalizePortMapping,
   normalizeVolume,
-  parseCommandLine,
   parseEnvBlock,
-  parseImageReference,
   parseKeyValueLines,
-  parseMemory,
   parsePortMapping,
   parseRestartPolicy,
   parseVolume,
-  publishedHostPorts,
-  TAGS_LABEL,
-  toCreateBody,
-} from "../../services/config/create-spec.ts";
+} from "../../services/config/field-parsers.ts";
+import { parseImageReference } from "../../services/config/image-ref.ts";
+import { CREATED_AT_LABEL, MANAGED_LABEL, TAGS_LABEL } from "../../services/config/labels.ts";
+import { publishedHostPorts } from "../../services/config/model.ts";
+import { parseCommandLine } from "../../services/config/shell-words.ts";
+import { parseMemory } from "../../services/config/units.ts";
 import { InvalidInput } from "../../services/errors.ts";
 import { describeIssues } from "../../routes/http/validate.ts";
 
@@ -41,7 +44,7 @@ const apiExample = {
   pullIfMissing: true,
 };
 
-const apiExampleSpec: CreateSpec = {
+const apiExampleSpec: CreateInput = {
   ...apiExample,
   ports: ["8080:80", "127.0.0.1:8443:443", "53:53/udp"],
   memory: 268435456,
@@ -49,36 +52,43 @@ const apiExampleSpec: CreateSpec = {
 
 const HEX64 = "a".repeat(64);
 
-function spec(input: Record<string, unknown>): CreateSpec {
-  return createSpecSchema.parse({ image: "nginx", ...input });
+function spec(input: Record<string, unknown>): CreateInput {
+  return createInputSchema.parse({ image: "nginx", ...input });
 }
 
 /** The 400 message the API would send for this body. */
 function problems(input: Record<string, unknown>): string {
-  const result = createSpecSchema.safeParse({ image: "nginx", ...input });
+  const result = createInputSchema.safeParse({ image: "nginx", ...input });
   assert.equal(result.success, false, `expected ${JSON.stringify(input)} to be refused`);
   return describeIssues(result.error!.issues);
 }
 
-function formProblems(form: Record<string, string>): string {
-  const result = createFormSchema.safeParse({ image: "nginx", ...form });
+async function formProblems(form: Record<string, string>): Promise<string> {
+  const result = await createFormSchema.safeParseAsync({ image: "nginx", ...form });
   assert.equal(result.success, false, `expected ${JSON.stringify(form)} to be refused`);
   return describeIssues(result.error!.issues);
 }
 
 /** Asserts the parser refuses with exactly this InvalidInput message. */
 function refuses(fn: () => unknown, message: string): void {
-  assert.throws(fn, (e) => {
-    assert.ok(e instanceof InvalidInput, `expected InvalidInput, got ${e}`);
-    assert.equal(e.message, message);
-    return true;
-  });
+  assert.throws(fn, (e) => refusedWith(e, message));
+}
+
+/** The same for a parser that answers with a promise. */
+async function rejects(fn: () => Promise<unknown>, message: string): Promise<void> {
+  await assert.rejects(fn, (e) => refusedWith(e, message));
+}
+
+function refusedWith(e: unknown, message: string): true {
+  assert.ok(e instanceof InvalidInput, `expected InvalidInput, got ${e}`);
+  assert.equal(e.message, message);
+  return true;
 }
 
 // --- the whole spec ----------------------------------------------------------------------------
 
 Deno.test("spec: only image is required; the rest gets Docker-like defaults", () => {
-  assert.deepEqual(createSpecSchema.parse({ image: "nginx" }), {
+  assert.deepEqual(createInputSchema.parse({ image: "nginx" }), {
     image: "nginx",
     env: {},
     ports: [],
@@ -92,11 +102,11 @@ Deno.test("spec: only image is required; the rest gets Docker-like defaults", ()
 });
 
 Deno.test("spec: API.md's example parses, with ports canonical and memory in bytes", () => {
-  assert.deepEqual(createSpecSchema.parse(apiExample), apiExampleSpec);
+  assert.deepEqual(createInputSchema.parse(apiExample), apiExampleSpec);
 });
 
 Deno.test("spec: a parsed spec parses back to itself (safe to store and resubmit)", () => {
-  const once = createSpecSchema.parse({
+  const once = createInputSchema.parse({
     ...apiExample,
     ports: ["[::1]:9000:9000/UDP", "127.0.0.1::80", "8000-8002:9000-9002", "90"],
     volumes: ["/a:/b:rw"],
@@ -112,7 +122,7 @@ Deno.test("spec: a parsed spec parses back to itself (safe to store and resubmit
   assert.deepEqual(once.volumes, ["/a:/b"]);
   assert.equal(once.restartPolicy, "on-failure:3");
   assert.deepEqual(once.tags, ["prod", "web"]);
-  assert.deepEqual(createSpecSchema.parse(once), once);
+  assert.deepEqual(createInputSchema.parse(once), once);
 });
 
 Deno.test("spec: every problem is reported at once, each after its field path", () => {
@@ -162,7 +172,7 @@ Deno.test("name: Docker's rule, 2-128 characters, trimmed", () => {
 });
 
 Deno.test("image: required, no spaces, a valid reference", () => {
-  assert.equal(describeIssues(createSpecSchema.safeParse({}).error!.issues), "image: is required");
+  assert.equal(describeIssues(createInputSchema.safeParse({}).error!.issues), "image: is required");
   assert.equal(problems({ image: "" }), "image: is required");
   assert.equal(problems({ image: "   " }), "image: is required");
   assert.equal(problems({ image: 3 }), "image: must be a string");
@@ -409,14 +419,24 @@ Deno.test("publishedHostPorts: what the conflict check compares, random ports le
   const s = spec({
     ports: ["8080:80", "127.0.0.1:8443:443", "[::1]:53:53/udp", "90", "127.0.0.1::91", "7-8:7-8"],
   });
-  assert.deepEqual(publishedHostPorts(s), [
-    { hostIp: "", hostPort: 8080, protocol: "tcp" },
-    { hostIp: "127.0.0.1", hostPort: 8443, protocol: "tcp" },
-    { hostIp: "::1", hostPort: 53, protocol: "udp" },
-    { hostIp: "", hostPort: 7, protocol: "tcp" },
-    { hostIp: "", hostPort: 8, protocol: "tcp" },
+  assert.deepEqual(publishedHostPorts(configFromCreateInput(s)), [
+    { index: 0, hostIp: "", hostPort: 8080, protocol: "tcp" },
+    { index: 1, hostIp: "127.0.0.1", hostPort: 8443, protocol: "tcp" },
+    { index: 2, hostIp: "::1", hostPort: 53, protocol: "udp" },
+    { index: 5, hostIp: "", hostPort: 7, protocol: "tcp" },
+    { index: 6, hostIp: "", hostPort: 8, protocol: "tcp" },
   ]);
-  assert.deepEqual(publishedHostPorts(spec({})), []);
+  assert.deepEqual(publishedHostPorts(configFromCreateInput(spec({}))), []);
+  // A range makes several ports of one entry; refusals name the entry.
+  assert.deepEqual(createBodySchema.parse({ image: "x1", ports: s.ports }).portEntries, [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    5,
+  ]);
 });
 
 // --- volumes -----------------------------------------------------------------------------------
@@ -615,35 +635,44 @@ Deno.test("parseKeyValueLines: KEY=VALUE per line, split at the first =", () => 
   refuses(() => parseKeyValueLines("=x"), "line 1 has no key before =");
 });
 
-Deno.test("parseCommandLine: split like a shell, nothing expanded", () => {
-  assert.deepEqual(parseCommandLine(`nginx -g 'daemon off;'`), ["nginx", "-g", "daemon off;"]);
-  assert.deepEqual(parseCommandLine(`sh -c "echo \\"hi\\""`), ["sh", "-c", 'echo "hi"']);
-  assert.deepEqual(parseCommandLine(`sh -c 'echo $HOME'`), ["sh", "-c", "echo $HOME"]);
+Deno.test("parseCommandLine: split like a shell, nothing expanded", async () => {
+  assert.deepEqual(await parseCommandLine(`nginx -g 'daemon off;'`), [
+    "nginx",
+    "-g",
+    "daemon off;",
+  ]);
+  assert.deepEqual(await parseCommandLine(`sh -c "echo \\"hi\\""`), ["sh", "-c", 'echo "hi"']);
+  assert.deepEqual(await parseCommandLine(`sh -c 'echo $HOME'`), ["sh", "-c", "echo $HOME"]);
   // No host shell runs this, so variables stay text instead of becoming "".
-  assert.deepEqual(parseCommandLine("echo $HOME ${PATH} $"), ["echo", "${HOME}", "${PATH}", "$"]);
-  assert.deepEqual(parseCommandLine("ls *.txt"), ["ls", "*.txt"]);
-  assert.deepEqual(parseCommandLine("a \\\n  b\\\r\nc"), ["a", "bc"]);
-  assert.deepEqual(parseCommandLine("a\\\\\nb"), ["a\\", "b"]);
-  assert.deepEqual(parseCommandLine("echo a\\ b"), ["echo", "a b"]);
-  assert.deepEqual(parseCommandLine("  "), []);
+  assert.deepEqual(await parseCommandLine("echo $HOME ${PATH} $"), [
+    "echo",
+    "${HOME}",
+    "${PATH}",
+    "$",
+  ]);
+  assert.deepEqual(await parseCommandLine("ls *.txt"), ["ls", "*.txt"]);
+  assert.deepEqual(await parseCommandLine("a \\\n  b\\\r\nc"), ["a", "bc"]);
+  assert.deepEqual(await parseCommandLine("a\\\\\nb"), ["a\\", "b"]);
+  assert.deepEqual(await parseCommandLine("echo a\\ b"), ["echo", "a b"]);
+  assert.deepEqual(await parseCommandLine("  "), []);
 });
 
-Deno.test("parseCommandLine: shell operators, comments and open quotes are refused", () => {
+Deno.test("parseCommandLine: shell operators, comments and open quotes are refused", async () => {
   for (const op of ["|", ">", ">>", "&&", "||", ";", "&", "<"]) {
-    refuses(
+    await rejects(
       () => parseCommandLine(`echo hi ${op} x`),
       `uses the shell operator ${op}, but Docker runs the command without a shell; ` +
         `write sh -c '…' to use pipes or redirects`,
     );
   }
-  refuses(
+  await rejects(
     () => parseCommandLine("echo hi # there"),
     "# starts a shell comment; quote it ('#') to pass it on",
   );
-  assert.deepEqual(parseCommandLine("echo '#'"), ["echo", "#"]);
-  refuses(() => parseCommandLine("echo 'hi"), "has an unclosed ' quote");
-  refuses(() => parseCommandLine('echo "hi'), 'has an unclosed " quote');
-  refuses(
+  assert.deepEqual(await parseCommandLine("echo '#'"), ["echo", "#"]);
+  await rejects(() => parseCommandLine("echo 'hi"), "has an unclosed ' quote");
+  await rejects(() => parseCommandLine('echo "hi'), 'has an unclosed " quote');
+  await rejects(
     () => parseCommandLine("echo ${}"),
     "is not a valid command line (Bad substitution: ${})",
   );
@@ -671,11 +700,14 @@ const formExample = {
   pullIfMissing: "on",
 };
 
-Deno.test("form: the same spec as the equivalent JSON", () => {
-  assert.deepEqual(createFormSchema.parse(formExample), createSpecSchema.parse(apiExample));
+Deno.test("form: the same plan as the equivalent JSON", async () => {
+  assert.deepEqual(
+    await createFormSchema.parseAsync(formExample),
+    createBodySchema.parse(apiExample),
+  );
 });
 
-Deno.test("form: empty fields are absent and unchecked boxes are false", () => {
+Deno.test("form: empty fields are absent and unchecked boxes are false", async () => {
   const empty = {
     _form: "1",
     name: "",
@@ -693,73 +725,152 @@ Deno.test("form: empty fields are absent and unchecked boxes are false", () => {
     memory: "",
   };
   assert.deepEqual(
-    createFormSchema.parse(empty),
-    createSpecSchema.parse({ image: "busybox", autoStart: false, pullIfMissing: false }),
+    await createFormSchema.parseAsync(empty),
+    createBodySchema.parse({ image: "busybox", autoStart: false, pullIfMissing: false }),
   );
-  assert.deepEqual(createFormSchema.parse({ image: "busybox", csrf: "x" }), {
-    ...createSpecSchema.parse({ image: "busybox" }),
-    autoStart: false,
-    pullIfMissing: false,
+  assert.deepEqual(await createFormSchema.parseAsync({ image: "busybox", csrf: "x" }), {
+    ...createBodySchema.parse({ image: "busybox" }),
+    start: false,
+    pullMissing: false,
   });
 });
 
-Deno.test("form: tags comma or space separated; checkboxes on", () => {
-  const s = createFormSchema.parse({
+Deno.test("form: tags comma or space separated; checkboxes on", async () => {
+  const s = await createFormSchema.parseAsync({
     image: "nginx",
     tags: "prod, web  db,,Web",
     autoStart: "on",
     pullIfMissing: "on",
   });
   assert.deepEqual(s.tags, ["prod", "web", "db"]);
-  assert.equal(s.autoStart, true);
-  assert.equal(s.pullIfMissing, true);
+  assert.equal(s.start, true);
+  assert.equal(s.pullMissing, true);
 });
 
-Deno.test("form: errors use the form's field names", () => {
-  assert.equal(formProblems({ image: "" }), "image: is required");
+Deno.test("form: errors use the form's field names", async () => {
+  assert.equal(await formProblems({ image: "" }), "image: is required");
   assert.equal(
-    describeIssues(createFormSchema.safeParse({}).error!.issues),
+    describeIssues((await createFormSchema.safeParseAsync({})).error!.issues),
     "image: is required",
   );
   assert.equal(
-    formProblems({ ports: "8080:80\n\n70000:80" }),
+    await formProblems({ ports: "8080:80\n\n70000:80" }),
     "ports[1]: host port 70000 is out of range 1-65535",
   );
   assert.equal(
-    formProblems({ volumes: "./data:/data" }),
+    await formProblems({ volumes: "./data:/data" }),
     "volumes[0]: bind paths must be absolute (start with /)",
   );
   assert.equal(
-    formProblems({ command: "cat /etc/passwd | grep root" }),
+    await formProblems({ command: "cat /etc/passwd | grep root" }),
     "command: uses the shell operator |, but Docker runs the command without a shell; " +
       "write sh -c '…' to use pipes or redirects",
   );
-  assert.equal(formProblems({ entrypoint: "'x" }), "entrypoint: has an unclosed ' quote");
-  assert.equal(formProblems({ env: "A=1\nnot a pair" }), "env: line 2 is not KEY=VALUE");
+  assert.equal(await formProblems({ entrypoint: "'x" }), "entrypoint: has an unclosed ' quote");
+  assert.equal(await formProblems({ env: "A=1\nnot a pair" }), "env: line 2 is not KEY=VALUE");
   assert.equal(
-    formProblems({ env: "1BAD=x" }),
+    await formProblems({ env: "1BAD=x" }),
     "env.1BAD: must start with a letter or _ and contain only letters, digits and _",
   );
-  assert.equal(formProblems({ labels: "owner" }), "labels: line 1 is not KEY=VALUE");
+  assert.equal(await formProblems({ labels: "owner" }), "labels: line 1 is not KEY=VALUE");
   assert.equal(
-    formProblems({ labels: `${TAGS_LABEL}=x` }),
+    await formProblems({ labels: `${TAGS_LABEL}=x` }),
     "labels.com.dockermate.tags: com.dockermate.* labels are reserved for DockerMate",
   );
-  assert.equal(formProblems({ cpus: "lots" }), "cpus: must be a number like 0.5 or 2");
-  assert.equal(formProblems({ memory: "lots" }), "memory: must be a size like 512m or 1g");
-  assert.equal(formProblems({ restartPolicy: "sometimes" }).startsWith("restartPolicy: "), true);
+  assert.equal(await formProblems({ cpus: "lots" }), "cpus: must be a number like 0.5 or 2");
+  assert.equal(await formProblems({ memory: "lots" }), "memory: must be a size like 512m or 1g");
   assert.equal(
-    formProblems({ tags: "ok Bad!" }),
+    (await formProblems({ restartPolicy: "sometimes" })).startsWith("restartPolicy: "),
+    true,
+  );
+  assert.equal(
+    await formProblems({ tags: "ok Bad!" }),
     "tags[1]: must be 1-32 lowercase letters, digits, _ or -, starting with a letter or digit",
   );
 });
 
-// --- the Engine API body -----------------------------------------------------------------------
+// --- into the model, and the Engine API body ---------------------------------------------------
 
 const NOW = new Date("2026-01-02T03:04:05.000Z");
 
-Deno.test("toCreateBody: API.md's example in Docker's shape", () => {
-  assert.deepEqual(toCreateBody(createSpecSchema.parse(apiExample), NOW), {
+/** The `POST /containers/create` body a create of this input sends, made at NOW. */
+function createBody(input: CreateInput) {
+  return createRequest(stampCreated(configFromCreateInput(input), NOW)).body;
+}
+
+/** What the model sends for every setting a create input leaves at Docker's default. */
+const UNSET = { Tty: false, OpenStdin: false };
+const UNSET_HOST = {
+  Mounts: [],
+  PublishAllPorts: false,
+  VolumesFrom: [],
+  AutoRemove: false,
+  Dns: [],
+  DnsSearch: [],
+  DnsOptions: [],
+  ExtraHosts: [],
+  Links: [],
+  CapAdd: [],
+  CapDrop: [],
+  Privileged: false,
+  Devices: [],
+  DeviceCgroupRules: [],
+  SecurityOpt: [],
+  ReadonlyRootfs: false,
+  GroupAdd: [],
+  Ulimits: [],
+};
+
+Deno.test("configFromCreateInput: API.md's example as the container model", () => {
+  const config = configFromCreateInput(createInputSchema.parse({
+    ...apiExample,
+    env: { TZ: "Europe/Berlin", APP: "x" },
+    labels: { "com.example.z": "1", "com.example.a": "2" },
+  }));
+  assert.equal(config.name, "web");
+  assert.equal(config.image, "nginx:1.27");
+  assert.deepEqual(config.entrypoint, ["/docker-entrypoint.sh"]);
+  assert.deepEqual(config.command, ["nginx", "-g", "daemon off;"]);
+  assert.deepEqual(config.env, ["APP=x", "TZ=Europe/Berlin"]);
+  // The user's labels sorted, DockerMate's after them.
+  assert.deepEqual(Object.entries(config.labels), [
+    ["com.example.a", "2"],
+    ["com.example.z", "1"],
+    [MANAGED_LABEL, "true"],
+    [TAGS_LABEL, "prod"],
+  ]);
+  assert.deepEqual(config.ports, [
+    { containerPort: 80, protocol: "tcp", hostIp: "", hostPort: "8080" },
+    { containerPort: 443, protocol: "tcp", hostIp: "127.0.0.1", hostPort: "8443" },
+    { containerPort: 53, protocol: "udp", hostIp: "", hostPort: "53" },
+  ]);
+  assert.deepEqual(config.binds, ["/srv/web:/usr/share/nginx/html:ro", "webdata:/data"]);
+  assert.equal(config.restart, "unless-stopped");
+  assert.deepEqual(config.resources, { memory: 268435456, cpus: 0.5 });
+  // bridge is the default network: left implicit, as a config read from inspect has it.
+  assert.equal(config.networkMode, undefined);
+  assert.deepEqual(config.networks.map((n) => n.network), ["bridge"]);
+});
+
+Deno.test("configFromCreateInput: networks, no restart, no name", () => {
+  const named = configFromCreateInput(spec({ network: "backend", restartPolicy: "no" }));
+  assert.equal(named.networkMode, "backend");
+  assert.deepEqual(named.networks, [
+    { network: "backend", aliases: [], linkLocalIps: [], links: [], driverOpts: {} },
+  ]);
+  assert.equal(named.restart, undefined, "no is Docker's default");
+  assert.equal(named.name, undefined, "Docker picks the name");
+  for (const network of ["host", "none", "container:db"]) {
+    const shared = configFromCreateInput(spec({ network }));
+    assert.equal(shared.networkMode, network);
+    assert.deepEqual(shared.networks, [], network);
+  }
+  assert.equal(configFromCreateInput(spec({ network: "default" })).networkMode, undefined);
+});
+
+Deno.test("create body: API.md's example in Docker's shape", () => {
+  // `network: bridge` is Docker's default network, which the model leaves implicit.
+  assert.deepEqual(createBody(createInputSchema.parse(apiExample)), {
     Image: "nginx:1.27",
     Cmd: ["nginx", "-g", "daemon off;"],
     Entrypoint: ["/docker-entrypoint.sh"],
@@ -771,7 +882,9 @@ Deno.test("toCreateBody: API.md's example in Docker's shape", () => {
       [CREATED_AT_LABEL]: "2026-01-02T03:04:05.000Z",
     },
     ExposedPorts: { "80/tcp": {}, "443/tcp": {}, "53/udp": {} },
+    ...UNSET,
     HostConfig: {
+      ...UNSET_HOST,
       PortBindings: {
         "80/tcp": [{ HostIp: "", HostPort: "8080" }],
         "443/tcp": [{ HostIp: "127.0.0.1", HostPort: "8443" }],
@@ -779,20 +892,21 @@ Deno.test("toCreateBody: API.md's example in Docker's shape", () => {
       },
       Binds: ["/srv/web:/usr/share/nginx/html:ro", "webdata:/data"],
       RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 },
-      NetworkMode: "bridge",
       NanoCpus: 500_000_000,
       Memory: 268435456,
     },
   });
 });
 
-Deno.test("toCreateBody: only what was asked for, and the managed label always", () => {
-  assert.deepEqual(toCreateBody(spec({ image: "busybox" }), NOW), {
+Deno.test("create body: only what was asked for, and the managed label always", () => {
+  assert.deepEqual(createBody(spec({ image: "busybox" })), {
     Image: "busybox",
     Env: [],
     Labels: { [MANAGED_LABEL]: "true", [CREATED_AT_LABEL]: "2026-01-02T03:04:05.000Z" },
     ExposedPorts: {},
+    ...UNSET,
     HostConfig: {
+      ...UNSET_HOST,
       PortBindings: {},
       Binds: [],
       RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 },
@@ -800,10 +914,9 @@ Deno.test("toCreateBody: only what was asked for, and the managed label always",
   });
 });
 
-Deno.test("toCreateBody: random host ports, IPv6, ranges, one container port bound twice", () => {
-  const body = toCreateBody(
+Deno.test("create body: random host ports, IPv6, ranges, one container port bound twice", () => {
+  const body = createBody(
     spec({ ports: ["90", "[::1]:8080:80", "8081:80", "7000-7001:7000-7001/udp"] }),
-    NOW,
   );
   assert.deepEqual(body.ExposedPorts, {
     "90/tcp": {},
@@ -819,15 +932,14 @@ Deno.test("toCreateBody: random host ports, IPv6, ranges, one container port bou
   });
 });
 
-Deno.test("toCreateBody: env sorted, restart retries, CPUs in nano, tags joined", () => {
-  const body = toCreateBody(
+Deno.test("create body: env sorted, restart retries, CPUs in nano, tags joined", () => {
+  const body = createBody(
     spec({
       env: { Z: "last", A: "it's $x", M: "a=b" },
       restartPolicy: "on-failure:3",
       cpus: 1.5,
       tags: ["prod", "web"],
     }),
-    NOW,
   );
   assert.deepEqual(body.Env, ["A=it's $x", "M=a=b", "Z=last"]);
   assert.deepEqual(body.HostConfig.RestartPolicy, { Name: "on-failure", MaximumRetryCount: 3 });
@@ -835,9 +947,9 @@ Deno.test("toCreateBody: env sorted, restart retries, CPUs in nano, tags joined"
   assert.equal(body.Labels[TAGS_LABEL], "prod,web");
 });
 
-Deno.test("toCreateBody: reserved labels in a hand-built spec cannot override ours", () => {
-  const s: CreateSpec = { ...spec({}), labels: { [MANAGED_LABEL]: "false", [TAGS_LABEL]: "x" } };
-  assert.deepEqual(toCreateBody(s, NOW).Labels, {
+Deno.test("create body: reserved labels in a hand-built input cannot override ours", () => {
+  const s: CreateInput = { ...spec({}), labels: { [MANAGED_LABEL]: "false", [TAGS_LABEL]: "x" } };
+  assert.deepEqual(createBody(s).Labels, {
     [MANAGED_LABEL]: "true",
     [CREATED_AT_LABEL]: "2026-01-02T03:04:05.000Z",
   });
