@@ -4,14 +4,9 @@
  * a pull downloads something), and cleanup by the run's label.
  */
 import { encodeHexLowerCase } from "@oslojs/encoding";
-import { dockerCli, images } from "../testbed/images.ts";
-import { dockerApi, TEST_LABEL } from "./docker.ts";
-
-export async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
-}
+import { images } from "../testbed/images.ts";
+import type { Client } from "./client.ts";
+import { docker, dockerApi, TEST_LABEL } from "./docker.ts";
 
 async function run(cmd: string, args: string[]): Promise<void> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
@@ -96,13 +91,6 @@ export async function imageExists(ref: string): Promise<boolean> {
   }
 }
 
-/** Removes every image labelled with the run (forced: its containers are gone by then). */
-export async function removeLabeledImages(run: string): Promise<void> {
-  const filters = encodeURIComponent(JSON.stringify({ label: [`${TEST_LABEL}=${run}`] }));
-  const list = await dockerApi<{ Id: string }[]>(`/images/json?filters=${filters}`);
-  for (const i of list) await dockerCli(["rmi", "-f", i.Id]);
-}
-
 /** The age in days of the oldest test bed image: an "older than" above it spares them all. */
 export async function testbedAgeDays(): Promise<number> {
   let oldest = Date.now();
@@ -111,4 +99,17 @@ export async function testbedAgeDays(): Promise<number> {
     oldest = Math.min(oldest, Date.parse(i.Created));
   }
   return (Date.now() - oldest) / 86_400_000;
+}
+
+/**
+ * Turns the server's automatic prune off again: a test that turns it on must, in `finally`, or
+ * its daily run could prune images of the shared daemon the test did not make.
+ */
+export async function autoPruneOff(client: Client): Promise<void> {
+  const off = await client.json("PUT", "/api/v1/images/prune/policy", {
+    enabled: false,
+    mode: "dangling",
+    days: 7,
+  });
+  if (off.status !== 200) throw new Error(`turning auto-prune off: ${JSON.stringify(off.body)}`);
 }
