@@ -21,7 +21,7 @@ import {
   screenshot,
   watchConsole,
 } from "../helpers/browser.ts";
-import { docker, dockerApi, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import { docker, dockerApi, removeLabeled, runId, runLabeled } from "../helpers/docker.ts";
 import {
   autoPruneOff,
   imageExists,
@@ -220,13 +220,7 @@ Deno.test({
               });
               assert.equal(pulled.status, 200);
               const oldId = pulled.body.id;
-              await docker([
-                "run",
-                "-d",
-                "--name",
-                `e2e-upd-${run}`,
-                "--label",
-                `${TEST_LABEL}=${run}`,
+              await runLabeled(run, `e2e-upd-${run}`, [
                 updRef,
                 "sleep",
                 "600",

@@ -21,7 +21,7 @@ import {
   SCREENSHOTS,
   watchConsole,
 } from "../helpers/browser.ts";
-import { dockerApi, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import { docker, dockerApi, removeLabeled, runId, runLabeled } from "../helpers/docker.ts";
 import { deleteFromRegistry } from "../helpers/registry.ts";
 import {
   dockerCli,
@@ -45,12 +45,6 @@ type Inspect = {
 
 function inspect(name: string): Promise<Inspect> {
   return dockerApi<Inspect>(`/containers/${name}/json`);
-}
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
 }
 
 async function imageId(ref: string): Promise<string> {
@@ -142,7 +136,7 @@ Deno.test({
       await repo.publish(images.appV2, "v2");
       await repo.publish(images.appV1, "stable");
       for (const [n, tag] of [[name, "latest"], [web, "stable"], [prod, "stable"]]) {
-        await docker(["run", "-d", "--name", n, "--label", `${TEST_LABEL}=${run}`, repo.ref(tag)]);
+        await runLabeled(run, n, [repo.ref(tag)]);
       }
       await browserRun(
         t,

@@ -1,12 +1,13 @@
 /**
  * The frame of a test against one server: a run id, the server set up and logged in, and
- * everything the run made removed afterwards; and containers made ready for an update.
+ * everything the run made removed afterwards; containers made ready for an update, and the
+ * server's verdict on a container's start.
  */
 import assert from "node:assert/strict";
 import { type Client, setupAndLogin } from "./client.ts";
 import { removeLabeled, runId, runLabeled } from "./docker.ts";
 import { removeLabeledImages } from "./registry.ts";
-import { startServer, type TestServer } from "./server.ts";
+import { startServer, type TestServer, waitFor } from "./server.ts";
 
 export type AppCtx = { server: TestServer; client: Client; run: string };
 
@@ -55,4 +56,24 @@ export async function runForUpdate(
   const { restart = "no", ...gate } = opts;
   await runLabeled(ctx.run, name, ["--restart", restart, "-e", "KEEP=me", ref]);
   await setUpdateGate(ctx.client, name, gate);
+}
+
+/** The server's verdict on a container's start, once it has one (waiting up to `timeoutMs`). */
+export async function verdictOf<T = Record<string, unknown>>(
+  client: Client,
+  name: string,
+  timeoutMs: number,
+): Promise<T> {
+  let verdict: T | null = null;
+  await waitFor(
+    `the verdict of ${name}`,
+    async () => {
+      const r = await client.json<{ verdict: T | null }>("GET", `/api/v1/containers/${name}`);
+      verdict = r.body.verdict;
+      return verdict !== null;
+    },
+    timeoutMs,
+    200,
+  );
+  return verdict!;
 }

@@ -12,7 +12,14 @@ import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
 import type { Client } from "../helpers/client.ts";
 import { setupAndLogin } from "../helpers/client.ts";
-import { docker, dockerApi, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import {
+  docker,
+  dockerApi,
+  removeLabeled,
+  runId,
+  runLabeled,
+  TEST_LABEL,
+} from "../helpers/docker.ts";
 import {
   autoPruneOff,
   imageExists,
@@ -134,13 +141,7 @@ Deno.test(
       const used = await loadOldImage({ run, n: 1, tag: `${repo}/used:1` });
       const running = `dm-${run}-running`;
       const stopped = `dm-${run}-stopped`;
-      await docker([
-        "run",
-        "-d",
-        "--name",
-        running,
-        "--label",
-        label,
+      await runLabeled(run, running, [
         "--label",
         "com.dockermate.managed=true",
         `${repo}/used:1`,

@@ -6,8 +6,7 @@
  * the check must still see the crash.
  */
 import assert from "node:assert/strict";
-import { type AppCtx, runForUpdate, withApp as withServer } from "../helpers/app.ts";
-import type { Client } from "../helpers/client.ts";
+import { type AppCtx, runForUpdate, verdictOf, withApp as withServer } from "../helpers/app.ts";
 import { inspect, listLabeled, TEST_LABEL } from "../helpers/docker.ts";
 import { buildDockerfile, pushImage, tagImage } from "../helpers/registry.ts";
 import { waitFor } from "../helpers/server.ts";
@@ -70,21 +69,6 @@ async function publish(id: string, ref: string): Promise<void> {
   await pushImage(ref);
 }
 
-async function verdictOf(client: Client, name: string, timeoutMs: number): Promise<Verdict> {
-  let verdict: Verdict | null = null;
-  await waitFor(
-    `the verdict of ${name}`,
-    async () => {
-      const r = await client.json<{ verdict: Verdict | null }>("GET", `/api/v1/containers/${name}`);
-      verdict = r.body.verdict;
-      return verdict !== null;
-    },
-    timeoutMs,
-    200,
-  );
-  return verdict!;
-}
-
 async function waitHealthy(name: string): Promise<Inspect> {
   let last: Inspect | null = null;
   await waitFor(
@@ -132,7 +116,7 @@ Deno.test(
 
       const timeout = (windowSeconds + 20) * 1000;
       await Promise.all(POLICIES.map(async (policy) => {
-        const verdict = (what: string) => verdictOf(client, name(policy, what), timeout);
+        const verdict = (what: string) => verdictOf<Verdict>(client, name(policy, what), timeout);
         const at = `(${policy})`;
         const exits = await verdict("exits");
         assert.equal(exits.ok, false, `exits ${at}`);
@@ -172,7 +156,7 @@ Deno.test(
         );
       }));
 
-      const still = await verdictOf(client, name("unless-stopped", "starting"), timeout);
+      const still = await verdictOf<Verdict>(client, name("unless-stopped", "starting"), timeout);
       assert.equal(still.ok, true, "a create may pass while its HEALTHCHECK is starting");
       assert.equal(still.status, "starting");
     });
