@@ -1,12 +1,13 @@
 /**
  * Images for the image tests: old ones (a `created` date years back, so that "older than N
  * days" selects them and never the test bed's fresh images), ones with a layer of their own (so
- * a pull downloads something), and cleanup by the run's label.
+ * a pull downloads something), and the automatic prune turned off again.
  */
+import assert from "node:assert/strict";
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import { images } from "../testbed/images.ts";
 import type { Client } from "./client.ts";
-import { docker, dockerApi, TEST_LABEL } from "./docker.ts";
+import { docker, dockerApi, runLabeled, TEST_LABEL } from "./docker.ts";
 
 async function run(cmd: string, args: string[]): Promise<void> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
@@ -61,18 +62,14 @@ export async function loadOldImage(
  */
 export async function pushFreshImage(run: string, ref: string, kb = 512): Promise<void> {
   const name = `dm-img-${run}-${crypto.randomUUID().slice(0, 6)}`;
-  await docker([
-    "run",
-    "--name",
-    name,
-    "--label",
-    `${TEST_LABEL}=${run}`,
-    images.base,
-    "sh",
-    "-c",
-    `dd if=/dev/urandom of=/blob bs=1024 count=${kb} 2>/dev/null`,
-  ]);
   try {
+    await runLabeled(run, name, [
+      images.base,
+      "sh",
+      "-c",
+      `dd if=/dev/urandom of=/blob bs=1024 count=${kb} 2>/dev/null`,
+    ]);
+    assert.equal(await docker(["wait", name]), "0", `the layer of ${ref} was not written`);
     await docker(["commit", "--change", `LABEL ${TEST_LABEL}=${run}`, name, ref]);
     await docker(["push", ref]);
     await docker(["rmi", ref]);

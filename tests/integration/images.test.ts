@@ -34,7 +34,7 @@ import {
   startRegistry,
   type TestRegistry,
 } from "../helpers/registry.ts";
-import { freePort, ROOT, startServer, type TestServer, waitFor } from "../helpers/server.ts";
+import { freePort, launch, startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import {
   loadIntoPrivate,
   PRIVATE_SOCKET,
@@ -89,28 +89,12 @@ async function inspectSize(id: string): Promise<number> {
  * Runs `deno task prune-images` (scripts/launch.ts) against the server's data directory, on the
  * daemon at `dockerHost` (the shared one by default).
  */
-async function pruneImagesTask(server: TestServer, dockerHost?: string) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-env",
-      "--allow-read",
-      "--allow-run",
-      `${ROOT}/scripts/launch.ts`,
-      "prune-images",
-    ],
-    env: {
-      NO_COLOR: "1",
-      DATA_DIR: server.dataDir,
-      LOG_LEVEL: "warn",
-      ...(dockerHost ? { DOCKER_HOST: dockerHost } : {}),
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function pruneImagesTask(server: TestServer, dockerHost?: string) {
+  return launch(["prune-images"], {
+    DATA_DIR: server.dataDir,
+    LOG_LEVEL: "warn",
+    ...(dockerHost ? { DOCKER_HOST: dockerHost } : {}),
+  });
 }
 
 async function dbRows(server: TestServer, sql: string, args: (string | number)[] = []) {

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { type Client, setupAndLogin } from "../helpers/client.ts";
-import { docker, removeLabeled, runId, runLabeled, TEST_LABEL } from "../helpers/docker.ts";
+import { docker, removeLabeled, runId, runLabeled } from "../helpers/docker.ts";
 import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { dockerCli, images } from "../testbed/images.ts";
 
@@ -28,19 +28,7 @@ async function withApp(fn: (s: TestServer, c: Client, run: string) => Promise<vo
 
 /** `docker run -d` with the test label; `script` runs under sh -c in the base image. */
 async function runScript(run: string, name: string, script: string, tty = false): Promise<void> {
-  await docker([
-    "run",
-    "-d",
-    ...(tty ? ["-t"] : []),
-    "--name",
-    name,
-    "--label",
-    `${TEST_LABEL}=${run}`,
-    images.base,
-    "sh",
-    "-c",
-    script,
-  ]);
+  await runLabeled(run, name, [...(tty ? ["-t"] : []), images.base, "sh", "-c", script]);
 }
 
 async function runTicker(run: string, name: string): Promise<void> {
