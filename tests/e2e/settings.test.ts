@@ -22,7 +22,7 @@ import {
   watchConsole,
 } from "../helpers/browser.ts";
 import { setupAndLogin } from "../helpers/client.ts";
-import { dockerApi, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import { dockerApi, engine, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
 import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { images } from "../testbed/images.ts";
 
@@ -121,17 +121,13 @@ Deno.test({
       const tagged: Record<string, string> = { a: "alpha,beta", b: "alpha", c: "beta,gamma" };
       for (const [suffix, tags] of Object.entries(tagged)) {
         const name = `dm-e2e-settings-${run}-${suffix}`;
-        await dockerApi(`/containers/create?name=${name}`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            Image: images.web,
-            Labels: {
-              [TEST_LABEL]: run,
-              "com.dockermate.managed": "true",
-              "com.dockermate.tags": tags,
-            },
-          }),
+        await engine("POST", `/containers/create?name=${name}`, {
+          Image: images.web,
+          Labels: {
+            [TEST_LABEL]: run,
+            "com.dockermate.managed": "true",
+            "com.dockermate.tags": tags,
+          },
         });
         created.push(name);
       }

@@ -1,4 +1,7 @@
-/** Direct access to the real daemon, to check what the app says against Docker itself. */
+/**
+ * Direct access to the daemon under test (the Engine API and the CLI), to check what the app says
+ * against Docker itself, and the run label that lets a test remove everything it made.
+ */
 import { DOCKER_SOCKET, dockerCli } from "../testbed/images.ts";
 
 export { DOCKER_SOCKET };
@@ -9,15 +12,6 @@ let client: Deno.HttpClient | null = null;
 export function dockerSocket(): Deno.HttpClient {
   client ??= Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
   return client;
-}
-
-export async function dockerApi<T = Record<string, unknown>>(
-  path: string,
-  init: RequestInit = {},
-): Promise<T> {
-  const res = await fetch(`http://localhost${path}`, { ...init, client: dockerSocket() });
-  if (!res.ok) throw new Error(`docker ${path}: ${res.status} ${await res.text()}`);
-  return await res.json() as T;
 }
 
 /** One Engine API call with a JSON body; throws with Docker's message on a non-2xx answer. */
@@ -38,7 +32,12 @@ export async function engine<T = Record<string, unknown>>(
   return (text ? JSON.parse(text) : null) as T;
 }
 
-/** The docker CLI on the shared daemon; throws with its message when it fails. */
+/** A GET on the Engine API (inspect, lists, info); throws with Docker's message on failure. */
+export function dockerApi<T = Record<string, unknown>>(path: string): Promise<T> {
+  return engine<T>("GET", path);
+}
+
+/** The docker CLI on the daemon under test; throws with its message when it fails. */
 export async function docker(args: string[]): Promise<string> {
   const r = await dockerCli(args);
   if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
