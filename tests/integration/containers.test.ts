@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { openDb } from "../../db/client.ts";
 import { setSetting } from "../../services/settings.ts";
-import { images } from "../testbed/images.ts";
+import { images, REGISTRY } from "../testbed/images.ts";
 import { type Client, setupAndLogin } from "../helpers/client.ts";
 import { type AppCtx, verdictOf, withApp as withServer } from "../helpers/app.ts";
+import { pushFreshImage } from "../helpers/images.ts";
 import {
+  docker,
   inspect,
   type InspectView,
   listLabeled,
@@ -13,7 +15,6 @@ import {
   runLabeled,
   TEST_LABEL,
 } from "../helpers/docker.ts";
-import { dockerCli } from "../testbed/images.ts";
 import { freePort, startServer, waitFor } from "../helpers/server.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -177,10 +178,9 @@ Deno.test(
 
 Deno.test("create: pulls a missing image from the registry", opts, async () => {
   await withApp(async ({ client, run }) => {
-    const ref = `127.0.0.1:5000/dockermate-test/ticker:latest`;
-    // Only the tag goes; the registry still has it.
-    const users = await dockerCli(["ps", "-aq", "--filter", `ancestor=${ref}`]);
-    if (users.stdout.trim() === "") await dockerCli(["rmi", ref]);
+    // An image of this run, only in the registry: the test bed's may be in use by others.
+    const ref = `${REGISTRY}/dockermate-test/pull-${run}:latest`;
+    await pushFreshImage(run, ref, 64);
     const r = await create(client, spec(run, { image: ref, name: `${run}-pulled` }));
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.match(String(r.body.cli), /^docker pull /);
@@ -328,7 +328,7 @@ Deno.test(
     await withApp(async ({ client, run }) => {
       const name = `${run}-ev`;
       await create(client, spec(run, { name }));
-      await dockerCli(["stop", "-t", "1", name]);
+      await docker(["stop", "-t", "1", name]);
       await waitFor(
         "the list to say exited",
         async () => {
