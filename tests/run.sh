@@ -27,6 +27,15 @@ DOCKER26_TESTS=(
 export DOCKERMATE_TEST_RUN="r$(date +%s)-$$"
 fault_dir="/tmp/dockermate-private-$DOCKERMATE_TEST_RUN"
 fault_netns="dm-fault-$DOCKERMATE_TEST_RUN"
+# The fault tests' daemon, its images and its network namespace go with the run, however it ends
+# (a failed step, Ctrl-C).
+remove_fault_daemon() {
+  [[ -d $fault_dir ]] || return 0
+  bash tests/testbed/private-daemon.sh stop "$fault_dir" "$fault_netns" || true
+  ip netns del "$fault_netns" 2>/dev/null || true
+  rm -rf "$fault_dir"
+}
+trap remove_fault_daemon EXIT
 
 bash tests/testbed/up.sh
 bash tests/testbed/docker26.sh
@@ -49,12 +58,7 @@ nsenter --net="/var/run/netns/${env26[DOCKERMATE_TEST_NETNS]}" env NO_COLOR=1 DE
   deno test --allow-all --unstable-cron "$@" "${DOCKER26_TESTS[@]}" 2>&1 | tee "$log26" || status=$?
 echo "==== Docker 26 run: $(($(date +%s) - started)) s ===="
 
-# The fault tests' daemon, its images and its network namespace go with the run.
-if [[ -d $fault_dir ]]; then
-  bash tests/testbed/private-daemon.sh stop "$fault_dir" "$fault_netns" || true
-  ip netns del "$fault_netns" 2>/dev/null || true
-  rm -rf "$fault_dir"
-fi
+remove_fault_daemon
 
 # Nothing a test labelled may be left behind, pass or fail (it is removed, and the run fails).
 leaks=0

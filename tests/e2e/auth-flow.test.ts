@@ -23,9 +23,8 @@ import {
   stepsUntilFailure,
   watchConsole,
 } from "../helpers/browser.ts";
+import { dockerApi } from "../helpers/docker.ts";
 import { PASSWORD, SETUP_TOKEN, startServer, type TestServer } from "../helpers/server.ts";
-
-const DOCKER_SOCKET = "/var/run/docker.sock";
 
 /**
  * The only console errors a run may show: Chromium logs "Failed to load resource" for every
@@ -47,13 +46,6 @@ function strengthResponse(page: Page, password: string) {
   );
 }
 
-/** Reads the Docker Engine API directly over its socket. */
-async function dockerGet<T>(client: Deno.HttpClient, path: string): Promise<T> {
-  const res = await fetch(`http://localhost${path}`, { client });
-  assert.equal(res.status, 200, `Docker ${path} answered ${res.status}`);
-  return await res.json() as T;
-}
-
 async function textOf(page: Page, selector: string): Promise<string> {
   return ((await page.locator(selector).textContent()) ?? "").trim();
 }
@@ -63,7 +55,6 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
-    const docker = Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
     const browserErrors = watchConsole(EXPECTED_FAILURES);
     let server: TestServer | undefined;
     let browser: Browser | undefined;
@@ -179,9 +170,8 @@ Deno.test({
         await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
 
         // Load the page once more right after reading Docker, and compare the two.
-        const version = await dockerGet<{ Version: string }>(docker, "/version");
-        const info = await dockerGet<{ ContainersRunning: number; ContainersStopped: number }>(
-          docker,
+        const version = await dockerApi<{ Version: string }>("/version");
+        const info = await dockerApi<{ ContainersRunning: number; ContainersStopped: number }>(
           "/info",
         );
         const res = await page.goto(`${base}/`);
@@ -359,7 +349,6 @@ Deno.test({
     } finally {
       await browser?.close();
       await server?.stop();
-      docker.close();
     }
   },
 });

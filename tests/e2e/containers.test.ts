@@ -23,7 +23,7 @@ import {
   watchConsole,
 } from "../helpers/browser.ts";
 import { setupAndLogin } from "../helpers/client.ts";
-import { inspect, removeLabeled, TEST_LABEL } from "../helpers/docker.ts";
+import { docker, inspect, removeLabeled, runLabeled, TEST_LABEL } from "../helpers/docker.ts";
 import { freePort, startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { dockerCli, images, REGISTRY } from "../testbed/images.ts";
 
@@ -46,12 +46,6 @@ const EXPECTED_FAILURES: ReadonlyArray<ExpectedFailure> = [
 /** This test's screenshots are tests/output/screenshots/containers-*.png. */
 async function shot(page: Page, name: string): Promise<void> {
   await screenshot(page, `containers-${name}`);
-}
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
 }
 
 async function containerId(name: string): Promise<string> {
@@ -78,13 +72,7 @@ Deno.test({
     try {
       // Made outside the app: two managed, one external.
       for (const n of [names.b, names.c]) {
-        await docker([
-          "run",
-          "-d",
-          "--name",
-          n,
-          "--label",
-          label,
+        await runLabeled(run, n, [
           "--label",
           "com.dockermate.managed=true",
           images.web,
@@ -92,13 +80,7 @@ Deno.test({
         ids[n] = await containerId(n);
       }
       const portX = freePort();
-      await docker([
-        "run",
-        "-d",
-        "--name",
-        names.x,
-        "--label",
-        label,
+      await runLabeled(run, names.x, [
         "-p",
         `${portX}:8080`,
         images.web,
@@ -331,13 +313,7 @@ Deno.test({
               await page.locator("#f-q").fill(run);
               await page.locator("#f-tag").selectOption("");
               await page.waitForURL((u) => !u.searchParams.has("tag"));
-              await docker([
-                "run",
-                "-d",
-                "--name",
-                names.d,
-                "--label",
-                label,
+              await runLabeled(run, names.d, [
                 "--label",
                 "com.dockermate.managed=true",
                 images.web,
@@ -548,7 +524,7 @@ Deno.test({
         const deleted = await client.text("GET", "/containers/deleted");
         const rid = match(deleted.body, /action="\/containers\/deleted\/(\d+)\/restore"/, "record");
         // A container of the same name appears meanwhile: the restore is refused, said plainly.
-        await docker(["run", "-d", "--name", name, "--label", label, images.web]);
+        await runLabeled(run, name, [images.web]);
         const taken = await client.text("POST", `/containers/deleted/${rid}/restore`, form({}));
         assert.equal(taken.status, 409);
         assert.match(taken.body, /<h1>Deleted containers<\/h1>/);

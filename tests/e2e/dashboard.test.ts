@@ -18,19 +18,20 @@ import {
   screenshot,
   watchConsole,
 } from "../helpers/browser.ts";
-import { dockerApi, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import {
+  docker,
+  dockerApi,
+  removeLabeled,
+  runId,
+  runLabeled,
+  TEST_LABEL,
+} from "../helpers/docker.ts";
 import { waitFor } from "../helpers/server.ts";
 import { dockerCli, images } from "../testbed/images.ts";
 
 /** Live changes must show without a reload; generous, since how fast is the bench's measure
  * (event latency) and a loaded 2-core machine must not fail a correct page. */
 const LIVE_MS = 15_000;
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   await screenshot(page, `dashboard-${name}`);
@@ -130,7 +131,7 @@ Deno.test({
     const network = `e2e-dash-${run}-<b>bold</b>`;
     const browserErrors = watchConsole([], { warnings: true });
     try {
-      await docker(["run", "-d", "--name", names.web, "--label", label, images.web]);
+      await runLabeled(run, names.web, [images.web]);
       await browserRun(
         t,
         { browserErrors, finalStep: 6 },
@@ -152,7 +153,7 @@ Deno.test({
               await markPage(page);
               await recordShown(page);
               const before = await runningCount(page);
-              await docker(["run", "-d", "--name", names.late, "--label", label, images.web]);
+              await runLabeled(run, names.late, [images.web]);
               await shown(page, `event ${names.late} start`);
               await waitFor("the running count to follow Docker", async () => {
                 const info = await dockerApi<{ ContainersRunning: number }>("/info");
@@ -162,7 +163,7 @@ Deno.test({
               await docker(["stop", "-t", "1", names.late]);
               await shown(page, `event ${names.late} stop`);
               // A failed container shows up for attention, linking to its page.
-              await docker(["run", "-d", "--name", names.failed, "--label", label, images.exits]);
+              await runLabeled(run, names.failed, [images.exits]);
               await shown(page, `attention ${names.failed} exited`);
               const item = page.locator(`#dash-attention [data-container="${names.failed}"]`);
               assert.match(await item.innerText(), /exited with code 3/);

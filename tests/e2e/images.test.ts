@@ -21,15 +21,15 @@ import {
   screenshot,
   watchConsole,
 } from "../helpers/browser.ts";
-import { dockerApi, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import { docker, dockerApi, removeLabeled, runId, runLabeled } from "../helpers/docker.ts";
 import {
-  docker,
+  autoPruneOff,
   imageExists,
   loadOldImage,
   pushFreshImage,
-  removeLabeledImages,
   testbedAgeDays,
 } from "../helpers/images.ts";
+import { removeLabeledImages } from "../helpers/registry.ts";
 import { images as testbed, REGISTRY } from "../testbed/images.ts";
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -187,23 +187,28 @@ Deno.test({
             for (const id of others) assert.equal(await imageExists(id), true, `${id} was kept`);
             await page.locator(`#image-${short(a)}`).waitFor({ state: "detached" });
 
-            // The automatic policy: off by default, turned on here, saved.
-            assert.equal(await page.locator("#auto-enabled").isChecked(), false);
-            await page.locator("#auto-enabled").check();
-            await page.locator("#auto-mode").selectOption("unused");
-            await page.locator("#auto-days").fill("45");
-            await page.locator("#auto-save").click();
-            await page.locator("#auto-prune .saved").waitFor();
-            assert.match(
-              await page.locator("#auto-prune pre").innerText(),
-              /docker image prune -a -f --filter until=1080h/,
-            );
-            const policy = await client.json<Record<string, unknown>>(
-              "GET",
-              "/api/v1/images/prune/policy",
-            );
-            const { lastRun: _lastRun, ...saved } = policy.body;
-            assert.deepEqual(saved, { enabled: true, mode: "unused", days: 45 });
+            // The automatic policy: off by default, turned on here, saved; then off again,
+            // whatever fails: left on, its daily run would prune the shared daemon's images.
+            try {
+              assert.equal(await page.locator("#auto-enabled").isChecked(), false);
+              await page.locator("#auto-enabled").check();
+              await page.locator("#auto-mode").selectOption("unused");
+              await page.locator("#auto-days").fill("45");
+              await page.locator("#auto-save").click();
+              await page.locator("#auto-prune .saved").waitFor();
+              assert.match(
+                await page.locator("#auto-prune pre").innerText(),
+                /docker image prune -a -f --filter until=1080h/,
+              );
+              const policy = await client.json<Record<string, unknown>>(
+                "GET",
+                "/api/v1/images/prune/policy",
+              );
+              const { lastRun: _lastRun, ...saved } = policy.body;
+              assert.deepEqual(saved, { enabled: true, mode: "unused", days: 45 });
+            } finally {
+              await autoPruneOff(client);
+            }
           });
 
           await step(
@@ -215,13 +220,7 @@ Deno.test({
               });
               assert.equal(pulled.status, 200);
               const oldId = pulled.body.id;
-              await docker([
-                "run",
-                "-d",
-                "--name",
-                `e2e-upd-${run}`,
-                "--label",
-                `${TEST_LABEL}=${run}`,
+              await runLabeled(run, `e2e-upd-${run}`, [
                 updRef,
                 "sleep",
                 "600",

@@ -12,6 +12,7 @@
  *   deno task vendor && deno test -A tests/e2e/logs.test.ts
  */
 import assert from "node:assert/strict";
+import { docker, removeLabeled, runId, runLabeled } from "../helpers/docker.ts";
 import type { Page } from "playwright-core";
 import {
   browserRun,
@@ -22,16 +23,10 @@ import {
   until,
   watchConsole,
 } from "../helpers/browser.ts";
-import { dockerCli, images } from "../testbed/images.ts";
+import { images } from "../testbed/images.ts";
 
 async function shot(page: Page, name: string): Promise<void> {
   await screenshot(page, `logs-${name}`);
-}
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
 }
 
 /** The numbers of the `line N` lines shown, in page order. */
@@ -58,21 +53,14 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
-    const run = crypto.randomUUID().slice(0, 8);
-    const label = `test.dockermate.run=${run}`;
+    const run = runId();
     const tick = `e2e-${run}-ticker`;
     const app = `e2e-${run}-app`;
     const browserErrors = watchConsole([], { warnings: true });
     try {
-      await docker(["run", "-d", "--name", tick, "--label", label, images.ticker]);
+      await runLabeled(run, tick, [images.ticker]);
       // A program with colours, stderr, markup and a very long line, for the screenshots.
-      await docker([
-        "run",
-        "-d",
-        "--name",
-        app,
-        "--label",
-        label,
+      await runLabeled(run, app, [
         images.base,
         "sh",
         "-c",
@@ -261,7 +249,7 @@ Deno.test({
         },
       );
     } finally {
-      await dockerCli(["rm", "-f", tick, app]);
+      await removeLabeled(run);
     }
   },
 });

@@ -9,15 +9,10 @@
  *   deno task vendor && deno test -A tests/e2e/recreate-panel.test.ts
  */
 import assert from "node:assert/strict";
+import { removeLabeled, runId, runLabeled } from "../helpers/docker.ts";
 import type { Page } from "playwright-core";
 import { browserRun, overflowChecks, screenshot, watchConsole } from "../helpers/browser.ts";
-import { dockerCli, images } from "../testbed/images.ts";
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
-}
+import { images } from "../testbed/images.ts";
 
 /** The panel's text as the page shows it (what a user would copy). */
 async function shown(page: Page, id: string): Promise<string> {
@@ -29,18 +24,12 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
-    const run = crypto.randomUUID().slice(0, 8);
+    const run = runId();
     const name = `e2e-${run}-ext`;
     const browserErrors = watchConsole([], { warnings: true });
     try {
       // Made with the CLI, not by DockerMate: an external container.
-      await docker([
-        "run",
-        "-d",
-        "--name",
-        name,
-        "--label",
-        `test.dockermate.run=${run}`,
+      await runLabeled(run, name, [
         "-e",
         `GREETING=it's "<b>hi</b>" $HOME`,
         "-p",
@@ -110,7 +99,7 @@ Deno.test({
         );
       });
     } finally {
-      await dockerCli(["rm", "-f", name]);
+      await removeLabeled(run);
     }
   },
 });

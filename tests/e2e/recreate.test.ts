@@ -12,6 +12,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import {
+  APPLIED_STEP_LABELS,
   browserRun,
   type ExpectedFailure,
   overflowChecks,
@@ -19,9 +20,9 @@ import {
   until,
   watchConsole,
 } from "../helpers/browser.ts";
-import { dockerApi, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import { dockerApi, removeLabeled, runId, runLabeled } from "../helpers/docker.ts";
 import { freePort } from "../helpers/server.ts";
-import { dockerCli, images } from "../testbed/images.ts";
+import { images } from "../testbed/images.ts";
 
 /** A recreate stops the old container and waits a settle time (3 s) for the new one. */
 const RECREATE_MS = 30_000;
@@ -35,12 +36,6 @@ type Inspect = {
 
 function inspect(name: string): Promise<Inspect> {
   return dockerApi<Inspect>(`/containers/${name}/json`);
-}
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -71,26 +66,14 @@ Deno.test({
     const expected: ExpectedFailure[] = [{ status: 409, path: `/containers/${name}/edit` }];
     const browserErrors = watchConsole(expected, { warnings: true });
     try {
-      await docker([
-        "run",
-        "-d",
-        "--name",
-        name,
-        "--label",
-        `${TEST_LABEL}=${run}`,
+      await runLabeled(run, name, [
         "-e",
         "GREETING=hello",
         "-p",
         `${p1}:8080`,
         images.web,
       ]);
-      await docker([
-        "run",
-        "-d",
-        "--name",
-        blocker,
-        "--label",
-        `${TEST_LABEL}=${run}`,
+      await runLabeled(run, blocker, [
         "-p",
         `${published}:8080`,
         images.web,
@@ -132,15 +115,7 @@ Deno.test({
             await page.locator('.recreate-outcome[data-outcome="applied"]')
               .waitFor({ timeout: RECREATE_MS });
             const labels = await page.locator(".recreate-steps .step-label").allInnerTexts();
-            assert.deepEqual(labels, [
-              "Stored the current config",
-              "Stopped the old container",
-              "Moved the old container aside",
-              "Created the new container",
-              "Started the new container",
-              "Checked that it runs",
-              "Removed the old container",
-            ]);
+            assert.deepEqual(labels, APPLIED_STEP_LABELS);
             assert.match(
               await page.locator(".recreate-steps").innerText(),
               new RegExp(`docker rename ${name} ${name}-dm-old-\\d+`),

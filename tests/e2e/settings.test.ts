@@ -22,12 +22,9 @@ import {
   watchConsole,
 } from "../helpers/browser.ts";
 import { setupAndLogin } from "../helpers/client.ts";
-import { dockerApi } from "../helpers/docker.ts";
+import { dockerApi, engine, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
 import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { images } from "../testbed/images.ts";
-
-const RUN = crypto.randomUUID().slice(0, 8);
-const RUN_LABEL = "com.dockermate.e2e-settings";
 
 /**
  * Chromium logs "Failed to load resource" for every 4xx answer; these are the ones this test
@@ -110,6 +107,7 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     const browserErrors = watchConsole(EXPECTED_FAILURES);
+    const run = runId();
     const created: string[] = [];
     let server: TestServer | undefined;
     let browser: Browser | undefined;
@@ -122,18 +120,14 @@ Deno.test({
       // through its sync, so alpha is on 2 containers, beta on 2 and gamma on 1.
       const tagged: Record<string, string> = { a: "alpha,beta", b: "alpha", c: "beta,gamma" };
       for (const [suffix, tags] of Object.entries(tagged)) {
-        const name = `dm-e2e-settings-${RUN}-${suffix}`;
-        await dockerApi(`/containers/create?name=${name}`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            Image: images.web,
-            Labels: {
-              [RUN_LABEL]: RUN,
-              "com.dockermate.managed": "true",
-              "com.dockermate.tags": tags,
-            },
-          }),
+        const name = `dm-e2e-settings-${run}-${suffix}`;
+        await engine("POST", `/containers/create?name=${name}`, {
+          Image: images.web,
+          Labels: {
+            [TEST_LABEL]: run,
+            "com.dockermate.managed": "true",
+            "com.dockermate.tags": tags,
+          },
         });
         created.push(name);
       }
@@ -477,9 +471,7 @@ Deno.test({
     } finally {
       await browser?.close();
       await server?.stop();
-      for (const name of created) {
-        await dockerApi(`/containers/${name}?force=1`, { method: "DELETE" }).catch(() => {});
-      }
+      await removeLabeled(run);
     }
   },
 });

@@ -14,6 +14,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import {
+  APPLIED_STEP_LABELS,
   browserRun,
   type ExpectedFailure,
   overflowChecks,
@@ -21,7 +22,7 @@ import {
   SCREENSHOTS,
   watchConsole,
 } from "../helpers/browser.ts";
-import { dockerApi, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import { docker, dockerApi, removeLabeled, runId, runLabeled } from "../helpers/docker.ts";
 import { deleteFromRegistry } from "../helpers/registry.ts";
 import {
   dockerCli,
@@ -45,12 +46,6 @@ type Inspect = {
 
 function inspect(name: string): Promise<Inspect> {
   return dockerApi<Inspect>(`/containers/${name}/json`);
-}
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
 }
 
 async function imageId(ref: string): Promise<string> {
@@ -105,15 +100,6 @@ async function stepLabels(page: Page): Promise<string[]> {
   return await page.locator(".recreate-outcome .recreate-steps .step-label").allInnerTexts();
 }
 
-const RECREATE_STEPS = [
-  "Stored the current config",
-  "Stopped the old container",
-  "Moved the old container aside",
-  "Created the new container",
-  "Started the new container",
-  "Checked that it runs",
-];
-
 Deno.test({
   name: "e2e: update, rollback explained, roll back by id, change version, update all with prod",
   sanitizeOps: false,
@@ -142,7 +128,7 @@ Deno.test({
       await repo.publish(images.appV2, "v2");
       await repo.publish(images.appV1, "stable");
       for (const [n, tag] of [[name, "latest"], [web, "stable"], [prod, "stable"]]) {
-        await docker(["run", "-d", "--name", n, "--label", `${TEST_LABEL}=${run}`, repo.ref(tag)]);
+        await runLabeled(run, n, [repo.ref(tag)]);
       }
       await browserRun(
         t,
@@ -226,11 +212,7 @@ Deno.test({
             await page.locator('.recreate-outcome[data-outcome="applied"]').waitFor({
               timeout: UPDATE_MS,
             });
-            assert.deepEqual(await stepLabels(page), [
-              "Pulled the image",
-              ...RECREATE_STEPS,
-              "Removed the old container",
-            ]);
+            assert.deepEqual(await stepLabels(page), ["Pulled the image", ...APPLIED_STEP_LABELS]);
             const steps = await page.locator(".recreate-outcome .recreate-steps").innerText();
             assert.match(steps, new RegExp(`docker pull ${repo.ref("latest")}`));
             assert.match(steps, new RegExp(`docker rename ${name} ${name}-dm-old-\\d+`));

@@ -391,3 +391,14 @@ export async function shareSession(context: BrowserContext, client: Client): Pro
   const [name, value] = client.cookie!.split("=");
   await context.addCookies([{ name, value, url: client.base, httpOnly: true, sameSite: "Lax" }]);
 }
+
+/** The steps the page lists for an applied edit, in order (an update pulls the image first). */
+export const APPLIED_STEP_LABELS = [
+  "Stored the current config",
+  "Stopped the old container",
+  "Moved the old container aside",
+  "Created the new container",
+  "Started the new container",
+  "Checked that it runs",
+  "Removed the old container",
+] as const;

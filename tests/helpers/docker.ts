@@ -1,18 +1,47 @@
-/** Direct access to the real daemon, to check what the app says against Docker itself. */
-import { DOCKER_SOCKET } from "../testbed/images.ts";
+/**
+ * Direct access to the daemon under test (the Engine API and the CLI), to check what the app says
+ * against Docker itself, and the run label that lets a test remove everything it made.
+ */
+import { DOCKER_SOCKET, dockerCli } from "../testbed/images.ts";
 
 export { DOCKER_SOCKET };
 
 let client: Deno.HttpClient | null = null;
 
-export async function dockerApi<T = Record<string, unknown>>(
-  path: string,
-  init: RequestInit = {},
-): Promise<T> {
+/** The one HTTP client on the daemon's socket. */
+export function dockerSocket(): Deno.HttpClient {
   client ??= Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
-  const res = await fetch(`http://localhost${path}`, { ...init, client });
-  if (!res.ok) throw new Error(`docker ${path}: ${res.status} ${await res.text()}`);
-  return await res.json() as T;
+  return client;
+}
+
+/** One Engine API call with a JSON body; throws with Docker's message on a non-2xx answer. */
+export async function engine<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(`http://docker${path}`, {
+    method,
+    client: dockerSocket(),
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** A GET on the Engine API (inspect, lists, info); throws with Docker's message on failure. */
+export function dockerApi<T = Record<string, unknown>>(path: string): Promise<T> {
+  return engine<T>("GET", path);
+}
+
+/** The docker CLI on the daemon under test; throws with its message when it fails. */
+export async function docker(args: string[]): Promise<string> {
+  const r = await dockerCli(args);
+  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
+  return r.stdout.trim();
 }
 
 /**
@@ -66,6 +95,19 @@ export function runId(): string {
   return `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 }
 
+/**
+ * `docker run -d --name <name>` with the run's label and `args` (options, then the image and its
+ * command), by the CLI of the shared daemon or `cli`; resolves to what it printed (the id).
+ */
+export function runLabeled(
+  run: string,
+  name: string,
+  args: string[],
+  cli: (args: string[]) => Promise<string> = docker,
+): Promise<string> {
+  return cli(["run", "-d", "--name", name, "--label", `${TEST_LABEL}=${run}`, ...args]);
+}
+
 type Listed = { Id: string; Names: string[]; State: string };
 
 export function listLabeled(run: string): Promise<Listed[]> {
@@ -75,8 +117,7 @@ export function listLabeled(run: string): Promise<Listed[]> {
 
 /** A DELETE on the daemon that must succeed (or find the thing gone already). */
 async function remove(path: string): Promise<void> {
-  client ??= Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
-  const res = await fetch(`http://localhost${path}`, { method: "DELETE", client });
+  const res = await fetch(`http://localhost${path}`, { method: "DELETE", client: dockerSocket() });
   const text = await res.text();
   if (!res.ok && res.status !== 404) throw new Error(`DELETE ${path}: ${res.status} ${text}`);
 }

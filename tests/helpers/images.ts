@@ -1,17 +1,13 @@
 /**
  * Images for the image tests: old ones (a `created` date years back, so that "older than N
  * days" selects them and never the test bed's fresh images), ones with a layer of their own (so
- * a pull downloads something), and cleanup by the run's label.
+ * a pull downloads something), and the automatic prune turned off again.
  */
+import assert from "node:assert/strict";
 import { encodeHexLowerCase } from "@oslojs/encoding";
-import { dockerCli, images } from "../testbed/images.ts";
-import { dockerApi, TEST_LABEL } from "./docker.ts";
-
-export async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
-}
+import { images } from "../testbed/images.ts";
+import type { Client } from "./client.ts";
+import { docker, dockerApi, runLabeled, TEST_LABEL } from "./docker.ts";
 
 async function run(cmd: string, args: string[]): Promise<void> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
@@ -66,18 +62,14 @@ export async function loadOldImage(
  */
 export async function pushFreshImage(run: string, ref: string, kb = 512): Promise<void> {
   const name = `dm-img-${run}-${crypto.randomUUID().slice(0, 6)}`;
-  await docker([
-    "run",
-    "--name",
-    name,
-    "--label",
-    `${TEST_LABEL}=${run}`,
-    images.base,
-    "sh",
-    "-c",
-    `dd if=/dev/urandom of=/blob bs=1024 count=${kb} 2>/dev/null`,
-  ]);
   try {
+    await runLabeled(run, name, [
+      images.base,
+      "sh",
+      "-c",
+      `dd if=/dev/urandom of=/blob bs=1024 count=${kb} 2>/dev/null`,
+    ]);
+    assert.equal(await docker(["wait", name]), "0", `the layer of ${ref} was not written`);
     await docker(["commit", "--change", `LABEL ${TEST_LABEL}=${run}`, name, ref]);
     await docker(["push", ref]);
     await docker(["rmi", ref]);
@@ -96,13 +88,6 @@ export async function imageExists(ref: string): Promise<boolean> {
   }
 }
 
-/** Removes every image labelled with the run (forced: its containers are gone by then). */
-export async function removeLabeledImages(run: string): Promise<void> {
-  const filters = encodeURIComponent(JSON.stringify({ label: [`${TEST_LABEL}=${run}`] }));
-  const list = await dockerApi<{ Id: string }[]>(`/images/json?filters=${filters}`);
-  for (const i of list) await dockerCli(["rmi", "-f", i.Id]);
-}
-
 /** The age in days of the oldest test bed image: an "older than" above it spares them all. */
 export async function testbedAgeDays(): Promise<number> {
   let oldest = Date.now();
@@ -111,4 +96,17 @@ export async function testbedAgeDays(): Promise<number> {
     oldest = Math.min(oldest, Date.parse(i.Created));
   }
   return (Date.now() - oldest) / 86_400_000;
+}
+
+/**
+ * Turns the server's automatic prune off again: a test that turns it on must, in `finally`, or
+ * its daily run could prune images of the shared daemon the test did not make.
+ */
+export async function autoPruneOff(client: Client): Promise<void> {
+  const off = await client.json("PUT", "/api/v1/images/prune/policy", {
+    enabled: false,
+    mode: "dangling",
+    days: 7,
+  });
+  if (off.status !== 200) throw new Error(`turning auto-prune off: ${JSON.stringify(off.body)}`);
 }

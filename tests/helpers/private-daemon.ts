@@ -1,5 +1,8 @@
 /** Drives tests/testbed/private-daemon.sh: a daemon of the tests' own, safe to kill. */
-import { ROOT, waitFor } from "./server.ts";
+import { type Client, setupAndLogin } from "./client.ts";
+import { runLabeled, TEST_LABEL } from "./docker.ts";
+import { removeLabeledImages } from "./registry.ts";
+import { ROOT, startServer, type TestServer, waitFor } from "./server.ts";
 import { DOCKER_BIN, DOCKER_SOCKET } from "../testbed/images.ts";
 
 /**
@@ -119,4 +122,56 @@ export async function startPrivateRegistry(): Promise<{ stop: () => Promise<void
     throw err;
   }
   return { stop };
+}
+
+/**
+ * A container of `ref` on the private daemon (pulled from the private registry first), with the
+ * run's label and restart policy `restart`; resolves to its id.
+ */
+export async function runOnPrivate(
+  run: string,
+  name: string,
+  ref: string,
+  restart: string,
+): Promise<string> {
+  await privateDocker(["pull", ref]);
+  await runLabeled(run, name, ["--restart", restart, ref], privateDocker);
+  return (await privateDocker(["inspect", "-f", "{{.Id}}", name])).trim();
+}
+
+export type PrivateApp = { server: TestServer; client: Client };
+
+/**
+ * DockerMate on the private daemon (with `env`), set up and logged in, for a test that kills that
+ * daemon. The daemon starts with `images` copied in, and with `registry` a registry beside it
+ * (see startPrivateRegistry). Afterwards, whatever failed: the server stopped, the run's
+ * containers on the daemon and its images on the shared one removed, the registry and the
+ * daemon stopped.
+ */
+export async function withPrivateDaemon(
+  run: string,
+  fn: (app: PrivateApp) => Promise<void>,
+  opts: { images?: string[]; registry?: boolean; env?: Record<string, string> } = {},
+): Promise<void> {
+  let registry: { stop: () => Promise<void> } | undefined;
+  let server: TestServer | undefined;
+  try {
+    await privateDaemon("start");
+    for (const image of opts.images ?? []) await loadIntoPrivate(image);
+    if (opts.registry) registry = await startPrivateRegistry();
+    server = await startServer({ DOCKER_HOST: `unix://${PRIVATE_SOCKET}`, ...opts.env });
+    await fn({ server, client: await setupAndLogin(server.url) });
+  } finally {
+    await server?.stop();
+    // Up again if the test left it killed: its containers go either way.
+    const ids = await privateDaemon("start")
+      .then(() => privateDocker(["ps", "-aq", "--filter", `label=${TEST_LABEL}=${run}`]))
+      .catch(() => "");
+    for (const id of ids.split("\n").filter(Boolean)) {
+      await privateDocker(["rm", "-f", id]).catch(() => "");
+    }
+    await registry?.stop();
+    await removeLabeledImages(run);
+    await privateDaemon("stop");
+  }
 }

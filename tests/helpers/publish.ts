@@ -5,8 +5,6 @@
 import { images } from "../testbed/images.ts";
 import { buildImage, pushImage } from "./registry.ts";
 
-export { docker } from "./images.ts";
-
 const VARIANTS = {
   v1: images.appV1,
   // No HEALTHCHECK: the gate then waits the whole settle time.

@@ -6,7 +6,7 @@
  */
 import { freePort, waitFor } from "./server.ts";
 import { DOCKER_BIN, MANIFEST_ACCEPT, REGISTRY } from "../testbed/images.ts";
-import { DOCKER_SOCKET, TEST_LABEL } from "./docker.ts";
+import { DOCKER_SOCKET, dockerSocket, TEST_LABEL } from "./docker.ts";
 
 export { MANIFEST_ACCEPT, REGISTRY };
 export const BASE_IMAGE = `${REGISTRY}/dockermate-test/base:latest`;
@@ -277,18 +277,15 @@ export class RegistryProxy {
 
 // ---- Images over the Engine API ---------------------------------------------------------------
 
-let engine: Deno.HttpClient | null = null;
-
 /** An Engine API call whose answer is a JSON-lines progress stream (build, push, pull). */
 async function engineStream(
   method: string,
   path: string,
   init: { headers?: Record<string, string>; body?: BodyInit } = {},
 ): Promise<Record<string, unknown>[]> {
-  engine ??= Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
   const res = await fetch(`http://docker${path}`, {
     method,
-    client: engine,
+    client: dockerSocket(),
     headers: init.headers,
     body: init.body,
   });
@@ -315,33 +312,43 @@ function splitRef(ref: string): { name: string; tag: string } {
 }
 
 /**
- * Builds a one-layer image from `from` (the test bed's base by default) with a distinguishing
- * label, tagged `ref` and labeled with the run. Returns the image id.
+ * Builds `dockerfile` (no context) into an image labelled with the run, tagged `ref` when given.
+ * Returns the image id.
  */
-export async function buildImage(
-  ref: string,
+export async function buildDockerfile(
   run: string,
-  variant: string,
-  from = BASE_IMAGE,
+  dockerfile: string,
+  ref?: string,
 ): Promise<string> {
   const child = new Deno.Command(DOCKER_BIN, {
-    args: ["build", "-q", "--label", `${TEST_LABEL}=${run}`, "-t", ref, "-"],
+    args: ["build", "-q", "--label", `${TEST_LABEL}=${run}`, ...(ref ? ["-t", ref] : []), "-"],
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
     env: { DOCKER_HOST: `unix://${DOCKER_SOCKET}`, DOCKER_BUILDKIT: "0" },
   }).spawn();
   const writer = child.stdin.getWriter();
-  await writer.write(
-    new TextEncoder().encode(`FROM ${from}\nLABEL test.variant="${variant}"\n`),
-  );
+  await writer.write(new TextEncoder().encode(dockerfile));
   await writer.close();
   const out = await child.output();
   const stdout = new TextDecoder().decode(out.stdout).trim();
   if (out.code !== 0) {
-    throw new Error(`docker build ${ref}: ${new TextDecoder().decode(out.stderr)}`);
+    throw new Error(`docker build ${ref ?? ""}: ${new TextDecoder().decode(out.stderr)}`);
   }
   return stdout.split("\n").at(-1)!;
+}
+
+/**
+ * Builds a one-layer image from `from` (the test bed's base by default) with a distinguishing
+ * label, tagged `ref` and labeled with the run. Returns the image id.
+ */
+export function buildImage(
+  ref: string,
+  run: string,
+  variant: string,
+  from = BASE_IMAGE,
+): Promise<string> {
+  return buildDockerfile(run, `FROM ${from}\nLABEL test.variant="${variant}"\n`, ref);
 }
 
 export async function tagImage(source: string, ref: string): Promise<void> {
@@ -389,9 +396,8 @@ export type ImageInspect = {
 };
 
 export async function inspectImage(ref: string): Promise<ImageInspect> {
-  engine ??= Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
   const res = await fetch(`http://docker/images/${encodeURIComponent(ref)}/json`, {
-    client: engine,
+    client: dockerSocket(),
   });
   if (!res.ok) throw new Error(`inspect ${ref}: ${res.status} ${await res.text()}`);
   return await res.json();
@@ -399,19 +405,19 @@ export async function inspectImage(ref: string): Promise<ImageInspect> {
 
 /** Removes a tag (or an image by id); `force` also removes an image that has other tags. */
 export async function removeImage(ref: string, force = false): Promise<void> {
-  engine ??= Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
   const res = await fetch(
     `http://docker/images/${encodeURIComponent(ref)}?force=${force ? 1 : 0}`,
-    { method: "DELETE", client: engine },
+    { method: "DELETE", client: dockerSocket() },
   );
   await res.body?.cancel();
 }
 
 /** Every image built or pulled by a test run (they carry its label). */
 export async function removeLabeledImages(run: string): Promise<void> {
-  engine ??= Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
   const filters = encodeURIComponent(JSON.stringify({ label: [`${TEST_LABEL}=${run}`] }));
-  const res = await fetch(`http://docker/images/json?all=1&filters=${filters}`, { client: engine });
+  const res = await fetch(`http://docker/images/json?all=1&filters=${filters}`, {
+    client: dockerSocket(),
+  });
   const images = await res.json() as { Id: string }[];
   for (const image of images) await removeImage(image.Id, true);
 }
@@ -423,10 +429,9 @@ export async function createContainer(
   run: string,
   start = false,
 ): Promise<string> {
-  engine ??= Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
   const res = await fetch(`http://docker/containers/create?name=${encodeURIComponent(name)}`, {
     method: "POST",
-    client: engine,
+    client: dockerSocket(),
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
       Image: image,
@@ -440,7 +445,7 @@ export async function createContainer(
   if (start) {
     const started = await fetch(`http://docker/containers/${body.Id}/start`, {
       method: "POST",
-      client: engine,
+      client: dockerSocket(),
     });
     await started.body?.cancel();
     if (!started.ok) throw new Error(`start ${name}: ${started.status}`);

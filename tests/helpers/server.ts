@@ -93,6 +93,33 @@ export function serverCommand(env: Record<string, string>): Deno.Command {
   });
 }
 
+/**
+ * Runs `scripts/launch.ts <args>` (what `deno task …` runs) to its end, with `env` and `stdin`;
+ * its exit code and output.
+ */
+export async function launch(args: string[], env: Record<string, string>, stdin = "") {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-env",
+      "--allow-read",
+      "--allow-run",
+      `${ROOT}/scripts/launch.ts`,
+      ...args,
+    ],
+    env: { NO_COLOR: "1", ...env },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(stdin));
+  await writer.close();
+  const out = await child.output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
 export async function startServer(
   extraEnv: Record<string, string> = {},
   opts: { dataDir?: string } = {},

@@ -1,33 +1,9 @@
 import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
 import { Client } from "../helpers/client.ts";
-import { PASSWORD, ROOT, SETUP_TOKEN, startServer } from "../helpers/server.ts";
+import { launch, PASSWORD, ROOT, SETUP_TOKEN, startServer } from "../helpers/server.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-
-/** Runs `scripts/launch.ts <args>` (what `deno task …` runs) with the given env and stdin. */
-async function launch(args: string[], env: Record<string, string>, stdin = "") {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-env",
-      "--allow-read",
-      "--allow-run",
-      `${ROOT}/scripts/launch.ts`,
-      ...args,
-    ],
-    env: { NO_COLOR: "1", ...env },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(stdin));
-  await writer.close();
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 async function dbSnapshot(dataDir: string) {
   const db = createClient({ url: `file:${dataDir}/dockermate.db` });

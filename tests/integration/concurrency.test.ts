@@ -4,11 +4,12 @@
  * The second is refused with 409 naming the first, and Docker ends as the first left it.
  */
 import assert from "node:assert/strict";
-import { type Client, setupAndLogin } from "../helpers/client.ts";
-import { dockerApi, listLabeled, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
-import { docker, publish } from "../helpers/publish.ts";
-import { removeLabeledImages } from "../helpers/registry.ts";
-import { startServer, waitFor } from "../helpers/server.ts";
+import { setUpdateGate, withApp } from "../helpers/app.ts";
+import type { Client } from "../helpers/client.ts";
+import { docker, inspect, listLabeled, TEST_LABEL } from "../helpers/docker.ts";
+import { assertOneContainer } from "../helpers/journal.ts";
+import { publish } from "../helpers/publish.ts";
+import { waitFor } from "../helpers/server.ts";
 import { images, REGISTRY } from "../testbed/images.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -27,9 +28,7 @@ type Answer = {
   historyId?: number;
 };
 
-function inspectOf(ref: string): Promise<Inspect> {
-  return dockerApi<Inspect>(`/containers/${encodeURIComponent(ref)}/json`);
-}
+const inspectOf = (ref: string) => inspect<Inspect>(ref);
 
 /** The exact words of the refusal, with the time the running operation began. */
 function busy(name: string, verb: string): RegExp {
@@ -76,10 +75,7 @@ Deno.test(
   "one change at a time per container: the second is refused (409, names the first), Docker shows the first only",
   opts,
   async (t) => {
-    const run = runId();
-    const server = await startServer({ RATE_LIMIT_MUTATIONS: "1000" });
-    try {
-      const client = await setupAndLogin(server.url);
+    await withApp(async ({ client, run }) => {
       const ref = `${REGISTRY}/dockermate-test/busy-${run}:latest`;
       await publish(run, ref, "web");
       const name = `${run}-web`;
@@ -95,12 +91,7 @@ Deno.test(
         assert.equal(created.status, 201, JSON.stringify(created.body));
       }
       // Long enough for the other requests to arrive while the update is on trial.
-      const policy = await client.json("PUT", `/api/v1/containers/${name}/update-policy`, {
-        policy: "off",
-        settleSeconds: 6,
-        healthTimeoutSeconds: 20,
-      });
-      assert.equal(policy.status, 200, JSON.stringify(policy.body));
+      await setUpdateGate(client, name, { settleSeconds: 6, healthTimeoutSeconds: 20 });
       const update = () => client.json<Answer>("POST", `/api/v1/containers/${name}/update`);
 
       let firstEntry = 0;
@@ -119,11 +110,8 @@ Deno.test(
           assert.match(refused.body.message ?? "", busy(name, "updated"));
           assert.equal(done.body.outcome, "updated", done.body.reason ?? "");
           firstEntry = done.body.historyId ?? 0;
-          const now = await inspectOf(name);
-          assert.equal(now.Image, v2);
-          assert.equal(now.State.Running, true);
-          assert.deepEqual(now.HostConfig.RestartPolicy, { Name: "always", MaximumRetryCount: 0 });
-          assert.deepEqual(await parked(run), []);
+          assert.equal((await inspectOf(name)).Image, v2);
+          await assertOneContainer(name, { Name: "always", MaximumRetryCount: 0 });
           assert.deepEqual((await history(client, name)).map((e) => e.kind), ["update"]);
         },
       );
@@ -158,10 +146,9 @@ Deno.test(
 
         const now = await inspectOf(name);
         assert.equal(now.Image, v3, "updated");
-        assert.equal(now.State.Running, true, "neither stopped nor killed");
         assert.ok(now.Config.Env.includes("MODE=one"), "not edited");
-        assert.deepEqual(now.HostConfig.RestartPolicy, { Name: "always", MaximumRetryCount: 0 });
-        assert.deepEqual(await parked(run), []);
+        // Running: neither stopped nor killed.
+        await assertOneContainer(name, { Name: "always", MaximumRetryCount: 0 });
         assert.deepEqual((await history(client, name)).map((e) => e.kind), ["update", "update"]);
         const deleted = await client.json<{ name: string }[]>("GET", "/api/v1/containers/deleted");
         assert.deepEqual(deleted.body.map((d) => d.name), [other], "only the other one removed");
@@ -198,21 +185,12 @@ Deno.test(
         const now = await inspectOf(name);
         assert.equal(now.Image, before.Image, "not updated");
         assert.ok(now.Config.Env.includes("MODE=two"), "edited");
-        assert.deepEqual(now.HostConfig.RestartPolicy, {
-          Name: "unless-stopped",
-          MaximumRetryCount: 0,
-        });
-        assert.equal(now.State.Running, true);
-        assert.deepEqual(await parked(run), []);
+        await assertOneContainer(name, { Name: "unless-stopped", MaximumRetryCount: 0 });
         assert.deepEqual(
           (await history(client, name)).map((e) => e.kind),
           ["edit", "update", "update"],
         );
       });
-    } finally {
-      await removeLabeled(run);
-      await removeLabeledImages(run);
-      await server.stop();
-    }
+    }, { RATE_LIMIT_MUTATIONS: "1000" });
   },
 );

@@ -8,35 +8,14 @@
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { Client, setupAndLogin } from "../helpers/client.ts";
-import { removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import { docker, engine, removeLabeled, runId, runLabeled, TEST_LABEL } from "../helpers/docker.ts";
 import { inspectDiff, type InspectLike } from "../helpers/inspect-diff.ts";
 import { startServer } from "../helpers/server.ts";
-import { DOCKER_SOCKET, dockerCli, images } from "../testbed/images.ts";
+import { images } from "../testbed/images.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 type Json = Record<string, unknown>;
 type Inspect = InspectLike & { State: { Running: boolean } };
-
-const socket = Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
-
-async function engine<T = Json>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`http://docker${path}`, {
-    method,
-    client: socket,
-    ...(body === undefined
-      ? {}
-      : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : null) as T;
-}
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
-}
 
 Deno.test(
   "run-command: needs auth, 404 for an unknown container, docker run and compose",
@@ -47,13 +26,7 @@ Deno.test(
     try {
       const name = `${run}-ext`;
       // An external container, made with the CLI, not by DockerMate.
-      await docker([
-        "run",
-        "-d",
-        "--name",
-        name,
-        "--label",
-        `${TEST_LABEL}=${run}`,
+      await runLabeled(run, name, [
         "-e",
         "QUOTE=it's $HOME",
         "--restart",

@@ -21,16 +21,10 @@ import { ContainerConfigService } from "../../services/config/service.ts";
 import { ContainerStore } from "../../services/containers/store.ts";
 import { DockerClient } from "../../services/docker/client.ts";
 import { DockerEvents } from "../../services/events/subscriber.ts";
-import { removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import { docker, engine, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
 import { inspectDiff, type InspectLike } from "../helpers/inspect-diff.ts";
 import { freePort, waitFor } from "../helpers/server.ts";
-import {
-  COMPOSE_V2_CONFIG,
-  DOCKER_BIN,
-  DOCKER_SOCKET,
-  dockerCli,
-  images,
-} from "../testbed/images.ts";
+import { COMPOSE_V2_CONFIG, DOCKER_BIN, DOCKER_SOCKET, images } from "../testbed/images.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 type Json = Record<string, unknown>;
@@ -56,28 +50,6 @@ async function bash(script: string, cwd?: string): Promise<{ code: number; out: 
   }).output();
   const dec = new TextDecoder();
   return { code: r.code, out: dec.decode(r.stdout) + dec.decode(r.stderr) };
-}
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout;
-}
-
-const socket = Deno.createHttpClient({ proxy: { transport: "unix", path: DOCKER_SOCKET } });
-
-/** One Engine API call; throws with Docker's message on a non-2xx answer. */
-async function engine<T = Json>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`http://docker${path}`, {
-    method,
-    client: socket,
-    ...(body === undefined
-      ? {}
-      : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : null) as T;
 }
 
 const inspectOf = (ref: string) => engine<Inspect>("GET", `/containers/${ref}/json`);

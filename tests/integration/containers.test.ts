@@ -1,38 +1,32 @@
 import assert from "node:assert/strict";
 import { openDb } from "../../db/client.ts";
 import { setSetting } from "../../services/settings.ts";
-import { images } from "../testbed/images.ts";
+import { images, REGISTRY } from "../testbed/images.ts";
 import { type Client, setupAndLogin } from "../helpers/client.ts";
+import { type AppCtx, verdictOf, withApp as withServer } from "../helpers/app.ts";
+import { pushFreshImage } from "../helpers/images.ts";
 import {
+  docker,
   inspect,
   type InspectView,
   listLabeled,
   removeLabeled,
   runId,
+  runLabeled,
   TEST_LABEL,
 } from "../helpers/docker.ts";
-import { dockerCli } from "../testbed/images.ts";
-import { freePort, startServer, type TestServer, waitFor } from "../helpers/server.ts";
+import { freePort, startServer, waitFor } from "../helpers/server.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 type Json = Record<string, unknown>;
 
-async function withApp(
-  fn: (s: TestServer, c: Client, run: string) => Promise<void>,
-  env: Record<string, string> = {},
-) {
-  const run = runId();
-  const server = await startServer(env);
-  try {
-    // Short health window so that the "running" verdict comes quickly.
-    const db = await openDb(`file:${server.dataDir}/dockermate.db`);
+/** A server for one run with a short health window, so that the "running" verdict comes quickly. */
+function withApp(fn: (ctx: AppCtx) => Promise<void>, env: Record<string, string> = {}) {
+  return withServer(async (ctx) => {
+    const db = await openDb(`file:${ctx.server.dataDir}/dockermate.db`);
     await setSetting(db, "healthWindowSeconds", 3);
-    const client = await setupAndLogin(server.url);
-    await fn(server, client, run);
-  } finally {
-    await removeLabeled(run);
-    await server.stop();
-  }
+    await fn(ctx);
+  }, env);
 }
 
 function spec(run: string, extra: Json = {}): Json {
@@ -47,7 +41,7 @@ Deno.test(
   "create: the container Docker makes matches the request, with managed labels and the CLI",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const port = freePort();
       const r = await create(
         client,
@@ -94,7 +88,7 @@ Deno.test(
 );
 
 Deno.test("create: each invalid field gets a 400 naming it", opts, async () => {
-  await withApp(async (_s, client, run) => {
+  await withApp(async ({ client, run }) => {
     const cases: [Json, RegExp][] = [
       [{ name: "-bad name" }, /^name: /],
       [{ ports: ["70000:80"] }, /^ports\[0\]: host port 70000 is out of range 1-65535/],
@@ -120,7 +114,7 @@ Deno.test(
   "create: name taken 409, port published by an unmanaged container 409, missing image without pull 400",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const first = await create(client, spec(run, { name: `${run}-a` }));
       assert.equal(first.status, 201);
       const taken = await create(client, spec(run, { name: `${run}-a` }));
@@ -128,18 +122,7 @@ Deno.test(
       assert.match(String(taken.body.message), /^name: a container named/);
 
       const port = freePort();
-      const cli = await dockerCli([
-        "run",
-        "-d",
-        "--name",
-        `${run}-ext`,
-        "--label",
-        `${TEST_LABEL}=${run}`,
-        "-p",
-        `${port}:8080`,
-        images.web,
-      ]);
-      assert.equal(cli.code, 0, cli.stderr);
+      await runLabeled(run, `${run}-ext`, ["-p", `${port}:8080`, images.web]);
       const clash = await create(client, spec(run, { ports: ["9999:80", `${port}:8080`] }));
       assert.equal(clash.status, 409);
       assert.match(
@@ -172,7 +155,7 @@ Deno.test(
   "create: a host port held by another program: 409 and no half-made container",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const listener = Deno.listen({ hostname: "0.0.0.0", port: 0 });
       const port = (listener.addr as Deno.NetAddr).port;
       try {
@@ -194,11 +177,10 @@ Deno.test(
 );
 
 Deno.test("create: pulls a missing image from the registry", opts, async () => {
-  await withApp(async (_s, client, run) => {
-    const ref = `127.0.0.1:5000/dockermate-test/ticker:latest`;
-    // Only the tag goes; the registry still has it.
-    const users = await dockerCli(["ps", "-aq", "--filter", `ancestor=${ref}`]);
-    if (users.stdout.trim() === "") await dockerCli(["rmi", ref]);
+  await withApp(async ({ client, run }) => {
+    // An image of this run, only in the registry: the test bed's may be in use by others.
+    const ref = `${REGISTRY}/dockermate-test/pull-${run}:latest`;
+    await pushFreshImage(run, ref, 64);
     const r = await create(client, spec(run, { image: ref, name: `${run}-pulled` }));
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.match(String(r.body.cli), /^docker pull /);
@@ -211,7 +193,7 @@ Deno.test(
   "limits: past the container limit 422 with limit, count and how to change; CPU above the host 422",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       // With one container of ours on the host, a limit of 1 is reached whatever else runs.
       assert.equal((await create(client, spec(run))).status, 201);
       const set = await client.json<{ limits: { maxContainers: number } }>(
@@ -237,26 +219,11 @@ Deno.test(
   },
 );
 
-async function verdictOf(client: Client, name: string): Promise<Json> {
-  let verdict: Json | null = null;
-  await waitFor(
-    `the verdict of ${name}`,
-    async () => {
-      const r = await client.json<{ verdict: Json | null }>("GET", `/api/v1/containers/${name}`);
-      verdict = r.body.verdict;
-      return verdict !== null;
-    },
-    30_000,
-    200,
-  );
-  return verdict!;
-}
-
 Deno.test(
   "post-create verdict: healthy, unhealthy, exited with code and logs, running",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       for (
         const [key, name] of [["healthy", "h"], ["unhealthy", "u"], ["exits", "x"], [
           "web",
@@ -270,28 +237,28 @@ Deno.test(
         assert.equal(r.status, 201);
         assert.equal(r.body.verdict, "pending", "the API answers at once");
       }
-      const healthy = await verdictOf(client, `${run}-h`);
+      const healthy = await verdictOf(client, `${run}-h`, 30_000);
       assert.equal(healthy.status, "healthy");
       assert.equal(healthy.ok, true);
-      const unhealthy = await verdictOf(client, `${run}-u`);
+      const unhealthy = await verdictOf(client, `${run}-u`, 30_000);
       assert.equal(unhealthy.status, "unhealthy");
       assert.equal(unhealthy.ok, false);
       assert.match(String(unhealthy.hint), /HEALTHCHECK fails/);
-      const exited = await verdictOf(client, `${run}-x`);
+      const exited = await verdictOf(client, `${run}-x`, 30_000);
       assert.equal(exited.status, "exited");
       assert.equal(exited.exitCode, 3);
       assert.ok(
         (exited.logs as string[]).some((l) => l.includes("failing on purpose")),
         JSON.stringify(exited.logs),
       );
-      const running = await verdictOf(client, `${run}-w`);
+      const running = await verdictOf(client, `${run}-w`, 30_000);
       assert.equal(running.status, "running");
     });
   },
 );
 
 Deno.test("lifecycle: each action changes the container and returns its CLI", opts, async () => {
-  await withApp(async (_s, client, run) => {
+  await withApp(async ({ client, run }) => {
     const name = `${run}-life`;
     assert.equal((await create(client, spec(run, { name }))).status, 201);
     type Check = (after: InspectView, before: InspectView) => boolean;
@@ -321,18 +288,10 @@ Deno.test("lifecycle: each action changes the container and returns its CLI", op
 });
 
 Deno.test("list: managed by default, all=1 adds external ones; filters combine", opts, async () => {
-  await withApp(async (_s, client, run) => {
+  await withApp(async ({ client, run }) => {
     await create(client, spec(run, { name: `${run}-p1`, tags: ["prod"] }));
     await create(client, spec(run, { name: `${run}-d1`, tags: ["dev"], autoStart: false }));
-    await dockerCli([
-      "run",
-      "-d",
-      "--name",
-      `${run}-ext`,
-      "--label",
-      `${TEST_LABEL}=${run}`,
-      images.web,
-    ]);
+    await runLabeled(run, `${run}-ext`, [images.web]);
     type Row = { name: string; managed: boolean; state: string; tags: string[] };
     const mine = (rows: Row[]) =>
       rows.filter((r) => r.name.startsWith(run)).map((r) => r.name).sort();
@@ -366,10 +325,10 @@ Deno.test(
   "list: a change made with the docker CLI shows without a new list (event-kept store)",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const name = `${run}-ev`;
       await create(client, spec(run, { name }));
-      await dockerCli(["stop", "-t", "1", name]);
+      await docker(["stop", "-t", "1", name]);
       await waitFor(
         "the list to say exited",
         async () => {
@@ -390,7 +349,7 @@ Deno.test(
   "soft delete: remove keeps inspect, tags and logs; restore gives an equivalent container; purge",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const name = `${run}-sd`;
       const port = freePort();
       await create(
@@ -484,7 +443,7 @@ Deno.test(
 );
 
 Deno.test("bulk: per-container results, one failure does not stop the rest", opts, async () => {
-  await withApp(async (_s, client, run) => {
+  await withApp(async ({ client, run }) => {
     await create(client, spec(run, { name: `${run}-b1` }));
     await create(client, spec(run, { name: `${run}-b2` }));
     type Bulk = {
@@ -557,7 +516,7 @@ Deno.test(
   "prune: records older than the retention go, newer ones stay; the run is recorded",
   opts,
   async () => {
-    await withApp(async (server, client, run) => {
+    await withApp(async ({ server, client, run }) => {
       await create(client, spec(run, { name: `${run}-old` }));
       await client.json("DELETE", `/api/v1/containers/${run}-old?force=1`);
       const none = await client.json<{ removed: number }>(

@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
-import { setupAndLogin } from "../helpers/client.ts";
 import { runId, TEST_LABEL } from "../helpers/docker.ts";
-import {
-  loadIntoPrivate,
-  PRIVATE_SOCKET,
-  privateDaemon,
-  privateDocker,
-} from "../helpers/private-daemon.ts";
-import { startServer, waitFor } from "../helpers/server.ts";
+import { privateDaemon, privateDocker, withPrivateDaemon } from "../helpers/private-daemon.ts";
+import { waitFor } from "../helpers/server.ts";
 import { images } from "../testbed/images.ts";
 
 type Row = { name: string; state: string };
@@ -18,11 +12,7 @@ Deno.test("a daemon killed and restarted: DockerMate shows it down, then recover
 }, async (t) => {
   const run = runId();
   const name = `${run}-always`;
-  await privateDaemon("start");
-  await loadIntoPrivate(images.web);
-  const server = await startServer({ DOCKER_HOST: `unix://${PRIVATE_SOCKET}` });
-  try {
-    const client = await setupAndLogin(server.url);
+  await withPrivateDaemon(run, async ({ client }) => {
     const created = await client.json("POST", "/api/v1/containers", {
       name,
       image: images.web,
@@ -71,9 +61,5 @@ Deno.test("a daemon killed and restarted: DockerMate shows it down, then recover
         20_000,
       );
     });
-  } finally {
-    await privateDocker(["rm", "-f", name]).catch(() => "");
-    await server.stop();
-    await privateDaemon("stop");
-  }
+  }, { images: [images.web] });
 });

@@ -9,7 +9,15 @@
  * time, so comparisons with Docker retry until both sides agree (and fail at a deadline).
  */
 import assert from "node:assert/strict";
-import { dockerApi, removeLabeled, runId, SocketProxy, TEST_LABEL } from "../helpers/docker.ts";
+import {
+  docker,
+  dockerApi,
+  removeLabeled,
+  runId,
+  runLabeled,
+  SocketProxy,
+  TEST_LABEL,
+} from "../helpers/docker.ts";
 import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { dockerCli, images } from "../testbed/images.ts";
 import { setupAndLogin } from "../helpers/client.ts";
@@ -25,12 +33,6 @@ type Df = {
   Images: unknown[];
   Volumes: { Name: string; UsageData: { RefCount: number } }[];
 };
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
-}
 
 /** `data-count` of the element with this id in an HTML page or fragment; null when absent. */
 function count(html: string, id: string): number | null {
@@ -120,7 +122,7 @@ Deno.test("dashboard: Docker's numbers, live after a CLI change", opts, async (t
   let server: TestServer | undefined;
   let close: (() => Promise<void>) | undefined;
   try {
-    await docker(["run", "-d", "--name", names.web, "--label", label, images.web]);
+    await runLabeled(run, names.web, [images.web]);
     server = await startServer();
     const client = await setupAndLogin(server.url);
 
@@ -188,7 +190,7 @@ Deno.test("dashboard: Docker's numbers, live after a CLI change", opts, async (t
 
     await t.step("a non-zero exit is listed for attention", async () => {
       const from = sse.messages.length;
-      await docker(["run", "-d", "--name", names.failed, "--label", label, images.exits]);
+      await runLabeled(run, names.failed, [images.exits]);
       const m = await sse.waitFor(
         `${names.failed} in the attention list`,
         (m) => attention(names.failed, "exited").test(m.data),
@@ -232,7 +234,7 @@ Deno.test("dashboard: Docker's numbers, live after a CLI change", opts, async (t
 
     await t.step("an unhealthy container is listed once its healthcheck fails", async () => {
       const from = sse.messages.length;
-      await docker(["run", "-d", "--name", names.sick, "--label", label, images.unhealthy]);
+      await runLabeled(run, names.sick, [images.unhealthy]);
       const m = await sse.waitFor(
         `${names.sick} as unhealthy`,
         (m) => attention(names.sick, "unhealthy").test(m.data),

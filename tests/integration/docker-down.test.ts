@@ -7,19 +7,18 @@
  */
 import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
-import { type Client, setupAndLogin } from "../helpers/client.ts";
+import { setUpdateGate } from "../helpers/app.ts";
+import type { Client } from "../helpers/client.ts";
 import { runId, TEST_LABEL } from "../helpers/docker.ts";
-import { journalRows } from "../helpers/journal.ts";
+import { assertOneContainer, journalRows } from "../helpers/journal.ts";
 import {
-  loadIntoPrivate,
-  PRIVATE_SOCKET,
   privateDaemon,
   privateDocker,
-  startPrivateRegistry,
+  runOnPrivate,
+  withPrivateDaemon,
 } from "../helpers/private-daemon.ts";
 import { publish } from "../helpers/publish.ts";
-import { removeLabeledImages } from "../helpers/registry.ts";
-import { startServer, waitFor } from "../helpers/server.ts";
+import { waitFor } from "../helpers/server.ts";
 import { images, REGISTRY } from "../testbed/images.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -69,14 +68,7 @@ Deno.test(
   async () => {
     const run = runId();
     const [keep, other, fresh] = [`${run}-keep`, `${run}-other`, `${run}-fresh`];
-    await privateDaemon("start");
-    await loadIntoPrivate(images.web);
-    const server = await startServer({
-      DOCKER_HOST: `unix://${PRIVATE_SOCKET}`,
-      RATE_LIMIT_MUTATIONS: "1000",
-    });
-    try {
-      const client = await setupAndLogin(server.url);
+    await withPrivateDaemon(run, async ({ server, client }) => {
       for (const name of [keep, other]) {
         const r = await client.json("POST", "/api/v1/containers", {
           name,
@@ -132,13 +124,7 @@ Deno.test(
         managed_containers: 2,
         deleted_containers: 1,
       });
-    } finally {
-      await server.stop();
-      for (const name of [keep, other, fresh]) {
-        await privateDocker(["rm", "-f", name]).catch(() => "");
-      }
-      await privateDaemon("stop");
-    }
+    }, { images: [images.web], env: { RATE_LIMIT_MUTATIONS: "1000" } });
   },
 );
 
@@ -149,31 +135,10 @@ Deno.test(
     const run = runId();
     const ref = `${REGISTRY}/dockermate-test/down-${run}:latest`;
     const name = `${run}-trial`;
-    await privateDaemon("start");
-    const registry = await startPrivateRegistry();
-    const server = await startServer({ DOCKER_HOST: `unix://${PRIVATE_SOCKET}` });
-    try {
-      const client = await setupAndLogin(server.url);
+    await withPrivateDaemon(run, async ({ server, client }) => {
       const v1 = await publish(run, ref, "web");
-      await privateDocker(["pull", ref]);
-      await privateDocker([
-        "run",
-        "-d",
-        "--name",
-        name,
-        "--label",
-        `${TEST_LABEL}=${run}`,
-        "--restart",
-        "unless-stopped",
-        ref,
-      ]);
-      const oldId = (await privateDocker(["inspect", "-f", "{{.Id}}", name])).trim();
-      const policy = await client.json("PUT", `/api/v1/containers/${name}/update-policy`, {
-        policy: "off",
-        settleSeconds: 8,
-        healthTimeoutSeconds: 20,
-      });
-      assert.equal(policy.status, 200, JSON.stringify(policy.body));
+      const oldId = await runOnPrivate(run, name, ref, "unless-stopped");
+      await setUpdateGate(client, name, { settleSeconds: 8, healthTimeoutSeconds: 20 });
       await publish(run, ref, "web");
 
       const answer = client.json<ErrorBody>("POST", `/api/v1/containers/${name}/update`);
@@ -204,32 +169,21 @@ Deno.test(
       assert.deepEqual((await journalRows(server.dataDir, name)).map((j) => j.status), [
         "rolled-back",
       ]);
-      const lines = (await privateDocker(["ps", "-a", "--format", "{{.Names}} {{.State}}"]))
-        .trim().split("\n").filter((l) => l.startsWith(name));
-      assert.deepEqual(lines, [`${name} running`], "the old one back, nothing parked");
+      await assertOneContainer(name, { Name: "unless-stopped", MaximumRetryCount: 0 }, {
+        cli: privateDocker,
+      });
       const now = JSON.parse(await privateDocker(["inspect", name]))[0] as {
         Id: string;
         Image: string;
-        HostConfig: { RestartPolicy: { Name: string; MaximumRetryCount: number } };
       };
-      assert.equal(now.Id, oldId);
+      assert.equal(now.Id, oldId, "the old one back");
       assert.equal(now.Image, v1);
-      assert.deepEqual(now.HostConfig.RestartPolicy, {
-        Name: "unless-stopped",
-        MaximumRetryCount: 0,
-      });
       const history = await client.json<{ outcome: string; reason: string }[]>(
         "GET",
         `/api/v1/containers/${name}/history`,
       );
       assert.deepEqual(history.body.map((h) => h.outcome), ["rolled-back"]);
       assert.match(history.body[0].reason, /during step "started" after it failed/);
-    } finally {
-      await server.stop();
-      await privateDocker(["rm", "-f", name]).catch(() => "");
-      await registry.stop();
-      await removeLabeledImages(run);
-      await privateDaemon("stop");
-    }
+    }, { registry: true });
   },
 );

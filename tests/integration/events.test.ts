@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { type Client, setupAndLogin } from "../helpers/client.ts";
-import { removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import { docker, removeLabeled, runId, runLabeled, TEST_LABEL } from "../helpers/docker.ts";
 import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { openStream } from "../helpers/sse.ts";
 import { dockerCli, images } from "../testbed/images.ts";
@@ -26,12 +26,6 @@ type Entry = {
   name: string;
   attributes: Record<string, string>;
 };
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
-}
 
 /** An event row of the live list for this container and action. */
 function row(name: string, action: string): RegExp {
@@ -67,13 +61,7 @@ Deno.test(
       let id = "";
       await t.step("docker run: create and start, with the name and image", async () => {
         const from = all.sse.messages.length;
-        id = await docker([
-          "run",
-          "-d",
-          "--name",
-          name,
-          "--label",
-          `${TEST_LABEL}=${run}`,
+        id = await runLabeled(run, name, [
           images.web,
         ]);
         const m = await all.sse.waitFor(
@@ -174,13 +162,7 @@ Deno.test(
       );
 
       await t.step("healthcheck exec_* runs are not listed; health_status is", async () => {
-        await docker([
-          "run",
-          "-d",
-          "--name",
-          health,
-          "--label",
-          `${TEST_LABEL}=${run}`,
+        await runLabeled(run, health, [
           images.healthy,
         ]);
         await waitFor("a health_status event", async () => {

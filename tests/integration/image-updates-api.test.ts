@@ -20,7 +20,7 @@ import {
   startRegistry,
   tagImage,
 } from "../helpers/registry.ts";
-import { ROOT, startServer } from "../helpers/server.ts";
+import { launch, startServer } from "../helpers/server.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -35,25 +35,6 @@ type Item = {
   cached?: boolean;
   containers: string[];
 };
-
-async function launch(args: string[], env: Record<string, string>) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-env",
-      "--allow-read",
-      "--allow-run",
-      `${ROOT}/scripts/launch.ts`,
-      ...args,
-    ],
-    env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 Deno.test("image updates over HTTP, stored credentials and the shell task", opts, async (t) => {
   const run = runId();

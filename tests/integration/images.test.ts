@@ -12,17 +12,29 @@ import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
 import type { Client } from "../helpers/client.ts";
 import { setupAndLogin } from "../helpers/client.ts";
-import { dockerApi, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
 import {
   docker,
+  dockerApi,
+  removeLabeled,
+  runId,
+  runLabeled,
+  TEST_LABEL,
+} from "../helpers/docker.ts";
+import {
+  autoPruneOff,
   imageExists,
   loadOldImage,
   pushFreshImage,
-  removeLabeledImages,
   testbedAgeDays,
 } from "../helpers/images.ts";
-import { htpasswdLine, pushImage, startRegistry, type TestRegistry } from "../helpers/registry.ts";
-import { freePort, ROOT, startServer, type TestServer, waitFor } from "../helpers/server.ts";
+import {
+  htpasswdLine,
+  pushImage,
+  removeLabeledImages,
+  startRegistry,
+  type TestRegistry,
+} from "../helpers/registry.ts";
+import { freePort, launch, startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import {
   loadIntoPrivate,
   PRIVATE_SOCKET,
@@ -77,28 +89,12 @@ async function inspectSize(id: string): Promise<number> {
  * Runs `deno task prune-images` (scripts/launch.ts) against the server's data directory, on the
  * daemon at `dockerHost` (the shared one by default).
  */
-async function pruneImagesTask(server: TestServer, dockerHost?: string) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-env",
-      "--allow-read",
-      "--allow-run",
-      `${ROOT}/scripts/launch.ts`,
-      "prune-images",
-    ],
-    env: {
-      NO_COLOR: "1",
-      DATA_DIR: server.dataDir,
-      LOG_LEVEL: "warn",
-      ...(dockerHost ? { DOCKER_HOST: dockerHost } : {}),
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function pruneImagesTask(server: TestServer, dockerHost?: string) {
+  return launch(["prune-images"], {
+    DATA_DIR: server.dataDir,
+    LOG_LEVEL: "warn",
+    ...(dockerHost ? { DOCKER_HOST: dockerHost } : {}),
+  });
 }
 
 async function dbRows(server: TestServer, sql: string, args: (string | number)[] = []) {
@@ -129,13 +125,7 @@ Deno.test(
       const used = await loadOldImage({ run, n: 1, tag: `${repo}/used:1` });
       const running = `dm-${run}-running`;
       const stopped = `dm-${run}-stopped`;
-      await docker([
-        "run",
-        "-d",
-        "--name",
-        running,
-        "--label",
-        label,
+      await runLabeled(run, running, [
         "--label",
         "com.dockermate.managed=true",
         `${repo}/used:1`,
@@ -606,54 +596,60 @@ Deno.test(
         assert.equal(card.status, 400);
         assert.match(card.body, /days: must be a whole number of days/);
         assert.match(card.body, /id="auto-prune"/);
-        const on = await client.json("PUT", "/api/v1/images/prune/policy", {
-          enabled: true,
-          mode: "unused",
-          days,
-        });
-        assert.equal(on.status, 200, JSON.stringify(on.body));
+        // On, until the end of this step whatever fails: the server's daemon is the shared one.
+        try {
+          const on = await client.json("PUT", "/api/v1/images/prune/policy", {
+            enabled: true,
+            mode: "unused",
+            days,
+          });
+          assert.equal(on.status, 200, JSON.stringify(on.body));
 
-        // The job prunes every unused image older than the policy's days on its daemon: it runs
-        // on the tests' private daemon, which holds only test images, never the host's own.
-        await privateDaemon("start");
-        await loadIntoPrivate(`${repo}/auto:1`);
-        await loadIntoPrivate(testbed.base);
-        const job = await pruneImagesTask(server!, `unix://${PRIVATE_SOCKET}`);
-        assert.equal(job.code, 0, job.stderr);
-        assert.match(
-          job.stdout,
-          new RegExp(`Removed \\d+ unused image\\(s\\) older than ${days} days`),
-        );
-        const inPrivate = (ref: string) =>
-          privateDocker(["image", "inspect", ref]).then(() => true, () => false);
-        assert.equal(await inPrivate(old), false, "the old image was pruned");
-        assert.equal(await inPrivate(testbed.base), true, "a fresh unused image was not");
-        assert.equal(await imageExists(old), true, "the shared daemon was not touched");
-        const audit = await dbRows(
-          server!,
-          "SELECT ip, detail FROM audit_log WHERE action = 'image.prune' ORDER BY id DESC LIMIT 1",
-        );
-        assert.equal(audit[0].ip, "cli");
-        const detail = JSON.parse(String(audit[0].detail));
-        assert.equal(detail.auto, true);
-        const item = detail.removed.find((x: { id: string }) => x.id === old);
-        assert.ok(item, "the audit names the image");
-        assert.deepEqual(item.tags, [`${repo}/auto:1`]);
-        assert.ok(item.size > 0);
-        assert.match(
-          item.reason,
-          new RegExp(`unused, created \\d+ days ago \\(older than ${days} days\\)`),
-        );
-        const jobRun = await dbRows(
-          server!,
-          "SELECT result FROM job_runs WHERE job = 'prune-images'",
-        );
-        assert.ok(JSON.parse(String(jobRun[0].result)).removed >= 1);
-        const shown = await client.json<{ lastRun: { removed: number } }>(
-          "GET",
-          "/api/v1/images/prune/policy",
-        );
-        assert.ok(shown.body.lastRun.removed >= 1);
+          // The job prunes every unused image older than the policy's days on its daemon: it runs
+          // on the tests' private daemon, which holds only test images, never the host's own.
+          await privateDaemon("start");
+          await loadIntoPrivate(`${repo}/auto:1`);
+          await loadIntoPrivate(testbed.base);
+          const job = await pruneImagesTask(server!, `unix://${PRIVATE_SOCKET}`);
+          assert.equal(job.code, 0, job.stderr);
+          assert.match(
+            job.stdout,
+            new RegExp(`Removed \\d+ unused image\\(s\\) older than ${days} days`),
+          );
+          const inPrivate = (ref: string) =>
+            privateDocker(["image", "inspect", ref]).then(() => true, () => false);
+          assert.equal(await inPrivate(old), false, "the old image was pruned");
+          assert.equal(await inPrivate(testbed.base), true, "a fresh unused image was not");
+          assert.equal(await imageExists(old), true, "the shared daemon was not touched");
+          const audit = await dbRows(
+            server!,
+            "SELECT ip, detail FROM audit_log WHERE action = 'image.prune' ORDER BY id DESC LIMIT 1",
+          );
+          assert.equal(audit[0].ip, "cli");
+          const detail = JSON.parse(String(audit[0].detail));
+          assert.equal(detail.auto, true);
+          const item = detail.removed.find((x: { id: string }) => x.id === old);
+          assert.ok(item, "the audit names the image");
+          assert.deepEqual(item.tags, [`${repo}/auto:1`]);
+          assert.ok(item.size > 0);
+          assert.match(
+            item.reason,
+            new RegExp(`unused, created \\d+ days ago \\(older than ${days} days\\)`),
+          );
+          const jobRun = await dbRows(
+            server!,
+            "SELECT result FROM job_runs WHERE job = 'prune-images'",
+          );
+          assert.ok(JSON.parse(String(jobRun[0].result)).removed >= 1);
+          const shown = await client.json<{ lastRun: { removed: number } }>(
+            "GET",
+            "/api/v1/images/prune/policy",
+          );
+          assert.ok(shown.body.lastRun.removed >= 1);
+        } finally {
+          await autoPruneOff(client);
+          await privateDaemon("stop");
+        }
       });
     } finally {
       await removeLabeled(run);

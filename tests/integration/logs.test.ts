@@ -7,18 +7,12 @@
  */
 import assert from "node:assert/strict";
 import { type Client, setupAndLogin } from "../helpers/client.ts";
-import { removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import { docker, removeLabeled, runId, runLabeled } from "../helpers/docker.ts";
 import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { dockerCli, images } from "../testbed/images.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const N = 2000;
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout;
-}
 
 async function withApp(fn: (s: TestServer, c: Client, run: string) => Promise<void>) {
   const run = runId();
@@ -34,23 +28,11 @@ async function withApp(fn: (s: TestServer, c: Client, run: string) => Promise<vo
 
 /** `docker run -d` with the test label; `script` runs under sh -c in the base image. */
 async function runScript(run: string, name: string, script: string, tty = false): Promise<void> {
-  await docker([
-    "run",
-    "-d",
-    ...(tty ? ["-t"] : []),
-    "--name",
-    name,
-    "--label",
-    `${TEST_LABEL}=${run}`,
-    images.base,
-    "sh",
-    "-c",
-    script,
-  ]);
+  await runLabeled(run, name, [...(tty ? ["-t"] : []), images.base, "sh", "-c", script]);
 }
 
 async function runTicker(run: string, name: string): Promise<void> {
-  await docker(["run", "-d", "--name", name, "--label", `${TEST_LABEL}=${run}`, images.ticker]);
+  await runLabeled(run, name, [images.ticker]);
 }
 
 /** Waits until `docker logs` shows `text`. */

@@ -4,13 +4,27 @@
  * and its Docker call, while a failed edit is undone, and while the next start recovers.
  */
 import assert from "node:assert/strict";
+import { withApp } from "../helpers/app.ts";
 import { Client, setupAndLogin } from "../helpers/client.ts";
-import { dockerApi, listLabeled, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import {
+  docker,
+  inspect,
+  listLabeled,
+  removeLabeled,
+  runId,
+  runLabeled,
+  TEST_LABEL,
+} from "../helpers/docker.ts";
 import { inspectDiff, type InspectLike } from "../helpers/inspect-diff.ts";
 import { runUntilExit } from "../helpers/crash.ts";
-import { journalRows } from "../helpers/journal.ts";
+import {
+  assertJournalSettled,
+  assertOneContainer,
+  journalRows,
+  type RestartPolicy,
+} from "../helpers/journal.ts";
 import { freePort, startServer, type TestServer, waitFor } from "../helpers/server.ts";
-import { dockerCli, images, REGISTRY } from "../testbed/images.ts";
+import { images, REGISTRY } from "../testbed/images.ts";
 import { CRASH_POINTS, type CrashPoint } from "../../services/containers/recreate-steps.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -19,6 +33,7 @@ type Inspect = InspectLike & {
   State: { Running: boolean; Status: string };
   Config: InspectLike["Config"] & { Env: string[]; Labels: Record<string, string> | null };
   HostConfig: InspectLike["HostConfig"] & {
+    RestartPolicy: RestartPolicy;
     PortBindings: Record<string, { HostIp: string; HostPort: string }[]> | null;
     Memory: number;
   };
@@ -40,9 +55,7 @@ type RecreateAnswer = {
   steps: { step: string; cli: string }[];
 };
 
-function inspectOf(ref: string): Promise<Inspect> {
-  return dockerApi<Inspect>(`/containers/${encodeURIComponent(ref)}/json`);
-}
+const inspectOf = (ref: string) => inspect<Inspect>(ref);
 
 async function gone(ref: string): Promise<boolean> {
   try {
@@ -55,16 +68,7 @@ async function gone(ref: string): Promise<boolean> {
 
 /** A container made with the docker CLI, as a user would, not by DockerMate. */
 async function cliRun(run: string, name: string, args: string[]): Promise<Inspect> {
-  const r = await dockerCli([
-    "run",
-    "-d",
-    "--name",
-    name,
-    "--label",
-    `${TEST_LABEL}=${run}`,
-    ...args,
-  ]);
-  assert.equal(r.code, 0, r.stderr);
+  await runLabeled(run, name, args);
   return await inspectOf(name);
 }
 
@@ -73,27 +77,11 @@ function unexpectedChanges(before: Inspect, after: Inspect, allowed: string[]): 
   return inspectDiff(before, after).filter((line) => !allowed.some((p) => line.startsWith(p)));
 }
 
-/** No container of the run is parked under a `-dm-old-` name. */
-async function parked(run: string): Promise<string[]> {
-  return (await listLabeled(run)).flatMap((c) => c.Names).filter((n) => n.includes("-dm-old-"));
-}
-
-async function withApp(fn: (s: TestServer, c: Client, run: string) => Promise<void>) {
-  const run = runId();
-  const server = await startServer();
-  try {
-    await fn(server, await setupAndLogin(server.url), run);
-  } finally {
-    await removeLabeled(run);
-    await server.stop();
-  }
-}
-
 Deno.test(
   "edit: the changed fields apply, everything else stays, the old container is gone",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const name = `${run}-edit`;
       const [p1, p2] = [freePort(), freePort()];
       const before = await cliRun(run, name, [
@@ -140,8 +128,7 @@ Deno.test(
       assert.notEqual(after.Id, before.Id);
       assert.equal(after.Id, r.body.id);
       assert.ok(await gone(before.Id), "the old container is removed");
-      assert.deepEqual(await parked(run), []);
-      assert.equal(after.State.Running, true);
+      await assertOneContainer(name, { Name: "unless-stopped", MaximumRetryCount: 0 });
       assert.ok(after.Config.Env.includes("A=2"));
       assert.ok(after.Config.Env.includes("B=new value with spaces"));
       assert.equal(after.HostConfig.PortBindings?.["8080/tcp"]?.[0].HostPort, String(p2));
@@ -188,7 +175,7 @@ Deno.test(
   "edit: the restart policy is exactly the one chosen (no included); others keep it; restore brings the old one back",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const name = `${run}-policy`;
       await cliRun(run, name, ["--restart", "always", images.web]);
       const policy = async () => (await inspectOf(name)).HostConfig.RestartPolicy;
@@ -224,10 +211,10 @@ Deno.test(
   "edit of a stopped container: recreated and left stopped, the gate skipped, the history says so",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const name = `${run}-stopped`;
       const before = await cliRun(run, name, ["--restart", "always", "-e", "A=1", images.web]);
-      assert.equal((await dockerCli(["stop", name])).code, 0);
+      await docker(["stop", name]);
       const r = await client.json<RecreateAnswer>("POST", `/api/v1/containers/${name}/edit`, {
         env: { A: "2" },
       });
@@ -247,10 +234,10 @@ Deno.test(
       assert.notEqual(after.Id, before.Id);
       assert.ok(await gone(before.Id));
       assert.equal(after.State.Running, false, "left stopped");
-      assert.equal(after.State.Status, "created");
+      await assertOneContainer(name, { Name: "always", MaximumRetryCount: 0 }, {
+        state: "created",
+      });
       assert.ok(after.Config.Env.includes("A=2"));
-      assert.deepEqual(after.HostConfig.RestartPolicy, { Name: "always", MaximumRetryCount: 0 });
-      assert.deepEqual(await parked(run), []);
       const history = await client.json<HistoryEntry[]>(
         "GET",
         `/api/v1/containers/${name}/history`,
@@ -265,7 +252,7 @@ Deno.test(
   "edit: a port another container publishes is refused before anything is touched",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const name = `${run}-keep`;
       const [mine, taken] = [freePort(), freePort()];
       await cliRun(run, `${run}-blocker`, ["-p", `${taken}:8080`, images.web]);
@@ -308,7 +295,7 @@ Deno.test(
   "edit: a port a host program holds fails at start: rolled back, the old container runs unchanged",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const name = `${run}-keep`;
       const mine = freePort();
       // Not a container: only the start can find out.
@@ -325,9 +312,8 @@ Deno.test(
         assert.match(r.body.reason ?? "", /address already in use|port is already allocated/);
         const after = await inspectOf(name);
         assert.equal(after.Id, before.Id, "the same container, not a copy");
-        assert.equal(after.State.Running, true);
+        await assertOneContainer(name, before.HostConfig.RestartPolicy);
         assert.deepEqual(inspectDiff(before, after), []);
-        assert.deepEqual(await parked(run), []);
         assert.equal((await listLabeled(run)).length, 1, "the failed new container is gone");
         const history = await client.json<HistoryEntry[]>(
           "GET",
@@ -346,14 +332,13 @@ Deno.test(
 );
 
 Deno.test("edit: another image tag not on this host is pulled first", opts, async () => {
-  await withApp(async (_s, client, run) => {
+  await withApp(async ({ client, run }) => {
     const name = `${run}-tag`;
     const ref = `${REGISTRY}/dockermate-test/edit-${run}:v2`;
-    for (const args of [["tag", images.healthy, ref], ["push", ref], ["rmi", ref]]) {
-      const r = await dockerCli(args);
-      assert.equal(r.code, 0, r.stderr);
-    }
     try {
+      for (const args of [["tag", images.healthy, ref], ["push", ref], ["rmi", ref]]) {
+        await docker(args);
+      }
       await cliRun(run, name, [images.web]);
       const r = await client.json<RecreateAnswer>("POST", `/api/v1/containers/${name}/edit`, {
         image: ref,
@@ -371,7 +356,7 @@ Deno.test("edit: another image tag not on this host is pulled first", opts, asyn
       assert.equal((await inspectOf(name)).Config.Image, ref, "untouched");
     } finally {
       await removeLabeled(run);
-      await dockerCli(["rmi", ref]);
+      await docker(["rmi", ref]).catch(() => "");
     }
   });
 });
@@ -380,7 +365,7 @@ Deno.test(
   "edit: a running --rm container is refused, it would vanish when stopped",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const name = `${run}-rm`;
       const before = await cliRun(run, name, ["--rm", images.web]);
       const r = await client.json<{ error: string; message: string }>(
@@ -399,7 +384,7 @@ Deno.test(
 );
 
 Deno.test("edit: bad input is a 400 naming the field, nothing is touched", opts, async () => {
-  await withApp(async (_s, client, run) => {
+  await withApp(async ({ client, run }) => {
     const name = `${run}-bad`;
     const before = await cliRun(run, name, [images.web]);
     const cases: [Json, RegExp][] = [
@@ -426,7 +411,7 @@ Deno.test(
   "history: restoring a version recreates the container with that config",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const name = `${run}-restore`;
       const original = await cliRun(run, name, ["-e", "MODE=one", "--label", "tier=a", images.web]);
       const edited = await client.json<RecreateAnswer>(
@@ -460,7 +445,7 @@ Deno.test(
   "adopt: recorded without touching it; the managed labels come with its next recreate",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const name = `${run}-adopt`;
       const before = await cliRun(run, name, [images.web]);
       const listed = async () =>
@@ -507,7 +492,7 @@ Deno.test(
   "adopt with recreate adds the labels and tags at once; a compose container gets a note",
   opts,
   async () => {
-    await withApp(async (_s, client, run) => {
+    await withApp(async ({ client, run }) => {
       const name = `${run}-now`;
       const before = await cliRun(run, name, ["-e", "K=v", images.web]);
       const r = await client.json<Json & { steps: unknown[] }>(
@@ -550,13 +535,7 @@ Deno.test("adopt and edit refuse the container DockerMate itself runs in", opts,
   try {
     // DockerMate in a container, on the host's network: busybox, the host's /usr for glibc, and the
     // very Deno binary that runs this test (read-only), never a Deno installed on the host.
-    const r = await dockerCli([
-      "run",
-      "-d",
-      "--name",
-      name,
-      "--label",
-      `${TEST_LABEL}=${run}`,
+    await runLabeled(run, name, [
       "--network",
       "host",
       "-v",
@@ -592,7 +571,6 @@ Deno.test("adopt and edit refuse the container DockerMate itself runs in", opts,
       "--unstable-cron",
       "main.ts",
     ]);
-    assert.equal(r.code, 0, r.stderr);
     const url = `http://127.0.0.1:${port}`;
     await waitFor("DockerMate in a container to answer", async () => {
       const res = await fetch(`${url}/api/v1/health`);
@@ -631,18 +609,21 @@ async function crashDuringEdit(
   edit: Json,
 ): Promise<void> {
   const server = await startServer({ DOCKERMATE_CRASH_AT: point }, { dataDir });
-  const client = new Client(server.url, { authorization: `Bearer ${token}` });
-  const answer = await client.request("POST", `/api/v1/containers/${name}/edit`, { json: edit })
-    .then((res) => res.text().then((t) => `${res.status} ${t}`))
-    .catch(() => "connection lost");
-  await waitFor(
-    `DockerMate to exit at ${point}`,
-    () => Promise.resolve(!server.alive()),
-    30_000,
-  );
-  assert.equal(answer, "connection lost", `the server answered instead of crashing: ${answer}`);
-  assert.match(server.output(), new RegExp(`DOCKERMATE_CRASH_AT=${point}`));
-  await server.stop();
+  try {
+    const client = new Client(server.url, { authorization: `Bearer ${token}` });
+    const answer = await client.request("POST", `/api/v1/containers/${name}/edit`, { json: edit })
+      .then((res) => res.text().then((t) => `${res.status} ${t}`))
+      .catch(() => "connection lost");
+    await waitFor(
+      `DockerMate to exit at ${point}`,
+      () => Promise.resolve(!server.alive()),
+      30_000,
+    );
+    assert.equal(answer, "connection lost", `the server answered instead of crashing: ${answer}`);
+    assert.match(server.output(), new RegExp(`DOCKERMATE_CRASH_AT=${point}`));
+  } finally {
+    await server.stop();
+  }
 }
 
 /** DockerMate set to crash at `point` of the recovery at start: it exits before it listens. */
@@ -677,19 +658,14 @@ const POLICIES = ["always", "unless-stopped"] as const;
  * and a journal row settled the same way.
  */
 async function assertSettled(
-  s: { server: TestServer; token: string; run: string; name: string },
+  s: { server: TestServer; token: string; name: string },
   before: Inspect,
   finished: boolean,
   reason: RegExp,
 ): Promise<void> {
   const { name } = s;
-  const mine = (await listLabeled(s.run)).filter((c) =>
-    c.Names.some((n) => n.startsWith(`/${name}`))
-  );
-  assert.deepEqual(mine.map((c) => c.Names[0]), [`/${name}`], `${name}: one container`);
+  await assertOneContainer(name, before.HostConfig.RestartPolicy);
   const after = await inspectOf(name);
-  assert.equal(after.State.Running, true, `${name}: running`);
-  assert.deepEqual(after.HostConfig.RestartPolicy, before.HostConfig.RestartPolicy, name);
   if (finished) {
     assert.ok(after.Config.Env.includes("VERSION=new"), `${name}: finished`);
     assert.ok(await gone(before.Id), `${name}: the old container is gone`);
@@ -702,49 +678,71 @@ async function assertSettled(
   assert.equal(history.body.length, 1, `${name}: one history entry`);
   assert.equal(history.body[0].outcome, finished ? "applied" : "rolled-back", name);
   assert.match(history.body[0].reason ?? "", reason, name);
-  const journal = await journalRows(s.server.dataDir, name);
-  assert.deepEqual(
-    journal.map((r) => r.status),
-    [finished ? "done" : "rolled-back"],
-    `${name}: the journal row is settled`,
-  );
+  await assertJournalSettled(s.server.dataDir, name, finished);
+}
+
+type CrashCase = {
+  /** Where the edit crashes. */
+  point: CrashPoint;
+  edit: Json;
+  /** Where the next start crashes while it recovers, if it does. */
+  recovery?: CrashPoint;
+  /** Whether the recovery keeps the new container (or puts the original back). */
+  finished: boolean;
+  /** What the history entry's reason says. */
+  reason: RegExp;
+};
+
+/**
+ * For each case: a container (VERSION=old, the restart policies in turn) edited by a DockerMate
+ * that crashes at `point`, then perhaps a start that crashes during its recovery, then a normal
+ * start, after which everything is settled. Every server started is stopped, whatever fails.
+ */
+async function crashAndRecover(cases: CrashCase[]): Promise<void> {
+  const run = runId();
+  const { dataDir, token } = await crashFixture();
+  try {
+    for (const [i, c] of cases.entries()) {
+      const name = `${run}-${c.recovery ?? c.point}`;
+      const before = await cliRun(run, name, [
+        "-e",
+        "VERSION=old",
+        "--restart",
+        POLICIES[i % 2],
+        images.web,
+      ]);
+      await crashDuringEdit(dataDir, token, name, c.point, c.edit);
+      if (c.recovery) {
+        await crashDuringRecovery(dataDir, c.recovery);
+        assert.deepEqual(
+          (await journalRows(dataDir, name)).map((r) => r.status),
+          ["running"],
+          `${c.recovery}: still open after the interrupted recovery`,
+        );
+      }
+      const server = await startServer({}, { dataDir });
+      try {
+        await assertSettled({ server, token, name }, before, c.finished, c.reason);
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    await removeLabeled(run);
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
 }
 
 Deno.test(
   "crash after each journal step and before each Docker call: the next start finishes or undoes it",
   opts,
   async () => {
-    const run = runId();
-    const { dataDir, token } = await crashFixture();
-    try {
-      for (const [i, point] of STEP_POINTS.entries()) {
-        const name = `${run}-${point}`;
-        const policy = POLICIES[i % 2];
-        const before = await cliRun(run, name, [
-          "-e",
-          "VERSION=old",
-          "--restart",
-          policy,
-          images.web,
-        ]);
-        await crashDuringEdit(dataDir, token, name, point, { env: { VERSION: "new" } });
-        const server = await startServer({}, { dataDir });
-        try {
-          const step = point.replace(/^before-/, "");
-          await assertSettled(
-            { server, token, run, name },
-            before,
-            FINISHED.has(point),
-            new RegExp(`during step "${step}"`),
-          );
-        } finally {
-          await server.stop();
-        }
-      }
-    } finally {
-      await removeLabeled(run);
-      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
-    }
+    await crashAndRecover(STEP_POINTS.map((point) => ({
+      point,
+      edit: { env: { VERSION: "new" } },
+      finished: FINISHED.has(point),
+      reason: new RegExp(`during step "${point.replace(/^before-/, "")}"`),
+    })));
   },
 );
 
@@ -752,36 +750,13 @@ Deno.test(
   "crash while a failed edit is undone: the next start puts the old container back",
   opts,
   async () => {
-    const run = runId();
-    const { dataDir, token } = await crashFixture();
-    try {
-      for (const [i, point] of (["undo-new-removed", "undo-renamed"] as const).entries()) {
-        const name = `${run}-${point}`;
-        const before = await cliRun(run, name, [
-          "-e",
-          "VERSION=old",
-          "--restart",
-          POLICIES[i % 2],
-          images.web,
-        ]);
-        // An image whose process exits at once: the gate fails and the undo begins.
-        await crashDuringEdit(dataDir, token, name, point, { image: images.exits });
-        const server = await startServer({}, { dataDir });
-        try {
-          await assertSettled(
-            { server, token, run, name },
-            before,
-            false,
-            /during step "started" after it failed \(The new container (exited|restarted)/,
-          );
-        } finally {
-          await server.stop();
-        }
-      }
-    } finally {
-      await removeLabeled(run);
-      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
-    }
+    // An image whose process exits at once: the gate fails and the undo begins.
+    await crashAndRecover((["undo-new-removed", "undo-renamed"] as const).map((point) => ({
+      point,
+      edit: { image: images.exits },
+      finished: false,
+      reason: /during step "started" after it failed \(The new container (exited|restarted)/,
+    })));
   },
 );
 
@@ -789,45 +764,17 @@ Deno.test(
   "crash during the recovery at start: a second start finishes it",
   opts,
   async () => {
-    const run = runId();
-    const { dataDir, token } = await crashFixture();
     const cases: [CrashPoint, CrashPoint, boolean][] = [
       ["started", "recover-new-removed", false],
       ["created", "recover-renamed", false],
       ["verified", "recover-old-removed", true],
     ];
-    try {
-      for (const [i, [point, recovery, finished]] of cases.entries()) {
-        const name = `${run}-${recovery}`;
-        const before = await cliRun(run, name, [
-          "-e",
-          "VERSION=old",
-          "--restart",
-          POLICIES[i % 2],
-          images.web,
-        ]);
-        await crashDuringEdit(dataDir, token, name, point, { env: { VERSION: "new" } });
-        await crashDuringRecovery(dataDir, recovery);
-        assert.deepEqual(
-          (await journalRows(dataDir, name)).map((r) => r.status),
-          ["running"],
-          `${recovery}: still open after the interrupted recovery`,
-        );
-        const server = await startServer({}, { dataDir });
-        try {
-          await assertSettled(
-            { server, token, run, name },
-            before,
-            finished,
-            new RegExp(`during step "${point}"`),
-          );
-        } finally {
-          await server.stop();
-        }
-      }
-    } finally {
-      await removeLabeled(run);
-      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
-    }
+    await crashAndRecover(cases.map(([point, recovery, finished]) => ({
+      point,
+      edit: { env: { VERSION: "new" } },
+      recovery,
+      finished,
+      reason: new RegExp(`during step "${point}"`),
+    })));
   },
 );

@@ -19,7 +19,9 @@ import {
   startRegistry,
   tagImage,
 } from "../helpers/registry.ts";
-import { parseReference, RegistryClient, RegistryError } from "../../services/registry/client.ts";
+import { RegistryClient } from "../../services/registry/client.ts";
+import { RegistryError } from "../../services/registry/errors.ts";
+import { parseReference } from "../../services/registry/reference.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const REGISTRY_URL = `http://${REGISTRY}`;

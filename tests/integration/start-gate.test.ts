@@ -6,18 +6,11 @@
  * the check must still see the crash.
  */
 import assert from "node:assert/strict";
-import { type Client, setupAndLogin } from "../helpers/client.ts";
-import { dockerApi, listLabeled, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
-import { pushImage, removeLabeledImages, tagImage } from "../helpers/registry.ts";
-import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
-import {
-  DOCKER_BIN,
-  DOCKER_SOCKET,
-  dockerCli,
-  EXITS_STDERR,
-  images,
-  REGISTRY,
-} from "../testbed/images.ts";
+import { type AppCtx, runForUpdate, verdictOf, withApp as withServer } from "../helpers/app.ts";
+import { inspect, listLabeled, TEST_LABEL } from "../helpers/docker.ts";
+import { buildDockerfile, pushImage, tagImage } from "../helpers/registry.ts";
+import { waitFor } from "../helpers/server.ts";
+import { EXITS_STDERR, images, REGISTRY } from "../testbed/images.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const POLICIES = ["no", "always", "unless-stopped", "on-failure:3"] as const;
@@ -46,27 +39,19 @@ type Inspect = {
 };
 type Outcome = { outcome: string; reason: string | null };
 
-type Ctx = { server: TestServer; client: Client; run: string };
-
-async function withApp(fn: (ctx: Ctx) => Promise<void>): Promise<void> {
-  const run = runId();
+/** A server for one run that takes many changes a minute and many containers. */
+function withApp(fn: (ctx: AppCtx) => Promise<void>): Promise<void> {
   // Every case at once: more changes a minute than the default limit allows.
-  const server = await startServer({ RATE_LIMIT_MUTATIONS: "1000" });
-  try {
-    const client = await setupAndLogin(server.url);
-    const profile = await client.json("PUT", "/api/v1/system/profile", { maxContainers: 500 });
+  return withServer(async (ctx) => {
+    const profile = await ctx.client.json("PUT", "/api/v1/system/profile", {
+      maxContainers: 500,
+    });
     assert.equal(profile.status, 200, JSON.stringify(profile.body));
-    await fn({ server, client, run });
-  } finally {
-    await removeLabeled(run);
-    await removeLabeledImages(run);
-    await server.stop();
-  }
+    await fn(ctx);
+  }, { RATE_LIMIT_MUTATIONS: "1000" });
 }
 
-function inspectOf(ref: string): Promise<Inspect> {
-  return dockerApi<Inspect>(`/containers/${encodeURIComponent(ref)}/json`);
-}
+const inspectOf = (ref: string) => inspect<Inspect>(ref);
 
 /** `--restart` as Docker keeps it ("" is "no": a recreate may leave the default out). */
 function restartPolicy(i: Inspect): string {
@@ -78,48 +63,10 @@ function slug(policy: Policy): string {
   return policy.replace(":", "");
 }
 
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
-}
-
-/** Builds `dockerfile` into an image of the run (its own ID); returns that ID. */
-async function build(run: string, dockerfile: string): Promise<string> {
-  const child = new Deno.Command(DOCKER_BIN, {
-    args: ["build", "-q", "--label", `${TEST_LABEL}=${run}`, "-"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { DOCKER_HOST: `unix://${DOCKER_SOCKET}`, DOCKER_BUILDKIT: "0" },
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(dockerfile));
-  await w.close();
-  const out = await child.output();
-  if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
-  return new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!;
-}
-
 /** Tags `id` as `ref` and pushes it: "a new image under the same tag". */
 async function publish(id: string, ref: string): Promise<void> {
   await tagImage(id, ref);
   await pushImage(ref);
-}
-
-async function verdictOf(client: Client, name: string, timeoutMs: number): Promise<Verdict> {
-  let verdict: Verdict | null = null;
-  await waitFor(
-    `the verdict of ${name}`,
-    async () => {
-      const r = await client.json<{ verdict: Verdict | null }>("GET", `/api/v1/containers/${name}`);
-      verdict = r.body.verdict;
-      return verdict !== null;
-    },
-    timeoutMs,
-    200,
-  );
-  return verdict!;
 }
 
 async function waitHealthy(name: string): Promise<Inspect> {
@@ -150,7 +97,7 @@ Deno.test(
     await withApp(async ({ client, run }) => {
       // The default window (15 s): "exits after 2 s" must fail it too.
       const windowSeconds = 15;
-      const starting = await build(run, STARTING_DOCKERFILE);
+      const starting = await buildDockerfile(run, STARTING_DOCKERFILE);
       const name = (policy: Policy, what: string) => `${run}-${slug(policy)}-${what}`;
       const create = async (policy: Policy, what: string, image: string) => {
         const r = await client.json("POST", "/api/v1/containers", {
@@ -169,7 +116,7 @@ Deno.test(
 
       const timeout = (windowSeconds + 20) * 1000;
       await Promise.all(POLICIES.map(async (policy) => {
-        const verdict = (what: string) => verdictOf(client, name(policy, what), timeout);
+        const verdict = (what: string) => verdictOf<Verdict>(client, name(policy, what), timeout);
         const at = `(${policy})`;
         const exits = await verdict("exits");
         assert.equal(exits.ok, false, `exits ${at}`);
@@ -209,7 +156,7 @@ Deno.test(
         );
       }));
 
-      const still = await verdictOf(client, name("unless-stopped", "starting"), timeout);
+      const still = await verdictOf<Verdict>(client, name("unless-stopped", "starting"), timeout);
       assert.equal(still.ok, true, "a create may pass while its HEALTHCHECK is starting");
       assert.equal(still.status, "starting");
     });
@@ -217,26 +164,12 @@ Deno.test(
 );
 
 /** The old container: app:v1 (healthy) with `policy`, a short gate, healthy before the update. */
-async function oldContainer(ctx: Ctx, name: string, tag: string, policy: Policy) {
-  await docker([
-    "run",
-    "-d",
-    "--name",
-    name,
-    "--label",
-    `${TEST_LABEL}=${ctx.run}`,
-    "--restart",
-    policy,
-    "-e",
-    "KEEP=me",
-    tag,
-  ]);
-  const p = await ctx.client.json("PUT", `/api/v1/containers/${name}/update-policy`, {
-    policy: "off",
+async function oldContainer(ctx: AppCtx, name: string, tag: string, policy: Policy) {
+  await runForUpdate(ctx, name, tag, {
+    restart: policy,
     settleSeconds: 5,
     healthTimeoutSeconds: 10,
   });
-  assert.equal(p.status, 200, JSON.stringify(p.body));
   return await waitHealthy(name);
 }
 
@@ -250,7 +183,7 @@ for (const policy of POLICIES) {
       await withApp(async (ctx) => {
         const { run, client } = ctx;
         const derive = (from: string, what: string) =>
-          build(run, `FROM ${from}\nLABEL test.variant="${what}-${run}"\n`);
+          buildDockerfile(run, `FROM ${from}\nLABEL test.variant="${what}-${run}"\n`);
         const [v1, ...next] = await Promise.all([
           derive(images.appV1, "v1"),
           ...CASES.map((c) => derive(images[c], c)),
@@ -304,21 +237,16 @@ Deno.test(
   "update: a HEALTHCHECK still starting at the end of the health timeout fails it",
   opts,
   async () => {
-    await withApp(async ({ client, run }) => {
+    await withApp(async (ctx) => {
+      const { client, run } = ctx;
       const [v1, starting] = await Promise.all([
-        build(run, `FROM ${images.appV1}\nLABEL test.variant="v1-${run}"\n`),
-        build(run, STARTING_DOCKERFILE),
+        buildDockerfile(run, `FROM ${images.appV1}\nLABEL test.variant="v1-${run}"\n`),
+        buildDockerfile(run, STARTING_DOCKERFILE),
       ]);
       const tag = `${REGISTRY}/dockermate-test/gate-${run}-starting:latest`;
       await publish(v1, tag);
       const name = `${run}-starting`;
-      await docker(["run", "-d", "--name", name, "--label", `${TEST_LABEL}=${run}`, tag]);
-      const p = await client.json("PUT", `/api/v1/containers/${name}/update-policy`, {
-        policy: "off",
-        settleSeconds: 2,
-        healthTimeoutSeconds: 5,
-      });
-      assert.equal(p.status, 200, JSON.stringify(p.body));
+      await runForUpdate(ctx, name, tag, { settleSeconds: 2, healthTimeoutSeconds: 5 });
       const before = await waitHealthy(name);
       await publish(starting, tag);
       const t0 = Date.now();

@@ -9,18 +9,12 @@ import { createDeps } from "../../services/wiring.ts";
 import { parseConfig } from "../../config.ts";
 import { listAudit } from "../../services/audit.ts";
 import { startScheduler } from "../../services/scheduler.ts";
-import { inspect, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
+import { docker, inspect, removeLabeled, runId, runLabeled } from "../helpers/docker.ts";
 import { deleteFromRegistry } from "../helpers/registry.ts";
 import { dockerCli, images, NAMESPACE, REGISTRY, REGISTRY_URL } from "../testbed/images.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const META = { ip: "test", userAgent: "update-policies.test.ts" };
-
-async function docker(args: string[]): Promise<string> {
-  const r = await dockerCli(args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
-}
 
 /** Points `ref` at `source` and pushes it; returns the digest the registry now serves. */
 async function publish(source: string, ref: string): Promise<string> {
@@ -68,7 +62,7 @@ Deno.test(
       const v2 = await docker(["image", "inspect", "--format", "{{.Id}}", images.appV2]);
       digests.push(await publish(images.appV1, ref));
       for (const name of [auto, note, off]) {
-        await docker(["run", "-d", "--name", name, "--label", `${TEST_LABEL}=${run}`, ref]);
+        await runLabeled(run, name, [ref]);
       }
       const deps = await createDeps(parseConfig({ DATA_DIR: dir }), stop.signal);
       deps.events.start();

@@ -5,16 +5,24 @@
  * step, and dockerd killed in the middle of an update. Restart policies are kept exactly.
  */
 import assert from "node:assert/strict";
+import { type AppCtx, runForUpdate, setUpdateGate, withApp as withServer } from "../helpers/app.ts";
 import { Client, setupAndLogin } from "../helpers/client.ts";
-import { dockerApi, listLabeled, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
 import {
-  PRIVATE_SOCKET,
+  docker,
+  dockerApi,
+  inspect,
+  listLabeled,
+  removeLabeled,
+  runId,
+} from "../helpers/docker.ts";
+import {
   privateDaemon,
   privateDocker,
-  startPrivateRegistry,
+  runOnPrivate,
+  withPrivateDaemon,
 } from "../helpers/private-daemon.ts";
-import { journalRows } from "../helpers/journal.ts";
-import { docker, publish } from "../helpers/publish.ts";
+import { assertJournalSettled, assertOneContainer, journalRows } from "../helpers/journal.ts";
+import { publish } from "../helpers/publish.ts";
 import { removeImage, removeLabeledImages, startRegistry } from "../helpers/registry.ts";
 import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { EXITS_STDERR, REGISTRY } from "../testbed/images.ts";
@@ -53,23 +61,16 @@ type HistoryEntry = {
   detail: Json & { previousLogs?: string[] };
 };
 
-function inspectOf(ref: string): Promise<Inspect> {
-  return dockerApi<Inspect>(`/containers/${encodeURIComponent(ref)}/json`);
-}
+const inspectOf = (ref: string) => inspect<Inspect>(ref);
 
-type Ctx = { server: TestServer; client: Client; run: string; repo: string };
+type Ctx = AppCtx & { repo: string };
 
-async function withApp(fn: (ctx: Ctx) => Promise<void>, env: Record<string, string> = {}) {
-  const run = runId();
-  const server = await startServer(env);
-  try {
-    const client = await setupAndLogin(server.url);
-    await fn({ server, client, run, repo: `${REGISTRY}/dockermate-test/upd-${run}` });
-  } finally {
-    await removeLabeled(run);
-    await removeLabeledImages(run);
-    await server.stop();
-  }
+/** A server for one run, whose images go to `<registry>/dockermate-test/upd-<run>`. */
+function withApp(fn: (ctx: Ctx) => Promise<void>, env: Record<string, string> = {}) {
+  return withServer(
+    (ctx) => fn({ ...ctx, repo: `${REGISTRY}/dockermate-test/upd-${ctx.run}` }),
+    env,
+  );
 }
 
 /**
@@ -82,26 +83,8 @@ async function runFrom(
   ref: string,
   opts: { settleSeconds?: number; restart?: string } = {},
 ): Promise<Inspect> {
-  const { settleSeconds = 2, restart = "no" } = opts;
-  await docker([
-    "run",
-    "-d",
-    "--name",
-    name,
-    "--label",
-    `${TEST_LABEL}=${ctx.run}`,
-    "--restart",
-    restart,
-    "-e",
-    "KEEP=me",
-    ref,
-  ]);
-  const p = await ctx.client.json("PUT", `/api/v1/containers/${name}/update-policy`, {
-    policy: "off",
-    settleSeconds,
-    healthTimeoutSeconds: 20,
-  });
-  assert.equal(p.status, 200, JSON.stringify(p.body));
+  const { settleSeconds = 2, restart } = opts;
+  await runForUpdate(ctx, name, ref, { restart, settleSeconds, healthTimeoutSeconds: 20 });
   return await inspectOf(name);
 }
 
@@ -437,13 +420,8 @@ Deno.test(
 
         const server = await start();
         try {
-          const mine = (await listLabeled(run)).filter((c) =>
-            c.Names.some((n) => n.startsWith(`/${name}`))
-          );
-          assert.deepEqual(mine.map((c) => c.Names[0]), [`/${name}`], `${step}: one container`);
+          await assertOneContainer(name, before.HostConfig.RestartPolicy);
           const after = await inspectOf(name);
-          assert.equal(after.State.Running, true, `${step}: running`);
-          assert.deepEqual(after.HostConfig.RestartPolicy, before.HostConfig.RestartPolicy);
           const finished = step === "verified" || step === "removed";
           assert.equal(after.Image, finished ? v2 : v1, `${step}: the right image`);
           if (!finished) assert.equal(after.Id, before.Id);
@@ -451,10 +429,7 @@ Deno.test(
           assert.equal(entry.kind, "update");
           assert.equal(entry.outcome, finished ? "applied" : "rolled-back");
           assert.match(entry.reason ?? "", new RegExp(`during step "${step}"`));
-          assert.deepEqual(
-            (await journalRows(dataDir, name)).map((r) => r.status),
-            [finished ? "done" : "rolled-back"],
-          );
+          await assertJournalSettled(dataDir, name, finished);
         } finally {
           await server.stop();
         }
@@ -473,33 +448,12 @@ Deno.test(
   opts,
   async () => {
     const run = runId();
-    const repo = `${REGISTRY}/dockermate-test/upd-${run}`;
-    const ref = `${repo}:latest`;
+    const ref = `${REGISTRY}/dockermate-test/upd-${run}:latest`;
     const name = `${run}-daemon`;
-    await privateDaemon("start");
-    const registry = await startPrivateRegistry();
-    const server = await startServer({ DOCKER_HOST: `unix://${PRIVATE_SOCKET}` });
-    try {
-      const client = await setupAndLogin(server.url);
+    await withPrivateDaemon(run, async ({ server, client }) => {
       const v1 = await publish(run, ref, "v1");
-      await privateDocker(["pull", ref]);
-      await privateDocker([
-        "run",
-        "-d",
-        "--name",
-        name,
-        "--label",
-        `${TEST_LABEL}=${run}`,
-        "--restart",
-        "always",
-        ref,
-      ]);
-      const oldId = (await privateDocker(["inspect", "-f", "{{.Id}}", name])).trim();
-      await client.json("PUT", `/api/v1/containers/${name}/update-policy`, {
-        policy: "off",
-        settleSeconds: 30,
-        healthTimeoutSeconds: 30,
-      });
+      const oldId = await runOnPrivate(run, name, ref, "always");
+      await setUpdateGate(client, name, { settleSeconds: 30, healthTimeoutSeconds: 30 });
       const v2 = await publish(run, ref, "v2");
 
       const answer = client.json<Outcome & { error?: string; message?: string }>(
@@ -529,11 +483,10 @@ Deno.test(
         return rows.length === 1 && rows[0].status !== "running";
       }, 60_000);
       const [row] = await journalRows(server.dataDir, name);
-      const lines = (await privateDocker(["ps", "-a", "--format", "{{.Names}} {{.State}}"]))
-        .trim().split("\n").filter((l) => l.startsWith(name));
-      assert.deepEqual(lines, [`${name} running`], "one container of that name, nothing parked");
+      await assertOneContainer(name, { Name: "always", MaximumRetryCount: 0 }, {
+        cli: privateDocker,
+      });
       const now = JSON.parse(await privateDocker(["inspect", name]))[0] as Inspect;
-      assert.deepEqual(now.HostConfig.RestartPolicy, { Name: "always", MaximumRetryCount: 0 });
       const entries = await history(client, name);
       assert.equal(entries.length, 1, JSON.stringify(entries));
       if (row.status === "done") {
@@ -549,11 +502,6 @@ Deno.test(
       if (r.status === 200) {
         assert.equal(r.body.outcome, row.status === "done" ? "updated" : "rolled-back");
       }
-    } finally {
-      await server.stop();
-      await privateDocker(["rm", "-f", name]).catch(() => "");
-      await registry.stop();
-      await removeLabeledImages(run);
-    }
+    }, { registry: true });
   },
 );

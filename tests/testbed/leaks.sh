@@ -8,6 +8,11 @@ SOCK=${1:-/var/run/docker.sock}
 LABEL=test.dockermate.run
 
 api() { curl -sf --unix-socket "$SOCK" "$@"; }
+# A daemon that does not answer would look clean: that is a failure, not a pass.
+if [[ "$(api http://localhost/_ping 2>/dev/null)" != OK ]]; then
+  echo "[leaks] the daemon at $SOCK does not answer: cannot check what the tests left" >&2
+  exit 1
+fi
 # GET PATH: the objects of PATH that carry the label (any value).
 labelled() { api -G --data-urlencode "filters={\"label\":[\"$LABEL\"]}" "http://localhost$1"; }
 

@@ -3,16 +3,18 @@
 # for the Docker 26 compatibility run (tests/testbed/docker26.sh). Its own network namespace,
 # mount namespace (sysfs remounted for that netns, the cgroup tree bound back), data-root,
 # exec-root, pidfile and socket, no iptables.
-# Usage: private-daemon.sh start|stop|kill|restart|socket [DIR [NETNS [DOCKERD]]]
-#   DIR      state dir (socket, data, log), default /tmp/dockermate-private
-#   NETNS    network namespace, default dockermate-private
+# Usage: private-daemon.sh start|stop|kill|restart|socket DIR NETNS [DOCKERD]
+#   DIR      state dir (socket, data, log)
+#   NETNS    network namespace
 #   DOCKERD  the dockerd binary, default the system's; its own folder comes first in its PATH,
 #            so that a dockerd from elsewhere uses the docker-proxy it came with
+# DIR and NETNS have no default: callers derive them from their run (tests/run.sh) or state dir
+# (docker26.sh), so that two runs on one host never share or kill each other's daemon.
 set -euo pipefail
-usage="usage: private-daemon.sh start|stop|kill|restart|socket [DIR [NETNS [DOCKERD]]]"
+usage="usage: private-daemon.sh start|stop|kill|restart|socket DIR NETNS [DOCKERD]"
 cmd=${1:?$usage}
-D=${2:-/tmp/dockermate-private}
-NETNS=${3:-dockermate-private}
+D=${2:?$usage}
+NETNS=${3:?$usage}
 DOCKERD=${4:-/usr/sbin/dockerd}
 SOCK="$D/docker.sock"
 [[ -x $DOCKERD ]] || { echo "private daemon: $DOCKERD is not an executable" >&2; exit 1; }

@@ -5,7 +5,7 @@ import {
   updateCheckSchedule,
   updateKey,
 } from "../../services/updates/detect.ts";
-import { parseReference } from "../../services/registry/client.ts";
+import { parseReference } from "../../services/registry/reference.ts";
 import type { LocalImage } from "../../services/images/tag-drift.ts";
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;

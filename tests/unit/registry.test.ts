@@ -1,15 +1,17 @@
 import assert from "node:assert/strict";
 import {
-  digestsInRepository,
-  isImageId,
-  isLoopbackRegistry,
   parseChallenges,
   parseNextLink,
   parseRateLimit,
-  parseReference,
   parseRetryAfter,
-  sortTags,
-} from "../../services/registry/client.ts";
+} from "../../services/registry/headers.ts";
+import {
+  digestsInRepository,
+  isImageId,
+  isLoopbackRegistry,
+  parseReference,
+} from "../../services/registry/reference.ts";
+import { sortTags } from "../../services/registry/tags.ts";
 import { InvalidInput } from "../../services/errors.ts";
 
 const D = `sha256:${"a".repeat(64)}`;
@@ -182,7 +184,7 @@ Deno.test("parseRateLimit reads Docker Hub's ratelimit-remaining", () => {
   assert.equal(parseRateLimit("many"), null);
 });
 
-Deno.test("sortTags puts the newest version first, then other tags by name", () => {
+Deno.test("sortTags puts the newest version first, then other tags by name", async () => {
   const tags = [
     "latest",
     "1.2",
@@ -197,7 +199,7 @@ Deno.test("sortTags puts the newest version first, then other tags by name", () 
     "alpine",
     "v2",
   ];
-  assert.deepEqual(sortTags(tags), [
+  assert.deepEqual(await sortTags(tags), [
     "v2",
     "2.0.0",
     "2.0.0-rc.1",
