@@ -3,20 +3,24 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { RecreateCard } from "../components/containers/recreate.tsx";
 import {
-  type Follows,
-  type PolicyErrors,
-  PolicyForm,
-  type PolicyValues,
-  policyValues,
-  RetagForm,
-  type RetagProps,
-  RollbackConfirm,
   type UpdateAllCandidate,
   UpdateAllCard,
   UpdateAllConfirm,
   UpdateAllProgress,
   UpdateAllSummary,
+} from "../components/containers/update-all.tsx";
+import {
+  RetagForm,
+  type RetagProps,
+  RollbackConfirm,
   UpdateFlowPage,
+} from "../components/containers/update-flows.tsx";
+import {
+  type Follows,
+  type PolicyErrors,
+  PolicyForm,
+  type PolicyValues,
+  policyValues,
   UpdatesCard,
   UpdatesCardProblem,
   type UpdatesCardProps,
@@ -36,11 +40,11 @@ import {
   FOLLOWS_LABEL,
   policySchema,
   retagSchema,
-  updateCli,
   type UpdateOutcome,
   type UpdateStep,
   withTag,
 } from "../services/updates/apply.ts";
+import { updateCli } from "../services/updates/update-cli.ts";
 import { containerRef } from "./containers.tsx";
 import { streamOperation } from "./live-stream.ts";
 import { appChrome, isHtmx, redirect, render } from "./render.ts";

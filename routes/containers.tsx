@@ -13,30 +13,23 @@ import {
   RunPreview,
 } from "../components/containers/create.tsx";
 import { DeletedPage, PurgeConfirm } from "../components/containers/deleted.tsx";
-import {
-  DetailPage,
-  KillConfirm,
-  RemoveConfirm,
-  StatePanel,
-  TagsPanel,
-} from "../components/containers/detail.tsx";
+import { KillConfirm, RemoveConfirm } from "../components/containers/confirm.tsx";
+import { DetailPage, TagsPanel } from "../components/containers/detail.tsx";
+import { StatePanel } from "../components/containers/state.tsx";
 import { RecreatePanel } from "../components/containers/recreate-panel.tsx";
+import { BulkPage, BulkPlan, BulkResults } from "../components/containers/bulk.tsx";
 import {
-  BulkPage,
-  BulkPlan,
-  BulkResults,
-  type CapacityView,
   ContainersPage,
   ContainersTable,
-  FlashOob,
   type RowContext,
   RowPartial,
   SortFields,
 } from "../components/containers/list.tsx";
+import type { CapacityView } from "../components/capacity.tsx";
 import { filterQuery } from "../components/containers/common.tsx";
 import { Layout } from "../components/layout.tsx";
 import type { TagColors } from "../components/tags.tsx";
-import { Alert } from "../components/ui.tsx";
+import { Alert, FlashOob } from "../components/ui.tsx";
 import { BULK_ACTIONS, type BulkAction } from "../services/containers/bulk.ts";
 import { createFormSchema, type CreateSpec } from "../services/config/create-spec.ts";
 import { containerName } from "../services/containers/store.ts";

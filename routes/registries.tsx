@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
-import { RegistriesPanel, type RegistriesView } from "../components/registries.tsx";
-import { AuditTable } from "../components/settings.tsx";
+import { AuditTable } from "../components/settings/audit.tsx";
+import { RegistriesPanel, type RegistriesView } from "../components/settings/registries.tsx";
 import { listAudit } from "../services/audit.ts";
 import type { AppEnv } from "../services/context.ts";
 import { AppError, InvalidInput } from "../services/errors.ts";

@@ -7,9 +7,9 @@ import {
   mergeTags,
   renameTag,
   setTagColor,
-  TAG_COLORS,
   tagUsage,
 } from "../../services/containers/tags.ts";
+import { TAG_COLORS } from "../../services/containers/tag-colors.ts";
 import { validate } from "../validate.ts";
 
 const nameParam = z.object({ name: z.string().min(1).max(32) });

@@ -11,9 +11,7 @@ import { NotFound } from "../errors.ts";
 import { healthOf, parseVerdict, type Verdict } from "./start-watch.ts";
 import { type CliAction, dockerCli } from "../config/run-command.ts";
 import { addContainerTags, setContainerTags, tagsByContainer } from "./tags.ts";
-
-export const STATES = ["running", "exited", "paused", "restarting", "created", "dead"] as const;
-export const SORTS = ["name", "image", "state", "created"] as const;
+import { SORTS, STATES } from "./list-options.ts";
 
 /** The list filters, from the URL of the page or the API's query string. */
 export const containerFilterSchema = z.object({

@@ -20,7 +20,6 @@ import { Conflict, NotFound, Refused } from "../errors.ts";
 import type { ImageService } from "../images/service.ts";
 import { tailLogs } from "../logs/format.ts";
 import type { Gate, RecreateKind, Recreator, StepReport } from "../containers/recreate.ts";
-import { shellArg } from "../config/run-command.ts";
 import { tagsByContainer } from "../containers/tags.ts";
 
 export const UPDATE_POLICIES = ["off", "notify", "update"] as const;
@@ -454,14 +453,3 @@ export type UpdateAllItem = {
   reason: string | null;
   cli?: string;
 };
-
-/** `docker pull` + the recreate, for the page before anything runs. */
-export function updateCli(name: string, ref: string): string {
-  return [
-    `docker pull ${shellArg(ref)}`,
-    `docker stop ${shellArg(name)}`,
-    `docker rename ${shellArg(name)} ${shellArg(`${name}-dm-old-N`)}`,
-    `docker run -d --name ${shellArg(name)} … ${shellArg(ref)}`,
-    `docker rm ${shellArg(`${name}-dm-old-N`)}`,
-  ].join("\n");
-}

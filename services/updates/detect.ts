@@ -4,7 +4,7 @@ import { imageUpdateChecks, imageUpdateStatus, jobRuns } from "../../db/schema.t
 import { containerName, type ContainerStore } from "../containers/store.ts";
 import type { DockerClient } from "../docker/client.ts";
 import type { DockerEvents } from "../events/subscriber.ts";
-import { PROFILES } from "../host/hardware.ts";
+import { PROFILES } from "../host/profile-limits.ts";
 import { log } from "../logger.ts";
 import { systemProfile } from "../host/profile.ts";
 import { registryClient } from "../registry/credentials.ts";
