@@ -1,4 +1,5 @@
-import { type CapacityLevel, PROFILES } from "../services/host/hardware.ts";
+import type { CapacityLevel } from "../services/host/hardware.ts";
+import { PROFILES } from "../services/host/profile-limits.ts";
 import type { SystemProfile } from "../services/host/profile.ts";
 import { formatBytes } from "./format.ts";
 
@@ -33,7 +34,7 @@ export function ProfileLabel({ profile }: { profile: SystemProfile }) {
 
 /**
  * "Containers: N of M", a meter coloured by the profile's warn and critical thresholds, and the
- * level in words. Used by the dashboard, the settings page and (later) the containers page.
+ * level in words. Used by the dashboard and the settings page.
  */
 export function CapacityMeter({ profile, id }: { profile: SystemProfile; id?: string }) {
   const { used, max, percent, level } = profile.capacity;
@@ -94,5 +95,48 @@ export function CapacityCard({ profile }: { profile: SystemProfile }) {
         <a href="/settings#hardware">Change the profile or the limit</a>
       </p>
     </section>
+  );
+}
+
+/** What the containers page's capacity bar shows. */
+export type CapacityView = {
+  used: number;
+  max: number;
+  level: CapacityLevel;
+  /** Container counts at which the bar turns amber, then red. */
+  low: number;
+  high: number;
+  profile: string;
+};
+
+/** The containers page's bar: how many containers of the limit, and a word when it fills. */
+export function CapacityBar({ cap }: { cap: CapacityView }) {
+  return (
+    <div class={`capacity capacity-${cap.level}`} id="capacity">
+      <span class="capacity-text">
+        <strong>{cap.used}</strong> of {cap.max} containers
+        <span class="muted">({cap.profile} profile)</span>
+      </span>
+      <meter
+        min={0}
+        max={cap.max}
+        low={cap.low}
+        high={cap.high}
+        optimum={0}
+        value={Math.min(cap.used, cap.max)}
+        aria-label="Containers against this host's limit"
+      >
+        {cap.used} of {cap.max}
+      </meter>
+      {cap.level !== "ok" && (
+        <span class="capacity-note">
+          {cap.level === "full"
+            ? "Full: new containers are refused."
+            : cap.level === "critical"
+            ? "Nearly full."
+            : "Getting full."}
+        </span>
+      )}
+    </div>
   );
 }

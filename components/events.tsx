@@ -8,6 +8,7 @@ import {
 } from "../services/events/store.ts";
 import { shellArg } from "../services/config/shell-words.ts";
 import { shortImage } from "./containers/common.tsx";
+import { HxPartial, PageHead } from "./ui.tsx";
 
 /** Newest events the page shows (and the live list keeps); the log keeps more. */
 export const PAGE_LIMIT = 200;
@@ -126,14 +127,12 @@ export function EventPrependPartial(
   return (
     <>
       {events.length > 0 && (
-        <template hx type="partial" hx-target="#event-list" hx-swap="afterbegin">
+        <HxPartial target="#event-list" swap="afterbegin">
           <EventItems events={events} ctx={ctx} />
-        </template>
+        </HxPartial>
       )}
-      {drop.map((seq) => (
-        <template hx type="partial" hx-target={`#event-${seq}`} hx-swap="delete"></template>
-      ))}
-      <template hx type="partial" hx-target="#events-empty" hx-swap="delete"></template>
+      {drop.map((seq) => <HxPartial target={`#event-${seq}`} swap="delete" />)}
+      <HxPartial target="#events-empty" swap="delete" />
     </>
   );
 }
@@ -141,9 +140,9 @@ export function EventPrependPartial(
 /** The whole list again (after a gap the log cannot fill, or a server restart). */
 export function EventListPartial({ events, ctx }: { events: EventEntry[]; ctx: EventContext }) {
   return (
-    <template hx type="partial" hx-target="#event-list" hx-swap="innerHTML">
+    <HxPartial target="#event-list" swap="innerHTML">
       <EventItems events={events} ctx={ctx} />
-    </template>
+    </HxPartial>
   );
 }
 
@@ -279,9 +278,7 @@ function EventFilters({ filter }: { filter: EventQuery }) {
 export function EventsPage(props: FeedProps & { unavailable?: string }) {
   return (
     <>
-      <div class="page-head">
-        <h1>Events</h1>
-      </div>
+      <PageHead title="Events" />
       <p class="section-intro muted">
         What Docker did on this host: containers, images, networks and volumes. Healthcheck runs
         (exec_*) are left out; health changes are kept.

@@ -1,6 +1,7 @@
 import type { CheckSummary, LastRun, UpdateResult } from "../services/updates/detect.ts";
 import { shellArg } from "../services/config/shell-words.ts";
 import { timeAgo } from "./format.ts";
+import { PageHead } from "./ui.tsx";
 
 /** The badge on a container row whose image has a newer version at its registry. */
 export function UpdateBadge({ available, image }: { available: boolean; image: string }) {
@@ -125,14 +126,11 @@ export function UpdatesPage(
 ) {
   return (
     <>
-      <div class="page-head">
-        <h1>Image updates</h1>
-        <div class="page-actions">
-          <form method="post" action="/image-updates/check">
-            <button type="submit" class="btn btn-primary">Check for updates</button>
-          </form>
-        </div>
-      </div>
+      <PageHead title="Image updates">
+        <form method="post" action="/image-updates/check">
+          <button type="submit" class="btn btn-primary">Check for updates</button>
+        </form>
+      </PageHead>
       <UpdateSummary run={run} results={results} />
       {results.length > 0 && (
         <div class="table-wrap">

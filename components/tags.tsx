@@ -1,17 +1,11 @@
-import { colorFor, TAG_COLORS, type TagColor } from "../services/containers/tags.ts";
+import { tagColor } from "../services/containers/tag-colors.ts";
 
 /** Tag name → its color, as stored; tags missing from it get their hashed color. */
 export type TagColors = Record<string, string>;
 
-function safeColor(name: string, color: string | undefined): TagColor {
-  return (TAG_COLORS as readonly string[]).includes(color ?? "")
-    ? color as TagColor
-    : colorFor(name);
-}
-
 /** One tag as a colored badge; the color is a CSS class (`tag-blue`), never an inline style. */
 export function TagBadge({ name, color }: { name: string; color?: string }) {
-  return <span class={`tag tag-${safeColor(name, color)}`}>{name}</span>;
+  return <span class={`tag tag-${tagColor(name, color)}`}>{name}</span>;
 }
 
 export function TagList({ tags, colors }: { tags: string[]; colors: TagColors }) {

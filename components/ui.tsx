@@ -20,12 +20,16 @@ export function FieldError({ id, message }: { id: string; message?: string }) {
   return message ? <p class="field-error" id={id}>{message}</p> : null;
 }
 
-export function Card({ title, children, id }: { title: string; children: Child; id?: string }) {
+/** A page's title, with its actions beside it (they stack under it on a phone). */
+export function PageHead(
+  { title, titleClass, children }: { title: Child; titleClass?: string; children?: Child },
+) {
   return (
-    <section class="card" id={id}>
-      <h2>{title}</h2>
-      {children}
-    </section>
+    <div class="page-head">
+      {/* Spread: a precompiled attribute that is absent still leaves a space in the tag. */}
+      <h1 {...{ class: titleClass }}>{title}</h1>
+      {children && <div class="page-actions">{children}</div>}
+    </div>
   );
 }
 
@@ -45,5 +49,29 @@ export function OperationStream({ id, url }: { id: string; url: string }) {
     >
       <p class="muted">Starting…</p>
     </div>
+  );
+}
+
+/** The small message after an action: what happened and the CLI that does the same. */
+export function FlashOob({ kind, children }: { kind: "ok" | "error" | "info"; children: Child }) {
+  return (
+    <div id="flash" aria-live="polite" hx-swap-oob="true">
+      <Alert kind={kind}>{children}</Alert>
+    </div>
+  );
+}
+
+/**
+ * Content that replaces `target` the way `swap` says, inside an htmx partial response. A
+ * `<template>` keeps a `<tr>` intact (a bare `<tr>` after other elements is dropped by the HTML
+ * parser).
+ */
+export function HxPartial(
+  { target, swap, children }: { target: string; swap: string; children?: Child },
+) {
+  return (
+    <template hx type="partial" hx-target={target} hx-swap={swap}>
+      {children}
+    </template>
   );
 }

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { ComingSoon } from "../components/coming-soon.tsx";
-import { Dashboard } from "../components/dashboard.tsx";
+import { Dashboard } from "../components/dashboard/page.tsx";
 import { Layout, NAV, type NavKey } from "../components/layout.tsx";
 import type { AppEnv } from "./http/env.ts";
 import { eventContext } from "./http/event-context.ts";

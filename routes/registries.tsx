@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
-import { RegistriesPanel, type RegistriesView } from "../components/registries.tsx";
-import { AuditTable } from "../components/settings.tsx";
+import { RegistriesPanel, type RegistriesView } from "../components/settings/registries.tsx";
+import { AuditTable } from "../components/settings/audit.tsx";
 import { registryInputSchema } from "../services/registry/credentials.ts";
 import { AppError, InvalidInput } from "../services/errors.ts";
 import type { AppEnv } from "./http/env.ts";

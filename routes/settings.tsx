@@ -3,55 +3,53 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
 import { ChangePasswordForm, type FormErrors } from "../components/auth-forms.tsx";
+import { plural } from "../components/format.ts";
 import { Layout } from "../components/layout.tsx";
-import {
-  AuditRetentionPanel,
-  AuditTable,
-  type AuditView,
-  HardwarePanel,
-  type HardwareView,
-  RetentionPanel,
-  type RetentionView,
-  SessionsTable,
-  SettingsPage,
-  type TagError,
-  TagsPanel,
-  type TagsView,
-  TokensPanel,
-} from "../components/settings.tsx";
-import { lastAuditPrune, listAudit, recordAudit, setAuditRetention } from "../services/audit.ts";
-import type { Deps } from "../services/context.ts";
-import { cookieExposure } from "../services/auth/cookie-exposure.ts";
-import { AppError, DockerUnavailable, InvalidInput } from "../services/errors.ts";
-import { PROFILE_NAMES } from "../services/host/hardware.ts";
-import { setProfileOverride, type SystemProfile, systemProfile } from "../services/host/profile.ts";
-import { listRegistries } from "../services/registry/credentials.ts";
-import { getSetting, setSetting } from "../services/settings.ts";
-import {
-  deleteTag,
-  mergeTags,
-  normalizeTag,
-  renameTag,
-  setTagColor,
-  TAG_COLORS,
-  TAG_PATTERN,
-  tagUsage,
-} from "../services/containers/tags.ts";
+import { AuditRetentionPanel, AuditTable, type AuditView } from "../components/settings/audit.tsx";
+import { HardwarePanel, type HardwareView } from "../components/settings/hardware.tsx";
+import { SettingsPage } from "../components/settings/page.tsx";
+import { RetentionPanel, type RetentionView } from "../components/settings/retention.tsx";
+import { SessionsTable } from "../components/settings/sessions.tsx";
+import { type TagError, TagsPanel, type TagsView } from "../components/settings/tags.tsx";
+import { TokensPanel } from "../components/settings/tokens.tsx";
+import { setAuditRetention } from "../services/audit.ts";
 import {
   type CreatedToken,
   createToken,
   listTokens,
   revokeToken,
 } from "../services/auth/tokens.ts";
+import { TAG_COLORS } from "../services/containers/tag-colors.ts";
+import {
+  normalizeTag,
+  setTagColor,
+  TAG_PATTERN,
+  type TagUsage,
+  tagUsage,
+} from "../services/containers/tags.ts";
+import type { AppEnv } from "./http/env.ts";
+import { AppError, InvalidInput } from "../services/errors.ts";
+import { PROFILE_NAMES } from "../services/host/profile-limits.ts";
+import {
+  auditSettings,
+  deleteTagWithAudit,
+  hardwareSettings,
+  mergeTagsWithAudit,
+  recentAudit,
+  renameTagWithAudit,
+  retentionSettings,
+  saveHardwareOverride,
+  saveRetention,
+  settingsPage,
+} from "../services/settings-service.ts";
+import { appChrome, redirect, render } from "./http/render.ts";
+import { formBody, isHtmx } from "./http/request.ts";
 import {
   changePasswordFormSchema,
   sessionIdSchema,
   tokenCreateFormSchema,
   tokenIdSchema,
 } from "./auth/schemas.ts";
-import type { AppEnv } from "./http/env.ts";
-import { appChrome, redirect, render } from "./http/render.ts";
-import { formBody, isHtmx } from "./http/request.ts";
 import { describeIssues, validate } from "./http/validate.ts";
 
 // ---- Form schemas (HTML forms send strings; the JSON API has its own in routes/api/) ----------
@@ -72,7 +70,7 @@ function requiredNumber(min: number, max: number) {
 }
 
 /** The hardware override form: an empty select or limit keeps the detected value. */
-export const hardwareFormSchema = z.object({
+const hardwareFormSchema = z.object({
   profile: z.preprocess(
     blankToNull,
     z.enum(PROFILE_NAMES, { error: "is not a known profile" }).nullable(),
@@ -80,11 +78,11 @@ export const hardwareFormSchema = z.object({
   maxContainers: z.preprocess(blankToNull, wholeNumber(1, 1000).nullable()),
 });
 
-export const auditRetentionFormSchema = z.object({
+const auditRetentionFormSchema = z.object({
   auditRetentionDays: requiredNumber(7, 3650),
 });
 
-export const retentionFormSchema = z.object({
+const retentionFormSchema = z.object({
   deletedRetentionDays: requiredNumber(1, 3650),
   healthWindowSeconds: requiredNumber(3, 600),
 });
@@ -156,57 +154,6 @@ function currentSessionId(c: Context<AppEnv>): string | null {
   return identity?.kind === "session" ? identity.session.id : null;
 }
 
-// ---- What the sections show --------------------------------------------------------------------
-
-/** The profile with capacity, or null while Docker is unreachable (the page still renders). */
-async function loadProfile(deps: Deps): Promise<SystemProfile | null> {
-  // Ask first: with Docker down, the container store would wait for a list that never comes.
-  if (!(await deps.docker.refresh()).up) return null;
-  try {
-    const { count } = await deps.containers.facets();
-    return await systemProfile(deps.db, deps.docker, count);
-  } catch (err) {
-    if (err instanceof DockerUnavailable) return null;
-    throw err;
-  }
-}
-
-async function hardwareView(
-  deps: Deps,
-  extra: Partial<HardwareView> = {},
-): Promise<HardwareView> {
-  const [profile, override] = await Promise.all([
-    loadProfile(deps),
-    getSetting(deps.db, "hardwareProfile"),
-  ]);
-  return { profile, override, ...extra };
-}
-
-async function retentionView(
-  deps: Deps,
-  extra: Partial<RetentionView> = {},
-): Promise<RetentionView> {
-  const [deletedRetentionDays, healthWindowSeconds, lastPrune] = await Promise.all([
-    getSetting(deps.db, "deletedRetentionDays"),
-    getSetting(deps.db, "healthWindowSeconds"),
-    deps.deleted.lastPrune(),
-  ]);
-  return { deletedRetentionDays, healthWindowSeconds, lastPrune, ...extra };
-}
-
-async function auditView(deps: Deps, extra: Partial<AuditView> = {}): Promise<AuditView> {
-  const [entries, retentionDays, lastPrune] = await Promise.all([
-    listAudit(deps.db, 50),
-    getSetting(deps.db, "auditRetentionDays"),
-    lastAuditPrune(deps.db),
-  ]);
-  return { entries, retentionDays, lastPrune, ...extra };
-}
-
-async function tagsView(deps: Deps, extra: Partial<TagsView> = {}): Promise<TagsView> {
-  return { tags: await tagUsage(deps.db), ...extra };
-}
-
 type PageExtra = {
   created?: CreatedToken;
   tokenErrors?: FormErrors;
@@ -222,31 +169,21 @@ export function settingsRoutes() {
   const app = new Hono<AppEnv>();
 
   async function fullPage(c: Context<AppEnv>, extra: PageExtra = {}, status: PageStatus = 200) {
-    const deps = c.get("deps");
-    const { auth, db } = deps;
-    const [sessions, tokens, audit, hardware, retention, tags, registries] = await Promise.all([
-      auth.listSessions(),
-      listTokens(db),
-      auditView(deps, extra.audit),
-      hardwareView(deps, extra.hardware),
-      retentionView(deps, extra.retention),
-      tagsView(deps, extra.tags),
-      listRegistries(db),
-    ]);
+    const data = await settingsPage(c.get("deps"), c.get("meta").secure);
     const current = currentSessionId(c)?.slice(0, 16) ?? null;
     return render(
       c,
       <Layout title="Settings" app={appChrome(c, "settings")}>
         <SettingsPage
-          hardware={hardware}
-          retention={retention}
-          tags={tags}
-          registries={{ registries }}
-          sessions={sessions}
+          hardware={{ ...data.hardware, ...extra.hardware }}
+          retention={{ ...data.retention, ...extra.retention }}
+          tags={{ tags: data.tags, ...extra.tags }}
+          registries={{ registries: data.registries }}
+          sessions={data.sessions}
           currentSession={current}
-          tokens={tokens}
-          audit={audit}
-          exposedPorts={cookieExposure(deps.store, c.get("meta").secure, deps.cfg.PORT)}
+          tokens={data.tokens}
+          audit={{ ...data.audit, ...extra.audit }}
+          exposedPorts={data.exposedPorts}
           created={extra.created}
           tokenErrors={extra.tokenErrors}
         />
@@ -257,7 +194,7 @@ export function settingsRoutes() {
 
   /** The audit table, swapped out of band so that an htmx change shows up in the log at once. */
   async function auditOob(c: Context<AppEnv>) {
-    return <AuditTable entries={await listAudit(c.get("deps").db, 50)} oob />;
+    return <AuditTable entries={await recentAudit(c.get("deps").db)} oob />;
   }
 
   app.get("/", (c) => fullPage(c));
@@ -322,7 +259,8 @@ export function settingsRoutes() {
     formWith(auditRetentionFormSchema, async (c, errors, values) => {
       const extra = { errors, value: values.auditRetentionDays };
       if (!isHtmx(c)) return fullPage(c, { audit: extra }, 400);
-      return c.html(<AuditRetentionPanel view={await auditView(c.get("deps"), extra)} />, 400);
+      const view = { ...await auditSettings(c.get("deps").db), ...extra };
+      return c.html(<AuditRetentionPanel view={view} />, 400);
     }),
     async (c) => {
       const deps = c.get("deps");
@@ -330,7 +268,7 @@ export function settingsRoutes() {
       if (!isHtmx(c)) return c.redirect("/settings#audit-section", 303);
       return c.html(
         <>
-          <AuditRetentionPanel view={await auditView(deps, { saved: true })} />
+          <AuditRetentionPanel view={{ ...await auditSettings(deps.db), saved: true }} />
           {await auditOob(c)}
         </>,
       );
@@ -343,17 +281,14 @@ export function settingsRoutes() {
     "/hardware",
     formWith(hardwareFormSchema, async (c, errors, values) => {
       if (!isHtmx(c)) return fullPage(c, { hardware: { errors, values } }, 400);
-      const view = await hardwareView(c.get("deps"), { errors, values });
+      const view = { ...await hardwareSettings(c.get("deps")), errors, values };
       return c.html(<HardwarePanel view={view} />, 400);
     }),
     async (c) => {
       const deps = c.get("deps");
-      const before = await getSetting(deps.db, "hardwareProfile");
-      const after = c.req.valid("form");
-      await setProfileOverride(deps.db, after);
-      await recordAudit(deps.db, "settings.hardware", c.get("meta"), { before, after });
+      await saveHardwareOverride(deps.db, c.req.valid("form"), c.get("meta"));
       if (!isHtmx(c)) return c.redirect("/settings#hardware", 303);
-      const view = await hardwareView(deps, { saved: true });
+      const view = { ...await hardwareSettings(deps), saved: true };
       return c.html(
         <>
           <HardwarePanel view={view} />
@@ -369,21 +304,14 @@ export function settingsRoutes() {
     "/retention",
     formWith(retentionFormSchema, async (c, errors, values) => {
       if (!isHtmx(c)) return fullPage(c, { retention: { errors, values } }, 400);
-      const view = await retentionView(c.get("deps"), { errors, values });
+      const view = { ...await retentionSettings(c.get("deps")), errors, values };
       return c.html(<RetentionPanel view={view} />, 400);
     }),
     async (c) => {
-      const { db } = c.get("deps");
-      const after = c.req.valid("form");
-      const before = {
-        deletedRetentionDays: await getSetting(db, "deletedRetentionDays"),
-        healthWindowSeconds: await getSetting(db, "healthWindowSeconds"),
-      };
-      await setSetting(db, "deletedRetentionDays", after.deletedRetentionDays);
-      await setSetting(db, "healthWindowSeconds", after.healthWindowSeconds);
-      await recordAudit(db, "settings.retention", c.get("meta"), { before, after });
+      const deps = c.get("deps");
+      await saveRetention(deps.db, c.req.valid("form"), c.get("meta"));
       if (!isHtmx(c)) return c.redirect("/settings#retention", 303);
-      const view = await retentionView(c.get("deps"), { saved: true });
+      const view = { ...await retentionSettings(deps), saved: true };
       return c.html(
         <>
           <RetentionPanel view={view} />
@@ -403,14 +331,14 @@ export function settingsRoutes() {
     attempted?: string,
   ) {
     if (!isHtmx(c)) return fullPage(c, { tags: { error, attempted } }, status);
-    const view = await tagsView(c.get("deps"), { error, attempted });
+    const view = { tags: await tagUsage(c.get("deps").db), error, attempted };
     return c.html(<TagsPanel view={view} />, status);
   }
 
   /** After a change: the section with a notice (htmx, plus the audit log) or back to the page. */
   async function tagsDone(c: Context<AppEnv>, notice: string, audited: boolean) {
     if (!isHtmx(c)) return c.redirect("/settings#tags", 303);
-    const view = await tagsView(c.get("deps"), { notice });
+    const view = { tags: await tagUsage(c.get("deps").db), notice };
     return c.html(
       <>
         <TagsPanel view={view} />
@@ -447,7 +375,7 @@ export function settingsRoutes() {
 
   app.get("/tags", async (c) => {
     if (!isHtmx(c)) return c.redirect("/settings#tags", 303);
-    return c.html(<TagsPanel view={await tagsView(c.get("deps"))} />);
+    return c.html(<TagsPanel view={{ tags: await tagUsage(c.get("deps").db) }} />);
   });
 
   app.post(
@@ -455,12 +383,11 @@ export function settingsRoutes() {
     validate("param", tagParamSchema),
     tagForm(tagRenameSchema, "name"),
     async (c) => {
-      const { db } = c.get("deps");
       const from = c.req.valid("param").name;
       const to = c.req.valid("form").name;
       if (to === from) return tagsDone(c, `${from} keeps its name.`, false);
       try {
-        await renameTag(db, from, to);
+        await renameTagWithAudit(c.get("deps").db, from, to, c.get("meta"));
       } catch (err) {
         if (err instanceof AppError && err.status === 409) {
           return tagsFailure(
@@ -477,7 +404,6 @@ export function settingsRoutes() {
         }
         return serviceFailure(c, from, "name", err, to);
       }
-      await recordAudit(db, "tag.rename", c.get("meta"), { from, to });
       return tagsDone(c, `Renamed ${from} to ${to}.`, true);
     },
   );
@@ -503,18 +429,15 @@ export function settingsRoutes() {
     validate("param", tagParamSchema),
     tagForm(tagMergeSchema, "into"),
     async (c) => {
-      const deps = c.get("deps");
       const from = c.req.valid("param").name;
       const { into } = c.req.valid("form");
-      const moved = (await tagsView(deps)).tags.find((t) => t.name === from)?.containers ?? 0;
+      let moved: number;
       try {
-        await mergeTags(deps.db, from, into);
+        moved = await mergeTagsWithAudit(c.get("deps").db, from, into, c.get("meta"));
       } catch (err) {
         return serviceFailure(c, from, "into", err);
       }
-      await recordAudit(deps.db, "tag.merge", c.get("meta"), { from, into, containers: moved });
-      const what = moved === 1 ? "1 container" : `${moved} containers`;
-      return tagsDone(c, `Merged ${from} into ${into} (${what}).`, true);
+      return tagsDone(c, `Merged ${from} into ${into} (${plural(moved, "container")}).`, true);
     },
   );
 
@@ -523,9 +446,9 @@ export function settingsRoutes() {
     validate("param", tagParamSchema),
     tagForm(tagDeleteSchema, "form"),
     async (c) => {
-      const deps = c.get("deps");
+      const { db } = c.get("deps");
       const name = c.req.valid("param").name;
-      const view = await tagsView(deps);
+      const view = { tags: await tagUsage(db) };
       const tag = view.tags.find((t) => t.name === name);
       if (!tag) {
         return tagsFailure(c, { tag: name, field: "form", message: `No tag "${name}"` }, 404);
@@ -535,16 +458,13 @@ export function settingsRoutes() {
         if (!isHtmx(c)) return fullPage(c, { tags: { confirmDelete: name } });
         return c.html(<TagsPanel view={{ ...view, confirmDelete: name }} />);
       }
+      let deleted: TagUsage;
       try {
-        await deleteTag(deps.db, name);
+        deleted = await deleteTagWithAudit(db, name, c.get("meta"));
       } catch (err) {
         return serviceFailure(c, name, "form", err);
       }
-      await recordAudit(deps.db, "tag.delete", c.get("meta"), {
-        name,
-        containers: tag.containers,
-      });
-      const from = tag.containers === 1 ? "1 container" : `${tag.containers} containers`;
+      const from = plural(deleted.containers, "container");
       return tagsDone(c, `Deleted ${name} (removed from ${from}).`, true);
     },
   );

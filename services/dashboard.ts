@@ -12,13 +12,8 @@ import { healthOf } from "./containers/start-watch.ts";
 import { log } from "./logger.ts";
 import { type SystemProfile, systemProfile } from "./host/profile.ts";
 import { type DockerOverview, dockerOverview } from "./host/system.ts";
-import {
-  colorFor,
-  listTags,
-  TAG_COLORS,
-  type TagColor,
-  tagsByContainer,
-} from "./containers/tags.ts";
+import { listTags, tagsByContainer } from "./containers/tags.ts";
+import { type TagColor, tagColor } from "./containers/tag-colors.ts";
 
 // ---------------------------------------------------------------------------------------------
 // What the dashboard shows: plain data, computed here (the only place that asks Docker).
@@ -254,11 +249,10 @@ export async function tagCounts(
     if (names.length === 0) untagged++;
     for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
   }
-  const known = TAG_COLORS as readonly string[];
   return {
     tags: tags.map((t) => ({
       name: t.name,
-      color: known.includes(t.color) ? t.color as TagColor : colorFor(t.name),
+      color: tagColor(t.name, t.color),
       containers: counts.get(t.name) ?? 0,
     })).sort((a, b) => b.containers - a.containers || a.name.localeCompare(b.name)),
     untagged,

@@ -1,5 +1,12 @@
+import type { DiffLine } from "../../services/containers/history.ts";
 import type { ContainerFilter, PortView } from "../../services/containers/service.ts";
+import { shortId } from "../../services/images/prune-plan.ts";
 import { timeAgo } from "../format.ts";
+
+/** A container's page (or one below it, given `suffix`), by its name. */
+export function containerHref(name: string, suffix = ""): string {
+  return `/containers/${encodeURIComponent(name)}${suffix}`;
+}
 
 /** The badge class of a container state: green running, grey exited, amber paused, red dead. */
 export function StateBadge({ state }: { state: string }) {
@@ -94,4 +101,37 @@ export function shortImage(image: string): string {
   const first = image.slice(0, slash);
   const isHost = first.includes(".") || first.includes(":") || first === "localhost";
   return isHost ? image.slice(slash + 1) : image;
+}
+
+/** An image by its short ID, and the reference it came from unless that was the ID too. */
+export function ImageName({ imageId, image }: { imageId: string; image: string }) {
+  return (
+    <>
+      <code title={imageId}>{shortId(imageId)}</code>
+      {!image.startsWith("sha256:") && (
+        <>
+          {" "}(<code>{image}</code>)
+        </>
+      )}
+    </>
+  );
+}
+
+/** The lines of a diff, removed in red and added in green, unchanged ones dimmed. */
+export function DiffView({ lines }: { lines: DiffLine[] }) {
+  const changed = lines.some((l) => l.kind !== "same");
+  return (
+    <div class="diff-view">
+      {!changed && <p class="muted">No difference.</p>}
+      <pre class="diff" aria-label="Differences">
+        {lines.map((l) => (
+          <span class={`diff-line diff-${l.kind}`}>
+            {l.kind === "added" ? "+ " : l.kind === "removed" ? "- " : "  "}
+            {l.text}
+            {"\n"}
+          </span>
+        ))}
+      </pre>
+    </div>
+  );
 }

@@ -3,6 +3,7 @@ import type { DeletedRecord } from "../../services/containers/deleted.ts";
 import { timeAgo } from "../format.ts";
 import { type TagColors, TagList } from "../tags.tsx";
 import { shortImage, When } from "./common.tsx";
+import { PageHead } from "../ui.tsx";
 
 export type DeletedPageProps = {
   records: DeletedRecord[];
@@ -17,14 +18,11 @@ export function DeletedPage(
 ) {
   return (
     <>
-      <div class="page-head">
-        <h1>Deleted containers</h1>
-        <div class="page-actions">
-          <a class="btn" href="/containers/deleted/export.json" download>Export JSON</a>
-          <a class="btn" href="/containers/deleted/export.csv" download>Export CSV</a>
-          <a class="btn btn-ghost" href="/containers">All containers</a>
-        </div>
-      </div>
+      <PageHead title="Deleted containers">
+        <a class="btn" href="/containers/deleted/export.json" download>Export JSON</a>
+        <a class="btn" href="/containers/deleted/export.csv" download>Export CSV</a>
+        <a class="btn btn-ghost" href="/containers">All containers</a>
+      </PageHead>
       {notice}
       <p class="muted" id="retention">
         Records are kept for <strong>{retentionDays} days</strong>, then pruned. {lastPrune

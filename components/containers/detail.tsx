@@ -1,214 +1,10 @@
-import type { ContainerDetail, LifecycleAction } from "../../services/containers/service.ts";
-import type { Verdict } from "../../services/containers/start-watch.ts";
-import { type CliAction, dockerCli } from "../../services/config/lifecycle-cli.ts";
+import type { Child } from "hono/jsx";
+import type { ContainerDetail } from "../../services/containers/service.ts";
 import { type TagColors, TagDatalist, TagList } from "../tags.tsx";
-import { Alert, FieldError } from "../ui.tsx";
-import { HealthBadge, PortList, StateBadge, uptimeText, When } from "./common.tsx";
+import { FieldError, PageHead } from "../ui.tsx";
+import { containerHref, PortList, When } from "./common.tsx";
+import { lifecycleCli, StatePanel, VerdictPanel } from "./state.tsx";
 import { UpdatesCardSlot } from "./updates.tsx";
-
-type ActionSpec = {
-  action: LifecycleAction | "remove";
-  label: string;
-  /** Destructive actions go through a confirmation page first. */
-  confirm?: boolean;
-  when: (state: string) => boolean;
-};
-
-const ACTIONS: ActionSpec[] = [
-  { action: "start", label: "Start", when: (s) => s === "exited" || s === "created" },
-  {
-    action: "stop",
-    label: "Stop",
-    when: (s) => s === "running" || s === "paused" || s === "restarting",
-  },
-  { action: "restart", label: "Restart", when: (s) => s !== "paused" && s !== "dead" },
-  { action: "pause", label: "Pause", when: (s) => s === "running" },
-  { action: "unpause", label: "Unpause", when: (s) => s === "paused" },
-  {
-    action: "kill",
-    label: "Kill…",
-    confirm: true,
-    when: (s) => s === "running" || s === "restarting",
-  },
-  { action: "remove", label: "Remove…", confirm: true, when: () => true },
-];
-
-function cliOf(action: LifecycleAction | "remove", name: string): string {
-  return dockerCli((action === "remove" ? "rm" : action) as CliAction, [name]);
-}
-
-/** Every lifecycle action with the CLI that does the same; the ones that do not apply are off. */
-function LifecycleButtons({ id, name, state }: { id: string; name: string; state: string }) {
-  return (
-    <div class="lifecycle">
-      {ACTIONS.map((a) => {
-        const enabled = a.when(state);
-        const url = `/containers/${id}/${a.action}`;
-        const cls = `btn btn-small${a.confirm ? " btn-danger" : ""}`;
-        return (
-          <div class="action">
-            {a.confirm && enabled
-              ? <a class={cls} href={url} id={`action-${a.action}`}>{a.label}</a>
-              : (
-                <form method="post" action={url} class="inline">
-                  <button
-                    type="submit"
-                    class={cls}
-                    id={`action-${a.action}`}
-                    disabled={!enabled}
-                    hx-post={url}
-                    hx-target={`#state-${id}`}
-                    hx-swap="outerMorph"
-                  >
-                    {a.label}
-                  </button>
-                </form>
-              )}
-            <code class="cli-mini">{cliOf(a.action, name)}</code>
-          </div>
-        );
-      })}
-    </div>
-  );
-}
-
-/**
- * The live part of the page: state, health, exit, restarts, and the buttons that fit it.
- * Replaced as a whole by action responses and by the page's SSE stream.
- */
-export function StatePanel(
-  { d, oob }: { d: ContainerDetail; oob?: boolean },
-) {
-  const s = d.inspect.State;
-  const probe = s.Health?.Log?.at(-1);
-  const running = s.Status === "running";
-  return (
-    <section
-      id={`state-${d.id}`}
-      class="card state-panel"
-      hx-swap-oob={oob ? "outerMorph" : undefined}
-      data-state={s.Status}
-    >
-      <h2>State</h2>
-      <p class="state-line">
-        <StateBadge state={s.Status} />
-        <HealthBadge health={d.health} />
-        <span class="muted">{uptimeText(d.status)}</span>
-      </p>
-      <dl class="facts">
-        {s.Health && (
-          <>
-            <dt>Health</dt>
-            <dd>
-              {s.Health.Status}
-              {s.Health.FailingStreak > 0 && ` (${s.Health.FailingStreak} failing in a row)`}
-            </dd>
-            {probe && (
-              <>
-                <dt>Last probe</dt>
-                <dd>
-                  exit {probe.ExitCode}, <When iso={probe.Start} />
-                  {probe.Output.trim() && <pre class="probe">{probe.Output.trim()}</pre>}
-                </dd>
-              </>
-            )}
-          </>
-        )}
-        <dt>Restarts</dt>
-        <dd>{d.inspect.RestartCount}</dd>
-        <dt>OOM killed</dt>
-        <dd>{s.OOMKilled ? <strong class="text-danger">yes</strong> : "no"}</dd>
-        {!running && (
-          <>
-            <dt>Exit code</dt>
-            <dd>{s.ExitCode}</dd>
-          </>
-        )}
-        {s.Error && (
-          <>
-            <dt>Error</dt>
-            <dd class="text-danger">{s.Error}</dd>
-          </>
-        )}
-        <dt>Started</dt>
-        <dd>
-          <When iso={s.StartedAt} />
-        </dd>
-        <dt>Finished</dt>
-        <dd>
-          <When iso={s.FinishedAt} />
-        </dd>
-      </dl>
-      <LifecycleButtons id={d.id} name={d.name} state={s.Status} />
-    </section>
-  );
-}
-
-/** The state panel once the container is gone (removed elsewhere while the page was open). */
-export function GoneStatePanel({ id, oob }: { id: string; oob?: boolean }) {
-  return (
-    <section
-      id={`state-${id}`}
-      class="card state-panel"
-      hx-swap-oob={oob ? "true" : undefined}
-      data-state="removed"
-    >
-      <h2>State</h2>
-      <Alert kind="info">
-        This container was removed. <a href="/containers/deleted">Deleted containers</a>{" "}
-        keeps its config for a while; <a href="/containers">all containers</a>.
-      </Alert>
-    </section>
-  );
-}
-
-/** How the first seconds after creation went (FEAT: post-create verdict). */
-export function VerdictPanel(
-  { verdict, managed, oob }: { verdict: Verdict | null; managed: boolean; oob?: boolean },
-) {
-  return (
-    <section
-      id="verdict"
-      class={`card verdict${verdict ? (verdict.ok ? " verdict-ok" : " verdict-bad") : ""}`}
-      data-status={verdict?.status ?? "none"}
-      hx-swap-oob={oob ? "true" : undefined}
-    >
-      <h2>After start</h2>
-      {verdict
-        ? (
-          <>
-            <p class="verdict-line">
-              <span class={`state verdict-badge verdict-${verdict.status}`}>{verdict.status}</span>
-              <span class="muted">
-                checked <When iso={verdict.checkedAt} />
-              </span>
-            </p>
-            {verdict.summary && <p class="verdict-summary">It {verdict.summary}.</p>}
-            {verdict.exitCode !== null && (
-              <p>
-                Exit code <strong>{verdict.exitCode}</strong>
-              </p>
-            )}
-            {verdict.error && <p class="text-danger">{verdict.error}</p>}
-            {verdict.hint && <p class="hint">{verdict.hint}</p>}
-            {verdict.logs.length > 0 && (
-              <>
-                <h3>Last log lines</h3>
-                <pre class="logs">{verdict.logs.join("\n")}</pre>
-              </>
-            )}
-          </>
-        )
-        : (
-          <p class="muted">
-            {managed
-              ? "No verdict recorded. DockerMate watches the first seconds of the containers it creates; this panel updates by itself when a watch ends."
-              : "Not created by DockerMate, so its start was not watched."}
-          </p>
-        )}
-    </section>
-  );
-}
 
 export function TagsPanel(
   { id, tags, colors, tagNames, error, saved, value }: {
@@ -266,66 +62,63 @@ export function TagsPanel(
 
 const SECRET_NAME = /PASS|SECRET|TOKEN|KEY|PRIVATE|CREDENTIAL/i;
 
-/** Environment variables; values whose names look secret are masked until revealed. */
-function EnvTable({ env }: { env: string[] }) {
-  if (env.length === 0) return <p class="muted">None.</p>;
+/** Names and their values, a row each; "None." when there are none. */
+function KeyValueTable({ rows }: { rows: [string, Child][] }) {
+  if (rows.length === 0) return <p class="muted">None.</p>;
   return (
     <div class="table-wrap">
       <table class="table kv">
         <tbody>
-          {env.map((line) => {
-            const eq = line.indexOf("=");
-            const name = eq < 0 ? line : line.slice(0, eq);
-            const value = eq < 0 ? "" : line.slice(eq + 1);
-            return (
-              <tr>
-                <th scope="row">
-                  <code>{name}</code>
-                </th>
-                <td>
-                  {SECRET_NAME.test(name) && value
-                    ? (
-                      <details class="secret">
-                        <summary>
-                          <span class="mask" aria-label="hidden value">••••••</span>
-                          <span class="reveal">reveal</span>
-                          <span class="conceal">hide</span>
-                        </summary>
-                        <code class="secret-value">{value}</code>
-                      </details>
-                    )
-                    : <code class="env-value">{value}</code>}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function LabelsTable({ labels }: { labels: Record<string, string> }) {
-  const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return <p class="muted">None.</p>;
-  return (
-    <div class="table-wrap">
-      <table class="table kv">
-        <tbody>
-          {keys.map((k) => (
+          {rows.map(([key, value]) => (
             <tr>
               <th scope="row">
-                <code>{k}</code>
+                <code>{key}</code>
               </th>
-              <td>
-                <code class="env-value">{labels[k]}</code>
-              </td>
+              <td>{value}</td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
   );
+}
+
+/** A value whose name looks secret: masked until revealed. */
+function SecretValue({ value }: { value: string }) {
+  return (
+    <details class="secret">
+      <summary>
+        <span class="mask" aria-label="hidden value">••••••</span>
+        <span class="reveal">reveal</span>
+        <span class="conceal">hide</span>
+      </summary>
+      <code class="secret-value">{value}</code>
+    </details>
+  );
+}
+
+/** Environment variables; values whose names look secret are masked until revealed. */
+function EnvTable({ env }: { env: string[] }) {
+  const rows = env.map((line): [string, Child] => {
+    const eq = line.indexOf("=");
+    const name = eq < 0 ? line : line.slice(0, eq);
+    const value = eq < 0 ? "" : line.slice(eq + 1);
+    return [
+      name,
+      SECRET_NAME.test(name) && value
+        ? <SecretValue value={value} />
+        : <code class="env-value">{value}</code>,
+    ];
+  });
+  return <KeyValueTable rows={rows} />;
+}
+
+function LabelsTable({ labels }: { labels: Record<string, string> }) {
+  const rows = Object.keys(labels).sort().map((k): [string, Child] => [
+    k,
+    <code class="env-value">{labels[k]}</code>,
+  ]);
+  return <KeyValueTable rows={rows} />;
 }
 
 export type DetailProps = {
@@ -344,41 +137,38 @@ export function DetailPage({ d, host, colors, tagNames }: DetailProps) {
     `docker inspect ${name}`,
     `docker logs --tail 100 --follow ${name}`,
     `docker exec -it ${name} sh`,
-    ...ACTIONS.map((a) => cliOf(a.action, name)),
+    ...lifecycleCli(name),
   ].join("\n");
   return (
     <>
-      <div class="page-head">
-        <h1 class="detail-title">
-          {name}
-          {!d.managed && <span class="badge badge-external">external</span>}
-        </h1>
-        <div class="page-actions">
-          <a class="btn" id="detail-logs" href={`/containers/${encodeURIComponent(name)}/logs`}>
-            Logs
-          </a>
-          <a class="btn" id="detail-edit" href={`/containers/${encodeURIComponent(name)}/edit`}>
-            Edit…
-          </a>
+      <PageHead
+        title={<>{name}{!d.managed && <span class="badge badge-external">external</span>}</>}
+        titleClass="detail-title"
+      >
+        <a class="btn" id="detail-logs" href={containerHref(name, "/logs")}>
+          Logs
+        </a>
+        <a class="btn" id="detail-edit" href={containerHref(name, "/edit")}>
+          Edit…
+        </a>
+        <a
+          class="btn"
+          id="detail-history"
+          href={containerHref(name, "/history")}
+        >
+          History
+        </a>
+        {!d.managed && (
           <a
             class="btn"
-            id="detail-history"
-            href={`/containers/${encodeURIComponent(name)}/history`}
+            id="detail-adopt"
+            href={containerHref(name, "/adopt")}
           >
-            History
+            Adopt…
           </a>
-          {!d.managed && (
-            <a
-              class="btn"
-              id="detail-adopt"
-              href={`/containers/${encodeURIComponent(name)}/adopt`}
-            >
-              Adopt…
-            </a>
-          )}
-          <a class="btn btn-ghost" href="/containers">All containers</a>
-        </div>
-      </div>
+        )}
+        <a class="btn btn-ghost" href="/containers">All containers</a>
+      </PageHead>
       <div
         id="detail-live"
         hx-sse:connect={`/live/containers/${d.id}`}
@@ -491,74 +281,5 @@ export function DetailPage({ d, host, colors, tagNames }: DetailProps) {
         </details>
       </section>
     </>
-  );
-}
-
-/** The server-rendered confirmation before removing a container. */
-export function RemoveConfirm(
-  { d, retentionDays }: { d: ContainerDetail; retentionDays: number },
-) {
-  const running = d.inspect.State.Status === "running" ||
-    d.inspect.State.Status === "restarting" || d.inspect.State.Status === "paused";
-  const url = `/containers/${d.id}/remove`;
-  return (
-    <section class="card confirm" id="confirm-remove">
-      <h1>Remove {d.name}?</h1>
-      <p>
-        The container is removed from Docker. Its config, tags and last 200 log lines are kept in
-        {" "}
-        <a href="/containers/deleted">Deleted</a> for {retentionDays} days; restore recreates it.
-      </p>
-      {running && (
-        <Alert kind="info">
-          It is {d.inspect.State.Status}: removing it needs <strong>force</strong>{" "}
-          (Docker stops it first).
-        </Alert>
-      )}
-      <form method="post" action={url} class="stack">
-        <label class="check">
-          <input type="checkbox" name="force" value="on" checked={running} />
-          <span>
-            Force: stop it if it runs (<code>-f</code>)
-          </span>
-        </label>
-        <label class="check">
-          <input type="checkbox" name="volumes" value="on" />
-          <span>
-            Also remove its anonymous volumes (<code>-v</code>); their data cannot be restored
-          </span>
-        </label>
-        <div class="button-row">
-          <button type="submit" class="btn btn-danger-solid" id="confirm-remove-button">
-            Remove {d.name}
-          </button>
-          <a class="btn btn-ghost" href={`/containers/${encodeURIComponent(d.name)}`}>Cancel</a>
-        </div>
-      </form>
-      <pre class="cli-line"><code>{dockerCli("rm", [d.name], { force: running })}</code></pre>
-    </section>
-  );
-}
-
-export function KillConfirm({ d }: { d: ContainerDetail }) {
-  const url = `/containers/${d.id}/kill`;
-  return (
-    <section class="card confirm" id="confirm-kill">
-      <h1>Kill {d.name}?</h1>
-      <p>
-        Sends SIGKILL: the process stops at once, without a chance to finish writes or close
-        connections. <strong>Stop</strong>{" "}
-        is the gentle way (SIGTERM, then SIGKILL after a timeout).
-      </p>
-      <form method="post" action={url}>
-        <div class="button-row">
-          <button type="submit" class="btn btn-danger-solid" id="confirm-kill-button">
-            Kill {d.name}
-          </button>
-          <a class="btn btn-ghost" href={`/containers/${encodeURIComponent(d.name)}`}>Cancel</a>
-        </div>
-      </form>
-      <pre class="cli-line"><code>{dockerCli("kill", [d.name])}</code></pre>
-    </section>
   );
 }

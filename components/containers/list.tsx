@@ -1,16 +1,12 @@
 import type { Child } from "hono/jsx";
 import { FilterSearch, FilterSelect } from "../filters.tsx";
-import type { BulkAction, BulkPlanItem, BulkResult } from "../../services/containers/bulk.ts";
-import {
-  type ContainerFilter,
-  type ContainerRow,
-  SORTS,
-  STATES,
-} from "../../services/containers/service.ts";
+import type { ContainerFilter, ContainerRow } from "../../services/containers/service.ts";
+import { SORTS, STATES } from "../../services/containers/list-options.ts";
 import { timeAgo } from "../format.ts";
 import { type TagColors, TagDatalist, TagList } from "../tags.tsx";
 import { UpdateBadge, UpdateCheck } from "../image-updates.tsx";
-import { Alert } from "../ui.tsx";
+import { Alert, HxPartial, PageHead } from "../ui.tsx";
+import { CapacityBar, type CapacityView } from "../capacity.tsx";
 import {
   filterQuery,
   HealthBadge,
@@ -22,16 +18,6 @@ import {
 
 /** What every row needs besides the container: where links point and how tags look. */
 export type RowContext = { host: string; colors: TagColors };
-
-export type CapacityView = {
-  used: number;
-  max: number;
-  level: "ok" | "warn" | "critical" | "full";
-  /** Container counts at which the bar turns amber, then red. */
-  low: number;
-  high: number;
-  profile: string;
-};
 
 type Quick = {
   action: "start" | "stop" | "restart";
@@ -151,15 +137,15 @@ export function ContainerRowView({ row, ctx }: { row: ContainerRow; ctx: RowCont
  */
 export function RowPartial({ row, ctx }: { row: ContainerRow; ctx: RowContext }) {
   return (
-    <template hx type="partial" hx-target={`#row-${row.id}`} hx-swap="outerMorph">
+    <HxPartial target={`#row-${row.id}`} swap="outerMorph">
       <ContainerRowView row={row} ctx={ctx} />
-    </template>
+    </HxPartial>
   );
 }
 
 /** "This row is gone", for the list's live stream. */
 export function RemovedRowPartial({ id }: { id: string }) {
-  return <template hx type="partial" hx-target={`#row-${id}`} hx-swap="delete"></template>;
+  return <HxPartial target={`#row-${id}`} swap="delete" />;
 }
 
 const SORT_LABEL: Record<(typeof SORTS)[number], string> = {
@@ -425,37 +411,6 @@ function Filters(
   );
 }
 
-function CapacityBar({ cap }: { cap: CapacityView }) {
-  return (
-    <div class={`capacity capacity-${cap.level}`} id="capacity">
-      <span class="capacity-text">
-        <strong>{cap.used}</strong> of {cap.max} containers
-        <span class="muted">({cap.profile} profile)</span>
-      </span>
-      <meter
-        min={0}
-        max={cap.max}
-        low={cap.low}
-        high={cap.high}
-        optimum={0}
-        value={Math.min(cap.used, cap.max)}
-        aria-label="Containers against this host's limit"
-      >
-        {cap.used} of {cap.max}
-      </meter>
-      {cap.level !== "ok" && (
-        <span class="capacity-note">
-          {cap.level === "full"
-            ? "Full: new containers are refused."
-            : cap.level === "critical"
-            ? "Nearly full."
-            : "Getting full."}
-        </span>
-      )}
-    </div>
-  );
-}
-
 export type ListPageProps = TableProps & {
   images: string[];
   capacity: CapacityView | null;
@@ -466,13 +421,10 @@ export function ContainersPage(props: ListPageProps) {
   const { filter, tagNames, images, capacity, notice } = props;
   return (
     <>
-      <div class="page-head">
-        <h1>Containers</h1>
-        <div class="page-actions">
-          <a class="btn" href="/containers/deleted">Deleted</a>
-          <a class="btn btn-primary" href="/containers/new">Create container</a>
-        </div>
-      </div>
+      <PageHead title="Containers">
+        <a class="btn" href="/containers/deleted">Deleted</a>
+        <a class="btn btn-primary" href="/containers/new">Create container</a>
+      </PageHead>
       {notice}
       {capacity && <CapacityBar cap={capacity} />}
       <Filters filter={filter} tagNames={tagNames} images={images} />
@@ -481,143 +433,5 @@ export function ContainersPage(props: ListPageProps) {
       <ContainersTable {...props} />
       <div id="live-containers" hx-sse:connect="/live/containers" hx-swap="none"></div>
     </>
-  );
-}
-
-const VERB: Record<BulkAction, string> = {
-  start: "start",
-  stop: "stop",
-  restart: "restart",
-  remove: "remove",
-  tag: "get the tags",
-};
-
-/** The server-rendered confirmation of a bulk action: what happens to each container. */
-export function BulkPlan(
-  { action, items, tags, cli }: {
-    action: BulkAction;
-    items: BulkPlanItem[];
-    tags: string[];
-    cli: string;
-  },
-) {
-  const allowed = items.filter((i) => i.allowed);
-  const danger = action === "remove";
-  return (
-    <section class="card bulk-plan" id="bulk-plan">
-      <h2>
-        {action === "tag"
-          ? `Add tags to ${allowed.length}`
-          : `${VERB[action][0].toUpperCase()}${VERB[action].slice(1)} ${allowed.length}`}{" "}
-        container{allowed.length === 1 ? "" : "s"}?
-      </h2>
-      <ul class="plan-list">
-        {items.map((i) => (
-          <li class={i.allowed ? "plan-ok" : "plan-skip"}>
-            <strong>{i.name}</strong> {i.allowed
-              ? <span>will {VERB[action]}{action === "tag" ? ` ${tags.join(", ")}` : ""}</span>
-              : <span class="muted">skipped: {i.reason}</span>}
-          </li>
-        ))}
-      </ul>
-      {danger && (
-        <p class="hint">
-          Removed containers are kept in <a href="/containers/deleted">Deleted</a>{" "}
-          (config, tags and last log lines) and can be restored.
-        </p>
-      )}
-      {allowed.length > 0
-        ? (
-          <form
-            method="post"
-            action="/containers/bulk"
-            hx-post="/containers/bulk"
-            hx-target="#bulk-panel"
-            hx-swap="innerHTML show:top"
-            class="bulk-confirm"
-          >
-            {allowed.map((i) => <input type="hidden" name="ids" value={i.ref} />)}
-            <input type="hidden" name="action" value={action} />
-            <input type="hidden" name="tags" value={tags.join(" ")} />
-            {danger && (
-              <label class="check">
-                <input type="checkbox" name="force" value="on" />
-                <span>
-                  Force: remove running containers too (<code>-f</code>)
-                </span>
-              </label>
-            )}
-            <div class="button-row">
-              <button
-                type="submit"
-                class={`btn ${danger ? "btn-danger-solid" : "btn-primary"}`}
-                id="bulk-confirm"
-              >
-                Confirm
-              </button>
-              <a class="btn btn-ghost" href="/containers">Cancel</a>
-            </div>
-          </form>
-        )
-        : (
-          <p>
-            Nothing to do. <a href="/containers">Back to the list</a>
-          </p>
-        )}
-      {cli && <pre class="cli-line"><code>{cli}</code></pre>}
-    </section>
-  );
-}
-
-export function BulkResults(
-  { action, results, cli }: { action: BulkAction; results: BulkResult[]; cli: string },
-) {
-  const failed = results.filter((r) => !r.ok).length;
-  return (
-    <section class="card bulk-results" id="bulk-results">
-      <h2>
-        {action === "tag" ? "Tags added" : `Bulk ${action}`}: {results.length - failed} ok
-        {failed > 0 ? `, ${failed} failed` : ""}
-      </h2>
-      <ul class="plan-list">
-        {results.map((r) => (
-          <li class={r.ok ? "plan-ok" : "plan-fail"} data-result={r.ok ? "ok" : "error"}>
-            <strong>{r.name}</strong>{" "}
-            {r.ok ? <span>ok{r.state ? ` (${r.state})` : ""}</span> : <span>error: {r.error}</span>}
-          </li>
-        ))}
-      </ul>
-      {cli && <pre class="cli-line"><code>{cli}</code></pre>}
-      <p>
-        <a href="/containers">Back to the list</a>
-        {action === "remove" && (
-          <>
-            {" · "}
-            <a href="/containers/deleted">Deleted containers</a>
-          </>
-        )}
-      </p>
-    </section>
-  );
-}
-
-/** A page of its own for the bulk steps when the browser posts without htmx. */
-export function BulkPage({ children }: { children: Child }) {
-  return (
-    <>
-      <div class="page-head">
-        <h1>Bulk action</h1>
-      </div>
-      {children}
-    </>
-  );
-}
-
-/** The small message after an action: what happened and the CLI that does the same. */
-export function FlashOob({ kind, children }: { kind: "ok" | "error" | "info"; children: Child }) {
-  return (
-    <div id="flash" aria-live="polite" hx-swap-oob="true">
-      <Alert kind={kind}>{children}</Alert>
-    </div>
   );
 }

@@ -1,36 +1,11 @@
-import type { Child } from "hono/jsx";
-import type { DiffLine, HistoryEntry } from "../../services/containers/history.ts";
-import type { OperationResult } from "../../services/operations.ts";
-import {
-  updateCli,
-  type UpdatePolicy,
-  type UpdatePolicyName,
-} from "../../services/updates/apply.ts";
+/** A container's "Updates" card: what it follows, the update actions and the update policy. */
+import type { HistoryEntry } from "../../services/containers/history.ts";
+import { shortId } from "../../services/images/prune-plan.ts";
+import type { UpdatePolicy, UpdatePolicyName } from "../../services/updates/apply.ts";
+import { Alert, CliHint, FieldError } from "../ui.tsx";
+import { containerHref, ImageName, When } from "./common.tsx";
+import { KIND_LABEL } from "./history.tsx";
 import type { Follows, UpdateStatus } from "../../services/updates/runner.ts";
-import { Alert, CliHint, FieldError, OperationStream } from "../ui.tsx";
-import { When } from "./common.tsx";
-import { DiffView, KIND_LABEL } from "./recreate.tsx";
-
-const href = (name: string) => `/containers/${encodeURIComponent(name)}`;
-
-/** `sha256:0123456789ab…` → `0123456789ab`, as `docker images` shows an id. */
-export function shortId(id: string): string {
-  return id.replace(/^sha256:/, "").slice(0, 12);
-}
-
-/** An image by its short ID, and the reference it came from unless that was the ID too. */
-function ImageName({ imageId, image }: { imageId: string; image: string }) {
-  return (
-    <>
-      <code title={imageId}>{shortId(imageId)}</code>
-      {!image.startsWith("sha256:") && (
-        <>
-          {" "}(<code>{image}</code>)
-        </>
-      )}
-    </>
-  );
-}
 
 /** Where the card goes on the container page; it loads after the page (it may ask a registry). */
 export function UpdatesCardSlot({ name }: { name: string }) {
@@ -38,7 +13,7 @@ export function UpdatesCardSlot({ name }: { name: string }) {
     <section
       class="card updates-card"
       id="updates-card"
-      hx-get={`${href(name)}/updates-card`}
+      hx-get={containerHref(name, "/updates-card")}
       hx-trigger="load"
       hx-swap="outerHTML"
     >
@@ -107,7 +82,7 @@ function LastUpdateLine({ name, last }: { name: string; last: HistoryEntry | nul
         </>
       )}
       {last.reason && <span class="hint">{last.reason}</span>}{" "}
-      <a href={`${href(name)}/history`}>history</a>
+      <a href={containerHref(name, "/history")}>history</a>
     </span>
   );
 }
@@ -124,7 +99,7 @@ export function UpdatesCardProblem({ message }: { message: string }) {
 
 /** The "Updates" card of a container page: what it follows, the actions and the policy. */
 export function UpdatesCard(p: UpdatesCardProps) {
-  const base = href(p.name);
+  const base = containerHref(p.name);
   const updatable = !("refused" in p.follows);
   return (
     <section class="card updates-card" id="updates-card">
@@ -251,7 +226,7 @@ export function PolicyForm(
     saved?: boolean;
   },
 ) {
-  const url = `${href(name)}/update-policy`;
+  const url = containerHref(name, "/update-policy");
   return (
     <form
       id="policy-form"
@@ -317,314 +292,5 @@ export function PolicyForm(
         A DockerMate setting kept in its database: no <code>docker</code> command does this.
       </p>
     </form>
-  );
-}
-
-/** A page of the update flows: its heading, a way back, then the form or the live card. */
-export function UpdateFlowPage(
-  { title, name, children }: { title: string; name: string; children: Child },
-) {
-  return (
-    <>
-      <div class="page-head">
-        <h1>{title}</h1>
-        <div class="page-actions">
-          <a class="btn btn-ghost" href={href(name)}>Back to the container</a>
-        </div>
-      </div>
-      {children}
-    </>
-  );
-}
-
-export type RetagProps = {
-  name: string;
-  /** The reference it follows and its tag. */
-  follows: { ref: string; tag: string };
-  /** The registry's tags, newest version first; null when they could not be listed. */
-  tags: string[] | null;
-  tagsError?: string;
-  cli: string;
-  value?: { tag: string; custom: string };
-  error?: string;
-};
-
-/** "Change version": a tag from the registry or typed in, then the same gated update. */
-export function RetagForm(p: RetagProps) {
-  const url = `${href(p.name)}/retag`;
-  const chosen = p.value?.tag ?? p.tags?.find((t) => t !== p.follows.tag) ?? p.follows.tag;
-  return (
-    <section class="card" id="retag">
-      <p>
-        Follows <code>{p.follows.ref}</code>: tag{" "}
-        <strong id="retag-current">{p.follows.tag}</strong>. Another tag of the same repository is
-        pulled and the container recreated with it, behind the same health gate as an update; Roll
-        back returns to the image it runs now.
-      </p>
-      {p.tagsError && (
-        <Alert kind="error">
-          Could not list the registry's tags: {p.tagsError}. Type the tag below instead.
-        </Alert>
-      )}
-      <form
-        id="retag-form"
-        method="post"
-        action={url}
-        hx-post={url}
-        hx-target="#main"
-        hx-swap="innerHTML show:top"
-        novalidate
-      >
-        {p.tags && p.tags.length > 0 && (
-          <div class="field">
-            <label for="retag-tag">Tag at the registry (newest first)</label>
-            <select id="retag-tag" name="tag">
-              {p.tags.map((t) => (
-                <option value={t} selected={t === chosen}>
-                  {t}
-                  {t === p.follows.tag ? " (current)" : ""}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
-        <div class={`field${p.error ? " has-error" : ""}`}>
-          <label for="retag-custom">Or type a tag</label>
-          <input
-            id="retag-custom"
-            name="custom"
-            value={p.value?.custom ?? ""}
-            placeholder="e.g. 1.27 or stable"
-            autocomplete="off"
-            aria-invalid={p.error ? "true" : undefined}
-            aria-describedby={p.error ? "retag-custom-error" : undefined}
-          />
-          <p class="hint">Overrides the list when filled in.</p>
-          <FieldError id="retag-custom-error" message={p.error} />
-        </div>
-        <div class="form-actions">
-          <button type="submit" class="btn btn-primary" id="retag-submit">
-            Change version (recreate)
-          </button>
-          <a class="btn btn-ghost" href={href(p.name)}>Cancel</a>
-        </div>
-      </form>
-      <CliHint command={p.cli} />
-    </section>
-  );
-}
-
-/** Confirms a rollback: which image (by ID) and config it returns to, and what changes. */
-export function RollbackConfirm(
-  { name, target, lines, cli }: {
-    name: string;
-    target: { image: string; imageId: string; at: string; kind: string } | null;
-    lines: DiffLine[];
-    cli: string;
-  },
-) {
-  if (!target) {
-    return (
-      <section class="card" id="rollback">
-        <Alert kind="info">
-          {name}{" "}
-          has no update to roll back: it was not updated, or its last update was rolled back
-          already.
-        </Alert>
-      </section>
-    );
-  }
-  const url = `${href(name)}/rollback`;
-  return (
-    <section class="card" id="rollback">
-      <p id="rollback-target">
-        Returns {name} to image <ImageName {...target} />, the one it ran before its{" "}
-        {(KIND_LABEL[target.kind] ?? target.kind).toLowerCase()}{" "}
-        <When iso={target.at} />, with the config it had then. The image is used by its ID, so a tag
-        that moved since cannot change what comes back. The same health gate applies.
-      </p>
-      <h2>What changes</h2>
-      <DiffView lines={lines} />
-      <form
-        method="post"
-        action={url}
-        hx-post={url}
-        hx-target="#main"
-        hx-swap="innerHTML show:top"
-      >
-        <div class="form-actions">
-          <button type="submit" class="btn btn-primary" id="rollback-submit">
-            Roll back (recreate)
-          </button>
-          <a class="btn btn-ghost" href={href(name)}>Cancel</a>
-        </div>
-      </form>
-      <CliHint command={cli} />
-    </section>
-  );
-}
-
-/** A container "Update all" would update. */
-export type UpdateAllCandidate = { name: string; image: string; prod: boolean };
-
-/** The confirmation of "Update all": every container, prod ones marked and held back. */
-export function UpdateAllConfirm(
-  { items, error }: { items: UpdateAllCandidate[]; error?: string },
-) {
-  const prod = items.filter((i) => i.prod).length;
-  return (
-    <>
-      <div class="page-head">
-        <h1>Update all</h1>
-        <div class="page-actions">
-          <a class="btn btn-ghost" href="/containers">All containers</a>
-        </div>
-      </div>
-      <section class="card" id="update-all">
-        {error && <Alert kind="error">{error}</Alert>}
-        {items.length === 0
-          ? (
-            <p class="muted" id="update-all-none">
-              No container has an update at the last check. <a href="/containers">Back</a>
-            </p>
-          )
-          : (
-            <form
-              id="update-all-form"
-              method="post"
-              action="/containers/update-all"
-              hx-post="/containers/update-all"
-              hx-target="#main"
-              hx-swap="innerHTML show:top"
-            >
-              <p>
-                These containers run an image whose tag points elsewhere at its registry now. Each
-                is updated in turn, behind its health gate; one that fails is put back and the rest
-                go on.
-              </p>
-              <ul class="plan-list update-all-list">
-                {items.map((i) => (
-                  <li class={i.prod ? "plan-skip" : "plan-ok"} data-name={i.name}>
-                    <label class="check">
-                      <input type="checkbox" name="names" value={i.name} checked />
-                      <strong>{i.name}</strong>
-                    </label>{" "}
-                    <code class="muted">{i.image}</code>
-                    {i.prod && (
-                      <>
-                        {" "}
-                        <span class="badge badge-prod">prod</span>{" "}
-                        <span class="muted">skipped unless confirmed below</span>
-                      </>
-                    )}
-                  </li>
-                ))}
-              </ul>
-              {prod > 0 && (
-                <label class="check confirm-prod">
-                  <input type="checkbox" name="confirmProd" value="on" id="confirm-prod" />
-                  <span>
-                    Also update prod-tagged containers ({prod})
-                  </span>
-                </label>
-              )}
-              <div class="form-actions">
-                <button type="submit" class="btn btn-primary" id="update-all-submit">
-                  Update the selected containers
-                </button>
-                <a class="btn btn-ghost" href="/containers">Cancel</a>
-              </div>
-            </form>
-          )}
-        <CliHint
-          command={items.map((i) => updateCli(i.name, i.image)).join("\n\n") || "docker pull IMAGE"}
-        />
-      </section>
-    </>
-  );
-}
-
-/** The card "Update all" streams into: a result per container, then the summary. */
-export function UpdateAllCard({ opId, count }: { opId: string; count: number }) {
-  return (
-    <>
-      <div class="page-head">
-        <h1>Update all</h1>
-      </div>
-      <section class="card operation" id="update-all-op">
-        <h2>Updating {count} container{count === 1 ? "" : "s"}, one after the other</h2>
-        <OperationStream id="update-all-stream" url={`/containers/update-all-ops/${opId}`} />
-      </section>
-    </>
-  );
-}
-
-const RESULT_CLASS: Record<string, string> = {
-  updated: "plan-ok",
-  "up-to-date": "plan-ok",
-  skipped: "plan-skip",
-};
-
-function ResultList({ results }: { results: OperationResult[] }) {
-  return (
-    <ul class="plan-list update-all-results">
-      {results.map((r) => (
-        <li
-          class={RESULT_CLASS[r.outcome] ?? "plan-fail"}
-          data-name={r.name}
-          data-outcome={r.outcome}
-        >
-          <a href={href(r.name)}>
-            <strong>{r.name}</strong>
-          </a>{" "}
-          <span class={`badge outcome-${r.outcome}`}>{r.outcome}</span>
-          {r.reason && <span class="hint">{r.reason}</span>}
-          {r.cli && <CliHint command={r.cli} />}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-/** The results so far and the container being updated now. */
-export function UpdateAllProgress(
-  { results, current }: { results: OperationResult[]; current: string | null },
-) {
-  return (
-    <>
-      <ResultList results={results} />
-      <p class="step-running">
-        <span class="spinner" aria-hidden="true"></span> {current ?? "Working…"}
-      </p>
-    </>
-  );
-}
-
-const SUMMARY: [string, string][] = [
-  ["updated", "updated"],
-  ["up-to-date", "up to date"],
-  ["rolled-back", "rolled back"],
-  ["skipped", "skipped"],
-  ["failed", "failed"],
-];
-
-/** Every container's result and the counts; `error` when the run stopped early. */
-export function UpdateAllSummary(
-  { results, error }: { results: OperationResult[]; error?: string },
-) {
-  const count = (o: string) => results.filter((r) => r.outcome === o).length;
-  return (
-    <div class="update-all-done">
-      <ResultList results={results} />
-      {error && <Alert kind="error">Stopped: {error}</Alert>}
-      <p id="update-all-summary">
-        <strong>
-          {SUMMARY.map(([key, label]) => `${count(key)} ${label}`).join(", ")}
-        </strong>
-      </p>
-      <p>
-        <a href="/containers">Back to the containers</a>
-      </p>
-    </div>
   );
 }

@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import type { ImageDetail, ImageUser } from "../../services/images/service.ts";
 import { When } from "../containers/common.tsx";
 import { formatBytes } from "../format.ts";
-import { Alert, FieldError } from "../ui.tsx";
+import { Alert, FieldError, PageHead } from "../ui.tsx";
 import { ImageBadges, imageHref, imageTitle, UsedBy } from "./common.tsx";
 
 function KvTable({ rows }: { rows: [string, string][] }) {
@@ -144,13 +144,10 @@ export function ImageDetailPage(
   const hc = cfg.healthcheck;
   return (
     <>
-      <div class="page-head">
-        <h1 class="detail-title image-title">{imageTitle(d)}</h1>
-        <div class="page-actions">
-          <a class="btn btn-danger" href={imageHref(d, "/remove")} id="remove-image">Remove…</a>
-          <a class="btn" href="/images">All images</a>
-        </div>
-      </div>
+      <PageHead title={imageTitle(d)} titleClass="detail-title image-title">
+        <a class="btn btn-danger" href={imageHref(d, "/remove")} id="remove-image">Remove…</a>
+        <a class="btn" href="/images">All images</a>
+      </PageHead>
       {notice}
       <div class="grid-2">
         <section class="card" id="image-summary">

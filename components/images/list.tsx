@@ -3,7 +3,7 @@ import type { ImageFilter, ImageRow, ImageTotals } from "../../services/images/s
 import { FilterSearch } from "../filters.tsx";
 import { UpdateCheck } from "../image-updates.tsx";
 import { formatBytes, timeAgo } from "../format.ts";
-import { Alert } from "../ui.tsx";
+import { Alert, PageHead } from "../ui.tsx";
 import { ImageBadges, imageFilterQuery, imageHref, UsedBy } from "./common.tsx";
 import { PullForm } from "./pull.tsx";
 import { AutoPruneCard, type AutoPruneView, PruneForm } from "./prune.tsx";
@@ -251,12 +251,9 @@ export function ImagesPage(props: ImagesPageProps) {
   const { filter, totals, autoPrune, notice } = props;
   return (
     <>
-      <div class="page-head">
-        <h1>Images</h1>
-        <div class="page-actions">
-          <UpdateCheck />
-        </div>
-      </div>
+      <PageHead title="Images">
+        <UpdateCheck />
+      </PageHead>
       {notice}
       {totals && <ImageTotalsView totals={totals} />}
       <div class="grid-2 image-actions">

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { TAG_COLORS } from "../../services/containers/tags.ts";
+import { TAG_COLORS } from "../../services/containers/tag-colors.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
 

@@ -1,12 +1,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import {
-  BulkPage,
-  BulkPlan,
-  BulkResults,
-  type RowContext,
-  RowPartial,
-} from "../../components/containers/list.tsx";
+import { BulkPage, BulkPlan, BulkResults } from "../../components/containers/bulk.tsx";
+import { type RowContext, RowPartial } from "../../components/containers/list.tsx";
 import { Layout } from "../../components/layout.tsx";
 import type { BulkAction } from "../../services/containers/bulk.ts";
 import { type CliAction, dockerCli } from "../../services/config/lifecycle-cli.ts";

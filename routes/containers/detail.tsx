@@ -1,14 +1,11 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
-import {
-  DetailPage,
-  KillConfirm,
-  RemoveConfirm,
-  StatePanel,
-  TagsPanel,
-} from "../../components/containers/detail.tsx";
-import { FlashOob, RowPartial } from "../../components/containers/list.tsx";
+import { DetailPage, TagsPanel } from "../../components/containers/detail.tsx";
+import { KillConfirm, RemoveConfirm } from "../../components/containers/confirm.tsx";
+import { StatePanel } from "../../components/containers/state.tsx";
+import { FlashOob } from "../../components/ui.tsx";
+import { RowPartial } from "../../components/containers/list.tsx";
 import { RecreatePanel } from "../../components/containers/recreate-panel.tsx";
 import { Layout } from "../../components/layout.tsx";
 import { LIFECYCLE_ACTIONS, type LifecycleAction } from "../../services/containers/service.ts";

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { filterQuery } from "../../components/containers/common.tsx";
+import { type CapacityView } from "../../components/capacity.tsx";
 import {
-  type CapacityView,
   ContainersPage,
   ContainersTable,
   type RowContext,

@@ -1,17 +1,18 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
+import { AdoptPage } from "../../components/containers/adopt.tsx";
 import {
-  AdoptPage,
   type EditErrors,
   EditPage,
   EditPreview,
   type EditValues,
-  HistoryPage,
+} from "../../components/containers/edit.tsx";
+import { HistoryPage, RestoreConfirm } from "../../components/containers/history.tsx";
+import {
   RecreateCard,
   RecreateOutcome,
   RecreateSteps,
-  RestoreConfirm,
 } from "../../components/containers/recreate.tsx";
 import { Layout } from "../../components/layout.tsx";
 import { Alert } from "../../components/ui.tsx";

@@ -5,23 +5,28 @@ import {
   PolicyForm,
   type PolicyValues,
   policyValues,
+  UpdatesCard,
+  UpdatesCardProblem,
+} from "../../components/containers/updates.tsx";
+import {
   RetagForm,
   type RetagProps,
   RollbackConfirm,
+  UpdateFlowPage,
+} from "../../components/containers/update-flows.tsx";
+import {
   UpdateAllCard,
   UpdateAllConfirm,
   UpdateAllProgress,
   UpdateAllSummary,
-  UpdateFlowPage,
-  UpdatesCard,
-  UpdatesCardProblem,
-} from "../../components/containers/updates.tsx";
+} from "../../components/containers/update-all.tsx";
 import { Layout } from "../../components/layout.tsx";
 import { Alert } from "../../components/ui.tsx";
 import { containerName } from "../../services/containers/store.ts";
 import { AppError } from "../../services/errors.ts";
 import type { OperationResult } from "../../services/operations.ts";
-import { updateCli, type UpdateOutcome, withTag } from "../../services/updates/apply.ts";
+import { updateCli } from "../../services/updates/update-cli.ts";
+import { type UpdateOutcome, withTag } from "../../services/updates/apply.ts";
 import type { AppEnv } from "../http/env.ts";
 import { issueErrors } from "../http/form-errors.ts";
 import { containerParam, operationParam } from "../http/params.ts";

@@ -3,7 +3,8 @@
  * "on") and the API's query string (`all=1`) read alike into the services' typed filters.
  */
 import { z } from "zod";
-import { type ContainerFilter, SORTS, STATES } from "../../services/containers/service.ts";
+import { type ContainerFilter } from "../../services/containers/service.ts";
+import { SORTS, STATES } from "../../services/containers/list-options.ts";
 import { EVENT_TYPES, type EventQuery } from "../../services/events/store.ts";
 import { MAX_PRUNE_DAYS, PRUNE_MODES } from "../../services/images/prune-plan.ts";
 import type { ImageFilter } from "../../services/images/service.ts";

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { OperationFinal, OperationProgress } from "../../components/containers/create.tsx";
-import { GoneStatePanel, StatePanel, VerdictPanel } from "../../components/containers/detail.tsx";
+import { GoneStatePanel, StatePanel, VerdictPanel } from "../../components/containers/state.tsx";
 import { RemovedRowPartial, RowPartial } from "../../components/containers/list.tsx";
 import { Alert } from "../../components/ui.tsx";
 import { containerName } from "../../services/containers/store.ts";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { DashboardUpdate } from "../../components/dashboard.tsx";
+import { DashboardUpdate } from "../../components/dashboard/live.tsx";
 import type { Deps } from "../../services/context.ts";
 import { type DashboardUpdate as Update, SECTIONS } from "../../services/dashboard.ts";
 import type { AppEnv } from "../http/env.ts";

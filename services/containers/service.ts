@@ -12,9 +12,7 @@ import { NotFound } from "../errors.ts";
 import { healthOf, parseVerdict, type Verdict } from "./start-watch.ts";
 import { type CliAction, dockerCli } from "../config/lifecycle-cli.ts";
 import { addContainerTags, setContainerTags, tagsByContainer } from "./tags.ts";
-
-export const STATES = ["running", "exited", "paused", "restarting", "created", "dead"] as const;
-export const SORTS = ["name", "image", "state", "created"] as const;
+import { SORTS, STATES } from "./list-options.ts";
 
 /** What the list shows: routes/http/queries.ts reads it from a page's URL or the API's query. */
 export type ContainerFilter = {

@@ -3,19 +3,8 @@ import type { Db } from "../../db/client.ts";
 import { containerTags, tags } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { Conflict, InvalidInput, NotFound } from "../errors.ts";
+import { colorFor, type TagColor, tagColor } from "./tag-colors.ts";
 
-/** A small fixed palette: the page maps each key to a CSS class (no inline styles under CSP). */
-export const TAG_COLORS = [
-  "blue",
-  "green",
-  "amber",
-  "red",
-  "purple",
-  "teal",
-  "pink",
-  "slate",
-] as const;
-export type TagColor = (typeof TAG_COLORS)[number];
 export const DEFAULT_TAGS: { name: string; color: TagColor }[] = [
   { name: "dev", color: "blue" },
   { name: "test", color: "purple" },
@@ -25,13 +14,6 @@ export const DEFAULT_TAGS: { name: string; color: TagColor }[] = [
 export const TAG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 export type Tag = typeof tags.$inferSelect;
-
-/** The same name always gets the same color, so a tag looks alike everywhere. */
-export function colorFor(name: string): TagColor {
-  let h = 0;
-  for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return TAG_COLORS[h % TAG_COLORS.length];
-}
 
 export function normalizeTag(name: string): string {
   return name.trim().toLowerCase();
@@ -162,9 +144,7 @@ export async function tagUsage(db: Db): Promise<TagUsage[]> {
   }
   return all.map((t) => ({
     name: t.name,
-    color: (TAG_COLORS as readonly string[]).includes(t.color)
-      ? t.color as TagColor
-      : colorFor(t.name),
+    color: tagColor(t.name, t.color),
     containers: counts.get(t.name) ?? 0,
   }));
 }

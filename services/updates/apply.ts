@@ -25,7 +25,6 @@ import { Conflict, Refused } from "../errors.ts";
 import type { ImageService } from "../images/service.ts";
 import { tailLogs } from "../logs/format.ts";
 import type { Gate, RecreateKind, Recreator, StepReport } from "../containers/recreate.ts";
-import { shellArg } from "../config/shell-words.ts";
 import { tagsByContainer } from "../containers/tags.ts";
 
 export const UPDATE_POLICIES = ["off", "notify", "update"] as const;
@@ -452,14 +451,3 @@ export type UpdateAllItem = {
   reason: string | null;
   cli?: string;
 };
-
-/** `docker pull` + the recreate, for the page before anything runs. */
-export function updateCli(name: string, ref: string): string {
-  return [
-    `docker pull ${shellArg(ref)}`,
-    `docker stop ${shellArg(name)}`,
-    `docker rename ${shellArg(name)} ${shellArg(`${name}-dm-old-N`)}`,
-    `docker run -d --name ${shellArg(name)} … ${shellArg(ref)}`,
-    `docker rm ${shellArg(`${name}-dm-old-N`)}`,
-  ].join("\n");
-}

@@ -6,7 +6,7 @@ import type { DockerClient } from "../docker/client.ts";
 import { containerName, inspectContainer } from "../docker/containers.ts";
 import { listImages } from "../docker/images.ts";
 import type { DockerEvents } from "../events/subscriber.ts";
-import { PROFILES } from "../host/hardware.ts";
+import { PROFILES } from "../host/profile-limits.ts";
 import { log } from "../logger.ts";
 import { systemProfile } from "../host/profile.ts";
 import { registryClient } from "../registry/credentials.ts";

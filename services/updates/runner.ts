@@ -14,12 +14,12 @@ import type { OperationEvent, OperationResult, Operations } from "../operations.
 import {
   followedRef,
   FOLLOWS_LABEL,
-  updateCli,
   type UpdateOutcome,
   type UpdatePolicy,
   type UpdateService,
   withTag,
 } from "./apply.ts";
+import { updateCli } from "./update-cli.ts";
 import type { ImageUpdateService } from "./detect.ts";
 
 /** History kinds the Updates card's "last update" line is about. */

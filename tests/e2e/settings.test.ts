@@ -8,7 +8,8 @@
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { classifyHost, PROFILES, readDeviceModel } from "../../services/host/hardware.ts";
+import { classifyHost, readDeviceModel } from "../../services/host/hardware.ts";
+import { PROFILES } from "../../services/host/profile-limits.ts";
 import {
   desktopAndPhone,
   type ExpectedFailure,

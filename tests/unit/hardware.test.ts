@@ -6,11 +6,10 @@ import {
   hardwareOverrideSchema,
   type HostFacts,
   limitExceededMessage,
-  PROFILE_NAMES,
-  PROFILES,
   readDeviceModel,
   resourceLimitProblem,
 } from "../../services/host/hardware.ts";
+import { PROFILE_NAMES, PROFILES } from "../../services/host/profile-limits.ts";
 
 const GIB = 1024 ** 3;
 

@@ -1,6 +1,8 @@
-import type { RegistryView } from "../services/registry/credentials.ts";
-import type { FormErrors } from "./auth-forms.tsx";
-import { FieldError } from "./ui.tsx";
+import type { RegistryView } from "../../services/registry/credentials.ts";
+import type { FormErrors } from "../auth-forms.tsx";
+import { DataTable } from "../table.tsx";
+import { FieldError } from "../ui.tsx";
+import { SettingsForm } from "./form.tsx";
 
 export type RegistriesView = {
   registries: RegistryView[];
@@ -30,56 +32,41 @@ export function RegistriesPanel({ view }: { view: RegistriesView }) {
           </p>
         )
         : (
-          <div class="table-wrap">
-            <table class="table" id="registries-table">
-              <thead>
-                <tr>
-                  <th>Registry</th>
-                  <th>Username</th>
-                  <th>Protocol</th>
-                  <th>
-                    <span class="sr-only">Remove</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {registries.map((r) => (
-                  <tr>
-                    <td>
-                      <code>{r.registry}</code>
-                    </td>
-                    <td>{r.username ?? <span class="muted">anonymous</span>}</td>
-                    <td>{r.insecure ? "http (insecure)" : "https"}</td>
-                    <td>
-                      <form
-                        method="post"
-                        action="/settings/registries/remove"
-                        class="inline"
-                        hx-post="/settings/registries/remove"
-                        hx-target="#registries-panel"
-                        hx-swap="outerHTML"
-                        hx-confirm={`Forget ${r.registry}${
-                          r.username ? ` and the credentials of ${r.username}` : ""
-                        }?`}
-                      >
-                        <input type="hidden" name="registry" value={r.registry} />
-                        <button type="submit" class="btn btn-small btn-danger">Remove</button>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            id="registries-table"
+            columns={["Registry", "Username", "Protocol", { srOnly: "Remove" }]}
+          >
+            {registries.map((r) => (
+              <tr>
+                <td>
+                  <code>{r.registry}</code>
+                </td>
+                <td>{r.username ?? <span class="muted">anonymous</span>}</td>
+                <td>{r.insecure ? "http (insecure)" : "https"}</td>
+                <td>
+                  <form
+                    method="post"
+                    action="/settings/registries/remove"
+                    class="inline"
+                    hx-post="/settings/registries/remove"
+                    hx-target="#registries-panel"
+                    hx-swap="outerHTML"
+                    hx-confirm={`Forget ${r.registry}${
+                      r.username ? ` and the credentials of ${r.username}` : ""
+                    }?`}
+                  >
+                    <input type="hidden" name="registry" value={r.registry} />
+                    <button type="submit" class="btn btn-small btn-danger">Remove</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
-      <form
-        method="post"
+      <SettingsForm
         action="/settings/registries"
         id="registry-form"
-        class="row settings-form"
-        hx-post="/settings/registries"
-        hx-target="#registries-panel"
-        hx-swap="outerHTML"
+        target="#registries-panel"
         autocomplete="off"
       >
         <div class="field grow">
@@ -127,7 +114,7 @@ export function RegistriesPanel({ view }: { view: RegistriesView }) {
           <span>Plain http</span>
         </label>
         <button type="submit" class="btn btn-primary">Save registry</button>
-      </form>
+      </SettingsForm>
       <p class="hint">
         Used for update checks and tag lists. Passwords are stored in DockerMate's database to be
         sent to the registry and are never shown again. Loopback registries (127.0.0.1, localhost)
