@@ -8,7 +8,7 @@ import type {
   HostLoad,
   Resources,
   Section,
-} from "../services/dashboard.ts";
+} from "../services/dashboard/data.ts";
 import type { DockerOverview } from "../services/host/system.ts";
 import { CapacityCard } from "./capacity.tsx";
 import { type EventContext, EventItems } from "./events.tsx";

@@ -10,7 +10,7 @@ import { recordAudit, type RequestMeta } from "../audit.ts";
 import type { ContainerStore } from "../containers/store.ts";
 import { isManaged } from "../containers/service.ts";
 import { dockerLoginFor } from "../registry/credentials.ts";
-import { diskUsage } from "../dashboard.ts";
+import { diskUsage } from "../dashboard/disk.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { containerName, listContainers } from "../docker/containers.ts";
 import {
