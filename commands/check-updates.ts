@@ -1,6 +1,6 @@
 import { createDeps } from "../services/wiring.ts";
 import { loadConfig } from "../config.ts";
-import { updateCheckLine } from "../services/updates/detect.ts";
+import { updateCheckLine } from "../services/updates/schedule.ts";
 
 /** `deno task check-updates`: what the scheduled check does, now (the one-minute cache skipped). */
 export async function checkUpdatesCommand(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { CheckSummary, LastRun, UpdateResult } from "../services/updates/detect.ts";
+import type { CheckSummary, LastRun, UpdateResult } from "../services/updates/results.ts";
 import { shellArg } from "../services/config/shell-words.ts";
 import { timeAgo } from "./format.ts";
 import { PageHead } from "./ui.tsx";

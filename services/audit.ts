@@ -1,7 +1,8 @@
 import { and, count, desc, eq, gte, lt, min } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { auditLog, jobRuns } from "../db/schema.ts";
+import { auditLog } from "../db/schema.ts";
 import { clientKey } from "./auth/client-ip.ts";
+import { lastJobRun, saveJobRun } from "./job-runs.ts";
 import { getSetting, setSetting } from "./settings.ts";
 
 /**
@@ -121,16 +122,14 @@ export async function pruneAudit(
   const gone = await db.delete(auditLog).where(lt(auditLog.at, cutoff))
     .returning({ id: auditLog.id });
   const result = { removed: gone.length, retentionDays };
-  const json = JSON.stringify(result);
-  await db.insert(jobRuns).values({ job: AUDIT_PRUNE_JOB, ranAt: now, result: json })
-    .onConflictDoUpdate({ target: jobRuns.job, set: { ranAt: now, result: json } });
+  await saveJobRun(db, AUDIT_PRUNE_JOB, now, result);
   await recordAudit(db, "audit.prune", meta, result);
   return result;
 }
 
 export async function lastAuditPrune(db: Db): Promise<{ ranAt: string; removed: number } | null> {
-  const row = await db.query.jobRuns.findFirst({ where: eq(jobRuns.job, AUDIT_PRUNE_JOB) });
-  return row ? { ranAt: row.ranAt.toISOString(), removed: JSON.parse(row.result).removed } : null;
+  const last = await lastJobRun<{ removed: number }>(db, AUDIT_PRUNE_JOB);
+  return last ? { ranAt: last.ranAt.toISOString(), removed: last.result.removed } : null;
 }
 
 /** Sets how long entries are kept (the next daily prune applies it); audited. */

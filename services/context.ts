@@ -11,7 +11,7 @@ import type { ContainerService } from "./containers/service.ts";
 import type { CreateService } from "./containers/create.ts";
 import type { DeletedService } from "./containers/deleted.ts";
 import type { TagService } from "./containers/tags.ts";
-import type { Dashboard } from "./dashboard.ts";
+import type { Dashboard } from "./dashboard/live.ts";
 import type { DockerEvents } from "./events/subscriber.ts";
 import type { EventLog } from "./events/store.ts";
 import type { SystemService } from "./host/service.ts";

@@ -1,6 +1,7 @@
 import { AUDIT_PRUNE_JOB, pruneAudit } from "./audit.ts";
 import type { Deps } from "./context.ts";
-import { CHECK_JOB, updateCheckLine, updateCheckSchedule } from "./updates/detect.ts";
+import { CHECK_JOB } from "./updates/results.ts";
+import { updateCheckLine, updateCheckSchedule } from "./updates/schedule.ts";
 import { log } from "./logger.ts";
 
 const SCHEDULER = { ip: "scheduler", userAgent: "Deno.cron", actor: "scheduler" };

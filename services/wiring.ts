@@ -19,7 +19,7 @@ import { StartWatcher } from "./containers/start-watch.ts";
 import { ContainerStore } from "./containers/store.ts";
 import { ensureDefaultTags, TagService } from "./containers/tags.ts";
 import type { Deps } from "./context.ts";
-import { dashboardOf } from "./dashboard.ts";
+import { Dashboard } from "./dashboard/live.ts";
 import { createPrivateFile, prepareDataDir } from "./data-dir.ts";
 import { DockerClient } from "./docker/client.ts";
 import { EventLog } from "./events/store.ts";
@@ -106,7 +106,7 @@ export async function createDeps(
     audit: new AuditTrail(db),
     events,
     eventLog,
-    dashboard: dashboardOf({ db, docker, store, eventLog }),
+    dashboard: new Dashboard(db, docker, store, eventLog),
     store,
     containers,
     tags,

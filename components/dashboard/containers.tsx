@@ -4,7 +4,7 @@ import type {
   AttentionKind,
   ContainerCounts,
   DashboardData,
-} from "../../services/dashboard.ts";
+} from "../../services/dashboard/data.ts";
 import { containerHref } from "../containers/common.tsx";
 import { TagBadge } from "../tags.tsx";
 

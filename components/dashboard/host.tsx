@@ -1,5 +1,5 @@
 /** The dashboard's host sections: images, volumes and networks; disk use; load and memory. */
-import type { DiskRow, HostLoad, Resources } from "../../services/dashboard.ts";
+import type { DiskRow, HostLoad, Resources } from "../../services/dashboard/data.ts";
 import type { DockerOverview } from "../../services/host/system.ts";
 import { formatBytes } from "../format.ts";
 import { DataTable } from "../table.tsx";

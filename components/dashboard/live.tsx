@@ -1,5 +1,5 @@
 /** The dashboard's live updates: htmx partials, each replacing one section by id. */
-import type { DashboardData, Section } from "../../services/dashboard.ts";
+import type { DashboardData, Section } from "../../services/dashboard/data.ts";
 import { CapacityCard } from "../capacity.tsx";
 import type { EventContext } from "../events.tsx";
 import { HxPartial } from "../ui.tsx";

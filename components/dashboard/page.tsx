@@ -1,5 +1,5 @@
 /** The dashboard: its cards, the body the live stream replaces, and the page. */
-import type { DashboardData } from "../../services/dashboard.ts";
+import type { DashboardData } from "../../services/dashboard/data.ts";
 import { CapacityCard } from "../capacity.tsx";
 import { type EventContext, EventItems } from "../events.tsx";
 import { AttentionSection, CountsSection, TagsSection } from "./containers.tsx";

@@ -1,4 +1,4 @@
-import type { ImageFilter, ImageRow, ImageUser } from "../../services/images/service.ts";
+import type { ImageFilter, ImageRow, ImageUser } from "../../services/images/list.ts";
 import { StateBadge } from "../containers/common.tsx";
 
 /** Where an image's page is: by its full id, which stays right after a tag moves. */

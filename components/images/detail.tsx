@@ -1,5 +1,6 @@
 import type { Child } from "hono/jsx";
-import type { ImageDetail, ImageUser } from "../../services/images/service.ts";
+import type { ImageDetail } from "../../services/images/detail.ts";
+import type { ImageUser } from "../../services/images/list.ts";
 import { When } from "../containers/common.tsx";
 import { formatBytes } from "../format.ts";
 import { Alert, FieldError, PageHead } from "../ui.tsx";

@@ -1,5 +1,5 @@
 import type { Child } from "hono/jsx";
-import type { ImageFilter, ImageRow, ImageTotals } from "../../services/images/service.ts";
+import type { ImageFilter, ImageRow, ImageTotals } from "../../services/images/list.ts";
 import { FilterSearch } from "../filters.tsx";
 import { UpdateCheck } from "../image-updates.tsx";
 import { formatBytes, timeAgo } from "../format.ts";

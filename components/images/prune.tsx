@@ -7,7 +7,7 @@ import {
   rmiCli,
   shortId,
 } from "../../services/images/prune-plan.ts";
-import type { AutoPruneRun, PruneResult } from "../../services/images/service.ts";
+import type { AutoPruneRun, PruneResult } from "../../services/images/prune.ts";
 import { formatBytes } from "../format.ts";
 import { When } from "../containers/common.tsx";
 import { Alert, FieldError } from "../ui.tsx";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import type { UpdateResult } from "../../services/updates/detect.ts";
+import type { UpdateResult } from "../../services/updates/results.ts";
 
 /** API.md's item (`image`, `updateAvailable`, `localDigest`, `remoteDigest`, `error`?) and more. */
 function resultItem(r: UpdateResult) {

@@ -9,7 +9,8 @@ import {
   repoSchema,
   tagNameSchema,
 } from "../../services/images/refs.ts";
-import { ImageInUse, type ImageRow } from "../../services/images/service.ts";
+import { ImageInUse } from "../../services/images/actions.ts";
+import type { ImageRow } from "../../services/images/list.ts";
 import type { AppEnv } from "../http/env.ts";
 import { queryFlag } from "../http/params.ts";
 import { imageListQuery, imagePruneQuery } from "../http/queries.ts";

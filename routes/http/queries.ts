@@ -7,7 +7,7 @@ import { type ContainerFilter } from "../../services/containers/service.ts";
 import { SORTS, STATES } from "../../services/containers/list-options.ts";
 import { EVENT_TYPES, type EventQuery } from "../../services/events/store.ts";
 import { MAX_PRUNE_DAYS, PRUNE_MODES } from "../../services/images/prune-plan.ts";
-import type { ImageFilter } from "../../services/images/service.ts";
+import type { ImageFilter } from "../../services/images/list.ts";
 
 /** A box or a flag: `1`, `true` or a ticked box's `on` is yes; `0`, `false`, empty or none no. */
 const yes = z.enum(["1", "0", "true", "false", "on", ""]).optional().transform((v) =>

@@ -24,7 +24,8 @@ import {
   repoSchema,
   tagNameSchema,
 } from "../../services/images/refs.ts";
-import { filterImages, type ImageFilter, ImageInUse } from "../../services/images/service.ts";
+import { ImageInUse } from "../../services/images/actions.ts";
+import { filterImages, type ImageFilter } from "../../services/images/list.ts";
 import type { AppEnv } from "../http/env.ts";
 import { checkbox, isTicked } from "../http/form-fields.ts";
 import { imageListQuery, imagePruneQuery } from "../http/queries.ts";

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { DashboardUpdate } from "../../components/dashboard/live.tsx";
 import type { Deps } from "../../services/context.ts";
-import { type DashboardUpdate as Update, SECTIONS } from "../../services/dashboard.ts";
+import { type DashboardUpdate as Update, SECTIONS } from "../../services/dashboard/data.ts";
 import type { AppEnv } from "../http/env.ts";
 import { eventContext } from "../http/event-context.ts";
 import { holdOpen, writer } from "../live-stream.ts";
@@ -36,7 +36,7 @@ function html(u: Update, deps: Deps): string {
  * `/live/dashboard`: the dashboard's sections as they change, each message a set of htmx
  * partials. The first message is the whole dashboard (what changed between the page's render
  * and this connection, or while the tab was in the background); then the sections a change
- * touched, computed once for every open dashboard by services/dashboard.ts.
+ * touched, computed once for every open dashboard by services/dashboard/live.ts.
  */
 export function liveDashboardRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

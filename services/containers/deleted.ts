@@ -1,6 +1,6 @@
 import { desc, eq, lt } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { deletedContainers, jobRuns, managedContainers } from "../../db/schema.ts";
+import { deletedContainers, managedContainers } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { runCommandFromConfig } from "../config/cli.ts";
 import type { ContainerInspectFull } from "../config/engine-types.ts";
@@ -15,6 +15,7 @@ import { Conflict, NotFound } from "../errors.ts";
 import { tailLogs } from "../logs/format.ts";
 import { dockerCli } from "../config/lifecycle-cli.ts";
 import { getSetting } from "../settings.ts";
+import { lastJobRun, saveJobRun } from "../job-runs.ts";
 import { dropContainerTags, setContainerTags, tagsByContainer } from "./tags.ts";
 
 const KEEP_LOG_LINES = 200;
@@ -188,15 +189,7 @@ export class DeletedService {
     )
       .returning({ id: deletedContainers.id });
     const result = { removed: gone.length, retentionDays };
-    await this.db.insert(jobRuns).values({
-      job: "prune-deleted",
-      ranAt: now,
-      result: JSON.stringify(result),
-    })
-      .onConflictDoUpdate({
-        target: jobRuns.job,
-        set: { ranAt: now, result: JSON.stringify(result) },
-      });
+    await saveJobRun(this.db, "prune-deleted", now, result);
     await recordAudit(this.db, "deleted.prune", meta, result);
     return result;
   }
@@ -207,8 +200,8 @@ export class DeletedService {
   }
 
   async lastPrune(): Promise<{ ranAt: string; removed: number } | null> {
-    const row = await this.db.query.jobRuns.findFirst({ where: eq(jobRuns.job, "prune-deleted") });
-    return row ? { ranAt: row.ranAt.toISOString(), removed: JSON.parse(row.result).removed } : null;
+    const last = await lastJobRun<{ removed: number }>(this.db, "prune-deleted");
+    return last ? { ranAt: last.ranAt.toISOString(), removed: last.result.removed } : null;
   }
 
   async exportJson(): Promise<string> {

@@ -8,7 +8,10 @@ import type { ImageSummary } from "../docker/types.ts";
  * `docker tag`), the old image loses it and often becomes dangling; this remembers what it was.
  */
 
-/** An item of `GET /images/json` (the fields read here and by the update check). */
+/**
+ * An item of `GET /images/json`, its placeholder tags removed by the Docker layer (the fields
+ * read here and by the update check).
+ */
 export type LocalImage = Pick<ImageSummary, "Id" | "RepoTags" | "RepoDigests">;
 
 export type Drift = {
@@ -27,17 +30,12 @@ export type SeenTag = {
   goneAt: string | null;
 };
 
-/** Real tags only: Docker 20.10 lists a dangling image as `<none>:<none>`. */
-export function repoTags(image: LocalImage): string[] {
-  return (image.RepoTags ?? []).filter((t) => t !== "<none>:<none>");
-}
-
 /**
  * Records the tags every image has now: new pairs are added, pairs no longer present are marked
  * gone (their last-seen time kept), and rows of images that no longer exist are dropped.
  */
 export async function recordTags(db: Db, images: LocalImage[], now = new Date()): Promise<void> {
-  const present = new Map(images.map((i) => [i.Id, new Set(repoTags(i))]));
+  const present = new Map(images.map((i) => [i.Id, new Set(i.RepoTags)]));
   const rows = await db.select().from(imageTagHistory);
   const known = new Set(rows.map((r) => `${r.imageId} ${r.repoTag}`));
   const goneImages = new Set<string>();
@@ -50,7 +48,7 @@ export async function recordTags(db: Db, images: LocalImage[], now = new Date())
     else if (tags.has(r.repoTag) && r.goneAt !== null) back.push(r);
   }
   const fresh = images.flatMap((i) =>
-    repoTags(i).filter((t) => !known.has(`${i.Id} ${t}`)).map((repoTag) => ({
+    i.RepoTags.filter((t) => !known.has(`${i.Id} ${t}`)).map((repoTag) => ({
       imageId: i.Id,
       repoTag,
       firstSeenAt: now,

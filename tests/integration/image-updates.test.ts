@@ -13,12 +13,8 @@ import { listAudit } from "../../services/audit.ts";
 import { ContainerStore } from "../../services/containers/store.ts";
 import { DockerClient } from "../../services/docker/client.ts";
 import { DockerEvents } from "../../services/events/subscriber.ts";
-import {
-  type CheckRun,
-  ImageUpdateService,
-  type UpdateOptions,
-  type UpdateResult,
-} from "../../services/updates/detect.ts";
+import { ImageUpdateService, type UpdateOptions } from "../../services/updates/detect.ts";
+import type { CheckRun, UpdateResult } from "../../services/updates/results.ts";
 import { listRegistries, saveRegistry } from "../../services/registry/credentials.ts";
 import { seal, useKeyFile } from "../../services/registry/secret-box.ts";
 import { getSetting, setSetting } from "../../services/settings.ts";

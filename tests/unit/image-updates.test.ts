@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  judge,
-  skipReason,
-  updateCheckSchedule,
-  updateKey,
-} from "../../services/updates/detect.ts";
-import { parseReference } from "../../services/registry/reference.ts";
+import { judge, skipReason } from "../../services/updates/judge.ts";
+import { updateKey } from "../../services/updates/results.ts";
+import { updateCheckSchedule } from "../../services/updates/schedule.ts";
+import { parseReference } from "../../services/registry/client.ts";
 import type { LocalImage } from "../../services/images/tag-drift.ts";
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;

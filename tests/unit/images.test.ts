@@ -13,7 +13,7 @@ import {
   pullReference,
   repoSchema,
 } from "../../services/images/refs.ts";
-import { filterImages, type ImageRow } from "../../services/images/service.ts";
+import { filterImages, type ImageRow } from "../../services/images/list.ts";
 
 const DAY = 86_400_000;
 const NOW = Date.parse("2026-11-25T12:00:00Z");
