@@ -8,7 +8,6 @@ import { type SSEMessage, type SSEStreamingApi, streamSSE } from "hono/streaming
 import type { AppEnv } from "./http/env.ts";
 import { type IdentityWatch, watchIdentity } from "../services/auth/identity-ends.ts";
 import type { OperationEvent } from "../services/operations.ts";
-import { tokenAlive } from "../services/auth/tokens.ts";
 
 /** Keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 25_000;
@@ -38,14 +37,14 @@ export function writer(stream: SSEStreamingApi) {
  */
 function identityWatch(c: Context<AppEnv>): IdentityWatch | null {
   const identity = c.get("identity");
-  const { auth, db } = c.get("deps");
+  const { auth, tokens } = c.get("deps");
   if (identity?.kind === "session") {
     const id = identity.session.id;
     return watchIdentity({ kind: "session", id }, () => auth.sessionAlive(id), HEARTBEAT_MS);
   }
   if (identity?.kind === "token") {
     const id = identity.token.id;
-    return watchIdentity({ kind: "token", id }, () => tokenAlive(db, id), HEARTBEAT_MS);
+    return watchIdentity({ kind: "token", id }, () => tokens.alive(id), HEARTBEAT_MS);
   }
   return null;
 }

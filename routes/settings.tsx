@@ -12,36 +12,12 @@ import { RetentionPanel, type RetentionView } from "../components/settings/reten
 import { SessionsTable } from "../components/settings/sessions.tsx";
 import { type TagError, TagsPanel, type TagsView } from "../components/settings/tags.tsx";
 import { TokensPanel } from "../components/settings/tokens.tsx";
-import { setAuditRetention } from "../services/audit.ts";
-import {
-  type CreatedToken,
-  createToken,
-  listTokens,
-  revokeToken,
-} from "../services/auth/tokens.ts";
+import type { CreatedToken } from "../services/auth/tokens.ts";
 import { TAG_COLORS } from "../services/containers/tag-colors.ts";
-import {
-  normalizeTag,
-  setTagColor,
-  TAG_PATTERN,
-  type TagUsage,
-  tagUsage,
-} from "../services/containers/tags.ts";
+import { normalizeTag, TAG_PATTERN } from "../services/containers/tags.ts";
 import type { AppEnv } from "./http/env.ts";
 import { AppError, InvalidInput } from "../services/errors.ts";
 import { PROFILE_NAMES } from "../services/host/profile-limits.ts";
-import {
-  auditSettings,
-  deleteTagWithAudit,
-  hardwareSettings,
-  mergeTagsWithAudit,
-  recentAudit,
-  renameTagWithAudit,
-  retentionSettings,
-  saveHardwareOverride,
-  saveRetention,
-  settingsPage,
-} from "../services/settings-service.ts";
 import { appChrome, redirect, render } from "./http/render.ts";
 import { formBody, isHtmx } from "./http/request.ts";
 import {
@@ -169,7 +145,7 @@ export function settingsRoutes() {
   const app = new Hono<AppEnv>();
 
   async function fullPage(c: Context<AppEnv>, extra: PageExtra = {}, status: PageStatus = 200) {
-    const data = await settingsPage(c.get("deps"), c.get("meta").secure);
+    const data = await c.get("deps").settings.page(c.get("meta").secure);
     const current = currentSessionId(c)?.slice(0, 16) ?? null;
     return render(
       c,
@@ -194,7 +170,7 @@ export function settingsRoutes() {
 
   /** The audit table, swapped out of band so that an htmx change shows up in the log at once. */
   async function auditOob(c: Context<AppEnv>) {
-    return <AuditTable entries={await recentAudit(c.get("deps").db)} oob />;
+    return <AuditTable entries={await c.get("deps").settings.recentAudit()} oob />;
   }
 
   app.get("/", (c) => fullPage(c));
@@ -232,24 +208,24 @@ export function settingsRoutes() {
   });
 
   app.post("/tokens", async (c) => {
-    const { db } = c.get("deps");
+    const { tokens } = c.get("deps");
     const parsed = tokenCreateFormSchema.safeParse(await formBody(c));
     if (!parsed.success) {
       const tokenErrors = fieldErrors(parsed.error.issues);
       if (!isHtmx(c)) return fullPage(c, { tokenErrors }, 400);
-      return c.html(<TokensPanel tokens={await listTokens(db)} errors={tokenErrors} />, 400);
+      return c.html(<TokensPanel tokens={await tokens.list()} errors={tokenErrors} />, 400);
     }
     const { name, ...options } = parsed.data;
-    const created = await createToken(db, name, options, c.get("meta"));
+    const created = await tokens.create(name, options, c.get("meta"));
     if (!isHtmx(c)) return fullPage(c, { created }, 201);
-    return c.html(<TokensPanel tokens={await listTokens(db)} created={created} />, 201);
+    return c.html(<TokensPanel tokens={await tokens.list()} created={created} />, 201);
   });
 
   app.post("/tokens/:id/revoke", validate("param", tokenIdSchema), async (c) => {
-    const { db } = c.get("deps");
-    await revokeToken(db, c.req.valid("param").id, c.get("meta"));
+    const { tokens } = c.get("deps");
+    await tokens.revoke(c.req.valid("param").id, c.get("meta"));
     if (!isHtmx(c)) return redirect(c, "/settings");
-    return c.html(<TokensPanel tokens={await listTokens(db)} />);
+    return c.html(<TokensPanel tokens={await tokens.list()} />);
   });
 
   // ---- How long the audit log is kept ----
@@ -259,16 +235,16 @@ export function settingsRoutes() {
     formWith(auditRetentionFormSchema, async (c, errors, values) => {
       const extra = { errors, value: values.auditRetentionDays };
       if (!isHtmx(c)) return fullPage(c, { audit: extra }, 400);
-      const view = { ...await auditSettings(c.get("deps").db), ...extra };
+      const view = { ...await c.get("deps").settings.audit(), ...extra };
       return c.html(<AuditRetentionPanel view={view} />, 400);
     }),
     async (c) => {
-      const deps = c.get("deps");
-      await setAuditRetention(deps.db, c.req.valid("form").auditRetentionDays, c.get("meta"));
+      const { audit, settings } = c.get("deps");
+      await audit.setRetention(c.req.valid("form").auditRetentionDays, c.get("meta"));
       if (!isHtmx(c)) return c.redirect("/settings#audit-section", 303);
       return c.html(
         <>
-          <AuditRetentionPanel view={{ ...await auditSettings(deps.db), saved: true }} />
+          <AuditRetentionPanel view={{ ...await settings.audit(), saved: true }} />
           {await auditOob(c)}
         </>,
       );
@@ -281,14 +257,14 @@ export function settingsRoutes() {
     "/hardware",
     formWith(hardwareFormSchema, async (c, errors, values) => {
       if (!isHtmx(c)) return fullPage(c, { hardware: { errors, values } }, 400);
-      const view = { ...await hardwareSettings(c.get("deps")), errors, values };
+      const view = { ...await c.get("deps").settings.hardware(), errors, values };
       return c.html(<HardwarePanel view={view} />, 400);
     }),
     async (c) => {
-      const deps = c.get("deps");
-      await saveHardwareOverride(deps.db, c.req.valid("form"), c.get("meta"));
+      const { system, settings } = c.get("deps");
+      await system.setHardware(c.req.valid("form"), c.get("meta"));
       if (!isHtmx(c)) return c.redirect("/settings#hardware", 303);
-      const view = { ...await hardwareSettings(deps), saved: true };
+      const view = { ...await settings.hardware(), saved: true };
       return c.html(
         <>
           <HardwarePanel view={view} />
@@ -304,14 +280,14 @@ export function settingsRoutes() {
     "/retention",
     formWith(retentionFormSchema, async (c, errors, values) => {
       if (!isHtmx(c)) return fullPage(c, { retention: { errors, values } }, 400);
-      const view = { ...await retentionSettings(c.get("deps")), errors, values };
+      const view = { ...await c.get("deps").settings.retention(), errors, values };
       return c.html(<RetentionPanel view={view} />, 400);
     }),
     async (c) => {
-      const deps = c.get("deps");
-      await saveRetention(deps.db, c.req.valid("form"), c.get("meta"));
+      const { system, settings } = c.get("deps");
+      await system.setRetention(c.req.valid("form"), c.get("meta"));
       if (!isHtmx(c)) return c.redirect("/settings#retention", 303);
-      const view = { ...await retentionSettings(deps), saved: true };
+      const view = { ...await settings.retention(), saved: true };
       return c.html(
         <>
           <RetentionPanel view={view} />
@@ -331,14 +307,14 @@ export function settingsRoutes() {
     attempted?: string,
   ) {
     if (!isHtmx(c)) return fullPage(c, { tags: { error, attempted } }, status);
-    const view = { tags: await tagUsage(c.get("deps").db), error, attempted };
+    const view = { tags: await c.get("deps").tags.usage(), error, attempted };
     return c.html(<TagsPanel view={view} />, status);
   }
 
   /** After a change: the section with a notice (htmx, plus the audit log) or back to the page. */
   async function tagsDone(c: Context<AppEnv>, notice: string, audited: boolean) {
     if (!isHtmx(c)) return c.redirect("/settings#tags", 303);
-    const view = { tags: await tagUsage(c.get("deps").db), notice };
+    const view = { tags: await c.get("deps").tags.usage(), notice };
     return c.html(
       <>
         <TagsPanel view={view} />
@@ -375,7 +351,7 @@ export function settingsRoutes() {
 
   app.get("/tags", async (c) => {
     if (!isHtmx(c)) return c.redirect("/settings#tags", 303);
-    return c.html(<TagsPanel view={{ tags: await tagUsage(c.get("deps").db) }} />);
+    return c.html(<TagsPanel view={{ tags: await c.get("deps").tags.usage() }} />);
   });
 
   app.post(
@@ -387,7 +363,7 @@ export function settingsRoutes() {
       const to = c.req.valid("form").name;
       if (to === from) return tagsDone(c, `${from} keeps its name.`, false);
       try {
-        await renameTagWithAudit(c.get("deps").db, from, to, c.get("meta"));
+        await c.get("deps").tags.rename(from, to, c.get("meta"));
       } catch (err) {
         if (err instanceof AppError && err.status === 409) {
           return tagsFailure(
@@ -416,7 +392,7 @@ export function settingsRoutes() {
       const name = c.req.valid("param").name;
       const { color } = c.req.valid("form");
       try {
-        await setTagColor(c.get("deps").db, name, color);
+        await c.get("deps").tags.setColor(name, color);
       } catch (err) {
         return serviceFailure(c, name, "color", err);
       }
@@ -433,7 +409,7 @@ export function settingsRoutes() {
       const { into } = c.req.valid("form");
       let moved: number;
       try {
-        moved = await mergeTagsWithAudit(c.get("deps").db, from, into, c.get("meta"));
+        moved = (await c.get("deps").tags.merge(from, into, c.get("meta"))).containers;
       } catch (err) {
         return serviceFailure(c, from, "into", err);
       }
@@ -446,9 +422,9 @@ export function settingsRoutes() {
     validate("param", tagParamSchema),
     tagForm(tagDeleteSchema, "form"),
     async (c) => {
-      const { db } = c.get("deps");
+      const { tags } = c.get("deps");
       const name = c.req.valid("param").name;
-      const view = { tags: await tagUsage(db) };
+      const view = { tags: await tags.usage() };
       const tag = view.tags.find((t) => t.name === name);
       if (!tag) {
         return tagsFailure(c, { tag: name, field: "form", message: `No tag "${name}"` }, 404);
@@ -458,9 +434,9 @@ export function settingsRoutes() {
         if (!isHtmx(c)) return fullPage(c, { tags: { confirmDelete: name } });
         return c.html(<TagsPanel view={{ ...view, confirmDelete: name }} />);
       }
-      let deleted: TagUsage;
+      let deleted: { containers: number };
       try {
-        deleted = await deleteTagWithAudit(db, name, c.get("meta"));
+        deleted = await tags.delete(name, c.get("meta"));
       } catch (err) {
         return serviceFailure(c, name, "form", err);
       }

@@ -132,12 +132,11 @@ export async function lastAuditPrune(db: Db): Promise<{ ranAt: string; removed: 
   return last ? { ranAt: last.ranAt.toISOString(), removed: last.result.removed } : null;
 }
 
-/** Sets how long entries are kept (the next daily prune applies it); audited. */
-export async function setAuditRetention(db: Db, days: number, meta: RequestMeta): Promise<void> {
-  const before = await getSetting(db, "auditRetentionDays");
-  await setSetting(db, "auditRetentionDays", days);
-  await recordAudit(db, "settings.audit-retention", meta, { before, after: days });
-}
+/** How long entries are kept, and the last prune that applied it. */
+export type AuditRetention = {
+  retentionDays: number;
+  lastPrune: Awaited<ReturnType<typeof lastAuditPrune>>;
+};
 
 /** The audit log as the pages, the API and the middleware read and write it. */
 export class AuditTrail {
@@ -150,5 +149,20 @@ export class AuditTrail {
   /** The newest `limit` entries, newest first. */
   list(limit = 100): Promise<AuditEntry[]> {
     return listAudit(this.db, limit);
+  }
+
+  async retention(): Promise<AuditRetention> {
+    const [retentionDays, lastPrune] = await Promise.all([
+      getSetting(this.db, "auditRetentionDays"),
+      lastAuditPrune(this.db),
+    ]);
+    return { retentionDays, lastPrune };
+  }
+
+  /** Sets how long entries are kept (the next daily prune applies it); audited. */
+  async setRetention(days: number, meta: RequestMeta): Promise<void> {
+    const before = await getSetting(this.db, "auditRetentionDays");
+    await setSetting(this.db, "auditRetentionDays", days);
+    await this.record("settings.audit-retention", meta, { before, after: days });
   }
 }

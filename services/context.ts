@@ -19,6 +19,7 @@ import type { ImageUpdateService } from "./updates/detect.ts";
 import type { ImageService } from "./images/service.ts";
 import type { Operations } from "./operations.ts";
 import type { RegistryService } from "./registry/credentials.ts";
+import type { SettingsService } from "./settings-service.ts";
 import type { AdoptService } from "./containers/adopt.ts";
 import type { ContainerConfigService } from "./config/service.ts";
 import type { HistoryService } from "./containers/history.ts";
@@ -69,6 +70,8 @@ export type Deps = {
   registries: RegistryService;
   /** The hardware profile, capacity, Docker's facts and the host-wide settings. */
   system: SystemService;
+  /** What the Settings page shows; its changes are the other services'. */
+  settings: SettingsService;
   /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
   shutdown: AbortSignal;
 };

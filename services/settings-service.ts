@@ -1,25 +1,20 @@
 /**
- * The Settings page's service: what each section shows, and each change it makes together with
- * its audit entry. The stored values themselves live in settings.ts.
+ * What the Settings page shows, section by section, gathered from the services that own each
+ * setting. The changes themselves are those services' (SystemService, AuditTrail, TagService,
+ * TokenService, AuthService), the same methods the JSON API calls.
  */
-import type { Db } from "../db/client.ts";
-import {
-  type AuditEntry,
-  lastAuditPrune,
-  listAudit,
-  recordAudit,
-  type RequestMeta,
-} from "./audit.ts";
+import type { AuditEntry, AuditTrail } from "./audit.ts";
 import { cookieExposure } from "./auth/cookie-exposure.ts";
-import type { SessionView } from "./auth/sessions.ts";
-import { type ApiToken, listTokens } from "./auth/tokens.ts";
-import { deleteTag, mergeTags, renameTag, type TagUsage, tagUsage } from "./containers/tags.ts";
-import type { Deps } from "./context.ts";
-import { DockerUnavailable, NotFound } from "./errors.ts";
+import type { AuthService, SessionView } from "./auth/sessions.ts";
+import type { ApiToken } from "./auth/tokens.ts";
+import type { TokenService } from "./auth/token-service.ts";
+import type { DeletedService } from "./containers/deleted.ts";
+import type { ContainerStore } from "./containers/store.ts";
+import type { TagService, TagUsage } from "./containers/tags.ts";
 import type { HardwareOverride } from "./host/hardware.ts";
-import { setProfileOverride, type SystemProfile, systemProfile } from "./host/profile.ts";
-import { listRegistries, type RegistryView } from "./registry/credentials.ts";
-import { getSetting, setSetting } from "./settings.ts";
+import type { SystemProfile } from "./host/profile.ts";
+import type { Retention, SystemService } from "./host/service.ts";
+import type { RegistryService, RegistryView } from "./registry/credentials.ts";
 
 /** How many audit entries the page lists. */
 const AUDIT_SHOWN = 50;
@@ -33,11 +28,7 @@ export type HardwareSettings = {
   /** The stored override (nulls keep the detected values). */
   override: HardwareOverride;
 };
-export type RetentionSettings = {
-  deletedRetentionDays: number;
-  healthWindowSeconds: number;
-  lastPrune: PruneRun | null;
-};
+export type RetentionSettings = Retention & { lastPrune: PruneRun | null };
 export type AuditSettings = {
   entries: AuditEntry[];
   retentionDays: number;
@@ -55,127 +46,64 @@ export type SettingsPageData = {
   exposedPorts: number[];
 };
 
-/** Everything the page shows; `secure` is whether this request came over HTTPS. */
-export async function settingsPage(deps: Deps, secure: boolean): Promise<SettingsPageData> {
-  const [sessions, tokens, audit, hardware, retention, tags, registries] = await Promise.all([
-    deps.auth.listSessions(),
-    listTokens(deps.db),
-    auditSettings(deps.db),
-    hardwareSettings(deps),
-    retentionSettings(deps),
-    tagUsage(deps.db),
-    listRegistries(deps.db),
-  ]);
-  const exposedPorts = cookieExposure(deps.store, secure, deps.cfg.PORT);
-  return { sessions, tokens, audit, hardware, retention, tags, registries, exposedPorts };
-}
+/** The services the page reads from (only what it reads). */
+export type SettingsSources = {
+  auth: Pick<AuthService, "listSessions">;
+  tokens: Pick<TokenService, "list">;
+  audit: Pick<AuditTrail, "list" | "retention">;
+  system: Pick<SystemService, "profileIfUp" | "hardwareOverride" | "retention">;
+  deleted: Pick<DeletedService, "lastPrune">;
+  tags: Pick<TagService, "usage">;
+  registries: Pick<RegistryService, "list">;
+  store: ContainerStore;
+};
 
-/** The newest audit entries, as the page lists them. */
-export function recentAudit(db: Db): Promise<AuditEntry[]> {
-  return listAudit(db, AUDIT_SHOWN);
-}
+/** The Settings page's read side: the whole page, or one section after a change to it. */
+export class SettingsService {
+  /** `port` is the one this server listens on (its cookie's exposure is judged against it). */
+  constructor(private readonly from: SettingsSources, private readonly port: number) {}
 
-export async function auditSettings(db: Db): Promise<AuditSettings> {
-  const [entries, retentionDays, lastPrune] = await Promise.all([
-    recentAudit(db),
-    getSetting(db, "auditRetentionDays"),
-    lastAuditPrune(db),
-  ]);
-  return { entries, retentionDays, lastPrune };
-}
-
-/** The profile with capacity, or null while Docker is unreachable (the page still renders). */
-async function currentProfile(deps: Deps): Promise<SystemProfile | null> {
-  // Ask first: with Docker down, the container store would wait for a list that never comes.
-  if (!(await deps.docker.refresh()).up) return null;
-  try {
-    const { count } = await deps.containers.facets();
-    return await systemProfile(deps.db, deps.docker, count);
-  } catch (err) {
-    if (err instanceof DockerUnavailable) return null;
-    throw err;
+  /** Everything the page shows; `secure` is whether this request came over HTTPS. */
+  async page(secure: boolean): Promise<SettingsPageData> {
+    const [sessions, tokens, audit, hardware, retention, tags, registries] = await Promise.all([
+      this.from.auth.listSessions(),
+      this.from.tokens.list(),
+      this.audit(),
+      this.hardware(),
+      this.retention(),
+      this.from.tags.usage(),
+      this.from.registries.list(),
+    ]);
+    const exposedPorts = cookieExposure(this.from.store, secure, this.port);
+    return { sessions, tokens, audit, hardware, retention, tags, registries, exposedPorts };
   }
-}
 
-export async function hardwareSettings(deps: Deps): Promise<HardwareSettings> {
-  const [profile, override] = await Promise.all([
-    currentProfile(deps),
-    getSetting(deps.db, "hardwareProfile"),
-  ]);
-  return { profile, override };
-}
+  /** The newest audit entries, as the page lists them. */
+  recentAudit(): Promise<AuditEntry[]> {
+    return this.from.audit.list(AUDIT_SHOWN);
+  }
 
-/** Stores the hardware override; audited with the override before and after. */
-export async function saveHardwareOverride(
-  db: Db,
-  after: HardwareOverride,
-  meta: RequestMeta,
-): Promise<void> {
-  const before = await getSetting(db, "hardwareProfile");
-  await setProfileOverride(db, after);
-  await recordAudit(db, "settings.hardware", meta, { before, after });
-}
+  async audit(): Promise<AuditSettings> {
+    const [entries, retention] = await Promise.all([
+      this.recentAudit(),
+      this.from.audit.retention(),
+    ]);
+    return { entries, ...retention };
+  }
 
-export async function retentionSettings(deps: Deps): Promise<RetentionSettings> {
-  const [deletedRetentionDays, healthWindowSeconds, lastPrune] = await Promise.all([
-    getSetting(deps.db, "deletedRetentionDays"),
-    getSetting(deps.db, "healthWindowSeconds"),
-    deps.deleted.lastPrune(),
-  ]);
-  return { deletedRetentionDays, healthWindowSeconds, lastPrune };
-}
+  async hardware(): Promise<HardwareSettings> {
+    const [profile, override] = await Promise.all([
+      this.from.system.profileIfUp(),
+      this.from.system.hardwareOverride(),
+    ]);
+    return { profile, override };
+  }
 
-/**
- * Stores how long deleted containers are kept and how long a new one is watched; audited with
- * both values before and after.
- */
-export async function saveRetention(
-  db: Db,
-  after: Pick<RetentionSettings, "deletedRetentionDays" | "healthWindowSeconds">,
-  meta: RequestMeta,
-): Promise<void> {
-  const before = {
-    deletedRetentionDays: await getSetting(db, "deletedRetentionDays"),
-    healthWindowSeconds: await getSetting(db, "healthWindowSeconds"),
-  };
-  await setSetting(db, "deletedRetentionDays", after.deletedRetentionDays);
-  await setSetting(db, "healthWindowSeconds", after.healthWindowSeconds);
-  await recordAudit(db, "settings.retention", meta, { before, after });
-}
-
-/** Renames a tag on every container that carries it; audited. */
-export async function renameTagWithAudit(
-  db: Db,
-  from: string,
-  to: string,
-  meta: RequestMeta,
-): Promise<void> {
-  await renameTag(db, from, to);
-  await recordAudit(db, "tag.rename", meta, { from, to });
-}
-
-/** Moves a tag's containers to another tag and drops it; audited. Returns how many moved. */
-export async function mergeTagsWithAudit(
-  db: Db,
-  from: string,
-  into: string,
-  meta: RequestMeta,
-): Promise<number> {
-  const moved = (await tagUsage(db)).find((t) => t.name === from)?.containers ?? 0;
-  await mergeTags(db, from, into);
-  await recordAudit(db, "tag.merge", meta, { from, into, containers: moved });
-  return moved;
-}
-
-/** Deletes a tag and takes it off its containers; audited. Returns the tag as it was. */
-export async function deleteTagWithAudit(
-  db: Db,
-  name: string,
-  meta: RequestMeta,
-): Promise<TagUsage> {
-  const tag = (await tagUsage(db)).find((t) => t.name === name);
-  if (!tag) throw new NotFound(`No tag "${name}"`);
-  await deleteTag(db, name);
-  await recordAudit(db, "tag.delete", meta, { name, containers: tag.containers });
-  return tag;
+  async retention(): Promise<RetentionSettings> {
+    const [retention, lastPrune] = await Promise.all([
+      this.from.system.retention(),
+      this.from.deleted.lastPrune(),
+    ]);
+    return { ...retention, lastPrune };
+  }
 }

@@ -29,6 +29,7 @@ import { ImageService } from "./images/service.ts";
 import { Operations } from "./operations.ts";
 import { RegistryService, sealStoredPasswords } from "./registry/credentials.ts";
 import { useKeyFile } from "./registry/secret-box.ts";
+import { SettingsService } from "./settings-service.ts";
 import { UpdateService } from "./updates/apply.ts";
 import { ImageUpdateService } from "./updates/detect.ts";
 import { UpdateRunner } from "./updates/runner.ts";
@@ -95,6 +96,14 @@ export async function createDeps(
     imageUpdates,
     locks,
   );
+  const tokens = new TokenService(db);
+  const audit = new AuditTrail(db);
+  const registries = new RegistryService(db);
+  const system = new SystemService(db, docker, containers);
+  const settings = new SettingsService(
+    { auth, tokens, audit, system, deleted, tags, registries, store },
+    cfg.PORT,
+  );
   await ensureDefaultTags(db);
   return {
     cfg,
@@ -102,8 +111,8 @@ export async function createDeps(
     docker,
     daemon: docker,
     auth,
-    tokens: new TokenService(db),
-    audit: new AuditTrail(db),
+    tokens,
+    audit,
     events,
     eventLog,
     dashboard: new Dashboard(db, docker, store, eventLog),
@@ -132,8 +141,9 @@ export async function createDeps(
       tags,
       operations,
     ),
-    registries: new RegistryService(db),
-    system: new SystemService(db, docker, containers),
+    registries,
+    system,
+    settings,
     shutdown,
   };
 }

@@ -26,7 +26,9 @@ export function apiSystemRoutes() {
   });
 
   app.put("/profile", validate("json", profileBody), async (c) => {
-    const p = await c.get("deps").system.setHardware(c.req.valid("json"), c.get("meta"));
+    const { system } = c.get("deps");
+    await system.setHardware(c.req.valid("json"), c.get("meta"));
+    const p = await system.profile();
     return c.json({
       profile: p.name,
       overridden: p.overridden,

@@ -6,6 +6,7 @@ import {
   createToken,
   listTokens,
   revokeToken,
+  tokenAlive,
   type TokenOptions,
   validateToken,
 } from "./tokens.ts";
@@ -31,5 +32,10 @@ export class TokenService {
   /** The token a Bearer header carries, or null when it is unknown, revoked or expired. */
   validate(token: string): Promise<ApiToken | null> {
     return validateToken(this.db, token);
+  }
+
+  /** True while the token exists and has not expired (for open streams). */
+  alive(id: string): Promise<boolean> {
+    return tokenAlive(this.db, id);
   }
 }

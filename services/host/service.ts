@@ -2,6 +2,7 @@ import type { Db } from "../../db/client.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import type { ContainerService } from "../containers/service.ts";
 import type { DockerClient } from "../docker/client.ts";
+import { DockerUnavailable } from "../errors.ts";
 import { getSetting, setSetting } from "../settings.ts";
 import type { HardwareOverride } from "./hardware.ts";
 import { setProfileOverride, type SystemProfile, systemProfile } from "./profile.ts";
@@ -30,18 +31,37 @@ export class SystemService {
     );
   }
 
+  /** The profile, or null while Docker is unreachable (the Settings page still renders). */
+  async profileIfUp(): Promise<SystemProfile | null> {
+    // Ask first: with Docker down, the container store would wait for a list that never comes.
+    if (!(await this.docker.refresh()).up) return null;
+    try {
+      return await this.profile();
+    } catch (err) {
+      if (err instanceof DockerUnavailable) return null;
+      throw err;
+    }
+  }
+
   async overview(): Promise<{ profile: SystemProfile; docker: DockerOverview }> {
     const [docker, profile] = await Promise.all([dockerOverview(this.docker), this.profile()]);
     return { profile, docker };
   }
 
-  /** Overrides the detected profile (the fields given; null is "as detected"). */
-  async setHardware(change: Partial<HardwareOverride>, meta: RequestMeta): Promise<SystemProfile> {
-    const before = await getSetting(this.db, "hardwareProfile");
+  /** The stored override (nulls keep the detected values). */
+  hardwareOverride(): Promise<HardwareOverride> {
+    return getSetting(this.db, "hardwareProfile");
+  }
+
+  /**
+   * Overrides the detected profile (the fields given; null is "as detected"). Needs no Docker:
+   * the profile it leads to is `profile()`'s to tell.
+   */
+  async setHardware(change: Partial<HardwareOverride>, meta: RequestMeta): Promise<void> {
+    const before = await this.hardwareOverride();
     const after = { ...before, ...change };
     await setProfileOverride(this.db, after);
     await recordAudit(this.db, "settings.hardware", meta, { before, after });
-    return await this.profile();
   }
 
   async retention(): Promise<Retention> {
