@@ -18,7 +18,7 @@ import {
 } from "../../components/containers/updates.tsx";
 import { Layout } from "../../components/layout.tsx";
 import { Alert } from "../../components/ui.tsx";
-import { containerName } from "../../services/containers/store.ts";
+import { containerName } from "../../services/docker/containers.ts";
 import { AppError } from "../../services/errors.ts";
 import type { OperationResult } from "../../services/operations.ts";
 import { updateCli, type UpdateOutcome, withTag } from "../../services/updates/apply.ts";

@@ -19,7 +19,7 @@ import { containerName } from "../docker/containers.ts";
 import { inspectImageOrNull } from "../docker/images.ts";
 import type { ImageInspect } from "../docker/types.ts";
 import type { ImageUpdateService } from "./detect.ts";
-import { listTags } from "../registry/credentials.ts";
+import { listRegistryTags } from "../registry/credentials.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { Conflict, Refused } from "../errors.ts";
 import type { ImageService } from "../images/service.ts";
@@ -139,7 +139,7 @@ export class UpdateService {
     const { config } = await this.configs.load(ref);
     const follows = followedRef(config);
     if ("refused" in follows) throw new Refused(follows.refused);
-    return { follows: follows.ref, tags: await listTags(this.db, follows.ref) };
+    return { follows: follows.ref, tags: await listRegistryTags(this.db, follows.ref) };
   }
 
   async policy(name: string): Promise<UpdatePolicy> {

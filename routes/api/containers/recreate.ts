@@ -3,7 +3,7 @@ import { z } from "zod";
 import { editSchema } from "../../../services/config/edit.ts";
 import { adoptSchema } from "../../../services/containers/adopt.ts";
 import type { RecreateResult } from "../../../services/containers/recreate.ts";
-import { containerName } from "../../../services/containers/store.ts";
+import { containerName } from "../../../services/docker/containers.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { containerParam, queryFlag } from "../../http/params.ts";
 import { validate } from "../../http/validate.ts";
