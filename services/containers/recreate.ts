@@ -10,7 +10,6 @@ import type { Db } from "../../db/client.ts";
 import { containerHistory, managedContainers, recreateJournal } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import type { ContainerConfig } from "../config/model.ts";
-import type { ContainerInspectFull } from "../config/engine-types.ts";
 import { configFromInspect } from "../config/from-inspect.ts";
 import type { ContainerConfigService } from "../config/service.ts";
 import { runCommandFromConfig } from "../config/cli.ts";
@@ -359,7 +358,7 @@ export class Recreator {
     const old = await this.#inspect(row.oldId);
     const newId = row.newId ?? (await this.#newByName(row));
     const config = JSON.parse(row.newBody) as ContainerConfig;
-    const oldInspect = JSON.parse(row.oldInspect) as ContainerInspectFull;
+    const oldInspect = JSON.parse(row.oldInspect) as ContainerInspect;
     const plan: RecreatePlan = { kind: row.kind as RecreateKind, name: row.containerName, config };
     const failed = row.error ? ` after it failed (${row.error})` : "";
     const interrupted =
@@ -462,7 +461,7 @@ export class Recreator {
   async #history(
     journalId: number,
     plan: RecreatePlan,
-    old: ContainerInspectFull,
+    old: ContainerInspect,
     config: ContainerConfig,
     outcome: "applied" | "rolled-back",
     reason: string | null,

@@ -2,17 +2,24 @@ import assert from "node:assert/strict";
 import { decide, parseVerdict } from "../../services/containers/start-watch.ts";
 
 type Seen = Parameters<typeof decide>[0];
+type Inspect = Seen["inspect"];
 const STARTED = "2026-01-01T00:00:00.000000001Z";
 
+/** The state fields a test sets: decide() reads no more of an inspect (health by its status). */
+type StateFields = Partial<Omit<Inspect["State"], "Health">> & { Health?: { Status: string } };
+
+/** Partial inspect parts, cast: the fields left out are never read. */
+const partial = <T>(part: Partial<T> | StateFields) => part as T;
+
 function seen(
-  state: Partial<Seen["inspect"]["State"]> = {},
+  state: StateFields = {},
   more: Partial<Omit<Seen, "inspect">> & { restartCount?: number } = {},
 ): Seen {
   const { restartCount = 0, ...rest } = more;
   return {
     inspect: {
       RestartCount: restartCount,
-      State: {
+      State: partial<Inspect["State"]>({
         Status: "running",
         Restarting: false,
         ExitCode: 0,
@@ -20,9 +27,9 @@ function seen(
         OOMKilled: false,
         StartedAt: STARTED,
         ...state,
-      },
+      }),
       HostConfig: { RestartPolicy: { Name: "unless-stopped" } },
-      Config: { Tty: false },
+      Config: partial<Inspect["Config"]>({ Tty: false }),
     },
     died: false,
     firstStartedAt: STARTED,
