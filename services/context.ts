@@ -22,7 +22,7 @@ import type { RegistryService } from "./registry/credentials.ts";
 import type { AdoptService } from "./containers/adopt.ts";
 import type { ContainerConfigService } from "./config/service.ts";
 import type { HistoryService } from "./containers/history.ts";
-import type { Recreator } from "./containers/recreate.ts";
+import type { Recreator } from "./containers/recreate/recreator.ts";
 import type { UpdateService } from "./updates/apply.ts";
 import type { UpdateRunner } from "./updates/runner.ts";
 

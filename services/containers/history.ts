@@ -13,8 +13,9 @@ import { runCommandFromConfig } from "../config/cli.ts";
 import type { ContainerInspect } from "../docker/types.ts";
 import { NotFound } from "../errors.ts";
 import type { Operations } from "../operations.ts";
-import type { RecreatePlan, RecreateResult, Recreator, StepReport } from "./recreate.ts";
-import { startSteps } from "./steps-operation.ts";
+import { startSteps } from "./recreate/operation.ts";
+import type { RecreatePlan, RecreateResult, StepReport } from "./recreate/plan.ts";
+import type { Recreator } from "./recreate/recreator.ts";
 
 export type HistoryEntry = {
   id: number;

@@ -23,7 +23,8 @@ import type { DockerClient } from "../docker/client.ts";
 import { Conflict, Refused } from "../errors.ts";
 import type { ImageService } from "../images/service.ts";
 import { tailLogs } from "../logs/format.ts";
-import type { Gate, RecreateKind, Recreator, StepReport } from "../containers/recreate.ts";
+import type { Gate, RecreateKind, StepReport } from "../containers/recreate/plan.ts";
+import type { Recreator } from "../containers/recreate/recreator.ts";
 import { shellArg } from "../config/shell-words.ts";
 import { tagsByContainer } from "../containers/tags.ts";
 

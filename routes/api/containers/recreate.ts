@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { editSchema } from "../../../services/config/edit.ts";
 import { adoptSchema } from "../../../services/containers/adopt.ts";
-import type { RecreateResult } from "../../../services/containers/recreate.ts";
+import type { RecreateResult } from "../../../services/containers/recreate/plan.ts";
 import { containerName } from "../../../services/docker/containers.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { containerParam, queryFlag } from "../../http/params.ts";
