@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type Cidr, LOOPBACK_CIDRS, parseCidr } from "./services/auth/client-ip.ts";
-import { CRASH_POINTS } from "./services/containers/recreate-steps.ts";
+import { CRASH_POINTS } from "./services/containers/recreate/steps.ts";
 
 /** Environment variables DockerMate reads, validated once at start. */
 const boolish = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((
@@ -100,7 +100,7 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Registries DockerMate may reach besides the well-known ones (scripts/permissions.ts). */
   DOCKERMATE_REGISTRY_HOSTS: hostList.prefault(""),
-  /** For crash tests only: exit at this point of a recreate (services/containers/recreate-steps.ts). */
+  /** For crash tests only: exit at this point of a recreate (services/containers/recreate/steps.ts). */
   DOCKERMATE_CRASH_AT: z.enum(CRASH_POINTS).optional(),
 });
 

@@ -14,7 +14,7 @@ import {
   noticeHtml,
   noticeText,
 } from "../components/logs.tsx";
-import { containerName } from "../services/containers/store.ts";
+import { containerName } from "../services/docker/containers.ts";
 import type { Deps } from "../services/context.ts";
 import { InvalidInput, NotFound } from "../services/errors.ts";
 import { log } from "../services/logger.ts";

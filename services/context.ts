@@ -23,7 +23,7 @@ import type { SettingsService } from "./settings-service.ts";
 import type { AdoptService } from "./containers/adopt.ts";
 import type { ContainerConfigService } from "./config/service.ts";
 import type { HistoryService } from "./containers/history.ts";
-import type { Recreator } from "./containers/recreate.ts";
+import type { Recreator } from "./containers/recreate/recreator.ts";
 import type { UpdateService } from "./updates/apply.ts";
 import type { UpdateRunner } from "./updates/runner.ts";
 

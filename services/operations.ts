@@ -1,4 +1,4 @@
-import type { RecreateStep } from "./containers/recreate-steps.ts";
+import type { RecreateStep } from "./containers/recreate/steps.ts";
 import { randomSecret } from "./auth/secrets.ts";
 
 /** One container's result in a run over many ("Update all"). */

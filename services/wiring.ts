@@ -13,7 +13,7 @@ import { DeletedService } from "./containers/deleted.ts";
 import { EditService } from "./containers/editor.ts";
 import { HistoryService } from "./containers/history.ts";
 import { ContainerLocks } from "./containers/locks.ts";
-import { Recreator } from "./containers/recreate.ts";
+import { Recreator } from "./containers/recreate/recreator.ts";
 import { ContainerService } from "./containers/service.ts";
 import { StartWatcher } from "./containers/start-watch.ts";
 import { ContainerStore } from "./containers/store.ts";

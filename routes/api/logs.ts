@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { containerName } from "../../services/containers/store.ts";
+import { containerName } from "../../services/docker/containers.ts";
 import type { Deps } from "../../services/context.ts";
 import {
   eventStream,

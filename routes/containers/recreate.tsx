@@ -22,7 +22,7 @@ import type { ContainerConfig } from "../../services/config/model.ts";
 import { composeNote } from "../../services/containers/adopt.ts";
 import type { EditPlan } from "../../services/containers/editor.ts";
 import type { VersionRef } from "../../services/containers/history.ts";
-import { containerName } from "../../services/containers/store.ts";
+import { containerName } from "../../services/docker/containers.ts";
 import type { Deps } from "../../services/context.ts";
 import type { OperationEvent } from "../../services/operations.ts";
 import type { UpdateStep } from "../../services/updates/apply.ts";

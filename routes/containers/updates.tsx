@@ -22,7 +22,7 @@ import {
 } from "../../components/containers/update-all.tsx";
 import { Layout } from "../../components/layout.tsx";
 import { Alert } from "../../components/ui.tsx";
-import { containerName } from "../../services/containers/store.ts";
+import { containerName } from "../../services/docker/containers.ts";
 import { AppError } from "../../services/errors.ts";
 import type { OperationResult } from "../../services/operations.ts";
 import { updateCli } from "../../services/updates/update-cli.ts";

@@ -1,5 +1,5 @@
 import type { EventContext } from "../../components/events.tsx";
-import { containerName } from "../../services/containers/store.ts";
+import { containerName } from "../../services/docker/containers.ts";
 import type { Deps } from "../../services/context.ts";
 
 /** Names of containers that network and volume events point at (by id), for event rows. */

@@ -4,7 +4,7 @@ import { OperationFinal, OperationProgress } from "../../components/containers/c
 import { GoneStatePanel, StatePanel, VerdictPanel } from "../../components/containers/state.tsx";
 import { RemovedRowPartial, RowPartial } from "../../components/containers/list.tsx";
 import { Alert } from "../../components/ui.tsx";
-import { containerName } from "../../services/containers/store.ts";
+import { containerName } from "../../services/docker/containers.ts";
 import { isManaged } from "../../services/containers/service.ts";
 import type { AppEnv } from "../http/env.ts";
 import { containerParam, operationParam } from "../http/params.ts";

@@ -12,21 +12,28 @@ import {
 } from "./model.ts";
 import type {
   ContainerCreateBody,
-  EndpointConfig,
-  EngineMount,
+  EndpointSettings,
   HealthConfig,
-} from "./engine-types.ts";
+  HostConfig,
+  Mount,
+  PortMap,
+} from "../docker/types.ts";
 import { parseDuration } from "./units.ts";
+
+/** A create body as made here, with the fields it always sets. */
+type CreateBody =
+  & ContainerCreateBody
+  & Required<Pick<ContainerCreateBody, "Image" | "Env" | "Labels" | "ExposedPorts" | "HostConfig">>;
 
 export type CreateRequest = {
   /** Absent: Docker makes one up. */
   name?: string;
-  body: ContainerCreateBody;
+  body: CreateBody;
   /** Networks to connect after create and before start (API 1.41 takes one at create). */
-  connect: { network: string; body: EndpointConfig }[];
+  connect: { network: string; body: EndpointSettings }[];
 };
 
-function endpointConfig(n: NetworkEndpoint): EndpointConfig {
+function endpointConfig(n: NetworkEndpoint): EndpointSettings {
   const ipam = {
     ...(n.ipv4Address ? { IPv4Address: n.ipv4Address } : {}),
     ...(n.ipv6Address ? { IPv6Address: n.ipv6Address } : {}),
@@ -40,7 +47,7 @@ function endpointConfig(n: NetworkEndpoint): EndpointConfig {
   };
 }
 
-function mountToEngine(m: MountConfig): EngineMount {
+function mountToEngine(m: MountConfig): Mount {
   return {
     Type: m.type,
     ...(m.source !== undefined ? { Source: m.source } : {}),
@@ -82,15 +89,13 @@ function healthToEngine(hc: Healthcheck): HealthConfig {
  */
 function restartToEngine(
   restart: string | undefined,
-): NonNullable<ContainerCreateBody["HostConfig"]["RestartPolicy"]> {
+): NonNullable<HostConfig["RestartPolicy"]> {
   if (!restart) return { Name: "no", MaximumRetryCount: 0 };
   const [name, count] = restart.split(":");
   return { Name: name, MaximumRetryCount: count ? Number(count) : 0 };
 }
 
-function resourcesToEngine(
-  r: ContainerConfig["resources"],
-): Partial<ContainerCreateBody["HostConfig"]> {
+function resourcesToEngine(r: ContainerConfig["resources"]): HostConfig {
   const entries: [string, unknown][] = [
     ["Memory", r.memory],
     ["MemorySwap", r.memorySwap],
@@ -119,14 +124,14 @@ const asSet = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, {}]));
  */
 export function createRequest(config: ContainerConfig): CreateRequest {
   const c = config;
-  const portBindings: ContainerCreateBody["HostConfig"]["PortBindings"] = {};
+  const portBindings: PortMap = {};
   for (const p of c.ports) {
     (portBindings[portKey(p)] ??= []).push({ HostIp: p.hostIp, HostPort: p.hostPort });
   }
   const primary = primaryNetwork(c.networkMode);
   const first = c.networks.find((n) => n.network === primary);
   const firstEndpoint = first ? endpointConfig(first) : {};
-  const body: ContainerCreateBody = {
+  const body: CreateBody = {
     Image: c.image,
     ...(c.hostname ? { Hostname: c.hostname } : {}),
     ...(c.domainname ? { Domainname: c.domainname } : {}),

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { parse as parseDotenv } from "dotenv";
+import type { HostConfig } from "../docker/types.ts";
 import { InvalidInput } from "../errors.ts";
 import { parseMemory } from "./units.ts";
 
@@ -255,11 +256,10 @@ export function parseMemoryLimit(v: string | number): number {
 export const RESTART_POLICY_NAMES = ["no", "always", "unless-stopped", "on-failure"] as const;
 export type RestartPolicyName = (typeof RESTART_POLICY_NAMES)[number];
 
-/** The Engine API's HostConfig.RestartPolicy. */
-export interface RestartPolicy {
-  Name: RestartPolicyName;
-  MaximumRetryCount: number;
-}
+/** The Engine API's HostConfig.RestartPolicy, named by a policy Docker knows. */
+export type RestartPolicy =
+  & Required<NonNullable<HostConfig["RestartPolicy"]>>
+  & { Name: RestartPolicyName };
 
 function isRestartPolicyName(s: string): s is RestartPolicyName {
   return (RESTART_POLICY_NAMES as readonly string[]).includes(s);

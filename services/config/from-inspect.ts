@@ -13,14 +13,19 @@ import {
   primaryNetwork,
 } from "./model.ts";
 import type {
-  ContainerInspectFull,
+  ContainerInspect,
   EndpointSettings,
-  EngineMount,
   HealthConfig,
-  ImageDefaults,
+  HostConfig,
+  ImageConfig,
+  ImageInspect,
+  Mount,
   PortMap,
-} from "./engine-types.ts";
+} from "../docker/types.ts";
 import { formatDuration } from "./units.ts";
+
+/** What a container inherits from its image: its config is diffed against it. */
+export type ImageDefaults = Pick<ImageInspect, "Config">;
 
 /** Docker's default /dev/shm size. */
 export const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
@@ -50,8 +55,8 @@ function nonZero(n: number | undefined | null): number | undefined {
  * an empty command over an image command can only be said that way too.
  */
 function commandLine(
-  c: ContainerInspectFull["Config"],
-  img: NonNullable<ImageDefaults["Config"]>,
+  c: ContainerInspect["Config"],
+  img: ImageConfig,
 ): Pick<ContainerConfig, "entrypoint" | "command"> {
   const entrypoint = c.Entrypoint ?? [];
   const cmd = c.Cmd ?? [];
@@ -89,7 +94,7 @@ function publishedPorts(bindings: PortMap): PortPublish[] {
   );
 }
 
-function mountFromEngine(m: EngineMount): MountConfig {
+function mountFromEngine(m: Mount): MountConfig {
   const bind = m.BindOptions && (m.BindOptions.Propagation || m.BindOptions.NonRecursive)
     ? {
       ...(m.BindOptions.Propagation ? { propagation: m.BindOptions.Propagation } : {}),
@@ -140,7 +145,7 @@ function endpointFromEngine(name: string, e: EndpointSettings, shortId: string):
   };
 }
 
-function networksFrom(inspect: ContainerInspectFull, primary: string | null): NetworkEndpoint[] {
+function networksFrom(inspect: ContainerInspect, primary: string | null): NetworkEndpoint[] {
   const shortId = inspect.Id.slice(0, 12);
   const all = Object.entries(inspect.NetworkSettings?.Networks ?? {})
     .filter(([name]) => name !== "host" && name !== "none")
@@ -155,7 +160,7 @@ function linkFromEngine(link: string): string {
   return `${name}:${alias ? alias.slice(alias.lastIndexOf("/") + 1) : name}`;
 }
 
-function restartFrom(p: ContainerInspectFull["HostConfig"]["RestartPolicy"]): string | undefined {
+function restartFrom(p: HostConfig["RestartPolicy"]): string | undefined {
   const name = p?.Name ?? "";
   if (name === "" || name === "no") return undefined;
   if (name === "on-failure" && p?.MaximumRetryCount) return `on-failure:${p.MaximumRetryCount}`;
@@ -166,7 +171,7 @@ function restartFrom(p: ContainerInspectFull["HostConfig"]["RestartPolicy"]): st
  * Hostnames Docker made up: the short id, or (sharing another's or the host's network) the
  * name it took from there.
  */
-function isDerivedHostname(inspect: ContainerInspectFull, networkMode: string): boolean {
+function isDerivedHostname(inspect: ContainerInspect, networkMode: string): boolean {
   const hostname = inspect.Config.Hostname ?? "";
   if (hostname === "" || hostname === inspect.Id.slice(0, 12)) return true;
   return networkMode === "host" || networkMode.startsWith("container:");
@@ -196,7 +201,7 @@ function healthcheckDiff(
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function resourcesFrom(h: ContainerInspectFull["HostConfig"]): ContainerConfig["resources"] {
+function resourcesFrom(h: HostConfig): ContainerConfig["resources"] {
   const memory = nonZero(h.Memory);
   // Given a memory limit and no swap, Docker sets swap to twice the memory.
   const swapIsDefault = !h.MemorySwap || (memory !== undefined && h.MemorySwap === 2 * memory);
@@ -221,7 +226,7 @@ function resourcesFrom(h: ContainerInspectFull["HostConfig"]): ContainerConfig["
   return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
 }
 
-function logFrom(lc: ContainerInspectFull["HostConfig"]["LogConfig"]): ContainerConfig["log"] {
+function logFrom(lc: HostConfig["LogConfig"]): ContainerConfig["log"] {
   const driver = lc?.Type ?? "";
   const options = lc?.Config ?? {};
   if (driver === "" || (driver === DEFAULT_LOG_DRIVER && Object.keys(options).length === 0)) {
@@ -245,7 +250,7 @@ const isSet = (v: unknown) =>
 const DEFAULT_NETWORK_MODES = new Set(["", "default", "bridge"]);
 
 /** Settings outside the model, named with the flag that makes them. */
-const UNSUPPORTED: [(i: ContainerInspectFull) => unknown, string][] = [
+const UNSUPPORTED: [(i: ContainerInspect) => unknown, string][] = [
   [(i) => i.HostConfig.DeviceRequests, "HostConfig.DeviceRequests (--gpus)"],
   [(i) => i.HostConfig.BlkioWeightDevice, "HostConfig.BlkioWeightDevice (--blkio-weight-device)"],
   [(i) => i.HostConfig.BlkioDeviceReadBps, "HostConfig.BlkioDeviceReadBps (--device-read-bps)"],
@@ -269,7 +274,7 @@ const UNSUPPORTED: [(i: ContainerInspectFull) => unknown, string][] = [
  * then nothing can be told apart from the image's, and everything is kept as recorded).
  */
 export function configFromInspect(
-  inspect: ContainerInspectFull,
+  inspect: ContainerInspect,
   image: ImageDefaults | null,
 ): ContainerConfig {
   const c = inspect.Config;
@@ -334,7 +339,7 @@ export function configFromInspect(
     log: logFrom(h.LogConfig),
     healthcheck,
     stopSignal: c.StopSignal && c.StopSignal !== (img.StopSignal ?? "") ? c.StopSignal : undefined,
-    stopTimeout: c.StopTimeout ?? undefined,
+    stopTimeout: c.StopTimeout,
     tty: c.Tty ?? false,
     openStdin: c.OpenStdin ?? false,
     runtime: h.Runtime && h.Runtime !== DEFAULT_RUNTIME ? h.Runtime : undefined,

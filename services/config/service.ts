@@ -6,8 +6,7 @@
 import { runCommandFromConfig } from "./cli.ts";
 import { composeFromConfig } from "./compose.ts";
 import { createRequest } from "./create-body.ts";
-import type { ContainerInspectFull, ImageDefaults } from "./engine-types.ts";
-import { configFromInspect } from "./from-inspect.ts";
+import { configFromInspect, type ImageDefaults } from "./from-inspect.ts";
 import { type ContainerConfig, publishedHostPorts } from "./model.ts";
 import type { ContainerStore } from "../containers/store.ts";
 import type { DockerClient } from "../docker/client.ts";
@@ -22,6 +21,7 @@ import {
 } from "../docker/containers.ts";
 import { inspectImageOrNull } from "../docker/images.ts";
 import { connectNetwork, inspectNetworkOrNull } from "../docker/networks.ts";
+import type { ContainerInspect } from "../docker/types.ts";
 import { refuseTakenPorts } from "../containers/port-clash.ts";
 import { Conflict, InvalidInput } from "../errors.ts";
 import { log } from "../logger.ts";
@@ -61,7 +61,7 @@ export class ContainerConfigService {
   ) {}
 
   /** The live container's inspect and its config (full id, short id or name). */
-  async load(ref: string): Promise<{ inspect: ContainerInspectFull; config: ContainerConfig }> {
+  async load(ref: string): Promise<{ inspect: ContainerInspect; config: ContainerConfig }> {
     const inspect = await inspectContainer(this.docker, ref);
     return { inspect, config: await this.fromInspect(inspect) };
   }
@@ -81,7 +81,7 @@ export class ContainerConfigService {
    * still there. `container:<id>` becomes `container:<name>`, which outlives a recreate of the
    * other container.
    */
-  async fromInspect(inspect: ContainerInspectFull): Promise<ContainerConfig> {
+  async fromInspect(inspect: ContainerInspect): Promise<ContainerConfig> {
     const config = configFromInspect(inspect, await this.image(inspect.Image));
     for (const key of SHARED_MODES) {
       const mode = config[key];

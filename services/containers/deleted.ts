@@ -3,14 +3,13 @@ import type { Db } from "../../db/client.ts";
 import { deletedContainers, managedContainers } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { runCommandFromConfig } from "../config/cli.ts";
-import type { ContainerInspectFull } from "../config/engine-types.ts";
 import { ContainerConfigService } from "../config/service.ts";
 import type { ContainerLocks } from "./locks.ts";
 import type { ContainerStore } from "./store.ts";
 import { isManaged } from "./service.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { containerName, inspectContainer, removeContainer } from "../docker/containers.ts";
-import type { ContainerSummary } from "../docker/types.ts";
+import type { ContainerInspect, ContainerSummary } from "../docker/types.ts";
 import { Conflict, NotFound } from "../errors.ts";
 import { tailLogs } from "../logs/format.ts";
 import { dockerCli } from "../config/lifecycle-cli.ts";
@@ -30,11 +29,9 @@ export type DeletedRecord = {
   tags: string[];
   logs: string[];
   deletedAt: string;
-  inspect: StoredInspect;
+  /** The container's full inspect as stored at removal; a restore recreates it from this. */
+  inspect: ContainerInspect;
 };
-
-/** A container's full inspect as stored at removal; a restore recreates it from this. */
-type StoredInspect = ContainerInspectFull & { State?: { Running?: boolean } };
 
 function toRecord(row: typeof deletedContainers.$inferSelect): DeletedRecord {
   return {
@@ -152,7 +149,7 @@ export class DeletedService {
     const config = await this.#configs.fromInspect(record.inspect);
     await this.#configs.preflight(config, null);
     const { id: createdId } = await this.#configs.create(config, record.name);
-    const wasRunning = Boolean(record.inspect.State?.Running);
+    const wasRunning = record.inspect.State.Running;
     if (wasRunning) await this.#configs.start(createdId);
     if (record.managed) {
       await this.db.insert(managedContainers).values({
@@ -223,16 +220,11 @@ export class DeletedService {
       "container_id",
     ];
     const rows = (await this.list()).map((r) => {
-      const host = r.inspect.HostConfig as {
-        PortBindings?: Record<string, { HostPort: string }[] | null>;
-        Binds?: string[] | null;
-      };
+      const host = r.inspect.HostConfig;
       const ports = Object.entries(host.PortBindings ?? {}).flatMap(([p, bs]) =>
         (bs ?? []).map((b) => `${b.HostPort}:${p}`)
       );
-      const env = ((r.inspect.Config.Env as string[] | undefined) ?? []).map((e) =>
-        e.split("=")[0]
-      );
+      const env = (r.inspect.Config.Env ?? []).map((e) => e.split("=")[0]);
       return [
         String(r.id),
         r.name,

@@ -6,8 +6,9 @@ import type { ContainerConfig } from "../config/model.ts";
 import type { ContainerConfigService } from "../config/service.ts";
 import type { Operations } from "../operations.ts";
 import { diffCommands, type DiffLine } from "./history.ts";
-import type { RecreateResult, Recreator } from "./recreate.ts";
-import { startSteps } from "./steps-operation.ts";
+import { startSteps } from "./recreate/operation.ts";
+import type { RecreateResult } from "./recreate/plan.ts";
+import type { Recreator } from "./recreate/recreator.ts";
 
 /** A container as it is, and what an edit makes of it. */
 export type EditPlan = { id: string; name: string; config: ContainerConfig; next: ContainerConfig };

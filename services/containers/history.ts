@@ -8,13 +8,14 @@ import type { Db } from "../../db/client.ts";
 import { containerHistory } from "../../db/schema.ts";
 import type { RequestMeta } from "../audit.ts";
 import type { ContainerConfig } from "../config/model.ts";
-import type { ContainerInspectFull } from "../config/engine-types.ts";
 import type { ContainerConfigService } from "../config/service.ts";
 import { runCommandFromConfig } from "../config/cli.ts";
+import type { ContainerInspect } from "../docker/types.ts";
 import { NotFound } from "../errors.ts";
 import type { Operations } from "../operations.ts";
-import type { RecreatePlan, RecreateResult, Recreator, StepReport } from "./recreate.ts";
-import { startSteps } from "./steps-operation.ts";
+import { startSteps } from "./recreate/operation.ts";
+import type { RecreatePlan, RecreateResult, StepReport } from "./recreate/plan.ts";
+import type { Recreator } from "./recreate/recreator.ts";
 
 export type HistoryEntry = {
   id: number;
@@ -96,7 +97,7 @@ export class HistoryService {
   async versionConfig(name: string, ref: VersionRef): Promise<ContainerConfig> {
     if (ref === "current") return (await this.configs.load(name)).config;
     const row = await this.#row(name, ref);
-    const inspect = JSON.parse(row.previous) as ContainerInspectFull;
+    const inspect = JSON.parse(row.previous) as ContainerInspect;
     return { ...(await this.configs.fromInspect(inspect)), name };
   }
 

@@ -6,7 +6,7 @@
  */
 import { Conflict } from "../errors.ts";
 
-/** The name a recreate parks the old container under (services/containers/recreate.ts). */
+/** The name a recreate parks the old container under (recreate/journal.ts). */
 const PARKED = /-dm-old-\d+$/;
 
 /** A container's own name, also while it is parked aside as `<name>-dm-old-<n>`. */

@@ -4,7 +4,7 @@ import type { Db } from "../../db/client.ts";
 import { managedContainers } from "../../db/schema.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { inspectContainer } from "../docker/containers.ts";
-import type { ContainerSummary, DockerEvent } from "../docker/types.ts";
+import type { ContainerInspect, ContainerSummary, DockerEvent } from "../docker/types.ts";
 import type { DockerEvents } from "../events/subscriber.ts";
 import { tailLogs } from "../logs/format.ts";
 
@@ -33,20 +33,8 @@ export type WatchOptions = {
   restartBaseline?: number;
 };
 
-type Inspect = {
-  RestartCount: number;
-  State: {
-    Status: string;
-    Restarting: boolean;
-    ExitCode: number;
-    Error: string;
-    OOMKilled: boolean;
-    StartedAt: string;
-    Health?: { Status: string; Log?: { Output: string; ExitCode: number }[] | null };
-  };
-  HostConfig: { RestartPolicy?: { Name: string; MaximumRetryCount?: number } };
-  Config: { Tty: boolean };
-};
+/** The part of an inspect a watch reads. */
+type Inspect = Pick<ContainerInspect, "RestartCount" | "State" | "HostConfig" | "Config">;
 
 /** `(healthy)`, `(unhealthy)` or `(health: starting)` at the end of a list item's Status. */
 export function healthOf(

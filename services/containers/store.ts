@@ -4,9 +4,6 @@ import type { ContainerInspect, ContainerSummary, DockerEvent } from "../docker/
 import type { DockerEvents } from "../events/subscriber.ts";
 import { log } from "../logger.ts";
 
-/** Re-exported for the pages that name a store item. */
-export { containerName };
-
 /** The part of inspect that is always current. */
 type LiveState = Pick<ContainerInspect, "State">;
 

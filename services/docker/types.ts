@@ -10,8 +10,9 @@
  * `!`; and adding it for its types would still install undici, ssh2 and tar-stream.
  *
  * Where dockerode's types say less than the daemon sends (lists that come as null, a port with
- * no public port, a tmpfs mount with no source, a removal item with one of its two fields) they
- * are corrected here, once.
+ * no public port, a tmpfs mount with no source, a removal item with one of its two fields, host
+ * config fields typed `any`, config fields it leaves out such as a container's stop signal) they
+ * are corrected here, once, and so are the API versions a field needs.
  * dockerode types `/info`, `/system/df`, image history and events as `any`: those are written
  * here with the fields DockerMate reads.
  */
@@ -30,7 +31,11 @@ export type ContainerSummary = Omit<Dockerode.ContainerInfo, "Ports"> & {
 };
 
 /** A container's or image's HEALTHCHECK (durations in nanoseconds); `Test` null: the image's. */
-export type HealthConfig = Omit<Dockerode.HealthConfig, "Test"> & { Test?: string[] | null };
+export type HealthConfig = Omit<Dockerode.HealthConfig, "Test" | "StartInterval"> & {
+  Test?: string[] | null;
+  /** Between checks during the start period: API 1.44+ (Docker 25); older daemons drop it. */
+  StartInterval?: number;
+};
 
 /**
  * An entry of `HostConfig.Mounts` (what `--mount` makes), as inspect gives it back: a tmpfs has
@@ -52,33 +57,120 @@ export type Mount = {
   TmpfsOptions?: { SizeBytes?: number; Mode?: number } | null;
 };
 
-/** A container's host config, with mounts and ulimits as inspect gives them back. */
-export type HostConfig = Omit<Dockerode.HostConfig, "Mounts" | "Ulimits"> & {
+/** Host ports by `port/protocol`; a port exposed but not published is null in inspect. */
+export type PortMap = Record<string, Dockerode.PortBinding[] | null>;
+
+/** A `--device-read-bps` (and the like) entry. */
+type ThrottleDevice = { Path: string; Rate: number };
+
+/** What dockerode types as `any`, written out; lists and limits inspect reports unset as null. */
+type HostConfigCorrections = {
+  Binds?: string[] | null;
+  LogConfig?: { Type: string; Config?: Record<string, string> | null } | null;
+  PortBindings?: PortMap | null;
+  VolumesFrom?: string[] | null;
   Mounts?: Mount[] | null;
+  CapAdd?: string[] | null;
+  CapDrop?: string[] | null;
+  Dns?: string[] | null;
+  DnsOptions?: string[] | null;
+  DnsSearch?: string[] | null;
+  ExtraHosts?: string[] | null;
+  GroupAdd?: string[] | null;
+  Links?: string[] | null;
+  SecurityOpt?: string[] | null;
+  StorageOpt?: Record<string, string> | null;
+  Tmpfs?: Record<string, string> | null;
+  Sysctls?: Record<string, string> | null;
+  BlkioWeightDevice?: { Path: string; Weight: number }[] | null;
+  BlkioDeviceReadBps?: ThrottleDevice[] | null;
+  BlkioDeviceWriteBps?: ThrottleDevice[] | null;
+  BlkioDeviceReadIOps?: ThrottleDevice[] | null;
+  BlkioDeviceWriteIOps?: ThrottleDevice[] | null;
+  Devices?: Dockerode.DeviceMapping[] | null;
+  DeviceCgroupRules?: string[] | null;
+  DeviceRequests?: Dockerode.DeviceRequest[] | null;
+  /** Null: the kernel's default. */
+  MemorySwappiness?: number | null;
+  OomKillDisable?: boolean | null;
+  PidsLimit?: number | null;
+  /** Null: the daemon's default (`--init` not given). */
+  Init?: boolean | null;
   Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
 };
 
+/** A container's host config, as create takes it and inspect gives it back. */
+export type HostConfig =
+  & Omit<Dockerode.HostConfig, keyof HostConfigCorrections>
+  & HostConfigCorrections;
+
+/**
+ * A container's endpoint on a network, as inspect gives it back (unset lists and addresses are
+ * null), and as create and connect take it.
+ */
+export type EndpointSettings =
+  & Omit<Dockerode.EndpointSettings, "IPAMConfig" | "Links" | "Aliases" | "DriverOpts">
+  & {
+    IPAMConfig?:
+      | (Omit<Dockerode.IPAMConfig, "LinkLocalIPs"> & { LinkLocalIPs?: string[] | null })
+      | null;
+    Links?: string[] | null;
+    Aliases?: string[] | null;
+    DriverOpts?: Record<string, string> | null;
+  };
+
+type InspectState = Dockerode.ContainerInspectInfo["State"];
+type InspectHealth = NonNullable<InspectState["Health"]>;
 type InspectConfig = Dockerode.ContainerInspectInfo["Config"];
+type InspectNetworkSettings = Dockerode.ContainerInspectInfo["NetworkSettings"];
+
+/** A container's config as inspect gives it back: fields dockerode lacks, lists that are null. */
+type ContainerConfigCorrections = {
+  Env: string[] | null;
+  Cmd: string[] | null;
+  Entrypoint: string[] | null;
+  Labels: Record<string, string> | null;
+  Healthcheck?: HealthConfig;
+  /** Absent when there are none. */
+  ExposedPorts?: Record<string, unknown> | null;
+  Volumes: Record<string, unknown> | null;
+  OnBuild?: string[] | null;
+  /** Recorded here before API 1.44; newer daemons keep it on the network endpoint. */
+  MacAddress?: string;
+  NetworkDisabled?: boolean;
+  StopSignal?: string;
+  /** Seconds; absent: the daemon's default (10). */
+  StopTimeout?: number;
+};
 
 /** `GET /containers/{id}/json`. */
-export type ContainerInspect = Omit<Dockerode.ContainerInspectInfo, "Config" | "HostConfig"> & {
-  Config: Omit<InspectConfig, "Env" | "Cmd" | "Entrypoint" | "Labels" | "Healthcheck"> & {
-    Env: string[] | null;
-    Cmd: string[] | null;
-    Entrypoint: string[] | null;
-    Labels: Record<string, string> | null;
-    Healthcheck?: HealthConfig;
+export type ContainerInspect =
+  & Omit<Dockerode.ContainerInspectInfo, "State" | "Config" | "HostConfig" | "NetworkSettings">
+  & {
+    State: Omit<InspectState, "Health"> & {
+      /** `Log` may be null before the first probe. */
+      Health?: Omit<InspectHealth, "Log"> & { Log: InspectHealth["Log"] | null };
+    };
+    Config: Omit<InspectConfig, keyof ContainerConfigCorrections> & ContainerConfigCorrections;
+    HostConfig: HostConfig;
+    NetworkSettings: Omit<InspectNetworkSettings, "Ports" | "Networks"> & {
+      Ports: PortMap;
+      Networks: Record<string, EndpointSettings>;
+    };
   };
-  HostConfig: HostConfig;
-};
 
 /** `POST /containers/create`: a container's config, its host config and first network. */
 export type ContainerCreateBody =
   & Omit<
     Dockerode.ContainerCreateOptions,
-    "name" | "platform" | "abortSignal" | "HostConfig" | "Healthcheck"
+    "name" | "platform" | "abortSignal" | "HostConfig" | "Healthcheck" | "NetworkingConfig"
   >
-  & { HostConfig?: HostConfig; Healthcheck?: HealthConfig };
+  & {
+    HostConfig?: HostConfig;
+    Healthcheck?: HealthConfig;
+    /** API 1.41 takes one network here; the others are connected before the start. */
+    NetworkingConfig?: { EndpointsConfig?: Record<string, EndpointSettings> };
+  };
 
 export type ContainerCreated = { Id: string; Warnings: string[] | null };
 
@@ -160,8 +252,6 @@ export type NetworkCreateBody = Omit<
 >;
 
 export type NetworkCreated = { Id: string; Warning: string };
-
-export type EndpointSettings = Dockerode.EndpointSettings;
 
 export type NetworkPruned = { NetworksDeleted: string[] | null };
 

@@ -169,7 +169,7 @@ export async function registryClient(
 }
 
 /** The tags of an image's repository, newest version first (the retag dropdown, tag drift). */
-export async function listTags(db: Db, image: string): Promise<string[]> {
+export async function listRegistryTags(db: Db, image: string): Promise<string[]> {
   return (await registryClient(db)).listTags(parseReference(image));
 }
 

@@ -9,7 +9,6 @@ import type { Db } from "../../db/client.ts";
 import { containerHistory, updatePolicies } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import type { ContainerConfig } from "../config/model.ts";
-import type { ContainerInspectFull } from "../config/engine-types.ts";
 import type { ContainerConfigService } from "../config/service.ts";
 import { parseImageReference } from "../config/image-ref.ts";
 import { RESERVED_LABEL_PREFIX } from "../config/labels.ts";
@@ -17,14 +16,15 @@ import { type ContainerLocks, type Lease, ownName } from "../containers/locks.ts
 import type { ContainerStore } from "../containers/store.ts";
 import { containerName } from "../docker/containers.ts";
 import { inspectImageOrNull } from "../docker/images.ts";
-import type { ImageInspect } from "../docker/types.ts";
+import type { ContainerInspect, ImageInspect } from "../docker/types.ts";
 import type { ImageUpdateService } from "./detect.ts";
-import { listTags } from "../registry/credentials.ts";
+import { listRegistryTags } from "../registry/credentials.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { Conflict, Refused } from "../errors.ts";
 import type { ImageService } from "../images/service.ts";
 import { tailLogs } from "../logs/format.ts";
-import type { Gate, RecreateKind, Recreator, StepReport } from "../containers/recreate.ts";
+import type { Gate, RecreateKind, StepReport } from "../containers/recreate/plan.ts";
+import type { Recreator } from "../containers/recreate/recreator.ts";
 import { tagsByContainer } from "../containers/tags.ts";
 
 export const UPDATE_POLICIES = ["off", "notify", "update"] as const;
@@ -138,7 +138,7 @@ export class UpdateService {
     const { config } = await this.configs.load(ref);
     const follows = followedRef(config);
     if ("refused" in follows) throw new Refused(follows.refused);
-    return { follows: follows.ref, tags: await listTags(this.db, follows.ref) };
+    return { follows: follows.ref, tags: await listRegistryTags(this.db, follows.ref) };
   }
 
   async policy(name: string): Promise<UpdatePolicy> {
@@ -199,7 +199,7 @@ export class UpdateService {
   }
 
   async #update(
-    inspect: ContainerInspectFull,
+    inspect: ContainerInspect,
     config: ContainerConfig,
     kind: RecreateKind,
     lease: Lease,
@@ -309,7 +309,7 @@ export class UpdateService {
   }
 
   async #rollback(
-    current: ContainerInspectFull,
+    current: ContainerInspect,
     lease: Lease,
     meta: RequestMeta,
     onStep?: (s: UpdateStep) => void,
@@ -317,7 +317,7 @@ export class UpdateService {
     const name = lease.name;
     const last = await this.lastUpdate(name);
     if (!last) throw new Conflict(`"${name}" has no update to roll back`);
-    const previous = JSON.parse(last.previous) as ContainerInspectFull;
+    const previous = JSON.parse(last.previous) as ContainerInspect;
     const imageId = previous.Image ?? last.imageId;
     const image = await this.#image(imageId);
     if (!image) {
@@ -433,7 +433,7 @@ export class UpdateService {
     return out;
   }
 
-  async #logs(inspect: ContainerInspectFull): Promise<string[]> {
+  async #logs(inspect: ContainerInspect): Promise<string[]> {
     const lines = await tailLogs(
       this.docker,
       inspect.Id,

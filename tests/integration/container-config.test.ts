@@ -15,11 +15,11 @@ import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { runCommandFromConfig } from "../../services/config/cli.ts";
 import { composeFromConfig } from "../../services/config/compose.ts";
-import type { ContainerInspectFull } from "../../services/config/engine-types.ts";
 import type { ContainerConfig } from "../../services/config/model.ts";
 import { ContainerConfigService } from "../../services/config/service.ts";
 import { ContainerStore } from "../../services/containers/store.ts";
 import { DockerClient } from "../../services/docker/client.ts";
+import type { ContainerInspect } from "../../services/docker/types.ts";
 import { DockerEvents } from "../../services/events/subscriber.ts";
 import { docker, engine, removeLabeled, runId, TEST_LABEL } from "../helpers/docker.ts";
 import { inspectDiff, type InspectLike } from "../helpers/inspect-diff.ts";
@@ -28,7 +28,7 @@ import { COMPOSE_V2_CONFIG, DOCKER_BIN, DOCKER_SOCKET, images } from "../testbed
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 type Json = Record<string, unknown>;
-type Inspect = InspectLike & ContainerInspectFull & { State: { Running: boolean } };
+type Inspect = InspectLike & ContainerInspect;
 
 /** The shell the generated commands run in: `docker` is the CLI that matches the daemon. */
 const SHELL_ENV = {

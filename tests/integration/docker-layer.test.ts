@@ -70,7 +70,7 @@ Deno.test(
       const attached = await inspectNetwork(docker, Id);
       assert.ok(attached.Containers?.[web], "the container is on the network");
       const endpoint = (await inspectContainer(docker, web)).NetworkSettings.Networks[name];
-      assert.ok(endpoint.Aliases.includes("site"), "with its alias");
+      assert.ok(endpoint.Aliases?.includes("site"), "with its alias");
       await assert.rejects(
         removeNetwork(docker, name),
         /active endpoints/,

@@ -25,7 +25,7 @@ import {
 } from "../helpers/journal.ts";
 import { freePort, startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { images, REGISTRY } from "../testbed/images.ts";
-import { CRASH_POINTS, type CrashPoint } from "../../services/containers/recreate-steps.ts";
+import { CRASH_POINTS, type CrashPoint } from "../../services/containers/recreate/steps.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 type Json = Record<string, unknown>;

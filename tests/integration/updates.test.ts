@@ -26,8 +26,8 @@ import { publish } from "../helpers/publish.ts";
 import { removeImage, removeLabeledImages, startRegistry } from "../helpers/registry.ts";
 import { startServer, type TestServer, waitFor } from "../helpers/server.ts";
 import { EXITS_STDERR, REGISTRY } from "../testbed/images.ts";
-import { RECREATE_STEPS } from "../../services/containers/recreate-steps.ts";
-import { NOT_RUNNING } from "../../services/containers/recreate.ts";
+import { NOT_RUNNING } from "../../services/containers/recreate/plan.ts";
+import { RECREATE_STEPS } from "../../services/containers/recreate/steps.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 type Json = Record<string, unknown>;

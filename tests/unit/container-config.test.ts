@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
 import { containerConfigSchema } from "../../services/config/model.ts";
 import { createRequest } from "../../services/config/create-body.ts";
-import type { ContainerInspectFull, ImageDefaults } from "../../services/config/engine-types.ts";
-import { configFromInspect } from "../../services/config/from-inspect.ts";
+import { configFromInspect, type ImageDefaults } from "../../services/config/from-inspect.ts";
 import { formatDuration, parseDuration } from "../../services/config/units.ts";
+import type { ContainerInspect } from "../../services/docker/types.ts";
 
 const ID = "0123456789ab" + "c".repeat(52);
 const PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 const image: ImageDefaults = {
-  Id: "sha256:feed",
   Config: {
     User: "nobody",
     WorkingDir: "/srv",
@@ -24,14 +23,17 @@ const image: ImageDefaults = {
   },
 };
 
-/** An inspect as Docker reports a container made from `image` with nothing set. */
+/**
+ * An inspect as Docker reports a container made from `image` with nothing set (cast: the fields
+ * the config does not read are left out).
+ */
 function inspect(
-  config: Partial<ContainerInspectFull["Config"]> = {},
-  host: Partial<ContainerInspectFull["HostConfig"]> = {},
-  networks: NonNullable<ContainerInspectFull["NetworkSettings"]>["Networks"] = {
+  config: Partial<ContainerInspect["Config"]> = {},
+  host: Partial<ContainerInspect["HostConfig"]> = {},
+  networks: ContainerInspect["NetworkSettings"]["Networks"] = {
     bridge: { Aliases: null, IPAMConfig: null },
   },
-): ContainerInspectFull {
+): ContainerInspect {
   return {
     Id: ID,
     Name: "/web",
@@ -64,7 +66,7 @@ function inspect(
       ...host,
     },
     NetworkSettings: { Networks: networks },
-  };
+  } as ContainerInspect;
 }
 
 Deno.test("a container with nothing set has a config with nothing in it", () => {
@@ -162,7 +164,7 @@ Deno.test("Docker's own defaults do not become settings", () => {
       RestartPolicy: { Name: "", MaximumRetryCount: 0 },
       CgroupnsMode: "host",
       MaskedPaths: ["/proc/kcore"],
-    } as Partial<ContainerInspectFull["HostConfig"]>, {
+    } as Partial<ContainerInspect["HostConfig"]>, {
       mynet: { Aliases: ["web", ID.slice(0, 12)], IPAMConfig: null },
     }),
     image,

@@ -2,10 +2,14 @@ import assert from "node:assert/strict";
 import { decide, parseVerdict } from "../../services/containers/start-watch.ts";
 
 type Seen = Parameters<typeof decide>[0];
+type Inspect = Seen["inspect"];
 const STARTED = "2026-01-01T00:00:00.000000001Z";
 
+/** The state fields a test sets (health by its status); other inspect fields are cast away. */
+type StateFields = Partial<Omit<Inspect["State"], "Health">> & { Health?: { Status: string } };
+
 function seen(
-  state: Partial<Seen["inspect"]["State"]> = {},
+  state: StateFields = {},
   more: Partial<Omit<Seen, "inspect">> & { restartCount?: number } = {},
 ): Seen {
   const { restartCount = 0, ...rest } = more;
@@ -20,9 +24,9 @@ function seen(
         OOMKilled: false,
         StartedAt: STARTED,
         ...state,
-      },
+      } as Inspect["State"],
       HostConfig: { RestartPolicy: { Name: "unless-stopped" } },
-      Config: { Tty: false },
+      Config: { Tty: false } as Inspect["Config"],
     },
     died: false,
     firstStartedAt: STARTED,

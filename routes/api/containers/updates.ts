@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { containerName } from "../../../services/containers/store.ts";
+import { containerName } from "../../../services/docker/containers.ts";
 import { policySchema, retagSchema, type UpdateOutcome } from "../../../services/updates/apply.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { BULK_LIMIT, containerParam, containerRef } from "../../http/params.ts";

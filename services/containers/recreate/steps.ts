@@ -1,4 +1,6 @@
-/** The steps of a journaled recreate, in order (services/containers/recreate.ts). */
+/** The steps of a journaled recreate, in order (recreator.ts), and its crash test switch. */
+import { log } from "../../logger.ts";
+
 export const RECREATE_STEPS = [
   "stored",
   "stopped",
@@ -35,3 +37,15 @@ export const CRASH_POINTS = [
   "recover-old-removed",
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
+
+/** Where the switch is checked: a crash point, or a step journaled and not taken yet. */
+export type CrashSite = CrashPoint | `before-${RecreateStep}`;
+
+/** The switch DOCKERMATE_CRASH_AT sets: exits the process when a recreate reaches `crashAt`. */
+export function crashSwitch(crashAt: CrashPoint | undefined): (site: CrashSite) => void {
+  return (site) => {
+    if (crashAt !== site) return;
+    log.error(`DOCKERMATE_CRASH_AT=${site}: exiting on purpose (crash test)`);
+    Deno.exit(70);
+  };
+}

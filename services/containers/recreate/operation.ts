@@ -1,5 +1,5 @@
-import type { OperationEvent, Operations } from "../operations.ts";
-import type { StepReport } from "./recreate.ts";
+import type { OperationEvent, Operations } from "../../operations.ts";
+import type { StepReport } from "./plan.ts";
 
 /** How a recreate-like change ended: the container, its history entry (null: nothing changed). */
 export type StepsOutcome = { name: string; historyId: number | null; message: string };
