@@ -34,7 +34,11 @@ export function liveContainerRoutes(): Hono<AppEnv> {
       const stop = new AbortController();
       await deps.store.ready();
       const known = new Set(deps.store.list().map((x) => x.Id));
-      const { refresh, cancel } = debouncedRefresh(write, "containers changed", REFRESH_DEBOUNCE_MS);
+      const { refresh, cancel } = debouncedRefresh(
+        write,
+        "containers changed",
+        REFRESH_DEBOUNCE_MS,
+      );
       deps.store.subscribe((change) => {
         if (change.kind === "resync") {
           for (const x of deps.store.list()) known.add(x.Id);
