@@ -1,4 +1,5 @@
 import type { CheckSummary, LastRun, UpdateResult } from "../services/updates/results.ts";
+import { DataTable } from "./table.tsx";
 import { shellArg } from "../services/config/shell-words.ts";
 import { timeAgo } from "./format.ts";
 import { PageHead } from "./ui.tsx";
@@ -133,43 +134,39 @@ export function UpdatesPage(
       </PageHead>
       <UpdateSummary run={run} results={results} />
       {results.length > 0 && (
-        <div class="table-wrap">
-          <table class="table" id="update-table">
-            <thead>
-              <tr>
-                <th>Image</th>
-                <th>Containers</th>
-                <th>Status</th>
-                <th class="hide-sm">Local → registry digest</th>
-                <th class="hide-sm">Checked</th>
-              </tr>
-            </thead>
-            <tbody>
-              {results.map((r) => (
-                <tr>
-                  <td>
-                    <code>{r.image}</code>
-                  </td>
-                  <td>{r.containers.join(", ")}</td>
-                  <td>
-                    {r.error
-                      ? <span class="field-error">error: {r.error}</span>
-                      : r.skipped
-                      ? <span class="muted">skipped: {r.skipped}</span>
-                      : r.updateAvailable
-                      ? <span class="badge badge-update">update available</span>
-                      : "up to date"}
-                  </td>
-                  <td class="hide-sm">
-                    <code>{r.localDigest?.slice(7, 19) ?? "—"}</code> →{" "}
-                    <code>{r.remoteDigest?.slice(7, 19) ?? "—"}</code>
-                  </td>
-                  <td class="hide-sm" title={r.checkedAt}>{timeAgo(new Date(r.checkedAt))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          id="update-table"
+          columns={[
+            "Image",
+            "Containers",
+            "Status",
+            { label: "Local → registry digest", class: "hide-sm" },
+            { label: "Checked", class: "hide-sm" },
+          ]}
+        >
+          {results.map((r) => (
+            <tr>
+              <td>
+                <code>{r.image}</code>
+              </td>
+              <td>{r.containers.join(", ")}</td>
+              <td>
+                {r.error
+                  ? <span class="field-error">error: {r.error}</span>
+                  : r.skipped
+                  ? <span class="muted">skipped: {r.skipped}</span>
+                  : r.updateAvailable
+                  ? <span class="badge badge-update">update available</span>
+                  : "up to date"}
+              </td>
+              <td class="hide-sm">
+                <code>{r.localDigest?.slice(7, 19) ?? "—"}</code> →{" "}
+                <code>{r.remoteDigest?.slice(7, 19) ?? "—"}</code>
+              </td>
+              <td class="hide-sm" title={r.checkedAt}>{timeAgo(new Date(r.checkedAt))}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <p class="cli-note">
         Same as <code>POST /api/v1/images/check-updates</code>. By hand: compare{" "}

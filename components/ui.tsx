@@ -52,6 +52,16 @@ export function OperationStream({ id, url }: { id: string; url: string }) {
   );
 }
 
+/** An operation's latest message, with a spinner while it runs. */
+export function ProgressMessage({ message }: { message: string }) {
+  return (
+    <p class="op-message">
+      <span class="spinner" aria-hidden="true"></span>
+      {message}
+    </p>
+  );
+}
+
 /** The small message after an action: what happened and the CLI that does the same. */
 export function FlashOob({ kind, children }: { kind: "ok" | "error" | "info"; children: Child }) {
   return (

@@ -1,6 +1,6 @@
 import type { OperationEvent } from "../../services/operations.ts";
 import { TagDatalist } from "../tags.tsx";
-import { Alert, CliHint, OperationStream } from "../ui.tsx";
+import { Alert, CliHint, OperationStream, ProgressMessage } from "../ui.tsx";
 import { SelectField, TextArea, TextField } from "../form-fields.tsx";
 
 export type CreateValues = Partial<Record<string, string>>;
@@ -278,26 +278,29 @@ export function OperationCard(
   );
 }
 
+/** One line per image layer being pulled, none when there are none. */
+function LayerLines({ layers }: { layers?: Record<string, string> }) {
+  const entries = Object.entries(layers ?? {});
+  if (entries.length === 0) return null;
+  return (
+    <ul class="layers">
+      {entries.map(([id, line]) => (
+        <li>
+          <code>{id}</code>: {line}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** The steps so far: the last message and one line per image layer being pulled. */
 export function OperationProgress(
   { message, layers }: { message: string; layers?: Record<string, string> },
 ) {
-  const entries = Object.entries(layers ?? {});
   return (
     <div class="op-progress">
-      <p class="op-message">
-        <span class="spinner" aria-hidden="true"></span>
-        {message}
-      </p>
-      {entries.length > 0 && (
-        <ul class="layers">
-          {entries.map(([id, line]) => (
-            <li>
-              <code>{id}</code>: {line}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ProgressMessage message={message} />
+      <LayerLines layers={layers} />
     </div>
   );
 }
@@ -314,16 +317,7 @@ export function OperationFinal(
     name?: string;
   },
 ) {
-  const entries = Object.entries(layers ?? {});
-  const list = entries.length > 0 && (
-    <ul class="layers">
-      {entries.map(([id, line]) => (
-        <li>
-          <code>{id}</code>: {line}
-        </li>
-      ))}
-    </ul>
-  );
+  const list = <LayerLines layers={layers} />;
   if (event.kind === "error") {
     return (
       <div class="op-final op-error" data-outcome="error">

@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { DataTable } from "../table.tsx";
 import type { DeletedRecord } from "../../services/containers/deleted.ts";
 import { timeAgo } from "../format.ts";
 import { type TagColors, TagList } from "../tags.tsx";
@@ -40,68 +41,63 @@ export function DeletedPage(
           </div>
         )
         : (
-          <div class="table-wrap card flush">
-            <table class="table deleted">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th class="hide-sm">Image</th>
-                  <th class="hide-sm">Deleted</th>
-                  <th>
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {records.map((r) => (
-                  <tr id={`deleted-${r.id}`}>
-                    <td class="col-name">
-                      <strong class="deleted-name">{r.name}</strong>
-                      {!r.managed && <span class="badge badge-external">external</span>}
-                      {r.tags.length > 0 && (
-                        <span class="row-tags">
-                          <TagList tags={r.tags} colors={colors} />
-                        </span>
-                      )}
-                      <span class="uptime show-sm">removed {timeAgo(new Date(r.deletedAt))}</span>
-                    </td>
-                    <td class="hide-sm">
-                      <span class="image-ref" title={r.image}>{shortImage(r.image)}</span>
-                    </td>
-                    <td class="hide-sm">
-                      <time datetime={r.deletedAt} title={r.deletedAt}>
-                        {timeAgo(new Date(r.deletedAt))}
-                      </time>
-                    </td>
-                    <td class="col-actions">
-                      <div class="row-actions">
-                        <form
-                          method="post"
-                          action={`/containers/deleted/${r.id}/restore`}
-                          class="inline"
-                        >
-                          <button
-                            type="submit"
-                            class="btn btn-small"
-                            hx-post={`/containers/deleted/${r.id}/restore`}
-                            title={`Recreate ${r.name} from its stored config`}
-                          >
-                            Restore
-                          </button>
-                        </form>
-                        <a
-                          class="btn btn-small btn-danger"
-                          href={`/containers/deleted/${r.id}/purge`}
-                        >
-                          Purge
-                        </a>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            class="deleted"
+            wrapClass="card flush"
+            columns={[
+              "Name",
+              { label: "Image", class: "hide-sm" },
+              { label: "Deleted", class: "hide-sm" },
+              { srOnly: "Actions" },
+            ]}
+          >
+            {records.map((r) => (
+              <tr id={`deleted-${r.id}`}>
+                <td class="col-name">
+                  <strong class="deleted-name">{r.name}</strong>
+                  {!r.managed && <span class="badge badge-external">external</span>}
+                  {r.tags.length > 0 && (
+                    <span class="row-tags">
+                      <TagList tags={r.tags} colors={colors} />
+                    </span>
+                  )}
+                  <span class="uptime show-sm">removed {timeAgo(new Date(r.deletedAt))}</span>
+                </td>
+                <td class="hide-sm">
+                  <span class="image-ref" title={r.image}>{shortImage(r.image)}</span>
+                </td>
+                <td class="hide-sm">
+                  <time datetime={r.deletedAt} title={r.deletedAt}>
+                    {timeAgo(new Date(r.deletedAt))}
+                  </time>
+                </td>
+                <td class="col-actions">
+                  <div class="row-actions">
+                    <form
+                      method="post"
+                      action={`/containers/deleted/${r.id}/restore`}
+                      class="inline"
+                    >
+                      <button
+                        type="submit"
+                        class="btn btn-small"
+                        hx-post={`/containers/deleted/${r.id}/restore`}
+                        title={`Recreate ${r.name} from its stored config`}
+                      >
+                        Restore
+                      </button>
+                    </form>
+                    <a
+                      class="btn btn-small btn-danger"
+                      href={`/containers/deleted/${r.id}/purge`}
+                    >
+                      Purge
+                    </a>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
     </>
   );

@@ -1,5 +1,6 @@
 /** A container's history: the versions it had, a diff between two, and restoring one. */
 import type { DiffLine, HistoryEntry } from "../../services/containers/history.ts";
+import { DataTable } from "../table.tsx";
 import { containerHref, DiffView, When } from "./common.tsx";
 import { PageHead } from "../ui.tsx";
 
@@ -63,60 +64,56 @@ export function HistoryPage(
             </p>
           )
           : (
-            <div class="table-wrap">
-              <table class="table history-table">
-                <thead>
-                  <tr>
-                    <th class="hide-sm">#</th>
-                    <th>When</th>
-                    <th>What</th>
-                    <th>Outcome</th>
-                    <th class="hide-sm">Image before</th>
-                    <th></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {entries.map((e) => (
-                    <tr id={`history-${e.id}`}>
-                      <td class="hide-sm">{e.id}</td>
-                      <td>
-                        <When iso={e.at} />
-                      </td>
-                      <td>
-                        {KIND_LABEL[e.kind] ?? e.kind}
-                        {typeof e.detail.toImage === "string" && (
-                          <p class="hint">
-                            to <code>{e.detail.toImage}</code>
-                          </p>
-                        )}
-                      </td>
-                      <td>
-                        <span class={`badge outcome-${e.outcome}`}>{e.outcome}</span>
-                        {e.reason && <p class="hint">{e.reason}</p>}
-                        {e.logs.length > 0 && (
-                          <details>
-                            <summary>Logs kept ({e.logs.length} lines)</summary>
-                            <pre class="log-tail">{e.logs.join("\n")}</pre>
-                          </details>
-                        )}
-                        <PreviousLogs entry={e} />
-                      </td>
-                      <td class="hide-sm">
-                        <code>{e.image}</code>
-                      </td>
-                      <td class="row-actions">
-                        <a class="btn btn-small" href={`${base}?from=${e.id}&to=current`}>
-                          Diff with current
-                        </a>
-                        <a class="btn btn-small" href={`${base}/${e.id}/restore`}>
-                          Restore this version…
-                        </a>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              class="history-table"
+              columns={[
+                { label: "#", class: "hide-sm" },
+                "When",
+                "What",
+                "Outcome",
+                { label: "Image before", class: "hide-sm" },
+                "",
+              ]}
+            >
+              {entries.map((e) => (
+                <tr id={`history-${e.id}`}>
+                  <td class="hide-sm">{e.id}</td>
+                  <td>
+                    <When iso={e.at} />
+                  </td>
+                  <td>
+                    {KIND_LABEL[e.kind] ?? e.kind}
+                    {typeof e.detail.toImage === "string" && (
+                      <p class="hint">
+                        to <code>{e.detail.toImage}</code>
+                      </p>
+                    )}
+                  </td>
+                  <td>
+                    <span class={`badge outcome-${e.outcome}`}>{e.outcome}</span>
+                    {e.reason && <p class="hint">{e.reason}</p>}
+                    {e.logs.length > 0 && (
+                      <details>
+                        <summary>Logs kept ({e.logs.length} lines)</summary>
+                        <pre class="log-tail">{e.logs.join("\n")}</pre>
+                      </details>
+                    )}
+                    <PreviousLogs entry={e} />
+                  </td>
+                  <td class="hide-sm">
+                    <code>{e.image}</code>
+                  </td>
+                  <td class="row-actions">
+                    <a class="btn btn-small" href={`${base}?from=${e.id}&to=current`}>
+                      Diff with current
+                    </a>
+                    <a class="btn btn-small" href={`${base}/${e.id}/restore`}>
+                      Restore this version…
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
       </section>
       {entries.length > 0 && (

@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { DataTable } from "../table.tsx";
 import type { ImageDetail } from "../../services/images/detail.ts";
 import type { ImageUser } from "../../services/images/list.ts";
 import { When } from "../containers/common.tsx";
@@ -286,31 +287,23 @@ export function ImageDetailPage(
       </div>
       <section class="card" id="image-layers">
         <h2>Layers</h2>
-        <div class="table-wrap">
-          <table class="table layers-table">
-            <thead>
-              <tr>
-                <th>Step</th>
-                <th>Size</th>
-                <th class="hide-sm">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.history.map((h) => (
-                <tr>
-                  <td class="layer-step">
-                    <code>{h.createdBy.replace(/^\/bin\/sh -c #\(nop\)\s+/, "")}</code>
-                    {h.comment && <span class="muted">{h.comment}</span>}
-                  </td>
-                  <td class="layer-size">{h.size ? formatBytes(h.size) : "—"}</td>
-                  <td class="hide-sm">
-                    <When iso={h.created} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          class="layers-table"
+          columns={["Step", "Size", { label: "Created", class: "hide-sm" }]}
+        >
+          {d.history.map((h) => (
+            <tr>
+              <td class="layer-step">
+                <code>{h.createdBy.replace(/^\/bin\/sh -c #\(nop\)\s+/, "")}</code>
+                {h.comment && <span class="muted">{h.comment}</span>}
+              </td>
+              <td class="layer-size">{h.size ? formatBytes(h.size) : "—"}</td>
+              <td class="hide-sm">
+                <When iso={h.created} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
       <section class="card">
         <h2>Docker CLI</h2>

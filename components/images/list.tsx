@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { DataTable } from "../table.tsx";
 import type { ImageFilter, ImageRow, ImageTotals } from "../../services/images/list.ts";
 import { FilterSearch } from "../filters.tsx";
 import { UpdateCheck } from "../image-updates.tsx";
@@ -170,25 +171,20 @@ export function ImagesTable({ rows, filter, total, unavailable }: TableProps) {
           </div>
         )
         : !unavailable && (
-          <div class="table-wrap images-wrap">
-            <table class="table images">
-              <thead>
-                <tr>
-                  <th>Image</th>
-                  <th class="hide-sm">Id</th>
-                  <th>Size</th>
-                  <th class="hide-md">Created</th>
-                  <th>Used by</th>
-                  <th>
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row) => <ImageRowView row={row} />)}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            class="images"
+            wrapClass="images-wrap"
+            columns={[
+              "Image",
+              { label: "Id", class: "hide-sm" },
+              "Size",
+              { label: "Created", class: "hide-md" },
+              "Used by",
+              { srOnly: "Actions" },
+            ]}
+          >
+            {rows.map((row) => <ImageRowView row={row} />)}
+          </DataTable>
         )}
     </div>
   );

@@ -1,5 +1,5 @@
 import type { OperationEvent } from "../../services/operations.ts";
-import { Alert, FieldError, OperationStream } from "../ui.tsx";
+import { Alert, FieldError, OperationStream, ProgressMessage } from "../ui.tsx";
 
 export type LayerBytes = Record<string, { current: number; total: number }>;
 
@@ -97,10 +97,7 @@ export function PullProgressView(
 ) {
   return (
     <div class="op-progress">
-      <p class="op-message">
-        <span class="spinner" aria-hidden="true"></span>
-        {message}
-      </p>
+      <ProgressMessage message={message} />
       <LayerList layers={layers ?? {}} bytes={bytes} />
     </div>
   );

@@ -12,13 +12,48 @@ export type RegistriesView = {
   notice?: string;
 };
 
+/** One text field of the registry form (`reg-<name>`), with its error under it. */
+function CredentialField(
+  { type, name, label, required, maxlength, autocomplete, placeholder, value, error }: {
+    type?: "password";
+    name: string;
+    label: string;
+    required?: boolean;
+    maxlength: number;
+    autocomplete?: string;
+    placeholder?: string;
+    /** Never given for the password, which is not shown again. */
+    value?: string;
+    error?: string;
+  },
+) {
+  const id = `reg-${name}`;
+  return (
+    <div class="field grow">
+      <label for={id}>{label}</label>
+      <input
+        type={type}
+        id={id}
+        name={name}
+        required={required}
+        maxlength={maxlength}
+        autocomplete={autocomplete}
+        placeholder={placeholder}
+        value={value}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      <FieldError id={`${id}-error`} message={error} />
+    </div>
+  );
+}
+
 /**
  * Registries with credentials or plain http: the list shows the registry and the username,
  * never the password.
  */
 export function RegistriesPanel({ view }: { view: RegistriesView }) {
   const { registries, errors = {}, values = {} } = view;
-  const invalid = (f: string) => (errors[f] ? "true" : undefined);
   return (
     <div id="registries-panel">
       {view.notice && (
@@ -69,46 +104,31 @@ export function RegistriesPanel({ view }: { view: RegistriesView }) {
         target="#registries-panel"
         autocomplete="off"
       >
-        <div class="field grow">
-          <label for="reg-registry">Registry</label>
-          <input
-            id="reg-registry"
-            name="registry"
-            required
-            maxlength={255}
-            placeholder="ghcr.io or host:5000"
-            value={values.registry ?? ""}
-            aria-invalid={invalid("registry")}
-            aria-describedby={errors.registry ? "reg-registry-error" : undefined}
-          />
-          <FieldError id="reg-registry-error" message={errors.registry} />
-        </div>
-        <div class="field grow">
-          <label for="reg-username">Username</label>
-          <input
-            id="reg-username"
-            name="username"
-            maxlength={255}
-            autocomplete="off"
-            value={values.username ?? ""}
-            aria-invalid={invalid("username")}
-            aria-describedby={errors.username ? "reg-username-error" : undefined}
-          />
-          <FieldError id="reg-username-error" message={errors.username} />
-        </div>
-        <div class="field grow">
-          <label for="reg-password">Password or token</label>
-          <input
-            type="password"
-            id="reg-password"
-            name="password"
-            maxlength={4096}
-            autocomplete="new-password"
-            aria-invalid={invalid("password")}
-            aria-describedby={errors.password ? "reg-password-error" : undefined}
-          />
-          <FieldError id="reg-password-error" message={errors.password} />
-        </div>
+        <CredentialField
+          name="registry"
+          label="Registry"
+          required
+          maxlength={255}
+          placeholder="ghcr.io or host:5000"
+          value={values.registry ?? ""}
+          error={errors.registry}
+        />
+        <CredentialField
+          name="username"
+          label="Username"
+          maxlength={255}
+          autocomplete="off"
+          value={values.username ?? ""}
+          error={errors.username}
+        />
+        <CredentialField
+          type="password"
+          name="password"
+          label="Password or token"
+          maxlength={4096}
+          autocomplete="new-password"
+          error={errors.password}
+        />
         <label class="check" for="reg-insecure">
           <input type="checkbox" id="reg-insecure" name="insecure" value="on" />
           <span>Plain http</span>

@@ -272,7 +272,7 @@ export function recreatePages(): Hono<AppEnv> {
   app.get("/:id/history/:entry/restore", validate("param", entryParam), async (c) => {
     const deps = c.get("deps");
     const { id, entry } = c.req.valid("param");
-    const name = containerName(await deps.containers.resolve(id));
+    const name = await deps.containers.resolveName(id);
     const [found, { lines }] = await Promise.all([
       deps.history.entry(name, entry),
       deps.history.diff(name, "current", entry),
@@ -288,7 +288,7 @@ export function recreatePages(): Hono<AppEnv> {
   app.post("/:id/history/:entry/restore", validate("param", entryParam), async (c) => {
     const deps = c.get("deps");
     const { id, entry } = c.req.valid("param");
-    const name = containerName(await deps.containers.resolve(id));
+    const name = await deps.containers.resolveName(id);
     if (!isHtmx(c)) {
       const result = await deps.history.restore(name, entry, c.get("meta"));
       return redirect(c, historyUrl(name, result.historyId));

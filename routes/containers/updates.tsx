@@ -22,7 +22,6 @@ import {
 } from "../../components/containers/update-all.tsx";
 import { Layout } from "../../components/layout.tsx";
 import { Alert } from "../../components/ui.tsx";
-import { containerName } from "../../services/docker/containers.ts";
 import { AppError } from "../../services/errors.ts";
 import type { OperationResult } from "../../services/operations.ts";
 import { updateCli } from "../../services/updates/update-cli.ts";
@@ -201,7 +200,7 @@ export function updatePages(): Hono<AppEnv> {
 
   app.get("/:id/rollback", validate("param", containerParam), async (c) => {
     const deps = c.get("deps");
-    const name = containerName(await deps.containers.resolve(c.req.valid("param").id));
+    const name = await deps.containers.resolveName(c.req.valid("param").id);
     const preview = await deps.updateRunner.rollbackPreview(name);
     return render(
       c,
@@ -216,7 +215,7 @@ export function updatePages(): Hono<AppEnv> {
   app.post("/:id/rollback", validate("param", containerParam), async (c) => {
     const deps = c.get("deps");
     const meta = c.get("meta");
-    const name = containerName(await deps.containers.resolve(c.req.valid("param").id));
+    const name = await deps.containers.resolveName(c.req.valid("param").id);
     if (!isHtmx(c)) return redirect(c, outcomeLocation(await deps.updates.rollback(name, meta)));
     const cli = await deps.updateRunner.rollbackCli(name);
     const opId = deps.updateRunner.startRollback(name, meta);
@@ -231,7 +230,7 @@ export function updatePages(): Hono<AppEnv> {
 
   app.post("/:id/update-policy", validate("param", containerParam), async (c) => {
     const deps = c.get("deps");
-    const name = containerName(await deps.containers.resolve(c.req.valid("param").id));
+    const name = await deps.containers.resolveName(c.req.valid("param").id);
     const body = await formBody(c);
     const values: PolicyValues = {
       policy: body.policy ?? "",

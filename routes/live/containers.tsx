@@ -11,6 +11,7 @@ import { containerParam, operationParam } from "../http/params.ts";
 import { linkHost } from "../http/request.ts";
 import { validate } from "../http/validate.ts";
 import { holdOpen, streamOperation, writer } from "../live-stream.ts";
+import { debouncedRefresh } from "./refresh.ts";
 
 /** Many changes at once (a bulk action, a resync) make one table refresh. */
 const REFRESH_DEBOUNCE_MS = 200;
@@ -33,14 +34,11 @@ export function liveContainerRoutes(): Hono<AppEnv> {
       const stop = new AbortController();
       await deps.store.ready();
       const known = new Set(deps.store.list().map((x) => x.Id));
-      let refreshTimer: ReturnType<typeof setTimeout> | undefined;
-      const refresh = () => {
-        if (refreshTimer !== undefined) return;
-        refreshTimer = setTimeout(() => {
-          refreshTimer = undefined;
-          write(() => ({ event: "refresh", data: "containers changed" }));
-        }, REFRESH_DEBOUNCE_MS);
-      };
+      const { refresh, cancel } = debouncedRefresh(
+        write,
+        "containers changed",
+        REFRESH_DEBOUNCE_MS,
+      );
       deps.store.subscribe((change) => {
         if (change.kind === "resync") {
           for (const x of deps.store.list()) known.add(x.Id);
@@ -68,7 +66,7 @@ export function liveContainerRoutes(): Hono<AppEnv> {
       // An update check changes badges on many rows: one refresh of the table.
       const offUpdates = deps.imageUpdates.onChange(refresh);
       await holdOpen(stream, c, () => {
-        clearTimeout(refreshTimer);
+        cancel();
         stop.abort();
         offUpdates();
       });

@@ -7,6 +7,7 @@ import type { AppEnv } from "../http/env.ts";
 import { operationParam } from "../http/params.ts";
 import { validate } from "../http/validate.ts";
 import { holdOpen, streamOperation, writer } from "../live-stream.ts";
+import { debouncedRefresh } from "./refresh.ts";
 
 /** A burst of changes (a prune, a pull of many layers) makes one table refresh. */
 const REFRESH_DEBOUNCE_MS = 300;
@@ -25,21 +26,14 @@ export function liveImageRoutes(): Hono<AppEnv> {
     return streamSSE(c, async (stream) => {
       const { write } = writer(stream);
       const stop = new AbortController();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const refresh = () => {
-        if (timer !== undefined) return;
-        timer = setTimeout(() => {
-          timer = undefined;
-          write(() => ({ event: "refresh", data: "images changed" }));
-        }, REFRESH_DEBOUNCE_MS);
-      };
+      const { refresh, cancel } = debouncedRefresh(write, "images changed", REFRESH_DEBOUNCE_MS);
       const offEvents = deps.events.onEvent((e) => {
         if (e.Type === "image") refresh();
       });
       deps.store.subscribe(refresh, stop.signal);
       const offUpdates = deps.imageUpdates.onChange(refresh);
       await holdOpen(stream, c, () => {
-        clearTimeout(timer);
+        cancel();
         stop.abort();
         offEvents();
         offUpdates();

@@ -209,6 +209,11 @@ export class ContainerService {
     return found;
   }
 
+  /** The name (no leading slash) of the container a ref resolves to. */
+  async resolveName(ref: string): Promise<string> {
+    return containerName(await this.resolve(ref));
+  }
+
   async get(ref: string): Promise<ContainerDetail> {
     const c = await this.resolve(ref);
     const inspect = await inspectContainer(this.docker, c.Id);

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { editSchema } from "../../../services/config/edit.ts";
 import { adoptSchema } from "../../../services/containers/adopt.ts";
 import type { RecreateResult } from "../../../services/containers/recreate/plan.ts";
-import { containerName } from "../../../services/docker/containers.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { containerParam, queryFlag } from "../../http/params.ts";
 import { validate } from "../../http/validate.ts";
@@ -52,8 +51,8 @@ export function apiRecreateRoutes() {
 
   app.get("/:id/history", validate("param", containerParam), async (c) => {
     const deps = c.get("deps");
-    const summary = await deps.containers.resolve(c.req.valid("param").id);
-    return c.json(await deps.history.list(containerName(summary)));
+    const name = await deps.containers.resolveName(c.req.valid("param").id);
+    return c.json(await deps.history.list(name));
   });
 
   app.get(
@@ -62,17 +61,17 @@ export function apiRecreateRoutes() {
     validate("query", diffQuery),
     async (c) => {
       const deps = c.get("deps");
-      const summary = await deps.containers.resolve(c.req.valid("param").id);
+      const name = await deps.containers.resolveName(c.req.valid("param").id);
       const { from, to } = c.req.valid("query");
-      return c.json(await deps.history.diff(containerName(summary), from, to));
+      return c.json(await deps.history.diff(name, from, to));
     },
   );
 
   app.post("/:id/history/:entry/restore", validate("param", entryParam), async (c) => {
     const deps = c.get("deps");
     const { id, entry } = c.req.valid("param");
-    const summary = await deps.containers.resolve(id);
-    const result = await deps.history.restore(containerName(summary), entry, c.get("meta"));
+    const name = await deps.containers.resolveName(id);
+    const result = await deps.history.restore(name, entry, c.get("meta"));
     return c.json(recreateJson(result));
   });
 

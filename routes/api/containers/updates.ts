@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { containerName } from "../../../services/docker/containers.ts";
 import { policySchema, retagSchema, type UpdateOutcome } from "../../../services/updates/apply.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { BULK_LIMIT, containerParam, containerRef } from "../../http/params.ts";
@@ -86,8 +85,8 @@ export function apiUpdateRoutes() {
 
   app.get("/:id/update-policy", validate("param", containerParam), async (c) => {
     const deps = c.get("deps");
-    const summary = await deps.containers.resolve(c.req.valid("param").id);
-    return c.json(await deps.updates.policy(containerName(summary)));
+    const name = await deps.containers.resolveName(c.req.valid("param").id);
+    return c.json(await deps.updates.policy(name));
   });
 
   app.put(
@@ -96,8 +95,7 @@ export function apiUpdateRoutes() {
     validate("json", policySchema),
     async (c) => {
       const deps = c.get("deps");
-      const summary = await deps.containers.resolve(c.req.valid("param").id);
-      const name = containerName(summary);
+      const name = await deps.containers.resolveName(c.req.valid("param").id);
       return c.json(await deps.updates.setPolicy(name, c.req.valid("json"), c.get("meta")));
     },
   );
