@@ -10,7 +10,7 @@ import { containerName, type ContainerStore, type ContainerSummary } from "./sto
 import { isManaged } from "./service.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { Conflict, NotFound } from "../errors.ts";
-import { tailLogs } from "../logs/format.ts";
+import { tailLogs } from "../logs/read.ts";
 import { dockerCli } from "../config/run-command.ts";
 import { getSetting } from "../settings.ts";
 import { dropContainerTags, setContainerTags, tagsByContainer } from "./tags.ts";

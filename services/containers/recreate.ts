@@ -22,7 +22,7 @@ import type { DockerClient } from "../docker/client.ts";
 import { DockerUnavailable, Refused } from "../errors.ts";
 import type { StartWatcher, Verdict, WatchOptions } from "./start-watch.ts";
 import { log } from "../logger.ts";
-import { tailLogs } from "../logs/format.ts";
+import { tailLogs } from "../logs/read.ts";
 import type { CrashPoint, RecreateStep } from "./recreate-steps.ts";
 import { shellArg } from "../config/run-command.ts";
 import { ownContainerId } from "./self.ts";

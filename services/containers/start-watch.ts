@@ -5,7 +5,7 @@ import { managedContainers } from "../../db/schema.ts";
 import type { ContainerSummary } from "./store.ts";
 import type { DockerClient } from "../docker/client.ts";
 import type { DockerEvent, DockerEvents } from "../events/subscriber.ts";
-import { tailLogs } from "../logs/format.ts";
+import { tailLogs } from "../logs/read.ts";
 
 export const verdictSchema = z.object({
   status: z.enum(["running", "healthy", "unhealthy", "exited", "restarting", "starting"]),

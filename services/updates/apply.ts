@@ -18,7 +18,7 @@ import { listTags } from "../registry/credentials.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { Conflict, NotFound, Refused } from "../errors.ts";
 import type { ImageService } from "../images/service.ts";
-import { tailLogs } from "../logs/format.ts";
+import { tailLogs } from "../logs/read.ts";
 import type { Gate, RecreateKind, Recreator, StepReport } from "../containers/recreate.ts";
 import { shellArg } from "../config/run-command.ts";
 import { tagsByContainer } from "../containers/tags.ts";
