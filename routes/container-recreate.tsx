@@ -191,7 +191,7 @@ export function recreatePages(): Hono<AppEnv> {
     if (!e.next) {
       return c.html(<EditPreview problem={Object.values(e.errors ?? {}).join("; ")} />);
     }
-    const lines = diffCommands(runCommandFromConfig(e.config), runCommandFromConfig(e.next));
+    const lines = await diffCommands(runCommandFromConfig(e.config), runCommandFromConfig(e.next));
     return c.html(<EditPreview lines={lines} />);
   });
 
@@ -212,7 +212,10 @@ export function recreatePages(): Hono<AppEnv> {
             values={values}
             errors={refused || e.errors || {}}
             preview={e.next && {
-              lines: diffCommands(runCommandFromConfig(e.config), runCommandFromConfig(e.next)),
+              lines: await diffCommands(
+                runCommandFromConfig(e.config),
+                runCommandFromConfig(e.next),
+              ),
             }}
             busy={false}
           />

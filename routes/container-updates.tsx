@@ -28,7 +28,7 @@ import { parseImageReference } from "../services/config/create-spec.ts";
 import { containerName } from "../services/containers/store.ts";
 import type { AppEnv, Deps } from "../services/context.ts";
 import { AppError, Refused } from "../services/errors.ts";
-import { diffCommands } from "../services/containers/history.ts";
+import { diffCommands, type DiffLine } from "../services/containers/history.ts";
 import type { OperationEvent, OperationResult } from "../services/operations.ts";
 import { tagsByContainer } from "../services/containers/tags.ts";
 import {
@@ -350,14 +350,14 @@ export function updatePages(): Hono<AppEnv> {
     const deps = c.get("deps");
     const name = containerName(await deps.containers.resolve(c.req.valid("param").id));
     const last = await deps.updates.lastUpdate(name);
-    let lines: ReturnType<typeof diffCommands> = [];
+    let lines: DiffLine[] = [];
     if (last) {
       // What the rollback creates: the config from before the update, on that image by ID.
       const [now, before] = await Promise.all([
         deps.history.versionConfig(name, "current"),
         deps.history.versionConfig(name, last.id),
       ]);
-      lines = diffCommands(
+      lines = await diffCommands(
         runCommandFromConfig(now),
         runCommandFromConfig({ ...before, image: last.imageId }),
       );

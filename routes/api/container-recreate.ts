@@ -52,7 +52,7 @@ export function apiRecreateRoutes() {
       const before = runCommandFromConfig(config);
       const after = runCommandFromConfig(next);
       if (c.req.valid("query").dryRun) {
-        return c.json({ name: next.name, diff: diffCommands(before, after), cli: after });
+        return c.json({ name: next.name, diff: await diffCommands(before, after), cli: after });
       }
       const result = await deps.recreator.recreate(
         { kind: "edit", name: next.name, config: next, pullMissing: true },
