@@ -2,11 +2,17 @@
  * The log viewer: one container's live log, several containers' logs merged, the picker for
  * them, and the HTML of each line as the stream sends it. Lines are rendered as strings (they
  * are many); every piece of log text goes through ansi_up with HTML escaping (see
- * services/logs/format.ts ansiToHtml), never into the page as is.
+ * ansi-html.ts ansiToHtml), never into the page as is.
  */
-import type { LogNotice, LogQuery } from "../services/logs/stream.ts";
-import { logQueryString, STREAM_CHOICES, TAIL_CHOICES } from "../services/logs/stream.ts";
-import { ansiToHtml, escapeHtml, loadAnsiUp, type LogEntry } from "../services/logs/format.ts";
+import type { LogNotice } from "../services/logs/follow.ts";
+import type { LogEntry } from "../services/logs/format.ts";
+import {
+  type LogQuery,
+  logQueryString,
+  STREAM_CHOICES,
+  TAIL_CHOICES,
+} from "../services/logs/query.ts";
+import { ansiToHtml, type AnsiUpLike, escapeHtml } from "./ansi-html.ts";
 import { type TagColors, TagList } from "./tags.tsx";
 import { Alert } from "./ui.tsx";
 import { StateBadge } from "./containers/common.tsx";
@@ -16,8 +22,6 @@ export const MAX_DOM_LINES = 5000;
 
 /** Chip colours for containers in the merged view (classes chip-0 … chip-7 in logs.css). */
 export const CHIP_COLORS = 8;
-
-type Renderer = Awaited<ReturnType<typeof loadAnsiUp>>;
 
 /**
  * `2024-05-01T12:34:56.123456789Z` → `2024-05-01 12:34:56.123` (UTC, as Docker gives it), as
@@ -30,7 +34,7 @@ export function shortTime(ts: string): string {
 
 /** One log line as an `<li>`: time (when asked), container chip (merged view), coloured text. */
 export function lineHtml(
-  au: Renderer,
+  au: AnsiUpLike,
   e: LogEntry,
   opts: { timestamps: boolean; chip?: { name: string; color: number } },
 ): string {

@@ -1,10 +1,12 @@
 /**
- * The plumbing every Server-Sent Events route shares: ordered writes that never throw once the
- * client left, a stream held open with a heartbeat until the client, the server or the work
- * ends, and the stream of a long-running Operation (pull, create, recreate, update all).
+ * The plumbing every Server-Sent Events route shares: the one place SSE messages are framed,
+ * a stream held open with a heartbeat until the client, the server or the caller's access
+ * ends (pushed by events: `writer` and `holdOpen`; or pulled from a source as fast as the
+ * client reads: `sseResponse`), and the stream of a long-running Operation (pull, create,
+ * recreate, update all).
  */
 import type { Context } from "hono";
-import { type SSEMessage, type SSEStreamingApi, streamSSE } from "hono/streaming";
+import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import type { AppEnv } from "./http/env.ts";
 import { type IdentityWatch, watchIdentity } from "../services/auth/identity-ends.ts";
 import type { OperationEvent } from "../services/operations.ts";
@@ -13,6 +15,30 @@ import type { OperationEvent } from "../services/operations.ts";
 const HEARTBEAT_MS = 25_000;
 /** Progress is coalesced to at most one message this often. */
 const PROGRESS_EVERY_MS = 100;
+/** A comment: proxies see traffic, EventSource ignores it. */
+const PING = ": ping\n\n";
+
+export const SSE_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-cache, no-transform",
+  "X-Accel-Buffering": "no",
+};
+
+/** What one SSE message carries besides its data. */
+export type MessageFields = { event?: string; id?: string; retry?: number };
+
+/**
+ * One SSE message: `event:`, `id:`, `retry:` when given, and the data (a line of `data:` for
+ * each of its lines).
+ */
+export function sseMessage(data: string, opts: MessageFields = {}): string {
+  const lines = data.includes("\n") || data.includes("\r")
+    ? data.split(/\r\n|\r|\n/).join("\ndata: ")
+    : data;
+  return `${opts.event ? `event: ${opts.event}\n` : ""}${
+    opts.id !== undefined ? `id: ${opts.id}\n` : ""
+  }${opts.retry !== undefined ? `retry: ${opts.retry}\n` : ""}data: ${lines}\n\n`;
+}
 
 /**
  * Writes in order, one at a time (renders are async), and never throws once the client left.
@@ -20,11 +46,12 @@ const PROGRESS_EVERY_MS = 100;
  */
 export function writer(stream: SSEStreamingApi) {
   let queue = Promise.resolve();
-  const write = (message: () => Promise<SSEMessage | null> | SSEMessage | null) => {
+  type Message = MessageFields & { data: string };
+  const write = (message: () => Promise<Message | null> | Message | null) => {
     queue = queue.then(async () => {
       if (stream.aborted || stream.closed) return;
       const m = await message();
-      if (m) await stream.writeSSE(m);
+      if (m) await stream.write(sseMessage(m.data, m));
     }).catch(() => {});
     return queue;
   };
@@ -49,19 +76,19 @@ function identityWatch(c: Context<AppEnv>): IdentityWatch | null {
   return null;
 }
 
-type Source = (signal: AbortSignal) => AsyncIterable<string>;
+/** Yields SSE messages (see sseMessage) until it ends or the signal aborts. */
+export type MessageSource = (signal: AbortSignal) => AsyncIterable<string>;
 
 /**
- * For a stream built on services/logs/stream.ts's `eventStream`: the source and the signals
- * that end it (server shutdown, and the end of the caller's session or token).
+ * An SSE response fed by `source`, read only as fast as the client takes the data. It ends
+ * when the source ends, when the client leaves, when the server shuts down, or when the
+ * caller's session or token ends. (A client that leaves cancels the body; request.signal is
+ * not used: Deno aborts it after every successful response and warns about that.)
  */
-export function boundToIdentity(
-  c: Context<AppEnv>,
-  source: Source,
-): { source: Source; stops: AbortSignal[] } {
+export function sseResponse(c: Context<AppEnv>, source: MessageSource): Response {
   const shutdown = c.get("deps").shutdown;
   const watch = identityWatch(c);
-  if (!watch) return { source, stops: [shutdown] };
+  if (!watch) return c.body(eventStream(source, [shutdown]), 200, SSE_HEADERS);
   async function* closing(signal: AbortSignal) {
     try {
       yield* source(signal);
@@ -69,14 +96,81 @@ export function boundToIdentity(
       watch?.close();
     }
   }
-  return {
-    source: (signal) => {
-      // The stream aborts this signal when the client leaves, before the source ends.
-      signal.addEventListener("abort", () => watch.close(), { once: true });
-      return closing(signal);
-    },
-    stops: [shutdown, watch.signal],
+  const bound: MessageSource = (signal) => {
+    // The stream aborts this signal when the client leaves, before the source ends.
+    signal.addEventListener("abort", () => watch.close(), { once: true });
+    return closing(signal);
   };
+  return c.body(eventStream(bound, [shutdown, watch.signal]), 200, SSE_HEADERS);
+}
+
+/**
+ * An SSE response body fed by `source`. Reads the source only as fast as the client takes the
+ * data; sends a comment every heartbeat while the source is quiet (so that proxies keep the
+ * connection); ends when the source ends, when the client leaves, or when any of `stops`
+ * aborts.
+ */
+export function eventStream(
+  source: MessageSource,
+  stops: AbortSignal[],
+  heartbeatMs = HEARTBEAT_MS,
+): ReadableStream<Uint8Array> {
+  const abort = new AbortController();
+  const onStop = () => abort.abort();
+  for (const s of stops) {
+    if (s.aborted) abort.abort();
+    else s.addEventListener("abort", onStop, { once: true });
+  }
+  const cleanup = () => {
+    for (const s of stops) s.removeEventListener("abort", onStop);
+  };
+  const it = source(abort.signal)[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  let pending: Promise<IteratorResult<string>> | null = null;
+  let closed = false;
+  const aborted = new Promise<"aborted">((r) =>
+    abort.signal.addEventListener("abort", () => r("aborted"), { once: true })
+  );
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      // The first bytes go out at once, so that the client sees the stream is open.
+      controller.enqueue(encoder.encode(": open\n\n"));
+    },
+    async pull(controller) {
+      if (closed) return;
+      pending ??= it.next();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const tick = new Promise<"tick">((r) => (timer = setTimeout(() => r("tick"), heartbeatMs)));
+      let r: IteratorResult<string> | "tick" | "aborted";
+      try {
+        r = await Promise.race([pending, tick, aborted]);
+      } catch {
+        r = { done: true, value: undefined };
+      } finally {
+        clearTimeout(timer);
+      }
+      if (r === "tick") {
+        controller.enqueue(encoder.encode(PING));
+        return;
+      }
+      if (r === "aborted" || r.done) {
+        closed = true;
+        cleanup();
+        pending?.catch(() => {});
+        it.return?.(undefined)?.catch(() => {});
+        controller.close();
+        return;
+      }
+      pending = null;
+      controller.enqueue(encoder.encode(r.value));
+    },
+    cancel() {
+      closed = true;
+      cleanup();
+      abort.abort();
+      pending?.catch(() => {});
+    },
+  });
 }
 
 /**
@@ -93,7 +187,7 @@ export function holdOpen(
   const watch = identityWatch(c);
   return new Promise<void>((resolve) => {
     const heartbeat = setInterval(() => {
-      stream.write(": ping\n\n").catch(() => {});
+      stream.write(PING).catch(() => {});
     }, HEARTBEAT_MS);
     let ended = false;
     const end = () => {

@@ -14,32 +14,32 @@ import {
   noticeHtml,
   noticeText,
 } from "../components/logs.tsx";
+import { loadAnsiUp } from "../components/ansi-html.ts";
 import { containerName } from "../services/docker/containers.ts";
 import type { Deps } from "../services/context.ts";
 import { InvalidInput, NotFound } from "../services/errors.ts";
 import { log } from "../services/logger.ts";
+import { TAG_PATTERN } from "../services/containers/tags.ts";
+import { logDownload } from "../services/logs/download.ts";
 import {
-  downloadStream,
-  eventStream,
   followLogs,
-  followMerged,
-  type FollowOptions,
   followOptions,
-  type LogQuery,
-  logQuerySchema,
-  logsCli,
-  logTarget,
-  mergeAsync,
   parseResumeId,
   type Resume,
   resumeId,
+} from "../services/logs/follow.ts";
+import {
+  checkMergedTail,
+  followMerged,
+  followMergedFrom,
+  MAX_MERGED,
+  mergeChoices,
+  type MergeSelection,
+  mergeSources,
   type Source,
-  SSE_HEADERS,
-  sseMessage,
-} from "../services/logs/stream.ts";
-import { loadAnsiUp } from "../services/logs/format.ts";
-import { listTags, TAG_PATTERN, tagsByContainer } from "../services/containers/tags.ts";
-import { boundToIdentity } from "./live-stream.ts";
+} from "../services/logs/merge.ts";
+import { type LogQuery, logQuerySchema, logsCli } from "../services/logs/query.ts";
+import { SSE_HEADERS, sseMessage, sseResponse } from "./live-stream.ts";
 import type { AppEnv } from "./http/env.ts";
 import { containerRef } from "./http/params.ts";
 import { appChrome, render } from "./http/render.ts";
@@ -47,11 +47,6 @@ import { describeIssues, validate } from "./http/validate.ts";
 import { zValidator } from "@hono/zod-validator";
 
 const refParam = z.object({ id: containerRef });
-
-/** Most containers one merged view follows. */
-export const MAX_MERGED = 20;
-/** Most lines each container starts with in the merged view (they are sorted in memory). */
-const MAX_MERGED_TAIL = 5000;
 
 const mergedQuerySchema = logQuerySchema.safeExtend({
   ids: z.union([z.string(), z.array(z.string())]).optional().transform((v, ctx) => {
@@ -87,17 +82,6 @@ const streamQuerySchema = logQuerySchema.safeExtend({ after: z.string().max(64).
 /** Where a reconnecting stream starts: Last-Event-ID (EventSource) or `after` (logs.js). */
 function resumeFrom(c: Context<AppEnv>, after: string | undefined): Resume | null {
   return parseResumeId(c.req.header("last-event-id")) ?? parseResumeId(after);
-}
-
-function sseResponse(
-  c: Context<AppEnv>,
-  source: (signal: AbortSignal) => AsyncIterable<string>,
-): Response {
-  // A client that leaves cancels the body (see eventStream); request.signal is not used: Deno
-  // aborts it after every successful response and warns about that legacy behaviour.
-  const bound = boundToIdentity(c, source);
-  const body = eventStream(bound.source, bound.stops);
-  return c.body(body, 200, SSE_HEADERS);
 }
 
 /**
@@ -161,7 +145,7 @@ async function* viewerEvents(
     if (signal.aborted) return;
     log.warn(`log viewer stream of ${target.name}: ${(err as Error).message}`);
     // Reconnect (from the last line) in a while: Docker may be back by then.
-    yield `retry: 5000\n${sseMessage(noticeHtml("error", `— ${(err as Error).message} —`))}`;
+    yield sseMessage(noticeHtml("error", `— ${(err as Error).message} —`), { retry: 5000 });
   }
 }
 
@@ -204,61 +188,13 @@ async function* mergedEvents(
   } catch (err) {
     if (signal.aborted) return;
     log.warn(`merged log stream: ${(err as Error).message}`);
-    yield `retry: 5000\n${sseMessage(noticeHtml("error", `— ${(err as Error).message} —`))}`;
+    yield sseMessage(noticeHtml("error", `— ${(err as Error).message} —`), { retry: 5000 });
   }
 }
 
-/**
- * A reconnecting merged stream: every container from the last time the client saw (lines at
- * exactly that time in other containers may repeat; ids have nanoseconds, so it is rare).
- */
-async function* followMergedFrom(
-  deps: Deps,
-  sources: Source[],
-  opts: FollowOptions,
-  after: Resume,
-  signal: AbortSignal,
-) {
-  const gens = sources.map((s) =>
-    followLogs(deps, s.id, { ...opts, tail: 0, after: { ts: after.ts, count: 1 } }, signal)
-  );
-  for await (const next of mergeAsync(gens)) {
-    yield "error" in next
-      ? [{ source: next.index, error: (next.error as Error).message }]
-      : [{ source: next.index, item: next.value }];
-  }
-}
-
-/** The containers a merged view shows: `ids`, or every container with `tag`. */
-async function mergedSources(deps: Deps, q: MergedQuery): Promise<MergedSource[]> {
-  const found: MergedSource[] = [];
-  if (q.ids && q.ids.length) {
-    for (const ref of q.ids) {
-      const c = await deps.containers.resolve(ref);
-      if (found.some((f) => f.id === c.Id)) continue;
-      found.push({ id: c.Id, name: containerName(c), state: c.State, color: 0 });
-    }
-  } else if (q.tag) {
-    await deps.store.ready();
-    const byName = await tagsByContainer(deps.db);
-    for (const c of deps.store.list()) {
-      const name = containerName(c);
-      if ((byName.get(name) ?? []).includes(q.tag)) {
-        found.push({ id: c.Id, name, state: c.State, color: 0 });
-      }
-    }
-    found.sort((a, b) => a.name.localeCompare(b.name));
-    if (found.length > MAX_MERGED) {
-      throw new InvalidInput(`tag: ${found.length} containers have it; at most ${MAX_MERGED}`);
-    }
-  }
-  return found.map((s, i) => ({ ...s, color: i % CHIP_COLORS }));
-}
-
-function checkMergedTail(q: LogQuery): void {
-  if (q.tail === "all" || q.tail > MAX_MERGED_TAIL) {
-    throw new InvalidInput(`tail: at most ${MAX_MERGED_TAIL} lines per container when merged`);
-  }
+/** The containers of a merged view, each with its chip colour. */
+async function mergedSources(deps: Deps, q: MergeSelection): Promise<MergedSource[]> {
+  return (await mergeSources(deps, q)).map((s, i) => ({ ...s, color: i % CHIP_COLORS }));
 }
 
 /**
@@ -275,27 +211,14 @@ export function logPages(): Hono<AppEnv> {
     const deps = c.get("deps");
     const q = c.req.valid("query");
     if (!(q.ids?.length) && !q.tag) {
-      await deps.store.ready();
-      const [byName, tags, info] = await Promise.all([
-        tagsByContainer(deps.db),
-        listTags(deps.db),
-        deps.tags.palette(),
-      ]);
-      const containers = deps.store.list().map((x) => ({
-        name: containerName(x),
-        state: x.State,
-        tags: byName.get(containerName(x)) ?? [],
-      })).sort((a, b) =>
-        Number(b.state === "running") - Number(a.state === "running") ||
-        a.name.localeCompare(b.name)
-      );
+      const { containers, tags } = await mergeChoices(deps);
       return render(
         c,
         <Layout title="Merged logs" app={chrome(c)}>
           <LogPickerPage
             containers={containers}
             tags={tags.map((t) => t.name)}
-            colors={info.colors}
+            colors={Object.fromEntries(tags.map((t) => [t.name, t.color]))}
           />
         </Layout>,
       );
@@ -380,11 +303,9 @@ export function logPages(): Hono<AppEnv> {
     async (c) => {
       const deps = c.get("deps");
       const q = c.req.valid("query");
-      const summary = await deps.containers.resolve(c.req.valid("param").id);
-      const target = await logTarget(deps.docker, summary.Id);
-      const body = await downloadStream(deps.docker, target, q, deps.shutdown);
+      const { name, body } = await logDownload(deps, c.req.valid("param").id, q, deps.shutdown);
       const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "Z");
-      const file = `${target.name.replace(/[^\w.-]/g, "_")}-${stamp}.log`;
+      const file = `${name.replace(/[^\w.-]/g, "_")}-${stamp}.log`;
       return c.body(body, 200, {
         "Content-Type": "text/plain; charset=utf-8",
         "Content-Disposition": `attachment; filename="${file}"`,

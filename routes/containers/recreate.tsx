@@ -180,7 +180,7 @@ export function recreatePages(): Hono<AppEnv> {
     if (!e.plan) {
       return c.html(<EditPreview problem={Object.values(e.errors ?? {}).join("; ")} />);
     }
-    return c.html(<EditPreview lines={deps.editor.preview(e.plan).diff} />);
+    return c.html(<EditPreview lines={(await deps.editor.preview(e.plan)).diff} />);
   });
 
   app.post("/:id/edit", validate("param", containerParam), async (c) => {
@@ -199,7 +199,7 @@ export function recreatePages(): Hono<AppEnv> {
             id={current.id}
             values={values}
             errors={refused || errors || {}}
-            preview={plan && { lines: deps.editor.preview(plan).diff }}
+            preview={plan && { lines: (await deps.editor.preview(plan)).diff }}
             busy={false}
           />
         </Layout>,
@@ -215,7 +215,7 @@ export function recreatePages(): Hono<AppEnv> {
       <RecreateCard
         opId={opId}
         title={`Recreating ${plan.name}`}
-        cli={deps.editor.preview(plan).cli}
+        cli={(await deps.editor.preview(plan)).cli}
       />,
     );
   });

@@ -11,7 +11,7 @@ import type { DockerClient } from "../docker/client.ts";
 import { containerName, inspectContainer, removeContainer } from "../docker/containers.ts";
 import type { ContainerInspect, ContainerSummary } from "../docker/types.ts";
 import { Conflict, NotFound } from "../errors.ts";
-import { tailLogs } from "../logs/format.ts";
+import { tailLogs } from "../logs/read.ts";
 import { dockerCli } from "../config/lifecycle-cli.ts";
 import { getSetting } from "../settings.ts";
 import { lastJobRun, saveJobRun } from "../job-runs.ts";

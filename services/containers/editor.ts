@@ -41,9 +41,9 @@ export class EditService {
   }
 
   /** The `docker run` of the edited container, and its lines that differ from now. */
-  preview(plan: EditPlan): { diff: DiffLine[]; cli: string } {
+  async preview(plan: EditPlan): Promise<{ diff: DiffLine[]; cli: string }> {
     const cli = runCommandFromConfig(plan.next);
-    return { diff: diffCommands(runCommandFromConfig(plan.config), cli), cli };
+    return { diff: await diffCommands(runCommandFromConfig(plan.config), cli), cli };
   }
 
   /**

@@ -2,7 +2,6 @@
  * A container's history: the config it had before each recreate (edit, restore, adopt, update
  * …), a diff between any two versions as `docker run` lines, and "restore this version".
  */
-import { diffArrays } from "diff";
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { containerHistory } from "../../db/schema.ts";
@@ -53,8 +52,12 @@ function toEntry(row: Row): HistoryEntry {
   };
 }
 
-/** Line diff of two `docker run` commands, in order, unchanged lines kept for context. */
-export function diffCommands(from: string, to: string): DiffLine[] {
+/**
+ * Line diff of two `docker run` commands, in order, unchanged lines kept for context. `diff`
+ * is loaded on the first diff: only edit previews, rollbacks and history need it.
+ */
+export async function diffCommands(from: string, to: string): Promise<DiffLine[]> {
+  const { diffArrays } = await import("diff");
   return diffArrays(from.split("\n"), to.split("\n")).flatMap((part) =>
     part.value.map((text): DiffLine => ({
       kind: part.added ? "added" : part.removed ? "removed" : "same",
@@ -109,7 +112,7 @@ export class HistoryService {
   ): Promise<{ from: string; to: string; lines: DiffLine[] }> {
     const a = runCommandFromConfig(await this.versionConfig(name, from));
     const b = runCommandFromConfig(await this.versionConfig(name, to));
-    return { from: a, to: b, lines: diffCommands(a, b) };
+    return { from: a, to: b, lines: await diffCommands(a, b) };
   }
 
   /**

@@ -6,7 +6,7 @@ import type { DockerClient } from "../docker/client.ts";
 import { inspectContainer } from "../docker/containers.ts";
 import type { ContainerInspect, ContainerSummary, DockerEvent } from "../docker/types.ts";
 import type { DockerEvents } from "../events/subscriber.ts";
-import { tailLogs } from "../logs/format.ts";
+import { tailLogs } from "../logs/read.ts";
 
 export const verdictSchema = z.object({
   status: z.enum(["running", "healthy", "unhealthy", "exited", "restarting", "starting"]),

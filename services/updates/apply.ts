@@ -22,7 +22,7 @@ import { listRegistryTags } from "../registry/credentials.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { Conflict, Refused } from "../errors.ts";
 import type { ImageService } from "../images/service.ts";
-import { tailLogs } from "../logs/format.ts";
+import { tailLogs } from "../logs/read.ts";
 import type { Gate, RecreateKind, StepReport } from "../containers/recreate/plan.ts";
 import type { Recreator } from "../containers/recreate/recreator.ts";
 import { tagsByContainer } from "../containers/tags.ts";

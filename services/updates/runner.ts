@@ -155,7 +155,7 @@ export class UpdateRunner {
         at: last.at.toISOString(),
         kind: last.kind,
       },
-      lines: diffCommands(
+      lines: await diffCommands(
         runCommandFromConfig(now),
         runCommandFromConfig({ ...before, image: last.imageId }),
       ),

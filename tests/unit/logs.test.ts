@@ -6,30 +6,26 @@
 import assert from "node:assert/strict";
 import type { ContainerStore, StoreChange } from "../../services/containers/store.ts";
 import type { DockerClient } from "../../services/docker/client.ts";
+import { dockerTime, logQuerySchema, logsCli, tsToDocker } from "../../services/logs/query.ts";
 import {
-  dockerTime,
-  eventStream,
   type FollowItem,
   followLogs,
-  logQuerySchema,
-  logsCli,
-  mergeAsync,
   parseResumeId,
   resumeId,
-  tsToDocker,
-} from "../../services/logs/stream.ts";
+} from "../../services/logs/follow.ts";
+import { mergeAsync } from "../../services/logs/merge.ts";
 import {
-  ansiToHtml,
   demux,
   FrameDemuxer,
-  loadAnsiUp,
   LogDecoder,
   type LogEntry,
   MAX_LINE_CHARS,
   sanitize,
   stripAnsi,
 } from "../../services/logs/format.ts";
+import { ansiToHtml, loadAnsiUp } from "../../components/ansi-html.ts";
 import { lineHtml, noticeText } from "../../components/logs.tsx";
+import { eventStream } from "../../routes/live-stream.ts";
 
 const enc = new TextEncoder();
 

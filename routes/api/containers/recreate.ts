@@ -43,7 +43,7 @@ export function apiRecreateRoutes() {
       const summary = await containers.resolve(c.req.valid("param").id);
       const plan = await editor.plan(summary.Id, c.req.valid("json"));
       if (c.req.valid("query").dryRun) {
-        return c.json({ name: plan.next.name, ...editor.preview(plan) });
+        return c.json({ name: plan.next.name, ...(await editor.preview(plan)) });
       }
       return c.json(recreateJson(await editor.run(plan, c.get("meta"))));
     },

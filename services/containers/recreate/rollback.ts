@@ -13,7 +13,7 @@ import {
 } from "../../docker/containers.ts";
 import type { ContainerInspect } from "../../docker/types.ts";
 import { log } from "../../logger.ts";
-import { tailLogs } from "../../logs/format.ts";
+import { tailLogs } from "../../logs/read.ts";
 import type { JournalRow } from "./journal.ts";
 import type { CrashSite } from "./steps.ts";
 
