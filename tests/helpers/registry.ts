@@ -3,6 +3,9 @@
  * (optionally with htpasswd Basic auth), a programmable HTTP proxy in front of a registry
  * (counting, Bearer token auth with its own token endpoint, 429s, rate-limit headers, refused
  * HEADs), and image helpers over the Engine API (build, push and pull with registry auth).
+ *
+ * Over 500 lines on purpose: every registry double the update-check tests need, in one place, so
+ * each test file starts the one it needs.
  */
 import { freePort, waitFor } from "./server.ts";
 import { DOCKER_BIN, MANIFEST_ACCEPT, REGISTRY } from "../testbed/images.ts";

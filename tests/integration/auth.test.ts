@@ -1,3 +1,9 @@
+/**
+ * First-run setup, login, logout, sessions and password changes through the HTTP API.
+ *
+ * Over 500 lines on purpose: the tests of one feature stay together, each Deno.test stands alone,
+ * and splitting would only spread their shared setup over several files.
+ */
 import assert from "node:assert/strict";
 import { Client, setupAndLogin } from "../helpers/client.ts";
 import { PASSWORD, SETUP_TOKEN, startServer } from "../helpers/server.ts";

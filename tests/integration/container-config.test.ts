@@ -10,6 +10,9 @@
  *
  * Needs the test bed (tests/testbed/up.sh). Run:
  * deno test -A tests/integration/container-config.test.ts
+ *
+ * Over 500 lines on purpose: the tests of one feature stay together, each Deno.test stands alone,
+ * and splitting would only spread their shared setup over several files.
  */
 import assert from "node:assert/strict";
 import { parse } from "yaml";

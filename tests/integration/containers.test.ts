@@ -1,3 +1,9 @@
+/**
+ * Containers through the API against the real daemon: list, create (pull, port clash, limits, verdict), lifecycle, bulk, tags, soft delete and restore.
+ *
+ * Over 500 lines on purpose: the tests of one feature stay together, each Deno.test stands alone,
+ * and splitting would only spread their shared setup over several files.
+ */
 import assert from "node:assert/strict";
 import { openDb } from "../../db/client.ts";
 import { setSetting } from "../../services/settings.ts";

@@ -1,4 +1,9 @@
-/** Issue #14, security hardening: each test sends what an attacker would and checks the answer. */
+/**
+ * Issue #14, security hardening: each test sends what an attacker would and checks the answer.
+ *
+ * Over 500 lines on purpose: the tests of one feature stay together, each Deno.test stands alone,
+ * and splitting would only spread their shared setup over several files.
+ */
 import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
 import { Client, setupAndLogin } from "../helpers/client.ts";

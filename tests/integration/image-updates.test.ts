@@ -2,6 +2,9 @@
  * The update check (services/updates/detect.ts) against the real daemon and real registries: the
  * test bed's, private ones started here, and proxies that count requests or act like other
  * registries. Each test builds its own images under unique repository names.
+ *
+ * Over 500 lines on purpose: the tests of one feature stay together, each Deno.test stands alone,
+ * and splitting would only spread their shared setup over several files.
  */
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";

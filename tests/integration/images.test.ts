@@ -7,6 +7,9 @@
  * Prune is global by nature, so every image it may select here is made old (created in 2020)
  * and the prunes use an "older than" above the test bed's age: the test bed's images, and every
  * fresh image of a test running beside this one, are never selected.
+ *
+ * Over 500 lines on purpose: the tests of one feature stay together, each Deno.test stands alone,
+ * and splitting would only spread their shared setup over several files.
  */
 import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";

@@ -2,6 +2,9 @@
  * Edit, history, restore and adopt: the journaled recreate against the real daemon, including
  * a crash of DockerMate after every step of the journal and between each step's journal write
  * and its Docker call, while a failed edit is undone, and while the next start recovers.
+ *
+ * Over 500 lines on purpose: the tests of one feature stay together, each Deno.test stands alone,
+ * and splitting would only spread their shared setup over several files.
  */
 import assert from "node:assert/strict";
 import { withApp } from "../helpers/app.ts";

@@ -3,6 +3,9 @@
  * exit or fail their healthcheck (rolled back), up-to-date, retag and rollback, a pruned rollback
  * image, a stopped container, Update all with a registry gone, a crash of DockerMate at every
  * step, and dockerd killed in the middle of an update. Restart policies are kept exactly.
+ *
+ * Over 500 lines on purpose: the tests of one feature stay together, each Deno.test stands alone,
+ * and splitting would only spread their shared setup over several files.
  */
 import assert from "node:assert/strict";
 import { type AppCtx, runForUpdate, setUpdateGate, withApp as withServer } from "../helpers/app.ts";

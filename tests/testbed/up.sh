@@ -7,6 +7,9 @@
 # second). Run as root on a fresh machine (CI); installs what is missing with
 # apt-get. Stop what it started with tests/testbed/down.sh.
 #
+# Over 500 lines on purpose: one script, because each step needs the ones before
+# it (packages, then the daemon, the registry, then the images).
+#
 # Environment:
 #   DOCKERMATE_TESTBED_DIR  state dir (logs, pidfiles, registry storage),
 #                           default /tmp/dockermate-testbed

@@ -1,3 +1,9 @@
+/**
+ * The create input (form and API body) parsed into the one container model: every field, its errors and the create request it becomes.
+ *
+ * Over 500 lines on purpose: the tests of one feature stay together, each Deno.test stands alone,
+ * and splitting would only spread their shared setup over several files.
+ */
 import assert from "node:assert/strict";
 import {
   configFromCreateInput,
