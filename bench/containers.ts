@@ -2,10 +2,11 @@
  * The containers list with 200 containers: DockerMate's server time against the raw
  * `GET /containers/json?all=1` from the daemon, measured in the same run (PERFORMANCE.md).
  */
-import { Client, setupAndLogin } from "../tests/helpers/client.ts";
+import type { Client } from "../tests/helpers/client.ts";
 import { DOCKER_SOCKET } from "../tests/helpers/docker.ts";
 import { images } from "../tests/testbed/images.ts";
-import { startServer, waitFor } from "../tests/helpers/server.ts";
+import { waitFor } from "../tests/helpers/server.ts";
+import { login, preparedDataDir, spawnServer } from "./server.ts";
 
 const COUNT = 200;
 const RUNS = 100;
@@ -76,9 +77,10 @@ export type ListBench = {
 export async function benchContainerList(): Promise<ListBench> {
   const run = Date.now().toString(36);
   await makeContainers(run);
-  const server = await startServer();
+  const dataDir = await preparedDataDir("dockermate-bench-list-");
+  const server = await spawnServer(dataDir);
   try {
-    const app: Client = await setupAndLogin(server.url);
+    const app: Client = await login(server.url);
     await waitFor("the store to hold every container", async () => {
       const r = await app.json<unknown[]>("GET", "/api/v1/containers?all=1");
       return r.body.length >= COUNT;
@@ -100,6 +102,7 @@ export async function benchContainerList(): Promise<ListBench> {
     return { containers: total, raw, page, api };
   } finally {
     await server.stop();
+    await Deno.remove(dataDir, { recursive: true });
     await removeContainers(run);
   }
 }

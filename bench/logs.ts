@@ -8,10 +8,10 @@
  *
  * Run alone: deno run -A bench/logs.ts
  */
-import { setupAndLogin } from "../tests/helpers/client.ts";
 import { DOCKER_SOCKET } from "../tests/helpers/docker.ts";
-import { startServer, waitFor } from "../tests/helpers/server.ts";
+import { waitFor } from "../tests/helpers/server.ts";
 import { images } from "../tests/testbed/images.ts";
+import { login, preparedDataDir, spawnServer } from "./server.ts";
 
 const LINES = 200_000;
 const ROUNDS = 3;
@@ -127,7 +127,8 @@ export async function benchLogs(): Promise<LogBench> {
   });
   if (!created.ok) throw new Error(`create: ${await created.text()}`);
   const { Id: id } = await created.json();
-  const server = await startServer({ LOG_LEVEL: "warn" });
+  const dataDir = await preparedDataDir("dockermate-bench-logs-");
+  const server = await spawnServer(dataDir);
   try {
     const started = await engine(`/containers/${id}/start`, { method: "POST" });
     await started.body?.cancel();
@@ -141,7 +142,7 @@ export async function benchLogs(): Promise<LogBench> {
       60_000,
       200,
     );
-    const client = await setupAndLogin(server.url);
+    const client = await login(server.url);
     const directMs: number[] = [];
     const sseMs: number[] = [];
     // Warm both paths once (the first read pulls the log file into the page cache).
@@ -161,6 +162,7 @@ export async function benchLogs(): Promise<LogBench> {
     };
   } finally {
     await server.stop();
+    await Deno.remove(dataDir, { recursive: true });
     const res = await engine(`/containers/${id}?force=1`, { method: "DELETE" });
     await res.body?.cancel();
   }

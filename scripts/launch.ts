@@ -1,11 +1,13 @@
 /**
  * `deno task start` (and `dev`, `reset-password`): runs main.ts as a child with the narrow
- * permissions of scripts/permissions.ts. This launcher has no dependencies of its own.
+ * permissions of scripts/permissions.ts and the V8 flags of scripts/v8-flags.ts. This launcher
+ * has no dependencies of its own.
  * Usage: launch.ts [--watch] <command> [args…]
  */
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../config.ts";
 import { serverPermissionFlags } from "./permissions.ts";
+import { V8_FLAGS } from "./v8-flags.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 let flags: string[];
@@ -19,7 +21,7 @@ try {
 const watch = Deno.args[0] === "--watch";
 const args = watch ? Deno.args.slice(1) : Deno.args;
 const child = new Deno.Command(Deno.execPath(), {
-  args: ["run", ...(watch ? ["--watch"] : []), ...flags, `${root}/main.ts`, ...args],
+  args: ["run", ...(watch ? ["--watch"] : []), ...V8_FLAGS, ...flags, `${root}/main.ts`, ...args],
   stdin: "inherit",
   stdout: "inherit",
   stderr: "inherit",

@@ -72,7 +72,10 @@ export class ContainerStore {
   ready(timeoutMs = 5000): Promise<void> {
     // With the daemon down there is nothing to wait for: callers show what is known.
     if (!this.#synced && !this.docker.state.up) return Promise.resolve();
-    return Promise.race([this.#firstSync, new Promise<void>((r) => setTimeout(r, timeoutMs))]);
+    // Cleared at once: every page asks, and a pending timer per request adds up under load.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+    return Promise.race([this.#firstSync, timeout]).finally(() => clearTimeout(timer));
   }
 
   list(): ContainerSummary[] {
