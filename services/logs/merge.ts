@@ -3,7 +3,7 @@
  * last lines merged by time, then each followed side by side.
  */
 import type { Db } from "../../db/client.ts";
-import { containerName, type ContainerStore } from "../containers/store.ts";
+import { containerName } from "../containers/store.ts";
 import type { ContainerService } from "../containers/service.ts";
 import { listTags, type Tag, tagsByContainer } from "../containers/tags.ts";
 import { InvalidInput } from "../errors.ts";
