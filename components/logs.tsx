@@ -6,6 +6,7 @@
  */
 import type { LogNotice } from "../services/logs/follow.ts";
 import type { LogEntry } from "../services/logs/format.ts";
+import type { MergeSource } from "../services/logs/merge.ts";
 import {
   type LogQuery,
   logQueryString,
@@ -275,7 +276,8 @@ export function LogViewerPage({ id, name, state, q, cli, download }: ViewerProps
   );
 }
 
-export type MergedSource = { id: string; name: string; state: string; color: number };
+/** A container of the merged view with its chip colour (0 … CHIP_COLORS - 1). */
+export type MergedSource = MergeSource & { color: number };
 
 const CHIP_WIDTHS = [8, 12, 16, 20, 24];
 

@@ -36,7 +36,6 @@ import {
   mergeChoices,
   type MergeSelection,
   mergeSources,
-  type Source,
 } from "../services/logs/merge.ts";
 import { type LogQuery, logQuerySchema, logsCli } from "../services/logs/query.ts";
 import { SSE_HEADERS, sseMessage, sseResponse } from "./live-stream.ts";
@@ -152,7 +151,7 @@ async function* viewerEvents(
 /** The merged stream: lines marked with their container's chip; a notice per container. */
 async function* mergedEvents(
   deps: Deps,
-  sources: (Source & { color: number })[],
+  sources: MergedSource[],
   q: LogQuery,
   after: Resume | null,
   signal: AbortSignal,
