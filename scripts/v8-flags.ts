@@ -14,4 +14,5 @@
  * and a cap turns a burst (the merged log view sorts up to 100,000 lines; the password
  * check's dictionaries take ~50 MB) into a crash.
  */
+/** Kept in step with the `compile` task in deno.json, which bakes the same flag into the binaries. */
 export const V8_FLAGS = ["--v8-flags=--max-semi-space-size=4"];

@@ -358,7 +358,7 @@ Deno.test(
     await withApp(async ({ client, run }) => {
       const name = `${run}-sd`;
       const port = freePort();
-      await create(
+      const made = await create(
         client,
         spec(run, {
           name,
@@ -368,6 +368,7 @@ Deno.test(
           env: { A: "1" },
         }),
       );
+      assert.equal(made.status, 201, JSON.stringify(made.body));
       await waitFor("some log lines", async () => {
         const d = await inspect(name);
         return d.State.Running;
