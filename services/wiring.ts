@@ -22,6 +22,7 @@ import type { Deps } from "./context.ts";
 import { Dashboard } from "./dashboard/live.ts";
 import { createPrivateFile, prepareDataDir } from "./data-dir.ts";
 import { DockerClient } from "./docker/client.ts";
+import { changesDiskUsage, DiskUsageReader } from "./docker/system.ts";
 import { EventLog } from "./events/store.ts";
 import { DockerEvents } from "./events/subscriber.ts";
 import { SystemService } from "./host/service.ts";
@@ -62,6 +63,11 @@ export async function createDeps(
     new HostPolicy(db, cfg.DOCKERMATE_ALLOWED_HOSTS),
   );
   const events = new DockerEvents(docker);
+  // One cached /system/df for the images, the dashboard and the volumes.
+  const df = new DiskUsageReader(docker);
+  events.onEvent((e) => {
+    if (changesDiskUsage(e)) df.changed();
+  });
   const store = new ContainerStore(docker, events);
   const watcher = new StartWatcher(docker, events);
   const operations = new Operations();
@@ -74,7 +80,7 @@ export async function createDeps(
   const eventLog = new EventLog(events, 500);
   const tags = new TagService(db);
   const configs = new ContainerConfigService(docker, store);
-  const images = new ImageService(db, docker, store, events, imageUpdates, operations);
+  const images = new ImageService(db, docker, store, df, imageUpdates, operations);
   const recreator = new Recreator(
     db,
     docker,
@@ -115,7 +121,7 @@ export async function createDeps(
     audit,
     events,
     eventLog,
-    dashboard: new Dashboard(db, docker, store, eventLog),
+    dashboard: new Dashboard(db, docker, store, eventLog, df),
     store,
     containers,
     tags,

@@ -2,6 +2,7 @@
 import type { Db } from "../../db/client.ts";
 import type { ContainerStore } from "../containers/store.ts";
 import type { DockerClient } from "../docker/client.ts";
+import type { DiskUsageReader } from "../docker/system.ts";
 import { DockerUnavailable } from "../errors.ts";
 import type { EventEntry, EventLog } from "../events/store.ts";
 import { log } from "../logger.ts";
@@ -75,10 +76,11 @@ export class Dashboard {
     private readonly docker: DockerClient,
     private readonly store: ContainerStore,
     private readonly events: EventLog,
+    df: DiskUsageReader,
     opts: Partial<DashboardOptions> = {},
   ) {
     this.opts = { ...DEFAULTS, ...opts };
-    this.#resources = new DashboardResources(docker);
+    this.#resources = new DashboardResources(docker, df);
     store.subscribe(() => this.#touch("containers"));
     events.subscribe((e) => {
       this.#touch("events");

@@ -5,7 +5,7 @@ import { listTags, tagsByContainer } from "../containers/tags.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { inspectContainer } from "../docker/containers.ts";
 import { listNetworks } from "../docker/networks.ts";
-import { systemDf } from "../docker/system.ts";
+import type { DiskUsageReader } from "../docker/system.ts";
 import type { ContainerSummary, NetworkInspect } from "../docker/types.ts";
 import { DockerUnavailable } from "../errors.ts";
 import type { EventLog } from "../events/store.ts";
@@ -78,7 +78,7 @@ export class DashboardResources {
   #dirty = true;
   #inflight: Promise<void> | null = null;
 
-  constructor(private readonly docker: DockerClient) {}
+  constructor(private readonly docker: DockerClient, private readonly df: DiskUsageReader) {}
 
   /** Something they show changed (or Docker came back): re-read on the next occasion. */
   changed(): void {
@@ -94,18 +94,18 @@ export class DashboardResources {
     return this.#cached?.at ?? 0;
   }
 
-  /** Re-reads /system/df, /networks and the daemon's facts; one at a time. */
+  /** Re-reads /networks and the daemon's facts, and /system/df when due; one at a time. */
   refresh(): Promise<void> {
     if (this.#inflight) return this.#inflight;
     this.#dirty = false;
     this.#inflight = (async () => {
       try {
         const [df, networks, overview] = await Promise.all([
-          systemDf(this.docker),
+          this.df.current(),
           listNetworks(this.docker),
           dockerOverview(this.docker),
         ]);
-        const disk = diskUsage(df);
+        const disk = diskUsage(df.value);
         this.#cached = {
           at: Date.now(),
           overview,

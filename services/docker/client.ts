@@ -189,6 +189,8 @@ export type EngineRequest = {
   body?: unknown;
   /** Extra request headers (e.g. `X-Registry-Auth` for a pull); fetch transports only. */
   headers?: Record<string, string>;
+  /** A body streamed as it comes (a tar for the archive API) instead of `body`'s JSON. */
+  upload?: { stream: ReadableStream<Uint8Array>; contentType: string };
   signal?: AbortSignal;
 };
 
@@ -202,6 +204,11 @@ function withQuery(path: string, query: EngineRequest["query"]): string {
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v));
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
+}
+
+function contentType(req: EngineRequest): Record<string, string> {
+  if (req.upload) return { "content-type": req.upload.contentType };
+  return req.body === undefined ? {} : { "content-type": "application/json" };
 }
 
 /**
@@ -290,9 +297,19 @@ export class DockerClient {
     try {
       return await this.#engine<T>(req);
     } catch (err) {
-      if (isUnreachable(err)) this.#markDown(err);
-      throw mapDockerError(err, this.connection.host);
+      throw this.#failure(req, err);
     }
+  }
+
+  /**
+   * What a failed call throws: an upload its caller aborted (its stream turned out bad) with
+   * the caller's reason, since the daemon did nothing wrong; else the mapped error, noting a
+   * daemon that cannot be reached.
+   */
+  #failure(req: EngineRequest, err: unknown): unknown {
+    if (req.upload && req.signal?.aborted) return req.signal.reason;
+    if (isUnreachable(err)) this.#markDown(err);
+    return mapDockerError(err, this.connection.host);
   }
 
   /**
@@ -315,8 +332,7 @@ export class DockerClient {
       }
       return res;
     } catch (err) {
-      if (isUnreachable(err)) this.#markDown(err);
-      throw mapDockerError(err, this.connection.host);
+      throw this.#failure(req, err);
     }
   }
 
@@ -331,11 +347,8 @@ export class DockerClient {
       method: req.method ?? "GET",
       client: transport.client,
       signal: req.signal,
-      headers: {
-        ...req.headers,
-        ...(req.body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
+      headers: { ...req.headers, ...contentType(req) },
+      body: req.upload?.stream ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
     });
     // Every ping says the daemon's version again: a daemon upgraded in place is followed.
     if (ping && res.ok) {
@@ -359,6 +372,9 @@ export class DockerClient {
 
   async #engine<T>(req: EngineRequest): Promise<T> {
     const res = await this.#fetch(req);
+    if (!res && req.upload) {
+      throw new DockerUnavailable("Uploading to Docker over ssh:// is not supported yet");
+    }
     if (!res) {
       return await this.#dial<T>(req.method ?? "GET", withQuery(req.path, req.query), req.body);
     }

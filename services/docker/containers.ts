@@ -1,4 +1,5 @@
 /** The Engine API's container calls. */
+import { decodeBase64 } from "@oslojs/encoding";
 import { type DockerClient, filtersParam } from "./client.ts";
 import { NotFound } from "../errors.ts";
 import type {
@@ -6,6 +7,7 @@ import type {
   ContainerCreateBody,
   ContainerCreated,
   ContainerInspect,
+  ContainerPathStat,
   ContainerSummary,
   EngineFilters,
 } from "./types.ts";
@@ -153,5 +155,59 @@ export function openContainerLogs(
     path: path(ref, "/logs"),
     query: logsQuery(opts),
     signal: opts.signal,
+  });
+}
+
+/**
+ * What is at `file` in a container (`docker cp`'s stat): links on the way there are followed
+ * (inside the container's root), a link at the end is not. Works on a container that never
+ * started: Docker mounts its root and volumes for the call.
+ */
+export async function statContainerPath(
+  docker: DockerClient,
+  ref: string,
+  file: string,
+): Promise<ContainerPathStat> {
+  const res = await docker.engineStream({
+    method: "HEAD",
+    path: path(ref, "/archive"),
+    query: { path: file },
+  });
+  await res.body?.cancel();
+  const header = res.headers.get("x-docker-container-path-stat");
+  if (!header) throw new Error(`Docker sent no stat for ${file}`);
+  return JSON.parse(new TextDecoder().decode(decodeBase64(header)));
+}
+
+/**
+ * `file` (and what is under it) as a tar stream, each entry named from the last part of
+ * `file` on (`dir/…`; `dir/.` gives `./…`), once the answer's headers are in.
+ */
+export function openContainerArchive(
+  docker: DockerClient,
+  ref: string,
+  file: string,
+  signal?: AbortSignal,
+): Promise<Response> {
+  return docker.engineStream({ path: path(ref, "/archive"), query: { path: file }, signal });
+}
+
+/**
+ * Unpacks a tar stream (plain or gzip, bzip2, xz: Docker detects it) into the folder `dir` of a
+ * container. `signal` aborts the upload: the call then throws the signal's reason.
+ */
+export async function putContainerArchive(
+  docker: DockerClient,
+  ref: string,
+  dir: string,
+  tar: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+): Promise<void> {
+  await docker.engine({
+    method: "PUT",
+    path: path(ref, "/archive"),
+    query: { path: dir, noOverwriteDirNonDir: 1 },
+    upload: { stream: tar, contentType: "application/x-tar" },
+    signal,
   });
 }

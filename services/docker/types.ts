@@ -266,6 +266,23 @@ export type VolumeCreateBody = Omit<Dockerode.VolumeCreateOptions, "abortSignal"
 export type VolumesPruned = { VolumesDeleted: string[] | null; SpaceReclaimed: number };
 
 // ---------------------------------------------------------------------------------------------
+// Archive
+
+/**
+ * What `HEAD /containers/{id}/archive?path=` tells of a path (its `X-Docker-Container-Path-Stat`
+ * header): `mode` is Go's `os.FileMode` (permission bits plus type bits such as 1<<31 for a
+ * folder, 1<<27 for a symbolic link); `linkTarget` is the resolved path in the container when the
+ * path is a link, else empty.
+ */
+export type ContainerPathStat = {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+};
+
+// ---------------------------------------------------------------------------------------------
 // Exec
 
 export type ExecCreateBody = Omit<Dockerode.ExecCreateOptions, "abortSignal">;

@@ -2,9 +2,9 @@
 import type { Db } from "../../db/client.ts";
 import type { ContainerStore } from "../containers/store.ts";
 import type { DockerClient } from "../docker/client.ts";
+import type { DiskUsageReader } from "../docker/system.ts";
 import type { Operations } from "../operations.ts";
 import type { ImageUpdateService } from "../updates/detect.ts";
-import type { ImageDisk } from "./disk.ts";
 
 /** What the image list reads of the update checker. */
 export type UpdateSource = Pick<
@@ -19,5 +19,6 @@ export type ImageDeps = {
   /** Absent where no checker runs: then no image shows an update. */
   updates: UpdateSource | undefined;
   operations: Operations;
-  disk: ImageDisk;
+  /** `/system/df`, cached (shared with the dashboard and the volumes). */
+  disk: DiskUsageReader;
 };

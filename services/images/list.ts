@@ -213,7 +213,7 @@ export async function imageList(
 }
 
 /**
- * Counts from the (unfiltered) rows and the disk figures from `/system/df` (./disk.ts): a
+ * Counts from the (unfiltered) rows and the disk figures from `/system/df` (cached): a
  * caller waits for them at most `waitMs`.
  */
 export async function imageTotals(
@@ -221,7 +221,7 @@ export async function imageTotals(
   rows: ImageRow[],
   waitMs = 1_500,
 ): Promise<ImageTotals> {
-  const df = await deps.disk.usage(waitMs);
+  const df = await deps.disk.upTo(waitMs);
   const imagesRow = df ? diskUsage(df.value).rows.find((r) => r.kind === "images") : undefined;
   return {
     count: rows.length,

@@ -8,7 +8,7 @@ import type { RequestMeta } from "../audit.ts";
 import type { ContainerStore } from "../containers/store.ts";
 import type { DockerClient } from "../docker/client.ts";
 import type { PullProgress } from "../docker/images.ts";
-import type { DockerEvents } from "../events/subscriber.ts";
+import type { DiskUsageReader } from "../docker/system.ts";
 import type { Operations } from "../operations.ts";
 import {
   addTag,
@@ -21,7 +21,6 @@ import {
 } from "./actions.ts";
 import type { ImageDeps, UpdateSource } from "./deps.ts";
 import { type ImageDetail, imageDetail } from "./detail.ts";
-import { ImageDisk } from "./disk.ts";
 import {
   type ImageFilter,
   imageList,
@@ -49,11 +48,10 @@ export class ImageService {
     db: Db,
     docker: DockerClient,
     store: ContainerStore,
-    events: DockerEvents,
+    disk: DiskUsageReader,
     updates: UpdateSource | undefined,
     operations: Operations,
   ) {
-    const disk = new ImageDisk(docker, events);
     this.#deps = { db, docker, store, updates, operations, disk };
   }
 
