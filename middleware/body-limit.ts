@@ -5,6 +5,7 @@ import { PayloadTooLarge, UnsupportedMediaType } from "../services/errors.ts";
 import { isApiPath } from "./auth.ts";
 
 const KiB = 1024;
+const GiB = 1024 * 1024 * KiB;
 
 /**
  * The largest body each group of routes reads, first match wins. Unauthenticated routes get
@@ -18,6 +19,23 @@ export const BODY_LIMITS: ReadonlyArray<{ prefix: string; bytes: number; what: s
   { prefix: "/password-strength", bytes: 8 * KiB, what: "sign-in requests" },
   { prefix: "/api/", bytes: 1024 * KiB, what: "API requests" },
   { prefix: "/", bytes: 64 * KiB, what: "forms" },
+];
+
+/**
+ * Routes that take a file as the raw body and stream it on without buffering it (a volume
+ * restore: `.tar.gz` straight to Docker), each with the types it reads and a size cap of its
+ * own. hono's bodyLimit would buffer a body sent without Content-Length, so these are counted
+ * as they stream instead.
+ */
+export const UPLOADS: ReadonlyArray<
+  { pattern: RegExp; bytes: number; types: readonly string[]; what: string }
+> = [
+  {
+    pattern: /^(\/api\/v1)?\/volumes\/[^/]+\/restore$/,
+    bytes: 1024 * 1024 * 1024 * 1024,
+    types: ["application/gzip", "application/x-gzip", "application/octet-stream"],
+    what: "volume backups",
+  },
 ];
 
 export function limitFor(path: string): { bytes: number; what: string } {
@@ -35,7 +53,7 @@ function hasBody(req: Request): boolean {
 
 /** Refuses a body the route group cannot read: JSON for the API, a form for the pages. */
 function checkMediaType(path: string, contentType: string | undefined): void {
-  const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  const type = bodyType(contentType);
   if (isApiPath(path)) {
     if (/^application\/([\w.-]+\+)?json$/.test(type)) return;
     throw new UnsupportedMediaType(
@@ -50,6 +68,37 @@ function checkMediaType(path: string, contentType: string | undefined): void {
   );
 }
 
+function bodyType(contentType: string | undefined): string {
+  return (contentType ?? "").split(";")[0].trim().toLowerCase();
+}
+
+/** An upload's body, refused past `bytes` as it streams (413) and never held whole. */
+function countedUpload(req: Request, upload: (typeof UPLOADS)[number]): Request {
+  const type = bodyType(req.headers.get("content-type") ?? undefined);
+  if (!upload.types.includes(type)) {
+    throw new UnsupportedMediaType(
+      `Content-Type: ${upload.what} are sent as ${upload.types.join(" or ")}, not ${
+        type || "a body without a type"
+      }`,
+    );
+  }
+  const tooLarge = () =>
+    new PayloadTooLarge(`body: ${upload.what} may be at most ${upload.bytes / GiB} GiB`);
+  const length = req.headers.get("content-length");
+  if (length !== null && Number(length) > upload.bytes) throw tooLarge();
+  let seen = 0;
+  const counted = req.body!.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > upload.bytes) controller.error(tooLarge());
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Request(req, { body: counted });
+}
+
 /**
  * Refuses a body over its route group's limit (413, without reading it when Content-Length
  * says so) or in a format the group does not read (415), before any handler buffers it.
@@ -58,6 +107,11 @@ export const bodyLimits = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     if (!hasBody(c.req.raw)) return await next();
     const path = c.req.path;
+    const upload = c.req.method === "POST" && UPLOADS.find((u) => u.pattern.test(path));
+    if (upload) {
+      c.req.raw = countedUpload(c.req.raw, upload);
+      return await next();
+    }
     checkMediaType(path, c.req.header("content-type"));
     const limit = limitFor(path);
     const limited = bodyLimit({

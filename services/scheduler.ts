@@ -25,6 +25,11 @@ export function startScheduler(deps: Deps): void {
       log.info(`prune-images: removed ${r.removed} ${r.mode} image(s), ${r.failed} failed`);
     }
   });
+  // Volume helpers a crash left behind (services/volumes/helper.ts).
+  Deno.cron("sweep-volume-helpers", "47 * * * *", { signal: deps.shutdown }, async () => {
+    const gone = await deps.volumes.sweepHelpers();
+    if (gone.length) log.info(`sweep-volume-helpers: removed ${gone.join(", ")}`);
+  });
   Deno.cron(CHECK_JOB, updateCheckSchedule(), { signal: deps.shutdown }, async () => {
     try {
       const run = await deps.imageUpdates.runScheduled();

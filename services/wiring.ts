@@ -34,6 +34,7 @@ import { SettingsService } from "./settings-service.ts";
 import { UpdateService } from "./updates/apply.ts";
 import { ImageUpdateService } from "./updates/detect.ts";
 import { UpdateRunner } from "./updates/runner.ts";
+import { VolumeService } from "./volumes/service.ts";
 
 /** Opens the database (migrating it), connects to Docker and wires the services. */
 export async function createDeps(
@@ -150,6 +151,7 @@ export async function createDeps(
     registries,
     system,
     settings,
+    volumes: new VolumeService(db, docker, store, df, shutdown),
     shutdown,
   };
 }

@@ -8,6 +8,12 @@ import { SORTS, STATES } from "../../services/containers/list-options.ts";
 import { EVENT_TYPES, type EventQuery } from "../../services/events/store.ts";
 import { MAX_PRUNE_DAYS, PRUNE_MODES } from "../../services/images/prune-plan.ts";
 import type { ImageFilter } from "../../services/images/list.ts";
+import type { VolumeFilter } from "../../services/volumes/list.ts";
+import {
+  labelFilterSchema,
+  labelPairs,
+  volumeLabelsSchema,
+} from "../../services/volumes/schemas.ts";
 
 /** A box or a flag: `1`, `true` or a ticked box's `on` is yes; `0`, `false`, empty or none no. */
 const yes = z.enum(["1", "0", "true", "false", "on", ""]).optional().transform((v) =>
@@ -59,3 +65,23 @@ export const eventListQuery = z.object({
     .optional().transform((v) => v || undefined),
   q: text(128),
 }) satisfies z.ZodType<EventQuery, unknown>;
+
+export const volumeListQuery = z.object({
+  q: text(128),
+  unused: yes,
+}) satisfies z.ZodType<VolumeFilter, unknown>;
+
+/** A query parameter that may repeat (`label=a&label=b`): its values, empty ones dropped. */
+const listParam = z.union([z.string(), z.array(z.string())]).optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((s) => s !== ""));
+
+/** What a prune of volumes would remove (the page's preview and the API's). */
+export const volumePruneQuery = z.object({
+  all: yes,
+  label: listParam.pipe(z.array(labelFilterSchema).max(20, "at most 20")),
+});
+
+/** A restore's options: the labels of the volume it creates (`label=key=value`, repeated). */
+export const volumeRestoreQuery = z.object({
+  label: listParam.transform(labelPairs).pipe(volumeLabelsSchema),
+});

@@ -5,6 +5,17 @@
 export const MANAGED_LABEL = "com.dockermate.managed";
 export const TAGS_LABEL = "com.dockermate.tags";
 export const CREATED_AT_LABEL = "com.dockermate.created-at";
+/**
+ * Marks a container DockerMate made for its own use and removes again (the volume helper:
+ * services/volumes/helper.ts); such a container is no user's and is left out of every list.
+ */
+export const HELPER_LABEL = "com.dockermate.helper";
+
+/** True for the labels of such a helper. */
+export function isHelper(labels: Record<string, string> | null | undefined): boolean {
+  return labels?.[HELPER_LABEL] !== undefined;
+}
+
 /** Labels under this prefix are DockerMate's own bookkeeping; users may not set them. */
 export const RESERVED_LABEL_PREFIX = "com.dockermate.";
 

@@ -2,6 +2,7 @@ import type { DockerClient } from "../docker/client.ts";
 import { containerName, inspectContainerOrNull, listContainers } from "../docker/containers.ts";
 import type { ContainerInspect, ContainerSummary, DockerEvent } from "../docker/types.ts";
 import type { DockerEvents } from "../events/subscriber.ts";
+import { isHelper } from "../config/labels.ts";
 import { log } from "../logger.ts";
 
 /** The part of inspect that is always current. */
@@ -44,10 +45,10 @@ const RELEVANT =
   /^(create|start|restart|stop|die|kill|pause|unpause|destroy|rename|update|oom|health_status)/;
 
 /**
- * Every container on the host, listed once and then kept by Docker's event stream (see
- * shared/STYLE.md, after Dozzle's container store). Pages and the API read it instead of
- * asking the daemon; it re-lists after every (re)connect of the stream, so a gap cannot
- * leave it wrong.
+ * Every container on the host but DockerMate's own helpers, listed once and then kept by
+ * Docker's event stream (see shared/STYLE.md, after Dozzle's container store). Pages and the
+ * API read it instead of asking the daemon; it re-lists after every (re)connect of the stream,
+ * so a gap cannot leave it wrong.
  */
 export class ContainerStore {
   #byId = new Map<string, ContainerSummary>();
@@ -104,7 +105,7 @@ export class ContainerStore {
   async resync(): Promise<void> {
     try {
       const all = await listContainers(this.docker, { all: true });
-      this.#byId = new Map(all.map((c) => [c.Id, c]));
+      this.#byId = new Map(all.filter((c) => !isHelper(c.Labels)).map((c) => [c.Id, c]));
       this.#synced = true;
       this.#resolveFirst();
       this.#emit({ kind: "resync" });
@@ -135,7 +136,8 @@ export class ContainerStore {
       listContainers(this.docker, { all: true, filters: { id: [id] } }),
       inspectContainerOrNull(this.docker, id),
     ]);
-    if (listed && live) {
+    // A helper DockerMate made for a moment (services/volumes/helper.ts) is in no list.
+    if (listed && live && !isHelper(listed.Labels)) {
       const found = withLiveState(listed, live);
       this.#byId.set(found.Id, found);
       this.#emit({ kind: "update", id: found.Id, container: found });

@@ -55,12 +55,23 @@ export async function removeVolume(
 /** API 1.42 (Docker 23) made prune keep named volumes unless the `all` filter says otherwise. */
 const PRUNE_ALL_FILTER_SINCE = "1.42";
 
+/**
+ * The label Docker 23+ puts on a volume it made for a container (`-v /data`, an image's
+ * VOLUME): what prune without `all` takes.
+ */
+export const ANONYMOUS_VOLUME_LABEL = "com.docker.volume.anonymous";
+
+/** True when prune knows `all` (API 1.42+), and so keeps named volumes without it. */
+export function pruneKnowsAll(apiVersion: string | null): boolean {
+  return apiAtLeast(apiVersion, PRUNE_ALL_FILTER_SINCE);
+}
+
 /** The filters of `POST /volumes/prune` for a daemon that speaks `apiVersion`. */
 export function pruneVolumesFilters(
   apiVersion: string | null,
   opts: { all?: boolean; filters?: EngineFilters },
 ): EngineFilters {
-  const named = opts.all && apiAtLeast(apiVersion, PRUNE_ALL_FILTER_SINCE);
+  const named = opts.all && pruneKnowsAll(apiVersion);
   return named ? { ...opts.filters, all: ["true"] } : { ...opts.filters };
 }
 

@@ -1,0 +1,139 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { errorBody } from "../../middleware/errors.tsx";
+import { InvalidInput } from "../../services/errors.ts";
+import { VolumeInUse } from "../../services/volumes/actions.ts";
+import type { VolumeRow } from "../../services/volumes/list.ts";
+import {
+  volumeCreateSchema,
+  volumeNameSchema,
+  volumePathSchema,
+  volumePruneSchema,
+} from "../../services/volumes/schemas.ts";
+import { sendDownload } from "../http/download.ts";
+import type { AppEnv } from "../http/env.ts";
+import { volumeListQuery, volumePruneQuery, volumeRestoreQuery } from "../http/queries.ts";
+import { validate } from "../http/validate.ts";
+
+const nameParam = z.object({ name: volumeNameSchema });
+const pathQuery = z.object({ path: volumePathSchema });
+/** The prune: the same selection as the preview, and the preview's names to compare with. */
+const pruneBody = volumePruneSchema.extend({
+  expected: z.array(volumeNameSchema).max(10_000, "at most 10000 names").optional(),
+});
+
+/** API.md's list item, and what the volume page knows besides. */
+function listItem(r: VolumeRow) {
+  return {
+    name: r.name,
+    driver: r.driver,
+    mountpoint: r.mountpoint,
+    size: r.size,
+    usedBy: r.usedBy,
+    unused: r.unused,
+    created: r.created,
+    scope: r.scope,
+    labels: r.labels,
+    options: r.options,
+    stack: r.stack,
+    anonymous: r.anonymous,
+  };
+}
+
+/**
+ * `/api/v1/volumes`: list, create, remove, prune, a folder's entries, downloads, backup and
+ * restore. The prune lives at `/-/prune`: a volume name cannot start with `-`, so no volume's
+ * path can be taken for it.
+ */
+export function apiVolumeRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/", validate("query", volumeListQuery), async (c) => {
+    // An API answer waits for the sizes (/system/df) longer than a page does.
+    const { rows } = await c.get("deps").volumes.list(c.req.valid("query"), 15_000);
+    return c.json(rows.map(listItem));
+  });
+
+  app.post("/", validate("json", volumeCreateSchema), async (c) => {
+    const r = await c.get("deps").volumes.create(c.req.valid("json"), c.get("meta"));
+    return c.json(r, 201);
+  });
+
+  app.get("/-/prune", validate("query", volumePruneQuery), async (c) => {
+    const q = c.req.valid("query");
+    return c.json(await c.get("deps").volumes.prunePlan({ all: q.all, labels: q.label }, 15_000));
+  });
+
+  app.post("/-/prune", validate("json", pruneBody), async (c) => {
+    return c.json(await c.get("deps").volumes.prune(c.req.valid("json"), c.get("meta")));
+  });
+
+  app.get("/:name", validate("param", nameParam), async (c) => {
+    return c.json(listItem(await c.get("deps").volumes.get(c.req.valid("param").name, 15_000)));
+  });
+
+  app.delete("/:name", validate("param", nameParam), async (c) => {
+    try {
+      return c.json(await c.get("deps").volumes.remove(c.req.valid("param").name, c.get("meta")));
+    } catch (err) {
+      // The 409 names the containers in its message and lists them for scripts.
+      if (!(err instanceof VolumeInUse)) throw err;
+      return c.json({ ...errorBody(err.error, err.message, 409), usedBy: err.usedBy }, 409);
+    }
+  });
+
+  app.get(
+    "/:name/files",
+    validate("param", nameParam),
+    validate("query", pathQuery),
+    async (c) => {
+      const folder = await c.get("deps").volumes.files(
+        c.req.valid("param").name,
+        c.req.valid("query").path,
+        c.req.raw.signal,
+      );
+      if (folder.more) c.header("X-Entries-Left-Out", String(folder.more));
+      return c.json(folder.entries);
+    },
+  );
+
+  app.get(
+    "/:name/download",
+    validate("param", nameParam),
+    validate("query", pathQuery),
+    async (c) => {
+      const { name } = c.req.valid("param");
+      const d = await c.get("deps").volumes.download(
+        name,
+        c.req.valid("query").path,
+        c.get("meta"),
+      );
+      return sendDownload(c, d);
+    },
+  );
+
+  app.get("/:name/backup", validate("param", nameParam), async (c) => {
+    const d = await c.get("deps").volumes.backup(c.req.valid("param").name, c.get("meta"));
+    return sendDownload(c, d);
+  });
+
+  /** The body is the `.tar.gz` itself (Content-Type application/gzip), streamed to Docker. */
+  app.post(
+    "/:name/restore",
+    validate("param", nameParam),
+    validate("query", volumeRestoreQuery),
+    async (c) => {
+      const body = c.req.raw.body;
+      if (!body) throw new InvalidInput("the body is empty: send the .tar.gz", "file");
+      const r = await c.get("deps").volumes.restore(
+        c.req.valid("param").name,
+        body,
+        { labels: c.req.valid("query").label },
+        c.get("meta"),
+      );
+      return c.json(r, r.created ? 201 : 200);
+    },
+  );
+
+  return app;
+}
