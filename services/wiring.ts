@@ -5,6 +5,7 @@ import { HostPolicy } from "./auth/host-policy.ts";
 import { randomSecret } from "./auth/secrets.ts";
 import { AuthService } from "./auth/sessions.ts";
 import { TokenService } from "./auth/token-service.ts";
+import { isHelper } from "./config/labels.ts";
 import { ContainerConfigService } from "./config/service.ts";
 import { AdoptService } from "./containers/adopt.ts";
 import { BulkService } from "./containers/bulk.ts";
@@ -67,7 +68,8 @@ export async function createDeps(
   // One cached /system/df for the images, the dashboard and the volumes.
   const df = new DiskUsageReader(docker);
   events.onEvent((e) => {
-    if (changesDiskUsage(e)) df.changed();
+    // A volume helper (made and removed for one request) changes nothing /system/df counts.
+    if (changesDiskUsage(e) && !isHelper(e.Actor.Attributes)) df.changed();
   });
   const store = new ContainerStore(docker, events);
   const watcher = new StartWatcher(docker, events);

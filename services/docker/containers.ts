@@ -174,6 +174,11 @@ export async function statContainerPath(
     query: { path: file },
   });
   await res.body?.cancel();
+  return pathStat(res, file);
+}
+
+/** The stat Docker sends with an archive answer (`X-Docker-Container-Path-Stat`, base64 JSON). */
+function pathStat(res: Response, file: string): ContainerPathStat {
   const header = res.headers.get("x-docker-container-path-stat");
   if (!header) throw new Error(`Docker sent no stat for ${file}`);
   return JSON.parse(new TextDecoder().decode(decodeBase64(header)));
@@ -181,15 +186,26 @@ export async function statContainerPath(
 
 /**
  * `file` (and what is under it) as a tar stream, each entry named from the last part of
- * `file` on (`dir/…`; `dir/.` gives `./…`), once the answer's headers are in.
+ * `file` on (`dir/…`; `dir/.` gives `./…`), with the stat of `file` (as statContainerPath's:
+ * a link at the end is not followed, and its tar is the link alone), once the headers are in.
  */
-export function openContainerArchive(
+export async function openContainerArchive(
   docker: DockerClient,
   ref: string,
   file: string,
   signal?: AbortSignal,
-): Promise<Response> {
-  return docker.engineStream({ path: path(ref, "/archive"), query: { path: file }, signal });
+): Promise<{ stat: ContainerPathStat; tar: ReadableStream<Uint8Array> }> {
+  const res = await docker.engineStream({
+    path: path(ref, "/archive"),
+    query: { path: file },
+    signal,
+  });
+  try {
+    return { stat: pathStat(res, file), tar: res.body! };
+  } catch (err) {
+    await res.body?.cancel();
+    throw err;
+  }
 }
 
 /**

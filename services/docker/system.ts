@@ -21,10 +21,11 @@ export async function systemDf(docker: DockerClient): Promise<SystemDataUsage> {
   return { ...df, Images: df.Images?.map(withoutPlaceholders) ?? null };
 }
 
-/** Events after which `/system/df` answers differently: images, volumes, containers made or gone. */
+/** Events after which `/system/df` answers differently: images; volumes, containers made or gone. */
 export function changesDiskUsage(e: Pick<DockerEvent, "Type" | "Action">): boolean {
-  if (e.Type === "image" || e.Type === "volume") return true;
-  return e.Type === "container" && (e.Action === "create" || e.Action === "destroy");
+  if (e.Type === "image") return true;
+  const madeOrGone = e.Action === "create" || e.Action === "destroy";
+  return (e.Type === "volume" || e.Type === "container") && madeOrGone;
 }
 
 /** `/system/df`'s answer and when it came (ms since the epoch). */

@@ -17,7 +17,7 @@ import type { Download } from "./browse.ts";
 import type { VolumeDeps } from "./deps.ts";
 import { releasedAfter } from "./helper.ts";
 import { helperPath, MOUNT } from "./paths.ts";
-import { tarEntries, tarWriter } from "./tar.ts";
+import { gunzip, gzip, tarEntries, tarWriter } from "./tar.ts";
 
 export type RestoreResult = {
   name: string;
@@ -46,14 +46,19 @@ export async function openBackup(
   }
   const helper = await deps.helpers.open(name, { write: false, purpose: "backup" });
   try {
-    const res = await openContainerArchive(deps.docker, helper.id, helperPath("/"), deps.shutdown);
+    const { tar } = await openContainerArchive(
+      deps.docker,
+      helper.id,
+      helperPath("/"),
+      deps.shutdown,
+    );
     const filename = backupFilename(name);
     await recordAudit(deps.db, "volume.backup", meta, { name });
     return {
       filename,
       contentType: "application/gzip",
       size: null,
-      stream: releasedAfter(res.body!.pipeThrough(new CompressionStream("gzip")), helper),
+      stream: releasedAfter(gzip(tar), helper),
       cli: backupCli(name, filename),
     };
   } catch (err) {
@@ -154,12 +159,7 @@ async function unpack(
   const counts = { entries: 0, bytes: 0 };
   const copying = (async () => {
     try {
-      // The platform's gunzip takes any BufferSource, which TypeScript cannot match to bytes.
-      const gunzip = new DecompressionStream("gzip") as ReadableWritablePair<
-        Uint8Array,
-        Uint8Array
-      >;
-      for await (const entry of tarEntries(gz.pipeThrough(gunzip))) {
+      for await (const entry of tarEntries(gunzip(gz))) {
         const header = checkedHeader(entry.header);
         await writer.add(header, entry);
         counts.entries++;
@@ -187,10 +187,10 @@ async function unpack(
 
 /** A volume that holds anything is refused (409 naming it and a few of its entries). */
 async function refuseNonEmpty(deps: VolumeDeps, id: string, name: string): Promise<void> {
-  const res = await openContainerArchive(deps.docker, id, helperPath("/"));
+  const { tar } = await openContainerArchive(deps.docker, id, helperPath("/"));
   const held: string[] = [];
   let root = true;
-  for await (const entry of tarEntries(res.body!)) {
+  for await (const entry of tarEntries(tar)) {
     entry.resume();
     if (root) {
       root = false;

@@ -5,9 +5,9 @@
  *
  * Paths: normalised, never above the volume's root (./paths.ts). Symbolic links are shown as
  * links and never followed: Docker would follow a link on the way to a path (inside the
- * helper's root, so a link to /etc would read the helper image's /etc), so every part of a
- * path is looked at first, and one that is a link is refused (400 naming `path`, with where it
- * points). A folder's listing reads the folder's tar stream through (entry bodies skipped, never
+ * helper's root, so a link to /etc would read the helper image's /etc), so every folder on the
+ * way is looked at first, and one that is a link is refused (400 naming `path`, with where it
+ * points); a link at the very end Docker does not follow, and its stat says so. A folder's listing reads the folder's tar stream through (entry bodies skipped, never
  * held): that is also how each sub-folder's size is known.
  */
 import { recordAudit, type RequestMeta } from "../audit.ts";
@@ -18,15 +18,7 @@ import { InvalidInput, NotFound } from "../errors.ts";
 import { browseCli, downloadFileCli, downloadFolderCli } from "./cli.ts";
 import type { VolumeDeps } from "./deps.ts";
 import { releasedAfter } from "./helper.ts";
-import {
-  baseName,
-  childPath,
-  fromHelperPath,
-  helperPath,
-  MOUNT,
-  pathSteps,
-  volumePath,
-} from "./paths.ts";
+import { baseName, childPath, fromHelperPath, helperPath, pathSteps, volumePath } from "./paths.ts";
 import { firstEntryBody, tarEntries, type TarEntry } from "./tar.ts";
 
 export type FileType = "file" | "directory" | "symlink" | "other";
@@ -96,13 +88,12 @@ function linkRefusal(step: string, stat: ContainerPathStat): InvalidInput {
 }
 
 /**
- * What is at `path` in the volume the helper `id` mounts, each part of the way looked at first:
- * a link anywhere is refused, a missing part is a 404 naming it.
+ * Each folder on the way to `path` (not `path` itself: see openPath) is looked at first: a link
+ * is refused, a missing one is a 404 naming it, a file a 400.
  */
-async function resolve(deps: VolumeDeps, id: string, path: string): Promise<ContainerPathStat> {
-  let stat = await statContainerPath(deps.docker, id, MOUNT);
-  if (!isDir(stat) || isLink(stat)) throw new Error(`the helper's ${MOUNT} is not the volume`);
-  for (const step of pathSteps(path)) {
+async function checkWay(deps: VolumeDeps, id: string, path: string): Promise<void> {
+  for (const step of pathSteps(path).slice(0, -1)) {
+    let stat: ContainerPathStat;
     try {
       stat = await statContainerPath(deps.docker, id, helperPath(step));
     } catch (err) {
@@ -110,11 +101,33 @@ async function resolve(deps: VolumeDeps, id: string, path: string): Promise<Cont
       throw err;
     }
     if (isLink(stat)) throw linkRefusal(step, stat);
-    if (step !== path && !isDir(stat)) {
-      throw new InvalidInput(`${step} is a file, not a folder`, "path");
-    }
+    if (!isDir(stat)) throw new InvalidInput(`${step} is a file, not a folder`, "path");
   }
-  return stat;
+}
+
+/**
+ * The tar of what is at `path` and its stat, the way there checked first. Docker does not
+ * follow a link at the very end: its stat says so, and it is refused like one on the way.
+ */
+async function openPath(
+  deps: VolumeDeps,
+  id: string,
+  path: string,
+  signal?: AbortSignal,
+): Promise<{ stat: ContainerPathStat; tar: ReadableStream<Uint8Array> }> {
+  await checkWay(deps, id, path);
+  let opened;
+  try {
+    opened = await openContainerArchive(deps.docker, id, helperPath(path), signal);
+  } catch (err) {
+    if (err instanceof NotFound) throw new NotFound(`path: ${path} does not exist in the volume`);
+    throw err;
+  }
+  if (isLink(opened.stat)) {
+    await opened.tar.cancel();
+    throw linkRefusal(path, opened.stat);
+  }
+  return opened;
 }
 
 async function existing(deps: VolumeDeps, name: string): Promise<void> {
@@ -207,17 +220,12 @@ export async function listFolder(
   const path = volumePath(input);
   await existing(deps, name);
   return await deps.helpers.with(name, { write: false, purpose: "browse" }, async (id) => {
-    const stat = await resolve(deps, id, path);
+    const { stat, tar } = await openPath(deps, id, path, signal);
     if (!isDir(stat)) {
+      await tar.cancel();
       throw new InvalidInput(`${path} is a file, not a folder: download it instead`, "path");
     }
-    const res = await openContainerArchive(deps.docker, id, helperPath(path), signal);
-    return {
-      volume: name,
-      path,
-      ...(await readFolder(res.body!, path)),
-      cli: browseCli(name, path),
-    };
+    return { volume: name, path, ...(await readFolder(tar, path)), cli: browseCli(name, path) };
   });
 }
 
@@ -235,19 +243,14 @@ export async function openDownload(
   await existing(deps, name);
   const helper = await deps.helpers.open(name, { write: false, purpose: "download" });
   try {
-    const stat = await resolve(deps, helper.id, path);
+    const { stat, tar } = await openPath(deps, helper.id, path, deps.shutdown);
     if (!isDir(stat) && !isRegular(stat)) {
+      await tar.cancel();
       throw new InvalidInput(
         `${path} is a special file (a pipe, socket or device): nothing to download`,
         "path",
       );
     }
-    const res = await openContainerArchive(
-      deps.docker,
-      helper.id,
-      helperPath(path),
-      deps.shutdown,
-    );
     const folder = isDir(stat);
     const filename = folder ? `${path === "/" ? name : baseName(path)}.tar` : baseName(path);
     await recordAudit(deps.db, "volume.download", meta, {
@@ -259,7 +262,7 @@ export async function openDownload(
       filename,
       contentType: folder ? "application/x-tar" : "application/octet-stream",
       size: folder ? null : stat.size,
-      stream: releasedAfter(folder ? res.body! : firstEntryBody(res.body!), helper),
+      stream: releasedAfter(folder ? tar : firstEntryBody(tar), helper),
       cli: folder ? downloadFolderCli(name, path, filename) : downloadFileCli(name, path),
     };
   } catch (err) {

@@ -8,6 +8,7 @@ import type { RequestMeta } from "../audit.ts";
 import type { ContainerStore } from "../containers/store.ts";
 import type { DockerClient } from "../docker/client.ts";
 import type { DiskUsageReader } from "../docker/system.ts";
+import { pruneKnowsAll } from "../docker/volumes.ts";
 import {
   create,
   prune,
@@ -75,6 +76,11 @@ export class VolumeService {
 
   remove(name: string, meta: RequestMeta): Promise<{ name: string; cli: string }> {
     return remove(this.#deps, name, meta);
+  }
+
+  /** Whether this daemon's prune keeps named volumes unless told `all` (API 1.42+). */
+  async knowsAll(): Promise<boolean> {
+    return pruneKnowsAll(await this.#deps.docker.apiVersion());
   }
 
   prunePlan(input: VolumePruneInput, waitMs = 5_000): Promise<VolumePrunePlan> {

@@ -136,3 +136,16 @@ export function tarWriter(): {
     },
   };
 }
+
+/** Bytes through the platform's gzip or gunzip (typed as bytes: they take any BufferSource). */
+export function gzip(source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  return source.pipeThrough(
+    new CompressionStream("gzip") as ReadableWritablePair<Uint8Array, Uint8Array>,
+  );
+}
+
+export function gunzip(source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  return source.pipeThrough(
+    new DecompressionStream("gzip") as ReadableWritablePair<Uint8Array, Uint8Array>,
+  );
+}
