@@ -143,6 +143,20 @@ Deno.test(
         assert.equal(res.status, 200, `${page}: ${res.body.slice(0, 300)}`);
         assert.doesNotMatch(res.body, /Docker is not reachable|Cannot reach Docker/i, page);
       }
+      // Volumes: made, listed, browsed through a helper container (the archive API), removed.
+      const volume = `${run}-proxied-data`;
+      const made = await client.json("POST", "/api/v1/volumes", {
+        name: volume,
+        labels: { [TEST_LABEL]: run },
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const page = await client.text("GET", "/volumes");
+      assert.equal(page.status, 200);
+      assert.match(page.body, new RegExp(`id="volume-${volume}"`));
+      const files = await client.json("GET", `/api/v1/volumes/${volume}/files?path=/`);
+      assert.equal(files.status, 200, JSON.stringify(files.body));
+      assert.deepEqual(files.body, []);
+      assert.equal((await client.json("DELETE", `/api/v1/volumes/${volume}`)).status, 200);
       const logs = await client.json<{ lines: string[] }>("GET", `/api/v1/containers/${name}/logs`);
       assert.equal(logs.status, 200);
       const system = await client.json<{ docker: { serverVersion?: string } }>(

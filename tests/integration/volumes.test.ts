@@ -278,6 +278,19 @@ Deno.test(
           assert.equal(left, null, `${what}: the volume made for the restore is gone again`);
         }
 
+        const wrongType = await client.json<ErrorBody>(
+          "POST",
+          `/api/v1/volumes/${run}-bad/restore`,
+          {
+            not: "a backup",
+          },
+        );
+        assert.equal(wrongType.status, 415);
+        assert.match(
+          wrongType.body.message,
+          /^Content-Type: volume backups are sent as application\/gzip/,
+        );
+
         // --- prune: the preview is exactly what goes --------------------------------------------
         const pruneLabel = `dmtest.prune=${run}`;
         const p1 = `${run}-p1`;
