@@ -62,7 +62,10 @@ function VolumeRowView({ row }: { row: VolumeRow }) {
         <a href={volumeHref(row.name)} class="name-link">{row.name}</a>
         <VolumeBadges row={row} />
       </td>
-      <td class="hide-sm">{row.driver}</td>
+      <td class="hide-sm col-driver">
+        {row.driver}
+        <code class="mountpoint" title="Mountpoint on the host">{row.mountpoint}</code>
+      </td>
       <td class="col-size" data-bytes={row.size ?? ""}>
         {row.size === null ? <span class="muted">—</span> : formatBytes(row.size)}
       </td>
@@ -134,7 +137,7 @@ export function VolumesTable({ rows, filter, total, cli, unavailable, oob }: Vol
             class="volumes"
             columns={[
               "Volume",
-              { label: "Driver", class: "hide-sm" },
+              { label: "Driver and mountpoint", class: "hide-sm" },
               "Size",
               { label: "Created", class: "hide-md" },
               "Used by",

@@ -1,3 +1,4 @@
+import { isHelper } from "../config/labels.ts";
 import type { DockerEvent } from "../docker/types.ts";
 import type { DockerEvents } from "./subscriber.ts";
 import { log } from "../logger.ts";
@@ -73,10 +74,14 @@ function pick(attrs: Record<string, string>, key: string): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
 }
 
-/** Docker's event as an entry; null for what is not kept (exec_*, daemon, plugin, …). */
+/**
+ * Docker's event as an entry; null for what is not kept (exec_*, daemon, plugin, …, and
+ * DockerMate's own volume helpers, made and removed for each file request).
+ */
 export function toEntry(e: DockerEvent, seq: number): EventEntry | null {
   if (!KEPT.has(e.Type) || typeof e.Action !== "string" || NOISE.test(e.Action)) return null;
   const attrs = e.Actor?.Attributes ?? {};
+  if (isHelper(attrs)) return null;
   const id = String(e.Actor?.ID ?? "");
   const type = e.Type as EventType;
   // Volumes and pulled images are named by their id; containers and networks carry a name.
