@@ -75,7 +75,7 @@ export function volumeListPages(): Hono<AppEnv> {
     c: Context<AppEnv>,
     filter: VolumeFilter,
     extra: { notice?: Child; create?: CreateView } = {},
-    status: 200 | 201 | 400 | 409 = 200,
+    status: 200 | 201 | 400 | 409 | 422 = 200,
   ) {
     const l = await listing(c.get("deps"), filter);
     return render(
@@ -140,7 +140,7 @@ export function volumeListPages(): Hono<AppEnv> {
     };
     const parsed = createForm.safeParse(form);
     let view: CreateView;
-    let status: 200 | 201 | 400 | 409 = 201;
+    let status: 201 | 400 | 409 | 422 = 201;
     if (!parsed.success) {
       view = { values, errors: issueErrors(parsed.error.issues, CREATE_FIELDS) };
       status = 400;
@@ -151,7 +151,7 @@ export function volumeListPages(): Hono<AppEnv> {
         const known = serviceErrors(err, CREATE_FIELDS);
         if (!known) throw err;
         view = { values, errors: known.errors };
-        status = known.status === 422 ? 400 : known.status;
+        status = known.status;
       }
     }
     if (!isHtmx(c)) return listPage(c, NO_FILTER, { create: view }, status);

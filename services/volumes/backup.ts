@@ -124,8 +124,8 @@ async function gzipOnly(upload: ReadableStream<Uint8Array>): Promise<ReadableStr
     head.push(value);
     length += value.byteLength;
   }
-  const first = head.length ? new Uint8Array(head.flatMap((c) => [...c.subarray(0, 2)])) : [];
-  if (length < 2 || first[0] !== GZIP_MAGIC[0] || first[1] !== GZIP_MAGIC[1]) {
+  const first = head.flatMap((chunk) => [...chunk.subarray(0, GZIP_MAGIC.length)]);
+  if (GZIP_MAGIC.some((byte, i) => first[i] !== byte)) {
     await reader.cancel();
     throw new InvalidInput("is not a .tar.gz (a gzip file starts otherwise)", "file");
   }
@@ -235,6 +235,7 @@ export async function restore(
     await recordAudit(deps.db, "volume.restore", meta, { name, created, ...counts });
     return { name, created, ...counts, cli: restoreCli(name, `${name}.tar.gz`, created) };
   } catch (err) {
+    // Refused before it was read (a volume that is not empty): stop reading the upload.
     await gz.cancel().catch(() => {});
     if (created) {
       await removeVolume(deps.docker, name).catch((e) =>
