@@ -9,20 +9,22 @@ import { TAG_COLORS } from "../containers/tag-colors.ts";
 /** Compose's own project-name rule, so `docker compose -p <name>` takes every stack name. */
 export const STACK_NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
 
+/** Used as the `name` of an object (body or URL params), so zod's path names the field. */
 export const stackNameSchema = z.string()
-  .min(1, "name: is required")
-  .max(63, "name: must be at most 63 characters")
+  .min(1, "is required")
+  .max(63, "must be at most 63 characters")
   .regex(
     STACK_NAME_RE,
-    "name: must start with a lowercase letter or digit, then lowercase letters, digits, _ or -",
+    "must start with a lowercase letter or digit, then lowercase letters, digits, _ or -",
   );
+export const stackParam = z.object({ name: stackNameSchema });
 
 /** Stack files are small texts; the API's body limit (1 MiB) bounds them anyway. */
 const MAX_FILE_CHARS = 256 * 1024;
 
 /** The files of a stack, as text: what the editor sends and what a deploy writes. */
 export const stackInputSchema = z.object({
-  compose: z.string().min(1, "compose: is required").max(MAX_FILE_CHARS),
+  compose: z.string().min(1, "is required").max(MAX_FILE_CHARS),
   env: z.string().max(MAX_FILE_CHARS).optional(),
 });
 export type StackInput = z.infer<typeof stackInputSchema>;
