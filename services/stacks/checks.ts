@@ -61,7 +61,11 @@ export async function resolveInput(
  * Host ports and limits for deploying `config` as project `name`: its own containers (a
  * redeploy replaces them) neither hold its ports nor count twice.
  */
-export async function checkHost(deps: StackDeps, name: string, config: ComposeConfig): Promise<void> {
+export async function checkHost(
+  deps: StackDeps,
+  name: string,
+  config: ComposeConfig,
+): Promise<void> {
   await deps.store.ready();
   const all = deps.store.list();
   const others = all.filter((c) => c.Labels?.[COMPOSE_PROJECT_LABEL] !== name);

@@ -96,9 +96,9 @@ export class StackFiles {
     await writeWhole(configFile, input.compose);
     const envPath = `${dir}/.env`;
     if (input.env) await writeWhole(envPath, input.env, ENV_MODE);
-    else await Deno.remove(envPath).catch((err) => {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    });
+    else {await Deno.remove(envPath).catch((err) => {
+        if (!(err instanceof Deno.errors.NotFound)) throw err;
+      });}
     return configFile;
   }
 

@@ -238,7 +238,14 @@ export class StackService {
     const { createTwoFilesPatch } = await import("diff");
     const fromLabel = `version ${fromId}`;
     const patches = [
-      createTwoFilesPatch("compose.yaml", "compose.yaml", from.compose, to.compose, fromLabel, to.label),
+      createTwoFilesPatch(
+        "compose.yaml",
+        "compose.yaml",
+        from.compose,
+        to.compose,
+        fromLabel,
+        to.label,
+      ),
     ];
     if (from.env !== to.env) {
       patches.push(createTwoFilesPatch(".env", ".env", from.env, to.env, fromLabel, to.label));
@@ -251,7 +258,11 @@ export class StackService {
   }
 
   /** Replaces a stack's tags; its containers show them too. */
-  async setTags(name: string, tags: string[], meta: RequestMeta): Promise<{ name: string; tags: string[] }> {
+  async setTags(
+    name: string,
+    tags: string[],
+    meta: RequestMeta,
+  ): Promise<{ name: string; tags: string[] }> {
     await getStack(this.deps, name);
     const saved = await setStackTags(this.deps.db, name, tags);
     await recordAudit(this.deps.db, "stack.tags", meta, { name, tags: saved });
