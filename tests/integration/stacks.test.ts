@@ -10,7 +10,19 @@
 import assert from "node:assert/strict";
 import { type AppCtx, withApp } from "../helpers/app.ts";
 import { compose, composeDownAll, composeEnv, composePs, runLabels } from "../helpers/compose.ts";
-import { dockerApi, inspect, type InspectView } from "../helpers/docker.ts";
+import { parseConfig } from "../../config.ts";
+import { Conflict } from "../../services/errors.ts";
+import type { OperationEvent, Operations } from "../../services/operations.ts";
+import { ComposeInvalid } from "../../services/stacks/problems.ts";
+import { createDeps } from "../../services/wiring.ts";
+import {
+  DOCKER_SOCKET,
+  dockerApi,
+  inspect,
+  type InspectView,
+  runId,
+  runLabeled,
+} from "../helpers/docker.ts";
 import { publish } from "../helpers/publish.ts";
 import { removeImage } from "../helpers/registry.ts";
 import { freePort, waitFor } from "../helpers/server.ts";
@@ -321,7 +333,6 @@ Deno.test(
 
       const port = freePort();
       const holder = `${run}-holder`;
-      const { runLabeled } = await import("../helpers/docker.ts");
       await runLabeled(run, holder, ["-p", `${port}:${HTTP_PORT}`, images.web]);
       const taken = await post(
         `services:\n  web:\n    image: ${images.web}\n    ${
@@ -482,6 +493,73 @@ Deno.test(
         assert.equal(create.status, 503, JSON.stringify(create.body));
         assert.equal(create.body.error, "ComposeUnavailable");
       }, { DOCKER_COMPOSE: path });
+    }
+  },
+);
+
+/** Every event of an operation until it ends. */
+function eventsOf(ops: Operations, opId: string): Promise<OperationEvent[]> {
+  return new Promise((resolve) => {
+    const seen: OperationEvent[] = [];
+    const off = ops.subscribe(opId, (e) => {
+      seen.push(e);
+      if (e.kind !== "progress") {
+        queueMicrotask(() => off?.());
+        resolve(seen);
+      }
+    });
+  });
+}
+
+Deno.test(
+  "stacks: the pages' background deploy reports compose's lines; checks fail before it starts; one change at a time",
+  opts,
+  async () => {
+    const run = runId();
+    const name = `${run}bg`;
+    const dataDir = await Deno.makeTempDir({ prefix: "dockermate-stacks-" });
+    const stop = new AbortController();
+    const deps = await createDeps(
+      parseConfig({ DATA_DIR: dataDir, DOCKER_HOST: `unix://${DOCKER_SOCKET}`, ...composeEnv() }),
+      stop.signal,
+    );
+    await deps.docker.start();
+    deps.events.start();
+    const meta = { ip: "test", userAgent: "stacks.test.ts" };
+    const file = `services:\n  web:\n    image: ${images.web}\n    ${runLabels(run)}\n`;
+    try {
+      await assert.rejects(
+        deps.stacks.startCreate(name, { compose: "services:\n  web: [\n" }, meta),
+        (err: Error) => err instanceof ComposeInvalid && /^compose: line \d+/.test(err.message),
+      );
+      const started = await deps.stacks.startCreate(name, { compose: file }, meta);
+      assert.equal(started.cli, `cd ${dataDir}/stacks/${name} && docker compose up -d`);
+      const events = eventsOf(deps.operations, started.opId);
+      await assert.rejects(
+        deps.stacks.startSave(name, { compose: file }, meta),
+        (err: Error) => err instanceof Conflict && /is being deployed/.test(err.message),
+      );
+      const seen = await events;
+      const done = seen.at(-1)!;
+      assert.equal(done.kind, "done", JSON.stringify(done));
+      assert.deepEqual(done.kind === "done" && done.subject, { kind: "stack", name });
+      const lines = seen.filter((e) => e.kind === "progress").map((e) => e.message);
+      assert.ok(lines.includes(`$ ${started.cli}`), lines.join("\n"));
+      assert.ok(
+        lines.some((l) => new RegExp(`Container ${name}-web-1\\s+Started`).test(l)),
+        lines.join("\n"),
+      );
+
+      const down = await deps.stacks.startDown(name, { volumes: true }, meta);
+      const downDone = (await eventsOf(deps.operations, down.opId)).at(-1)!;
+      assert.equal(downDone.kind, "done", JSON.stringify(downDone));
+      assert.deepEqual(await composePs("/tmp", name), []);
+    } finally {
+      await composeDownAll(`${dataDir}/stacks/${name}`, name);
+      stop.abort();
+      deps.events.stop();
+      deps.docker.stop();
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     }
   },
 );
