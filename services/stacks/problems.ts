@@ -125,11 +125,9 @@ export async function composeErrorProblems(
       problems.push({ message, line: Number(yamlLine[1]) });
       continue;
     }
-    if (
-      /^(?:failed to read|couldn't read|env file|unexpected character|line \d+: )/i.test(line) &&
-      /\.env\b|env file/.test(line)
-    ) {
-      problems.push({ message: line, file: "env" });
+    const env = /^failed to read \.env: line (\d+): (.+)$/.exec(line);
+    if (env) {
+      problems.push({ message: env[2], line: Number(env[1]), file: "env" });
       continue;
     }
     problems.push(key ? { message, key, ...await locate(compose, key) } : { message });

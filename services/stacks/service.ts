@@ -20,10 +20,11 @@ import {
   planDown,
   stackAction,
 } from "./actions.ts";
-import { resolveInput } from "./checks.ts";
+import { composeOnDraft, resolveInput } from "./checks.ts";
 import {
   applyCreate,
   applySave,
+  ComposeFailed,
   type Created,
   prepareCreate,
   prepareSave,
@@ -157,33 +158,15 @@ export class StackService {
     const resolved = await resolveInput(this.deps, name, input);
     if (!resolved.config) throw new ComposeInvalid(resolved.problems);
     const args = ["up", "-d", "--dry-run", "--remove-orphans"];
-    const existing = await this.deps.files.exists(name);
-    const scratch = await this.deps.files.scratch(input);
-    try {
-      const projectDir = existing ? this.deps.files.dir(name) : scratch.dir;
-      const r = await this.deps.runner.run({
-        cwd: projectDir,
-        project: name,
-        files: [scratch.compose],
-        envFile: scratch.env,
-        projectDir,
-        args,
-      });
-      if (r.code !== 0) throw new ComposeInvalid([{ message: r.stderr.split("\n").at(-1) ?? "" }]);
-      await this.deps.store.ready();
-      const own = projectContainers(this.deps.store.list(), name);
-      const serviceOf = (container: string) =>
-        own.find((c) => containerName(c) === container)?.Labels?.[COMPOSE_SERVICE_LABEL] ?? null;
-      const changes = parseDryRun(
-        `${r.stdout}\n${r.stderr}`,
-        name,
-        Object.keys(resolved.config.services),
-        serviceOf,
-      );
-      return { changes, cli: folderCli(this.deps.files.dir(name), args) };
-    } finally {
-      await scratch.cleanup();
-    }
+    const cli = folderCli(this.deps.files.dir(name), args);
+    const r = await composeOnDraft(this.deps, name, input, args);
+    if (r.code !== 0) throw new ComposeFailed(cli, r);
+    await this.deps.store.ready();
+    const own = projectContainers(this.deps.store.list(), name);
+    const serviceOf = (container: string) =>
+      own.find((c) => containerName(c) === container)?.Labels?.[COMPOSE_SERVICE_LABEL] ?? null;
+    const services = Object.keys(resolved.config.services);
+    return { changes: parseDryRun(`${r.stdout}\n${r.stderr}`, name, services, serviceOf), cli };
   }
 
   create(name: string, input: StackInput, meta: RequestMeta): Promise<Created> {

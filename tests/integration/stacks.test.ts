@@ -324,6 +324,13 @@ Deno.test(
       assert.equal(missing.status, 400, JSON.stringify(missing.body));
       assert.match(missing.body.message, /services\.web\.ports .*set P in \.env/);
 
+      const badEnv = await post(
+        `services:\n  web:\n    image: ${images.web}\n`,
+        "A=1\nnot a line\n",
+      );
+      assert.equal(badEnv.status, 400, JSON.stringify(badEnv.body));
+      assert.equal(badEnv.body.message, "env: line 2: key cannot contain a space");
+
       const badName = await client.json<{ message: string }>("POST", "/api/v1/stacks", {
         name: "Web!",
         compose: "services: {}",
