@@ -6,6 +6,9 @@
  * stack actions and down with its volumes; tags inherited by the containers. Every compose
  * file labels its services, volumes and networks with the run, and `finally` takes the project
  * down with its volumes.
+ *
+ * Over 500 lines: one file for the stack flows against a real daemon, which share the compose
+ * file, the server frame and the checks made with compose itself.
  */
 import assert from "node:assert/strict";
 import { type AppCtx, withApp } from "../helpers/app.ts";
