@@ -6,9 +6,9 @@
  * (`start*`), with validation errors thrown before the operation starts so a page can show
  * them at their line.
  */
-import type { RequestMeta } from "../audit.ts";
-import { recordAudit } from "../audit.ts";
+import { recordAudit, type RequestMeta } from "../audit.ts";
 import { setStackTags } from "../containers/tags.ts";
+import { containerName } from "../docker/containers.ts";
 import { Conflict } from "../errors.ts";
 import type { OperationEvent } from "../operations.ts";
 import {
@@ -48,7 +48,6 @@ import { ComposeInvalid } from "./problems.ts";
 import { COMPOSE_SERVICE_LABEL, projectContainers } from "./project-state.ts";
 import { getStack, listStacks } from "./read.ts";
 import { listVersions, readVersion } from "./versions.ts";
-import { containerName } from "../docker/containers.ts";
 
 /** What holds a stack, in the words of "is being …". */
 const BUSY = {
@@ -65,6 +64,7 @@ const BUSY = {
 type Busy = keyof typeof BUSY;
 
 export type { ActionResult, Adopted, Created, Saved };
+export { ComposeInvalid };
 export type Started = { opId: string; name: string; cli: string };
 
 export class StackService {
@@ -126,7 +126,9 @@ export class StackService {
     return this.deps.operations.start(async (emit): Promise<OperationEvent> => {
       try {
         const message = await apply(prepared, emit);
-        return { kind: "done", subject: { kind: "stack", name }, message };
+        // The stack's page, or the list once it is gone.
+        const location = what === "down" ? "/stacks" : `/stacks/${encodeURIComponent(name)}`;
+        return { kind: "done", location, subject: { kind: "stack", name }, message };
       } finally {
         release();
       }
