@@ -1,5 +1,9 @@
-/** The pure parts of stacks: compose's errors mapped to keys and lines, dry-run previews, discovery. */
+/**
+ * The pure parts of stacks: compose's errors mapped to keys and lines, dry-run previews,
+ * discovery, and the permissions the launcher gives for them.
+ */
 import assert from "node:assert/strict";
+import { serverPermissionFlags } from "../../scripts/permissions.ts";
 import { composeCandidates } from "../../services/stacks/compose-locate.ts";
 import { composeMajor } from "../../services/stacks/compose-runner.ts";
 import { wantedPorts } from "../../services/stacks/compose-config.ts";
@@ -148,4 +152,29 @@ Deno.test("stacks: fixed host ports are checked, ranges and random ones are not;
   assert.equal(statusOf(["running", "running"]), "running");
   assert.equal(statusOf(["running", "exited"]), "partial");
   assert.equal(statusOf(["exited", "created"]), "stopped");
+});
+
+Deno.test("stacks: the server may run only the Compose binary that is there, and write STACKS_DIR", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dockermate-perm-" });
+  try {
+    const compose = `${dir}/docker-compose`;
+    await Deno.writeTextFile(compose, "");
+    const flags = serverPermissionFlags(
+      { DATA_DIR: `${dir}/data`, STACKS_DIR: `${dir}/stacks`, DOCKER_COMPOSE: compose },
+      "/app",
+    );
+    assert.ok(flags.includes(`--allow-run=${compose}`), flags.join(" "));
+    const write = flags.find((f) => f.startsWith("--allow-write="))!.split("=")[1].split(",");
+    assert.ok(write.includes(`${dir}/stacks`) && write.includes(`${dir}/data`), write.join(","));
+    const missing = serverPermissionFlags({ DOCKER_COMPOSE: `${dir}/nothing` }, "/app");
+    assert.ok(!missing.some((f) => f.startsWith("--allow-run")), missing.join(" "));
+    // Inside DATA_DIR (the default) it needs nothing of its own.
+    const inside = serverPermissionFlags({ DATA_DIR: "/srv/dm" }, "/app");
+    assert.equal(
+      inside.find((f) => f.startsWith("--allow-write=")),
+      "--allow-write=/srv/dm,/var/run/docker.sock",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
