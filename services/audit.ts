@@ -64,6 +64,11 @@ export const AUDIT_ACTIONS = [
   "image.remove",
   "image.prune",
   "settings.image-prune",
+  "network.create",
+  "network.remove",
+  "network.connect",
+  "network.disconnect",
+  "network.prune",
   "settings.audit-retention",
   "audit.prune",
 ] as const;
