@@ -28,6 +28,9 @@ export type AddressUse = { address: string; holder: AddressHolder };
 /** A run of free addresses; `countText` is exact (an IPv6 /64 holds 2^64). */
 export type FreeSpan = { from: string; to: string; count: number; countText: string };
 
+/** One line of the address map: an address in use, or a run of free ones. */
+export type AddressEntry = ({ kind: "used" } & AddressUse) | ({ kind: "free" } & FreeSpan);
+
 export type AddressBlockView = {
   family: 4 | 6;
   subnet: string;
@@ -36,6 +39,8 @@ export type AddressBlockView = {
   /** Where Docker hands out addresses (the range, else the subnet), less what is used. */
   free: FreeSpan[];
   freeText: string;
+  /** Both, in address order. */
+  entries: AddressEntry[];
 };
 
 function countText(n: bigint): string {
@@ -126,6 +131,15 @@ export function addressView(row: NetworkRow): AddressBlockView[] {
     const range = b.ipRange ? parseCidr(b.ipRange) : null;
     const held = heldIn(row, subnet);
     const free = freeSpans(subnet.family, assignable(subnet, range), held.map((h) => h.value));
+    const at = (text: string) => parseAddress(text)!.value;
+    const entries: AddressEntry[] = [
+      ...held.map((h) => ({ kind: "used" as const, ...h.use })),
+      ...free.spans.map((f) => ({ kind: "free" as const, ...f })),
+    ].sort((x, y) => {
+      const a = at(x.kind === "used" ? x.address : x.from);
+      const b = at(y.kind === "used" ? y.address : y.from);
+      return a < b ? -1 : a > b ? 1 : 0;
+    });
     return [{
       family: subnet.family,
       subnet: b.subnet,
@@ -133,6 +147,7 @@ export function addressView(row: NetworkRow): AddressBlockView[] {
       used: held.map((h) => h.use),
       free: free.spans,
       freeText: countText(free.total),
+      entries,
     }];
   });
 }
