@@ -71,13 +71,16 @@ export function SubnetText({ row }: { row: NetworkRow }) {
         <li>
           <code>{b.subnet}</code>
           {b.gateway && (
-            <span class="muted" title={b.gatewayInferred ? "Docker's choice (not reported)" : ""}>
-              {" "}gw <code>{b.gateway}</code>
+            <span
+              class="muted after-space"
+              title={b.gatewayInferred ? "Docker's choice (not reported)" : ""}
+            >
+              gw <code>{b.gateway}</code>
             </span>
           )}
           {b.ipRange && (
-            <span class="muted">
-              {" "}range <code>{b.ipRange}</code>
+            <span class="muted after-space">
+              range <code>{b.ipRange}</code>
             </span>
           )}
         </li>

@@ -96,8 +96,8 @@ function AddressBlock({ block }: { block: AddressBlockView }) {
       <h3>
         <code>{block.subnet}</code>
         {block.ipRange && (
-          <span class="muted">
-            {" "}hands out <code>{block.ipRange}</code>
+          <span class="muted after-space">
+            hands out <code>{block.ipRange}</code>
           </span>
         )}
       </h3>
