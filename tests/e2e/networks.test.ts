@@ -5,7 +5,8 @@
  * the test can clean up), finds it in the list and in the topology picture, connects a
  * container with an alias and a static address (an address outside the subnet is refused under
  * its field first), sees who holds which address, and is refused removal while the container
- * is on it. Then the list and the network's page on a 375 px phone and in the dark theme.
+ * is on it. Then the list and the network's page on a 375 px phone and in the dark theme; last,
+ * the container is disconnected from the page and the removal goes through.
  * Screenshots: tests/output/screenshots/networks-*.png.
  *
  * Needs the test bed (tests/testbed/up.sh) and /usr/bin/chromium. Run:
@@ -29,7 +30,8 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 Deno.test({
-  name: "e2e: networks: create with a suggested subnet, topology, connect, removal refused",
+  name:
+    "e2e: networks: create with a suggested subnet, topology, connect, removal refused, then done",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
@@ -46,7 +48,7 @@ Deno.test({
       await runLabeled(run, web, [images.web]);
       await browserRun(
         t,
-        { browserErrors, finalStep: 6 },
+        { browserErrors, finalStep: 7 },
         async ({ base, browser, client, phone, page, step }) => {
           await step("1. create from the form with the suggested subnet", async () => {
             await page.goto(`${base}/networks`);
@@ -173,6 +175,24 @@ Deno.test({
               await dark.close();
             },
           );
+
+          await step("6. disconnect from the page, then the removal goes through", async () => {
+            await page.goto(`${base}/networks/${name}`);
+            const line = page.locator(`#attached-table tr[data-container="${web}"]`);
+            await line.getByRole("button", { name: "Disconnect" }).click();
+            const notice = page.locator("#network-body .alert-ok", { hasText: "Disconnected" });
+            await notice.waitFor();
+            assert.match(
+              await notice.innerText(),
+              new RegExp(`docker network disconnect ${name} ${web}`),
+            );
+            await page.locator("#no-containers").waitFor();
+            await page.locator("#remove-network").click();
+            await page.locator("#remove-confirm").click();
+            await page.waitForURL(`${base}/networks?removed=${name}`);
+            await page.locator(".alert-ok", { hasText: `docker network rm ${name}` }).waitFor();
+            assert.equal(await page.locator(`tr.network-row[data-name="${name}"]`).count(), 0);
+          });
         },
       );
     } finally {

@@ -107,6 +107,8 @@ Deno.test(
         [{ parent: "eth0" }, /^parent: only macvlan and ipvlan/],
         [{ ipv6: true }, /^ipv6Subnet: IPv6 needs a subnet/],
         [{ name: "-bad" }, /^name: /],
+        // Refused by Docker itself (no such interface): the message still names the field.
+        [{ driver: "macvlan", parent: "dmnosuch0" }, /^parent: /],
       ];
       for (const [body, message] of refusals) {
         const r = await createNetwork(client, run, { name: `${run}-bad`, ...body });
@@ -242,6 +244,19 @@ Deno.test(
       assert.equal(freeCount, 254 - 3, "a /24 gives 254 addresses; the gateway and two are used");
       assert.ok(view.free.some((s) => s.from === `${prefix}.21`), JSON.stringify(view.free));
 
+      // Docker gives static addresses only on a subnet the user chose, not one from its pool.
+      const pooled = `${run}-pooled`;
+      assert.equal((await createNetwork(client, run, { name: pooled })).status, 201);
+      const pooledGateway = (await client.json<Detail>("GET", `/api/v1/networks/${pooled}`)).body
+        .ipam[0].gateway!;
+      const refusedByDocker = await client.json<ErrorBody>(
+        "POST",
+        `/api/v1/networks/${pooled}/connect`,
+        { container: other, ip: pooledGateway.replace(/\.1$/, ".9") },
+      );
+      assert.equal(refusedByDocker.status, 400, JSON.stringify(refusedByDocker.body));
+      assert.match(refusedByDocker.body.message, /^ip: /);
+
       const off = await client.json<{ cli: string }>(
         "POST",
         `/api/v1/networks/${name}/disconnect`,
@@ -348,6 +363,15 @@ Deno.test(
       const names = all.body.candidates.map((c) => c.name);
       assert.ok(names.includes(unused));
       assert.ok(!names.includes(used) && !names.includes("bridge"), names.join(", "));
+
+      // The page's preview (as htmx asks for it) lists the same; its confirmation sends ids.
+      const page = await client.text("GET", "/networks/prune", {
+        headers: { "hx-request": "true" },
+      });
+      assert.equal(page.status, 200);
+      assert.match(page.body, new RegExp(`<strong>${unused}</strong>`));
+      assert.doesNotMatch(page.body, new RegExp(`<strong>${used}</strong>`));
+      assert.match(page.body, new RegExp(`name="ids" value="${plan.body.candidates[0].id}"`));
 
       const busyId = (await inspectNetwork(used)).Id;
       const result = await client.json<{
