@@ -100,7 +100,7 @@ export function Topology(
             <a href={n.href} class={`topo-node topo-net hue-${hue.get(n.id)}`}>
               <title>{n.sub ? `${n.name} (${n.sub})` : n.name}</title>
               <rect x={4} y={y - nodeH / 2} width={NODE_W} height={nodeH} rx={6} />
-              <NodeText x={12} y={y} name={n.name} sub={n.sub} max={18} />
+              <NodeText x={12} y={y} name={n.name} sub={n.sub} max={17} />
             </a>
           );
         })}

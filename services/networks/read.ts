@@ -16,7 +16,7 @@ import {
   takenSubnets,
 } from "./addresses.ts";
 import { createCli } from "./cli.ts";
-import { type NetworkRow, networkRow, networkRows } from "./model.ts";
+import { type AttachedContainer, type NetworkRow, networkRow, networkRows } from "./model.ts";
 
 export type NetworkDetail = NetworkRow & {
   addresses: AddressBlockView[];
@@ -57,13 +57,23 @@ export async function readNetwork(
   return { row: networkRow(net, containers), containers };
 }
 
+/** How many containers are inspected at once for their aliases (the default bridge may hold many). */
+const INSPECT_BATCH = 8;
+
 /** The aliases each container has on the network (Docker's own short-id alias left out). */
 async function withAliases(docker: DockerClient, row: NetworkRow): Promise<NetworkRow> {
-  const containers = await Promise.all(row.containers.map(async (c) => {
-    const inspect = await inspectContainerOrNull(docker, c.id);
-    const aliases = inspect?.NetworkSettings.Networks[row.name]?.Aliases ?? [];
-    return { ...c, aliases: aliases.filter((a) => a !== c.id.slice(0, 12)) };
-  }));
+  const containers: AttachedContainer[] = [];
+  for (let i = 0; i < row.containers.length; i += INSPECT_BATCH) {
+    containers.push(
+      ...await Promise.all(
+        row.containers.slice(i, i + INSPECT_BATCH).map(async (c) => {
+          const inspect = await inspectContainerOrNull(docker, c.id);
+          const aliases = inspect?.NetworkSettings.Networks[row.name]?.Aliases ?? [];
+          return { ...c, aliases: aliases.filter((a) => a !== c.id.slice(0, 12)) };
+        }),
+      ),
+    );
+  }
   return { ...row, containers };
 }
 

@@ -123,7 +123,7 @@ Deno.test(
 );
 
 Deno.test(
-  "networks: IPv6, internal and the list's fields",
+  "networks: IPv6, internal, macvlan and ipvlan, and the list's fields",
   opts,
   () =>
     withApp(async ({ client, run }) => {
@@ -160,6 +160,26 @@ Deno.test(
       assert.deepEqual(row.gateways, [`${prefix}.1`, ipv6Subnet.replace(/\/64$/, "1")]);
       const bridge = list.body.find((n) => n.name === "bridge")!;
       assert.equal(bridge.builtin, true);
+
+      // macvlan and ipvlan on a parent interface: the daemon's docker0 exists wherever it runs,
+      // and no link is made until a container joins, so nothing changes on the host.
+      for (const driver of ["macvlan", "ipvlan"]) {
+        const lan = `${run}-${driver}`;
+        const made = await createNetwork(client, run, { name: lan, driver, parent: "docker0" });
+        assert.equal(made.status, 201, JSON.stringify(made.body));
+        assert.match(made.body.cli, new RegExp(`--driver ${driver} .*-o parent=docker0`));
+        const inspected = await dockerApi<{ Driver: string; Options: Record<string, string> }>(
+          `/networks/${lan}`,
+        );
+        assert.equal(inspected.Driver, driver);
+        assert.equal(inspected.Options.parent, "docker0");
+        const one = await client.json<{ parent: string; driver: string }>(
+          "GET",
+          `/api/v1/networks/${lan}`,
+        );
+        assert.equal(one.body.parent, "docker0");
+        assert.equal((await client.json("DELETE", `/api/v1/networks/${lan}`)).status, 200);
+      }
     }),
 );
 
