@@ -166,10 +166,7 @@ function Containers({ d }: { d: NetworkDetail }) {
     <DataTable
       class="attached-table"
       id="attached-table"
-      columns={["Container", "Address", { label: "Aliases", class: "hide-sm" }, {
-        label: "MAC",
-        class: "hide-md",
-      }, { srOnly: "Actions" }]}
+      columns={["Container", "Address", "Aliases", "MAC", { srOnly: "Actions" }]}
     >
       {d.containers.map((c) => (
         <tr data-container={c.name}>
@@ -180,10 +177,10 @@ function Containers({ d }: { d: NetworkDetail }) {
           <td data-label="Address">
             <AddressText c={c} />
           </td>
-          <td class="hide-sm">
+          <td data-label="Aliases">
             {c.aliases.length ? c.aliases.join(", ") : <span class="muted">—</span>}
           </td>
-          <td class="hide-md">
+          <td data-label="MAC">
             {c.mac ? <code>{c.mac}</code> : <span class="muted">—</span>}
           </td>
           <td class="col-actions">

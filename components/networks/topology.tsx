@@ -10,8 +10,8 @@ export type TopoNetwork = { id: string; name: string; href: string; sub?: string
 export type TopoContainer = { id: string; name: string; state: string; sub?: string };
 export type TopoEdge = { network: string; container: string };
 
-const WIDTH = 360;
-const NODE_W = 140;
+const WIDTH = 320;
+const NODE_W = 124;
 const GAP = WIDTH - 2 * NODE_W - 8;
 const PAD = 6;
 /** Colours cycle through the palette's tag colours (`--c-*`), one a network. */
@@ -100,7 +100,7 @@ export function Topology(
             <a href={n.href} class={`topo-node topo-net hue-${hue.get(n.id)}`}>
               <title>{n.sub ? `${n.name} (${n.sub})` : n.name}</title>
               <rect x={4} y={y - nodeH / 2} width={NODE_W} height={nodeH} rx={6} />
-              <NodeText x={12} y={y} name={n.name} sub={n.sub} max={17} />
+              <NodeText x={12} y={y} name={n.name} sub={n.sub} max={16} />
             </a>
           );
         })}
@@ -116,7 +116,7 @@ export function Topology(
                 r={4}
                 class={`topo-state ${c.state === "running" ? "is-running" : "is-stopped"}`}
               />
-              <NodeText x={x2 + 20} y={y} name={c.name} sub={c.sub} max={16} />
+              <NodeText x={x2 + 20} y={y} name={c.name} sub={c.sub} max={15} />
             </a>
           );
         })}
