@@ -97,3 +97,9 @@ export function formatAddress(a: Address): string {
 export function formatCidr(block: Cidr): string {
   return `${formatAddress({ family: block.family, value: networkOf(block) })}/${block.bits}`;
 }
+
+/** An address as shown: in the usual notation when it parses (`fd00:0::1` reads `fd00::1`). */
+export function normalizeAddress(text: string): string {
+  const a = parseAddress(text);
+  return a ? formatAddress(a) : text;
+}

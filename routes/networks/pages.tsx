@@ -40,7 +40,6 @@ import { parseOrRefuse, validate } from "../http/validate.ts";
 const idParam = z.object({ id: networkRefSchema });
 const CREATE_FIELDS = new Set<string>(CREATE_FORM_FIELDS);
 const CONNECT_FIELDS = new Set(["container", "ip", "aliases"]);
-const noticeName = z.object({ removed: networkNameSchema.optional() });
 
 const FIELD_LABEL: Record<string, string> = {
   ipRange: "IP range",
@@ -64,8 +63,9 @@ export function networkPages(): Hono<AppEnv> {
   const page = (c: Context<AppEnv>, title: string, body: Child, status: 200 | 400 | 409 = 200) =>
     render(c, <Layout title={title} app={chrome(c)}>{body}</Layout>, status);
 
-  app.get("/", validate("query", noticeName), async (c) => {
-    const { removed } = c.req.valid("query");
+  app.get("/", async (c) => {
+    // After a removal: its name, shown only when it is one (the query is anyone's to write).
+    const removed = networkNameSchema.safeParse(c.req.query("removed")).data;
     const notice = removed && (
       <Alert kind="ok">
         Removed network {removed}. <code>{removeCli([removed])}</code>

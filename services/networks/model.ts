@@ -5,8 +5,15 @@
  */
 import { containerName } from "../docker/containers.ts";
 import type { ContainerSummary, NetworkInspect } from "../docker/types.ts";
-import { type Cidr, contains, formatAddress, networkOf, parseAddress, parseCidr } from "../ip.ts";
-import { normalizeAddress } from "./schemas.ts";
+import {
+  type Cidr,
+  contains,
+  formatAddress,
+  networkOf,
+  normalizeAddress,
+  parseAddress,
+  parseCidr,
+} from "../ip.ts";
 
 /** Docker's own networks: they cannot be removed, and take no static addresses or aliases. */
 export const BUILTIN_NETWORKS = ["bridge", "host", "none"] as const;

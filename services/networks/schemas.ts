@@ -8,7 +8,6 @@ import { z } from "zod";
 import {
   type Cidr,
   contains,
-  formatAddress,
   formatCidr,
   isCanonical,
   lastOf,
@@ -290,9 +289,3 @@ export const pruneSchema = z.object({
     "choose at least one network",
   ).max(500),
 });
-
-/** An address shown as text: `formatAddress` of a parsed one, so that `::0:1` reads `::1`. */
-export function normalizeAddress(text: string): string {
-  const a = parseAddress(text);
-  return a ? formatAddress(a) : text;
-}

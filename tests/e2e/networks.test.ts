@@ -60,7 +60,8 @@ Deno.test({
             prefix = suggested.replace(/\.0\/24$/, "");
             await page.locator("#n-name").fill(name);
             await page.locator("#n-labels").fill(`${TEST_LABEL}=${run}`);
-            await page.locator("#network-preview pre", { hasText: `--subnet ${suggested}` })
+            // The preview follows the typing (the last field filled is the labels).
+            await page.locator("#network-preview pre", { hasText: `${TEST_LABEL}=${run}` })
               .waitFor();
             assert.equal(
               await page.locator("#network-preview pre").innerText(),
