@@ -17,6 +17,7 @@ import type { EventLog } from "./events/store.ts";
 import type { SystemService } from "./host/service.ts";
 import type { ImageUpdateService } from "./updates/detect.ts";
 import type { ImageService } from "./images/service.ts";
+import type { NetworkService } from "./networks/service.ts";
 import type { Operations } from "./operations.ts";
 import type { RegistryService } from "./registry/credentials.ts";
 import type { SettingsService } from "./settings-service.ts";
@@ -68,6 +69,8 @@ export type Deps = {
   /** Update checks against registries, their stored results, and tag drift. */
   imageUpdates: ImageUpdateService;
   images: ImageService;
+  /** Networks: list, addresses, create, remove, connect, disconnect, prune. */
+  networks: NetworkService;
   registries: RegistryService;
   /** The hardware profile, capacity, Docker's facts and the host-wide settings. */
   system: SystemService;

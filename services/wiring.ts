@@ -26,6 +26,7 @@ import { EventLog } from "./events/store.ts";
 import { DockerEvents } from "./events/subscriber.ts";
 import { SystemService } from "./host/service.ts";
 import { ImageService } from "./images/service.ts";
+import { NetworkService } from "./networks/service.ts";
 import { Operations } from "./operations.ts";
 import { RegistryService, sealStoredPasswords } from "./registry/credentials.ts";
 import { useKeyFile } from "./registry/secret-box.ts";
@@ -152,6 +153,7 @@ export async function createDeps(
     adopter: new AdoptService(db, configs, recreator, locks),
     imageUpdates,
     images,
+    networks: new NetworkService(db, docker),
     updates,
     updateRunner: new UpdateRunner(
       updates,

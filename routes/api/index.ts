@@ -7,6 +7,7 @@ import { apiAuthRoutes } from "./auth.ts";
 import { apiContainersRoutes } from "./containers/index.ts";
 import { apiEventRoutes } from "./events.ts";
 import { apiImageRoutes } from "./images.ts";
+import { apiNetworkRoutes } from "./networks.ts";
 import { apiRegistryRoutes } from "./registries.ts";
 import { apiComposeRoutes, apiStackRoutes } from "./stacks.ts";
 import { apiSystemRoutes } from "./system.ts";
@@ -31,6 +32,7 @@ export function apiRoutes() {
   app.route("/containers", apiContainersRoutes());
   app.route("/events", apiEventRoutes());
   app.route("/images", apiImageRoutes());
+  app.route("/networks", apiNetworkRoutes());
   app.route("/registries", apiRegistryRoutes());
   app.route("/tags", apiTagRoutes());
   app.route("/stacks", apiStackRoutes());

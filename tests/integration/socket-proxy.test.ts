@@ -137,7 +137,16 @@ Deno.test(
       });
 
       for (
-        const page of ["/", "/containers", `/containers/${name}`, "/images", "/events", "/settings"]
+        const page of [
+          "/",
+          "/containers",
+          `/containers/${name}`,
+          "/images",
+          "/networks",
+          "/networks/bridge",
+          "/events",
+          "/settings",
+        ]
       ) {
         const res = await client.text("GET", page);
         assert.equal(res.status, 200, `${page}: ${res.body.slice(0, 300)}`);
