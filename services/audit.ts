@@ -51,6 +51,8 @@ export const AUDIT_ACTIONS = [
   "container.rollback",
   "container.update-policy",
   "container.update-available",
+  "container.console",
+  "container.console-end",
   "deleted.prune",
   "settings.hardware",
   "settings.retention",
@@ -65,6 +67,7 @@ export const AUDIT_ACTIONS = [
   "image.prune",
   "settings.image-prune",
   "settings.audit-retention",
+  "settings.console",
   "audit.prune",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
