@@ -19,7 +19,7 @@ import { Conflict, Forbidden, LimitExceeded } from "../errors.ts";
 import { log } from "../logger.ts";
 import { FrameDemuxer } from "../logs/format.ts";
 import { getSetting, setSetting } from "../settings.ts";
-import { markerEnv } from "./hangup.ts";
+import { hangUp, markerEnv } from "./hangup.ts";
 import {
   attachCli,
   consoleCommand,
@@ -245,7 +245,14 @@ export class ConsoleService {
       AttachStdin: true,
       Env: [markerEnv(marker)],
     });
-    const conn = await attachExec(this.docker, execId);
+    let conn;
+    try {
+      conn = await attachExec(this.docker, execId);
+    } catch (err) {
+      // Docker may have started it anyway, waiting for input that cannot come.
+      await hangUp(this.docker, { container: plan.containerId, execId, marker });
+      throw err;
+    }
     const idleSeconds = await getSetting(this.db, "consoleIdleSeconds");
     const session = new ConsoleSession(
       { docker: this.docker, audit: this.audit },

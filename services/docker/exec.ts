@@ -9,7 +9,9 @@
  * socket both ways, through dockerode (docker-modem does that handshake over the unix socket
  * and over tcp, with TLS when configured).
  */
+import { Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { DockerUnavailable } from "../errors.ts";
 import type { DockerClient } from "./client.ts";
 import type { ExecCreateBody, ExecInspect } from "./types.ts";
 
@@ -71,11 +73,26 @@ const OUTPUT_BUFFER_BYTES = 256 * 1024;
  * process running when it closes.
  */
 export async function attachExec(docker: DockerClient, id: string): Promise<ExecConnection> {
-  const socket = await docker.viaDockerode((api) =>
+  const stream = await docker.viaDockerode((api) =>
     api.getExec(id).start({ hijack: true, stdin: true, Tty: true })
   );
-  return socketConnection(socket);
+  if (!(stream instanceof Socket)) {
+    // docker-modem hands over the socket only after a 101; on a plain 200 it gives the request
+    // and response, and what is written then never reaches the process.
+    stream.destroy();
+    throw new DockerUnavailable(UPGRADE_REFUSED);
+  }
+  return socketConnection(stream);
 }
+
+/**
+ * Docker upgrades `POST /exec/{id}/start` when asked; a proxy in between may not pass the
+ * upgrade on (HAProxy 2.4 and later drop it for a request with a body, which Docker 20.10
+ * requires: haproxy/haproxy issue 2684).
+ */
+export const UPGRADE_REFUSED = "The connection to Docker was not upgraded (200 instead of 101), " +
+  "so keystrokes cannot reach the console: a proxy between DockerMate and Docker (an " +
+  "HAProxy-based socket proxy?) dropped the upgrade";
 
 function socketConnection(socket: Duplex): ExecConnection {
   let ended = false;

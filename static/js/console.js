@@ -6,9 +6,6 @@
 import { Terminal } from "/static/vendor/xterm.mjs";
 import { FitAddon } from "/static/vendor/addon-fit.mjs";
 
-const root = document.getElementById("console");
-if (root) start(root);
-
 /**
  * xterm's DOM renderer creates <style> elements; the page's CSP admits style elements with this
  * response's nonce only (middleware/security-headers.ts), so they get it as they are made.
@@ -87,7 +84,8 @@ function start(root) {
     disableStdin: !shell,
     convertEol: !shell,
     fontFamily: getComputedStyle(root).getPropertyValue("--mono").trim() || "monospace",
-    fontSize: 14,
+    // Smaller on a phone, so that a usual command's output fits the width.
+    fontSize: root.clientWidth < 500 ? 12 : 14,
     scrollback: 5000,
     theme: theme(probe),
   });
@@ -269,3 +267,6 @@ function start(root) {
 
   connect();
 }
+
+const root = document.getElementById("console");
+if (root) start(root);
