@@ -50,17 +50,18 @@ async function endsWithin(docker: DockerClient, execId: string, ms: number): Pro
   return true;
 }
 
-/** Runs the signalling script as root in `container`; false when it could not run (no sh). */
+/** Runs the signalling script as `user` in `container`; false when it could not run (no sh). */
 async function signalMarked(
   docker: DockerClient,
   container: string,
   marker: string,
   signal: "HUP" | "KILL",
+  user: string | undefined,
 ): Promise<boolean> {
   try {
     const id = await createExec(docker, container, {
       Cmd: ["sh", "-c", SIGNAL_MARKED, "dockermate-hangup", marker, signal],
-      User: "0",
+      ...(user ? { User: user } : {}),
     });
     await (await startExec(docker, id)).arrayBuffer();
     return (await inspectExec(docker, id)).ExitCode === 0;
@@ -70,18 +71,24 @@ async function signalMarked(
 }
 
 /**
- * Ends the console exec `execId` (started with `markerEnv(marker)`) and everything it started:
- * SIGHUP, then SIGKILL. True once Docker reports it no longer running; false when it still
- * runs (a container without `sh`, `grep` and `kill` cannot be reached this way).
+ * Ends the console exec `execId` (started with `markerEnv(marker)`, as `user`) and everything it
+ * started: SIGHUP, then SIGKILL. The signals are sent as the console's own user first: root in
+ * a container lacks CAP_SYS_PTRACE, so it cannot read another user's environment; then as
+ * root, for what the console started as root (`su`). True once Docker reports the exec no
+ * longer running; false when it still runs (a container without `sh`, `grep` and `kill`
+ * cannot be reached this way).
  */
 export async function hangUp(
   docker: DockerClient,
-  target: { container: string; execId: string; marker: string },
+  target: { container: string; execId: string; marker: string; user: string | undefined },
 ): Promise<boolean> {
   if (!(await stillRunning(docker, target.execId))) return true;
+  const users = [target.user, "0"];
   for (const signal of ["HUP", "KILL"] as const) {
-    await signalMarked(docker, target.container, target.marker, signal);
-    if (await endsWithin(docker, target.execId, GRACE_MS)) return true;
+    for (const user of users) {
+      await signalMarked(docker, target.container, target.marker, signal, user);
+      if (await endsWithin(docker, target.execId, GRACE_MS)) return true;
+    }
   }
   return false;
 }

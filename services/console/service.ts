@@ -250,7 +250,7 @@ export class ConsoleService {
       conn = await attachExec(this.docker, execId);
     } catch (err) {
       // Docker may have started it anyway, waiting for input that cannot come.
-      await hangUp(this.docker, { container: plan.containerId, execId, marker });
+      await hangUp(this.docker, { container: plan.containerId, execId, marker, user: plan.user });
       throw err;
     }
     const idleSeconds = await getSetting(this.db, "consoleIdleSeconds");

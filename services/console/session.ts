@@ -178,6 +178,7 @@ export class ConsoleSession {
         container: this.target.containerId,
         execId: this.target.execId,
         marker: this.target.marker,
+        user: this.target.user,
       });
     } finally {
       this.conn.close();

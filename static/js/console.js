@@ -92,7 +92,11 @@ function start(root) {
   const fit = new FitAddon();
   term.loadAddon(fit);
   term.open(document.getElementById("console-term"));
+  // The size the TTY is given, for whoever reads the page (and the browser tests).
+  const showSize = () => (root.dataset.size = `${term.cols}x${term.rows}`);
+  term.onResize(showSize);
   fit.fit();
+  showSize();
 
   const retheme = () => {
     term.options.theme = theme(probe);

@@ -135,3 +135,42 @@ export async function topCommands(container: string): Promise<string[]> {
   const cmd = top.Titles.indexOf("CMD");
   return top.Processes.map((p) => p[cmd]);
 }
+
+/**
+ * A TCP port that forwards to `target` (a unix socket path, or a TCP port on 127.0.0.1), and
+ * can cut every connection made through it while it keeps listening: a dropped network.
+ */
+export function forwarder(target: { path: string } | { port: number }) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns = new Set<Deno.Conn>();
+  const dial = () =>
+    "path" in target
+      ? Deno.connect({ transport: "unix", path: target.path })
+      : Deno.connect({ hostname: "127.0.0.1", port: target.port });
+  (async () => {
+    for await (const conn of listener) {
+      const upstream = await dial();
+      conns.add(conn).add(upstream);
+      Promise.allSettled([
+        conn.readable.pipeTo(upstream.writable),
+        upstream.readable.pipeTo(conn.writable),
+      ]).then(() => conns.delete(conn) && conns.delete(upstream));
+    }
+  })().catch(() => {});
+  const cut = () => {
+    for (const c of conns) {
+      try {
+        c.close();
+      } catch { /* closed already */ }
+    }
+    conns.clear();
+  };
+  return {
+    port: (listener.addr as Deno.NetAddr).port,
+    cut,
+    close: () => {
+      listener.close();
+      cut();
+    },
+  };
+}

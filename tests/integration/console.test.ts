@@ -10,6 +10,7 @@ import { type AppCtx, withApp } from "../helpers/app.ts";
 import {
   ConsoleSocket,
   execRunning,
+  forwarder,
   handshakeStatus,
   topCommands,
   wsUrl,
@@ -63,12 +64,14 @@ Deno.test(
     await withApp(async (ctx) => {
       const name = `${ctx.run}-console`;
       await runLabeled(ctx.run, name, [images.web]);
-      const con = openConsole(ctx, name, "shell=sh", "cols=100&rows=30");
+      // Not root: root in a container cannot read another user's processes (no CAP_SYS_PTRACE),
+      // so ending this one needs the console's own user.
+      const con = openConsole(ctx, name, "shell=sh&user=app", "cols=100&rows=30");
       const execId = await con.started();
       assert.equal(await execRunning(execId), true);
 
-      con.type("echo hi-$((40+2))\n");
-      await con.output(/\r\nhi-42\r\n/);
+      con.type("echo hi-$((40+2)); id -u\n");
+      await con.output(/\r\nhi-42\r\n1000\r\n/);
       con.type("stty size\n");
       await con.output(/\r\n30 100\r\n/);
       con.resize(123, 45);
@@ -295,45 +298,17 @@ Deno.test("console: the main process's output, read-only", opts, async () => {
   });
 });
 
-/** A tcp:// address that forwards to the daemon's socket, as a remote DOCKER_HOST would be. */
-function tcpForwarder(): { port: number; close: () => void } {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const conns: Deno.Conn[] = [];
-  (async () => {
-    for await (const conn of listener) {
-      conns.push(conn);
-      const upstream = await Deno.connect({ transport: "unix", path: DOCKER_SOCKET });
-      conns.push(upstream);
-      Promise.allSettled([
-        conn.readable.pipeTo(upstream.writable),
-        upstream.readable.pipeTo(conn.writable),
-      ]);
-    }
-  })().catch(() => {});
-  return {
-    port: (listener.addr as Deno.NetAddr).port,
-    close: () => {
-      listener.close();
-      for (const c of conns) {
-        try {
-          c.close();
-        } catch { /* closed already */ }
-      }
-    },
-  };
-}
-
 Deno.test(
   "docker layer: an interactive exec both ways, over the unix socket and over tcp",
   opts,
   async () => {
     const run = runId();
     const name = `${run}-exec`;
-    const forwarder = tcpForwarder();
+    const tcp = forwarder({ path: DOCKER_SOCKET });
     try {
       await runLabeled(run, name, [images.web]);
       for (
-        const host of [`unix://${DOCKER_SOCKET}`, `tcp://127.0.0.1:${forwarder.port}`]
+        const host of [`unix://${DOCKER_SOCKET}`, `tcp://127.0.0.1:${tcp.port}`]
       ) {
         const client = new DockerClient({ host, tlsVerify: false });
         const id = await createExec(client, name, { Cmd: ["sh"], Tty: true, AttachStdin: true });
@@ -347,7 +322,7 @@ Deno.test(
         client.stop();
       }
     } finally {
-      forwarder.close();
+      tcp.close();
       await removeLabeled(run);
     }
   },
