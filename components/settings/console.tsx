@@ -41,10 +41,11 @@ export function ConsolePanel({ view }: { view: ConsoleView }) {
         <button type="submit" class="btn btn-primary">Save</button>
       </SettingsForm>
       <p class="hint">
-        A console is a shell inside a container, as root unless you choose a user: as much power
-        over the host as the Docker socket gives. Only a signed-in browser session opens one (never
-        an API token); each is audited with its container and command, and ends when its page is
-        closed, when you log out or after the time above. Turning consoles off ends every open one.
+        A console is a shell inside a container, as its image's user (often root) unless you choose
+        one: as much power over the host as the Docker socket gives. Only a signed-in browser
+        session opens one (never an API token); each is audited with its container and command, and
+        ends when its page is closed, when you log out or after the time above. Turning consoles off
+        ends every open one.
       </p>
     </div>
   );

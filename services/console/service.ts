@@ -13,7 +13,7 @@ import { randomSecret } from "../auth/secrets.ts";
 import { watchIdentity } from "../auth/identity-ends.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { attachContainerOutput, containerName, inspectContainer } from "../docker/containers.ts";
-import { attachExec, createExec } from "../docker/exec.ts";
+import { attachExec, createExec, type ExecConnection } from "../docker/exec.ts";
 import type { ContainerInspect } from "../docker/types.ts";
 import { Conflict, Forbidden, LimitExceeded } from "../errors.ts";
 import { log } from "../logger.ts";
@@ -28,6 +28,7 @@ import {
   type TerminalSize,
 } from "./options.ts";
 import {
+  auditEnd,
   type ConsoleClient,
   type ConsoleEnd,
   ConsoleSession,
@@ -237,6 +238,7 @@ export class ConsoleService {
   }
 
   async #start(plan: ConsolePlan, size: TerminalSize, meta: RequestMeta) {
+    const idleSeconds = await getSetting(this.db, "consoleIdleSeconds");
     const marker = randomSecret(12);
     const execId = await createExec(this.docker, plan.containerId, {
       Cmd: plan.argv,
@@ -245,22 +247,7 @@ export class ConsoleService {
       AttachStdin: true,
       Env: [markerEnv(marker)],
     });
-    let conn;
-    try {
-      conn = await attachExec(this.docker, execId);
-    } catch (err) {
-      // Docker may have started it anyway, waiting for input that cannot come.
-      await hangUp(this.docker, { container: plan.containerId, execId, marker, user: plan.user });
-      throw err;
-    }
-    const idleSeconds = await getSetting(this.db, "consoleIdleSeconds");
-    const session = new ConsoleSession(
-      { docker: this.docker, audit: this.audit },
-      { ...plan, execId, marker },
-      conn,
-      idleSeconds * 1000,
-      meta,
-    );
+    const target = { ...plan, execId, marker };
     await this.audit.record("container.console", meta, {
       container: plan.containerName,
       id: plan.containerId,
@@ -268,6 +255,22 @@ export class ConsoleService {
       user: plan.user ?? null,
       exec: execId,
     });
+    let conn: ExecConnection;
+    try {
+      conn = await attachExec(this.docker, execId);
+    } catch (err) {
+      // Docker may have started it anyway, waiting for input that cannot come.
+      const processEnded = await hangUp(this.docker, {
+        container: plan.containerId,
+        execId,
+        marker,
+        user: plan.user,
+      });
+      await auditEnd(this.audit, meta, target, { reason: "failed", processEnded, seconds: 0 });
+      throw err;
+    }
+    const deps = { docker: this.docker, audit: this.audit };
+    const session = new ConsoleSession(deps, target, conn, idleSeconds * 1000, meta);
     await session.resize(size);
     return session;
   }

@@ -80,6 +80,21 @@ export function endMessage(reason: EndReason, idleMs = 0): string {
   }
 }
 
+/** The audit entry of a console's end: why, whether its processes are gone, how long it ran. */
+export async function auditEnd(
+  audit: AuditTrail,
+  meta: RequestMeta,
+  target: ConsoleTarget,
+  end: { reason: EndReason; processEnded: boolean; seconds: number },
+): Promise<void> {
+  await audit.record("container.console-end", meta, {
+    container: target.containerName,
+    id: target.containerId,
+    exec: target.execId,
+    ...end,
+  }).catch((err) => log.warn(`Auditing a console's end failed: ${err.message}`));
+}
+
 export class ConsoleSession {
   readonly startedAt = Date.now();
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -190,14 +205,11 @@ export class ConsoleSession {
         }) still runs: DockerMate could not signal it (no sh, grep or kill in the container?)`,
       );
     }
-    await this.deps.audit.record("container.console-end", this.meta, {
-      container: this.target.containerName,
-      id: this.target.containerId,
-      exec: this.target.execId,
+    await auditEnd(this.deps.audit, this.meta, this.target, {
       reason: end.reason,
       processEnded,
       seconds: Math.round((Date.now() - this.startedAt) / 1000),
-    }).catch((err) => log.warn(`Auditing a console's end failed: ${err.message}`));
+    });
     this.#end = end;
     return end;
   }

@@ -20,6 +20,7 @@ import {
   newContext,
   overflowChecks,
   screenshot,
+  SCREENSHOTS,
   shareSession,
   until,
   watchConsole,
@@ -73,7 +74,7 @@ Deno.test({
       await runLabeled(run, tick, [images.ticker]);
       await browserRun(
         t,
-        { browserErrors, finalStep: 9 },
+        { browserErrors, finalStep: 10 },
         async ({ base, server, client, browser, desktop, phone, page, step }) => {
           await desktop.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
 
@@ -201,6 +202,32 @@ Deno.test({
             await screenshot(small, "console-attach-phone");
             overflow.assertNone();
           });
+
+          await step(
+            "9. Settings → Console turns consoles off; the console page says so",
+            async () => {
+              const settings = await desktop.newPage();
+              await settings.goto(`${base}/settings#console`);
+              await settings.locator("#console-enabled").uncheck();
+              await settings.locator("#console-settings-form button[type=submit]").click();
+              await settings.locator("#console-saved").waitFor();
+              assert.equal(await settings.locator("#console-enabled").isChecked(), false);
+              await settings.locator("#console-panel").screenshot({
+                path: `${SCREENSHOTS}/console-settings.png`,
+              });
+              await settings.goto(`${base}/containers/${web}/console?shell=sh`);
+              assert.match(
+                await settings.locator("#console-unavailable").innerText(),
+                /Consoles are turned off/,
+              );
+              assert.equal(await settings.locator("#console").count(), 0);
+              await settings.goto(`${base}/settings#console`);
+              await settings.locator("#console-enabled").check();
+              await settings.locator("#console-settings-form button[type=submit]").click();
+              await settings.locator("#console-saved").waitFor();
+              await settings.close();
+            },
+          );
         },
       );
     } finally {
