@@ -100,8 +100,8 @@ function describe(err: unknown): string {
 }
 
 export class ConsoleService {
-  /** Everything open now, by how to end it. */
-  #open = new Set<(reason: EndReason) => void>();
+  /** Everything open now: how to end it, and when it has ended. */
+  #open = new Map<(reason: EndReason) => void, Promise<void>>();
 
   constructor(
     private readonly db: Db,
@@ -110,7 +110,7 @@ export class ConsoleService {
     private readonly auth: Pick<AuthService, "sessionAlive">,
     shutdown: AbortSignal,
   ) {
-    shutdown.addEventListener("abort", () => this.#endAll("shutdown"), { once: true });
+    shutdown.addEventListener("abort", () => void this.drain(), { once: true });
   }
 
   async settings(): Promise<ConsoleSettings> {
@@ -323,14 +323,26 @@ export class ConsoleService {
       SESSION_CHECK_MS,
     );
     watch.signal.addEventListener("abort", () => end("session-ended"), { once: true });
-    this.#open.add(end);
+    let finished!: () => void;
+    this.#open.set(end, new Promise<void>((resolve) => (finished = resolve)));
     return () => {
       watch.close();
       this.#open.delete(end);
+      finished();
     };
   }
 
+  /**
+   * Ends everything open (DockerMate is stopping) and resolves once their processes were hung
+   * up: Docker would leave the shells running after the process exits.
+   */
+  async drain(): Promise<void> {
+    const ending = [...this.#open.values()];
+    this.#endAll("shutdown");
+    await Promise.all(ending);
+  }
+
   #endAll(reason: EndReason): void {
-    for (const end of this.#open) end(reason);
+    for (const end of this.#open.keys()) end(reason);
   }
 }

@@ -327,3 +327,16 @@ Deno.test(
     }
   },
 );
+
+Deno.test("console: DockerMate stopping ends the open consoles first", opts, async () => {
+  await withApp(async (ctx) => {
+    const name = `${ctx.run}-shutdown`;
+    await runLabeled(ctx.run, name, [images.web]);
+    const con = openConsole(ctx, name, "shell=sh&user=app");
+    const execId = await con.started();
+    await ctx.server.stop();
+    assert.match(ctx.server.output(), /Shutting down/);
+    assert.equal(await execRunning(execId), false, "the shell was ended before the exit");
+    assert.deepEqual((await topCommands(name)).filter((cmd) => cmd === "sh"), []);
+  });
+});
