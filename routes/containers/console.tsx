@@ -5,11 +5,7 @@ import type { WSContext } from "hono/ws";
 import { z } from "zod";
 import { ConsolePage } from "../../components/containers/console.tsx";
 import { Layout } from "../../components/layout.tsx";
-import {
-  type ConsoleOptions,
-  consoleOptionsSchema,
-  terminalSizeSchema,
-} from "../../services/console/options.ts";
+import { consoleOptionsSchema, terminalSizeSchema } from "../../services/console/options.ts";
 import type { ConsoleHandle, ConsoleOwner } from "../../services/console/service.ts";
 import type { ConsoleClient } from "../../services/console/session.ts";
 import { Forbidden, InvalidInput } from "../../services/errors.ts";
@@ -57,11 +53,6 @@ function owner(c: Context<AppEnv>): ConsoleOwner {
   return { sessionId: identity.session.id };
 }
 
-/** The console options of a query, or null when none were given (the form is shown first). */
-function optionsOf(query: Record<string, string>): z.ZodSafeParseResult<ConsoleOptions> | null {
-  return "shell" in query ? consoleOptionsSchema.safeParse(query) : null;
-}
-
 /** A console's socket, as the console service writes to it. */
 function socketClient(ws: WSContext): ConsoleClient {
   const socket = ws.raw as WebSocket;
@@ -99,23 +90,26 @@ export function consolePages(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get("/:id/console", validate("param", containerParam), async (c) => {
-    const deps = c.get("deps");
-    const { view } = parseOrRefuse(viewQuery, { view: c.req.query("view") });
-    const parsed = view === "shell" ? optionsOf(c.req.query()) : null;
+    const { consoles } = c.get("deps");
+    const ref = c.req.valid("param").id;
     const values = c.req.query();
-    let errors: Record<string, string> = {};
-    let opts: ConsoleOptions | null = parsed?.success ? parsed.data : null;
-    if (parsed && !parsed.success) {
-      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+    const { view } = parseOrRefuse(viewQuery, { view: values.view });
+    // The form's options, once it was sent (a first visit shows the form alone).
+    const parsed = view === "shell" && "shell" in values
+      ? consoleOptionsSchema.safeParse(values)
+      : null;
+    const errors: Record<string, string> = {};
+    for (const issue of parsed?.error?.issues ?? []) {
+      errors[String(issue.path[0])] ??= issue.message;
     }
     let data;
     try {
-      data = await deps.consoles.page(c.req.valid("param").id, view, opts);
+      data = await consoles.page(ref, view, parsed?.success ? parsed.data : null);
     } catch (err) {
+      // A command the parser refuses (an open quote, a pipe) is said under its field.
       if (!(err instanceof InvalidInput) || !err.field) throw err;
-      errors = { [err.field]: err.detail };
-      opts = null;
-      data = await deps.consoles.page(c.req.valid("param").id, view, null);
+      errors[err.field] = err.detail;
+      data = await consoles.page(ref, view, null);
     }
     const failed = Object.keys(errors).length > 0;
     return render(

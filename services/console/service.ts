@@ -135,11 +135,6 @@ export class ConsoleService {
     return after;
   }
 
-  /** How many consoles and views are open now. */
-  get openCount(): number {
-    return this.#open.size;
-  }
-
   /** What the console page shows: the container, whether a console can open, the plan. */
   async page(
     ref: string,

@@ -98,7 +98,6 @@ export async function auditEnd(
 export class ConsoleSession {
   readonly startedAt = Date.now();
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
-  #end: ConsoleEnd | null = null;
   #ending: Promise<ConsoleEnd> | null = null;
 
   constructor(
@@ -112,7 +111,7 @@ export class ConsoleSession {
   }
 
   get ended(): boolean {
-    return this.#end !== null || this.#ending !== null;
+    return this.#ending !== null;
   }
 
   /** Keystrokes or pasted text, as the terminal sends them. */
@@ -210,7 +209,6 @@ export class ConsoleSession {
       processEnded,
       seconds: Math.round((Date.now() - this.startedAt) / 1000),
     });
-    this.#end = end;
     return end;
   }
 
