@@ -1,4 +1,5 @@
 import type { Config } from "../config.ts";
+import type { ConsoleService } from "./console/service.ts";
 import type { Db } from "../db/client.ts";
 import type { AuditTrail } from "./audit.ts";
 import type { AuthService } from "./auth/sessions.ts";
@@ -74,6 +75,8 @@ export type Deps = {
   registries: RegistryService;
   /** The hardware profile, capacity, Docker's facts and the host-wide settings. */
   system: SystemService;
+  /** Consoles into containers and the read-only view of a main process's output. */
+  consoles: ConsoleService;
   /** What the Settings page shows; its changes are the other services'. */
   settings: SettingsService;
   /** Compose v2 stacks: folders in STACKS_DIR and external compose projects. */

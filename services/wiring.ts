@@ -6,6 +6,7 @@ import { randomSecret } from "./auth/secrets.ts";
 import { AuthService } from "./auth/sessions.ts";
 import { TokenService } from "./auth/token-service.ts";
 import { ContainerConfigService } from "./config/service.ts";
+import { ConsoleService } from "./console/service.ts";
 import { AdoptService } from "./containers/adopt.ts";
 import { BulkService } from "./containers/bulk.ts";
 import { CreateService } from "./containers/create.ts";
@@ -105,8 +106,9 @@ export async function createDeps(
   const audit = new AuditTrail(db);
   const registries = new RegistryService(db);
   const system = new SystemService(db, docker, containers);
+  const consoles = new ConsoleService(db, docker, audit, auth, shutdown);
   const settings = new SettingsService(
-    { auth, tokens, audit, system, deleted, tags, registries, store },
+    { auth, tokens, audit, system, deleted, tags, registries, store, consoles },
     cfg.PORT,
   );
   await ensureDefaultTags(db);
@@ -167,6 +169,7 @@ export async function createDeps(
     ),
     registries,
     system,
+    consoles,
     settings,
     stacks,
     shutdown,
