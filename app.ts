@@ -19,6 +19,7 @@ import { liveContainerRoutes } from "./routes/live/containers.tsx";
 import { liveDashboardRoutes } from "./routes/live/dashboard.tsx";
 import { dockerStatusStream } from "./routes/live/docker-status.tsx";
 import { liveImageRoutes } from "./routes/live/images.tsx";
+import { networkPages } from "./routes/networks/pages.tsx";
 import { registrySettingsRoutes } from "./routes/registries.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { staticRoutes } from "./routes/static.ts";
@@ -55,6 +56,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/images", imagePages());
   app.route("/image-updates", imageUpdatePages());
   app.route("/volumes", volumeRoutes());
+  app.route("/networks", networkPages());
   app.route("/settings/registries", registrySettingsRoutes());
   app.route("/settings", settingsRoutes());
   app.route("/live/containers", liveContainerRoutes());

@@ -52,6 +52,8 @@ async function serve(): Promise<void> {
   const shutdown = async () => {
     log.info("Shutting down");
     stopping.abort();
+    // Open consoles hang their shells up first (Docker would leave them running), within 3 s.
+    await Promise.race([deps.consoles.drain(), new Promise((r) => setTimeout(r, 3000))]);
     deps.events.stop();
     deps.docker.stop();
     // Open streams end on the abort; a client that never reads cannot hold the exit up.

@@ -36,6 +36,8 @@ function Head({ title }: { title: string }) {
       <link rel="stylesheet" href="/static/css/dashboard.css" />
       <link rel="stylesheet" href="/static/css/images.css" />
       <link rel="stylesheet" href="/static/css/volumes.css" />
+      <link rel="stylesheet" href="/static/css/networks.css" />
+      <link rel="stylesheet" href="/static/css/console.css" />
       <script src="/static/js/app.js"></script>
       <script src="/static/vendor/htmx.min.js" defer></script>
       <script src="/static/vendor/hx-sse.min.js" defer></script>

@@ -13,6 +13,8 @@ const SESSION_ONLY = [
   /^\/api\/v1\/auth\/(password|sessions)(\/|$)/,
   /^\/settings\/(tokens|password|sessions)(\/|$)/,
 ];
+/** A console types into a container as root: only a signed-in browser session opens one. */
+const CONSOLE = /^\/containers\/[^/]+\/console(\/|$)/;
 const READ_METHODS = new Set(["GET", "HEAD"]);
 
 /** Refuses what the token's kind or scope does not allow (403 naming why). */
@@ -23,7 +25,10 @@ function checkTokenReach(identity: Identity, method: string, path: string): void
       "API tokens cannot manage tokens, sessions or the password: sign in with the password",
     );
   }
-  // A read-only token gets no unsafe method (and, once there is one, no console stream).
+  if (CONSOLE.test(path)) {
+    throw new Forbidden("Consoles are for a signed-in browser session: API tokens cannot open one");
+  }
+  // A read-only token gets no unsafe method.
   if (identity.token.scope === "read" && !READ_METHODS.has(method)) {
     throw new Forbidden(`The token "${identity.token.name}" is read-only: GET and HEAD only`);
   }

@@ -13,7 +13,11 @@ function refusal(
   origin: string | undefined,
   expected: string,
   hasCookie: boolean,
+  upgrade: boolean,
 ): string | null {
+  // A WebSocket handshake is a GET that cookies authenticate and that any page may start:
+  // browsers always send Origin with it, so one that lacks it did not come from our page.
+  if (upgrade && origin === undefined) return "WebSocket refused: no Origin header";
   if (site !== undefined && site !== "same-origin" && site !== "none") {
     return `Cross-site request refused (Sec-Fetch-Site: ${site})`;
   }
@@ -27,18 +31,20 @@ function refusal(
 }
 
 /**
- * Refuses unsafe requests that a browser sent from another site. Bearer requests carry no
- * cookie, so no other site can forge them. A cookie-carrying request with neither Origin
- * nor Sec-Fetch-Site is refused too: every browser sends one of them. The expected origin
- * is trustworthy because middleware/allowed-hosts.ts checked its host name first. Refusals
- * are audited, at most one a minute per client (a page could send thousands).
+ * Refuses unsafe requests that a browser sent from another site, and WebSocket handshakes
+ * (GETs, but they open a channel that acts: the console) from any other origin. Bearer
+ * requests carry no cookie, so no other site can forge them; a handshake is checked even
+ * then. A cookie-carrying request with neither Origin nor Sec-Fetch-Site is refused too:
+ * every browser sends one of them. The expected origin is trustworthy because
+ * middleware/allowed-hosts.ts checked its host name first. Refusals are audited, at most one
+ * a minute per client (a page could send thousands).
  */
 export const sameOrigin = () => {
   const audited = new SlidingWindow(1, 60_000);
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (SAFE.has(c.req.method) || c.req.header("authorization")?.startsWith("Bearer ")) {
-      return await next();
-    }
+    const upgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
+    const bearer = c.req.header("authorization")?.startsWith("Bearer ") ?? false;
+    if (!upgrade && (SAFE.has(c.req.method) || bearer)) return await next();
     const meta = c.get("meta");
     const origin = c.req.header("origin");
     const why = refusal(
@@ -46,6 +52,7 @@ export const sameOrigin = () => {
       origin,
       meta.origin,
       SESSION_COOKIE_NAMES.some((n) => getCookie(c, n) !== undefined),
+      upgrade,
     );
     if (why) {
       if (audited.hit(meta.client) === 0) {

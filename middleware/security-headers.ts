@@ -1,12 +1,29 @@
-import { secureHeaders } from "hono/secure-headers";
+import type { Context } from "hono";
+import { NONCE, secureHeaders } from "hono/secure-headers";
 
-/** Strict CSP: scripts and styles only from our own origin; nothing inline, nothing framed. */
+/**
+ * Pages that host a terminal (xterm.js, the container console). Its DOM renderer writes
+ * `<style>` elements (cell size, theme) and `style` attributes (24-bit colours). Those pages
+ * alone get a per-response nonce for style elements (static/js/console.js gives it to the
+ * elements xterm makes) and inline style attributes. Styles only: scripts stay `'self'`.
+ */
+export const TERMINAL_PAGE = /^\/containers\/[^/]+\/console$/;
+
+const onTerminalPage = (c: Context) => TERMINAL_PAGE.test(c.req.path);
+
+/**
+ * Strict CSP: scripts and styles only from our own origin; nothing inline (but the terminal's
+ * styles, above), nothing framed. `connect-src 'self'` covers the same origin's `ws:`/`wss:`
+ * (CSP Level 3), which the console's WebSocket uses.
+ */
 export const securityHeaders = () =>
   secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
+      styleSrcElem: ["'self'", (c, d) => (onTerminalPage(c) ? NONCE(c, d) : "")],
+      styleSrcAttr: [(c) => (onTerminalPage(c) ? "'unsafe-inline'" : "'none'")],
       imgSrc: ["'self'", "data:"],
       connectSrc: ["'self'"],
       fontSrc: ["'self'"],

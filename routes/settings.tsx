@@ -6,6 +6,7 @@ import { ChangePasswordForm, type FormErrors } from "../components/auth-forms.ts
 import { plural } from "../components/format.ts";
 import { Layout } from "../components/layout.tsx";
 import { AuditRetentionPanel, AuditTable, type AuditView } from "../components/settings/audit.tsx";
+import { ConsolePanel, type ConsoleView } from "../components/settings/console.tsx";
 import { HardwarePanel, type HardwareView } from "../components/settings/hardware.tsx";
 import { SettingsPage } from "../components/settings/page.tsx";
 import { RetentionPanel, type RetentionView } from "../components/settings/retention.tsx";
@@ -61,6 +62,12 @@ const auditRetentionFormSchema = z.object({
 const retentionFormSchema = z.object({
   deletedRetentionDays: requiredNumber(1, 3650),
   healthWindowSeconds: requiredNumber(3, 600),
+});
+
+/** A checkbox sends "on" when ticked and nothing when not. */
+const consoleFormSchema = z.object({
+  enabled: z.literal("on").optional().transform((v) => v === "on"),
+  idleMinutes: requiredNumber(1, 1440),
 });
 
 const TAG_RULE = "must be lowercase letters, digits, _ and - (up to 32, starting with a letter " +
@@ -137,10 +144,11 @@ type PageExtra = {
   retention?: Partial<RetentionView>;
   tags?: Partial<TagsView>;
   audit?: Partial<AuditView>;
+  console?: Partial<ConsoleView>;
 };
 type PageStatus = 200 | 201 | 400 | 404 | 409;
 
-/** Password, sessions, API tokens, audit log, hardware profile, retention and tags. */
+/** Password, sessions, API tokens, audit log, hardware profile, retention, consoles and tags. */
 export function settingsRoutes() {
   const app = new Hono<AppEnv>();
 
@@ -155,6 +163,7 @@ export function settingsRoutes() {
           retention={{ ...data.retention, ...extra.retention }}
           tags={{ tags: data.tags, ...extra.tags }}
           registries={{ registries: data.registries }}
+          console={{ ...data.console, ...extra.console }}
           sessions={data.sessions}
           currentSession={current}
           tokens={data.tokens}
@@ -291,6 +300,33 @@ export function settingsRoutes() {
       return c.html(
         <>
           <RetentionPanel view={view} />
+          {await auditOob(c)}
+        </>,
+      );
+    },
+  );
+
+  // ---- Consoles into containers ----
+
+  app.post(
+    "/console",
+    formWith(consoleFormSchema, async (c, errors, values) => {
+      const extra = { errors, values };
+      if (!isHtmx(c)) return fullPage(c, { console: extra }, 400);
+      const view = { ...await c.get("deps").consoles.settings(), ...extra };
+      return c.html(<ConsolePanel view={view} />, 400);
+    }),
+    async (c) => {
+      const { consoles } = c.get("deps");
+      const form = c.req.valid("form");
+      const saved = await consoles.setSettings(
+        { enabled: form.enabled, idleSeconds: form.idleMinutes * 60 },
+        c.get("meta"),
+      );
+      if (!isHtmx(c)) return c.redirect("/settings#console", 303);
+      return c.html(
+        <>
+          <ConsolePanel view={{ ...saved, saved: true }} />
           {await auditOob(c)}
         </>,
       );

@@ -1,7 +1,8 @@
 /**
- * Copies htmx and its SSE extension from the npm package (node_modules) into static/vendor/,
- * so the browser loads them from DockerMate itself: no CDN. The copies are build outputs and
- * are not committed.
+ * Copies what the browser loads from npm packages (node_modules) into static/vendor/, so the
+ * browser loads them from DockerMate itself: no CDN. htmx and its SSE extension on every page;
+ * xterm.js, its stylesheet and its fit addon on the console page. The copies are build outputs
+ * and are not committed.
  */
 import { fileURLToPath } from "node:url";
 
@@ -9,6 +10,9 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const files: Record<string, string> = {
   "htmx.min.js": "node_modules/htmx.org/dist/htmx.min.js",
   "hx-sse.min.js": "node_modules/htmx.org/dist/ext/hx-sse.min.js",
+  "xterm.mjs": "node_modules/@xterm/xterm/lib/xterm.mjs",
+  "xterm.css": "node_modules/@xterm/xterm/css/xterm.css",
+  "addon-fit.mjs": "node_modules/@xterm/addon-fit/lib/addon-fit.mjs",
 };
 
 await Deno.mkdir(`${root}static/vendor`, { recursive: true });

@@ -1,4 +1,5 @@
 import type { Config } from "../config.ts";
+import type { ConsoleService } from "./console/service.ts";
 import type { Db } from "../db/client.ts";
 import type { AuditTrail } from "./audit.ts";
 import type { AuthService } from "./auth/sessions.ts";
@@ -17,6 +18,7 @@ import type { EventLog } from "./events/store.ts";
 import type { SystemService } from "./host/service.ts";
 import type { ImageUpdateService } from "./updates/detect.ts";
 import type { ImageService } from "./images/service.ts";
+import type { NetworkService } from "./networks/service.ts";
 import type { Operations } from "./operations.ts";
 import type { RegistryService } from "./registry/credentials.ts";
 import type { SettingsService } from "./settings-service.ts";
@@ -27,6 +29,7 @@ import type { Recreator } from "./containers/recreate/recreator.ts";
 import type { UpdateService } from "./updates/apply.ts";
 import type { UpdateRunner } from "./updates/runner.ts";
 import type { VolumeService } from "./volumes/service.ts";
+import type { StackService } from "./stacks/service.ts";
 
 /** Whether Docker answers, for the pages' banner and the health check; nothing to call it with. */
 export type DaemonStatus = Pick<DockerClient, "state" | "subscribe" | "refresh">;
@@ -68,13 +71,19 @@ export type Deps = {
   /** Update checks against registries, their stored results, and tag drift. */
   imageUpdates: ImageUpdateService;
   images: ImageService;
+  /** Networks: list, addresses, create, remove, connect, disconnect, prune. */
+  networks: NetworkService;
   registries: RegistryService;
   /** The hardware profile, capacity, Docker's facts and the host-wide settings. */
   system: SystemService;
+  /** Consoles into containers and the read-only view of a main process's output. */
+  consoles: ConsoleService;
   /** What the Settings page shows; its changes are the other services'. */
   settings: SettingsService;
   /** Volumes: list, create, remove, prune, browse, download, backup and restore. */
   volumes: VolumeService;
+  /** Compose v2 stacks: folders in STACKS_DIR and external compose projects. */
+  stacks: StackService;
   /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
   shutdown: AbortSignal;
 };

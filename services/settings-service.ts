@@ -1,11 +1,12 @@
 /**
  * What the Settings page shows, section by section, gathered from the services that own each
  * setting. The changes themselves are those services' (SystemService, AuditTrail, TagService,
- * TokenService, AuthService), the same methods the JSON API calls.
+ * TokenService, AuthService, ConsoleService), the same methods the JSON API calls.
  */
 import type { AuditEntry, AuditTrail } from "./audit.ts";
 import { cookieExposure } from "./auth/cookie-exposure.ts";
 import type { AuthService, SessionView } from "./auth/sessions.ts";
+import type { ConsoleService, ConsoleSettings } from "./console/service.ts";
 import type { ApiToken } from "./auth/tokens.ts";
 import type { TokenService } from "./auth/token-service.ts";
 import type { DeletedService } from "./containers/deleted.ts";
@@ -42,6 +43,7 @@ export type SettingsPageData = {
   registries: RegistryView[];
   sessions: SessionView[];
   tokens: ApiToken[];
+  console: ConsoleSettings;
   /** Published ports the session cookie reaches over plain HTTP. */
   exposedPorts: number[];
 };
@@ -56,6 +58,7 @@ export type SettingsSources = {
   tags: Pick<TagService, "usage">;
   registries: Pick<RegistryService, "list">;
   store: ContainerStore;
+  consoles: Pick<ConsoleService, "settings">;
 };
 
 /** The Settings page's read side: the whole page, or one section after a change to it. */
@@ -65,17 +68,29 @@ export class SettingsService {
 
   /** Everything the page shows; `secure` is whether this request came over HTTPS. */
   async page(secure: boolean): Promise<SettingsPageData> {
-    const [sessions, tokens, audit, hardware, retention, tags, registries] = await Promise.all([
-      this.from.auth.listSessions(),
-      this.from.tokens.list(),
-      this.audit(),
-      this.hardware(),
-      this.retention(),
-      this.from.tags.usage(),
-      this.from.registries.list(),
-    ]);
+    const [sessions, tokens, audit, hardware, retention, tags, registries, console] = await Promise
+      .all([
+        this.from.auth.listSessions(),
+        this.from.tokens.list(),
+        this.audit(),
+        this.hardware(),
+        this.retention(),
+        this.from.tags.usage(),
+        this.from.registries.list(),
+        this.from.consoles.settings(),
+      ]);
     const exposedPorts = cookieExposure(this.from.store, secure, this.port);
-    return { sessions, tokens, audit, hardware, retention, tags, registries, exposedPorts };
+    return {
+      sessions,
+      tokens,
+      audit,
+      hardware,
+      retention,
+      tags,
+      registries,
+      console,
+      exposedPorts,
+    };
   }
 
   /** The newest audit entries, as the page lists them. */

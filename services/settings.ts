@@ -28,6 +28,10 @@ export const SETTINGS = {
   registries: { schema: z.array(storedRegistrySchema).max(50), default: [] },
   /** The opt-in automatic image prune (off by default). */
   imageAutoPrune: { schema: autoPrunePolicySchema, default: DEFAULT_AUTO_PRUNE },
+  /** Browser consoles into containers (services/console/); on unless turned off. */
+  consoleEnabled: { schema: z.boolean(), default: true },
+  /** A console that gets no input for this long is ended. */
+  consoleIdleSeconds: { schema: z.number().int().min(5).max(86_400), default: 900 },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -7,6 +7,7 @@ import { AuthService } from "./auth/sessions.ts";
 import { TokenService } from "./auth/token-service.ts";
 import { isHelper } from "./config/labels.ts";
 import { ContainerConfigService } from "./config/service.ts";
+import { ConsoleService } from "./console/service.ts";
 import { AdoptService } from "./containers/adopt.ts";
 import { BulkService } from "./containers/bulk.ts";
 import { CreateService } from "./containers/create.ts";
@@ -28,10 +29,15 @@ import { EventLog } from "./events/store.ts";
 import { DockerEvents } from "./events/subscriber.ts";
 import { SystemService } from "./host/service.ts";
 import { ImageService } from "./images/service.ts";
+import { NetworkService } from "./networks/service.ts";
 import { Operations } from "./operations.ts";
 import { RegistryService, sealStoredPasswords } from "./registry/credentials.ts";
 import { useKeyFile } from "./registry/secret-box.ts";
 import { SettingsService } from "./settings-service.ts";
+import { composeCandidates } from "./stacks/compose-locate.ts";
+import { ComposeRunner } from "./stacks/compose-runner.ts";
+import { StackFiles } from "./stacks/files.ts";
+import { StackService } from "./stacks/service.ts";
 import { UpdateService } from "./updates/apply.ts";
 import { ImageUpdateService } from "./updates/detect.ts";
 import { UpdateRunner } from "./updates/runner.ts";
@@ -109,11 +115,30 @@ export async function createDeps(
   const audit = new AuditTrail(db);
   const registries = new RegistryService(db);
   const system = new SystemService(db, docker, containers);
+  const consoles = new ConsoleService(db, docker, audit, auth, shutdown);
   const settings = new SettingsService(
-    { auth, tokens, audit, system, deleted, tags, registries, store },
+    { auth, tokens, audit, system, deleted, tags, registries, store, consoles },
     cfg.PORT,
   );
   await ensureDefaultTags(db);
+  const stacks = new StackService({
+    db,
+    docker,
+    store,
+    pull: (image, meta, onProgress) => images.pull(image, meta, onProgress),
+    operations,
+    runner: new ComposeRunner(
+      composeCandidates({
+        DOCKER_COMPOSE: cfg.DOCKER_COMPOSE,
+        DOCKER_CONFIG: Deno.env.get("DOCKER_CONFIG"),
+        HOME: Deno.env.get("HOME"),
+        PATH: Deno.env.get("PATH"),
+      }),
+      docker.connection,
+    ),
+    files: new StackFiles(cfg.STACKS_DIR),
+    updates: imageUpdates,
+  });
   return {
     cfg,
     db,
@@ -139,6 +164,7 @@ export async function createDeps(
     adopter: new AdoptService(db, configs, recreator, locks),
     imageUpdates,
     images,
+    networks: new NetworkService(db, docker),
     updates,
     updateRunner: new UpdateRunner(
       updates,
@@ -152,8 +178,10 @@ export async function createDeps(
     ),
     registries,
     system,
+    consoles,
     settings,
     volumes: new VolumeService(db, docker, store, df, shutdown),
+    stacks,
     shutdown,
   };
 }

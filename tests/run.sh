@@ -22,6 +22,9 @@ DOCKER26_TESTS=(
   tests/integration/events.test.ts
   tests/integration/logs.test.ts
   tests/integration/volumes.test.ts
+  tests/integration/stacks.test.ts
+  tests/integration/networks.test.ts
+  tests/integration/console.test.ts
 )
 
 # This run's own name for the fault tests' private daemon (tests/helpers/private-daemon.ts).
@@ -41,7 +44,7 @@ trap remove_fault_daemon EXIT
 bash tests/testbed/up.sh
 bash tests/testbed/docker26.sh
 deno install --quiet
-deno run --allow-read=node_modules/htmx.org --allow-write=static/vendor scripts/vendor.ts
+deno run --allow-read=node_modules/htmx.org,node_modules/@xterm --allow-write=static/vendor scripts/vendor.ts
 
 mkdir -p tests/output
 log=tests/output/deno-test.log

@@ -148,6 +148,9 @@ export function DetailPage({ d, host, colors, tagNames }: DetailProps) {
         <a class="btn" id="detail-logs" href={containerHref(name, "/logs")}>
           Logs
         </a>
+        <a class="btn" id="detail-console" href={containerHref(name, "/console")}>
+          Console
+        </a>
         <a class="btn" id="detail-edit" href={containerHref(name, "/edit")}>
           Edit…
         </a>

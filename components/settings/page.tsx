@@ -3,6 +3,7 @@ import type { SessionView } from "../../services/auth/sessions.ts";
 import type { ApiToken, CreatedToken } from "../../services/auth/tokens.ts";
 import { ChangePasswordForm, CookieWarning, type FormErrors } from "../auth-forms.tsx";
 import { AuditRetentionPanel, AuditTable, type AuditView } from "./audit.tsx";
+import { ConsolePanel, type ConsoleView } from "./console.tsx";
 import { HardwarePanel, type HardwareView } from "./hardware.tsx";
 import { RegistriesPanel, type RegistriesView } from "./registries.tsx";
 import { RetentionPanel, type RetentionView } from "./retention.tsx";
@@ -16,6 +17,7 @@ const SECTIONS = [
   { id: "retention", label: "Deleted containers" },
   { id: "tags", label: "Tags" },
   { id: "registries", label: "Registries" },
+  { id: "console", label: "Console" },
   { id: "change-password", label: "Password" },
   { id: "api-tokens", label: "API tokens" },
   { id: "active-sessions", label: "Sessions" },
@@ -27,6 +29,7 @@ type SettingsProps = {
   retention: RetentionView;
   tags: TagsView;
   registries: RegistriesView;
+  console: ConsoleView;
   sessions: SessionView[];
   currentSession: string | null;
   tokens: ApiToken[];
@@ -79,6 +82,9 @@ export function SettingsPage(props: SettingsProps) {
       </Section>
       <Section id="registries" titleId="registries-title" title="Registries">
         <RegistriesPanel view={props.registries} />
+      </Section>
+      <Section id="console" titleId="console-title" title="Console">
+        <ConsolePanel view={props.console} />
       </Section>
       <div class="grid-2">
         <Section id="change-password" titleId="password-title" title="Password">

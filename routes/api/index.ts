@@ -7,7 +7,9 @@ import { apiAuthRoutes } from "./auth.ts";
 import { apiContainersRoutes } from "./containers/index.ts";
 import { apiEventRoutes } from "./events.ts";
 import { apiImageRoutes } from "./images.ts";
+import { apiNetworkRoutes } from "./networks.ts";
 import { apiRegistryRoutes } from "./registries.ts";
+import { apiComposeRoutes, apiStackRoutes } from "./stacks.ts";
 import { apiSystemRoutes } from "./system.ts";
 import { apiTagRoutes } from "./tags.ts";
 import { apiTokenRoutes } from "./tokens.ts";
@@ -31,9 +33,12 @@ export function apiRoutes() {
   app.route("/containers", apiContainersRoutes());
   app.route("/events", apiEventRoutes());
   app.route("/images", apiImageRoutes());
+  app.route("/networks", apiNetworkRoutes());
   app.route("/registries", apiRegistryRoutes());
   app.route("/tags", apiTagRoutes());
   app.route("/volumes", apiVolumeRoutes());
+  app.route("/stacks", apiStackRoutes());
+  app.route("/compose", apiComposeRoutes());
 
   // Built from the routes and their zod schemas, so it cannot drift from what is served.
   app.get(

@@ -6,6 +6,10 @@ import { validate } from "../http/validate.ts";
 
 const profileBody = hardwareOverrideSchema.partial();
 const retentionBody = z.object({ days: z.number().int().min(1).max(3650) });
+const consoleBody = z.object({
+  enabled: z.boolean().optional(),
+  idleSeconds: z.number().int().min(5).max(86_400).optional(),
+});
 
 /** `/api/v1/system`: host, Docker, hardware profile and limits. */
 export function apiSystemRoutes() {
@@ -44,6 +48,14 @@ export function apiSystemRoutes() {
       c.get("meta"),
     );
     return c.json({ deletedRetentionDays: r.deletedRetentionDays });
+  });
+
+  app.get("/console", async (c) => c.json(await c.get("deps").consoles.settings()));
+
+  /** Consoles on or off, and their idle time; turning them off ends every open one. */
+  app.put("/console", validate("json", consoleBody), async (c) => {
+    const saved = await c.get("deps").consoles.setSettings(c.req.valid("json"), c.get("meta"));
+    return c.json(saved);
   });
 
   return app;

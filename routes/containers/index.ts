@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { logPages } from "../logs.tsx";
 import { bulkPages } from "./bulk.tsx";
+import { consolePages } from "./console.tsx";
 import { createPages } from "./create.tsx";
 import { deletedPages } from "./deleted.tsx";
 import { containerPages } from "./detail.tsx";
@@ -25,6 +26,7 @@ export function containerRoutes(): Hono<AppEnv> {
   app.route("/", logPages());
   app.route("/", recreatePages());
   app.route("/", updatePages());
+  app.route("/", consolePages());
   app.route("/", containerPages());
   return app;
 }

@@ -15,5 +15,7 @@ export type AppEnv = {
     /** `host` is what the browser asked for (Host, or X-Forwarded-Host from a trusted proxy). */
     meta: RequestMeta & { client: string; secure: boolean; host: string; origin: string };
     identity: Identity | null;
+    /** Set on pages that host a terminal (middleware/security-headers.ts). */
+    secureHeadersNonce?: string;
   };
 };

@@ -267,13 +267,26 @@ export class DockerClient {
     return this.#state;
   }
 
-  /** The dockerode instance, for ssh:// hosts (no fetch transport there). */
+  /** The dockerode instance, for ssh:// hosts (no fetch transport there) and viaDockerode. */
   api(): Promise<Dockerode> {
     this.#api ??= (async () => {
       const { default: Docker } = await import("dockerode");
       return new Docker(await dockerodeOptions(this.connection));
     })();
     return this.#api;
+  }
+
+  /**
+   * A call made through dockerode, for what Deno's fetch cannot do (an interactive exec's
+   * hijacked connection); errors mapped and the daemon's state tracked as for `engine`.
+   */
+  async viaDockerode<T>(call: (api: Dockerode) => Promise<T>): Promise<T> {
+    try {
+      return await call(await this.api());
+    } catch (err) {
+      if (isUnreachable(err)) this.#markDown(err);
+      throw mapDockerError(err, this.connection.host);
+    }
   }
 
   /**

@@ -227,3 +227,21 @@ export async function putContainerArchive(
     signal,
   });
 }
+
+/**
+ * The main process's output from now on, as `docker attach --no-stdin` shows it: framed
+ * stdout/stderr (8-byte headers) unless the container has a TTY, then raw. Read-only: stdin is
+ * never attached, so nothing can be typed into the process. Ends when the container stops.
+ */
+export function attachContainerOutput(
+  docker: DockerClient,
+  ref: string,
+  opts: { signal?: AbortSignal } = {},
+): Promise<Response> {
+  return docker.engineStream({
+    method: "POST",
+    path: path(ref, "/attach"),
+    query: { stream: 1, stdout: 1, stderr: 1 },
+    signal: opts.signal,
+  });
+}

@@ -1,5 +1,5 @@
 /** The Engine API's network calls. */
-import { type DockerClient, filtersParam } from "./client.ts";
+import { apiAtLeast, type DockerClient, filtersParam } from "./client.ts";
 import { NotFound } from "../errors.ts";
 import type {
   EndpointSettings,
@@ -41,11 +41,20 @@ export async function inspectNetworkOrNull(
   }
 }
 
-export function createNetwork(
+/** From API 1.44 (Docker 25) the daemon always refuses a second network of a name. */
+const ALWAYS_UNIQUE_SINCE = "1.44";
+
+/** Creates a network; a name that is taken is a Conflict (409) on every API version. */
+export async function createNetwork(
   docker: DockerClient,
   body: NetworkCreateBody,
 ): Promise<NetworkCreated> {
-  return docker.engine<NetworkCreated>({ method: "POST", path: "/networks/create", body });
+  const unique = apiAtLeast(await docker.apiVersion(), ALWAYS_UNIQUE_SINCE);
+  return await docker.engine<NetworkCreated>({
+    method: "POST",
+    path: "/networks/create",
+    body: unique ? body : { ...body, CheckDuplicate: true },
+  });
 }
 
 /** Docker refuses it (403, "has active endpoints") while a container is attached. */
@@ -81,7 +90,11 @@ export async function disconnectNetwork(
   });
 }
 
-/** Removes every network no container uses (built-in ones never); `filters` narrow it. */
+/**
+ * Docker's own prune: every network without a running container (built-in ones never), even
+ * one a stopped container is configured on; `filters` narrow it. services/networks/ removes
+ * its confirmed list one by one instead.
+ */
 export function pruneNetworks(
   docker: DockerClient,
   filters?: EngineFilters,

@@ -242,10 +242,23 @@ export type ImageDeleteItem = Partial<Dockerode.ImageRemoveInfo>;
 // ---------------------------------------------------------------------------------------------
 // Networks
 
-/** `GET /networks/{id}`, and an item of `GET /networks` (whose `Containers` is empty). */
-export type NetworkInspect = Dockerode.NetworkInspectInfo;
+/** One block of a network's IPAM config; the host and none networks have none. */
+export type IpamConfig = NonNullable<NonNullable<Dockerode.IPAM["Config"]>>[number];
 
-/** `POST /networks/create`; `CheckDuplicate` is left out: Docker refuses duplicates itself. */
+/**
+ * `GET /networks/{id}`, and an item of `GET /networks` (whose `Containers` is empty). `Config`
+ * and `Options` can be null; `Containers` lists only running containers (a stopped one that is
+ * configured on the network is not there).
+ */
+export type NetworkInspect = Omit<Dockerode.NetworkInspectInfo, "IPAM" | "Containers"> & {
+  IPAM?: { Driver?: string; Options?: Record<string, string> | null; Config?: IpamConfig[] | null };
+  Containers?: Record<string, Dockerode.NetworkContainer> | null;
+};
+
+/**
+ * `POST /networks/create`. `CheckDuplicate` is set by createNetwork, not the caller: before API
+ * 1.44 a daemon without it creates a second network of the same name.
+ */
 export type NetworkCreateBody = Omit<
   Dockerode.NetworkCreateOptions,
   "abortSignal" | "CheckDuplicate"

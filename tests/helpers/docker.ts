@@ -123,11 +123,16 @@ async function remove(path: string): Promise<void> {
 }
 
 /**
- * Force-removes every container of a test run with its anonymous volumes, then the named
- * volumes the run made (tests name them after the run: `${run}-data`).
+ * Force-removes every container of a test run with its anonymous volumes, then the networks
+ * that carry the run's label, then the named volumes the run made (tests name them after the
+ * run: `${run}-data`).
  */
 export async function removeLabeled(run: string): Promise<void> {
   for (const c of await listLabeled(run)) await remove(`/containers/${c.Id}?force=1&v=1`);
+  const labelled = encodeURIComponent(JSON.stringify({ label: [`${TEST_LABEL}=${run}`] }));
+  for (const n of await dockerApi<{ Id: string }[]>(`/networks?filters=${labelled}`)) {
+    await remove(`/networks/${n.Id}`);
+  }
   const filters = encodeURIComponent(JSON.stringify({ name: [run] }));
   const { Volumes } = await dockerApi<{ Volumes: { Name: string }[] | null }>(
     `/volumes?filters=${filters}`,

@@ -27,10 +27,10 @@ import {
   pruneVolumes,
   pruneVolumesFilters,
 } from "../../services/docker/volumes.ts";
-import { createExec, resizeExec } from "../../services/docker/exec.ts";
+import { attachExec, createExec, resizeExec, UPGRADE_REFUSED } from "../../services/docker/exec.ts";
 import { systemDf } from "../../services/docker/system.ts";
 import { openEvents } from "../../services/docker/events.ts";
-import { NotFound } from "../../services/errors.ts";
+import { DockerUnavailable, NotFound } from "../../services/errors.ts";
 
 type Asked = { method: string; path: string; query: Record<string, string>; body: unknown };
 
@@ -232,16 +232,33 @@ Deno.test("volume prune names `all` to a daemon from API 1.42 on", async () => {
   }
 });
 
-Deno.test("exec: stdin is refused, nothing over fetch could write to it", async () => {
-  const fake = await fakeDaemon("1.45");
+Deno.test("exec: stdin needs an upgraded connection; a plain 200 is refused, saying why", async () => {
+  // What a proxy that drops the upgrade answers: Docker's raw stream, without the 101.
+  const dir = await Deno.makeTempDir({ prefix: "dockermate-fake-docker-" });
+  const listener = Deno.listen({ transport: "unix", path: `${dir}/docker.sock` });
+  const requests: string[] = [];
+  const serving = (async () => {
+    for await (const conn of listener) {
+      const head = new Uint8Array(4096);
+      const n = await conn.read(head);
+      requests.push(new TextDecoder().decode(head.subarray(0, n ?? 0)).split("\r\n")[0]);
+      await conn.write(new TextEncoder().encode(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\n",
+      ));
+      conn.close();
+    }
+  })().catch(() => {});
   try {
+    const docker = new DockerClient({ host: `unix://${dir}/docker.sock`, tlsVerify: false });
     await assert.rejects(
-      createExec(fake.docker, "web", { Cmd: ["sh"], AttachStdin: true }),
-      /stdin cannot be attached/,
+      attachExec(docker, "e1"),
+      (err) => err instanceof DockerUnavailable && err.message === UPGRADE_REFUSED,
     );
-    assert.equal(fake.asked.length, 0);
+    assert.deepEqual(requests, ["POST /exec/e1/start HTTP/1.1"]);
   } finally {
-    await fake.close();
+    listener.close();
+    await serving;
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

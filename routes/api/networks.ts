@@ -1,0 +1,112 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { errorBody } from "../../middleware/errors.tsx";
+import { NetworkInUse } from "../../services/networks/actions.ts";
+import { type NetworkRow, subnetsOf } from "../../services/networks/model.ts";
+import {
+  connectSchema,
+  createNetworkSchema,
+  disconnectSchema,
+  networkRefSchema,
+  pruneFilterSchema,
+  pruneSchema,
+} from "../../services/networks/schemas.ts";
+import type { AppEnv } from "../http/env.ts";
+import { validate } from "../http/validate.ts";
+
+const idParam = z.object({ id: networkRefSchema });
+
+/** API.md's list item (`id`, `name`, `driver`, `subnets`, `containers`, `builtin`, `unused`) and more. */
+function listItem(r: NetworkRow) {
+  return {
+    id: r.id,
+    name: r.name,
+    driver: r.driver,
+    scope: r.scope,
+    subnets: subnetsOf(r),
+    gateways: r.ipam.flatMap((b) => (b.gateway ? [b.gateway] : [])),
+    ipam: r.ipam,
+    internal: r.internal,
+    attachable: r.attachable,
+    ipv6: r.ipv6,
+    parent: r.parent,
+    stack: r.stack,
+    labels: r.labels,
+    created: r.created,
+    containers: r.containers,
+    builtin: r.builtin,
+    unused: r.unused,
+  };
+}
+
+/**
+ * `/api/v1/networks`: list, create, one network with its addresses, remove, connect,
+ * disconnect, and prune (preview, then exactly the confirmed ids). The paths with a name of
+ * their own come before `/:id`, which would take it for a network's.
+ */
+export function apiNetworkRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/", async (c) => {
+    return c.json((await c.get("deps").networks.list()).map(listItem));
+  });
+
+  app.post("/", validate("json", createNetworkSchema), async (c) => {
+    return c.json(await c.get("deps").networks.create(c.req.valid("json"), c.get("meta")), 201);
+  });
+
+  app.get("/suggest", async (c) => {
+    return c.json(await c.get("deps").networks.suggest());
+  });
+
+  app.get("/prune", validate("query", pruneFilterSchema), async (c) => {
+    return c.json(await c.get("deps").networks.prunePreview(c.req.valid("query")));
+  });
+
+  app.post("/prune", validate("json", pruneSchema), async (c) => {
+    return c.json(await c.get("deps").networks.prune(c.req.valid("json").ids, c.get("meta")));
+  });
+
+  app.get("/:id", validate("param", idParam), async (c) => {
+    return c.json(await c.get("deps").networks.get(c.req.valid("param").id));
+  });
+
+  app.delete("/:id", validate("param", idParam), async (c) => {
+    try {
+      return c.json(await c.get("deps").networks.remove(c.req.valid("param").id, c.get("meta")));
+    } catch (err) {
+      // The 409 names the containers in its message and lists them for scripts.
+      if (!(err instanceof NetworkInUse)) throw err;
+      return c.json({
+        ...errorBody(err.error, err.message, 409),
+        usedBy: err.usedBy.map((u) => ({ id: u.id, name: u.name, state: u.state })),
+      }, 409);
+    }
+  });
+
+  app.post(
+    "/:id/connect",
+    validate("param", idParam),
+    validate("json", connectSchema),
+    async (c) => {
+      const { networks } = c.get("deps");
+      return c.json(
+        await networks.connect(c.req.valid("param").id, c.req.valid("json"), c.get("meta")),
+      );
+    },
+  );
+
+  app.post(
+    "/:id/disconnect",
+    validate("param", idParam),
+    validate("json", disconnectSchema),
+    async (c) => {
+      const { networks } = c.get("deps");
+      return c.json(
+        await networks.disconnect(c.req.valid("param").id, c.req.valid("json"), c.get("meta")),
+      );
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,209 @@
+/**
+ * A network as DockerMate shows it, made from Docker's network list and container list: its
+ * driver and addressing, the containers configured on it (running or not) with their
+ * addresses, whether it is built in or unused, and the compose project that owns it. Pure.
+ */
+import { containerName } from "../docker/containers.ts";
+import type { ContainerSummary, NetworkInspect } from "../docker/types.ts";
+import {
+  type Cidr,
+  contains,
+  formatAddress,
+  networkOf,
+  normalizeAddress,
+  parseAddress,
+  parseCidr,
+} from "../ip.ts";
+
+/** Docker's own networks: they cannot be removed, and take no static addresses or aliases. */
+export const BUILTIN_NETWORKS = ["bridge", "host", "none"] as const;
+
+/** The label compose puts on the networks of a project (its stack). */
+export const STACK_LABEL = "com.docker.compose.project";
+
+export type AttachedContainer = {
+  id: string;
+  name: string;
+  state: string;
+  /** Its address now; null while it is not running. */
+  ipv4: string | null;
+  ipv6: string | null;
+  mac: string | null;
+  /** Addresses asked for with `--ip` / `--ip6`: kept, and reserved, while it is stopped too. */
+  staticIpv4: string | null;
+  staticIpv6: string | null;
+  /** Names it answers to on this network besides its own (filled in on the network's page). */
+  aliases: string[];
+};
+
+/** One block of the network's addressing. */
+export type IpamBlock = {
+  family: 4 | 6;
+  subnet: string;
+  /** The gateway address; `gatewayInferred` when Docker chose it and does not report it. */
+  gateway: string | null;
+  gatewayInferred: boolean;
+  ipRange: string | null;
+  /** Addresses held back for devices outside Docker (`--aux-address`). */
+  auxiliary: Record<string, string>;
+};
+
+export type NetworkRow = {
+  id: string;
+  shortId: string;
+  name: string;
+  driver: string;
+  scope: string;
+  internal: boolean;
+  attachable: boolean;
+  ipv6: boolean;
+  created: string;
+  ipam: IpamBlock[];
+  /** macvlan / ipvlan: the host interface it sits on. */
+  parent: string | null;
+  labels: Record<string, string>;
+  /** The compose project whose network it is (its `com.docker.compose.project` label). */
+  stack: string | null;
+  builtin: boolean;
+  containers: AttachedContainer[];
+  /** No container is configured on it, running or stopped. */
+  unused: boolean;
+};
+
+export function isBuiltin(n: Pick<NetworkInspect, "Name" | "Driver">): boolean {
+  return (BUILTIN_NETWORKS as readonly string[]).includes(n.Name) ||
+    n.Driver === "host" || n.Driver === "null";
+}
+
+type Endpoint = NonNullable<ContainerSummary["NetworkSettings"]["Networks"]>[string];
+
+/** The endpoint a container has on `net`: by network id, or by name before its first start. */
+function endpointOn(c: ContainerSummary, net: NetworkInspect): Endpoint | undefined {
+  for (const [name, ep] of Object.entries(c.NetworkSettings?.Networks ?? {})) {
+    if (ep.NetworkID ? ep.NetworkID === net.Id : name === net.Name) return ep;
+  }
+  return undefined;
+}
+
+const orNull = (s: string | undefined | null) => (s ? normalizeAddress(s) : null);
+
+function attached(c: ContainerSummary, ep: Endpoint): AttachedContainer {
+  return {
+    id: c.Id,
+    name: containerName(c),
+    state: c.State,
+    ipv4: orNull(ep.IPAddress),
+    ipv6: orNull(ep.GlobalIPv6Address),
+    mac: ep.MacAddress || null,
+    staticIpv4: orNull(ep.IPAMConfig?.IPv4Address),
+    staticIpv6: orNull(ep.IPAMConfig?.IPv6Address),
+    aliases: [],
+  };
+}
+
+/** The first address Docker hands out in a block: the range's (or subnet's) first host. */
+function firstAssignable(subnet: Cidr, range: Cidr | null): bigint {
+  const start = networkOf(range ?? subnet);
+  return start === networkOf(subnet) ? start + 1n : start;
+}
+
+/**
+ * The gateway: as configured; else as a running container's endpoint reports it; else the
+ * first address of the pool, which is what Docker's default IPAM takes (and does not report).
+ */
+function gatewayOf(
+  cfg: { Gateway?: string; IPRange?: string },
+  subnet: Cidr,
+  reported: string[],
+  inferable: boolean,
+): { gateway: string | null; gatewayInferred: boolean } {
+  if (cfg.Gateway) return { gateway: normalizeAddress(cfg.Gateway), gatewayInferred: false };
+  const seen = reported.map(parseAddress).find((a) => a !== null && contains(subnet, a));
+  if (seen) return { gateway: formatAddress(seen), gatewayInferred: false };
+  if (!inferable) return { gateway: null, gatewayInferred: false };
+  const range = cfg.IPRange ? parseCidr(cfg.IPRange) : null;
+  const value = firstAssignable(subnet, range);
+  return { gateway: formatAddress({ family: subnet.family, value }), gatewayInferred: true };
+}
+
+/** The drivers whose gateway Docker's default IPAM picks by itself. */
+const INFERABLE_DRIVERS = new Set(["bridge", "macvlan", "ipvlan"]);
+
+function ipamBlocks(net: NetworkInspect, endpoints: Endpoint[]): IpamBlock[] {
+  const inferable = INFERABLE_DRIVERS.has(net.Driver) &&
+    (net.IPAM?.Driver ?? "default") === "default";
+  return (net.IPAM?.Config ?? []).flatMap((cfg) => {
+    const subnet = cfg.Subnet ? parseCidr(cfg.Subnet) : null;
+    if (!subnet) return [];
+    const reported = endpoints.map((ep) => (subnet.family === 4 ? ep.Gateway : ep.IPv6Gateway))
+      .filter((g): g is string => Boolean(g));
+    return [{
+      family: subnet.family,
+      subnet: cfg.Subnet!,
+      ...gatewayOf(cfg, subnet, reported, inferable),
+      ipRange: cfg.IPRange || null,
+      auxiliary: Object.fromEntries(
+        Object.entries(cfg.AuxiliaryAddresses ?? {}).filter((e): e is [string, string] =>
+          Boolean(e[1])
+        ),
+      ),
+    }];
+  });
+}
+
+/** Sorts by address (IPv4 first, numerically), then by name; stopped ones without one last. */
+function byAddress(a: AttachedContainer, b: AttachedContainer): number {
+  const key = (c: AttachedContainer) => {
+    const addr = parseAddress(c.ipv4 ?? c.staticIpv4 ?? c.ipv6 ?? c.staticIpv6 ?? "");
+    return addr ? [addr.family, addr.value] as const : [9, 0n] as const;
+  };
+  const [fa, va] = key(a);
+  const [fb, vb] = key(b);
+  if (fa !== fb) return fa - fb;
+  if (va !== vb) return va < vb ? -1 : 1;
+  return a.name.localeCompare(b.name);
+}
+
+/** One network with the containers configured on it. */
+export function networkRow(net: NetworkInspect, containers: ContainerSummary[]): NetworkRow {
+  const users: [ContainerSummary, Endpoint][] = [];
+  for (const c of containers) {
+    const ep = endpointOn(c, net);
+    if (ep) users.push([c, ep]);
+  }
+  const attachedList = users.map(([c, ep]) => attached(c, ep)).sort(byAddress);
+  const labels = net.Labels ?? {};
+  return {
+    id: net.Id,
+    shortId: net.Id.slice(0, 12),
+    name: net.Name,
+    driver: net.Driver,
+    scope: net.Scope,
+    internal: net.Internal,
+    attachable: net.Attachable,
+    ipv6: net.EnableIPv6,
+    created: net.Created,
+    ipam: ipamBlocks(net, users.map(([, ep]) => ep)),
+    parent: net.Options?.parent ?? null,
+    labels,
+    stack: labels[STACK_LABEL] ?? null,
+    builtin: isBuiltin(net),
+    containers: attachedList,
+    unused: attachedList.length === 0,
+  };
+}
+
+/** Every network with its containers: the ones users made by name, then Docker's own. */
+export function networkRows(
+  networks: NetworkInspect[],
+  containers: ContainerSummary[],
+): NetworkRow[] {
+  return networks.map((n) => networkRow(n, containers)).sort((a, b) =>
+    Number(a.builtin) - Number(b.builtin) || a.name.localeCompare(b.name)
+  );
+}
+
+/** The subnets of a row, as text (what API.md's `subnets` lists). */
+export function subnetsOf(row: Pick<NetworkRow, "ipam">): string[] {
+  return row.ipam.map((b) => b.subnet);
+}
