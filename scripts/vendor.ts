@@ -20,7 +20,7 @@ const CODEMIRROR_ENTRY = `
 export { EditorState } from "@codemirror/state";
 export {
   drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter,
-  highlightSpecialChars, keymap, lineNumbers,
+  highlightSpecialChars, keymap, lineNumbers, placeholder,
 } from "@codemirror/view";
 export {
   bracketMatching, foldGutter, foldKeymap, indentOnInput, syntaxHighlighting,
