@@ -30,6 +30,10 @@ import { Operations } from "./operations.ts";
 import { RegistryService, sealStoredPasswords } from "./registry/credentials.ts";
 import { useKeyFile } from "./registry/secret-box.ts";
 import { SettingsService } from "./settings-service.ts";
+import { composeCandidates } from "./stacks/compose-locate.ts";
+import { ComposeRunner } from "./stacks/compose-runner.ts";
+import { StackFiles } from "./stacks/files.ts";
+import { StackService } from "./stacks/service.ts";
 import { UpdateService } from "./updates/apply.ts";
 import { ImageUpdateService } from "./updates/detect.ts";
 import { UpdateRunner } from "./updates/runner.ts";
@@ -105,6 +109,24 @@ export async function createDeps(
     cfg.PORT,
   );
   await ensureDefaultTags(db);
+  const stacks = new StackService({
+    db,
+    docker,
+    store,
+    pull: (image, meta, onProgress) => images.pull(image, meta, onProgress),
+    operations,
+    runner: new ComposeRunner(
+      composeCandidates({
+        DOCKER_COMPOSE: cfg.DOCKER_COMPOSE,
+        DOCKER_CONFIG: Deno.env.get("DOCKER_CONFIG"),
+        HOME: Deno.env.get("HOME"),
+        PATH: Deno.env.get("PATH"),
+      }),
+      docker.connection,
+    ),
+    files: new StackFiles(cfg.STACKS_DIR),
+    updates: imageUpdates,
+  });
   return {
     cfg,
     db,
@@ -144,6 +166,7 @@ export async function createDeps(
     registries,
     system,
     settings,
+    stacks,
     shutdown,
   };
 }

@@ -8,6 +8,7 @@ import { apiContainersRoutes } from "./containers/index.ts";
 import { apiEventRoutes } from "./events.ts";
 import { apiImageRoutes } from "./images.ts";
 import { apiRegistryRoutes } from "./registries.ts";
+import { apiComposeRoutes, apiStackRoutes } from "./stacks.ts";
 import { apiSystemRoutes } from "./system.ts";
 import { apiTagRoutes } from "./tags.ts";
 import { apiTokenRoutes } from "./tokens.ts";
@@ -32,6 +33,8 @@ export function apiRoutes() {
   app.route("/images", apiImageRoutes());
   app.route("/registries", apiRegistryRoutes());
   app.route("/tags", apiTagRoutes());
+  app.route("/stacks", apiStackRoutes());
+  app.route("/compose", apiComposeRoutes());
 
   // Built from the routes and their zod schemas, so it cannot drift from what is served.
   app.get(
