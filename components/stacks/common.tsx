@@ -75,6 +75,11 @@ export function ExternalBadge({ stack }: { stack: StackSummary }) {
   );
 }
 
+/** The YAML parser ends its messages with the place, which the list shows before them. */
+function messageOf(p: ComposeProblem): string {
+  return p.message.replace(/ at line \d+, column \d+:?$/, "");
+}
+
 /** Where a problem is: `line 4, column 5`, `services.web.ports`, or nothing. */
 function problemPlace(p: ComposeProblem): string {
   const at = p.line === undefined
@@ -107,7 +112,7 @@ export function ProblemList({ problems }: { problems: ComposeProblem[] }) {
               data-problem-line={p.line === undefined ? undefined : String(p.line)}
               data-problem-column={p.column === undefined ? undefined : String(p.column)}
               data-problem-file={file}
-              data-problem-message={p.message}
+              data-problem-message={messageOf(p)}
             >
               {place && p.line !== undefined
                 ? (
@@ -122,7 +127,7 @@ export function ProblemList({ problems }: { problems: ComposeProblem[] }) {
                 )
                 : place && <span class="problem-place">{place}</span>}
               {place && ": "}
-              {p.message}
+              {messageOf(p)}
             </li>
           );
         })}

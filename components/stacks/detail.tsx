@@ -18,14 +18,19 @@ import { Alert, FieldError, PageHead } from "../ui.tsx";
 import {
   ExternalBadge,
   runningCount,
+  stackHref,
   StackPorts,
   StackStatusBadge,
-  stackHref,
   StackTags,
 } from "./common.tsx";
 
-/** The commands behind the page's buttons, as a user would type them. */
-export type StackCommands = Record<StackAction | "redeploy" | "down", string>;
+/**
+ * The commands behind the page's buttons, as a user would type them in `folder` (the stack's;
+ * null for an external project, whose commands name it with `-p`).
+ */
+export type StackCommands = Record<StackAction | "redeploy" | "down", string> & {
+  folder: string | null;
+};
 
 const ACTIONS: { action: StackAction | "redeploy"; label: string; hint: string }[] = [
   { action: "start", label: "Start", hint: "Starts the stopped containers" },
@@ -44,6 +49,12 @@ function ActionsCard({ name, commands }: { name: string; commands: StackCommands
   return (
     <section class="card stack-actions" id="stack-actions">
       <h2>Actions</h2>
+      {commands.folder && (
+        <p class="hint">
+          Each one is the command below it, run in{" "}
+          <code>{commands.folder}</code>; its output streams in as it runs.
+        </p>
+      )}
       <div class="lifecycle">
         {ACTIONS.map((a) => {
           const url = stackHref(name, `/${a.action}`);
@@ -67,7 +78,11 @@ function ActionsCard({ name, commands }: { name: string; commands: StackCommands
           );
         })}
         <div class="action">
-          <a class="btn btn-small btn-danger" href={stackHref(name, "/down")} id="stack-action-down">
+          <a
+            class="btn btn-small btn-danger"
+            href={stackHref(name, "/down")}
+            id="stack-action-down"
+          >
             Down…
           </a>
           <code class="cli-mini">{commands.down}</code>
@@ -87,7 +102,7 @@ function ServiceRows({ service, host }: { service: StackServiceInfo; host: strin
         <td>
           <StackStatusBadge status={service.state} />
         </td>
-        <td colspan={3} class="muted">No container.</td>
+        <td colspan={2} class="muted">No container.</td>
       </tr>
     );
   }
@@ -99,15 +114,17 @@ function ServiceRows({ service, host }: { service: StackServiceInfo; host: strin
           <td>
             <a href={containerHref(c.name)} class="container-link">{c.name}</a>
             <p class="hint stack-image" title={c.image}>{shortImage(c.image)}</p>
+            {c.ports.length > 0 && (
+              <p class="stack-ports">
+                <StackPorts ports={c.ports} host={host} />
+              </p>
+            )}
           </td>
           <td>
             <span class="badges">
               <StateBadge state={c.state} />
               <HealthBadge health={c.health} />
             </span>
-          </td>
-          <td>
-            <StackPorts ports={c.ports} host={host} />
           </td>
         </tr>
       ))}
@@ -139,17 +156,15 @@ export function StackOverview(
           <span class="muted" id="stack-running">{running} of {total} containers running</span>
         </p>
       </div>
-      {stack.services.length === 0
-        ? <p class="muted">No services.</p>
-        : (
-          <DataTable
-            columns={["Service", "Container", "State", "Ports"]}
-            class="stack-services"
-            id="stack-services"
-          >
-            {stack.services.map((s) => <ServiceRows service={s} host={host} />)}
-          </DataTable>
-        )}
+      {stack.services.length === 0 ? <p class="muted">No services.</p> : (
+        <DataTable
+          columns={["Service", "Container", "State"]}
+          class="stack-services"
+          id="stack-services"
+        >
+          {stack.services.map((s) => <ServiceRows service={s} host={host} />)}
+        </DataTable>
+      )}
       {names.length > 0 && (
         <p class="stack-logs-link">
           <a class="btn btn-small" href={`/containers/logs?ids=${logIds}`} id="stack-logs">
@@ -180,9 +195,7 @@ export function StackTagsPanel(
     <section class="card" id="stack-tags-panel">
       <h2>Tags</h2>
       <p class="tags-now">
-        {tags.length > 0
-          ? <StackTags tags={tags} />
-          : <span class="muted">No tags.</span>}
+        {tags.length > 0 ? <StackTags tags={tags} /> : <span class="muted">No tags.</span>}
         {saved && <span class="saved">Saved.</span>}
       </p>
       <form
@@ -236,9 +249,15 @@ function FilesCard({ stack }: { stack: StackDetail }) {
           <code>{stack.configFile}</code>
         </p>
       )}
-      <pre class="code-view" id="stack-compose" aria-label="compose.yaml"><code>{stack.compose}</code></pre>
+      <pre
+        class="code-view"
+        id="stack-compose"
+        aria-label="compose.yaml"
+      ><code>{stack.compose}</code></pre>
       <details class="env-file" id="stack-env">
-        <summary>.env ({stack.env.trim() === "" ? "empty" : `${lineCount(stack.env)} lines`})</summary>
+        <summary>
+          .env ({stack.env.trim() === "" ? "empty" : `${lineCount(stack.env)} lines`})
+        </summary>
         <pre class="code-view"><code>{stack.env}</code></pre>
       </details>
     </section>
@@ -291,20 +310,22 @@ export function HistoryCard({ name, versions }: { name: string; versions: StackV
                     <span class={`badge outcome-${v.outcome}`}>{v.outcome}</span>
                     {v.reason && <p class="hint">{v.reason}</p>}
                   </td>
-                  <td class="row-actions">
-                    {before && (
-                      <a
-                        class="btn btn-small"
-                        href={stackHref(name, `/history?from=${before.id}&to=${v.id}`)}
-                      >
-                        Changes
-                      </a>
-                    )}
-                    {i > 0 && (
-                      <a class="btn btn-small" href={stackHref(name, `/history/${v.id}/restore`)}>
-                        Restore…
-                      </a>
-                    )}
+                  <td class="col-actions">
+                    <div class="row-actions">
+                      {before && (
+                        <a
+                          class="btn btn-small"
+                          href={stackHref(name, `/history?from=${before.id}&to=${v.id}`)}
+                        >
+                          Changes
+                        </a>
+                      )}
+                      {i > 0 && (
+                        <a class="btn btn-small" href={stackHref(name, `/history/${v.id}/restore`)}>
+                          Restore…
+                        </a>
+                      )}
+                    </div>
                   </td>
                 </tr>
               );
@@ -322,9 +343,14 @@ function AdoptCard({ stack }: { stack: StackDetail }) {
       <h2>Started elsewhere</h2>
       <p>
         This compose project runs on this host, but its files are not in DockerMate's stacks
-        folder{stack.configFile ? <>: they are at <code>{stack.configFile}</code></> : ""}. Adopt
-        copies them into a folder of its own there, so DockerMate can edit, deploy and keep a
-        history; the running containers are not touched.
+        folder{stack.configFile
+          ? (
+            <>
+              : they are at <code>{stack.configFile}</code>
+            </>
+          )
+          : ""}. Adopt copies them into a folder of its own there, so DockerMate can edit, deploy
+        and keep a history; the running containers are not touched.
       </p>
       {stack.configFile
         ? (
@@ -355,7 +381,14 @@ export function StackPage(
 ) {
   return (
     <>
-      <PageHead title={<>{stack.name} <ExternalBadge stack={stack} /></>} titleClass="stack-title">
+      <PageHead
+        title={
+          <>
+            {stack.name} <ExternalBadge stack={stack} />
+          </>
+        }
+        titleClass="stack-title"
+      >
         <a class="btn btn-ghost" href="/stacks">All stacks</a>
         {stack.managed && <a class="btn" href={stackHref(stack.name, "/edit")}>Edit</a>}
       </PageHead>
@@ -365,9 +398,9 @@ export function StackPage(
           A newer image is in the registry for one of its services: Pull, then Redeploy.
         </Alert>
       )}
-      {stack.managed ? <ActionsCard name={stack.name} commands={commands} /> : (
-        <AdoptCard stack={stack} />
-      )}
+      {stack.managed
+        ? <ActionsCard name={stack.name} commands={commands} />
+        : <AdoptCard stack={stack} />}
       <div id="stack-op">{opCard}</div>
       <StackOverview stack={stack} host={host} />
       {stack.managed && (

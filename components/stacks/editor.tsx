@@ -5,6 +5,7 @@
  * over them and keeps them in step. Results (problems, a preview, the deploy's progress) land in
  * #stack-result; problems with a line are marked at that line in the editor.
  */
+import type { Child } from "hono/jsx";
 import type { ComposeProblem, ComposeStatus, PreviewChange } from "../../services/stacks/model.ts";
 import { Alert, CliHint, FieldError, PageHead } from "../ui.tsx";
 import { ProblemList, stackHref } from "./common.tsx";
@@ -21,11 +22,11 @@ export type EditorResult =
 const RESULT_ID = "stack-result";
 
 const ACTION_TEXT: Record<PreviewChange["action"], string> = {
-  create: "created",
-  recreate: "recreated",
-  start: "started",
-  remove: "removed",
-  unchanged: "unchanged",
+  create: "create",
+  recreate: "recreate",
+  start: "start",
+  remove: "remove",
+  unchanged: "no change",
 };
 
 /** What a deploy of the edited files would do, service by service. */
@@ -85,8 +86,8 @@ export function ComposeMissing(
       <pre class="cli-line"><code>{status.install}</code></pre>
       <p class="hint">
         Or point <code>DOCKER_COMPOSE</code>{" "}
-        at a Compose v2 binary and restart DockerMate. Containers, images and the rest work
-        without it.
+        at a Compose v2 binary and restart DockerMate. Containers, images and the rest work without
+        it.
       </p>
     </section>
   );
@@ -98,7 +99,7 @@ function CodeField(
     label: string;
     value: string;
     rows: number;
-    hint: string;
+    hint: Child;
     language: "yaml" | "text";
     placeholder: string;
   },
@@ -188,11 +189,14 @@ export function StackEditorPage(
                 spellcheck={false}
                 placeholder="web"
                 aria-invalid={errors.name ? "true" : undefined}
-                aria-describedby={errors.name ? "stack-name-hint stack-name-error" : "stack-name-hint"}
+                aria-describedby={errors.name
+                  ? "stack-name-hint stack-name-error"
+                  : "stack-name-hint"}
               />
               <p class="hint" id="stack-name-hint">
                 Lowercase letters, digits, <code>_</code> and <code>-</code>. It names the folder
-                {" "}and the compose project.
+                {" "}
+                and the compose project.
               </p>
               <FieldError id="stack-name-error" message={errors.name} />
             </div>
@@ -205,7 +209,12 @@ export function StackEditorPage(
             rows={22}
             language="yaml"
             placeholder={COMPOSE_PLACEHOLDER}
-            hint="The compose file, as docker compose reads it. Tab indents; Esc then Tab leaves the editor."
+            hint={
+              <>
+                The compose file, as docker compose reads it.{" "}
+                <span class="editor-keys">Tab indents; Esc then Tab leaves the editor.</span>
+              </>
+            }
           />
           <CodeField
             file="env"

@@ -4,26 +4,32 @@
  * stream), then how it ended.
  */
 import type { Child } from "hono/jsx";
-import { Alert, OperationStream } from "../ui.tsx";
+import { Alert } from "../ui.tsx";
 
 /** A pull in progress: its status line and each layer's state. */
 export type StackPull = { message: string; layers: Record<string, string> };
 
 /**
- * The card an operation streams into; `cli` is the command it runs, shown from the start. On
- * the stack's page (`onPage`) its end also refreshes the services card.
+ * The card an operation streams into (like ui.tsx OperationStream): `cli`, the command it runs,
+ * is the first line of its transcript from the start; compose's output follows it. On the
+ * stack's page (`onPage`) its end also refreshes the services card.
  */
 export function StackOpCard(
   { opId, title, cli, onPage }: { opId: string; title: string; cli: string; onPage?: boolean },
 ) {
   return (
-    <section class="card operation stack-op" id="stack-op-card">
+    <section class="card operation stack-op" id="stack-op-card" data-cli={cli}>
       <h2>{title}</h2>
-      <pre class="cli-line stack-op-cli"><code>$ {cli}</code></pre>
-      <OperationStream
+      <div
+        class="op-stream"
         id="stack-op-stream"
-        url={`${STACK_OPS}/${opId}${onPage ? "?page=1" : ""}`}
-      />
+        hx-sse:connect={`${STACK_OPS}/${opId}${onPage ? "?page=1" : ""}`}
+        hx-sse:close="done"
+        hx-swap="innerHTML"
+        aria-live="polite"
+      >
+        <StackOpProgress lines={[`$ ${cli}`]} pull={null} />
+      </div>
     </section>
   );
 }

@@ -10,13 +10,13 @@ import { Layout } from "../../components/layout.tsx";
 import {
   type EditorResult,
   EditorResultView,
-  StackEditorPage,
   type EditorValues,
+  StackEditorPage,
 } from "../../components/stacks/editor.tsx";
 import { StackOpCard } from "../../components/stacks/operation.tsx";
 import { stackHref } from "../../components/stacks/common.tsx";
 import { AppError } from "../../services/errors.ts";
-import { stackNameSchema, type StackInput } from "../../services/stacks/model.ts";
+import { type StackInput, stackNameSchema } from "../../services/stacks/model.ts";
 import { ComposeInvalid } from "../../services/stacks/problems.ts";
 import type { AppEnv } from "../http/env.ts";
 import { appChrome, redirect, render } from "../http/render.ts";
@@ -68,7 +68,7 @@ async function page(
         result={opts.result}
         composeStatus={await deps.stacks.composeStatus()}
         nonce={c.get("secureHeadersNonce") ?? ""}
-        cli={deployCli(deps, post.name || "<name>", Boolean(existing))}
+        cli={deployCli(deps, post.name, Boolean(existing))}
       />
     </Layout>,
     opts.status ?? 200,
@@ -88,11 +88,19 @@ export function stackEditorRoutes(): Hono<AppEnv> {
   app.get("/new", (c) => page(c, blank));
 
   /** Another page's compose (converter, template, a container) opened here; nothing deploys. */
-  app.post("/new/draft", async (c) => page(c, { ...editorPost(await formBody(c)), existing: null }));
+  app.post(
+    "/new/draft",
+    async (c) => page(c, { ...editorPost(await formBody(c)), existing: null }),
+  );
 
   app.get("/:name/edit", validate("param", stackParam), async (c) => {
     const stack = await c.get("deps").stacks.get(c.req.valid("param").name);
-    return page(c, { name: stack.name, existing: stack.name, compose: stack.compose, env: stack.env });
+    return page(c, {
+      name: stack.name,
+      existing: stack.name,
+      compose: stack.compose,
+      env: stack.env,
+    });
   });
 
   /** Check: what compose (and the YAML parser) say about the files, deploying nothing. */
@@ -104,7 +112,9 @@ export function stackEditorRoutes(): Hono<AppEnv> {
       ...inputOf(post),
       ...(named ? { name: post.name } : {}),
     });
-    const result: EditorResult = problems.length > 0 ? { kind: "problems", problems } : { kind: "fine" };
+    const result: EditorResult = problems.length > 0
+      ? { kind: "problems", problems }
+      : { kind: "fine" };
     return answer(c, post, result, problems.length > 0 ? 400 : 200);
   });
 
@@ -130,7 +140,9 @@ export function stackEditorRoutes(): Hono<AppEnv> {
     const post = { ...editorPost(await formBody(c)), existing: null };
     const bad = nameProblem(post);
     if (bad) {
-      if (isHtmx(c)) return c.html(<EditorResultView result={{ kind: "refused", message: bad }} />, 400);
+      if (isHtmx(c)) {
+        return c.html(<EditorResultView result={{ kind: "refused", message: bad }} />, 400);
+      }
       return page(c, post, { status: 400, nameError: bad.replace(/^name: /, "") });
     }
     try {

@@ -18,11 +18,13 @@ import {
   darkContext,
   overflowChecks,
   screenshot,
+  shareSession,
   until,
   watchConsole,
 } from "../helpers/browser.ts";
+import { setupAndLogin } from "../helpers/client.ts";
 import { dockerApi, runId } from "../helpers/docker.ts";
-import { freePort } from "../helpers/server.ts";
+import { freePort, startServer } from "../helpers/server.ts";
 import { COMPOSE_V2_CONFIG, images } from "../testbed/images.ts";
 
 const COMPOSE_BIN = `${COMPOSE_V2_CONFIG}/cli-plugins/docker-compose`;
@@ -154,26 +156,25 @@ Deno.test({
 
           await step("2. a YAML error is shown at its line; fixed by typing", async () => {
             await page.locator("#stack-name").fill(name);
-            const broken = composeFile(run, "hello").replace(
-              "    environment:",
-              "   environment:",
-            );
+            // Line 4 lacks its colon.
+            const broken = composeFile(run, "hello").replace("environment:", "environment");
             await replaceText(page, "compose", broken);
             await replaceText(page, "env", env);
             await page.locator("#stack-check").click();
             const problem = page.locator("#problem-list .problem").first();
             await problem.waitFor();
-            assert.match(await problem.innerText(), /^line 4, column \d+/);
+            assert.equal(await page.locator("#problem-list .problem").count(), 1);
+            assert.match(await problem.innerText(), /^line 4, column 5: \w/);
             await until(page, `document.querySelector(".cm-lint-marker-error") !== null`);
             assert.deepEqual(await markedLines(page), [4], "the error is marked on line 4");
             // The hidden textarea (what the form posts) follows the editor.
             assert.equal(await page.locator("#compose-text").inputValue(), broken);
             await screenshot(page, "stacks-editor-error");
 
-            // Fix it as a user would: to line 4, then one more space of indent.
+            // Fix it as a user would: to line 4 (the problem's link), its end, the colon.
             await page.locator("#problem-list [data-jump-line]").first().click();
-            await page.keyboard.press("Home");
-            await page.keyboard.type(" ");
+            await page.keyboard.press("End");
+            await page.keyboard.type(":");
             assert.equal(
               await page.locator("#compose-text").inputValue(),
               composeFile(run, "hello"),
@@ -186,11 +187,15 @@ Deno.test({
           await step("3. deploy: compose's output streams in to the end", async () => {
             await page.locator("#stack-deploy").click();
             await page.locator("#stack-op-card").waitFor();
-            const cli = await page.locator(".stack-op-cli").innerText();
-            assert.match(cli, new RegExp(`cd \\S*${name} && docker compose up -d`));
+            const cli = await page.locator("#stack-op-card").getAttribute("data-cli") ?? "";
+            assert.match(cli, new RegExp(`^cd \\S*/${name} && docker compose up -d$`));
             const { state, text } = await opOutcome(page);
             assert.equal(state, "done", text);
-            assert.match(text, /Started|Running/, "compose's own lines are shown");
+            assert.ok(
+              text.includes(`$ ${cli}`),
+              `the transcript starts with the command:\n${text}`,
+            );
+            assert.match(text, /Container \S+-web-1 +Started/, "compose's own lines are shown");
             assert.match(text, new RegExp(`Deployed ${name}`));
             await screenshot(page, "stacks-deployed");
             const containers = await projectContainers(name);
@@ -212,40 +217,60 @@ Deno.test({
                 `/containers/${name}-${service}-1`,
               );
             }
-            assert.match(await overview.locator('tr[data-service="web"]').innerText(), /8080/);
+            const portLink = overview.locator('tr[data-service="web"] a.port');
+            assert.equal(await portLink.innerText(), `${port}→8080`);
+            assert.equal(await portLink.getAttribute("href"), `http://127.0.0.1:${port}/`);
             assert.match(await page.locator("#stack-compose").innerText(), /GREETING: hello/);
             assert.equal(await page.locator("#stack-history tr[data-version]").count(), 1);
-            const logs = await page.locator("#stack-logs").getAttribute("href");
-            assert.ok(logs?.includes(`${name}-web-1`), `logs link: ${logs}`);
+            await page.locator("#stack-tags-input").fill("shop, prod");
+            await page.locator("#stack-tags-panel").getByRole("button", { name: "Save tags" })
+              .click();
+            await page.locator("#stack-tags-panel .saved").waitFor();
+            assert.deepEqual(
+              await page.locator("#stack-tags-panel .tags-now .tag").allInnerTexts(),
+              ["prod", "shop"],
+            );
             await screenshot(page, "stacks-page-desktop");
+            // The merged log view of its containers: the worker's lines arrive.
+            await page.locator("#stack-logs").click();
+            await page.locator("#log-lines .log-line", { hasText: /line \d+/ }).first().waitFor();
+            await page.goto(`${base}/stacks`);
+            const row = page.locator(`#stacks-table tr[data-stack="${name}"]`);
+            assert.match(await row.innerText(), /running[\s\S]*2\/2/);
+            assert.deepEqual(await row.locator(".tag").allInnerTexts(), ["prod", "shop"]);
+            await screenshot(page, "stacks-list-desktop");
           });
 
-          await step("5. edit one service: the preview recreates only it, then deploy", async () => {
-            await page.locator("#stack-edit").click();
-            await page.getByRole("heading", { level: 1, name: `Edit ${name}` }).waitFor();
-            await editor(page, "compose").waitFor();
-            assert.equal(
-              await page.locator("#compose-text").inputValue(),
-              composeFile(run, "hello"),
-            );
-            await replaceText(page, "compose", composeFile(run, "bonjour"));
-            await page.locator("#stack-preview-button").click();
-            await page.locator("#stack-preview").waitFor();
-            const action = (service: string) =>
-              page.locator(`#stack-preview li[data-service="${service}"]`).getAttribute(
-                "data-action",
+          await step(
+            "5. edit one service: the preview recreates only it, then deploy",
+            async () => {
+              await page.goto(`${base}/stacks/${name}`);
+              await page.locator("#stack-edit").click();
+              await page.getByRole("heading", { level: 1, name: `Edit ${name}` }).waitFor();
+              await editor(page, "compose").waitFor();
+              assert.equal(
+                await page.locator("#compose-text").inputValue(),
+                composeFile(run, "hello"),
               );
-            assert.equal(await action("web"), "recreate");
-            assert.equal(await action("worker"), "unchanged");
-            await screenshot(page, "stacks-preview");
-            await page.locator("#stack-deploy").click();
-            const { state, text } = await opOutcome(page);
-            assert.equal(state, "done", text);
-            assert.match(text, /recreated web/);
-            const after = await projectContainers(name);
-            assert.notEqual(after.get("web")?.Id, firstIds.get("web"), "web was recreated");
-            assert.equal(after.get("worker")?.Id, firstIds.get("worker"), "worker was not");
-          });
+              await replaceText(page, "compose", composeFile(run, "bonjour"));
+              await page.locator("#stack-preview-button").click();
+              await page.locator("#stack-preview").waitFor();
+              const action = (service: string) =>
+                page.locator(`#stack-preview li[data-service="${service}"]`).getAttribute(
+                  "data-action",
+                );
+              assert.equal(await action("web"), "recreate");
+              assert.equal(await action("worker"), "unchanged");
+              await screenshot(page, "stacks-preview");
+              await page.locator("#stack-deploy").click();
+              const { state, text } = await opOutcome(page);
+              assert.equal(state, "done", text);
+              assert.match(text, /recreated web/);
+              const after = await projectContainers(name);
+              assert.notEqual(after.get("web")?.Id, firstIds.get("web"), "web was recreated");
+              assert.equal(after.get("worker")?.Id, firstIds.get("worker"), "worker was not");
+            },
+          );
 
           await step("6. history: two versions and the diff between them", async () => {
             await page.goto(`${base}/stacks/${name}`);
@@ -348,6 +373,130 @@ Deno.test({
       );
     } finally {
       await composeDown(name);
+    }
+  },
+});
+
+/** Runs the compose CLI as a user would, in `dir`; throws with what it said on failure. */
+async function compose(dir: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command(COMPOSE_BIN, {
+    args,
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  if (!out.success) {
+    throw new Error(`compose ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+}
+
+Deno.test({
+  name: "e2e: stacks: adopt a project started elsewhere; the editor without JavaScript",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    const run = runId();
+    const external = `${run}-ext`;
+    const plain = `${run}-plain`;
+    const outside = await Deno.makeTempDir({ prefix: "dockermate-e2e-outside-" });
+    // A refused deploy without JavaScript is a 400 page, on purpose.
+    const browserErrors = watchConsole([{ status: 400, path: "/stacks" }], { warnings: true });
+    try {
+      await Deno.writeTextFile(
+        `${outside}/compose.yaml`,
+        `services:\n  app:\n    image: ${images.web}\n    labels:\n      test.dockermate.run: ${run}\n`,
+      );
+      await compose(outside, ["-p", external, "up", "-d"]);
+      await browserRun(
+        t,
+        { browserErrors, finalStep: 4, env: { DOCKER_COMPOSE: COMPOSE_BIN } },
+        async ({ base, browser, client, page, step }) => {
+          await step(
+            "1. a project started elsewhere is listed with its file and adopted",
+            async () => {
+              await page.goto(`${base}/stacks`);
+              const row = page.locator(`#stacks-external-table tr[data-stack="${external}"]`);
+              await row.waitFor();
+              assert.match(await row.innerText(), new RegExp(`${outside}/compose.yaml`));
+              assert.match(await row.innerText(), /external/);
+              await screenshot(page, "stacks-external");
+              await row.getByRole("button", { name: "Adopt" }).click();
+              await page.waitForURL(`${base}/stacks/${external}?adopted=1`);
+              await page.locator(".alert-ok", { hasText: "Adopted" }).waitFor();
+              assert.equal(await page.locator("#stack-edit").count(), 1, "managed now: editable");
+              assert.match(await page.locator("#stack-compose").innerText(), /image: /);
+              assert.match(await page.locator("#stack-history").innerText(), /Adopted/);
+              assert.equal(
+                (await projectContainers(external)).get("app")?.State,
+                "running",
+                "adopting touched nothing in Docker",
+              );
+            },
+          );
+
+          await step(
+            "2. without JavaScript: textareas, a compose key refused, then a deploy",
+            async () => {
+              const context = await browser.newContext({ javaScriptEnabled: false });
+              browserErrors.watch(context, "no-js");
+              await shareSession(context, client);
+              const nojs = await context.newPage();
+              await nojs.goto(`${base}/stacks/new`);
+              await nojs.locator("#compose-text").waitFor();
+              assert.equal(await nojs.locator(".cm-editor").count(), 0);
+              await nojs.locator("#stack-name").fill(plain);
+              const bad = `services:\n  web:\n    image: ${images.web}\n    bogus_key: 1\n` +
+                `    labels:\n      test.dockermate.run: ${run}\n`;
+              await nojs.locator("#compose-text").fill(bad);
+              await nojs.locator("#stack-deploy").click();
+              const problem = nojs.locator("#problem-list .problem").first();
+              await problem.waitFor();
+              assert.match(await problem.innerText(), /line 4.*services\.web\.bogus_key/);
+              assert.equal(await nojs.locator("#compose-text").inputValue(), bad, "text kept");
+              assert.equal(await nojs.locator("#stack-name").inputValue(), plain);
+              await screenshot(nojs, "stacks-nojs-problem");
+              await nojs.locator("#compose-text").fill(bad.replace("    bogus_key: 1\n", ""));
+              await nojs.locator("#stack-deploy").click();
+              await nojs.waitForURL(`${base}/stacks/${plain}`, { timeout: DEPLOY_MS });
+              assert.match(await nojs.locator('tr[data-service="web"]').innerText(), /running/);
+              await nojs.goto(`${base}/stacks/${plain}/down`);
+              await nojs.locator("#stack-down-submit").click();
+              await nojs.waitForURL(`${base}/stacks`, { timeout: DEPLOY_MS });
+              assert.equal((await projectContainers(plain)).size, 0);
+              await context.close();
+            },
+          );
+
+          await step("3. no Compose v2: the page says so and how to install it", async () => {
+            // The same server cannot lose Compose; what it shows is checked on one that has none.
+            const missing = await startServer({ DOCKER_COMPOSE: "/nonexistent/docker-compose" });
+            try {
+              const other = await setupAndLogin(missing.url);
+              const context = await browser.newContext();
+              browserErrors.watch(context, "no-compose");
+              await shareSession(context, other);
+              const p = await context.newPage();
+              await p.goto(`${missing.url}/stacks`);
+              const card = p.locator("#compose-missing");
+              assert.match(await card.innerText(), /not found[\s\S]*Install Docker Compose v2/);
+              assert.equal(await p.locator("#stacks-empty").count(), 0);
+              await screenshot(p, "stacks-compose-missing");
+              await p.goto(`${missing.url}/stacks/new`);
+              assert.equal(await p.locator("#stack-deploy").isDisabled(), true);
+              const res = await p.goto(`${missing.url}/containers`);
+              assert.equal(res?.status(), 200, "the rest works");
+              await context.close();
+            } finally {
+              await missing.stop();
+            }
+          });
+        },
+      );
+    } finally {
+      await composeDown(external);
+      await composeDown(plain);
+      await Deno.remove(outside, { recursive: true });
     }
   },
 });
