@@ -225,8 +225,8 @@ export function StackTagsPanel(
       </form>
       <TagDatalist id="stack-tags-options" names={tagNames} />
       <p class="hint">
-        Its containers carry them too (the <code>com.dockermate.tags</code>{" "}
-        label, written at the next deploy), so the containers list filters by them.
+        Its containers carry them too: the containers list shows them on each of its containers,
+        and its tag filter finds them.
       </p>
     </section>
   );

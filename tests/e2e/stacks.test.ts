@@ -65,11 +65,17 @@ async function composeDown(project: string): Promise<void> {
   }
 }
 
-/** The compose file; `greeting` is the one thing the edit changes (the web service's env). */
+/**
+ * The compose file; `greeting` is the one thing the edit changes (the web service's env). The
+ * services join Docker's default bridge: a network of the project's own would add a host
+ * interface, and Chromium aborts the page's open requests when the host's addresses change
+ * (net::ERR_NETWORK_CHANGED).
+ */
 function composeFile(run: string, greeting: string): string {
   return `services:
   web:
     image: ${images.web}
+    network_mode: bridge
     environment:
       GREETING: ${greeting}
     ports:
@@ -80,6 +86,7 @@ function composeFile(run: string, greeting: string): string {
       test.dockermate.run: ${run}
   worker:
     image: ${images.ticker}
+    network_mode: bridge
     labels:
       test.dockermate.run: ${run}
 volumes:
@@ -136,7 +143,7 @@ Deno.test({
     try {
       await browserRun(
         t,
-        { browserErrors, finalStep: 10, env: { DOCKER_COMPOSE: COMPOSE_BIN } },
+        { browserErrors, finalStep: 11, env: { DOCKER_COMPOSE: COMPOSE_BIN } },
         async ({ base, browser, client, phone, page, step }) => {
           let firstIds = new Map<string, string>();
 
@@ -147,6 +154,27 @@ Deno.test({
             await page.locator("#stacks-empty").getByRole("link", { name: "New stack" }).click();
             await page.getByRole("heading", { level: 1, name: "New stack" }).waitFor();
             await editor(page, "compose").waitFor();
+            // CodeMirror's <style> elements carry this response's nonce; scripts get none.
+            const nonces = [];
+            for (let i = 0; i < 2; i++) {
+              const res = await page.goto(`${base}/stacks/new`);
+              const csp = res?.headers()["content-security-policy"] ?? "";
+              assert.match(csp, /script-src 'self';/);
+              assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+              const nonce = /style-src 'self' 'nonce-([^']+)'/.exec(csp)?.[1];
+              assert.ok(nonce, csp);
+              await editor(page, "compose").waitFor();
+              assert.equal(
+                await page.evaluate<boolean>(
+                  `[...document.querySelectorAll("head style")].every((s) => s.nonce === ${
+                    JSON.stringify(nonce)
+                  })`,
+                ),
+                true,
+              );
+              nonces.push(nonce);
+            }
+            assert.notEqual(nonces[0], nonces[1], "a fresh nonce for each response");
             assert.equal(
               await page.locator("#compose-text").isVisible(),
               false,
@@ -156,22 +184,27 @@ Deno.test({
 
           await step("2. a YAML error is shown at its line; fixed by typing", async () => {
             await page.locator("#stack-name").fill(name);
-            // Line 4 lacks its colon.
+            // Line 5 lacks its colon.
             const broken = composeFile(run, "hello").replace("environment:", "environment");
             await replaceText(page, "compose", broken);
             await replaceText(page, "env", env);
+            const posts: string[] = [];
+            page.on("request", (r) => {
+              if (r.method() === "POST") posts.push(new URL(r.url()).pathname);
+            });
             await page.locator("#stack-check").click();
             const problem = page.locator("#problem-list .problem").first();
             await problem.waitFor();
+            assert.deepEqual(posts, ["/stacks/-/check"], "Check only checks: nothing deploys");
             assert.equal(await page.locator("#problem-list .problem").count(), 1);
-            assert.match(await problem.innerText(), /^line 4, column 5: \w/);
+            assert.match(await problem.innerText(), /^line 5, column 5: \w/);
             await until(page, `document.querySelector(".cm-lint-marker-error") !== null`);
-            assert.deepEqual(await markedLines(page), [4], "the error is marked on line 4");
+            assert.deepEqual(await markedLines(page), [5], "the error is marked on line 5");
             // The hidden textarea (what the form posts) follows the editor.
             assert.equal(await page.locator("#compose-text").inputValue(), broken);
             await screenshot(page, "stacks-editor-error");
 
-            // Fix it as a user would: to line 4 (the problem's link), its end, the colon.
+            // Fix it as a user would: to line 5 (the problem's link), its end, the colon.
             await page.locator("#problem-list [data-jump-line]").first().click();
             await page.keyboard.press("End");
             await page.keyboard.type(":");
@@ -231,6 +264,13 @@ Deno.test({
               ["prod", "shop"],
             );
             await screenshot(page, "stacks-page-desktop");
+            // Its containers carry the stack's tags: the containers list finds them by tag.
+            await page.goto(`${base}/containers?all=1&tag=shop`);
+            assert.deepEqual(
+              (await page.locator("tr.container-row .name-link").allInnerTexts()).sort(),
+              [`${name}-web-1`, `${name}-worker-1`],
+            );
+            await page.goto(`${base}/stacks/${name}`);
             // The merged log view of its containers: the worker's lines arrive.
             await page.locator("#stack-logs").click();
             await page.locator("#log-lines .log-line", { hasText: /line \d+/ }).first().waitFor();
@@ -241,8 +281,27 @@ Deno.test({
             await screenshot(page, "stacks-list-desktop");
           });
 
+          await step("5. stop and start from its page: output live, the card follows", async () => {
+            await page.goto(`${base}/stacks/${name}`);
+            const overview = page.locator("#stack-overview");
+            await page.locator("#stack-action-stop").click();
+            const stopped = await opOutcome(page);
+            assert.equal(stopped.state, "done", stopped.text);
+            assert.match(stopped.text, /docker compose stop[\s\S]*Container \S+ +Stopped/);
+            await page.locator('#stack-overview[data-status="stopped"]').waitFor();
+            assert.match(await overview.innerText(), /0 of 2 containers running/);
+            assert.equal((await projectContainers(name)).get("web")?.State, "exited");
+            await screenshot(page, "stacks-stopped");
+            await page.locator("#stack-action-start").click();
+            await page.locator('#stack-overview[data-status="running"]').waitFor({
+              timeout: DEPLOY_MS,
+            });
+            assert.match(await page.locator("#stack-op-outcome").innerText(), /start done/);
+            assert.equal((await projectContainers(name)).get("web")?.State, "running");
+          });
+
           await step(
-            "5. edit one service: the preview recreates only it, then deploy",
+            "6. edit one service: the preview recreates only it, then deploy",
             async () => {
               await page.goto(`${base}/stacks/${name}`);
               await page.locator("#stack-edit").click();
@@ -272,7 +331,7 @@ Deno.test({
             },
           );
 
-          await step("6. history: two versions and the diff between them", async () => {
+          await step("7. history: two versions and the diff between them", async () => {
             await page.goto(`${base}/stacks/${name}`);
             const versions = page.locator("#stack-history tr[data-version]");
             assert.equal(await versions.count(), 2);
@@ -289,7 +348,7 @@ Deno.test({
             await screenshot(page, "stacks-diff");
           });
 
-          await step("7. restore the first version: a redeploy, confirmed", async () => {
+          await step("8. restore the first version: a redeploy, confirmed", async () => {
             await page.goto(`${base}/stacks/${name}`);
             await page.locator("#stack-history tr[data-version]").last()
               .getByRole("link", { name: "Restore…" }).click();
@@ -311,7 +370,7 @@ Deno.test({
             assert.equal(await page.locator("#stack-history tr[data-version]").count(), 3);
           });
 
-          await step("8. phone and dark mode: readable, nothing sticks out", async () => {
+          await step("9. phone and dark mode: readable, nothing sticks out", async () => {
             const mobile = await phone.newPage();
             const overflow = overflowChecks(mobile);
             for (
@@ -350,7 +409,7 @@ Deno.test({
             await dark.close();
           });
 
-          await step("9. down with its volumes, after a clear warning", async () => {
+          await step("10. down with its volumes, after a clear warning", async () => {
             await page.goto(`${base}/stacks/${name}`);
             await page.locator("#stack-action-down").click();
             await page.locator("#stack-down").waitFor();
@@ -405,7 +464,8 @@ Deno.test({
     try {
       await Deno.writeTextFile(
         `${outside}/compose.yaml`,
-        `services:\n  app:\n    image: ${images.web}\n    labels:\n      test.dockermate.run: ${run}\n`,
+        `services:\n  app:\n    image: ${images.web}\n    network_mode: bridge\n` +
+          `    labels:\n      test.dockermate.run: ${run}\n`,
       );
       await compose(outside, ["-p", external, "up", "-d"]);
       await browserRun(
@@ -447,7 +507,7 @@ Deno.test({
               assert.equal(await nojs.locator(".cm-editor").count(), 0);
               await nojs.locator("#stack-name").fill(plain);
               const bad = `services:\n  web:\n    image: ${images.web}\n    bogus_key: 1\n` +
-                `    labels:\n      test.dockermate.run: ${run}\n`;
+                `    network_mode: bridge\n    labels:\n      test.dockermate.run: ${run}\n`;
               await nojs.locator("#compose-text").fill(bad);
               await nojs.locator("#stack-deploy").click();
               const problem = nojs.locator("#problem-list .problem").first();
