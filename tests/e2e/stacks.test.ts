@@ -406,6 +406,12 @@ Deno.test({
               `getComputedStyle(document.querySelector(".cm-editor")).backgroundColor`,
             );
             assert.equal(editorBg, "rgb(23, 30, 39)", "the editor follows the dark palette");
+            await editor(night, "compose").click();
+            await night.keyboard.press("Control+A");
+            const selection = await night.evaluate<string>(
+              `getComputedStyle(document.querySelector(".cm-selectionBackground")).backgroundColor`,
+            );
+            assert.equal(selection, "rgb(38, 79, 120)", "the selection too");
             await dark.close();
           });
 
