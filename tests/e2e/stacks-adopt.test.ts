@@ -28,7 +28,10 @@ Deno.test({
     const plain = `${run}-plain`;
     const outside = await Deno.makeTempDir({ prefix: "dockermate-e2e-outside-" });
     // A refused deploy without JavaScript is a 400 page, on purpose.
-    const browserErrors = watchConsole([{ status: 400, path: "/stacks" }], { warnings: true });
+    const browserErrors = watchConsole([{ status: 400, path: "/stacks" }], {
+      warnings: true,
+      hostNetworkChanges: true,
+    });
     try {
       await Deno.writeTextFile(
         `${outside}/compose.yaml`,
