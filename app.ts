@@ -22,6 +22,7 @@ import { liveImageRoutes } from "./routes/live/images.tsx";
 import { networkPages } from "./routes/networks/pages.tsx";
 import { registrySettingsRoutes } from "./routes/registries.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
+import { stackRoutes } from "./routes/stacks/index.ts";
 import { staticRoutes } from "./routes/static.ts";
 import type { Deps } from "./services/context.ts";
 
@@ -55,6 +56,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/images", imagePages());
   app.route("/image-updates", imageUpdatePages());
   app.route("/networks", networkPages());
+  app.route("/stacks", stackRoutes());
   app.route("/settings/registries", registrySettingsRoutes());
   app.route("/settings", settingsRoutes());
   app.route("/live/containers", liveContainerRoutes());

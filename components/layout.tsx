@@ -37,6 +37,7 @@ function Head({ title }: { title: string }) {
       <link rel="stylesheet" href="/static/css/images.css" />
       <link rel="stylesheet" href="/static/css/networks.css" />
       <link rel="stylesheet" href="/static/css/console.css" />
+      <link rel="stylesheet" href="/static/css/stacks.css" />
       <script src="/static/js/app.js"></script>
       <script src="/static/vendor/htmx.min.js" defer></script>
       <script src="/static/vendor/hx-sse.min.js" defer></script>

@@ -9,7 +9,6 @@ import { appChrome, render } from "./http/render.ts";
 /** Pages of areas that later work fills in; each names the CLI that does the job meanwhile. */
 const PENDING: Partial<Record<NavKey, string>> = {
   volumes: "docker volume ls",
-  stacks: "docker compose ls",
 };
 
 export function dashboardRoutes() {
