@@ -10,6 +10,7 @@ import { securityHeaders } from "./middleware/security-headers.ts";
 import { apiRoutes } from "./routes/api/index.ts";
 import { authRoutes } from "./routes/auth/pages.tsx";
 import { containerRoutes } from "./routes/containers/index.ts";
+import { convertPages } from "./routes/convert.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { eventPages } from "./routes/events.tsx";
 import type { AppEnv } from "./routes/http/env.ts";
@@ -50,6 +51,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/", dashboardRoutes());
   app.route("/", authRoutes());
   app.route("/containers", containerRoutes());
+  app.route("/convert", convertPages());
   app.route("/events", eventPages());
   app.route("/images", imagePages());
   app.route("/image-updates", imageUpdatePages());

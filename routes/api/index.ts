@@ -5,6 +5,7 @@ import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
 import { apiAuthRoutes } from "./auth.ts";
 import { apiContainersRoutes } from "./containers/index.ts";
+import { apiConvertRoutes } from "./convert.ts";
 import { apiEventRoutes } from "./events.ts";
 import { apiImageRoutes } from "./images.ts";
 import { apiRegistryRoutes } from "./registries.ts";
@@ -28,6 +29,7 @@ export function apiRoutes() {
 
   app.route("/system", apiSystemRoutes());
   app.route("/containers", apiContainersRoutes());
+  app.route("/convert", apiConvertRoutes());
   app.route("/events", apiEventRoutes());
   app.route("/images", apiImageRoutes());
   app.route("/registries", apiRegistryRoutes());
