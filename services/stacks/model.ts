@@ -1,0 +1,130 @@
+/**
+ * The stack model: zod schemas and the types inferred from them, shared by the stack service,
+ * the JSON API and the pages. A stack is a Compose v2 project whose files live in
+ * `STACKS_DIR/<name>/` (Dockge's layout); the project name is the stack name. Pure: no I/O.
+ */
+import { z } from "zod";
+import { TAG_COLORS } from "../containers/tag-colors.ts";
+
+/** Compose's own project-name rule, so `docker compose -p <name>` takes every stack name. */
+export const STACK_NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** Used as the `name` of an object (body or URL params), so zod's path names the field. */
+export const stackNameSchema = z.string()
+  .min(1, "is required")
+  .max(63, "must be at most 63 characters")
+  .regex(
+    STACK_NAME_RE,
+    "must start with a lowercase letter or digit, then lowercase letters, digits, _ or -",
+  );
+export const stackParam = z.object({ name: stackNameSchema });
+
+/** Stack files are small texts; the API's body limit (1 MiB) bounds them anyway. */
+const MAX_FILE_CHARS = 256 * 1024;
+
+/** The files of a stack, as text: what the editor sends and what a deploy writes. */
+export const stackInputSchema = z.object({
+  compose: z.string().min(1, "is required").max(MAX_FILE_CHARS),
+  env: z.string().max(MAX_FILE_CHARS).optional(),
+});
+export type StackInput = z.infer<typeof stackInputSchema>;
+
+/** `POST /stacks`: the files and the new stack's name. */
+export const createStackSchema = stackInputSchema.extend({ name: stackNameSchema });
+export type CreateStackInput = z.infer<typeof createStackSchema>;
+
+export const STACK_STATUSES = ["running", "partial", "stopped", "not-deployed"] as const;
+export type StackStatus = (typeof STACK_STATUSES)[number];
+
+export const stackContainerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Docker's state: running, exited, restarting, created, paused, dead. */
+  state: z.string(),
+  /** healthy, unhealthy, starting; null without a HEALTHCHECK. */
+  health: z.string().nullable(),
+  image: z.string(),
+  /** Published ports as `[ip:]host->container/proto`, like `docker ps`. */
+  ports: z.array(z.string()),
+});
+export type StackContainer = z.infer<typeof stackContainerSchema>;
+
+export const stackServiceInfoSchema = z.object({
+  name: z.string(),
+  /** running, partial, stopped (containers exist, none runs) or not-deployed (none exists). */
+  state: z.string(),
+  containers: z.array(stackContainerSchema),
+});
+export type StackServiceInfo = z.infer<typeof stackServiceInfoSchema>;
+
+export const stackTagSchema = z.object({ name: z.string(), color: z.enum(TAG_COLORS) });
+export type StackTag = z.infer<typeof stackTagSchema>;
+
+export const stackSummarySchema = z.object({
+  name: z.string(),
+  status: z.enum(STACK_STATUSES),
+  /** A folder in STACKS_DIR; external projects (found by their compose labels) are not. */
+  managed: z.boolean(),
+  services: z.array(stackServiceInfoSchema),
+  /** The compose file: in STACKS_DIR for a managed stack, from the labels for an external one. */
+  configFile: z.string().nullable(),
+  tags: z.array(stackTagSchema),
+  updateAvailable: z.boolean(),
+});
+export type StackSummary = z.infer<typeof stackSummarySchema>;
+
+export const stackDetailSchema = stackSummarySchema.extend({
+  compose: z.string(),
+  env: z.string(),
+});
+export type StackDetail = z.infer<typeof stackDetailSchema>;
+
+/** One thing wrong with a compose file, where it is known: a YAML line/column or a compose key. */
+export const composeProblemSchema = z.object({
+  message: z.string(),
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+  /** The dotted compose path, e.g. `services.web.bogus_key`. */
+  key: z.string().optional(),
+  /** Which file it is in, when not the compose file. */
+  file: z.enum(["compose", "env"]).optional(),
+});
+export type ComposeProblem = z.infer<typeof composeProblemSchema>;
+
+export const PREVIEW_ACTIONS = ["create", "recreate", "start", "remove", "unchanged"] as const;
+export const previewChangeSchema = z.object({
+  service: z.string(),
+  action: z.enum(PREVIEW_ACTIONS),
+});
+export type PreviewChange = z.infer<typeof previewChangeSchema>;
+
+export const STACK_VERSION_KINDS = ["deploy", "update", "restore", "rollback", "adopt"] as const;
+export type StackVersionKind = (typeof STACK_VERSION_KINDS)[number];
+export const STACK_VERSION_OUTCOMES = ["applied", "failed", "rolled-back"] as const;
+export type StackVersionOutcome = (typeof STACK_VERSION_OUTCOMES)[number];
+
+/** One deploy of a stack, with the files it used (those only when read by id). */
+export const stackVersionSchema = z.object({
+  id: z.number().int(),
+  /** ISO 8601. */
+  at: z.string(),
+  kind: z.enum(STACK_VERSION_KINDS),
+  outcome: z.enum(STACK_VERSION_OUTCOMES),
+  reason: z.string().nullable(),
+  cli: z.string(),
+});
+export type StackVersion = z.infer<typeof stackVersionSchema>;
+
+export const stackVersionFilesSchema = stackVersionSchema.extend({
+  compose: z.string(),
+  env: z.string(),
+});
+export type StackVersionFiles = z.infer<typeof stackVersionFilesSchema>;
+
+export const STACK_ACTIONS = ["start", "stop", "restart", "pull"] as const;
+export type StackAction = (typeof STACK_ACTIONS)[number];
+
+/** What `composeStatus()` says: the Stacks page shows the reason and how to install when missing. */
+export type ComposeStatus =
+  | { available: true; version: string; path: string }
+  | { available: false; reason: string; install: string };
