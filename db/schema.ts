@@ -222,3 +222,19 @@ export const updatePolicies = sqliteTable("update_policies", {
   healthTimeoutSeconds: integer("health_timeout_seconds").notNull().default(120),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
+
+/**
+ * Templates saved or imported by the user (FEAT-006); the built-in ones live in code
+ * (services/templates/builtin.ts). Variables and body are JSON (services/templates/model.ts).
+ */
+export const templates = sqliteTable("templates", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** container | stack */
+  kind: text("kind").notNull(),
+  /** saved | imported */
+  source: text("source").notNull(),
+  /** The template itself (name, description, categories, variables, body …) as JSON. */
+  data: text("data").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});

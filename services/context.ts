@@ -26,6 +26,7 @@ import type { HistoryService } from "./containers/history.ts";
 import type { Recreator } from "./containers/recreate/recreator.ts";
 import type { UpdateService } from "./updates/apply.ts";
 import type { UpdateRunner } from "./updates/runner.ts";
+import type { TemplateService } from "./templates/service.ts";
 
 /** Whether Docker answers, for the pages' banner and the health check; nothing to call it with. */
 export type DaemonStatus = Pick<DockerClient, "state" | "subscribe" | "refresh">;
@@ -68,6 +69,8 @@ export type Deps = {
   imageUpdates: ImageUpdateService;
   images: ImageService;
   registries: RegistryService;
+  /** Container and stack templates: the built-in library, saved, imported, deployed. */
+  templates: TemplateService;
   /** The hardware profile, capacity, Docker's facts and the host-wide settings. */
   system: SystemService;
   /** What the Settings page shows; its changes are the other services'. */

@@ -30,6 +30,7 @@ import { Operations } from "./operations.ts";
 import { RegistryService, sealStoredPasswords } from "./registry/credentials.ts";
 import { useKeyFile } from "./registry/secret-box.ts";
 import { SettingsService } from "./settings-service.ts";
+import { TemplateService } from "./templates/service.ts";
 import { UpdateService } from "./updates/apply.ts";
 import { ImageUpdateService } from "./updates/detect.ts";
 import { UpdateRunner } from "./updates/runner.ts";
@@ -105,6 +106,7 @@ export async function createDeps(
     cfg.PORT,
   );
   await ensureDefaultTags(db);
+  const creator = new CreateService(db, docker, store, watcher, configs, operations);
   return {
     cfg,
     db,
@@ -119,7 +121,7 @@ export async function createDeps(
     store,
     containers,
     tags,
-    creator: new CreateService(db, docker, store, watcher, configs, operations),
+    creator,
     deleted,
     bulk: new BulkService(db, containers, deleted),
     operations,
@@ -144,6 +146,8 @@ export async function createDeps(
     registries,
     system,
     settings,
+    // The stack engine (services/stacks) is not wired on this branch yet: stack templates say so.
+    templates: new TemplateService(db, docker, store, creator, configs, null),
     shutdown,
   };
 }

@@ -11,6 +11,7 @@ import { apiImageRoutes } from "./images.ts";
 import { apiRegistryRoutes } from "./registries.ts";
 import { apiSystemRoutes } from "./system.ts";
 import { apiTagRoutes } from "./tags.ts";
+import { apiTemplateRoutes } from "./templates.ts";
 import { apiTokenRoutes } from "./tokens.ts";
 
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
@@ -34,6 +35,7 @@ export function apiRoutes() {
   app.route("/images", apiImageRoutes());
   app.route("/registries", apiRegistryRoutes());
   app.route("/tags", apiTagRoutes());
+  app.route("/templates", apiTemplateRoutes());
 
   // Built from the routes and their zod schemas, so it cannot drift from what is served.
   app.get(
