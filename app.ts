@@ -23,6 +23,7 @@ import { liveImageRoutes } from "./routes/live/images.tsx";
 import { registrySettingsRoutes } from "./routes/registries.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { staticRoutes } from "./routes/static.ts";
+import { templatePages } from "./routes/templates/index.tsx";
 import type { Deps } from "./services/context.ts";
 
 /**
@@ -57,6 +58,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/image-updates", imageUpdatePages());
   app.route("/settings/registries", registrySettingsRoutes());
   app.route("/settings", settingsRoutes());
+  app.route("/templates", templatePages());
   app.route("/live/containers", liveContainerRoutes());
   app.route("/live/images", liveImageRoutes());
   app.route("/live/dashboard", liveDashboardRoutes());

@@ -17,6 +17,7 @@ export const BODY_LIMITS: ReadonlyArray<{ prefix: string; bytes: number; what: s
   { prefix: "/setup", bytes: 8 * KiB, what: "sign-in requests" },
   { prefix: "/password-strength", bytes: 8 * KiB, what: "sign-in requests" },
   { prefix: "/api/", bytes: 1024 * KiB, what: "API requests" },
+  { prefix: "/templates/import", bytes: 1024 * KiB, what: "template imports" },
   { prefix: "/", bytes: 64 * KiB, what: "forms" },
 ];
 

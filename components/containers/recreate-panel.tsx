@@ -42,6 +42,14 @@ export function RecreatePanel(
             <CopyBlock id="recreate-compose" title="Compose" text={commands.compose} />
             <div class="button-row">
               <StackDraftForm id="recreate-stack" compose={commands.stackDraft} name={name} />
+              {name && (
+                <a
+                  class="btn btn-ghost"
+                  href={`/templates/new?container=${encodeURIComponent(name)}`}
+                >
+                  Save as template
+                </a>
+              )}
             </div>
           </>
         )

@@ -33,7 +33,9 @@ import {
   type VariableKind,
 } from "./model.ts";
 import { fromPortainer, portainerListSchema } from "./portainer.ts";
-import { referencedNames, resolveVariables, stringsOf } from "./variables.ts";
+import { checkVariables, referencedNames, resolveVariables, stringsOf } from "./variables.ts";
+import { runCommandFromConfig } from "../config/cli.ts";
+import { shellArg } from "../config/shell-words.ts";
 
 /** The part of the stack engine (services/stacks) templates use. */
 export type StackEngine = {
@@ -143,6 +145,46 @@ export class TemplateService {
 
   async summaries(): Promise<TemplateSummary[]> {
     return (await this.list()).map(summary);
+  }
+
+  /** The gallery: templates matching the filter, the categories to filter by, and the total. */
+  async gallery(
+    filter: { q?: string; category?: string; origin?: "builtin" | "mine" },
+  ): Promise<{ templates: TemplateSummary[]; categories: string[]; total: number }> {
+    const all = await this.list();
+    const q = filter.q?.trim().toLowerCase();
+    const templates = all.filter((t) =>
+      (!q || `${t.name} ${t.description}`.toLowerCase().includes(q)) &&
+      (!filter.category || t.categories.includes(filter.category)) &&
+      (!filter.origin || t.builtin === (filter.origin === "builtin"))
+    );
+    const categories = [...new Set(all.flatMap((t) => t.categories))].sort();
+    return { templates: templates.map(summary), categories, total: all.length };
+  }
+
+  /**
+   * The Docker CLI a deploy with these values runs, for the deploy form; null while a value is
+   * missing or wrong (the form says which).
+   */
+  preview(t: Template, name: string, given: Record<string, string>): string | null {
+    const { values, errors } = checkVariables(t.variables, given);
+    if (Object.keys(errors).length || !name) return null;
+    if (t.body.kind === "stack") {
+      const files = stackFromTemplate(t, values);
+      return `# compose.yaml and .env in a folder named ${shellArg(name)}, then in it:
+` +
+        `docker compose -p ${shellArg(name)} up -d
+
+# compose.yaml
+${files.compose}
+# .env
+${files.env}`;
+    }
+    try {
+      return runCommandFromConfig(containerFromTemplate(t, values, name));
+    } catch {
+      return null;
+    }
   }
 
   async get(id: string): Promise<Template> {

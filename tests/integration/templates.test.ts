@@ -31,11 +31,15 @@ function portainerList(run: string) {
         ports: ["8080/tcp"],
         volumes: [{ container: "/var/www" }],
         env: [
-          { name: "MODE", label: "Mode", select: [{ text: "Fast", value: "fast" }, {
-            text: "Slow",
-            value: "slow",
-            default: true,
-          }] },
+          {
+            name: "MODE",
+            label: "Mode",
+            select: [{ text: "Fast", value: "fast" }, {
+              text: "Slow",
+              value: "slow",
+              default: true,
+            }],
+          },
           { name: "FIXED", default: "1", preset: true },
         ],
         labels: [{ name: TEST_LABEL, value: run }],
@@ -100,7 +104,10 @@ Deno.test("templates: import a Portainer list, deploy with variables, save, expo
     assert.ok(c.Config.Env.includes("MODE=fast") && c.Config.Env.includes("FIXED=1"));
     assert.equal(c.Config.Labels["com.dockermate.template"], id);
     assert.equal(c.Config.Labels["com.dockermate.managed"], "true");
-    assert.deepEqual(c.HostConfig.PortBindings?.["8080/tcp"], [{ HostIp: "", HostPort: String(port) }]);
+    assert.deepEqual(c.HostConfig.PortBindings?.["8080/tcp"], [{
+      HostIp: "",
+      HostPort: String(port),
+    }]);
     assert.equal(c.HostConfig.RestartPolicy.Name, "always");
     assert.deepEqual(c.HostConfig.Binds, [`${run}-web-var-www:/var/www`]);
 
