@@ -77,7 +77,6 @@ function ports(t: PortainerTemplate, variables: TemplateVariable[]): ContainerCo
       variables.push({
         name,
         label: `Host port for ${b.containerPort}/${b.protocol}`,
-        description: "Empty: Docker picks a free port.",
         kind: "port",
         default: b.hostPort === undefined ? "" : String(b.hostPort),
         required: false,
