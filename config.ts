@@ -100,12 +100,20 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Registries DockerMate may reach besides the well-known ones (scripts/permissions.ts). */
   DOCKERMATE_REGISTRY_HOSTS: hostList.prefault(""),
+  /** Stack folders (`<name>/compose.yaml` + `.env`, Dockge's layout); default `$DATA_DIR/stacks`. */
+  STACKS_DIR: z.string().min(1).optional(),
+  /** A Compose v2 binary; unset: the docker CLI plugin or `docker-compose` v2 is looked for. */
+  DOCKER_COMPOSE: z.string().refine((v) => v.startsWith("/"), "must be an absolute path")
+    .optional(),
   /** For crash tests only: exit at this point of a recreate (services/containers/recreate/steps.ts). */
   DOCKERMATE_CRASH_AT: z.enum(CRASH_POINTS).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
-export type Config = z.output<typeof envSchema> & { databaseUrl: string };
+export type Config = Omit<z.output<typeof envSchema>, "STACKS_DIR"> & {
+  databaseUrl: string;
+  STACKS_DIR: string;
+};
 
 /** Names of every variable the schema reads (also used to scope `--allow-env`). */
 export const envNames = Object.keys(
@@ -132,6 +140,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ...cfg,
     DATA_DIR: dataDir,
     databaseUrl: cfg.DATABASE_URL ?? `file:${dataDir}/dockermate.db`,
+    STACKS_DIR: cfg.STACKS_DIR?.replace(/(.)\/+$/, "$1") ?? `${dataDir}/stacks`,
   };
 }
 

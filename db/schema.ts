@@ -238,3 +238,24 @@ export const templates = sqliteTable("templates", {
   data: text("data").notNull(),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 });
+/** Every deploy of a stack with the files it used: history, diff and restore (services/stacks/). */
+export const stackVersions = sqliteTable("stack_versions", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** The stack (compose project) name; kept after a `down`, like a deleted container's record. */
+  stackName: text("stack_name").notNull(),
+  at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  /** deploy | update | restore | rollback | adopt */
+  kind: text("kind").notNull(),
+  /** applied | failed | rolled-back */
+  outcome: text("outcome").notNull(),
+  reason: text("reason"),
+  compose: text("compose").notNull(),
+  env: text("env").notNull(),
+  cli: text("cli").notNull(),
+}, (t) => [index("stack_versions_name_idx").on(t.stackName, t.at)]);
+
+/** Which stack carries which tag; its containers show the stack's tags too. */
+export const stackTags = sqliteTable("stack_tags", {
+  stackName: text("stack_name").notNull(),
+  tagId: integer("tag_id").notNull().references(() => tags.id, { onDelete: "cascade" }),
+}, (t) => [primaryKey({ columns: [t.stackName, t.tagId] })]);

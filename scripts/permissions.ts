@@ -1,11 +1,12 @@
 /**
  * The narrowest Deno permissions the server runs with, computed from its environment: its
  * own port, the Docker socket (or host), the registries it checks for updates, the data
- * directory, static files and migrations, the native addons of libsql and argon2, and the
- * variables it reads. A compromised dependency cannot read the rest of the disk or call out
+ * directory and the stack folders, static files and migrations, the native addons of libsql
+ * and argon2, the Compose v2 binary it deploys stacks with, and the variables it reads. A compromised dependency cannot read the rest of the disk or call out
  * to other hosts.
  */
 import { parseConfig } from "../config.ts";
+import { composeCandidates } from "../services/stacks/compose-locate.ts";
 
 /**
  * Registries the update check and tag lists may reach without configuration: Docker Hub's API
@@ -32,7 +33,9 @@ export function serverPermissionFlags(
   root: string,
 ): string[] {
   const cfg = parseConfig(env);
-  const dataDir = cfg.DATA_DIR.startsWith("/") ? cfg.DATA_DIR : `${root}/${cfg.DATA_DIR}`;
+  const absolute = (path: string) => (path.startsWith("/") ? path : `${root}/${path}`);
+  const dataDir = absolute(cfg.DATA_DIR);
+  const stacksDir = absolute(cfg.STACKS_DIR);
   // Port 0: the system picks one when the server starts, so the whole host is allowed.
   const net = [cfg.PORT === 0 ? cfg.HOST : `${cfg.HOST}:${cfg.PORT}`];
   const read = [
@@ -48,6 +51,10 @@ export function serverPermissionFlags(
     "/proc/self/cgroup",
   ];
   const write = [dataDir];
+  if (!`${stacksDir}/`.startsWith(`${dataDir}/`)) {
+    read.push(stacksDir);
+    write.push(stacksDir);
+  }
   const docker = new URL(cfg.DOCKER_HOST);
   if (docker.protocol === "unix:") {
     const socket = decodeURIComponent(docker.pathname);
@@ -69,6 +76,13 @@ export function serverPermissionFlags(
     read.push(dir);
     write.push(dir);
   }
+  // Only the Compose binaries that are there: the server tries them in the same order.
+  const compose = composeCandidates({
+    DOCKER_COMPOSE: cfg.DOCKER_COMPOSE,
+    DOCKER_CONFIG: env.DOCKER_CONFIG,
+    HOME: env.HOME,
+    PATH: env.PATH,
+  }).filter(isFile);
   const anyRegistry = cfg.DOCKERMATE_REGISTRY_HOSTS.includes("*");
   net.push(...REGISTRY_HOSTS, ...cfg.DOCKERMATE_REGISTRY_HOSTS.filter((h) => h !== "*"));
   return [
@@ -84,5 +98,15 @@ export function serverPermissionFlags(
     `--allow-ffi=${root}/node_modules`,
     // libsql's libc detection reads these through process.report.
     "--allow-sys=cpus,networkInterfaces,osRelease,hostname,uid,gid,homedir,loadavg,systemMemoryInfo",
+    // Stacks run the Compose v2 CLI (services/stacks/compose-runner.ts), nothing else.
+    ...(compose.length > 0 ? [`--allow-run=${compose.join(",")}`] : []),
   ];
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }

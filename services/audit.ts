@@ -70,6 +70,16 @@ export const AUDIT_ACTIONS = [
   "settings.image-prune",
   "settings.audit-retention",
   "audit.prune",
+  "stack.create",
+  "stack.save",
+  "stack.restore",
+  "stack.start",
+  "stack.stop",
+  "stack.restart",
+  "stack.pull",
+  "stack.down",
+  "stack.adopt",
+  "stack.tags",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -27,6 +27,7 @@ import type { Recreator } from "./containers/recreate/recreator.ts";
 import type { UpdateService } from "./updates/apply.ts";
 import type { UpdateRunner } from "./updates/runner.ts";
 import type { TemplateService } from "./templates/service.ts";
+import type { StackService } from "./stacks/service.ts";
 
 /** Whether Docker answers, for the pages' banner and the health check; nothing to call it with. */
 export type DaemonStatus = Pick<DockerClient, "state" | "subscribe" | "refresh">;
@@ -75,6 +76,8 @@ export type Deps = {
   system: SystemService;
   /** What the Settings page shows; its changes are the other services'. */
   settings: SettingsService;
+  /** Compose v2 stacks: folders in STACKS_DIR and external compose projects. */
+  stacks: StackService;
   /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
   shutdown: AbortSignal;
 };

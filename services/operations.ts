@@ -13,7 +13,9 @@ export type OperationResult = {
 export type OperationSubject =
   | { kind: "image"; id: string }
   /** `historyId`: the history entry a recreate wrote; null when it changed nothing. */
-  | { kind: "container"; name: string; historyId: number | null };
+  | { kind: "container"; name: string; historyId: number | null }
+  /** A stack deploy, redeploy, action or down (services/stacks/). */
+  | { kind: "stack"; name: string };
 
 /** What a long-running action (pull, create) reports while it runs. */
 export type OperationEvent =

@@ -31,6 +31,10 @@ import { RegistryService, sealStoredPasswords } from "./registry/credentials.ts"
 import { useKeyFile } from "./registry/secret-box.ts";
 import { SettingsService } from "./settings-service.ts";
 import { TemplateService } from "./templates/service.ts";
+import { composeCandidates } from "./stacks/compose-locate.ts";
+import { ComposeRunner } from "./stacks/compose-runner.ts";
+import { StackFiles } from "./stacks/files.ts";
+import { StackService } from "./stacks/service.ts";
 import { UpdateService } from "./updates/apply.ts";
 import { ImageUpdateService } from "./updates/detect.ts";
 import { UpdateRunner } from "./updates/runner.ts";
@@ -107,6 +111,24 @@ export async function createDeps(
   );
   await ensureDefaultTags(db);
   const creator = new CreateService(db, docker, store, watcher, configs, operations);
+  const stacks = new StackService({
+    db,
+    docker,
+    store,
+    pull: (image, meta, onProgress) => images.pull(image, meta, onProgress),
+    operations,
+    runner: new ComposeRunner(
+      composeCandidates({
+        DOCKER_COMPOSE: cfg.DOCKER_COMPOSE,
+        DOCKER_CONFIG: Deno.env.get("DOCKER_CONFIG"),
+        HOME: Deno.env.get("HOME"),
+        PATH: Deno.env.get("PATH"),
+      }),
+      docker.connection,
+    ),
+    files: new StackFiles(cfg.STACKS_DIR),
+    updates: imageUpdates,
+  });
   return {
     cfg,
     db,
@@ -146,8 +168,8 @@ export async function createDeps(
     registries,
     system,
     settings,
-    // The stack engine (services/stacks) is not wired on this branch yet: stack templates say so.
-    templates: new TemplateService(db, docker, store, creator, configs, null),
+    templates: new TemplateService(db, docker, store, creator, configs, stacks),
+    stacks,
     shutdown,
   };
 }

@@ -9,6 +9,7 @@ import { apiConvertRoutes } from "./convert.ts";
 import { apiEventRoutes } from "./events.ts";
 import { apiImageRoutes } from "./images.ts";
 import { apiRegistryRoutes } from "./registries.ts";
+import { apiComposeRoutes, apiStackRoutes } from "./stacks.ts";
 import { apiSystemRoutes } from "./system.ts";
 import { apiTagRoutes } from "./tags.ts";
 import { apiTemplateRoutes } from "./templates.ts";
@@ -36,6 +37,8 @@ export function apiRoutes() {
   app.route("/registries", apiRegistryRoutes());
   app.route("/tags", apiTagRoutes());
   app.route("/templates", apiTemplateRoutes());
+  app.route("/stacks", apiStackRoutes());
+  app.route("/compose", apiComposeRoutes());
 
   // Built from the routes and their zod schemas, so it cannot drift from what is served.
   app.get(

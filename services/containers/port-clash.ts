@@ -15,24 +15,27 @@ function overlaps(a: HostPort, b: HostPort): boolean {
     (any(a.hostIp) || any(b.hostIp) || a.hostIp === b.hostIp);
 }
 
+/** The name of the container that publishes `wanted` already, or null when it is free. */
+export function portHolder(wanted: HostPort, running: ContainerSummary[]): string | null {
+  for (const c of running) {
+    for (const p of c.Ports ?? []) {
+      const used = { hostIp: p.IP ?? "", hostPort: p.PublicPort ?? 0, protocol: p.Type };
+      if (p.PublicPort && overlaps(wanted, used)) return containerName(c);
+    }
+  }
+  return null;
+}
+
 /** Throws Conflict for the first wanted port (`index` = its place in `ports`) that is taken. */
 export function refuseTakenPorts(
   wanted: (HostPort & { index: number })[],
   running: ContainerSummary[],
 ): void {
-  const used = running.flatMap((c) =>
-    (c.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({
-      hostIp: p.IP ?? "",
-      hostPort: p.PublicPort!,
-      protocol: p.Type,
-      owner: containerName(c),
-    }))
-  );
   for (const w of wanted) {
-    const clash = used.find((u) => overlaps(w, u));
-    if (clash) {
+    const owner = portHolder(w, running);
+    if (owner) {
       throw new Conflict(
-        `host port ${w.hostPort}/${w.protocol} is already published by container "${clash.owner}"`,
+        `host port ${w.hostPort}/${w.protocol} is already published by container "${owner}"`,
         `ports[${w.index}]`,
       );
     }

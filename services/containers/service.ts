@@ -11,7 +11,7 @@ import type { ContainerInspect, ContainerSummary } from "../docker/types.ts";
 import { NotFound } from "../errors.ts";
 import { healthOf, parseVerdict, type Verdict } from "./start-watch.ts";
 import { type CliAction, dockerCli } from "../config/lifecycle-cli.ts";
-import { addContainerTags, setContainerTags, tagsByContainer } from "./tags.ts";
+import { addContainerTags, setContainerTags, tagsByContainer, tagsWithStacks } from "./tags.ts";
 import { SORTS, STATES } from "./list-options.ts";
 
 /** What the list shows: routes/http/queries.ts reads it from a page's URL or the API's query. */
@@ -151,11 +151,12 @@ export class ContainerService {
 
   async list(filter: ContainerFilter): Promise<ContainerRow[]> {
     await this.store.ready();
-    const tags = await tagsByContainer(this.db);
+    const all = this.store.list();
+    const tags = await tagsWithStacks(this.db, all);
     const updates = this.updates?.imagesWithUpdates();
     // Adopted containers are managed before their labels are (at their next recreate).
     const adopted = await adoptedNames(this.db);
-    const rows = this.store.list().map((c) => toRow(c, tags.get(containerName(c)) ?? [], updates))
+    const rows = all.map((c) => toRow(c, tags.get(containerName(c)) ?? [], updates))
       .map((r) => (adopted.has(r.name) ? { ...r, managed: true } : r))
       .filter((r) => matches(r, filter))
       .sort(compare(filter.sort));
@@ -166,7 +167,10 @@ export class ContainerService {
   async row(id: string): Promise<ContainerRow | null> {
     const c = this.store.find(id);
     if (!c) return null;
-    const [tags, adopted] = await Promise.all([tagsByContainer(this.db), adoptedNames(this.db)]);
+    const [tags, adopted] = await Promise.all([
+      tagsWithStacks(this.db, [c]),
+      adoptedNames(this.db),
+    ]);
     const row = toRow(c, tags.get(containerName(c)) ?? [], this.updates?.imagesWithUpdates());
     return adopted.has(row.name) ? { ...row, managed: true } : row;
   }
@@ -218,6 +222,7 @@ export class ContainerService {
     const c = await this.resolve(ref);
     const inspect = await inspectContainer(this.docker, c.Id);
     const name = containerName(c);
+    // Its own tags only: the page edits them (a stack's tags are edited on the stack).
     const tags = (await tagsByContainer(this.db)).get(name) ?? [];
     const record = await this.db.query.managedContainers.findFirst({
       where: eq(managedContainers.name, name),

@@ -1,6 +1,8 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { containerTags, tags } from "../../db/schema.ts";
+import { containerTags, stackTags, tags } from "../../db/schema.ts";
+import { containerName } from "../docker/containers.ts";
+import type { ContainerSummary } from "../docker/types.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { Conflict, InvalidInput, NotFound } from "../errors.ts";
 import { colorFor, type TagColor, tagColor } from "./tag-colors.ts";
@@ -112,7 +114,7 @@ export async function setTagColor(db: Db, name: string, color: TagColor): Promis
   await db.update(tags).set({ color }).where(eq(tags.id, tag.id));
 }
 
-/** Moves every container of `from` to `into`, then deletes `from`. */
+/** Moves every container and stack of `from` to `into`, then deletes `from`. */
 export async function mergeTags(db: Db, from: string, into: string): Promise<void> {
   const source = await tagByName(db, from);
   const target = await tagByName(db, into);
@@ -124,13 +126,63 @@ export async function mergeTags(db: Db, from: string, into: string): Promise<voi
     )
       .onConflictDoNothing();
   }
+  const stacks = await db.select().from(stackTags).where(eq(stackTags.tagId, source.id));
+  if (stacks.length > 0) {
+    await db.insert(stackTags).values(
+      stacks.map((m) => ({ stackName: m.stackName, tagId: target.id })),
+    )
+      .onConflictDoNothing();
+  }
   await db.delete(tags).where(eq(tags.id, source.id));
 }
 
 export async function deleteTag(db: Db, name: string): Promise<void> {
   const tag = await tagByName(db, name);
   await db.delete(containerTags).where(and(eq(containerTags.tagId, tag.id)));
+  await db.delete(stackTags).where(eq(stackTags.tagId, tag.id));
   await db.delete(tags).where(eq(tags.id, tag.id));
+}
+
+/** Every stack's tag names, by stack (compose project) name. */
+export async function tagsByStack(db: Db): Promise<Map<string, string[]>> {
+  const rows = await db.select({ stack: stackTags.stackName, tag: tags.name })
+    .from(stackTags).innerJoin(tags, eq(tags.id, stackTags.tagId)).orderBy(asc(tags.name));
+  const map = new Map<string, string[]>();
+  for (const r of rows) map.set(r.stack, [...(map.get(r.stack) ?? []), r.tag]);
+  return map;
+}
+
+/** Replaces a stack's tags. */
+export async function setStackTags(db: Db, stackName: string, names: string[]): Promise<string[]> {
+  const rows = await upsertTags(db, names);
+  await db.delete(stackTags).where(eq(stackTags.stackName, stackName));
+  if (rows.length > 0) {
+    await db.insert(stackTags).values(rows.map((t) => ({ stackName, tagId: t.id })));
+  }
+  return rows.map((t) => t.name).sort();
+}
+
+/** The compose project a container belongs to (its stack), or null. */
+export const COMPOSE_PROJECT_LABEL = "com.docker.compose.project";
+
+/**
+ * Every container's tags by name, with the tags of its stack added: a stack's containers
+ * inherit its tags (FEAT-005), so the list, its filters and the dashboard count them.
+ */
+export async function tagsWithStacks(
+  db: Db,
+  containers: Pick<ContainerSummary, "Id" | "Names" | "Labels">[],
+): Promise<Map<string, string[]>> {
+  const [own, byStack] = await Promise.all([tagsByContainer(db), tagsByStack(db)]);
+  if (byStack.size === 0) return own;
+  const merged = new Map(own);
+  for (const c of containers) {
+    const inherited = byStack.get(c.Labels?.[COMPOSE_PROJECT_LABEL] ?? "");
+    if (!inherited) continue;
+    const name = containerName(c);
+    merged.set(name, [...new Set([...(merged.get(name) ?? []), ...inherited])].sort());
+  }
+  return merged;
 }
 
 export type TagUsage = { name: string; color: TagColor; containers: number };

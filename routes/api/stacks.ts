@@ -1,0 +1,147 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { errorBody } from "../../middleware/errors.tsx";
+import {
+  createStackSchema,
+  STACK_ACTIONS,
+  stackInputSchema,
+  stackNameSchema,
+  stackParam,
+} from "../../services/stacks/model.ts";
+import { ComposeInvalid } from "../../services/stacks/problems.ts";
+import type { AppEnv } from "../http/env.ts";
+import { queryFlag } from "../http/params.ts";
+import { validate } from "../http/validate.ts";
+
+const versionId = z.coerce.number({ error: "must be a version id" }).int().positive();
+const versionParam = stackParam.extend({ id: versionId });
+const diffQuery = z.object({
+  from: versionId,
+  to: z.union([z.literal("current"), versionId]).default("current"),
+});
+const validateBody = stackInputSchema.extend({ name: stackNameSchema.optional() });
+const tagsBody = z.object({ tags: z.array(z.string().max(32)).max(32) });
+
+/**
+ * `/api/v1/stacks` (API.md): list, create, detail, save, the stack actions and down; besides,
+ * validate and preview for an editor, history (versions, diff, restore), adopt and tags. A
+ * compose file that cannot be deployed answers 400 whose message names the line or key, with
+ * every problem in `problems`.
+ */
+export function apiStackRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    await next();
+    if (c.error instanceof ComposeInvalid) {
+      const err = c.error;
+      c.res = c.json({ ...errorBody(err.error, err.message, 400), problems: err.problems }, 400);
+    }
+  });
+
+  app.get("/", async (c) => c.json(await c.get("deps").stacks.list()));
+
+  app.post("/", validate("json", createStackSchema), async (c) => {
+    const { name, compose, env } = c.req.valid("json");
+    const r = await c.get("deps").stacks.create(name, { compose, env }, c.get("meta"));
+    return c.json(r, 201);
+  });
+
+  app.post("/validate", validate("json", validateBody), async (c) => {
+    return c.json({ problems: await c.get("deps").stacks.validate(c.req.valid("json")) });
+  });
+
+  app.get("/:name", validate("param", stackParam), async (c) => {
+    return c.json(await c.get("deps").stacks.get(c.req.valid("param").name));
+  });
+
+  app.put(
+    "/:name",
+    validate("param", stackParam),
+    validate("json", stackInputSchema),
+    async (c) => {
+      const r = await c.get("deps").stacks.save(
+        c.req.valid("param").name,
+        c.req.valid("json"),
+        c.get("meta"),
+      );
+      return c.json(r);
+    },
+  );
+
+  app.delete(
+    "/:name",
+    validate("param", stackParam),
+    validate("query", z.object({ volumes: queryFlag })),
+    async (c) => {
+      const r = await c.get("deps").stacks.down(
+        c.req.valid("param").name,
+        { volumes: c.req.valid("query").volumes },
+        c.get("meta"),
+      );
+      return c.json(r);
+    },
+  );
+
+  app.post(
+    "/:name/preview",
+    validate("param", stackParam),
+    validate("json", stackInputSchema),
+    async (c) => {
+      const { name } = c.req.valid("param");
+      return c.json(await c.get("deps").stacks.preview(name, c.req.valid("json")));
+    },
+  );
+
+  app.post("/:name/adopt", validate("param", stackParam), async (c) => {
+    return c.json(await c.get("deps").stacks.adopt(c.req.valid("param").name, c.get("meta")));
+  });
+
+  app.put("/:name/tags", validate("param", stackParam), validate("json", tagsBody), async (c) => {
+    const { name } = c.req.valid("param");
+    const r = await c.get("deps").stacks.setTags(name, c.req.valid("json").tags, c.get("meta"));
+    return c.json(r);
+  });
+
+  app.get("/:name/history", validate("param", stackParam), async (c) => {
+    return c.json(await c.get("deps").stacks.versions(c.req.valid("param").name));
+  });
+
+  app.get(
+    "/:name/history/diff",
+    validate("param", stackParam),
+    validate("query", diffQuery),
+    async (c) => {
+      const { name } = c.req.valid("param");
+      const { from, to } = c.req.valid("query");
+      return c.json({ from, to, diff: await c.get("deps").stacks.diff(name, from, to) });
+    },
+  );
+
+  app.get("/:name/history/:id", validate("param", versionParam), async (c) => {
+    const { name, id } = c.req.valid("param");
+    return c.json(await c.get("deps").stacks.version(name, id));
+  });
+
+  app.post("/:name/history/:id/restore", validate("param", versionParam), async (c) => {
+    const { name, id } = c.req.valid("param");
+    return c.json(await c.get("deps").stacks.restore(name, id, c.get("meta")));
+  });
+
+  // One route per action, so that other paths (`/:name/update`) stay free.
+  for (const action of STACK_ACTIONS) {
+    app.post(`/:name/${action}`, validate("param", stackParam), async (c) => {
+      const { name } = c.req.valid("param");
+      return c.json(await c.get("deps").stacks.action(name, action, c.get("meta")));
+    });
+  }
+
+  return app;
+}
+
+/** `/api/v1/compose`: whether Compose v2 is there for stacks, or why not and how to install. */
+export function apiComposeRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get("/", async (c) => c.json(await c.get("deps").stacks.composeStatus()));
+  return app;
+}
