@@ -18,9 +18,9 @@ import { Alert, FieldError, PageHead } from "../ui.tsx";
 import {
   ExternalBadge,
   runningCount,
+  stackHref,
   StackPorts,
   StackStatusBadge,
-  stackHref,
   StackTags,
 } from "./common.tsx";
 
@@ -67,7 +67,11 @@ function ActionsCard({ name, commands }: { name: string; commands: StackCommands
           );
         })}
         <div class="action">
-          <a class="btn btn-small btn-danger" href={stackHref(name, "/down")} id="stack-action-down">
+          <a
+            class="btn btn-small btn-danger"
+            href={stackHref(name, "/down")}
+            id="stack-action-down"
+          >
             Down…
           </a>
           <code class="cli-mini">{commands.down}</code>
@@ -139,17 +143,15 @@ export function StackOverview(
           <span class="muted" id="stack-running">{running} of {total} containers running</span>
         </p>
       </div>
-      {stack.services.length === 0
-        ? <p class="muted">No services.</p>
-        : (
-          <DataTable
-            columns={["Service", "Container", "State", "Ports"]}
-            class="stack-services"
-            id="stack-services"
-          >
-            {stack.services.map((s) => <ServiceRows service={s} host={host} />)}
-          </DataTable>
-        )}
+      {stack.services.length === 0 ? <p class="muted">No services.</p> : (
+        <DataTable
+          columns={["Service", "Container", "State", "Ports"]}
+          class="stack-services"
+          id="stack-services"
+        >
+          {stack.services.map((s) => <ServiceRows service={s} host={host} />)}
+        </DataTable>
+      )}
       {names.length > 0 && (
         <p class="stack-logs-link">
           <a class="btn btn-small" href={`/containers/logs?ids=${logIds}`} id="stack-logs">
@@ -180,9 +182,7 @@ export function StackTagsPanel(
     <section class="card" id="stack-tags-panel">
       <h2>Tags</h2>
       <p class="tags-now">
-        {tags.length > 0
-          ? <StackTags tags={tags} />
-          : <span class="muted">No tags.</span>}
+        {tags.length > 0 ? <StackTags tags={tags} /> : <span class="muted">No tags.</span>}
         {saved && <span class="saved">Saved.</span>}
       </p>
       <form
@@ -236,9 +236,15 @@ function FilesCard({ stack }: { stack: StackDetail }) {
           <code>{stack.configFile}</code>
         </p>
       )}
-      <pre class="code-view" id="stack-compose" aria-label="compose.yaml"><code>{stack.compose}</code></pre>
+      <pre
+        class="code-view"
+        id="stack-compose"
+        aria-label="compose.yaml"
+      ><code>{stack.compose}</code></pre>
       <details class="env-file" id="stack-env">
-        <summary>.env ({stack.env.trim() === "" ? "empty" : `${lineCount(stack.env)} lines`})</summary>
+        <summary>
+          .env ({stack.env.trim() === "" ? "empty" : `${lineCount(stack.env)} lines`})
+        </summary>
         <pre class="code-view"><code>{stack.env}</code></pre>
       </details>
     </section>
@@ -322,9 +328,14 @@ function AdoptCard({ stack }: { stack: StackDetail }) {
       <h2>Started elsewhere</h2>
       <p>
         This compose project runs on this host, but its files are not in DockerMate's stacks
-        folder{stack.configFile ? <>: they are at <code>{stack.configFile}</code></> : ""}. Adopt
-        copies them into a folder of its own there, so DockerMate can edit, deploy and keep a
-        history; the running containers are not touched.
+        folder{stack.configFile
+          ? (
+            <>
+              : they are at <code>{stack.configFile}</code>
+            </>
+          )
+          : ""}. Adopt copies them into a folder of its own there, so DockerMate can edit, deploy
+        and keep a history; the running containers are not touched.
       </p>
       {stack.configFile
         ? (
@@ -355,9 +366,21 @@ export function StackPage(
 ) {
   return (
     <>
-      <PageHead title={<>{stack.name} <ExternalBadge stack={stack} /></>} titleClass="stack-title">
+      <PageHead
+        title={
+          <>
+            {stack.name} <ExternalBadge stack={stack} />
+          </>
+        }
+        titleClass="stack-title"
+      >
         <a class="btn btn-ghost" href="/stacks">All stacks</a>
         {stack.managed && <a class="btn" href={stackHref(stack.name, "/edit")}>Edit</a>}
+        {stack.managed && (
+          <a class="btn btn-ghost" href={`/templates/new?stack=${encodeURIComponent(stack.name)}`}>
+            Save as template
+          </a>
+        )}
       </PageHead>
       {notice}
       {stack.updateAvailable && (
@@ -365,9 +388,9 @@ export function StackPage(
           A newer image is in the registry for one of its services: Pull, then Redeploy.
         </Alert>
       )}
-      {stack.managed ? <ActionsCard name={stack.name} commands={commands} /> : (
-        <AdoptCard stack={stack} />
-      )}
+      {stack.managed
+        ? <ActionsCard name={stack.name} commands={commands} />
+        : <AdoptCard stack={stack} />}
       <div id="stack-op">{opCard}</div>
       <StackOverview stack={stack} host={host} />
       {stack.managed && (

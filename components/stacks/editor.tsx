@@ -85,8 +85,8 @@ export function ComposeMissing(
       <pre class="cli-line"><code>{status.install}</code></pre>
       <p class="hint">
         Or point <code>DOCKER_COMPOSE</code>{" "}
-        at a Compose v2 binary and restart DockerMate. Containers, images and the rest work
-        without it.
+        at a Compose v2 binary and restart DockerMate. Containers, images and the rest work without
+        it.
       </p>
     </section>
   );
@@ -188,11 +188,14 @@ export function StackEditorPage(
                 spellcheck={false}
                 placeholder="web"
                 aria-invalid={errors.name ? "true" : undefined}
-                aria-describedby={errors.name ? "stack-name-hint stack-name-error" : "stack-name-hint"}
+                aria-describedby={errors.name
+                  ? "stack-name-hint stack-name-error"
+                  : "stack-name-hint"}
               />
               <p class="hint" id="stack-name-hint">
                 Lowercase letters, digits, <code>_</code> and <code>-</code>. It names the folder
-                {" "}and the compose project.
+                {" "}
+                and the compose project.
               </p>
               <FieldError id="stack-name-error" message={errors.name} />
             </div>

@@ -10,7 +10,9 @@ import { VERSION_KIND_LABEL } from "./detail.tsx";
 
 /** A version as a choice of the diff's two sides. */
 function versionLabel(v: StackVersion): string {
-  return `#${v.id} ${VERSION_KIND_LABEL[v.kind] ?? v.kind} (${v.at.slice(0, 16).replace("T", " ")})`;
+  return `#${v.id} ${VERSION_KIND_LABEL[v.kind] ?? v.kind} (${
+    v.at.slice(0, 16).replace("T", " ")
+  })`;
 }
 
 type PatchLine = { kind: "file" | "hunk" | "added" | "removed" | "same"; text: string };

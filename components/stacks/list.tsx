@@ -3,13 +3,7 @@ import type { ComposeStatus, StackSummary } from "../../services/stacks/model.ts
 import { DataTable } from "../table.tsx";
 import { PageHead } from "../ui.tsx";
 import { ComposeMissing } from "./editor.tsx";
-import {
-  ExternalBadge,
-  runningCount,
-  StackStatusBadge,
-  stackHref,
-  StackTags,
-} from "./common.tsx";
+import { ExternalBadge, runningCount, stackHref, StackStatusBadge, StackTags } from "./common.tsx";
 
 function StackRow({ stack, canAdopt }: { stack: StackSummary; canAdopt: boolean }) {
   const { running, total } = runningCount(stack.services);
@@ -71,9 +65,10 @@ function EmptyState() {
     <section class="card empty" id="stacks-empty">
       <h2>No stacks yet</h2>
       <p>
-        A stack is a compose file (and its <code>.env</code>) in a folder of its own, deployed
-        {" "}with <code>docker compose</code>. Write one in the editor, or adopt a compose project
-        you started elsewhere: it is listed here once it runs.
+        A stack is a compose file (and its <code>.env</code>) in a folder of its own, deployed with
+        {" "}
+        <code>docker compose</code>. Write one in the editor, or adopt a compose project you started
+        elsewhere: it is listed here once it runs.
       </p>
       <a class="btn btn-primary" href="/stacks/new">New stack</a>
     </section>
@@ -98,6 +93,8 @@ export function StacksPage(
     <>
       <PageHead title="Stacks">
         {composeStatus.available && <a class="btn btn-primary" href="/stacks/new">New stack</a>}
+        <a class="btn" href="/convert">docker run → compose</a>
+        <a class="btn btn-ghost" href="/templates">Templates</a>
       </PageHead>
       {!composeStatus.available && <ComposeMissing status={composeStatus} />}
       {composeStatus.available && managed.length === 0 && <EmptyState />}
@@ -117,8 +114,8 @@ export function StacksPage(
           <h2>Started elsewhere</h2>
           <p class="hint">
             Compose projects whose containers run on this host but whose files are not in{" "}
-            <code>{stacksDir}</code>. Adopt copies the compose file (and its <code>.env</code>)
-            {" "}into a folder there; the containers stay as they are.
+            <code>{stacksDir}</code>. Adopt copies the compose file (and its <code>.env</code>){" "}
+            into a folder there; the containers stay as they are.
           </p>
           <DataTable columns={columns} class="stacks" id="stacks-external-table">
             {external.map((s) => <StackRow stack={s} canAdopt={composeStatus.available} />)}

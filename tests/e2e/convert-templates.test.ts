@@ -1,7 +1,7 @@
 /**
  * End-to-end: the converter and the templates in Chromium. A pasted `docker run` shows its YAML
- * and names the flag it cannot carry; an unknown flag is named under the field; "Create a stack
- * from this" posts the file to the stack editor's draft route. A template imported from an
+ * and names the flag it cannot carry; "Create a stack from this" opens the stack editor with the
+ * file and the name; an unknown flag is named under the field. A template imported from an
  * export file deploys through its form (a wrong port is named under its variable first) and
  * the container runs. Desktop and phone screenshots: tests/output/screenshots/convert-*.png and
  * templates-*.png.
@@ -32,7 +32,7 @@ Deno.test({
     const expected = [{ status: 400, path: "/convert" }];
     const browserErrors = watchConsole(expected);
     try {
-      await browserRun(t, { browserErrors, finalStep: 5 }, async (r) => {
+      await browserRun(t, { browserErrors, finalStep: 6 }, async (r) => {
         const { base, client, phone, page, step } = r;
 
         await step("1. a pasted docker run shows its YAML and names --gpus", async () => {
@@ -58,7 +58,23 @@ Deno.test({
           await screenshot(page, "convert-desktop");
         });
 
-        await step("2. an unknown flag is named under the field", async () => {
+        await step(
+          "2. 'Create a stack from this' opens the stack editor with the file",
+          async () => {
+            const yaml = await page.locator("#convert-compose").textContent() ?? "";
+            await page.locator("#convert-stack").getByRole("button", {
+              name: "Create a stack from this",
+            })
+              .click();
+            await page.waitForURL(`${base}/stacks/new/draft`);
+            assert.equal(await page.locator("#compose-text").inputValue(), yaml);
+            assert.equal(await page.locator("#stack-name").inputValue(), "web");
+            await screenshot(page, "convert-stack-draft");
+            await page.goto(`${base}/convert`);
+          },
+        );
+
+        await step("3. an unknown flag is named under the field", async () => {
           await page.locator("#convert-command").fill("docker run --frobnicate nginx");
           await page.getByRole("button", { name: "Convert" }).click();
           await page.locator("#command-error", { hasText: "--frobnicate is not a docker run flag" })
@@ -68,7 +84,7 @@ Deno.test({
 
         const port = freePort();
         const name = `e2e-${run}-tpl`;
-        await step("3. an imported template deploys through its form", async () => {
+        await step("4. an imported template deploys through its form", async () => {
           // Our own export format, for a template on network "none": a new container's network
           // interface makes Chromium cancel the loads of the page it is opening at that moment
           // (net::ERR_NETWORK_CHANGED), which is Docker's doing, not the page's.
@@ -132,7 +148,7 @@ Deno.test({
           assert.equal(pathOf(page), `/containers/${name}`);
         });
 
-        await step("4. phone: the converter, the gallery and a deploy form fit", async () => {
+        await step("5. phone: the converter, the gallery and a deploy form fit", async () => {
           const p = await phone.newPage();
           const { measure, assertNone } = overflowChecks(p);
           await p.goto(`${base}/convert`);

@@ -220,32 +220,35 @@ Deno.test({
             await screenshot(page, "stacks-page-desktop");
           });
 
-          await step("5. edit one service: the preview recreates only it, then deploy", async () => {
-            await page.locator("#stack-edit").click();
-            await page.getByRole("heading", { level: 1, name: `Edit ${name}` }).waitFor();
-            await editor(page, "compose").waitFor();
-            assert.equal(
-              await page.locator("#compose-text").inputValue(),
-              composeFile(run, "hello"),
-            );
-            await replaceText(page, "compose", composeFile(run, "bonjour"));
-            await page.locator("#stack-preview-button").click();
-            await page.locator("#stack-preview").waitFor();
-            const action = (service: string) =>
-              page.locator(`#stack-preview li[data-service="${service}"]`).getAttribute(
-                "data-action",
+          await step(
+            "5. edit one service: the preview recreates only it, then deploy",
+            async () => {
+              await page.locator("#stack-edit").click();
+              await page.getByRole("heading", { level: 1, name: `Edit ${name}` }).waitFor();
+              await editor(page, "compose").waitFor();
+              assert.equal(
+                await page.locator("#compose-text").inputValue(),
+                composeFile(run, "hello"),
               );
-            assert.equal(await action("web"), "recreate");
-            assert.equal(await action("worker"), "unchanged");
-            await screenshot(page, "stacks-preview");
-            await page.locator("#stack-deploy").click();
-            const { state, text } = await opOutcome(page);
-            assert.equal(state, "done", text);
-            assert.match(text, /recreated web/);
-            const after = await projectContainers(name);
-            assert.notEqual(after.get("web")?.Id, firstIds.get("web"), "web was recreated");
-            assert.equal(after.get("worker")?.Id, firstIds.get("worker"), "worker was not");
-          });
+              await replaceText(page, "compose", composeFile(run, "bonjour"));
+              await page.locator("#stack-preview-button").click();
+              await page.locator("#stack-preview").waitFor();
+              const action = (service: string) =>
+                page.locator(`#stack-preview li[data-service="${service}"]`).getAttribute(
+                  "data-action",
+                );
+              assert.equal(await action("web"), "recreate");
+              assert.equal(await action("worker"), "unchanged");
+              await screenshot(page, "stacks-preview");
+              await page.locator("#stack-deploy").click();
+              const { state, text } = await opOutcome(page);
+              assert.equal(state, "done", text);
+              assert.match(text, /recreated web/);
+              const after = await projectContainers(name);
+              assert.notEqual(after.get("web")?.Id, firstIds.get("web"), "web was recreated");
+              assert.equal(after.get("worker")?.Id, firstIds.get("worker"), "worker was not");
+            },
+          );
 
           await step("6. history: two versions and the diff between them", async () => {
             await page.goto(`${base}/stacks/${name}`);

@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { withApp } from "../helpers/app.ts";
 import { inspect, TEST_LABEL } from "../helpers/docker.ts";
 import { freePort } from "../helpers/server.ts";
-import { COMPOSE_V2_CONFIG } from "../testbed/images.ts";
+import { composeEnv, runLabels } from "../helpers/compose.ts";
+import { COMPOSE_V2_CONFIG, images } from "../testbed/images.ts";
 import { builtinTemplates } from "../../services/templates/builtin.ts";
 import { stackFromTemplate } from "../../services/templates/instantiate.ts";
 
@@ -189,4 +190,88 @@ Deno.test("templates: the built-in stack's compose file passes docker compose co
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("templates: a stack template deploys through the stack engine; a stack saves as one", async () => {
+  await withApp(async ({ client, run }) => {
+    const name = `${run}-stk`;
+    const copy = `${run}-stk2`;
+    const port = freePort();
+    try {
+      const compose = `services:
+  web:
+    image: ${images.web}
+    ports: ["\${WEB_PORT}:8080"]
+    environment:
+      GREETING: \${GREETING}
+      API_TOKEN: \${API_TOKEN}
+    ${runLabels(run)}
+`;
+      const imported = await client.json<{ ids: string[] }>("POST", "/api/v1/templates/import", {
+        format: "dockermate-templates",
+        version: 1,
+        templates: [{
+          name: "Web stack",
+          variables: [
+            { name: "WEB_PORT", label: "Port", kind: "port", required: true },
+            { name: "GREETING", label: "Greeting", kind: "env", default: "hello" },
+            { name: "API_TOKEN", label: "Token", kind: "env", default: "t0ken" },
+          ],
+          body: { kind: "stack", compose, env: "GREETING=unset\n" },
+        }],
+      });
+      assert.equal(imported.status, 200, JSON.stringify(imported.body));
+      const [id] = imported.body.ids;
+
+      const missing = await client.json<ApiError>("POST", `/api/v1/templates/${id}/deploy`, {
+        name,
+      });
+      assert.equal(missing.status, 400);
+      assert.equal(missing.body.message, "variables.WEB_PORT: is required");
+
+      const deployed = await client.json<{ kind: string; name: string; cli: string }>(
+        "POST",
+        `/api/v1/templates/${id}/deploy`,
+        { name, variables: { WEB_PORT: String(port), GREETING: "hi there" } },
+      );
+      assert.equal(deployed.status, 201, JSON.stringify(deployed.body));
+      assert.deepEqual(
+        { kind: deployed.body.kind, name: deployed.body.name },
+        { kind: "stack", name },
+      );
+      assert.match(deployed.body.cli, /docker compose/);
+      const stack = await client.json<{ env: string; status: string }>(
+        "GET",
+        `/api/v1/stacks/${name}`,
+      );
+      assert.equal(stack.status, 200);
+      assert.match(stack.body.env, /^GREETING='hi there'$/m);
+      assert.match(stack.body.env, new RegExp(`^WEB_PORT=${port}$`, "m"));
+      const c = await inspect(`${name}-web-1`);
+      assert.ok(c.Config.Env.includes("GREETING=hi there"), String(c.Config.Env));
+      assert.deepEqual(c.HostConfig.PortBindings?.["8080/tcp"]?.[0]?.HostPort, String(port));
+
+      const saved = await client.json<
+        { id: string; kind: string; variables: { name: string; default: string }[] }
+      >("POST", "/api/v1/templates", { from: { stack: name }, name: "Saved stack" });
+      assert.equal(saved.status, 201, JSON.stringify(saved.body));
+      assert.equal(saved.body.kind, "stack");
+      const defaults = Object.fromEntries(saved.body.variables.map((v) => [v.name, v.default]));
+      assert.equal(defaults.GREETING, "hi there");
+      assert.equal(defaults.WEB_PORT, String(port));
+      assert.equal(defaults.API_TOKEN, "", "a secret's value is not kept");
+
+      // Deployed again under another name, on a port of its own.
+      const again = await client.json("POST", `/api/v1/templates/${saved.body.id}/deploy`, {
+        name: copy,
+        variables: { WEB_PORT: String(freePort()), API_TOKEN: "x" },
+      });
+      assert.equal(again.status, 201, JSON.stringify(again.body));
+      assert.equal((await inspect(`${copy}-web-1`)).State.Running, true);
+    } finally {
+      for (const stack of [name, copy]) {
+        await client.json("DELETE", `/api/v1/stacks/${stack}?volumes=1`);
+      }
+    }
+  }, composeEnv());
 });
