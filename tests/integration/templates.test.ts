@@ -132,6 +132,21 @@ Deno.test("templates: import a Portainer list, deploy with variables, save, expo
     assert.equal(defaults.MODE, "fast");
     assert.equal(defaults.VOLUME_WWW, `${run}-web-var-www`);
 
+    // The page's form: only the variables ticked are made.
+    const form = await client.text("GET", `/templates/new?container=${name}`);
+    assert.equal(form.status, 200);
+    assert.match(form.body, /name="variables" value="PORT_8080" checked/);
+    const posted = await client.request("POST", "/templates/new", {
+      form: { container: name, name: "Port only", categories: "web, mine", variables: "PORT_8080" },
+    });
+    assert.equal(posted.status, 303);
+    const portOnly = await client.json<{ variables: { name: string }[]; categories: string[] }>(
+      "GET",
+      `/api/v1/templates/${posted.headers.get("location")!.split("/").pop()}`,
+    );
+    assert.deepEqual(portOnly.body.variables.map((v) => v.name), ["PORT_8080"]);
+    assert.deepEqual(portOnly.body.categories, ["web", "mine"]);
+
     const exported = await client.json<{ format: string; templates: unknown[] }>(
       "GET",
       `/api/v1/templates/export?ids=${saved.body.id}`,
