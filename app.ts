@@ -10,6 +10,7 @@ import { securityHeaders } from "./middleware/security-headers.ts";
 import { apiRoutes } from "./routes/api/index.ts";
 import { authRoutes } from "./routes/auth/pages.tsx";
 import { containerRoutes } from "./routes/containers/index.ts";
+import { convertPages } from "./routes/convert.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { eventPages } from "./routes/events.tsx";
 import type { AppEnv } from "./routes/http/env.ts";
@@ -24,6 +25,7 @@ import { registrySettingsRoutes } from "./routes/registries.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { stackRoutes } from "./routes/stacks/index.ts";
 import { staticRoutes } from "./routes/static.ts";
+import { templatePages } from "./routes/templates/index.tsx";
 import type { Deps } from "./services/context.ts";
 
 /**
@@ -52,6 +54,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/", dashboardRoutes());
   app.route("/", authRoutes());
   app.route("/containers", containerRoutes());
+  app.route("/convert", convertPages());
   app.route("/events", eventPages());
   app.route("/images", imagePages());
   app.route("/image-updates", imageUpdatePages());
@@ -59,6 +62,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/stacks", stackRoutes());
   app.route("/settings/registries", registrySettingsRoutes());
   app.route("/settings", settingsRoutes());
+  app.route("/templates", templatePages());
   app.route("/live/containers", liveContainerRoutes());
   app.route("/live/images", liveImageRoutes());
   app.route("/live/dashboard", liveDashboardRoutes());

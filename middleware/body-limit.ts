@@ -19,6 +19,7 @@ export const BODY_LIMITS: ReadonlyArray<{ prefix: string; bytes: number; what: s
   { prefix: "/api/", bytes: 1024 * KiB, what: "API requests" },
   // The stack editor posts a compose file and a .env (up to 256 KiB of text each, encoded).
   { prefix: "/stacks", bytes: 1024 * KiB, what: "stack files" },
+  { prefix: "/templates/import", bytes: 1024 * KiB, what: "template imports" },
   { prefix: "/", bytes: 64 * KiB, what: "forms" },
 ];
 

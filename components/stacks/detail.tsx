@@ -391,6 +391,11 @@ export function StackPage(
       >
         <a class="btn btn-ghost" href="/stacks">All stacks</a>
         {stack.managed && <a class="btn" href={stackHref(stack.name, "/edit")}>Edit</a>}
+        {stack.managed && (
+          <a class="btn btn-ghost" href={`/templates/new?stack=${encodeURIComponent(stack.name)}`}>
+            Save as template
+          </a>
+        )}
       </PageHead>
       {notice}
       {stack.updateAvailable && (

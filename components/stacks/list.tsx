@@ -95,6 +95,8 @@ export function StacksPage(
     <>
       <PageHead title="Stacks">
         {composeStatus.available && <a class="btn btn-primary" href="/stacks/new">New stack</a>}
+        <a class="btn" href="/convert">docker run → compose</a>
+        <a class="btn btn-ghost" href="/templates">Templates</a>
       </PageHead>
       {!composeStatus.available && <ComposeMissing status={composeStatus} />}
       {composeStatus.available && managed.length === 0 && <EmptyState />}
