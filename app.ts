@@ -10,6 +10,7 @@ import { securityHeaders } from "./middleware/security-headers.ts";
 import { apiRoutes } from "./routes/api/index.ts";
 import { authRoutes } from "./routes/auth/pages.tsx";
 import { containerRoutes } from "./routes/containers/index.ts";
+import { convertPages } from "./routes/convert.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { eventPages } from "./routes/events.tsx";
 import type { AppEnv } from "./routes/http/env.ts";
@@ -22,8 +23,10 @@ import { liveImageRoutes } from "./routes/live/images.tsx";
 import { networkPages } from "./routes/networks/pages.tsx";
 import { registrySettingsRoutes } from "./routes/registries.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
+import { stackRoutes } from "./routes/stacks/index.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { volumeRoutes } from "./routes/volumes/index.ts";
+import { templatePages } from "./routes/templates/index.tsx";
 import type { Deps } from "./services/context.ts";
 
 /**
@@ -48,17 +51,20 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use(mutationRateLimit(deps.cfg.RATE_LIMIT_MUTATIONS));
 
   app.route("/static", staticRoutes());
-  // The dashboard is `/` (and the areas still to come); sign-in is `/login`, `/setup` ….
+  // The dashboard is `/`; sign-in is `/login`, `/setup` ….
   app.route("/", dashboardRoutes());
   app.route("/", authRoutes());
   app.route("/containers", containerRoutes());
+  app.route("/convert", convertPages());
   app.route("/events", eventPages());
   app.route("/images", imagePages());
   app.route("/image-updates", imageUpdatePages());
   app.route("/volumes", volumeRoutes());
   app.route("/networks", networkPages());
+  app.route("/stacks", stackRoutes());
   app.route("/settings/registries", registrySettingsRoutes());
   app.route("/settings", settingsRoutes());
+  app.route("/templates", templatePages());
   app.route("/live/containers", liveContainerRoutes());
   app.route("/live/images", liveImageRoutes());
   app.route("/live/dashboard", liveDashboardRoutes());

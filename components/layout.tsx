@@ -9,6 +9,7 @@ export const NAV = [
   { key: "networks", href: "/networks", label: "Networks" },
   { key: "volumes", href: "/volumes", label: "Volumes" },
   { key: "stacks", href: "/stacks", label: "Stacks" },
+  { key: "templates", href: "/templates", label: "Templates" },
   { key: "events", href: "/events", label: "Events" },
   { key: "settings", href: "/settings", label: "Settings" },
 ] as const;
@@ -38,6 +39,8 @@ function Head({ title }: { title: string }) {
       <link rel="stylesheet" href="/static/css/volumes.css" />
       <link rel="stylesheet" href="/static/css/networks.css" />
       <link rel="stylesheet" href="/static/css/console.css" />
+      <link rel="stylesheet" href="/static/css/stacks.css" />
+      <link rel="stylesheet" href="/static/css/templates.css" />
       <script src="/static/js/app.js"></script>
       <script src="/static/vendor/htmx.min.js" defer></script>
       <script src="/static/vendor/hx-sse.min.js" defer></script>

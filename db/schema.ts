@@ -223,6 +223,21 @@ export const updatePolicies = sqliteTable("update_policies", {
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 });
 
+/**
+ * Templates saved or imported by the user (FEAT-006); the built-in ones live in code
+ * (services/templates/builtin.ts). Variables and body are JSON (services/templates/model.ts).
+ */
+export const templates = sqliteTable("templates", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** container | stack */
+  kind: text("kind").notNull(),
+  /** saved | imported */
+  source: text("source").notNull(),
+  /** The template itself (name, description, categories, variables, body …) as JSON. */
+  data: text("data").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
 /** Every deploy of a stack with the files it used: history, diff and restore (services/stacks/). */
 export const stackVersions = sqliteTable("stack_versions", {
   id: integer("id").primaryKey({ autoIncrement: true }),

@@ -18,6 +18,9 @@ export const BODY_LIMITS: ReadonlyArray<{ prefix: string; bytes: number; what: s
   { prefix: "/setup", bytes: 8 * KiB, what: "sign-in requests" },
   { prefix: "/password-strength", bytes: 8 * KiB, what: "sign-in requests" },
   { prefix: "/api/", bytes: 1024 * KiB, what: "API requests" },
+  // The stack editor posts a compose file and a .env (up to 256 KiB of text each, encoded).
+  { prefix: "/stacks", bytes: 1024 * KiB, what: "stack files" },
+  { prefix: "/templates/import", bytes: 1024 * KiB, what: "template imports" },
   { prefix: "/", bytes: 64 * KiB, what: "forms" },
 ];
 

@@ -12,8 +12,10 @@ export const TERMINAL_PAGE = /^\/containers\/[^/]+\/console$/;
 const onTerminalPage = (c: Context) => TERMINAL_PAGE.test(c.req.path);
 
 /**
- * Strict CSP: scripts and styles only from our own origin; nothing inline (but the terminal's
- * styles, above), nothing framed. `connect-src 'self'` covers the same origin's `ws:`/`wss:`
+ * Strict CSP: scripts and styles only from our own origin; nothing inline, nothing framed. The
+ * exceptions are styles only: `<style>` elements that carry this response's nonce (a fresh random
+ * value per request, in `c.get("secureHeadersNonce")`), which the stack editor's CodeMirror and
+ * the terminal create, and the terminal page's style attributes (above). Scripts never get a nonce. `connect-src 'self'` covers the same origin's `ws:`/`wss:`
  * (CSP Level 3), which the console's WebSocket uses.
  */
 export const securityHeaders = () =>
@@ -21,8 +23,8 @@ export const securityHeaders = () =>
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      styleSrcElem: ["'self'", (c, d) => (onTerminalPage(c) ? NONCE(c, d) : "")],
+      styleSrc: ["'self'", NONCE],
+      styleSrcElem: ["'self'", NONCE],
       styleSrcAttr: [(c) => (onTerminalPage(c) ? "'unsafe-inline'" : "'none'")],
       imgSrc: ["'self'", "data:"],
       connectSrc: ["'self'"],

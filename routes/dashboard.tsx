@@ -1,15 +1,9 @@
 import { Hono } from "hono";
-import { ComingSoon } from "../components/coming-soon.tsx";
 import { Dashboard } from "../components/dashboard/page.tsx";
-import { Layout, NAV, type NavKey } from "../components/layout.tsx";
+import { Layout } from "../components/layout.tsx";
 import type { AppEnv } from "./http/env.ts";
 import { eventContext } from "./http/event-context.ts";
 import { appChrome, render } from "./http/render.ts";
-
-/** Pages of areas that later work fills in; each names the CLI that does the job meanwhile. */
-const PENDING: Partial<Record<NavKey, string>> = {
-  stacks: "docker compose ls",
-};
 
 export function dashboardRoutes() {
   const app = new Hono<AppEnv>();
@@ -25,17 +19,6 @@ export function dashboardRoutes() {
       </Layout>,
     );
   });
-
-  for (const [key, cli] of Object.entries(PENDING)) {
-    const item = NAV.find((n) => n.key === key)!;
-    app.get(item.href, (c) =>
-      render(
-        c,
-        <Layout title={item.label} app={appChrome(c, item.key)}>
-          <ComingSoon area={item.label} cli={cli} />
-        </Layout>,
-      ));
-  }
 
   return app;
 }

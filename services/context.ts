@@ -29,6 +29,7 @@ import type { Recreator } from "./containers/recreate/recreator.ts";
 import type { UpdateService } from "./updates/apply.ts";
 import type { UpdateRunner } from "./updates/runner.ts";
 import type { VolumeService } from "./volumes/service.ts";
+import type { TemplateService } from "./templates/service.ts";
 import type { StackService } from "./stacks/service.ts";
 
 /** Whether Docker answers, for the pages' banner and the health check; nothing to call it with. */
@@ -74,6 +75,8 @@ export type Deps = {
   /** Networks: list, addresses, create, remove, connect, disconnect, prune. */
   networks: NetworkService;
   registries: RegistryService;
+  /** Container and stack templates: the built-in library, saved, imported, deployed. */
+  templates: TemplateService;
   /** The hardware profile, capacity, Docker's facts and the host-wide settings. */
   system: SystemService;
   /** Consoles into containers and the read-only view of a main process's output. */

@@ -34,6 +34,7 @@ import { Operations } from "./operations.ts";
 import { RegistryService, sealStoredPasswords } from "./registry/credentials.ts";
 import { useKeyFile } from "./registry/secret-box.ts";
 import { SettingsService } from "./settings-service.ts";
+import { TemplateService } from "./templates/service.ts";
 import { composeCandidates } from "./stacks/compose-locate.ts";
 import { ComposeRunner } from "./stacks/compose-runner.ts";
 import { StackFiles } from "./stacks/files.ts";
@@ -121,6 +122,7 @@ export async function createDeps(
     cfg.PORT,
   );
   await ensureDefaultTags(db);
+  const creator = new CreateService(db, docker, store, watcher, configs, operations);
   const stacks = new StackService({
     db,
     docker,
@@ -153,7 +155,7 @@ export async function createDeps(
     store,
     containers,
     tags,
-    creator: new CreateService(db, docker, store, watcher, configs, operations),
+    creator,
     deleted,
     bulk: new BulkService(db, containers, deleted),
     operations,
@@ -181,6 +183,7 @@ export async function createDeps(
     consoles,
     settings,
     volumes: new VolumeService(db, docker, store, df, shutdown),
+    templates: new TemplateService(db, docker, store, creator, configs, stacks),
     stacks,
     shutdown,
   };

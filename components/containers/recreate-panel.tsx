@@ -1,9 +1,10 @@
 import type { RecreateCommands } from "../../services/config/service.ts";
+import { StackDraftForm } from "../convert/stack-draft.tsx";
 import { Alert } from "../ui.tsx";
 
 /** One generated text with its Copy button (static/js/copy.js; it selects the text where the
  * clipboard is out of reach, as on a plain-http LAN address). */
-function CopyBlock({ id, title, text }: { id: string; title: string; text: string }) {
+export function CopyBlock({ id, title, text }: { id: string; title: string; text: string }) {
   return (
     <div class="copy-block">
       <div class="copy-head">
@@ -24,7 +25,7 @@ function CopyBlock({ id, title, text }: { id: string; title: string; text: strin
  * from its live config. Shown for every container, managed or not.
  */
 export function RecreatePanel(
-  { commands, error }: { commands: RecreateCommands | null; error?: string },
+  { commands, error, name }: { commands: RecreateCommands | null; error?: string; name?: string },
 ) {
   return (
     <section class="card recreate-panel" id="recreate">
@@ -39,6 +40,17 @@ export function RecreatePanel(
             </p>
             <CopyBlock id="recreate-run" title="docker run" text={commands.run} />
             <CopyBlock id="recreate-compose" title="Compose" text={commands.compose} />
+            <div class="button-row">
+              <StackDraftForm id="recreate-stack" compose={commands.stackDraft} name={name} />
+              {name && (
+                <a
+                  class="btn btn-ghost"
+                  href={`/templates/new?container=${encodeURIComponent(name)}`}
+                >
+                  Save as template
+                </a>
+              )}
+            </div>
           </>
         )
         : <Alert kind="info">The config could not be read: {error ?? "unknown error"}</Alert>}

@@ -5,6 +5,7 @@ import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
 import { apiAuthRoutes } from "./auth.ts";
 import { apiContainersRoutes } from "./containers/index.ts";
+import { apiConvertRoutes } from "./convert.ts";
 import { apiEventRoutes } from "./events.ts";
 import { apiImageRoutes } from "./images.ts";
 import { apiNetworkRoutes } from "./networks.ts";
@@ -12,6 +13,7 @@ import { apiRegistryRoutes } from "./registries.ts";
 import { apiComposeRoutes, apiStackRoutes } from "./stacks.ts";
 import { apiSystemRoutes } from "./system.ts";
 import { apiTagRoutes } from "./tags.ts";
+import { apiTemplateRoutes } from "./templates.ts";
 import { apiTokenRoutes } from "./tokens.ts";
 import { apiVolumeRoutes } from "./volumes.ts";
 
@@ -31,12 +33,14 @@ export function apiRoutes() {
 
   app.route("/system", apiSystemRoutes());
   app.route("/containers", apiContainersRoutes());
+  app.route("/convert", apiConvertRoutes());
   app.route("/events", apiEventRoutes());
   app.route("/images", apiImageRoutes());
   app.route("/networks", apiNetworkRoutes());
   app.route("/registries", apiRegistryRoutes());
   app.route("/tags", apiTagRoutes());
   app.route("/volumes", apiVolumeRoutes());
+  app.route("/templates", apiTemplateRoutes());
   app.route("/stacks", apiStackRoutes());
   app.route("/compose", apiComposeRoutes());
 

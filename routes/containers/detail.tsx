@@ -52,7 +52,7 @@ export function containerPages(): Hono<AppEnv> {
       c,
       <Layout title={d.name} app={chrome(c)}>
         <DetailPage d={d} host={linkHost(c)} colors={tags.colors} tagNames={tags.names} />
-        <RecreatePanel {...recreate} />
+        <RecreatePanel {...recreate} name={d.name} />
       </Layout>,
     );
   });

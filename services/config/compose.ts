@@ -212,16 +212,24 @@ function serviceName(image: string): string {
 
 /**
  * The compose file (`services: <name>: …`) for the container of `config`; its networks and named
- * volumes are marked `external: true`, since they exist already.
+ * volumes are marked `external: true`, since they exist already. With `volumes: "by-name"` the
+ * volumes are declared under their own name instead (`name: data`): compose then makes one that
+ * is missing and uses one that exists, as `docker run -v data:/data` does (the converter's case).
  */
-export async function composeFromConfig(config: ContainerConfig): Promise<string> {
+export async function composeFromConfig(
+  config: ContainerConfig,
+  opts: { volumes?: "external" | "by-name" } = {},
+): Promise<string> {
   const ext = externals(config);
-  const external = (names: string[]) =>
-    Object.fromEntries(names.map((n) => [n, { external: true }]));
+  const declare = (names: string[], as: (n: string) => Yaml) =>
+    Object.fromEntries(names.map((n) => [n, as(n)]));
   const file = compact({
     services: { [config.name ?? serviceName(config.image)]: escapeDollars(composeService(config)) },
-    networks: external(ext.networks),
-    volumes: external(ext.volumes),
+    networks: declare(ext.networks, () => ({ external: true })),
+    volumes: declare(
+      ext.volumes,
+      opts.volumes === "by-name" ? (n) => ({ name: n }) : () => ({ external: true }),
+    ),
   });
   const { Document } = await (yaml ??= import("yaml"));
   const doc = new Document(file);

@@ -6,6 +6,7 @@
 import { runCommandFromConfig } from "./cli.ts";
 import { composeFromConfig } from "./compose.ts";
 import { createRequest } from "./create-body.ts";
+import { userLabels } from "./labels.ts";
 import { configFromInspect, type ImageDefaults } from "./from-inspect.ts";
 import { type ContainerConfig, publishedHostPorts } from "./model.ts";
 import type { ContainerStore } from "../containers/store.ts";
@@ -26,8 +27,12 @@ import { refuseTakenPorts } from "../containers/port-clash.ts";
 import { Conflict, InvalidInput } from "../errors.ts";
 import { log } from "../logger.ts";
 
-/** How to make a container again from a shell: its `docker run` and its compose file. */
-export type RecreateCommands = { run: string; compose: string };
+/**
+ * How to make a container again from a shell: its `docker run` and its compose file; and that
+ * file as a new stack starts from it (`stackDraft`: without DockerMate's bookkeeping labels,
+ * which compose's own labels replace in a stack).
+ */
+export type RecreateCommands = { run: string; compose: string; stackDraft: string };
 
 /** Modes that name another container (`container:<id>`), as Docker records them. */
 const SHARED_MODES = ["networkMode", "pidMode", "ipcMode"] as const;
@@ -72,6 +77,7 @@ export class ContainerConfigService {
     return {
       run: runCommandFromConfig(config),
       compose: await composeFromConfig(config),
+      stackDraft: await composeFromConfig({ ...config, labels: userLabels(config.labels) }),
       config,
     };
   }

@@ -70,14 +70,18 @@ function openQuote(text: string): string | undefined {
  * shell-quote closes an open quote silently and throws a plain Error on `${}`; a shell would
  * refuse both, and it is the user's input, so both become a 400.
  */
-async function splitShellWords(input: string) {
+async function splitShellWords(input: string, onVariable?: (name: string) => void) {
   // A pasted multi-line command ends its lines with `\`; the shell drops those, shell-quote not.
   const text = input.replace(/(?<!\\)((?:\\\\)*)\\\r?\n/g, "$1");
   const quote = openQuote(text);
   if (quote) fail(`has an unclosed ${quote} quote`);
   const { parse } = await loadShellQuote();
   try {
-    return parse(text, (key) => (key === "" ? "$" : `\${${key}}`));
+    return parse(text, (key) => {
+      if (key === "") return "$";
+      onVariable?.(key);
+      return `\${${key}}`;
+    });
   } catch (e) {
     return fail(`is not a valid command line (${(e as Error).message})`);
   }
@@ -86,10 +90,14 @@ async function splitShellWords(input: string) {
 /**
  * A command line typed in the form, split like a shell would, but nothing is run by a shell
  * (Docker execs the argv), so pipes, redirects and comments are refused rather than silently
- * becoming literal arguments. `$VAR` is kept as text: there is no host shell to expand it.
+ * becoming literal arguments. `$VAR` is kept as text (`${VAR}`): there is no host shell to expand
+ * it; `onVariable` hears each name, so a caller can say so.
  */
-export async function parseCommandLine(text: string): Promise<string[]> {
-  return (await splitShellWords(text)).map((e) => {
+export async function parseCommandLine(
+  text: string,
+  onVariable?: (name: string) => void,
+): Promise<string[]> {
+  return (await splitShellWords(text, onVariable)).map((e) => {
     if (typeof e === "string") return e;
     if ("comment" in e) return fail("# starts a shell comment; quote it ('#') to pass it on");
     if (e.op === "glob") return e.pattern;

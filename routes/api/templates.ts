@@ -1,0 +1,82 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { deployInputSchema, templateIdSchema } from "../../services/templates/model.ts";
+import type { AppEnv } from "../http/env.ts";
+import { validate } from "../http/validate.ts";
+
+const idParam = z.object({ id: templateIdSchema });
+
+/** Save as template: from a container (by name or id) or a stack (by name). */
+export const saveBodySchema = z.object({
+  from: z.union([
+    z.strictObject({ container: z.string().min(1) }),
+    z.strictObject({ stack: z.string().min(1) }),
+  ], { error: 'must be {"container": NAME} or {"stack": NAME}' }),
+  name: z.string().trim().min(1, "is required").max(120),
+  description: z.string().max(4000).optional(),
+  categories: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
+  variables: z.array(z.string()).max(100).optional(),
+});
+
+const exportQuery = z.object({
+  ids: z.string().optional().transform((s) => s?.split(",").filter(Boolean)),
+});
+
+/** Our export file as a download. */
+function attachment(name: string): Record<string, string> {
+  return { "content-disposition": `attachment; filename="${name}"` };
+}
+
+/**
+ * `/api/v1/templates` (API.md): list, save, export, import, deploy, delete. A template is a
+ * container or a stack with variables; `id`s are strings (`builtin-nginx`, `t-web-3fa2c1`).
+ */
+export function apiTemplateRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get("/", async (c) => c.json(await c.get("deps").templates.summaries()));
+
+  app.post("/", validate("json", saveBodySchema), async (c) => {
+    const t = await c.get("deps").templates.save(c.req.valid("json"), c.get("meta"));
+    return c.json({ id: t.id, name: t.name, kind: t.kind, variables: t.variables }, 201);
+  });
+
+  app.get("/export", validate("query", exportQuery), async (c) => {
+    const file = await c.get("deps").templates.exportFile(c.req.valid("query").ids);
+    return c.json(file, 200, attachment("dockermate-templates.json"));
+  });
+
+  app.post("/import", validate("json", z.looseObject({})), async (c) => {
+    return c.json(await c.get("deps").templates.importFile(c.req.valid("json"), c.get("meta")));
+  });
+
+  app.get("/:id", validate("param", idParam), async (c) => {
+    return c.json(await c.get("deps").templates.get(c.req.valid("param").id));
+  });
+
+  app.get("/:id/export", validate("param", idParam), async (c) => {
+    const { id } = c.req.valid("param");
+    const file = await c.get("deps").templates.exportFile([id]);
+    return c.json(file, 200, attachment(`${id}.json`));
+  });
+
+  app.post(
+    "/:id/deploy",
+    validate("param", idParam),
+    validate("json", deployInputSchema),
+    async (c) => {
+      const r = await c.get("deps").templates.deploy(
+        c.req.valid("param").id,
+        c.req.valid("json"),
+        c.get("meta"),
+      );
+      return c.json({ kind: r.kind, name: r.name, cli: r.cli }, 201);
+    },
+  );
+
+  app.delete("/:id", validate("param", idParam), async (c) => {
+    return c.json(await c.get("deps").templates.remove(c.req.valid("param").id, c.get("meta")));
+  });
+
+  return app;
+}
