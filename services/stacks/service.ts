@@ -48,6 +48,13 @@ import { COMPOSE_SERVICE_LABEL, projectContainers } from "./project-state.ts";
 import { getStack, listStacks } from "./read.ts";
 import { listVersions, readVersion } from "./versions.ts";
 import { containerName } from "../docker/containers.ts";
+import {
+  prepareUpdate,
+  type StackUpdateOptions,
+  type StackUpdateOutcome,
+  type StackUpdater,
+} from "./update.ts";
+import { type RecoveredUpdate, recoverUpdate } from "./update-recovery.ts";
 
 /** What holds a stack, in the words of "is being …". */
 const BUSY = {
@@ -60,6 +67,7 @@ const BUSY = {
   pull: "pulled",
   down: "taken down",
   adopt: "adopted",
+  update: "updated",
 } as const;
 type Busy = keyof typeof BUSY;
 
@@ -69,7 +77,7 @@ export type Started = { opId: string; name: string; cli: string };
 export class StackService {
   #held = new Map<string, { what: Busy; since: Date }>();
 
-  constructor(private readonly deps: StackDeps) {}
+  constructor(private readonly deps: StackDeps, private readonly updater: StackUpdater) {}
 
   /** STACKS_DIR, for pages that say where the files are. */
   get root(): string {
@@ -258,6 +266,42 @@ export class StackService {
     return { name, tags: saved };
   }
 
+  /**
+   * Pull, recreate the services that got a new image, health-gate them, and put every one back
+   * on its old image when one fails (update.ts).
+   */
+  update(name: string, opts: StackUpdateOptions, meta: RequestMeta): Promise<StackUpdateOutcome> {
+    return this.#hold(name, "update", async () => {
+      const plan = await prepareUpdate(this.updater.deps, name, opts);
+      return await this.updater.apply(plan, meta);
+    });
+  }
+
+  /**
+   * Finishes or undoes the stack updates a crash interrupted (update-recovery.ts); a stack whose
+   * update still runs here (Docker came back mid-way) is left to it. Needs Compose.
+   */
+  async recoverUpdates(): Promise<RecoveredUpdate[]> {
+    const pending = await this.updater.journal.unfinished();
+    if (pending.length === 0 || !(await this.deps.runner.status()).available) return [];
+    const done: RecoveredUpdate[] = [];
+    for (const entry of pending) {
+      let release: () => void;
+      try {
+        release = this.#acquire(entry.stackName, "update");
+      } catch (err) {
+        if (err instanceof Conflict) continue;
+        throw err;
+      }
+      try {
+        done.push(await recoverUpdate(this.updater.deps, this.updater.journal, entry));
+      } finally {
+        release();
+      }
+    }
+    return done;
+  }
+
   // Background variants for the pages: the same arguments, an operation id back.
 
   async startCreate(name: string, input: StackInput, meta: RequestMeta): Promise<Started> {
@@ -318,6 +362,17 @@ export class StackService {
     return { opId, name, cli: plan.cli };
   }
 
+  async startUpdate(name: string, opts: StackUpdateOptions, meta: RequestMeta): Promise<Started> {
+    const dir = this.deps.files.dir(name);
+    const opId = await this.#background(
+      name,
+      "update",
+      () => prepareUpdate(this.updater.deps, name, opts),
+      async (plan, emit) => updateMessage(await this.updater.apply(plan, meta, emit)),
+    );
+    return { opId, name, cli: `${folderCli(dir, ["pull"])} && docker compose up -d` };
+  }
+
   async startDown(name: string, opts: { volumes: boolean }, meta: RequestMeta): Promise<Started> {
     const plan = await planDown(this.deps, name, opts.volumes);
     const opId = await this.#background(
@@ -331,6 +386,13 @@ export class StackService {
     );
     return { opId, name, cli: plan.cli };
   }
+}
+
+function updateMessage(r: StackUpdateOutcome): string {
+  if (r.outcome === "up-to-date") return `${r.name} is up to date: ${r.reason}`;
+  const services = r.services.map((s) => s.service).join(", ");
+  if (r.outcome === "updated") return `Updated ${r.name}: ${services} on their new images`;
+  return `Rolled back ${r.name}: ${r.reason}. Every service (${services}) is back on its old image`;
 }
 
 function savedMessage(r: Saved): string {
