@@ -13,6 +13,7 @@ import { passesUpdateGate } from "../containers/recreate/recreator.ts";
 import type { Gate } from "../containers/recreate/plan.ts";
 import type { Verdict } from "../containers/start-watch.ts";
 import { shellArg } from "../config/shell-words.ts";
+import { containerName } from "../docker/containers.ts";
 import { inspectImageOrNull } from "../docker/images.ts";
 import type { ContainerSummary } from "../docker/types.ts";
 import { Conflict, DockerUnavailable, NotFound } from "../errors.ts";
@@ -299,7 +300,18 @@ export class StackUpdater {
     if (services.length === 0) return;
     const now = await freshContainers(this.deps, plan.name);
     const gated = now.filter((c) => services.includes(c.Labels?.[COMPOSE_SERVICE_LABEL] ?? ""));
-    const names = gated.map((c) => c.Names[0]?.replace(/^\//, "") ?? c.Id.slice(0, 12));
+    const names = gated.map((c) => containerName(c));
+    const before = new Set(plan.services.flatMap((s) => s.containers.map((c) => c.id)));
+    for (const service of services) {
+      const own = gated.filter((c) => c.Labels?.[COMPOSE_SERVICE_LABEL] === service);
+      const kept = own.find((c) => before.has(c.Id));
+      if (own.length === 0 || kept) {
+        const what = kept
+          ? `compose kept ${containerName(kept)} instead of recreating it`
+          : "it has no container";
+        throw new UpdateFailed(`${service}: ${what}`, service, []);
+      }
+    }
     emit({ kind: "progress", message: `Health gate: ${names.join(", ")}` });
     steps.push({ step: "gate", cli: gateCli(names) });
     await new Promise<void>((resolve, reject) => {
