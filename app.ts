@@ -21,6 +21,7 @@ import { dockerStatusStream } from "./routes/live/docker-status.tsx";
 import { liveImageRoutes } from "./routes/live/images.tsx";
 import { registrySettingsRoutes } from "./routes/registries.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
+import { stackRoutes } from "./routes/stacks/index.ts";
 import { staticRoutes } from "./routes/static.ts";
 import type { Deps } from "./services/context.ts";
 
@@ -53,6 +54,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/events", eventPages());
   app.route("/images", imagePages());
   app.route("/image-updates", imageUpdatePages());
+  app.route("/stacks", stackRoutes());
   app.route("/settings/registries", registrySettingsRoutes());
   app.route("/settings", settingsRoutes());
   app.route("/live/containers", liveContainerRoutes());

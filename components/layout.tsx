@@ -35,6 +35,7 @@ function Head({ title }: { title: string }) {
       <link rel="stylesheet" href="/static/css/logs.css" />
       <link rel="stylesheet" href="/static/css/dashboard.css" />
       <link rel="stylesheet" href="/static/css/images.css" />
+      <link rel="stylesheet" href="/static/css/stacks.css" />
       <script src="/static/js/app.js"></script>
       <script src="/static/vendor/htmx.min.js" defer></script>
       <script src="/static/vendor/hx-sse.min.js" defer></script>

@@ -1,12 +1,17 @@
-import { secureHeaders } from "hono/secure-headers";
+import { NONCE, secureHeaders } from "hono/secure-headers";
 
-/** Strict CSP: scripts and styles only from our own origin; nothing inline, nothing framed. */
+/**
+ * Strict CSP: scripts and styles only from our own origin; nothing inline, nothing framed.
+ * The one exception: `<style>` elements that carry this response's nonce (a fresh random value
+ * per request, in `c.get("secureHeadersNonce")`), which the stack editor's CodeMirror creates.
+ * Scripts never get a nonce.
+ */
 export const securityHeaders = () =>
   secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
+      styleSrc: ["'self'", NONCE],
       imgSrc: ["'self'", "data:"],
       connectSrc: ["'self'"],
       fontSrc: ["'self'"],

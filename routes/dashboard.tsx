@@ -10,7 +10,6 @@ import { appChrome, render } from "./http/render.ts";
 const PENDING: Partial<Record<NavKey, string>> = {
   networks: "docker network ls",
   volumes: "docker volume ls",
-  stacks: "docker compose ls",
 };
 
 export function dashboardRoutes() {

@@ -1,18 +1,52 @@
 /**
- * Copies htmx and its SSE extension from the npm package (node_modules) into static/vendor/,
- * so the browser loads them from DockerMate itself: no CDN. The copies are build outputs and
- * are not committed.
+ * Puts the browser's third-party code into static/vendor/, so the browser loads it from
+ * DockerMate itself: no CDN. The files are build outputs and are not committed.
+ * - htmx and its SSE extension: copied from the npm package.
+ * - CodeMirror 6 (the stack editor): its packages are ES modules that import each other, so
+ *   esbuild bundles the parts static/js/stack-editor.js uses into one minified ES module.
  */
 import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const files: Record<string, string> = {
+const out = `${root}static/vendor`;
+const copies: Record<string, string> = {
   "htmx.min.js": "node_modules/htmx.org/dist/htmx.min.js",
   "hx-sse.min.js": "node_modules/htmx.org/dist/ext/hx-sse.min.js",
 };
 
-await Deno.mkdir(`${root}static/vendor`, { recursive: true });
-for (const [name, source] of Object.entries(files)) {
-  await Deno.copyFile(`${root}${source}`, `${root}static/vendor/${name}`);
+/** What the stack editor imports from CodeMirror: nothing else is bundled. */
+const CODEMIRROR_ENTRY = `
+export { EditorState } from "@codemirror/state";
+export {
+  drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter,
+  highlightSpecialChars, keymap, lineNumbers, placeholder,
+} from "@codemirror/view";
+export {
+  bracketMatching, foldGutter, foldKeymap, indentOnInput, syntaxHighlighting,
+} from "@codemirror/language";
+export { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+export { yaml } from "@codemirror/lang-yaml";
+export { lintGutter, setDiagnostics } from "@codemirror/lint";
+export { classHighlighter } from "@lezer/highlight";
+`;
+
+await Deno.mkdir(out, { recursive: true });
+for (const [name, source] of Object.entries(copies)) {
+  await Deno.copyFile(`${root}${source}`, `${out}/${name}`);
 }
-console.log(`vendored ${Object.keys(files).join(", ")} into static/vendor/`);
+try {
+  await esbuild.build({
+    stdin: { contents: CODEMIRROR_ENTRY, resolveDir: root, loader: "js" },
+    bundle: true,
+    format: "esm",
+    target: "es2020",
+    minify: true,
+    legalComments: "none",
+    outfile: `${out}/codemirror.js`,
+    logLevel: "warning",
+  });
+} finally {
+  await esbuild.stop();
+}
+console.log(`vendored ${[...Object.keys(copies), "codemirror.js"].join(", ")} into static/vendor/`);

@@ -40,7 +40,7 @@ trap remove_fault_daemon EXIT
 bash tests/testbed/up.sh
 bash tests/testbed/docker26.sh
 deno install --quiet
-deno run --allow-read=node_modules/htmx.org --allow-write=static/vendor scripts/vendor.ts
+deno run --allow-read --allow-env --allow-run --allow-write=static/vendor scripts/vendor.ts
 
 mkdir -p tests/output
 log=tests/output/deno-test.log

@@ -221,21 +221,22 @@ export type BrowserRun = {
 };
 
 /**
- * The frame of a browser test: starts the server, sets it up and logs in, launches Chromium
- * with the usual desktop and phone contexts (see desktopAndPhone), runs `body`'s steps and the
- * closing step `finalStep` (see finalBrowserCheck). On a failure prints the server's output and
- * the browser's reports; always closes the browser and stops the server.
+ * The frame of a browser test: starts the server (with `env` added to its environment), sets it
+ * up and logs in, launches Chromium with the usual desktop and phone contexts (see
+ * desktopAndPhone), runs `body`'s steps and the closing step `finalStep` (see
+ * finalBrowserCheck). On a failure prints the server's output and the browser's reports; always
+ * closes the browser and stops the server.
  */
 export async function browserRun(
   t: Deno.TestContext,
-  opts: { browserErrors: ConsoleWatch; finalStep: number },
+  opts: { browserErrors: ConsoleWatch; finalStep: number; env?: Record<string, string> },
   body: (run: BrowserRun) => Promise<void>,
 ): Promise<void> {
   const { browserErrors } = opts;
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   try {
-    server = await startServer();
+    server = await startServer(opts.env);
     const base = server.url;
     const client = await setupAndLogin(base);
     browser = await launchBrowser();
