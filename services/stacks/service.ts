@@ -53,6 +53,9 @@ import {
   type StackUpdateOptions,
   type StackUpdateOutcome,
   type StackUpdater,
+  type StackUpdateResult,
+  updateCli,
+  type UpdatePlan,
 } from "./update.ts";
 import { type RecoveredUpdate, recoverUpdate } from "./update-recovery.ts";
 
@@ -362,15 +365,31 @@ export class StackService {
     return { opId, name, cli: plan.cli };
   }
 
+  /** An update in the background; its done event names its journal entry (`updateResult`). */
   async startUpdate(name: string, opts: StackUpdateOptions, meta: RequestMeta): Promise<Started> {
-    const dir = this.deps.files.dir(name);
-    const opId = await this.#background(
-      name,
-      "update",
-      () => prepareUpdate(this.updater.deps, name, opts),
-      async (plan, emit) => updateMessage(await this.updater.apply(plan, meta, emit)),
-    );
-    return { opId, name, cli: `${folderCli(dir, ["pull"])} && docker compose up -d` };
+    const release = this.#acquire(name, "update");
+    let plan: UpdatePlan;
+    try {
+      plan = await prepareUpdate(this.updater.deps, name, opts);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    const opId = this.deps.operations.start(async (emit): Promise<OperationEvent> => {
+      try {
+        const r = await this.updater.apply(plan, meta, emit);
+        const subject = { kind: "stack" as const, name, updateId: r.updateId };
+        return { kind: "done", subject, message: updateMessage(r) };
+      } finally {
+        release();
+      }
+    });
+    return { opId, name, cli: updateCli(this.deps.files.dir(name)) };
+  }
+
+  /** How an update stands or ended (its journal entry). */
+  updateResult(name: string, id: number): Promise<StackUpdateResult> {
+    return this.updater.result(name, id);
   }
 
   async startDown(name: string, opts: { volumes: boolean }, meta: RequestMeta): Promise<Started> {

@@ -4,7 +4,7 @@
  * services being recreated once the pull is done, why it failed and the failing service's last
  * log lines. The next start reads the rows still running (update-recovery.ts).
  */
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { stackUpdateJournal } from "../../db/schema.ts";
 import type { StackInput } from "./model.ts";
@@ -32,6 +32,9 @@ export type JournalEntry = {
 };
 
 export type JournalStatus = "done" | "rolled-back" | "failed";
+
+/** A journal row with how it stands: running, or how it ended. */
+export type JournalRecord = JournalEntry & { status: JournalStatus | "running" };
 
 function entryOf(r: Row): JournalEntry {
   return {
@@ -92,6 +95,13 @@ export class StackUpdateJournal {
   async finish(id: number, status: JournalStatus, error: string | null): Promise<void> {
     await this.db.update(stackUpdateJournal).set({ status, error, updatedAt: new Date() })
       .where(eq(stackUpdateJournal.id, id));
+  }
+
+  /** One update of `stackName`, or null. */
+  async read(stackName: string, id: number): Promise<JournalRecord | null> {
+    const [row] = await this.db.select().from(stackUpdateJournal)
+      .where(and(eq(stackUpdateJournal.id, id), eq(stackUpdateJournal.stackName, stackName)));
+    return row ? { ...entryOf(row), status: row.status as JournalRecord["status"] } : null;
   }
 
   /** The updates still running: interrupted ones, at a start. */

@@ -44,6 +44,9 @@ export const stackUpdateSchema = z.strictObject({
 });
 export type StackUpdateOptions = z.infer<typeof stackUpdateSchema>;
 
+/** Why an update changed nothing. */
+const UP_TO_DATE = "every service runs the image its reference names already";
+
 /** How many of the failing service's last log lines the answer and the history keep. */
 const LOG_LINES = 20;
 
@@ -53,6 +56,8 @@ export type ServiceUpdate = ChangedService & {
 };
 
 export type StackUpdateOutcome = {
+  /** This update's journal entry (`updateResult` reads it back). */
+  updateId: number;
   name: string;
   outcome: "updated" | "up-to-date" | "rolled-back";
   reason: string | null;
@@ -67,6 +72,16 @@ export type StackUpdateOutcome = {
   versionId: number | null;
   steps: StepDone[];
   cli: string;
+};
+
+/** An update as its journal keeps it: how it stands or ended, why, the failing service's lines. */
+export type StackUpdateResult = {
+  id: number;
+  name: string;
+  outcome: "updated" | "up-to-date" | "rolled-back" | "failed" | "running";
+  reason: string | null;
+  services: ChangedService[];
+  logs: string[];
 };
 
 /** What was read before an update begins; everything refused is refused here. */
@@ -145,6 +160,16 @@ async function gateFor(deps: UpdateDeps, plan: UpdatePlan, container: string): P
   };
 }
 
+/**
+ * What an update runs, before it is known which services get a new image: the pull, then
+ * compose for those services only (`--pull never`: the images were just pulled).
+ */
+export function updateCli(dir: string): string {
+  return `${folderCli(dir, ["pull"])} && docker compose ${
+    upArgs([], true).join(" ")
+  } <services with a new image>`;
+}
+
 /** `docker inspect` of the state the gate reads, as the container update shows it. */
 function gateCli(containers: string[]): string {
   return `docker inspect --format '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' ${
@@ -170,7 +195,7 @@ export class StackUpdater {
     const id = await this.journal.open(name, plan.services, plan.files);
     deps.crash("stack-stored");
     const steps: StepDone[] = [];
-    const base = { name, skipped: plan.skipped, steps };
+    const base = { updateId: id, name, skipped: plan.skipped, steps };
 
     let changed: ChangedService[];
     try {
@@ -189,7 +214,7 @@ export class StackUpdater {
       return {
         ...base,
         outcome: "up-to-date",
-        reason: "every service runs the image its reference names already",
+        reason: UP_TO_DATE,
         services: [],
         failedService: null,
         logs: [],
@@ -242,6 +267,18 @@ export class StackUpdater {
       versionId,
       cli,
     };
+  }
+
+  /** How an update stands or ended, from its journal entry (for a page that follows it). */
+  async result(name: string, id: number): Promise<StackUpdateResult> {
+    const r = await this.journal.read(name, id);
+    if (!r) throw new NotFound(`Stack "${name}" has no update ${id}`);
+    const changed = r.changed ?? [];
+    const outcome = r.status === "done"
+      ? (changed.length === 0 ? "up-to-date" : "updated")
+      : r.status;
+    const reason = outcome === "up-to-date" ? UP_TO_DATE : r.error;
+    return { id, name, outcome, reason, services: changed, logs: r.logs };
   }
 
   /** Pulls each image the services follow, then says which services it gave another image. */
@@ -401,6 +438,7 @@ export class StackUpdater {
       reason: reason + putBackNote,
     });
     return {
+      updateId: id,
       name: plan.name,
       outcome: "rolled-back",
       reason: reason + putBackNote,
