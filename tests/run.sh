@@ -21,6 +21,7 @@ DOCKER26_TESTS=(
   tests/integration/dashboard.test.ts
   tests/integration/events.test.ts
   tests/integration/logs.test.ts
+  tests/integration/stacks.test.ts
 )
 
 # This run's own name for the fault tests' private daemon (tests/helpers/private-daemon.ts).

@@ -56,14 +56,19 @@ export function apiStackRoutes() {
     return c.json(await c.get("deps").stacks.get(c.req.valid("param").name));
   });
 
-  app.put("/:name", validate("param", stackParam), validate("json", stackInputSchema), async (c) => {
-    const r = await c.get("deps").stacks.save(
-      c.req.valid("param").name,
-      c.req.valid("json"),
-      c.get("meta"),
-    );
-    return c.json(r);
-  });
+  app.put(
+    "/:name",
+    validate("param", stackParam),
+    validate("json", stackInputSchema),
+    async (c) => {
+      const r = await c.get("deps").stacks.save(
+        c.req.valid("param").name,
+        c.req.valid("json"),
+        c.get("meta"),
+      );
+      return c.json(r);
+    },
+  );
 
   app.delete(
     "/:name",

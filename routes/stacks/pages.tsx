@@ -36,8 +36,11 @@ export function stackPages(): Hono<AppEnv> {
 
   app.get("/", async (c) => {
     const deps = c.get("deps");
-    const composeStatus = await deps.stacks.composeStatus();
-    const stacks = composeStatus.available ? await deps.stacks.list() : [];
+    // Without Compose the folders and the projects' labels still list the stacks.
+    const [composeStatus, stacks] = await Promise.all([
+      deps.stacks.composeStatus(),
+      deps.stacks.list(),
+    ]);
     return render(
       c,
       <Layout title="Stacks" app={chrome(c)}>

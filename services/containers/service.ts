@@ -167,7 +167,10 @@ export class ContainerService {
   async row(id: string): Promise<ContainerRow | null> {
     const c = this.store.find(id);
     if (!c) return null;
-    const [tags, adopted] = await Promise.all([tagsWithStacks(this.db, [c]), adoptedNames(this.db)]);
+    const [tags, adopted] = await Promise.all([
+      tagsWithStacks(this.db, [c]),
+      adoptedNames(this.db),
+    ]);
     const row = toRow(c, tags.get(containerName(c)) ?? [], this.updates?.imagesWithUpdates());
     return adopted.has(row.name) ? { ...row, managed: true } : row;
   }

@@ -128,7 +128,9 @@ export async function mergeTags(db: Db, from: string, into: string): Promise<voi
   }
   const stacks = await db.select().from(stackTags).where(eq(stackTags.tagId, source.id));
   if (stacks.length > 0) {
-    await db.insert(stackTags).values(stacks.map((m) => ({ stackName: m.stackName, tagId: target.id })))
+    await db.insert(stackTags).values(
+      stacks.map((m) => ({ stackName: m.stackName, tagId: target.id })),
+    )
       .onConflictDoNothing();
   }
   await db.delete(tags).where(eq(tags.id, source.id));

@@ -1,7 +1,7 @@
 /** What the dashboard reads from Docker, the store and the DB; the rest is computed elsewhere. */
 import type { Db } from "../../db/client.ts";
 import type { ContainerStore } from "../containers/store.ts";
-import { listTags, tagsByContainer } from "../containers/tags.ts";
+import { listTags, tagsWithStacks } from "../containers/tags.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { inspectContainer } from "../docker/containers.ts";
 import { listNetworks } from "../docker/networks.ts";
@@ -57,7 +57,7 @@ export async function readContainerParts(
       return null;
     }),
     listTags(db),
-    tagsByContainer(db),
+    tagsWithStacks(db, all),
   ]);
   return {
     counts: countContainers(all),

@@ -5,7 +5,7 @@
 import type { Db } from "../../db/client.ts";
 import { containerName } from "../docker/containers.ts";
 import type { ContainerService } from "../containers/service.ts";
-import { listTags, type Tag, tagsByContainer } from "../containers/tags.ts";
+import { listTags, type Tag, tagsWithStacks } from "../containers/tags.ts";
 import { InvalidInput } from "../errors.ts";
 import type { LogEntry } from "./format.ts";
 import {
@@ -36,7 +36,10 @@ export async function mergeChoices(
   deps: MergeDeps,
 ): Promise<{ containers: { name: string; state: string; tags: string[] }[]; tags: Tag[] }> {
   await deps.store.ready();
-  const [byName, tags] = await Promise.all([tagsByContainer(deps.db), listTags(deps.db)]);
+  const [byName, tags] = await Promise.all([
+    tagsWithStacks(deps.db, deps.store.list()),
+    listTags(deps.db),
+  ]);
   const containers = deps.store.list().map((x) => ({
     name: containerName(x),
     state: x.State,
@@ -62,7 +65,7 @@ export async function mergeSources(
     }
   } else if (selection.tag) {
     await deps.store.ready();
-    const byName = await tagsByContainer(deps.db);
+    const byName = await tagsWithStacks(deps.db, deps.store.list());
     for (const c of deps.store.list()) {
       const name = containerName(c);
       if ((byName.get(name) ?? []).includes(selection.tag)) {

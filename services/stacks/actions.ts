@@ -8,13 +8,16 @@ import { setStackTags } from "../containers/tags.ts";
 import { shellArg } from "../config/shell-words.ts";
 import { Conflict, NotFound } from "../errors.ts";
 import { ComposeFailed } from "./deploy.ts";
-import { type Emit, folderCli, freshContainers, projectCli, silent, type StackDeps } from "./deps.ts";
-import type { StackAction } from "./model.ts";
 import {
-  labelledConfigFile,
-  labelledWorkingDir,
-  projectContainers,
-} from "./project-state.ts";
+  type Emit,
+  folderCli,
+  freshContainers,
+  projectCli,
+  silent,
+  type StackDeps,
+} from "./deps.ts";
+import type { StackAction } from "./model.ts";
+import { labelledConfigFile, labelledWorkingDir, projectContainers } from "./project-state.ts";
 import { recordVersion } from "./versions.ts";
 
 export type ActionResult = { name: string; cli: string };
@@ -63,7 +66,11 @@ async function run(
 type Plan = { cwd: string; managed: boolean; args: string[]; cli: string };
 
 /** What an action will run, checked first: 404 for no such stack, 409 for what it cannot do. */
-export async function planAction(deps: StackDeps, name: string, action: StackAction): Promise<Plan> {
+export async function planAction(
+  deps: StackDeps,
+  name: string,
+  action: StackAction,
+): Promise<Plan> {
   const t = await actionTarget(deps, name);
   if (action === "pull" && !t.managed) {
     throw new Conflict(`"${name}" is an external project: adopt it to pull with its compose file`);
@@ -121,7 +128,11 @@ async function readable(path: string): Promise<string | null> {
  * copied into STACKS_DIR/<name>/. When DockerMate may not read them, compose renders the file
  * (interpolated, so no `.env` is needed). The containers are not touched.
  */
-export async function adoptStack(deps: StackDeps, name: string, meta: RequestMeta): Promise<Adopted> {
+export async function adoptStack(
+  deps: StackDeps,
+  name: string,
+  meta: RequestMeta,
+): Promise<Adopted> {
   if (await deps.files.exists(name)) {
     throw new Conflict(`"${name}" is a stack in ${deps.files.root} already`, "name");
   }
@@ -160,9 +171,17 @@ export async function adoptStack(deps: StackDeps, name: string, meta: RequestMet
   }
   const dir = deps.files.dir(name);
   await deps.files.write(name, { compose, env });
-  const cli = `mkdir -p ${shellArg(dir)} && cp ${shellArg(configFile)} ${shellArg(`${dir}/compose.yaml`)}` +
+  const cli =
+    `mkdir -p ${shellArg(dir)} && cp ${shellArg(configFile)} ${shellArg(`${dir}/compose.yaml`)}` +
     (env ? ` && cp ${shellArg(`${workingDir}/.env`)} ${shellArg(`${dir}/.env`)}` : "");
-  await recordVersion(deps.db, name, { kind: "adopt", outcome: "applied", reason: note, compose, env, cli });
+  await recordVersion(deps.db, name, {
+    kind: "adopt",
+    outcome: "applied",
+    reason: note,
+    compose,
+    env,
+    cli,
+  });
   await recordAudit(deps.db, "stack.adopt", meta, { name, from: configFile });
   return { name, configFile: `${dir}/compose.yaml`, cli, note };
 }

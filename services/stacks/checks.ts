@@ -15,6 +15,7 @@ import {
   resourceRequests,
   wantedPorts,
 } from "./compose-config.ts";
+import type { ComposeResult } from "./compose-runner.ts";
 import type { StackDeps } from "./deps.ts";
 import type { ComposeProblem, StackInput } from "./model.ts";
 import { composeErrorProblems, yamlProblems } from "./problems.ts";
@@ -25,17 +26,17 @@ export type Resolved =
   | { problems: []; config: ComposeConfig };
 
 /**
- * The input as compose resolves it, or its problems. The files are written to a scratch folder
- * first (compose reads files); an existing stack's folder stays the project directory, so
- * relative paths resolve as they will at the deploy.
+ * Runs a compose command on files not yet deployed: they are written to a scratch folder first
+ * (compose reads files). An existing stack's folder stays the project directory, so relative
+ * paths resolve as they will at the deploy. The scratch folder's path is taken out of what
+ * compose printed, so messages name `compose.yaml` and `.env` as the user knows them.
  */
-export async function resolveInput(
+export async function composeOnDraft(
   deps: StackDeps,
   name: string | undefined,
   input: StackInput,
-): Promise<Resolved> {
-  const syntax = await yamlProblems(input.compose);
-  if (syntax.length > 0) return { problems: syntax, config: null };
+  args: string[],
+): Promise<ComposeResult> {
   const scratch = await deps.files.scratch(input);
   try {
     const existing = name !== undefined && await deps.files.exists(name);
@@ -46,22 +47,39 @@ export async function resolveInput(
       files: [scratch.compose],
       envFile: scratch.env,
       projectDir,
-      args: ["config", "--format", "json"],
+      args,
     });
-    if (r.code !== 0) {
-      return { problems: await composeErrorProblems(r.stderr, input.compose), config: null };
-    }
-    return { problems: [], config: composeConfigSchema.parse(JSON.parse(r.stdout)) };
+    const plain = (text: string) => text.replaceAll(`${scratch.dir}/`, "");
+    return { ...r, stdout: plain(r.stdout), stderr: plain(r.stderr) };
   } finally {
     await scratch.cleanup();
   }
+}
+
+/** The input as compose resolves it (`docker compose config`), or its problems. */
+export async function resolveInput(
+  deps: StackDeps,
+  name: string | undefined,
+  input: StackInput,
+): Promise<Resolved> {
+  const syntax = await yamlProblems(input.compose);
+  if (syntax.length > 0) return { problems: syntax, config: null };
+  const r = await composeOnDraft(deps, name, input, ["config", "--format", "json"]);
+  if (r.code !== 0) {
+    return { problems: await composeErrorProblems(r.stderr, input.compose), config: null };
+  }
+  return { problems: [], config: composeConfigSchema.parse(JSON.parse(r.stdout)) };
 }
 
 /**
  * Host ports and limits for deploying `config` as project `name`: its own containers (a
  * redeploy replaces them) neither hold its ports nor count twice.
  */
-export async function checkHost(deps: StackDeps, name: string, config: ComposeConfig): Promise<void> {
+export async function checkHost(
+  deps: StackDeps,
+  name: string,
+  config: ComposeConfig,
+): Promise<void> {
   await deps.store.ready();
   const all = deps.store.list();
   const others = all.filter((c) => c.Labels?.[COMPOSE_PROJECT_LABEL] !== name);

@@ -24,7 +24,11 @@ export type StackDeps = {
   docker: DockerClient;
   store: ContainerStore;
   /** DockerMate's own pull: stored registry credentials, progress, errors in plain words. */
-  pull: (image: string, meta: RequestMeta, onProgress?: (p: PullProgress) => void) => Promise<PullResult>;
+  pull: (
+    image: string,
+    meta: RequestMeta,
+    onProgress?: (p: PullProgress) => void,
+  ) => Promise<PullResult>;
   operations: Operations;
   runner: ComposeRunner;
   files: StackFiles;

@@ -2,8 +2,9 @@
  * Stack folders: `STACKS_DIR/<name>/compose.yaml` and an optional `.env`, the layout Dockge
  * uses, so STACKS_DIR can be an existing `/opt/stacks`. A folder that holds `compose.yml`,
  * `docker-compose.yml` or `docker-compose.yaml` instead is a stack too, and keeps its file.
- * Names are checked by the model (compose project names), so none can leave STACKS_DIR.
+ * Every path is made from a checked name (a compose project name), so none leaves STACKS_DIR.
  */
+import { InvalidInput } from "../errors.ts";
 import { STACK_NAME_RE, type StackInput } from "./model.ts";
 
 /** The file names compose itself looks for, in its order. */
@@ -34,7 +35,11 @@ async function readOrNull(path: string): Promise<string | null> {
 export class StackFiles {
   constructor(readonly root: string) {}
 
+  /** The folder of `name`; a name that is not a project name (`../x`) never becomes a path. */
   dir(name: string): string {
+    if (!STACK_NAME_RE.test(name) || name.length > 63) {
+      throw new InvalidInput(`"${name}" is not a stack name`, "name");
+    }
     return `${this.root}/${name}`;
   }
 
@@ -96,9 +101,9 @@ export class StackFiles {
     await writeWhole(configFile, input.compose);
     const envPath = `${dir}/.env`;
     if (input.env) await writeWhole(envPath, input.env, ENV_MODE);
-    else await Deno.remove(envPath).catch((err) => {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    });
+    else {await Deno.remove(envPath).catch((err) => {
+        if (!(err instanceof Deno.errors.NotFound)) throw err;
+      });}
     return configFile;
   }
 

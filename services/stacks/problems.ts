@@ -91,8 +91,15 @@ export function composeErrorKey(line: string): { key: string | null; message: st
   m = /^error decoding '([^']+)': (.+)$/.exec(line);
   if (m) return { key: keyPath(m[1]).join("."), message: m[2] };
   m = /^service "([^"]+)" depends on undefined service "?([^":]+)"?/.exec(line);
-  if (m) return { key: `services.${m[1]}.depends_on`, message: `depends on undefined service "${m[2]}"` };
-  m = /^service "([^"]+)" refers to undefined (network|volume|config|secret) "?([^":]+)"?/.exec(line);
+  if (m) {
+    return {
+      key: `services.${m[1]}.depends_on`,
+      message: `depends on undefined service "${m[2]}"`,
+    };
+  }
+  m = /^service "([^"]+)" refers to undefined (network|volume|config|secret) "?([^":]+)"?/.exec(
+    line,
+  );
   if (m) {
     return { key: `services.${m[1]}.${m[2]}s`, message: `refers to undefined ${m[2]} "${m[3]}"` };
   }
@@ -118,9 +125,9 @@ export async function composeErrorProblems(
       problems.push({ message, line: Number(yamlLine[1]) });
       continue;
     }
-    if (/^(?:failed to read|couldn't read|env file|unexpected character|line \d+: )/i.test(line) &&
-      /\.env\b|env file/.test(line)) {
-      problems.push({ message: line, file: "env" });
+    const env = /^failed to read \.env: line (\d+): (.+)$/.exec(line);
+    if (env) {
+      problems.push({ message: env[2], line: Number(env[1]), file: "env" });
       continue;
     }
     problems.push(key ? { message, key, ...await locate(compose, key) } : { message });

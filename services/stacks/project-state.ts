@@ -40,7 +40,9 @@ function portTexts(c: ContainerSummary): string[] {
   for (const p of c.Ports ?? []) {
     if (!p.PublicPort) continue;
     const ip = p.IP && p.IP !== "::" ? `${p.IP}:` : "";
-    if (p.IP === "::" && (c.Ports ?? []).some((q) => q.PublicPort === p.PublicPort && q.IP !== "::")) {
+    if (
+      p.IP === "::" && (c.Ports ?? []).some((q) => q.PublicPort === p.PublicPort && q.IP !== "::")
+    ) {
       continue;
     }
     out.add(`${ip}${p.PublicPort}->${p.PrivatePort}/${p.Type}`);
@@ -71,7 +73,10 @@ export function statusOf(states: string[]): StackStatus {
  * Each service with its containers: those the file names (in its order, `not-deployed` when
  * none runs), then services that have containers but are no longer in the file.
  */
-export function servicesOf(containers: ContainerSummary[], fileServices: string[]): StackServiceInfo[] {
+export function servicesOf(
+  containers: ContainerSummary[],
+  fileServices: string[],
+): StackServiceInfo[] {
   const byService = new Map<string, ContainerSummary[]>();
   for (const c of containers) {
     const service = c.Labels?.[COMPOSE_SERVICE_LABEL] ?? containerName(c);

@@ -6,9 +6,9 @@
  * (`start*`), with validation errors thrown before the operation starts so a page can show
  * them at their line.
  */
-import type { RequestMeta } from "../audit.ts";
-import { recordAudit } from "../audit.ts";
+import { recordAudit, type RequestMeta } from "../audit.ts";
 import { setStackTags } from "../containers/tags.ts";
+import { containerName } from "../docker/containers.ts";
 import { Conflict } from "../errors.ts";
 import type { OperationEvent } from "../operations.ts";
 import {
@@ -20,10 +20,11 @@ import {
   planDown,
   stackAction,
 } from "./actions.ts";
-import { resolveInput } from "./checks.ts";
+import { composeOnDraft, resolveInput } from "./checks.ts";
 import {
   applyCreate,
   applySave,
+  ComposeFailed,
   type Created,
   prepareCreate,
   prepareSave,
@@ -47,7 +48,6 @@ import { ComposeInvalid } from "./problems.ts";
 import { COMPOSE_SERVICE_LABEL, projectContainers } from "./project-state.ts";
 import { getStack, listStacks } from "./read.ts";
 import { listVersions, readVersion } from "./versions.ts";
-import { containerName } from "../docker/containers.ts";
 import {
   prepareUpdate,
   type StackUpdateOptions,
@@ -75,6 +75,7 @@ const BUSY = {
 type Busy = keyof typeof BUSY;
 
 export type { ActionResult, Adopted, Created, Saved };
+export { ComposeInvalid };
 export type Started = { opId: string; name: string; cli: string };
 
 export class StackService {
@@ -136,7 +137,9 @@ export class StackService {
     return this.deps.operations.start(async (emit): Promise<OperationEvent> => {
       try {
         const message = await apply(prepared, emit);
-        return { kind: "done", subject: { kind: "stack", name }, message };
+        // The stack's page, or the list once it is gone.
+        const location = what === "down" ? "/stacks" : `/stacks/${encodeURIComponent(name)}`;
+        return { kind: "done", location, subject: { kind: "stack", name }, message };
       } finally {
         release();
       }
@@ -168,33 +171,15 @@ export class StackService {
     const resolved = await resolveInput(this.deps, name, input);
     if (!resolved.config) throw new ComposeInvalid(resolved.problems);
     const args = ["up", "-d", "--dry-run", "--remove-orphans"];
-    const existing = await this.deps.files.exists(name);
-    const scratch = await this.deps.files.scratch(input);
-    try {
-      const projectDir = existing ? this.deps.files.dir(name) : scratch.dir;
-      const r = await this.deps.runner.run({
-        cwd: projectDir,
-        project: name,
-        files: [scratch.compose],
-        envFile: scratch.env,
-        projectDir,
-        args,
-      });
-      if (r.code !== 0) throw new ComposeInvalid([{ message: r.stderr.split("\n").at(-1) ?? "" }]);
-      await this.deps.store.ready();
-      const own = projectContainers(this.deps.store.list(), name);
-      const serviceOf = (container: string) =>
-        own.find((c) => containerName(c) === container)?.Labels?.[COMPOSE_SERVICE_LABEL] ?? null;
-      const changes = parseDryRun(
-        `${r.stdout}\n${r.stderr}`,
-        name,
-        Object.keys(resolved.config.services),
-        serviceOf,
-      );
-      return { changes, cli: folderCli(this.deps.files.dir(name), args) };
-    } finally {
-      await scratch.cleanup();
-    }
+    const cli = folderCli(this.deps.files.dir(name), args);
+    const r = await composeOnDraft(this.deps, name, input, args);
+    if (r.code !== 0) throw new ComposeFailed(cli, r);
+    await this.deps.store.ready();
+    const own = projectContainers(this.deps.store.list(), name);
+    const serviceOf = (container: string) =>
+      own.find((c) => containerName(c) === container)?.Labels?.[COMPOSE_SERVICE_LABEL] ?? null;
+    const services = Object.keys(resolved.config.services);
+    return { changes: parseDryRun(`${r.stdout}\n${r.stderr}`, name, services, serviceOf), cli };
   }
 
   create(name: string, input: StackInput, meta: RequestMeta): Promise<Created> {
@@ -249,7 +234,14 @@ export class StackService {
     const { createTwoFilesPatch } = await import("diff");
     const fromLabel = `version ${fromId}`;
     const patches = [
-      createTwoFilesPatch("compose.yaml", "compose.yaml", from.compose, to.compose, fromLabel, to.label),
+      createTwoFilesPatch(
+        "compose.yaml",
+        "compose.yaml",
+        from.compose,
+        to.compose,
+        fromLabel,
+        to.label,
+      ),
     ];
     if (from.env !== to.env) {
       patches.push(createTwoFilesPatch(".env", ".env", from.env, to.env, fromLabel, to.label));
@@ -262,7 +254,11 @@ export class StackService {
   }
 
   /** Replaces a stack's tags; its containers show them too. */
-  async setTags(name: string, tags: string[], meta: RequestMeta): Promise<{ name: string; tags: string[] }> {
+  async setTags(
+    name: string,
+    tags: string[],
+    meta: RequestMeta,
+  ): Promise<{ name: string; tags: string[] }> {
     await getStack(this.deps, name);
     const saved = await setStackTags(this.deps.db, name, tags);
     await recordAudit(this.deps.db, "stack.tags", meta, { name, tags: saved });

@@ -25,7 +25,7 @@ import type { ImageService } from "../images/service.ts";
 import { tailLogs } from "../logs/read.ts";
 import type { Gate, RecreateKind, StepReport } from "../containers/recreate/plan.ts";
 import type { Recreator } from "../containers/recreate/recreator.ts";
-import { tagsByContainer } from "../containers/tags.ts";
+import { tagsWithStacks } from "../containers/tags.ts";
 
 export const UPDATE_POLICIES = ["off", "notify", "update"] as const;
 export type UpdatePolicyName = (typeof UPDATE_POLICIES)[number];
@@ -390,7 +390,8 @@ export class UpdateService {
     meta: RequestMeta,
     opts: { confirmProd: boolean; onResult?: (r: UpdateAllItem) => void },
   ): Promise<UpdateAllItem[]> {
-    const tags = await tagsByContainer(this.db);
+    // A stack tagged prod protects its containers too.
+    const tags = await tagsWithStacks(this.db, this.store.list());
     const out: UpdateAllItem[] = [];
     for (const c of candidates) {
       let item: UpdateAllItem;

@@ -496,8 +496,38 @@ Deno.test({
           );
 
           await step(
-            "2. without JavaScript: textareas, a compose key refused, then a deploy",
+            "2. a draft from another page; without JavaScript: a compose key refused, then a deploy",
             async () => {
+              // Another page (the converter, a template) hands the editor a draft: nothing deploys.
+              const draft = `services:\n  web:\n    image: ${images.web}\n`;
+              await page.evaluate(`(() => {
+              const form = document.createElement("form");
+              form.method = "post";
+              form.action = "/stacks/new/draft";
+              for (const [name, value] of Object.entries(${
+                JSON.stringify({ name: `${run}-draft`, compose: draft, env: "A=1\n" })
+              })) {
+                const input = document.createElement("textarea");
+                input.name = name;
+                input.value = value;
+                form.append(input);
+              }
+              document.body.append(form);
+              form.submit();
+            })()`);
+              await page.waitForURL(`${base}/stacks/new/draft`);
+              await editor(page, "compose").waitFor();
+              assert.equal(await page.locator("#stack-name").inputValue(), `${run}-draft`);
+              assert.equal(await page.locator("#compose-text").inputValue(), draft);
+              assert.deepEqual(
+                await editor(page, "compose").locator(".cm-line").allInnerTexts(),
+                [...draft.split("\n").slice(0, -1), "\n"],
+              );
+              assert.equal(await page.locator("#env-text").inputValue(), "A=1\n");
+              const none = await client.request("GET", `/stacks/${run}-draft`);
+              await none.body?.cancel();
+              assert.equal(none.status, 404, "a draft is not deployed");
+
               const context = await browser.newContext({ javaScriptEnabled: false });
               browserErrors.watch(context, "no-js");
               await shareSession(context, client);

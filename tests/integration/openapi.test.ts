@@ -11,7 +11,7 @@ type Operation = {
 };
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
-/** API.md's fixed endpoints, and this project's recreate, update and image ones. */
+/** API.md's fixed endpoints, and this project's recreate, update, image and stack ones. */
 const EXPECTED: [string, string][] = [
   ["get", "/health"],
   ["post", "/auth/setup"],
@@ -35,6 +35,19 @@ const EXPECTED: [string, string][] = [
   ["post", "/images/pull"],
   ["post", "/images/check-updates"],
   ["get", "/system"],
+  ["get", "/stacks"],
+  ["post", "/stacks"],
+  ["get", "/stacks/{name}"],
+  ["put", "/stacks/{name}"],
+  ["delete", "/stacks/{name}"],
+  ["post", "/stacks/{name}/start"],
+  ["post", "/stacks/{name}/stop"],
+  ["post", "/stacks/{name}/restart"],
+  ["post", "/stacks/{name}/pull"],
+  ["post", "/stacks/{name}/preview"],
+  ["get", "/stacks/{name}/history"],
+  ["post", "/stacks/{name}/history/{id}/restore"],
+  ["get", "/compose"],
 ];
 
 Deno.test("GET /api/v1/openapi.json describes the API from its own schemas", {
@@ -61,6 +74,8 @@ Deno.test("GET /api/v1/openapi.json describes the API from its own schemas", {
     for (const q of ["query:all", "query:q", "query:status", "query:tag", "query:image"]) {
       assert.ok(list.includes(q), q);
     }
+    const stack = body.paths["/stacks"].post.requestBody!.content["application/json"].schema;
+    assert.deepEqual(stack.required?.sort(), ["compose", "name"]);
     const retag = body.paths["/containers/{id}/retag"].post;
     assert.deepEqual(retag.requestBody!.content["application/json"].schema.required, ["tag"]);
     assert.ok(retag.responses["400"], "the 400 of a bad body is described");
