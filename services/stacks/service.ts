@@ -375,7 +375,8 @@ export class StackService {
       try {
         const r = await this.updater.apply(plan, meta, emit);
         const subject = { kind: "stack" as const, name, updateId: r.updateId };
-        return { kind: "done", subject, message: updateMessage(r) };
+        const location = `/stacks/${encodeURIComponent(name)}`;
+        return { kind: "done", location, subject, message: updateMessage(r) };
       } finally {
         release();
       }
