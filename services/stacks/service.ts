@@ -10,6 +10,7 @@ import { recordAudit, type RequestMeta } from "../audit.ts";
 import { setStackTags } from "../containers/tags.ts";
 import { containerName } from "../docker/containers.ts";
 import { Conflict } from "../errors.ts";
+import { log } from "../logger.ts";
 import type { OperationEvent } from "../operations.ts";
 import {
   type ActionResult,
@@ -282,7 +283,12 @@ export class StackService {
    */
   async recoverUpdates(): Promise<RecoveredUpdate[]> {
     const pending = await this.updater.journal.unfinished();
-    if (pending.length === 0 || !(await this.deps.runner.status()).available) return [];
+    if (pending.length === 0) return [];
+    const compose = await this.deps.runner.status();
+    if (!compose.available) {
+      log.warn(`${pending.length} interrupted stack update(s) wait for Compose: ${compose.reason}`);
+      return [];
+    }
     const done: RecoveredUpdate[] = [];
     for (const entry of pending) {
       let release: () => void;

@@ -9,11 +9,6 @@
  */
 import { z } from "zod";
 import { recordAudit, type RequestMeta } from "../audit.ts";
-import { passesUpdateGate } from "../containers/recreate/recreator.ts";
-import type { Gate } from "../containers/recreate/plan.ts";
-import type { Verdict } from "../containers/start-watch.ts";
-import { shellArg } from "../config/shell-words.ts";
-import { containerName } from "../docker/containers.ts";
 import { inspectImageOrNull } from "../docker/images.ts";
 import type { ContainerSummary } from "../docker/types.ts";
 import { Conflict, DockerUnavailable, NotFound } from "../errors.ts";
@@ -23,6 +18,7 @@ import { ComposeFailed } from "./deploy.ts";
 import { type Emit, folderCli, freshContainers, silent } from "./deps.ts";
 import type { StackInput } from "./model.ts";
 import { COMPOSE_SERVICE_LABEL, projectContainers } from "./project-state.ts";
+import { gateServices, UpdateFailed } from "./update-gate.ts";
 import { StackUpdateJournal } from "./update-journal.ts";
 import { recordVersion } from "./versions.ts";
 import { composeIn, putBack, type StepDone, upArgs, type UpdateDeps } from "./update-rollback.ts";
@@ -93,13 +89,6 @@ export type UpdatePlan = {
   gate: StackUpdateOptions;
 };
 
-/** A service that failed: which, why, and its last lines. */
-class UpdateFailed extends Error {
-  constructor(message: string, readonly service: string | null, readonly logs: string[]) {
-    super(message);
-  }
-}
-
 /** Runs compose for reading (config); a failure names the command. */
 async function read(deps: UpdateDeps, name: string, args: string[]): Promise<string> {
   const r = await deps.runner.run({ cwd: deps.files.dir(name), project: name, args });
@@ -149,17 +138,6 @@ export async function prepareUpdate(
   };
 }
 
-/** The gate a container gets: this update's settings, else its own update policy's. */
-async function gateFor(deps: UpdateDeps, plan: UpdatePlan, container: string): Promise<Gate> {
-  const own = await deps.gateOf(container);
-  return {
-    settleMs: plan.gate.settleSeconds !== undefined ? plan.gate.settleSeconds * 1000 : own.settleMs,
-    healthTimeoutMs: plan.gate.healthTimeoutSeconds !== undefined
-      ? plan.gate.healthTimeoutSeconds * 1000
-      : own.healthTimeoutMs,
-  };
-}
-
 /**
  * What an update runs, before it is known which services get a new image: the pull, then
  * compose for those services only (`--pull never`: the images were just pulled).
@@ -168,13 +146,6 @@ export function updateCli(dir: string): string {
   return `${folderCli(dir, ["pull"])} && docker compose ${
     upArgs([], true).join(" ")
   } <services with a new image>`;
-}
-
-/** `docker inspect` of the state the gate reads, as the container update shows it. */
-function gateCli(containers: string[]): string {
-  return `docker inspect --format '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' ${
-    containers.map(shellArg).join(" ")
-  }`;
 }
 
 export class StackUpdater {
@@ -240,7 +211,8 @@ export class StackUpdater {
         verdicts.set(s, "it was not running, so it was recreated and left stopped");
       }
       await this.journal.step(id, "gate");
-      await this.#gate(plan, started, verdicts, steps, emit);
+      const gated = await gateServices(deps, plan, started, steps, emit);
+      for (const [service, summary] of gated) verdicts.set(service, summary);
     } catch (err) {
       const failed = err instanceof UpdateFailed
         ? err
@@ -321,64 +293,6 @@ export class StackUpdater {
   async #lastLines(id: string): Promise<string[]> {
     const lines = await tailLogs(this.deps.docker, id, false, LOG_LINES).catch(() => []);
     return lines.map((l) => l.text);
-  }
-
-  /**
-   * The health gate of container updates for every container of the recreated services, at
-   * once; the first that fails it fails the update (the others are not waited for).
-   */
-  async #gate(
-    plan: UpdatePlan,
-    services: string[],
-    verdicts: Map<string, string | null>,
-    steps: StepDone[],
-    emit: Emit,
-  ): Promise<void> {
-    if (services.length === 0) return;
-    const now = await freshContainers(this.deps, plan.name);
-    const gated = now.filter((c) => services.includes(c.Labels?.[COMPOSE_SERVICE_LABEL] ?? ""));
-    const names = gated.map((c) => containerName(c));
-    const before = new Set(plan.services.flatMap((s) => s.containers.map((c) => c.id)));
-    for (const service of services) {
-      const own = gated.filter((c) => c.Labels?.[COMPOSE_SERVICE_LABEL] === service);
-      const kept = own.find((c) => before.has(c.Id));
-      if (own.length === 0 || kept) {
-        const what = kept
-          ? `compose kept ${containerName(kept)} instead of recreating it`
-          : "it has no container";
-        throw new UpdateFailed(`${service}: ${what}`, service, []);
-      }
-    }
-    emit({ kind: "progress", message: `Health gate: ${names.join(", ")}` });
-    steps.push({ step: "gate", cli: gateCli(names) });
-    await new Promise<void>((resolve, reject) => {
-      let left = gated.length;
-      gated.forEach((c, i) => {
-        this.#watch(plan, c, names[i]).then((verdict) => {
-          const service = c.Labels![COMPOSE_SERVICE_LABEL];
-          emit({ kind: "progress", message: `${names[i]} ${verdict.summary ?? verdict.status}` });
-          if (!passesUpdateGate(verdict)) {
-            reject(
-              new UpdateFailed(
-                `${service}: the new container ${names[i]} ${verdict.summary}`,
-                service,
-                verdict.logs,
-              ),
-            );
-            return;
-          }
-          verdicts.set(service, verdict.summary);
-          if (--left === 0) resolve();
-        }, reject);
-      });
-    });
-  }
-
-  async #watch(plan: UpdatePlan, c: ContainerSummary, name: string): Promise<Verdict> {
-    return await this.deps.watcher.watch(c.Id, {
-      ...(await gateFor(this.deps, plan, name)),
-      restartBaseline: 0,
-    });
   }
 
   /**

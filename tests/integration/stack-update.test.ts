@@ -120,6 +120,11 @@ Deno.test(
       assert.equal(untouched.web.Id, before.web.Id);
       assert.equal(untouched.db.Id, before.db.Id);
 
+      // The page's form without JavaScript: the update runs to its end, the page says how.
+      const page = await client.text("POST", `/stacks/${name}/update`, { form: {} });
+      assert.equal(page.status, 200);
+      assert.match(page.body, /Up to date: every service runs the image its reference names/);
+
       const bad = await client.json<{ message: string }>(
         "POST",
         `/api/v1/stacks/${name}/update`,
