@@ -17,6 +17,8 @@ export const BODY_LIMITS: ReadonlyArray<{ prefix: string; bytes: number; what: s
   { prefix: "/setup", bytes: 8 * KiB, what: "sign-in requests" },
   { prefix: "/password-strength", bytes: 8 * KiB, what: "sign-in requests" },
   { prefix: "/api/", bytes: 1024 * KiB, what: "API requests" },
+  // The stack editor posts a compose file and a .env (up to 256 KiB of text each, encoded).
+  { prefix: "/stacks", bytes: 1024 * KiB, what: "stack files" },
   { prefix: "/", bytes: 64 * KiB, what: "forms" },
 ];
 

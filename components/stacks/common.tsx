@@ -100,7 +100,7 @@ export function ProblemList({ problems }: { problems: ComposeProblem[] }) {
         <strong>
           {problems.length === 1 ? "1 problem" : `${problems.length} problems`}
         </strong>{" "}
-        — nothing was deployed:
+        to fix before it can deploy:
       </p>
       <ul>
         {problems.map((p) => {

@@ -226,8 +226,8 @@ export function StackTagsPanel(
       </form>
       <TagDatalist id="stack-tags-options" names={tagNames} />
       <p class="hint">
-        Its containers carry them too: the containers list shows them on each of its containers,
-        and its tag filter finds them.
+        Its containers carry them too: the containers list shows them on each of its containers, and
+        its tag filter finds them.
       </p>
     </section>
   );

@@ -16,13 +16,12 @@ import {
 import { StackOpCard } from "../../components/stacks/operation.tsx";
 import { stackHref } from "../../components/stacks/common.tsx";
 import { AppError } from "../../services/errors.ts";
-import { type StackInput, stackNameSchema } from "../../services/stacks/model.ts";
-import { ComposeInvalid } from "../../services/stacks/problems.ts";
+import { type StackInput, stackNameSchema, stackParam } from "../../services/stacks/model.ts";
+import { ComposeInvalid } from "../../services/stacks/service.ts";
 import type { AppEnv } from "../http/env.ts";
 import { appChrome, redirect, render } from "../http/render.ts";
 import { formBody, isHtmx } from "../http/request.ts";
 import { validate } from "../http/validate.ts";
-import { stackParam } from "../../services/stacks/model.ts";
 import { deployCli } from "./commands.ts";
 import { type EditorPost, editorPost } from "./forms.ts";
 
@@ -81,6 +80,29 @@ function answer(c: Context<AppEnv>, post: EditorPost, result: EditorResult, stat
   return page(c, post, { result, status });
 }
 
+/** Runs `fn`; a refusal of the files (or the name) is answered in the editor, not thrown. */
+async function orRefusal(
+  c: Context<AppEnv>,
+  post: EditorPost,
+  fn: () => Promise<Response>,
+): Promise<Response> {
+  try {
+    return await fn();
+  } catch (err) {
+    const r = refusal(err);
+    if (!r) throw err;
+    return answer(c, post, r.result, r.status);
+  }
+}
+
+/** Preview: what a deploy of the posted files would create, recreate or remove (a dry run). */
+function preview(c: Context<AppEnv>, post: EditorPost): Promise<Response> {
+  return orRefusal(c, post, async () => {
+    const { changes, cli } = await c.get("deps").stacks.preview(post.name, inputOf(post));
+    return answer(c, post, { kind: "preview", changes, cli }, 200);
+  });
+}
+
 export function stackEditorRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const blank: EditorPost = { name: "", existing: null, compose: "", env: "" };
@@ -118,20 +140,10 @@ export function stackEditorRoutes(): Hono<AppEnv> {
     return answer(c, post, result, problems.length > 0 ? 400 : 200);
   });
 
-  /** Preview: what a deploy would create, recreate or remove (compose's dry run). */
   app.post("/-/preview", async (c) => {
-    const deps = c.get("deps");
     const post = editorPost(await formBody(c));
     const bad = nameProblem(post);
-    if (bad) return answer(c, post, { kind: "refused", message: bad }, 400);
-    try {
-      const { changes, cli } = await deps.stacks.preview(post.name, inputOf(post));
-      return answer(c, post, { kind: "preview", changes, cli }, 200);
-    } catch (err) {
-      const r = refusal(err);
-      if (!r) throw err;
-      return answer(c, post, r.result, r.status);
-    }
+    return bad ? answer(c, post, { kind: "refused", message: bad }, 400) : preview(c, post);
   });
 
   /** Deploy a new stack: checked first (problems at their lines), then created and started. */
@@ -145,18 +157,14 @@ export function stackEditorRoutes(): Hono<AppEnv> {
       }
       return page(c, post, { status: 400, nameError: bad.replace(/^name: /, "") });
     }
-    try {
+    return orRefusal(c, post, async () => {
       if (!isHtmx(c)) {
         const created = await deps.stacks.create(post.name, inputOf(post), c.get("meta"));
         return redirect(c, stackHref(created.name));
       }
       const { opId, cli } = await deps.stacks.startCreate(post.name, inputOf(post), c.get("meta"));
       return c.html(<StackOpCard opId={opId} title={`Deploying ${post.name}`} cli={cli} />);
-    } catch (err) {
-      const r = refusal(err);
-      if (!r) throw err;
-      return answer(c, post, r.result, r.status);
-    }
+    });
   });
 
   /** Save a stack's files and deploy them: compose recreates only what changed. */
@@ -164,32 +172,19 @@ export function stackEditorRoutes(): Hono<AppEnv> {
     const deps = c.get("deps");
     const { name } = c.req.valid("param");
     const post = { ...editorPost(await formBody(c)), name, existing: name };
-    try {
+    return orRefusal(c, post, async () => {
       if (!isHtmx(c)) {
         await deps.stacks.save(name, inputOf(post), c.get("meta"));
         return redirect(c, stackHref(name));
       }
       const { opId, cli } = await deps.stacks.startSave(name, inputOf(post), c.get("meta"));
       return c.html(<StackOpCard opId={opId} title={`Deploying ${name}`} cli={cli} />);
-    } catch (err) {
-      const r = refusal(err);
-      if (!r) throw err;
-      return answer(c, post, r.result, r.status);
-    }
+    });
   });
 
   app.post("/:name/preview", validate("param", stackParam), async (c) => {
-    const deps = c.get("deps");
     const { name } = c.req.valid("param");
-    const post = { ...editorPost(await formBody(c)), name, existing: name };
-    try {
-      const { changes, cli } = await deps.stacks.preview(name, inputOf(post));
-      return answer(c, post, { kind: "preview", changes, cli }, 200);
-    } catch (err) {
-      const r = refusal(err);
-      if (!r) throw err;
-      return answer(c, post, r.result, r.status);
-    }
+    return preview(c, { ...editorPost(await formBody(c)), name, existing: name });
   });
 
   return app;

@@ -6,7 +6,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { StackOverview } from "../../components/stacks/detail.tsx";
-import { stackHref } from "../../components/stacks/common.tsx";
 import {
   StackOpOutcome,
   StackOpProgress,
@@ -41,12 +40,15 @@ class Output {
   }
 }
 
-/** The stack a finished operation was about, when its page still exists. */
+/** The stack a finished operation was about. */
 function subjectName(e: Done): string | null {
-  const s = e.subject as { kind: string; name?: string } | undefined;
-  return s?.kind === "stack" && s.name ? s.name : null;
+  return e.subject?.kind === "stack" ? e.subject.name : null;
 }
 
+/**
+ * How it ended, with a link to the page to go to next (the stack, or the list after a down);
+ * on the stack's own page the services card is replaced instead.
+ */
 async function finalView(
   deps: Deps,
   e: Done,
@@ -54,21 +56,17 @@ async function finalView(
   opts: { page: boolean; host: string },
 ): Promise<string> {
   const name = subjectName(e);
-  const stack = name ? await deps.stacks.get(name).catch(() => null) : null;
+  const gone = e.location === "/stacks";
+  const stack = opts.page && name && !gone ? await deps.stacks.get(name).catch(() => null) : null;
   return String(
     <>
       <StackOpOutcome ok lines={out.lines}>
-        {e.message}{" "}
-        {stack && !opts.page && (
-          <a href={stackHref(stack.name)} id="stack-open">Open {stack.name}</a>
-        )}
-        {!stack && (
-          <a href="/stacks" id="stacks-back">
-            Back to the stacks
-          </a>
+        {e.message} {gone && <a href="/stacks" id="stacks-back">Back to the stacks</a>}
+        {!gone && !opts.page && e.location && (
+          <a href={e.location} id="stack-open">Open {name ?? "the stack"}</a>
         )}
       </StackOpOutcome>
-      {stack && opts.page && <StackOverview stack={stack} host={opts.host} oob />}
+      {stack && <StackOverview stack={stack} host={opts.host} oob />}
     </>,
   );
 }

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { z } from "zod";
 import { Layout } from "../../components/layout.tsx";
 import { stackHref } from "../../components/stacks/common.tsx";
 import { StackPage, StackTagsPanel } from "../../components/stacks/detail.tsx";
@@ -15,6 +16,7 @@ import { Alert } from "../../components/ui.tsx";
 import { InvalidInput } from "../../services/errors.ts";
 import { stackParam } from "../../services/stacks/model.ts";
 import type { AppEnv } from "../http/env.ts";
+import { queryFlag } from "../http/params.ts";
 import { appChrome, redirect, render } from "../http/render.ts";
 import { formBody, isHtmx, linkHost } from "../http/request.ts";
 import { parseOrRefuse, validate } from "../http/validate.ts";
@@ -53,33 +55,39 @@ export function stackPages(): Hono<AppEnv> {
     );
   });
 
-  app.get("/:name", validate("param", stackParam), async (c) => {
-    const deps = c.get("deps");
-    const { name } = c.req.valid("param");
-    const stack = await deps.stacks.get(name);
-    const [versions, palette] = await Promise.all([
-      stack.managed ? deps.stacks.versions(name) : Promise.resolve([]),
-      deps.tags.palette(),
-    ]);
-    const adopted = c.req.query("adopted") === "1";
-    return render(
-      c,
-      <Layout title={name} app={chrome(c)}>
-        <StackPage
-          stack={stack}
-          host={linkHost(c)}
-          commands={stackCommands(deps, stack)}
-          versions={versions}
-          tagNames={palette.names}
-          notice={adopted && (
-            <Alert kind="ok">
-              Adopted: its files are now in <code>{stack.configFile}</code>.
-            </Alert>
-          )}
-        />
-      </Layout>,
-    );
-  });
+  app.get(
+    "/:name",
+    validate("param", stackParam),
+    validate("query", z.object({ adopted: queryFlag })),
+    async (c) => {
+      const deps = c.get("deps");
+      const { name } = c.req.valid("param");
+      const stack = await deps.stacks.get(name);
+      const [versions, palette] = await Promise.all([
+        stack.managed ? deps.stacks.versions(name) : Promise.resolve([]),
+        deps.tags.palette(),
+      ]);
+      const { adopted } = c.req.valid("query");
+      return render(
+        c,
+        <Layout title={name} app={chrome(c)}>
+          <StackPage
+            stack={stack}
+            host={linkHost(c)}
+            commands={stackCommands(deps, stack)}
+            versions={versions}
+            tagNames={palette.names}
+            notice={adopted && (
+              <Alert kind="ok">
+                Adopted: its files are now in <code>{stack.configFile}</code>.{" "}
+                {versions[0]?.kind === "adopt" && versions[0].reason}
+              </Alert>
+            )}
+          />
+        </Layout>,
+      );
+    },
+  );
 
   app.get("/:name/down", validate("param", stackParam), async (c) => {
     const deps = c.get("deps");

@@ -18,29 +18,14 @@ import {
   darkContext,
   overflowChecks,
   screenshot,
-  shareSession,
   until,
   watchConsole,
 } from "../helpers/browser.ts";
-import { setupAndLogin } from "../helpers/client.ts";
+import { composeDownAll, composeEnv } from "../helpers/compose.ts";
 import { dockerApi, runId } from "../helpers/docker.ts";
-import { freePort, startServer } from "../helpers/server.ts";
-import { COMPOSE_V2_CONFIG, images } from "../testbed/images.ts";
-
-const COMPOSE_BIN = `${COMPOSE_V2_CONFIG}/cli-plugins/docker-compose`;
-/** A deploy pulls nothing (the images are local) but starts two containers: seconds. */
-const DEPLOY_MS = 60_000;
-
-type Listed = { Id: string; Names: string[]; State: string; Labels: Record<string, string> };
-
-/** The project's containers by service, straight from Docker. */
-async function projectContainers(project: string): Promise<Map<string, Listed>> {
-  const filters = encodeURIComponent(
-    JSON.stringify({ label: [`com.docker.compose.project=${project}`] }),
-  );
-  const list = await dockerApi<Listed[]>(`/containers/json?all=1&filters=${filters}`);
-  return new Map(list.map((c) => [c.Labels["com.docker.compose.service"], c]));
-}
+import { freePort } from "../helpers/server.ts";
+import { codeEditor, DEPLOY_MS, opOutcome, projectContainers } from "../helpers/stack-pages.ts";
+import { images } from "../testbed/images.ts";
 
 async function volumeExists(name: string): Promise<boolean> {
   const filters = encodeURIComponent(JSON.stringify({ name: [name] }));
@@ -48,21 +33,6 @@ async function volumeExists(name: string): Promise<boolean> {
     `/volumes?filters=${filters}`,
   );
   return (Volumes ?? []).some((v) => v.Name === name);
-}
-
-/** `docker compose -p <project> down -v` by the test itself, for whatever a failed run left. */
-async function composeDown(project: string): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await new Deno.Command(COMPOSE_BIN, {
-      args: ["-p", project, "down", "-v", "--remove-orphans"],
-      cwd: dir,
-      stdout: "null",
-      stderr: "null",
-    }).output();
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 }
 
 /**
@@ -96,14 +66,9 @@ volumes:
 `;
 }
 
-/** The CodeMirror editor over the textarea `file` (compose or env). */
-function editor(page: Page, file: "compose" | "env") {
-  return page.locator(`.code-editor-${file} .cm-content`);
-}
-
 /** Replaces the editor's text: select all, then the text as one input (no auto-indent). */
 async function replaceText(page: Page, file: "compose" | "env", text: string): Promise<void> {
-  await editor(page, file).click();
+  await codeEditor(page, file).click();
   await page.keyboard.press("Control+A");
   await page.keyboard.press("Delete");
   await page.keyboard.insertText(text);
@@ -115,16 +80,6 @@ function markedLines(page: Page): Promise<number[]> {
     const lines = [...document.querySelectorAll(".code-editor-compose .cm-content > .cm-line")];
     return lines.flatMap((l, i) => l.querySelector(".cm-lintRange-error") ? [i + 1] : []);
   })()`);
-}
-
-/** Waits for the operation card to end, and says how (done or failed) with its text. */
-async function opOutcome(page: Page): Promise<{ state: string; text: string }> {
-  const outcome = page.locator("#stack-op-outcome");
-  await outcome.waitFor({ timeout: DEPLOY_MS });
-  return {
-    state: (await outcome.getAttribute("data-state")) ?? "",
-    text: await outcome.innerText(),
-  };
 }
 
 Deno.test({
@@ -139,11 +94,12 @@ Deno.test({
     // A Check of a broken file answers 400 (the problems), on purpose.
     const browserErrors = watchConsole([{ status: 400, path: "/stacks/-/check" }], {
       warnings: true,
+      hostNetworkChanges: true,
     });
     try {
       await browserRun(
         t,
-        { browserErrors, finalStep: 11, env: { DOCKER_COMPOSE: COMPOSE_BIN } },
+        { browserErrors, finalStep: 11, env: composeEnv() },
         async ({ base, browser, client, phone, page, step }) => {
           let firstIds = new Map<string, string>();
 
@@ -153,7 +109,7 @@ Deno.test({
             await screenshot(page, "stacks-empty-desktop");
             await page.locator("#stacks-empty").getByRole("link", { name: "New stack" }).click();
             await page.getByRole("heading", { level: 1, name: "New stack" }).waitFor();
-            await editor(page, "compose").waitFor();
+            await codeEditor(page, "compose").waitFor();
             // CodeMirror's <style> elements carry this response's nonce; scripts get none.
             const nonces = [];
             for (let i = 0; i < 2; i++) {
@@ -163,7 +119,7 @@ Deno.test({
               assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
               const nonce = /style-src 'self' 'nonce-([^']+)'/.exec(csp)?.[1];
               assert.ok(nonce, csp);
-              await editor(page, "compose").waitFor();
+              await codeEditor(page, "compose").waitFor();
               assert.equal(
                 await page.evaluate<boolean>(
                   `[...document.querySelectorAll("head style")].every((s) => s.nonce === ${
@@ -306,7 +262,7 @@ Deno.test({
               await page.goto(`${base}/stacks/${name}`);
               await page.locator("#stack-edit").click();
               await page.getByRole("heading", { level: 1, name: `Edit ${name}` }).waitFor();
-              await editor(page, "compose").waitFor();
+              await codeEditor(page, "compose").waitFor();
               assert.equal(
                 await page.locator("#compose-text").inputValue(),
                 composeFile(run, "hello"),
@@ -406,6 +362,12 @@ Deno.test({
               `getComputedStyle(document.querySelector(".cm-editor")).backgroundColor`,
             );
             assert.equal(editorBg, "rgb(23, 30, 39)", "the editor follows the dark palette");
+            await codeEditor(night, "compose").click();
+            await night.keyboard.press("Control+A");
+            const selection = await night.evaluate<string>(
+              `getComputedStyle(document.querySelector(".cm-selectionBackground")).backgroundColor`,
+            );
+            assert.equal(selection, "rgb(38, 79, 120)", "the selection too");
             await dark.close();
           });
 
@@ -431,162 +393,7 @@ Deno.test({
         },
       );
     } finally {
-      await composeDown(name);
-    }
-  },
-});
-
-/** Runs the compose CLI as a user would, in `dir`; throws with what it said on failure. */
-async function compose(dir: string, args: string[]): Promise<void> {
-  const out = await new Deno.Command(COMPOSE_BIN, {
-    args,
-    cwd: dir,
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .output();
-  if (!out.success) {
-    throw new Error(`compose ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-}
-
-Deno.test({
-  name: "e2e: stacks: adopt a project started elsewhere; the editor without JavaScript",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn(t) {
-    const run = runId();
-    const external = `${run}-ext`;
-    const plain = `${run}-plain`;
-    const outside = await Deno.makeTempDir({ prefix: "dockermate-e2e-outside-" });
-    // A refused deploy without JavaScript is a 400 page, on purpose.
-    const browserErrors = watchConsole([{ status: 400, path: "/stacks" }], { warnings: true });
-    try {
-      await Deno.writeTextFile(
-        `${outside}/compose.yaml`,
-        `services:\n  app:\n    image: ${images.web}\n    network_mode: bridge\n` +
-          `    labels:\n      test.dockermate.run: ${run}\n`,
-      );
-      await compose(outside, ["-p", external, "up", "-d"]);
-      await browserRun(
-        t,
-        { browserErrors, finalStep: 4, env: { DOCKER_COMPOSE: COMPOSE_BIN } },
-        async ({ base, browser, client, page, step }) => {
-          await step(
-            "1. a project started elsewhere is listed with its file and adopted",
-            async () => {
-              await page.goto(`${base}/stacks`);
-              const row = page.locator(`#stacks-external-table tr[data-stack="${external}"]`);
-              await row.waitFor();
-              assert.match(await row.innerText(), new RegExp(`${outside}/compose.yaml`));
-              assert.match(await row.innerText(), /external/);
-              await screenshot(page, "stacks-external");
-              await row.getByRole("button", { name: "Adopt" }).click();
-              await page.waitForURL(`${base}/stacks/${external}?adopted=1`);
-              await page.locator(".alert-ok", { hasText: "Adopted" }).waitFor();
-              assert.equal(await page.locator("#stack-edit").count(), 1, "managed now: editable");
-              assert.match(await page.locator("#stack-compose").innerText(), /image: /);
-              assert.match(await page.locator("#stack-history").innerText(), /Adopted/);
-              assert.equal(
-                (await projectContainers(external)).get("app")?.State,
-                "running",
-                "adopting touched nothing in Docker",
-              );
-            },
-          );
-
-          await step(
-            "2. a draft from another page; without JavaScript: a compose key refused, then a deploy",
-            async () => {
-              // Another page (the converter, a template) hands the editor a draft: nothing deploys.
-              const draft = `services:\n  web:\n    image: ${images.web}\n`;
-              await page.evaluate(`(() => {
-              const form = document.createElement("form");
-              form.method = "post";
-              form.action = "/stacks/new/draft";
-              for (const [name, value] of Object.entries(${
-                JSON.stringify({ name: `${run}-draft`, compose: draft, env: "A=1\n" })
-              })) {
-                const input = document.createElement("textarea");
-                input.name = name;
-                input.value = value;
-                form.append(input);
-              }
-              document.body.append(form);
-              form.submit();
-            })()`);
-              await page.waitForURL(`${base}/stacks/new/draft`);
-              await editor(page, "compose").waitFor();
-              assert.equal(await page.locator("#stack-name").inputValue(), `${run}-draft`);
-              assert.equal(await page.locator("#compose-text").inputValue(), draft);
-              assert.deepEqual(
-                await editor(page, "compose").locator(".cm-line").allInnerTexts(),
-                [...draft.split("\n").slice(0, -1), "\n"],
-              );
-              assert.equal(await page.locator("#env-text").inputValue(), "A=1\n");
-              const none = await client.request("GET", `/stacks/${run}-draft`);
-              await none.body?.cancel();
-              assert.equal(none.status, 404, "a draft is not deployed");
-
-              const context = await browser.newContext({ javaScriptEnabled: false });
-              browserErrors.watch(context, "no-js");
-              await shareSession(context, client);
-              const nojs = await context.newPage();
-              await nojs.goto(`${base}/stacks/new`);
-              await nojs.locator("#compose-text").waitFor();
-              assert.equal(await nojs.locator(".cm-editor").count(), 0);
-              await nojs.locator("#stack-name").fill(plain);
-              const bad = `services:\n  web:\n    image: ${images.web}\n    bogus_key: 1\n` +
-                `    network_mode: bridge\n    labels:\n      test.dockermate.run: ${run}\n`;
-              await nojs.locator("#compose-text").fill(bad);
-              await nojs.locator("#stack-deploy").click();
-              const problem = nojs.locator("#problem-list .problem").first();
-              await problem.waitFor();
-              assert.match(await problem.innerText(), /line 4.*services\.web\.bogus_key/);
-              assert.equal(await nojs.locator("#compose-text").inputValue(), bad, "text kept");
-              assert.equal(await nojs.locator("#stack-name").inputValue(), plain);
-              await screenshot(nojs, "stacks-nojs-problem");
-              await nojs.locator("#compose-text").fill(bad.replace("    bogus_key: 1\n", ""));
-              await nojs.locator("#stack-deploy").click();
-              await nojs.waitForURL(`${base}/stacks/${plain}`, { timeout: DEPLOY_MS });
-              assert.match(await nojs.locator('tr[data-service="web"]').innerText(), /running/);
-              await nojs.goto(`${base}/stacks/${plain}/down`);
-              await nojs.locator("#stack-down-submit").click();
-              await nojs.waitForURL(`${base}/stacks`, { timeout: DEPLOY_MS });
-              assert.equal((await projectContainers(plain)).size, 0);
-              await context.close();
-            },
-          );
-
-          await step("3. no Compose v2: the page says so and how to install it", async () => {
-            // The same server cannot lose Compose; what it shows is checked on one that has none.
-            const missing = await startServer({ DOCKER_COMPOSE: "/nonexistent/docker-compose" });
-            try {
-              const other = await setupAndLogin(missing.url);
-              const context = await browser.newContext();
-              browserErrors.watch(context, "no-compose");
-              await shareSession(context, other);
-              const p = await context.newPage();
-              await p.goto(`${missing.url}/stacks`);
-              const card = p.locator("#compose-missing");
-              assert.match(await card.innerText(), /not found[\s\S]*Install Docker Compose v2/);
-              assert.equal(await p.locator("#stacks-empty").count(), 0);
-              await screenshot(p, "stacks-compose-missing");
-              await p.goto(`${missing.url}/stacks/new`);
-              assert.equal(await p.locator("#stack-deploy").isDisabled(), true);
-              const res = await p.goto(`${missing.url}/containers`);
-              assert.equal(res?.status(), 200, "the rest works");
-              await context.close();
-            } finally {
-              await missing.stop();
-            }
-          });
-        },
-      );
-    } finally {
-      await composeDown(external);
-      await composeDown(plain);
-      await Deno.remove(outside, { recursive: true });
+      await composeDownAll("/tmp", name);
     }
   },
 });
