@@ -101,7 +101,8 @@ Deno.test({
     const name = `${run}-upd`;
     const web = `${runRepo(run, "e2e-web")}:latest`;
     const db = `${runRepo(run, "e2e-db")}:latest`;
-    const browserErrors = watchConsole([], { warnings: true });
+    // Each recreate changes the host's interfaces (a veth): Chromium may cut a request then.
+    const browserErrors = watchConsole([], { warnings: true, hostNetworkChanges: true });
     try {
       await browserRun(
         t,
