@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Cidr, LOOPBACK_CIDRS, parseCidr } from "./services/auth/client-ip.ts";
 import { CRASH_POINTS } from "./services/containers/recreate/steps.ts";
+import { STACK_CRASH_POINTS } from "./services/stacks/update-steps.ts";
 
 /** Environment variables DockerMate reads, validated once at start. */
 const boolish = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((
@@ -105,8 +106,11 @@ export const envSchema = z.object({
   /** A Compose v2 binary; unset: the docker CLI plugin or `docker-compose` v2 is looked for. */
   DOCKER_COMPOSE: z.string().refine((v) => v.startsWith("/"), "must be an absolute path")
     .optional(),
-  /** For crash tests only: exit at this point of a recreate (services/containers/recreate/steps.ts). */
-  DOCKERMATE_CRASH_AT: z.enum(CRASH_POINTS).optional(),
+  /**
+   * For crash tests only: exit at this point of a recreate (services/containers/recreate/steps.ts)
+   * or a stack update (services/stacks/update-steps.ts).
+   */
+  DOCKERMATE_CRASH_AT: z.enum([...CRASH_POINTS, ...STACK_CRASH_POINTS]).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;

@@ -23,11 +23,18 @@ async function serve(): Promise<void> {
   );
   // A recreate a crash interrupted is finished or undone before anything else touches it.
   const recover = () =>
-    deps.recreator.recoverPending()
-      .then((done) =>
-        done.forEach((r) => log.warn(`Interrupted recreate of ${r.name}: ${r.outcome}`))
-      )
-      .catch((err) => log.warn(`Recovering interrupted recreates failed: ${err.message}`));
+    Promise.all([
+      deps.recreator.recoverPending()
+        .then((done) =>
+          done.forEach((r) => log.warn(`Interrupted recreate of ${r.name}: ${r.outcome}`))
+        )
+        .catch((err) => log.warn(`Recovering interrupted recreates failed: ${err.message}`)),
+      deps.stacks.recoverUpdates()
+        .then((done) =>
+          done.forEach((r) => log.warn(`Interrupted update of stack ${r.name}: ${r.outcome}`))
+        )
+        .catch((err) => log.warn(`Recovering interrupted stack updates failed: ${err.message}`)),
+    ]);
   if (up) await recover();
   deps.docker.subscribe((s) => void (s.up && recover()));
   deps.events.start();

@@ -259,3 +259,29 @@ export const stackTags = sqliteTable("stack_tags", {
   stackName: text("stack_name").notNull(),
   tagId: integer("tag_id").notNull().references(() => tags.id, { onDelete: "cascade" }),
 }, (t) => [primaryKey({ columns: [t.stackName, t.tagId] })]);
+
+/**
+ * A stack update under way (services/stacks/update.ts): what every service ran before it began
+ * (containers, image IDs, config hashes) and the files in use, written before anything changes,
+ * and each step written before it is taken, so the next start finishes (after every recreated
+ * service passed its gate) or undoes (before) an update a crash interrupted.
+ */
+export const stackUpdateJournal = sqliteTable("stack_update_journal", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  stackName: text("stack_name").notNull(),
+  /** The last step begun: stored | pulled | up | gate | verified | rolling-back */
+  step: text("step").notNull(),
+  /** running | done | rolled-back | failed (nothing was changed) */
+  status: text("status").notNull(),
+  /** Per service before the update: image ref and ID, config hash, containers (JSON). */
+  before: text("before").notNull(),
+  /** The services being recreated and their new image IDs (JSON); null until the pull is done. */
+  changed: text("changed"),
+  compose: text("compose").notNull(),
+  env: text("env").notNull(),
+  error: text("error"),
+  /** The failing service's last log lines (JSON array). */
+  logs: text("logs"),
+  startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+}, (t) => [index("stack_update_journal_status_idx").on(t.status)]);

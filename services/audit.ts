@@ -94,6 +94,7 @@ export const AUDIT_ACTIONS = [
   "stack.down",
   "stack.adopt",
   "stack.tags",
+  "stack.update",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -14,8 +14,8 @@ export type OperationSubject =
   | { kind: "image"; id: string }
   /** `historyId`: the history entry a recreate wrote; null when it changed nothing. */
   | { kind: "container"; name: string; historyId: number | null }
-  /** A stack deploy, redeploy, action or down (services/stacks/). */
-  | { kind: "stack"; name: string };
+  /** A stack deploy, redeploy, action or down (services/stacks/); `updateId`: an update's. */
+  | { kind: "stack"; name: string; updateId?: number };
 
 /** What a long-running action (pull, create) reports while it runs. */
 export type OperationEvent =

@@ -38,7 +38,10 @@ import { TemplateService } from "./templates/service.ts";
 import { composeCandidates } from "./stacks/compose-locate.ts";
 import { ComposeRunner } from "./stacks/compose-runner.ts";
 import { StackFiles } from "./stacks/files.ts";
+import type { StackDeps } from "./stacks/deps.ts";
 import { StackService } from "./stacks/service.ts";
+import { StackUpdater } from "./stacks/update.ts";
+import { stackCrashSwitch } from "./stacks/update-steps.ts";
 import { UpdateService } from "./updates/apply.ts";
 import { ImageUpdateService } from "./updates/detect.ts";
 import { UpdateRunner } from "./updates/runner.ts";
@@ -123,7 +126,7 @@ export async function createDeps(
   );
   await ensureDefaultTags(db);
   const creator = new CreateService(db, docker, store, watcher, configs, operations);
-  const stacks = new StackService({
+  const stackDeps: StackDeps = {
     db,
     docker,
     store,
@@ -140,7 +143,18 @@ export async function createDeps(
     ),
     files: new StackFiles(cfg.STACKS_DIR),
     updates: imageUpdates,
+  };
+  // A stack update gates each recreated container as a container update does (its policy).
+  const stackUpdater = new StackUpdater({
+    ...stackDeps,
+    watcher,
+    gateOf: async (name) => {
+      const p = await updates.policy(name);
+      return { settleMs: p.settleSeconds * 1000, healthTimeoutMs: p.healthTimeoutSeconds * 1000 };
+    },
+    crash: stackCrashSwitch(cfg.DOCKERMATE_CRASH_AT),
   });
+  const stacks = new StackService(stackDeps, stackUpdater);
   return {
     cfg,
     db,

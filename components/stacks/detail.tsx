@@ -14,6 +14,7 @@ import type {
 import { containerHref, HealthBadge, shortImage, StateBadge, When } from "../containers/common.tsx";
 import { DataTable } from "../table.tsx";
 import { TagDatalist } from "../tags.tsx";
+import { StackUpdateCard } from "./update.tsx";
 import { Alert, FieldError, PageHead } from "../ui.tsx";
 import {
   ExternalBadge,
@@ -28,7 +29,7 @@ import {
  * The commands behind the page's buttons, as a user would type them in `folder` (the stack's;
  * null for an external project, whose commands name it with `-p`).
  */
-export type StackCommands = Record<StackAction | "redeploy" | "down", string> & {
+export type StackCommands = Record<StackAction | "redeploy" | "down" | "update", string> & {
   folder: string | null;
 };
 
@@ -277,9 +278,15 @@ export const VERSION_KIND_LABEL: Record<StackVersion["kind"], string> = {
 };
 
 /** Every deploy, newest first, with its outcome; compare with the one before, or restore. */
-export function HistoryCard({ name, versions }: { name: string; versions: StackVersion[] }) {
+export function HistoryCard(
+  { name, versions, oob }: { name: string; versions: StackVersion[]; oob?: boolean },
+) {
   return (
-    <section class="card stack-history" id="stack-history">
+    <section
+      class="card stack-history"
+      id="stack-history"
+      hx-swap-oob={oob ? "true" : undefined}
+    >
       <h2>History</h2>
       {versions.length === 0
         ? (
@@ -400,12 +407,21 @@ export function StackPage(
       {notice}
       {stack.updateAvailable && (
         <Alert kind="info">
-          A newer image is in the registry for one of its services: Pull, then Redeploy.
+          A newer image is in the registry for one of its services: {stack.managed
+            ? "Update below pulls it and recreates that service, health-gated."
+            : "adopt the stack to update it here."}
         </Alert>
       )}
       {stack.managed
         ? <ActionsCard name={stack.name} commands={commands} />
         : <AdoptCard stack={stack} />}
+      {stack.managed && (
+        <StackUpdateCard
+          name={stack.name}
+          cli={commands.update}
+          updateAvailable={stack.updateAvailable}
+        />
+      )}
       <div id="stack-op">{opCard}</div>
       <StackOverview stack={stack} host={host} />
       {stack.managed && (

@@ -9,6 +9,7 @@ import {
   stackParam,
 } from "../../services/stacks/model.ts";
 import { ComposeInvalid } from "../../services/stacks/problems.ts";
+import { stackUpdateSchema } from "../../services/stacks/update.ts";
 import type { AppEnv } from "../http/env.ts";
 import { queryFlag } from "../http/params.ts";
 import { validate } from "../http/validate.ts";
@@ -127,6 +128,17 @@ export function apiStackRoutes() {
     const { name, id } = c.req.valid("param");
     return c.json(await c.get("deps").stacks.restore(name, id, c.get("meta")));
   });
+
+  // An empty body is an update with each container's own gate.
+  app.post(
+    "/:name/update",
+    validate("param", stackParam),
+    validate("json", stackUpdateSchema.default({})),
+    async (c) => {
+      const { name } = c.req.valid("param");
+      return c.json(await c.get("deps").stacks.update(name, c.req.valid("json"), c.get("meta")));
+    },
+  );
 
   // One route per action, so that other paths (`/:name/update`) stay free.
   for (const action of STACK_ACTIONS) {

@@ -7,6 +7,7 @@ import type { StackCommands } from "../../components/stacks/detail.tsx";
 import type { Deps } from "../../services/context.ts";
 import { folderCli, projectCli } from "../../services/stacks/deps.ts";
 import { stackNameSchema, type StackSummary } from "../../services/stacks/model.ts";
+import { updateCli } from "../../services/stacks/update.ts";
 
 const REDEPLOY = ["up", "-d", "--remove-orphans"];
 
@@ -44,6 +45,7 @@ export function stackCommands(deps: Deps, stack: StackSummary): StackCommands {
     pull: cli(["pull"]),
     redeploy: cli(REDEPLOY),
     down: cli(["down"]),
+    update: stack.managed ? updateCli(deps.stacks.dir(stack.name)) : "",
   };
 }
 

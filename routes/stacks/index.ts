@@ -4,6 +4,7 @@ import { stackEditorRoutes } from "./editor.tsx";
 import { stackHistoryRoutes } from "./history.tsx";
 import { stackOperationRoutes } from "./operations.tsx";
 import { stackPages } from "./pages.tsx";
+import { stackUpdateRoutes } from "./update.tsx";
 
 /**
  * Every page under `/stacks`. The order matters here and nowhere else: the editor's paths
@@ -16,6 +17,7 @@ export function stackRoutes(): Hono<AppEnv> {
   app.route("/-/ops", stackOperationRoutes());
   app.route("/", stackEditorRoutes());
   app.route("/", stackHistoryRoutes());
+  app.route("/", stackUpdateRoutes());
   app.route("/", stackPages());
   return app;
 }

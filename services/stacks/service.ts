@@ -10,6 +10,7 @@ import { recordAudit, type RequestMeta } from "../audit.ts";
 import { setStackTags } from "../containers/tags.ts";
 import { containerName } from "../docker/containers.ts";
 import { Conflict } from "../errors.ts";
+import { log } from "../logger.ts";
 import type { OperationEvent } from "../operations.ts";
 import {
   type ActionResult,
@@ -48,6 +49,16 @@ import { ComposeInvalid } from "./problems.ts";
 import { COMPOSE_SERVICE_LABEL, projectContainers } from "./project-state.ts";
 import { getStack, listStacks } from "./read.ts";
 import { listVersions, readVersion } from "./versions.ts";
+import {
+  prepareUpdate,
+  type StackUpdateOptions,
+  type StackUpdateOutcome,
+  type StackUpdater,
+  type StackUpdateResult,
+  updateCli,
+  type UpdatePlan,
+} from "./update.ts";
+import { type RecoveredUpdate, recoverUpdate } from "./update-recovery.ts";
 
 /** What holds a stack, in the words of "is being …". */
 const BUSY = {
@@ -60,6 +71,7 @@ const BUSY = {
   pull: "pulled",
   down: "taken down",
   adopt: "adopted",
+  update: "updated",
 } as const;
 type Busy = keyof typeof BUSY;
 
@@ -70,7 +82,7 @@ export type Started = { opId: string; name: string; cli: string };
 export class StackService {
   #held = new Map<string, { what: Busy; since: Date }>();
 
-  constructor(private readonly deps: StackDeps) {}
+  constructor(private readonly deps: StackDeps, private readonly updater: StackUpdater) {}
 
   /** STACKS_DIR, for pages that say where the files are. */
   get root(): string {
@@ -254,6 +266,47 @@ export class StackService {
     return { name, tags: saved };
   }
 
+  /**
+   * Pull, recreate the services that got a new image, health-gate them, and put every one back
+   * on its old image when one fails (update.ts).
+   */
+  update(name: string, opts: StackUpdateOptions, meta: RequestMeta): Promise<StackUpdateOutcome> {
+    return this.#hold(name, "update", async () => {
+      const plan = await prepareUpdate(this.updater.deps, name, opts);
+      return await this.updater.apply(plan, meta);
+    });
+  }
+
+  /**
+   * Finishes or undoes the stack updates a crash interrupted (update-recovery.ts); a stack whose
+   * update still runs here (Docker came back mid-way) is left to it. Needs Compose.
+   */
+  async recoverUpdates(): Promise<RecoveredUpdate[]> {
+    const pending = await this.updater.journal.unfinished();
+    if (pending.length === 0) return [];
+    const compose = await this.deps.runner.status();
+    if (!compose.available) {
+      log.warn(`${pending.length} interrupted stack update(s) wait for Compose: ${compose.reason}`);
+      return [];
+    }
+    const done: RecoveredUpdate[] = [];
+    for (const entry of pending) {
+      let release: () => void;
+      try {
+        release = this.#acquire(entry.stackName, "update");
+      } catch (err) {
+        if (err instanceof Conflict) continue;
+        throw err;
+      }
+      try {
+        done.push(await recoverUpdate(this.updater.deps, this.updater.journal, entry));
+      } finally {
+        release();
+      }
+    }
+    return done;
+  }
+
   // Background variants for the pages: the same arguments, an operation id back.
 
   async startCreate(name: string, input: StackInput, meta: RequestMeta): Promise<Started> {
@@ -314,6 +367,34 @@ export class StackService {
     return { opId, name, cli: plan.cli };
   }
 
+  /** An update in the background; its done event names its journal entry (`updateResult`). */
+  async startUpdate(name: string, opts: StackUpdateOptions, meta: RequestMeta): Promise<Started> {
+    const release = this.#acquire(name, "update");
+    let plan: UpdatePlan;
+    try {
+      plan = await prepareUpdate(this.updater.deps, name, opts);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    const opId = this.deps.operations.start(async (emit): Promise<OperationEvent> => {
+      try {
+        const r = await this.updater.apply(plan, meta, emit);
+        const subject = { kind: "stack" as const, name, updateId: r.updateId };
+        const location = `/stacks/${encodeURIComponent(name)}`;
+        return { kind: "done", location, subject, message: updateMessage(r) };
+      } finally {
+        release();
+      }
+    });
+    return { opId, name, cli: updateCli(this.deps.files.dir(name)) };
+  }
+
+  /** How an update stands or ended (its journal entry). */
+  updateResult(name: string, id: number): Promise<StackUpdateResult> {
+    return this.updater.result(name, id);
+  }
+
   async startDown(name: string, opts: { volumes: boolean }, meta: RequestMeta): Promise<Started> {
     const plan = await planDown(this.deps, name, opts.volumes);
     const opId = await this.#background(
@@ -327,6 +408,13 @@ export class StackService {
     );
     return { opId, name, cli: plan.cli };
   }
+}
+
+function updateMessage(r: StackUpdateOutcome): string {
+  if (r.outcome === "up-to-date") return `${r.name} is up to date: ${r.reason}`;
+  const services = r.services.map((s) => s.service).join(", ");
+  if (r.outcome === "updated") return `Updated ${r.name}: ${services} on their new images`;
+  return `Rolled back ${r.name}: ${r.reason}. Every service (${services}) is back on its old image`;
 }
 
 function savedMessage(r: Saved): string {

@@ -41,7 +41,7 @@ import {
 import { type Recovered, Recovery } from "./recovery.ts";
 import { lastLogs, putBack } from "./rollback.ts";
 import { stepCli } from "./step-cli.ts";
-import { type CrashPoint, type CrashSite, crashSwitch, type RecreateStep } from "./steps.ts";
+import { type CrashSite, crashSwitch, type RecreateStep } from "./steps.ts";
 
 const EDIT_GATE: Gate = { settleMs: 3000, healthTimeoutMs: 60_000 };
 
@@ -49,6 +49,14 @@ class GateFailed extends Error {
   constructor(message: string, readonly verdict: Verdict) {
     super(message);
   }
+}
+
+/**
+ * The health gate's rule for a container an update (or a stack update) made: its watch passed,
+ * and "starting" (passing for a create) is not enough to keep one never seen healthy.
+ */
+export function passesUpdateGate(verdict: Verdict): boolean {
+  return verdict.ok && verdict.status !== "starting";
 }
 
 /** A recreate under way: what its failure or its end needs to write down. */
@@ -94,7 +102,7 @@ export class Recreator {
     private readonly pull: Puller,
     private readonly locks: ContainerLocks,
     /** A test switch (DOCKERMATE_CRASH_AT): the process exits at this point (steps.ts). */
-    crashAt: CrashPoint | undefined = undefined,
+    crashAt: string | undefined = undefined,
   ) {
     this.#crash = crashSwitch(crashAt);
     this.#journal = new RecreateJournal(db, this.#crash);
@@ -321,8 +329,7 @@ export class Recreator {
    */
   async #gate(id: string, gate: Gate): Promise<Verdict> {
     const verdict = await this.watcher.watch(id, gate);
-    // "starting" passes a create, but an update must not keep a container never seen healthy.
-    if (!verdict.ok || verdict.status === "starting") {
+    if (!passesUpdateGate(verdict)) {
       throw new GateFailed(`The new container ${verdict.summary}`, verdict);
     }
     return verdict;

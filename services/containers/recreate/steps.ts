@@ -42,7 +42,7 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
 export type CrashSite = CrashPoint | `before-${RecreateStep}`;
 
 /** The switch DOCKERMATE_CRASH_AT sets: exits the process when a recreate reaches `crashAt`. */
-export function crashSwitch(crashAt: CrashPoint | undefined): (site: CrashSite) => void {
+export function crashSwitch(crashAt: string | undefined): (site: CrashSite) => void {
   return (site) => {
     if (crashAt !== site) return;
     log.error(`DOCKERMATE_CRASH_AT=${site}: exiting on purpose (crash test)`);
