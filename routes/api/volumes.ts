@@ -10,8 +10,8 @@ import {
   volumePathSchema,
   volumePruneSchema,
 } from "../../services/volumes/schemas.ts";
-import { sendDownload } from "../http/download.ts";
 import type { AppEnv } from "../http/env.ts";
+import { volumeDownloadRoutes } from "../http/volume-downloads.ts";
 import { volumeListQuery, volumePruneQuery, volumeRestoreQuery } from "../http/queries.ts";
 import { validate } from "../http/validate.ts";
 
@@ -97,25 +97,7 @@ export function apiVolumeRoutes() {
     },
   );
 
-  app.get(
-    "/:name/download",
-    validate("param", nameParam),
-    validate("query", pathQuery),
-    async (c) => {
-      const { name } = c.req.valid("param");
-      const d = await c.get("deps").volumes.download(
-        name,
-        c.req.valid("query").path,
-        c.get("meta"),
-      );
-      return sendDownload(c, d);
-    },
-  );
-
-  app.get("/:name/backup", validate("param", nameParam), async (c) => {
-    const d = await c.get("deps").volumes.backup(c.req.valid("param").name, c.get("meta"));
-    return sendDownload(c, d);
-  });
+  app.route("/", volumeDownloadRoutes());
 
   /** The body is the `.tar.gz` itself (Content-Type application/gzip), streamed to Docker. */
   app.post(

@@ -12,8 +12,8 @@ import { backupFilename } from "../../services/volumes/backup.ts";
 import type { Folder } from "../../services/volumes/browse.ts";
 import { backupCli, inspectCli, removeCli } from "../../services/volumes/cli.ts";
 import { volumeNameSchema, volumePathSchema } from "../../services/volumes/schemas.ts";
-import { sendDownload } from "../http/download.ts";
 import type { AppEnv } from "../http/env.ts";
+import { volumeDownloadRoutes } from "../http/volume-downloads.ts";
 import { volumeRestoreQuery } from "../http/queries.ts";
 import { appChrome, redirect, render } from "../http/render.ts";
 import { validate } from "../http/validate.ts";
@@ -81,25 +81,7 @@ export function volumePages(): Hono<AppEnv> {
     },
   );
 
-  app.get(
-    "/:name/download",
-    validate("param", nameParam),
-    validate("query", pathQuery),
-    async (c) => {
-      const { name } = c.req.valid("param");
-      const d = await c.get("deps").volumes.download(
-        name,
-        c.req.valid("query").path,
-        c.get("meta"),
-      );
-      return sendDownload(c, d);
-    },
-  );
-
-  app.get("/:name/backup", validate("param", nameParam), async (c) => {
-    const d = await c.get("deps").volumes.backup(c.req.valid("param").name, c.get("meta"));
-    return sendDownload(c, d);
-  });
+  app.route("/", volumeDownloadRoutes());
 
   /** Sent by static/js/volumes.js: the body is the `.tar.gz` itself; the answer a fragment. */
   app.post(

@@ -8,13 +8,24 @@ import { docker } from "./docker.ts";
 
 export type JournalRow = { step: string; status: string; error: string | null };
 
-/** Every journal row of the container `name`, oldest first. */
-export async function journalRows(dataDir: string, name: string): Promise<JournalRow[]> {
+/** The journals the tests read: a container recreate's and a stack update's, by their key column. */
+const JOURNALS = {
+  recreate: { table: "recreate_journal", key: "container_name" },
+  "stack-update": { table: "stack_update_journal", key: "stack_name" },
+} as const;
+
+/** Every row of one journal for `key` (a container or stack name), oldest first. */
+export async function readJournal(
+  dataDir: string,
+  journal: keyof typeof JOURNALS,
+  key: string,
+): Promise<JournalRow[]> {
+  const { table, key: column } = JOURNALS[journal];
   const client = createClient({ url: `file:${dataDir}/dockermate.db` });
   try {
     const rs = await client.execute({
-      sql: "SELECT step, status, error FROM recreate_journal WHERE container_name = ? ORDER BY id",
-      args: [name],
+      sql: `SELECT step, status, error FROM ${table} WHERE ${column} = ? ORDER BY id`,
+      args: [key],
     });
     return rs.rows.map((r) => ({
       step: String(r.step),
@@ -24,6 +35,11 @@ export async function journalRows(dataDir: string, name: string): Promise<Journa
   } finally {
     client.close();
   }
+}
+
+/** Every journal row of the container `name`, oldest first. */
+export function journalRows(dataDir: string, name: string): Promise<JournalRow[]> {
+  return readJournal(dataDir, "recreate", name);
 }
 
 /** The one journal row of `name` is settled: finished (`done`) or undone (`rolled-back`). */

@@ -3,7 +3,7 @@
  * repositories, a two-service stack of them, what compose would still change, the project taken
  * down afterwards, and the stack update journal read from a test server's database.
  */
-import { createClient } from "@libsql/client";
+import { type JournalRow, readJournal } from "./journal.ts";
 import { NAMESPACE, REGISTRY } from "../testbed/images.ts";
 import { compose, composeEnv, runLabels } from "./compose.ts";
 
@@ -52,22 +52,7 @@ export async function downProject(project: string): Promise<void> {
   await compose("/tmp", ["-p", project, "down", "-v", "--remove-orphans"]);
 }
 
-export type StackJournalRow = { step: string; status: string; error: string | null };
-
 /** Every stack update journal row of `stack` in a test server's database, oldest first. */
-export async function stackJournal(dataDir: string, stack: string): Promise<StackJournalRow[]> {
-  const client = createClient({ url: `file:${dataDir}/dockermate.db` });
-  try {
-    const rs = await client.execute({
-      sql: "SELECT step, status, error FROM stack_update_journal WHERE stack_name = ? ORDER BY id",
-      args: [stack],
-    });
-    return rs.rows.map((r) => ({
-      step: String(r.step),
-      status: String(r.status),
-      error: r.error === null ? null : String(r.error),
-    }));
-  } finally {
-    client.close();
-  }
+export function stackJournal(dataDir: string, stack: string): Promise<JournalRow[]> {
+  return readJournal(dataDir, "stack-update", stack);
 }
