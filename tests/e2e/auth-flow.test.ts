@@ -206,6 +206,7 @@ Deno.test({
           "Networks",
           "Volumes",
           "Stacks",
+          "Templates",
           "Events",
           "Settings",
         ]);
