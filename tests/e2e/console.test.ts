@@ -131,6 +131,8 @@ Deno.test({
             );
             await page.evaluate(`navigator.clipboard.writeText("echo pasted-$((1+1))")`);
             await page.locator("#console-paste").click();
+            // The paste reads the clipboard first: Enter only once the shell has echoed it.
+            await shows(page, /echo pasted-\$\(\(1\+1\)\) *$/m);
             await page.keyboard.press("Enter");
             await shows(page, /^pasted-2$/m);
           });
