@@ -356,6 +356,7 @@ Deno.test({
             ) {
               await night.goto(`${base}${path}`);
               await night.locator("h1").waitFor();
+              if (path.endsWith("/edit")) await night.locator(".cm-content").first().waitFor();
               await screenshot(night, shot);
             }
             const editorBg = await night.evaluate<string>(
@@ -364,6 +365,8 @@ Deno.test({
             assert.equal(editorBg, "rgb(23, 30, 39)", "the editor follows the dark palette");
             await codeEditor(night, "compose").click();
             await night.keyboard.press("Control+A");
+            // CodeMirror draws the selection layer in its next measure cycle.
+            await night.locator(".cm-selectionBackground").first().waitFor();
             const selection = await night.evaluate<string>(
               `getComputedStyle(document.querySelector(".cm-selectionBackground")).backgroundColor`,
             );
