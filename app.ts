@@ -7,30 +7,26 @@ import { mutationRateLimit } from "./middleware/rate-limit.ts";
 import { requestMeta } from "./middleware/request-meta.ts";
 import { sameOrigin } from "./middleware/same-origin.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
-import { apiRoutes } from "./routes/api/index.ts";
+import { allServices } from "./middleware/services.ts";
+import { apiCoreRoutes } from "./routes/api/core.ts";
 import { authRoutes } from "./routes/auth/pages.tsx";
-import { containerRoutes } from "./routes/containers/index.ts";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
-import { eventPages } from "./routes/events.tsx";
-import type { AppEnv } from "./routes/http/env.ts";
-import { imagePages } from "./routes/images/pages.tsx";
-import { imageUpdatePages } from "./routes/images/updates.tsx";
-import { liveContainerRoutes } from "./routes/live/containers.tsx";
+import type { CoreEnv } from "./routes/http/env.ts";
+import { lazy } from "./routes/http/lazy.ts";
 import { liveDashboardRoutes } from "./routes/live/dashboard.tsx";
 import { dockerStatusStream } from "./routes/live/docker-status.tsx";
-import { liveImageRoutes } from "./routes/live/images.tsx";
-import { registrySettingsRoutes } from "./routes/registries.tsx";
-import { settingsRoutes } from "./routes/settings.tsx";
 import { staticRoutes } from "./routes/static.ts";
-import type { Deps } from "./services/context.ts";
+import type { CoreDeps } from "./services/context.ts";
 
 /**
  * The whole HTTP surface: the middleware every request passes, then one router per path (no
- * two routers serve the same paths, so their order does not matter). Tests walk its route table.
- * The services behind it are built by services/wiring.ts.
+ * two routers serve the same paths). First the core routers, loaded at start and served by the
+ * core services alone; then `allServices()`, and every other router, imported on its first
+ * request (`lazy`) and given all the services. An idle server so holds sign-in, the dashboard
+ * and its live streams, nothing more. Tests walk the route table (`routeTable`).
  */
-export function createApp(deps: Deps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function createApp(deps: CoreDeps): Hono<CoreEnv> {
+  const app = new Hono<CoreEnv>();
   app.onError(onError);
   app.notFound(notFound);
   app.use(securityHeaders());
@@ -45,20 +41,42 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use(authenticate());
   app.use(mutationRateLimit(deps.cfg.RATE_LIMIT_MUTATIONS));
 
+  // The core routers (CoreEnv): sign-in, the dashboard (`/` and the areas still to come).
   app.route("/static", staticRoutes());
-  // The dashboard is `/` (and the areas still to come); sign-in is `/login`, `/setup` ….
   app.route("/", dashboardRoutes());
   app.route("/", authRoutes());
-  app.route("/containers", containerRoutes());
-  app.route("/events", eventPages());
-  app.route("/images", imagePages());
-  app.route("/image-updates", imageUpdatePages());
-  app.route("/settings/registries", registrySettingsRoutes());
-  app.route("/settings", settingsRoutes());
-  app.route("/live/containers", liveContainerRoutes());
-  app.route("/live/images", liveImageRoutes());
   app.route("/live/dashboard", liveDashboardRoutes());
   app.route("/live/docker-status", dockerStatusStream());
-  app.route("/api/v1", apiRoutes());
+  app.route("/api/v1", apiCoreRoutes());
+
+  // Every router below has all the services (AppEnv); mount a new one lazily like these.
+  app.use(allServices());
+  app.route(
+    "/containers",
+    lazy(() => import("./routes/containers/index.ts").then((m) => m.containerRoutes())),
+  );
+  app.route("/events", lazy(() => import("./routes/events.tsx").then((m) => m.eventPages())));
+  app.route("/images", lazy(() => import("./routes/images/pages.tsx").then((m) => m.imagePages())));
+  app.route(
+    "/image-updates",
+    lazy(() => import("./routes/images/updates.tsx").then((m) => m.imageUpdatePages())),
+  );
+  app.route(
+    "/settings/registries",
+    lazy(() => import("./routes/registries.tsx").then((m) => m.registrySettingsRoutes())),
+  );
+  app.route(
+    "/settings",
+    lazy(() => import("./routes/settings.tsx").then((m) => m.settingsRoutes())),
+  );
+  app.route(
+    "/live/containers",
+    lazy(() => import("./routes/live/containers.tsx").then((m) => m.liveContainerRoutes())),
+  );
+  app.route(
+    "/live/images",
+    lazy(() => import("./routes/live/images.tsx").then((m) => m.liveImageRoutes())),
+  );
+  app.route("/api/v1", lazy(() => import("./routes/api/index.ts").then((m) => m.apiRoutes())));
   return app;
 }

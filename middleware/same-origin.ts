@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { getCookie } from "hono/cookie";
-import type { AppEnv } from "../routes/http/env.ts";
+import type { CoreEnv } from "../routes/http/env.ts";
 import { Forbidden } from "../services/errors.ts";
 import { SlidingWindow } from "./rate-limit.ts";
 import { SESSION_COOKIE_NAMES } from "./session-cookie.ts";
@@ -35,7 +35,7 @@ function refusal(
  */
 export const sameOrigin = () => {
   const audited = new SlidingWindow(1, 60_000);
-  return createMiddleware<AppEnv>(async (c, next) => {
+  return createMiddleware<CoreEnv>(async (c, next) => {
     if (SAFE.has(c.req.method) || c.req.header("authorization")?.startsWith("Bearer ")) {
       return await next();
     }

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { ComingSoon } from "../components/coming-soon.tsx";
 import { Dashboard } from "../components/dashboard/page.tsx";
 import { Layout, NAV, type NavKey } from "../components/layout.tsx";
-import type { AppEnv } from "./http/env.ts";
+import type { CoreEnv } from "./http/env.ts";
 import { eventContext } from "./http/event-context.ts";
 import { appChrome, render } from "./http/render.ts";
 
@@ -14,7 +14,7 @@ const PENDING: Partial<Record<NavKey, string>> = {
 };
 
 export function dashboardRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<CoreEnv>();
 
   /** The dashboard, from the event-kept store and cached daemon facts; live via /live/dashboard. */
   app.get("/", async (c) => {

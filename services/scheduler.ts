@@ -1,32 +1,41 @@
 import { AUDIT_PRUNE_JOB, pruneAudit } from "./audit.ts";
-import type { Deps } from "./context.ts";
-import { CHECK_JOB } from "./updates/results.ts";
-import { updateCheckLine, updateCheckSchedule } from "./updates/schedule.ts";
+import type { CoreDeps } from "./context.ts";
+import {
+  CHECK_JOB,
+  updateCheckDue,
+  updateCheckLine,
+  updateCheckSchedule,
+} from "./updates/schedule.ts";
 import { log } from "./logger.ts";
 
 const SCHEDULER = { ip: "scheduler", userAgent: "Deno.cron", actor: "scheduler" };
 
-/** Scheduled jobs; each can also be run by hand (`deno task …`) and records its last run. */
-export function startScheduler(deps: Deps): void {
-  Deno.cron("prune-deleted", "17 3 * * *", { signal: deps.shutdown }, async () => {
-    const r = await deps.deleted.prune(SCHEDULER);
+/**
+ * Scheduled jobs; each can also be run by hand (`deno task …`) and records its last run. A job
+ * that needs more than the core wires the services when it runs.
+ */
+export function startScheduler(core: CoreDeps): void {
+  Deno.cron("prune-deleted", "17 3 * * *", { signal: core.shutdown }, async () => {
+    const r = await (await core.services()).deleted.prune(SCHEDULER);
     log.info(`prune-deleted: removed ${r.removed} record(s) older than ${r.retentionDays} days`);
   });
-  Deno.cron(AUDIT_PRUNE_JOB, "27 3 * * *", { signal: deps.shutdown }, async () => {
-    const r = await pruneAudit(deps.db, SCHEDULER);
+  Deno.cron(AUDIT_PRUNE_JOB, "27 3 * * *", { signal: core.shutdown }, async () => {
+    const r = await pruneAudit(core.db, SCHEDULER);
     log.info(
       `${AUDIT_PRUNE_JOB}: removed ${r.removed} audit entries older than ${r.retentionDays} days`,
     );
   });
   // The opt-in image prune (off by default); it records each run, on or off.
-  Deno.cron("prune-images", "37 4 * * *", { signal: deps.shutdown }, async () => {
-    const r = await deps.images.autoPrune(SCHEDULER);
+  Deno.cron("prune-images", "37 4 * * *", { signal: core.shutdown }, async () => {
+    const r = await (await core.services()).images.autoPrune(SCHEDULER);
     if (r.enabled) {
       log.info(`prune-images: removed ${r.removed} ${r.mode} image(s), ${r.failed} failed`);
     }
   });
-  Deno.cron(CHECK_JOB, updateCheckSchedule(), { signal: deps.shutdown }, async () => {
+  Deno.cron(CHECK_JOB, updateCheckSchedule(), { signal: core.shutdown }, async () => {
     try {
+      if (!(await updateCheckDue(core.db, core.docker, new Date()))) return;
+      const deps = await core.services();
       const run = await deps.imageUpdates.runScheduled();
       if (run) {
         log.info(`check-updates: ${updateCheckLine(run)}`);
