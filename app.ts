@@ -9,7 +9,6 @@ import { sameOrigin } from "./middleware/same-origin.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { allServices } from "./middleware/services.ts";
 import { apiCoreRoutes } from "./routes/api/core.ts";
-import { authRoutes } from "./routes/auth/pages.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import type { CoreEnv } from "./routes/http/env.ts";
 import { lazy } from "./routes/http/lazy.ts";
@@ -19,11 +18,12 @@ import { staticRoutes } from "./routes/static.ts";
 import type { CoreDeps } from "./services/context.ts";
 
 /**
- * The whole HTTP surface: the middleware every request passes, then one router per path (no
- * two routers serve the same paths). First the core routers, loaded at start and served by the
- * core services alone; then `allServices()`, and every other router, imported on its first
- * request (`lazy`) and given all the services. An idle server so holds sign-in, the dashboard
- * and its live streams, nothing more. Tests walk the route table (`routeTable`).
+ * The whole HTTP surface: the middleware every request passes, then the routers (no two serve
+ * the same paths). First the core routers, served by the core services alone (services/core.ts);
+ * then `allServices()` and every other router, given all the services. A `lazy()` router is
+ * imported on its first request: an idle server holds the dashboard, its live streams and
+ * sign-in, nothing more. A lazy router on "/" sees every path the routers before it left, so it
+ * comes after them. Tests walk the route table with the lazy routers in it (`routeTable`).
  */
 export function createApp(deps: CoreDeps): Hono<CoreEnv> {
   const app = new Hono<CoreEnv>();
@@ -41,13 +41,15 @@ export function createApp(deps: CoreDeps): Hono<CoreEnv> {
   app.use(authenticate());
   app.use(mutationRateLimit(deps.cfg.RATE_LIMIT_MUTATIONS));
 
-  // The core routers (CoreEnv): sign-in, the dashboard (`/` and the areas still to come).
+  // The core routers (CoreEnv): the dashboard (`/` and the areas still to come), its streams,
+  // health and the API's sign-in.
   app.route("/static", staticRoutes());
   app.route("/", dashboardRoutes());
-  app.route("/", authRoutes());
   app.route("/live/dashboard", liveDashboardRoutes());
   app.route("/live/docker-status", dockerStatusStream());
   app.route("/api/v1", apiCoreRoutes());
+  // The sign-in pages (/login, /setup, …) on the core too; mounted on "/", so after the others.
+  app.route("/", lazy(() => import("./routes/auth/pages.tsx").then((m) => m.authRoutes())));
 
   // Every router below has all the services (AppEnv); mount a new one lazily like these.
   app.use(allServices());

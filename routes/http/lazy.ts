@@ -15,8 +15,11 @@ import type { RouterRoute } from "hono/types";
 /** The variables the app's middleware set, handed from the app's request to the router's. */
 type Handed = { Variables: Record<string, unknown> };
 
-/** What a lazy router answers for a path it does not serve, so the app's routing goes on. */
-const MISS = new Response(null, { status: 404 });
+/**
+ * Marks what a lazy router answers for a path it does not serve, so that the app's routing goes
+ * on (a header, because Hono answers a HEAD request with a copy of the GET response).
+ */
+const MISS = "x-lazy-router-miss";
 
 /** The app's context of each request a lazy router is running. */
 const handoff = new WeakMap<Request, Context>();
@@ -39,7 +42,7 @@ async function build<E extends Env>(
   const app = new Hono<Handed>();
   app.use(receive);
   app.route(prefix || "/", await router);
-  app.notFound(() => MISS);
+  app.notFound(() => new Response(null, { status: 404, headers: { [MISS]: "1" } }));
   // Thrown on, to the app's own error handler (middleware/errors.tsx).
   app.onError((err) => {
     throw err;
@@ -60,7 +63,7 @@ export function lazy<E extends Env>(load: () => Promise<Hono<E>>): Hono<E> {
     const router = await get(c.req.routePath.replace(/\/?\*$/, ""));
     handoff.set(c.req.raw, c);
     const res = await router.fetch(c.req.raw, c.env);
-    if (res === MISS) return await next();
+    if (res.headers.has(MISS)) return await next();
     return res;
   };
   mounts.set(serve, get);
