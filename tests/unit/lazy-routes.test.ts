@@ -16,7 +16,7 @@ function app(loads: string[]) {
   });
   a.route(
     "/images",
-    lazy(async () => {
+    lazy(() => {
       loads.push("images");
       const r = new Hono<Env>();
       r.get("/", (c) => c.text(`images for ${c.get("who")}`));
@@ -24,16 +24,16 @@ function app(loads: string[]) {
       r.post("/fail", () => {
         throw new Error("boom");
       });
-      return r;
+      return Promise.resolve(r);
     }),
   );
   a.route(
     "/",
-    lazy(async () => {
+    lazy(() => {
       loads.push("pages");
       const r = new Hono<Env>();
       r.get("/login", (c) => c.text("login page"));
-      return r;
+      return Promise.resolve(r);
     }),
   );
   a.get("/after", (c) => c.text("after"));
