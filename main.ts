@@ -6,6 +6,8 @@ import { resetPasswordCommand } from "./commands/reset-password.ts";
 import { pruneDeletedCommand } from "./commands/prune-deleted.ts";
 import { pruneImagesCommand } from "./commands/prune-images.ts";
 import { checkUpdatesCommand } from "./commands/check-updates.ts";
+import { backupCommand } from "./commands/backup.ts";
+import { restoreCommand } from "./commands/restore.ts";
 import { startScheduler } from "./services/scheduler.ts";
 
 async function serve(): Promise<void> {
@@ -78,6 +80,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   "prune-deleted": () => pruneDeletedCommand(),
   "prune-images": () => pruneImagesCommand(),
   "check-updates": () => checkUpdatesCommand(),
+  backup: (args) => backupCommand(args),
+  restore: (args) => restoreCommand(args),
 };
 
 async function main(args: string[]): Promise<number> {
@@ -89,7 +93,8 @@ async function main(args: string[]): Promise<number> {
   }
   try {
     await command(rest);
-    return 0;
+    // A command may say it failed without throwing (a restore with failed steps).
+    return Deno.exitCode;
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -3,6 +3,7 @@ import type { Deps } from "./context.ts";
 import { CHECK_JOB } from "./updates/results.ts";
 import { updateCheckLine, updateCheckSchedule } from "./updates/schedule.ts";
 import { log } from "./logger.ts";
+import { BACKUP_JOB } from "./backup/service.ts";
 
 const SCHEDULER = { ip: "scheduler", userAgent: "Deno.cron", actor: "scheduler" };
 
@@ -29,6 +30,11 @@ export function startScheduler(deps: Deps): void {
   Deno.cron("sweep-volume-helpers", "47 * * * *", { signal: deps.shutdown }, async () => {
     const gone = await deps.volumes.sweepHelpers();
     if (gone.length) log.info(`sweep-volume-helpers: removed ${gone.join(", ")}`);
+  });
+  // The scheduled backup (off unless turned on in Settings), kept in DATA_DIR/backups.
+  Deno.cron(BACKUP_JOB, "57 2 * * *", { signal: deps.shutdown }, async () => {
+    const r = await deps.backup.runScheduled(SCHEDULER);
+    if (r) log.info(`backup: wrote ${r.file.name}, removed ${r.removed.length} old one(s)`);
   });
   Deno.cron(CHECK_JOB, updateCheckSchedule(), { signal: deps.shutdown }, async () => {
     try {

@@ -46,6 +46,7 @@ import { UpdateService } from "./updates/apply.ts";
 import { ImageUpdateService } from "./updates/detect.ts";
 import { UpdateRunner } from "./updates/runner.ts";
 import { VolumeService } from "./volumes/service.ts";
+import { BackupService } from "./backup/service.ts";
 
 /** Opens the database (migrating it), connects to Docker and wires the services. */
 export async function createDeps(
@@ -155,6 +156,7 @@ export async function createDeps(
     crash: stackCrashSwitch(cfg.DOCKERMATE_CRASH_AT),
   });
   const stacks = new StackService(stackDeps, stackUpdater);
+  const backup = new BackupService({ db, docker, store, configs, stacks, images, cfg });
   return {
     cfg,
     db,
@@ -199,6 +201,7 @@ export async function createDeps(
     volumes: new VolumeService(db, docker, store, df, shutdown),
     templates: new TemplateService(db, docker, store, creator, configs, stacks),
     stacks,
+    backup,
     shutdown,
   };
 }

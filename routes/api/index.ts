@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
 import { apiAuthRoutes } from "./auth.ts";
+import { apiBackupRoutes } from "./backup.ts";
 import { apiContainersRoutes } from "./containers/index.ts";
 import { apiConvertRoutes } from "./convert.ts";
 import { apiEventRoutes } from "./events.ts";
@@ -43,6 +44,7 @@ export function apiRoutes() {
   app.route("/templates", apiTemplateRoutes());
   app.route("/stacks", apiStackRoutes());
   app.route("/compose", apiComposeRoutes());
+  app.route("/backup", apiBackupRoutes());
 
   // Built from the routes and their zod schemas, so it cannot drift from what is served.
   app.get(
