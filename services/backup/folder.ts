@@ -23,7 +23,8 @@ export class BackupFolder {
     const at = new Date(backup.createdAt);
     const name = backupFileName(at);
     const text = JSON.stringify(backup, null, 2);
-    await Deno.writeTextFile(`${this.path}/${name}`, text, { mode: 0o600 });
+    // createNew: two backups in the same millisecond must not overwrite one another.
+    await Deno.writeTextFile(`${this.path}/${name}`, text, { mode: 0o600, createNew: true });
     return { name, bytes: new TextEncoder().encode(text).length, createdAt: at.toISOString() };
   }
 

@@ -324,6 +324,8 @@ export async function docScreenshots(page: Page, name: string): Promise<void> {
   if (Deno.env.get("DOCKERMATE_DOC_SCREENSHOTS") !== "1") return;
   await Deno.mkdir(DOC_SCREENSHOTS, { recursive: true });
   await page.waitForLoadState("load");
+  // The page's first screen, as a newcomer sees it.
+  await page.evaluate("window.scrollTo(0, 0)");
   for (const colorScheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme });
     await page.screenshot({
