@@ -22,6 +22,7 @@ import { dockerStatusStream } from "./routes/live/docker-status.tsx";
 import { liveImageRoutes } from "./routes/live/images.tsx";
 import { networkPages } from "./routes/networks/pages.tsx";
 import { registrySettingsRoutes } from "./routes/registries.tsx";
+import { backupSettingsRoutes } from "./routes/settings-backup.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { stackRoutes } from "./routes/stacks/index.ts";
 import { staticRoutes } from "./routes/static.ts";
@@ -63,6 +64,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/networks", networkPages());
   app.route("/stacks", stackRoutes());
   app.route("/settings/registries", registrySettingsRoutes());
+  app.route("/settings/backup", backupSettingsRoutes());
   app.route("/settings", settingsRoutes());
   app.route("/templates", templatePages());
   app.route("/live/containers", liveContainerRoutes());

@@ -6,7 +6,7 @@
 import { hostname } from "node:os";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { Conflict, NotFound } from "../errors.ts";
-import { saveJobRun } from "../job-runs.ts";
+import { lastJobRun, saveJobRun } from "../job-runs.ts";
 import { getSetting, setSetting } from "../settings.ts";
 import {
   BACKUP_FORMAT,
@@ -25,6 +25,24 @@ import { BackupFolder } from "./folder.ts";
 
 export const BACKUP_JOB = "backup";
 
+/** How long an uploaded file waits for its restore to be confirmed (Settings' preview). */
+const HOLD_MS = 15 * 60_000;
+const MAX_HELD = 5;
+
+export type UploadPreview = {
+  about: Pick<BackupFile, "createdAt" | "host" | "secrets">;
+  plan: RestorePlan;
+  id: string;
+};
+
+/** What Settings shows: the schedule, its last run and the files kept. */
+export type BackupPanelData = {
+  schedule: BackupSchedule;
+  files: StoredBackup[];
+  lastRun: { ranAt: string; file: string | null } | null;
+  folder: string;
+};
+
 /** The plan as the API shows it: the steps by action, without their functions. */
 function planOf(steps: PlannedStep[]): RestorePlan {
   const plan: RestorePlan = { create: [], change: [], skip: [] };
@@ -35,6 +53,8 @@ function planOf(steps: PlannedStep[]): RestorePlan {
 export class BackupService {
   readonly folder: BackupFolder;
   #restoring = false;
+  /** Uploaded files between their preview and the confirmed restore, by a random id. */
+  #held = new Map<string, { text: string; until: number }>();
 
   constructor(
     private readonly deps: BackupDeps,
@@ -161,6 +181,53 @@ export class BackupService {
       removed: run?.removed ?? [],
     });
     return run;
+  }
+
+  async panel(): Promise<BackupPanelData> {
+    const last = await lastJobRun<{ file: string | null }>(this.deps.db, BACKUP_JOB);
+    return {
+      schedule: await this.schedule(),
+      files: await this.list(),
+      lastRun: last ? { ranAt: last.ranAt.toISOString(), file: last.result.file } : null,
+      folder: this.folder.path,
+    };
+  }
+
+  /**
+   * Settings' preview of an uploaded file: what it is, what a restore would do, and the id to
+   * confirm it with (the file is held meanwhile). A bad file is a 400 and is not held.
+   */
+  async previewUpload(text: string, meta: RequestMeta): Promise<UploadPreview> {
+    const file = readBackup(text);
+    const plan = await this.plan(text, meta);
+    return {
+      about: { createdAt: file.createdAt, host: file.host, secrets: file.secrets },
+      plan,
+      id: this.hold(text),
+    };
+  }
+
+  /**
+   * Keeps an uploaded file for its restore to be confirmed, so the page need not send it again;
+   * an id that cannot be guessed, forgotten after 15 minutes.
+   */
+  hold(text: string): string {
+    const now = Date.now();
+    for (const [id, h] of this.#held) if (h.until < now) this.#held.delete(id);
+    while (this.#held.size >= MAX_HELD) this.#held.delete(this.#held.keys().next().value!);
+    const id = crypto.randomUUID();
+    this.#held.set(id, { text, until: now + HOLD_MS });
+    return id;
+  }
+
+  /** Restores a held upload (and forgets it); NotFound once it has expired. */
+  async restoreHeld(id: string, meta: RequestMeta): Promise<RestoreResult> {
+    const held = this.#held.get(id);
+    if (!held || held.until < Date.now()) {
+      throw new NotFound("The uploaded backup has expired: upload it again to restore it");
+    }
+    this.#held.delete(id);
+    return await this.restore(held.text, meta);
   }
 
   list(): Promise<StoredBackup[]> {
