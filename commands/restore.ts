@@ -9,16 +9,28 @@ function print(title: string, entries: RestorePlan["create"]): void {
   for (const e of entries) console.log(`  ${e.section} ${e.what}: ${e.why}`);
 }
 
-async function readInput(file: string): Promise<string> {
+/** Says why on standard error, and the task ends with exit code 1. */
+function fail(message: string): void {
+  console.error(message);
+  Deno.exitCode = 1;
+}
+
+/** The file's text, or null (said why) when it cannot be read. */
+async function readInput(file: string): Promise<string | null> {
   if (file === "-") return await new Response(Deno.stdin.readable).text();
   try {
     return await Deno.readTextFile(file);
   } catch (err) {
     if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
-      throw new Error(
+      fail(
         `${file} is outside what DockerMate may read: put it in DATA_DIR/backups or ` +
           `pipe it in (deno task restore - < ${file})`,
       );
+      return null;
+    }
+    if (err instanceof Deno.errors.NotFound) {
+      fail(`${file}: no such file`);
+      return null;
     }
     throw err;
   }
@@ -30,8 +42,9 @@ async function readInput(file: string): Promise<string> {
  */
 export async function restoreCommand(args: string[]): Promise<void> {
   const file = args.find((a) => !a.startsWith("--"));
-  if (!file) throw new Error("Usage: deno task restore FILE [--dry-run]");
+  if (!file) return fail("Usage: deno task restore FILE [--dry-run] (FILE - reads stdin)");
   const text = await readInput(file);
+  if (text === null) return;
   const deps = await depsWithDocker();
   try {
     if (args.includes("--dry-run")) {
@@ -49,7 +62,6 @@ export async function restoreCommand(args: string[]): Promise<void> {
     if (r.failed.length) Deno.exitCode = 1;
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    console.error(`Not restored: ${err.message}`);
-    Deno.exitCode = 1;
+    fail(`Not restored: ${err.message}`);
   }
 }

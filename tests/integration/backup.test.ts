@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { type Client, setupAndLogin } from "../helpers/client.ts";
 import { compose, composeDownAll, composeEnv, runLabels } from "../helpers/compose.ts";
 import { inspect, listLabeled, removeLabeled, runId, runLabeled } from "../helpers/docker.ts";
-import { freePort, startServer, type TestServer } from "../helpers/server.ts";
+import { freePort, launch, serverEnv, startServer, type TestServer } from "../helpers/server.ts";
 import { HTTP_PORT, images } from "../testbed/images.ts";
 import { parseConfig } from "../../config.ts";
 import { createDeps } from "../../services/wiring.ts";
@@ -319,3 +319,26 @@ Deno.test(
     }
   },
 );
+
+Deno.test("deno task backup and restore: a file, its dry run, a refused file", opts, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dockermate-backup-cli-" });
+  const env = serverEnv(dir);
+  try {
+    const made = await launch(["backup", "--secrets", "omitted"], env);
+    assert.equal(made.code, 0, made.stderr);
+    const [file] = (await Array.fromAsync(Deno.readDir(`${dir}/backups`))).map((e) => e.name);
+    assert.match(made.stdout, new RegExp(`Wrote ${dir}/backups/${file} \\(\\d+ bytes\\)`));
+    const dry = await launch(["restore", `${dir}/backups/${file}`, "--dry-run"], env);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^Would create \(0\):\nWould change \(0\):\nWould skip \(\d+\):/);
+    await Deno.writeTextFile(`${dir}/backups/foreign.json`, '{"services":{}}');
+    const bad = await launch(["restore", `${dir}/backups/foreign.json`], env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /Not restored: format: is missing: this is not a DockerMate backup/);
+    const outside = await launch(["restore", "/etc/hostname"], env);
+    assert.equal(outside.code, 1);
+    assert.match(outside.stderr, /outside what DockerMate may read.*deno task restore - </);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
