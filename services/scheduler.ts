@@ -33,8 +33,13 @@ export function startScheduler(deps: Deps): void {
   });
   // The scheduled backup (off unless turned on in Settings), kept in DATA_DIR/backups.
   Deno.cron(BACKUP_JOB, "57 2 * * *", { signal: deps.shutdown }, async () => {
-    const r = await deps.backup.runScheduled(SCHEDULER);
-    if (r) log.info(`backup: wrote ${r.file.name}, removed ${r.removed.length} old one(s)`);
+    try {
+      const r = await deps.backup.runScheduled(SCHEDULER);
+      if (r) log.info(`backup: wrote ${r.file.name}, removed ${r.removed.length} old one(s)`);
+    } catch (err) {
+      // Docker down, say: tomorrow's run tries again.
+      log.warn(`backup: ${(err as Error).message}`);
+    }
   });
   Deno.cron(CHECK_JOB, updateCheckSchedule(), { signal: deps.shutdown }, async () => {
     try {

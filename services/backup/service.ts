@@ -5,7 +5,7 @@
  */
 import { hostname } from "node:os";
 import { recordAudit, type RequestMeta } from "../audit.ts";
-import { Conflict, NotFound } from "../errors.ts";
+import { Conflict, DockerUnavailable, NotFound } from "../errors.ts";
 import { lastJobRun, saveJobRun } from "../job-runs.ts";
 import { getSetting, setSetting } from "../settings.ts";
 import {
@@ -70,7 +70,14 @@ export class BackupService {
     return file;
   }
 
+  /** Docker must answer: a backup without it would hold no containers, a restore see none. */
+  async #needDocker(what: string): Promise<void> {
+    const state = await this.deps.docker.refresh();
+    if (!state.up) throw new DockerUnavailable(`Docker is down (${state.error}): ${what}`);
+  }
+
   async #make(secrets: SecretMode): Promise<BackupFile> {
+    await this.#needDocker("a backup now would miss its containers; try again when it is up");
     const sections: Record<string, unknown> = {};
     for (const s of this.sections) sections[s.name] = await s.export(this.deps, secrets);
     return {
@@ -87,6 +94,7 @@ export class BackupService {
   async #steps(text: string, meta: RequestMeta): Promise<PlannedStep[]> {
     const file = readBackup(text);
     const { known, unknown } = readSections(file, this.sections);
+    await this.#needDocker("nothing was restored");
     const steps: PlannedStep[] = [];
     for (const { section, data } of known) {
       steps.push(...await section.plan(data, this.deps, meta));

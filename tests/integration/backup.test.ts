@@ -342,3 +342,31 @@ Deno.test("deno task backup and restore: a file, its dry run, a refused file", o
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test(
+  "with Docker down a backup is refused, not written without containers",
+  opts,
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "dockermate-backup-down-" });
+    const deps = await createDeps(
+      parseConfig({ DATA_DIR: dir, LOG_LEVEL: "error", DOCKER_HOST: `unix://${dir}/no.sock` }),
+    );
+    const meta = { ip: "test", userAgent: "test", actor: "scheduler" };
+    try {
+      await deps.backup.setSchedule({ enabled: true, retention: 2, secrets: "omitted" }, meta);
+      await assert.rejects(
+        () => deps.backup.runScheduled(meta),
+        /^DockerUnavailable: Docker is down .*would miss its containers/,
+      );
+      await assert.rejects(() => deps.backup.create("omitted", meta), (err: Error) => {
+        assert.equal((err as Error & { status: number }).status, 503);
+        return true;
+      });
+      assert.deepEqual(await deps.backup.list(), [], "no file without the containers");
+    } finally {
+      deps.docker.stop();
+      deps.events.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
