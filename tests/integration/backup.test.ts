@@ -90,7 +90,11 @@ async function withServer<T>(
 ): Promise<T> {
   const server = await startServer(ENV, { dataDir });
   try {
-    return await fn(server, await setupAndLogin(server.url));
+    const client = await setupAndLogin(server.url);
+    // The shared daemon holds other runs' containers too: the profile's limit must not count them.
+    const limit = await client.json("PUT", "/api/v1/system/profile", { maxContainers: 1000 });
+    assert.equal(limit.status, 200, JSON.stringify(limit.body));
+    return await fn(server, client);
   } finally {
     await server.stop();
   }
@@ -116,6 +120,8 @@ Deno.test("backup → wipe → restore gives the same containers and stack", opt
         ports: [`${apiPort}:${HTTP_PORT}`],
         labels: { "test.dockermate.run": run, "app.role": "front" },
         restartPolicy: "on-failure:3",
+        // Named after the run, so that removeLabeled removes it with the containers.
+        volumes: [`${run}-data:/srv`],
         tags: ["prod", "web"],
       });
       assert.equal(made.status, 201, JSON.stringify(made.body));
@@ -192,6 +198,8 @@ Deno.test("backup → wipe → restore gives the same containers and stack", opt
       const plan = await postRestore(client, backupText, true);
       assert.equal(plan.status, 200, JSON.stringify(plan.body));
       assert.deepEqual(names(plan.body.create, "containers"), [api, cli].sort());
+      const apiEntry = plan.body.create.find((e) => e.what === api);
+      assert.match(apiEntry?.why ?? "", new RegExp(`volume ${run}-data missing: made empty`));
       const st = plan.body.create.find((e) => e.section === "stacks" && e.what === stack);
       assert.match(st?.why ?? "", /sealed by another instance/);
       assert.ok(

@@ -12,6 +12,7 @@ import { MANAGED_LABEL } from "../../config/labels.ts";
 import { type ContainerConfig, containerConfigSchema } from "../../config/model.ts";
 import { COMPOSE_PROJECT_LABEL, setContainerTags, tagsByContainer } from "../../containers/tags.ts";
 import { containerName } from "../../docker/containers.ts";
+import { inspectVolumeOrNull } from "../../docker/volumes.ts";
 import { AppError } from "../../errors.ts";
 import { type BackupDeps, type BackupSection, type PlannedStep, skip } from "../section.ts";
 
@@ -57,6 +58,26 @@ function differences(a: ContainerConfig, b: ContainerConfig): string[] {
 
 const sameTags = (a: string[], b: string[]) =>
   JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+
+/** The named volumes a config mounts (`name:/path` binds and `type=volume` mounts). */
+function namedVolumes(config: ContainerConfig): string[] {
+  const fromBinds = config.binds
+    .map((b) => b.split(":")[0])
+    .filter((src) => src !== "" && !src.startsWith("/"));
+  const fromMounts = config.mounts.flatMap((m) =>
+    m.type === "volume" && m.source ? [m.source] : []
+  );
+  return [...new Set([...fromBinds, ...fromMounts])];
+}
+
+/** Those of `names` this host does not have: Docker would make them empty. */
+async function missingVolumes(deps: BackupDeps, names: string[]): Promise<string[]> {
+  const missing = [];
+  for (const name of names) {
+    if (!(await inspectVolumeOrNull(deps.docker, name))) missing.push(name);
+  }
+  return missing;
+}
 
 /** Makes the container again and records it as managed, with its tags and policy. */
 async function recreate(
@@ -156,10 +177,15 @@ export const containersSection: BackupSection<BackedUpContainer[]> = {
       const how = c.running ? "created and started" : "created (it was not running)";
       const pull = imagePresent ? "" : `, pulling ${c.config.image} first`;
       const tagged = c.tags.length ? `; tags ${c.tags.join(", ")}` : "";
+      const empty = await missingVolumes(deps, namedVolumes(c.config));
+      const volumes = empty.length
+        ? `; volume${empty.length > 1 ? "s" : ""} ${empty.join(", ")} missing: ` +
+          "made empty (restore the data first from the volume's own backup)"
+        : "";
       steps.push({
         section: NAME,
         what: c.name,
-        why: `missing: ${how} from ${c.config.image}${pull}${tagged}`,
+        why: `missing: ${how} from ${c.config.image}${pull}${tagged}${volumes}`,
         action: "create",
         apply: () => recreate(deps, c, imagePresent, meta),
       });
