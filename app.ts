@@ -68,6 +68,10 @@ export function createApp(deps: CoreDeps): Hono<CoreEnv> {
     lazy(() => import("./routes/registries.tsx").then((m) => m.registrySettingsRoutes())),
   );
   app.route(
+    "/settings/backup",
+    lazy(() => import("./routes/settings-backup.tsx").then((m) => m.backupSettingsRoutes())),
+  );
+  app.route(
     "/settings",
     lazy(() => import("./routes/settings.tsx").then((m) => m.settingsRoutes())),
   );

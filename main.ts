@@ -96,6 +96,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     await (await import("./commands/prune-images.ts")).pruneImagesCommand(),
   "check-updates": async () =>
     await (await import("./commands/check-updates.ts")).checkUpdatesCommand(),
+  backup: async (args) => await (await import("./commands/backup.ts")).backupCommand(args),
+  restore: async (args) => await (await import("./commands/restore.ts")).restoreCommand(args),
 };
 
 async function main(args: string[]): Promise<number> {
@@ -107,7 +109,8 @@ async function main(args: string[]): Promise<number> {
   }
   try {
     await command(rest);
-    return 0;
+    // A command may say it failed without throwing (a restore with failed steps).
+    return Deno.exitCode;
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

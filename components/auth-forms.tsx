@@ -128,7 +128,7 @@ export function CookieWarning({ ports }: { ports: number[] }) {
       </p>
       <p>
         Give DockerMate a host name of its own that no container uses, and serve it over HTTPS from
-        a reverse proxy (see the README, Security).
+        a reverse proxy (see docs/security.md).
       </p>
     </div>
   );

@@ -17,6 +17,9 @@ export const BODY_LIMITS: ReadonlyArray<{ prefix: string; bytes: number; what: s
   { prefix: "/login", bytes: 8 * KiB, what: "sign-in requests" },
   { prefix: "/setup", bytes: 8 * KiB, what: "sign-in requests" },
   { prefix: "/password-strength", bytes: 8 * KiB, what: "sign-in requests" },
+  // A backup file holds every container's config and history: larger than other requests.
+  { prefix: "/api/v1/backup/", bytes: 64 * 1024 * KiB, what: "backup files" },
+  { prefix: "/settings/backup", bytes: 64 * 1024 * KiB, what: "backup files" },
   { prefix: "/api/", bytes: 1024 * KiB, what: "API requests" },
   // The stack editor posts a compose file and a .env (up to 256 KiB of text each, encoded).
   { prefix: "/stacks", bytes: 1024 * KiB, what: "stack files" },

@@ -164,6 +164,7 @@ export function settingsRoutes() {
           tags={{ tags: data.tags, ...extra.tags }}
           registries={{ registries: data.registries }}
           console={{ ...data.console, ...extra.console }}
+          backup={await c.get("deps").backup.panel()}
           sessions={data.sessions}
           currentSession={current}
           tokens={data.tokens}

@@ -95,6 +95,9 @@ export const AUDIT_ACTIONS = [
   "stack.adopt",
   "stack.tags",
   "stack.update",
+  "backup.create",
+  "backup.restore",
+  "settings.backup",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -33,6 +33,7 @@ import type { UpdateRunner } from "./updates/runner.ts";
 import type { VolumeService } from "./volumes/service.ts";
 import type { TemplateService } from "./templates/service.ts";
 import type { StackService } from "./stacks/service.ts";
+import type { BackupService } from "./backup/service.ts";
 
 /** Whether Docker answers, for the pages' banner and the health check; nothing to call it with. */
 export type DaemonStatus = Pick<DockerClient, "state" | "subscribe" | "refresh">;
@@ -107,4 +108,6 @@ export type Deps = CoreDeps & {
   volumes: VolumeService;
   /** Compose v2 stacks: folders in STACKS_DIR and external compose projects. */
   stacks: StackService;
+  /** Backup files, restore (planned first) and the scheduled backup (services/backup/). */
+  backup: BackupService;
 };

@@ -10,6 +10,7 @@ import { log } from "./logger.ts";
 import { HELPER_LABEL } from "./config/labels.ts";
 import type { DockerClient } from "./docker/client.ts";
 import { listContainers } from "./docker/containers.ts";
+import { BACKUP_JOB } from "./backup/model.ts";
 
 const SCHEDULER = { ip: "scheduler", userAgent: "Deno.cron", actor: "scheduler" };
 
@@ -44,6 +45,16 @@ export function startScheduler(core: CoreDeps): void {
       if (gone.length) log.info(`sweep-volume-helpers: removed ${gone.join(", ")}`);
     } catch (err) {
       log.warn(`sweep-volume-helpers: ${(err as Error).message}`);
+    }
+  });
+  // The scheduled backup (off unless turned on in Settings), kept in DATA_DIR/backups.
+  Deno.cron(BACKUP_JOB, "57 2 * * *", { signal: core.shutdown }, async () => {
+    try {
+      const r = await (await core.services()).backup.runScheduled(SCHEDULER);
+      if (r) log.info(`backup: wrote ${r.file.name}, removed ${r.removed.length} old one(s)`);
+    } catch (err) {
+      // Docker down, say: tomorrow's run tries again.
+      log.warn(`backup: ${(err as Error).message}`);
     }
   });
   Deno.cron(CHECK_JOB, updateCheckSchedule(), { signal: core.shutdown }, async () => {

@@ -33,6 +33,7 @@ import { UpdateService } from "./updates/apply.ts";
 import { ImageUpdateService } from "./updates/detect.ts";
 import { UpdateRunner } from "./updates/runner.ts";
 import { VolumeService } from "./volumes/service.ts";
+import { BackupService } from "./backup/service.ts";
 
 /** The core and every service, wired at once: for the admin commands and tests. */
 export async function createDeps(
@@ -122,6 +123,7 @@ export async function wireServices(core: CoreDeps): Promise<Deps> {
     crash: stackCrashSwitch(cfg.DOCKERMATE_CRASH_AT),
   });
   const stacks = new StackService(stackDeps, stackUpdater);
+  const backup = new BackupService({ db, docker, store, configs, stacks, images, cfg });
   return {
     ...core,
     containers,
@@ -156,5 +158,6 @@ export async function wireServices(core: CoreDeps): Promise<Deps> {
     volumes: new VolumeService(db, docker, store, df, shutdown),
     templates: new TemplateService(db, docker, store, creator, configs, stacks),
     stacks,
+    backup,
   };
 }

@@ -3,6 +3,7 @@ import type { SessionView } from "../../services/auth/sessions.ts";
 import type { ApiToken, CreatedToken } from "../../services/auth/tokens.ts";
 import { ChangePasswordForm, CookieWarning, type FormErrors } from "../auth-forms.tsx";
 import { AuditRetentionPanel, AuditTable, type AuditView } from "./audit.tsx";
+import { BackupPanel, type BackupView } from "./backup.tsx";
 import { ConsolePanel, type ConsoleView } from "./console.tsx";
 import { HardwarePanel, type HardwareView } from "./hardware.tsx";
 import { RegistriesPanel, type RegistriesView } from "./registries.tsx";
@@ -18,6 +19,7 @@ const SECTIONS = [
   { id: "tags", label: "Tags" },
   { id: "registries", label: "Registries" },
   { id: "console", label: "Console" },
+  { id: "backup", label: "Backup" },
   { id: "change-password", label: "Password" },
   { id: "api-tokens", label: "API tokens" },
   { id: "active-sessions", label: "Sessions" },
@@ -30,6 +32,7 @@ type SettingsProps = {
   tags: TagsView;
   registries: RegistriesView;
   console: ConsoleView;
+  backup: BackupView;
   sessions: SessionView[];
   currentSession: string | null;
   tokens: ApiToken[];
@@ -85,6 +88,9 @@ export function SettingsPage(props: SettingsProps) {
       </Section>
       <Section id="console" titleId="console-title" title="Console">
         <ConsolePanel view={props.console} />
+      </Section>
+      <Section id="backup" titleId="backup-title" title="Backup and restore">
+        <BackupPanel view={props.backup} />
       </Section>
       <div class="grid-2">
         <Section id="change-password" titleId="password-title" title="Password">

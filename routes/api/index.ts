@@ -3,6 +3,7 @@ import { openAPIRouteHandler } from "hono-openapi";
 import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { apiBackupRoutes } from "./backup.ts";
 import { apiContainersRoutes } from "./containers/index.ts";
 import { apiConvertRoutes } from "./convert.ts";
 import { apiEventRoutes } from "./events.ts";
@@ -37,6 +38,7 @@ export function apiRoutes() {
   app.route("/templates", apiTemplateRoutes());
   app.route("/stacks", apiStackRoutes());
   app.route("/compose", apiComposeRoutes());
+  app.route("/backup", apiBackupRoutes());
 
   // Built from the routes (the core's too: `documented`, below) and their zod schemas, so it
   // cannot drift from what is served.

@@ -76,7 +76,7 @@ export function networkError(host: string, err: unknown, ref: Reference): Regist
     return new RegistryError(
       "not-allowed",
       `DockerMate is not allowed to connect to ${host}: add it to DOCKERMATE_REGISTRY_HOSTS ` +
-        `(see README, Permissions)`,
+        `(see docs/permissions.md)`,
     );
   }
   if (e?.name === "TimeoutError") {

@@ -19,6 +19,7 @@ import type { Page } from "playwright-core";
 import {
   browserRun,
   darkContext,
+  docScreenshots,
   type ExpectedFailure,
   overflowChecks,
   pathOf,
@@ -221,6 +222,7 @@ Deno.test({
                 new RegExp(`docker stop ${names.a}`),
               );
               await shot(page, "detail-desktop");
+              await docScreenshots(page, "container");
             },
           );
 

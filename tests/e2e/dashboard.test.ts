@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import {
   browserRun,
+  docScreenshots,
   overflowChecks,
   pathOf,
   screenshot,
@@ -145,6 +146,7 @@ Deno.test({
             await page.locator("#host-load meter").waitFor();
             await page.locator("#dash-attention").waitFor();
             await shot(page, "desktop");
+            await docScreenshots(page, "dashboard");
           });
 
           await step(

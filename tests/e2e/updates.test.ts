@@ -16,6 +16,7 @@ import type { Page } from "playwright-core";
 import {
   APPLIED_STEP_LABELS,
   browserRun,
+  docScreenshots,
   type ExpectedFailure,
   overflowChecks,
   screenshot,
@@ -247,6 +248,7 @@ Deno.test({
             assert.match(outcome, /The old container is back as it was/);
             assert.match(await page.locator(".failed-logs").innerText(), new RegExp(EXITS_STDERR));
             await shot(page, "rolled-back");
+            await docScreenshots(page, "update-rolled-back");
             const now = await inspect(name);
             assert.equal(now.Id, updatedId, "the container from before the update, same id");
             assert.equal(now.Image, v2);

@@ -16,6 +16,7 @@ import { PASSWORD, ROOT, startServer, type TestServer } from "./server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 export const SCREENSHOTS = `${ROOT}/tests/output/screenshots`;
+export const DOC_SCREENSHOTS = `${ROOT}/docs/screenshots`;
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 375, height: 812 };
 const TIMEOUT_MS = 15_000;
@@ -312,6 +313,27 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   // inputs, and leaves style="" behind; htmx then copies that attribute onto the swapped-in
   // inputs with setAttribute, which the strict CSP (rightly) reports as an inline style.
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true, caret: "initial" });
+}
+
+/**
+ * The README's pictures: with DOCKERMATE_DOC_SCREENSHOTS=1, the viewport in the light and the dark
+ * scheme to docs/screenshots/`name`-light.png and `name`-dark.png. Off by default, so an ordinary
+ * test run leaves the work tree clean; run the tests that take them with it on to refresh them.
+ */
+export async function docScreenshots(page: Page, name: string): Promise<void> {
+  if (Deno.env.get("DOCKERMATE_DOC_SCREENSHOTS") !== "1") return;
+  await Deno.mkdir(DOC_SCREENSHOTS, { recursive: true });
+  await page.waitForLoadState("load");
+  // The page's first screen, as a newcomer sees it.
+  await page.evaluate("window.scrollTo(0, 0)");
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({
+      path: `${DOC_SCREENSHOTS}/${name}-${colorScheme}.png`,
+      caret: "initial",
+    });
+  }
+  await page.emulateMedia({ colorScheme: null });
 }
 
 /**

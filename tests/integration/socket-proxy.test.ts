@@ -1,7 +1,7 @@
 /**
  * DockerMate behind a socket proxy (SEC-004): an HAProxy in front of the Docker socket that, like
  * the well-known HAProxy-based docker-socket-proxy, allows Engine API sections by name (its
- * environment variables) and answers 403 to the rest. The sections come from the README's line,
+ * environment variables) and answers 403 to the rest. The sections come from docs/security.md's line,
  * so the documented list is the one proven to suffice.
  */
 import assert from "node:assert/strict";
@@ -14,11 +14,11 @@ import { dockerCli, images } from "../testbed/images.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
-/** The docker-socket-proxy variables the README gives for DockerMate (`CONTAINERS=1 … POST=1`). */
+/** The docker-socket-proxy variables docs/security.md gives for DockerMate (`CONTAINERS=1 … POST=1`). */
 async function documentedSections(): Promise<Record<string, boolean>> {
-  const readme = await Deno.readTextFile(`${ROOT}/README.md`);
-  const line = readme.split("\n").find((l) => /^CONTAINERS=1 .*POST=1$/.test(l));
-  assert.ok(line, "README: the socket proxy line (CONTAINERS=1 … POST=1) is missing");
+  const doc = await Deno.readTextFile(`${ROOT}/docs/security.md`);
+  const line = doc.split("\n").find((l) => /^CONTAINERS=1 .*POST=1$/.test(l));
+  assert.ok(line, "docs/security.md: the socket proxy line (CONTAINERS=1 … POST=1) is missing");
   return Object.fromEntries(
     line.split(" ").map((pair) => {
       const [name, value] = pair.split("=");
@@ -101,7 +101,7 @@ function logged(log: string): { status: number; request: string }[] {
 }
 
 Deno.test(
-  "DockerMate works through a socket proxy that allows only what the README lists",
+  "DockerMate works through a socket proxy that allows only what docs/security.md lists",
   opts,
   async () => {
     const run = runId();
