@@ -28,6 +28,12 @@ COPY deno.json deno.lock ./
 RUN deno install --frozen --quiet \
  && mkdir /deno-metadata \
  && cd /deno-dir && find npm -name registry.json -exec cp --parents {} /deno-metadata/ \;
+# What the server loads, in a folder of its own: the same lockfile's versions, from the cache
+# just filled (no download), without the development-only packages (scripts/runtime-config.ts).
+COPY scripts/runtime-config.ts /tmp/
+RUN mkdir /runtime && cp deno.lock /runtime/ \
+ && deno run --allow-read --allow-write /tmp/runtime-config.ts deno.json /runtime/deno.json \
+ && cd /runtime && deno install --quiet
 COPY . .
 RUN deno run --allow-read --allow-env --allow-run --allow-write=static/vendor scripts/vendor.ts
 
@@ -45,10 +51,11 @@ RUN groupadd --gid 10001 dockermate \
 
 WORKDIR /app
 # node_modules first: an image rebuilt for a code change reuses this layer.
-COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /runtime/node_modules ./node_modules
 COPY --from=build --chown=dockermate:dockermate /deno-metadata /home/dockermate/.cache/deno
 COPY . .
 COPY --from=build /app/static/vendor ./static/vendor
+COPY --from=build /runtime/deno.json /runtime/deno.lock ./
 
 ENV DATA_DIR=/data \
     HOST=0.0.0.0 \
