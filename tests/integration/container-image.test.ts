@@ -47,8 +47,44 @@ type ContainerView = {
   NetworkSettings: { Ports: Record<string, { HostPort: string }[] | null> };
 };
 
+/**
+ * `docker run -d` of the image as the docs say: the socket and its group, a named volume on
+ * /data, port 5000 on a free port of 127.0.0.1, and `env`. The image's own HEALTHCHECK is asked
+ * every second instead of every 30 s.
+ */
+async function runImage(run: string, tag: string, name: string, volume: string, env: string[]) {
+  const socketGroup = String((await Deno.stat(DOCKER_SOCKET)).gid);
+  await cli(["volume", "create", "--label", `${TEST_LABEL}=${run}`, volume]);
+  await cli([
+    ...["run", "-d", "--name", name, "--label", `${TEST_LABEL}=${run}`],
+    ...["--group-add", socketGroup, "-v", `${DOCKER_SOCKET}:/var/run/docker.sock`],
+    ...["-v", `${volume}:/data`, "-p", "127.0.0.1::5000", "--health-interval", "1s"],
+    ...env.flatMap((e) => ["-e", e]),
+    tag,
+  ]);
+}
+
+/** Waits for the container's HEALTHCHECK to say healthy; the host port of its 5000. */
+async function healthyPort(name: string): Promise<string> {
+  await waitFor(
+    "the container to be healthy",
+    async () => {
+      const c = await inspect<ContainerView>(name);
+      if (!c.State.Running) {
+        throw new Error(
+          `it stopped:\n${(await dockerCli(["logs", name])).stderr}`,
+        );
+      }
+      return c.State.Health?.Status === "healthy";
+    },
+    90_000,
+    500,
+  );
+  return (await inspect<ContainerView>(name)).NetworkSettings.Ports["5000/tcp"]![0].HostPort;
+}
+
 Deno.test(
-  "image: built, run with the socket and a volume, healthy, then setup, login, list, create, stack",
+  "image: built, run with the socket and a volume, healthy, then setup, login, list, create, stack; HTTPS",
   opts,
   async () => {
     const run = runId();
@@ -56,7 +92,6 @@ Deno.test(
     const name = `${run}-dockermate`;
     const volume = `${run}-data`;
     const stack = `${run}stack`;
-    let port = "";
     try {
       const started = Date.now();
       await cli(["build", "--force-rm", "--label", `${TEST_LABEL}=${run}`, "-t", tag, ROOT]);
@@ -69,44 +104,9 @@ Deno.test(
       assert.deepEqual(image.Config.Healthcheck.Test, ["CMD", "/app/scripts/healthcheck.sh"]);
       assert.equal(image.Config.Labels["org.opencontainers.image.title"], "DockerMate");
 
-      const socketGroup = String((await Deno.stat(DOCKER_SOCKET)).gid);
-      await cli(["volume", "create", "--label", `${TEST_LABEL}=${run}`, volume]);
-      await cli([
-        "run",
-        "-d",
-        "--name",
-        name,
-        "--label",
-        `${TEST_LABEL}=${run}`,
-        "--group-add",
-        socketGroup,
-        "-v",
-        `${DOCKER_SOCKET}:/var/run/docker.sock`,
-        "-v",
-        `${volume}:/data`,
-        "-p",
-        "127.0.0.1::5000",
-        "-e",
-        `DOCKERMATE_SETUP_TOKEN=${SETUP_TOKEN}`,
-        // The image's own check, asked every second instead of every 30 s.
-        "--health-interval",
-        "1s",
-        tag,
-      ]);
-      await waitFor(
-        "the container to be healthy",
-        async () => {
-          const c = await inspect<ContainerView>(name);
-          if (!c.State.Running) {
-            throw new Error(`it stopped:\n${(await dockerCli(["logs", name])).stderr}`);
-          }
-          return c.State.Health?.Status === "healthy";
-        },
-        90_000,
-        500,
-      );
+      await runImage(run, tag, name, volume, [`DOCKERMATE_SETUP_TOKEN=${SETUP_TOKEN}`]);
+      const port = await healthyPort(name);
       const healthy = Date.now();
-      port = (await inspect<ContainerView>(name)).NetworkSettings.Ports["5000/tcp"]![0].HostPort;
       const base = `http://127.0.0.1:${port}`;
 
       // Not root inside, and the socket's group is what lets it reach Docker.
@@ -122,6 +122,9 @@ Deno.test(
         JSON.stringify(listed.body.map((c) => c.name)),
       );
 
+      // The shared test daemon holds other runs' containers too: no profile limit in the way.
+      const limit = await client.json("PUT", "/api/v1/system/profile", { maxContainers: 1000 });
+      assert.equal(limit.status, 200, JSON.stringify(limit.body));
       const created = await client.json("POST", "/api/v1/containers", {
         image: images.web,
         name: `${run}-web`,
@@ -162,6 +165,25 @@ networks:
       assert.match(web.Config.Labels["com.docker.compose.version"], /^2\./, "Compose v2 made it");
       const down = await client.json("DELETE", `/api/v1/stacks/${stack}?volumes=1`);
       assert.equal(down.status, 200, JSON.stringify(down.body));
+
+      // HTTPS with the self-signed certificate, made in the volume; healthy over TLS too.
+      await runImage(run, tag, `${name}-tls`, `${volume}-tls`, ["TLS_SELF_SIGNED=1"]);
+      const tlsPort = await healthyPort(`${name}-tls`);
+      const cert = await cli(["exec", `${name}-tls`, "cat", "/data/tls/self-signed.crt"]);
+      const http = Deno.createHttpClient({ caCerts: [cert] });
+      try {
+        const page = await fetch(`https://127.0.0.1:${tlsPort}/login`, { client: http });
+        await page.body?.cancel();
+        assert.equal(page.status, 200);
+        assert.equal(page.headers.get("strict-transport-security"), "max-age=31536000");
+      } finally {
+        http.close();
+      }
+      const logs = (await dockerCli(["logs", `${name}-tls`])).stderr;
+      assert.match(
+        logs,
+        /self-signed, made now in \/data\/tls\/self-signed\.crt.*SHA-256 fingerprint [0-9A-F:]{95}/,
+      );
 
       console.log(
         `image ${Math.round(image.Size / 1e6)} MB; built in ${
