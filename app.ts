@@ -8,35 +8,26 @@ import { mutationRateLimit } from "./middleware/rate-limit.ts";
 import { requestMeta } from "./middleware/request-meta.ts";
 import { sameOrigin } from "./middleware/same-origin.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
-import { apiRoutes } from "./routes/api/index.ts";
-import { authRoutes } from "./routes/auth/pages.tsx";
-import { containerRoutes } from "./routes/containers/index.ts";
-import { convertPages } from "./routes/convert.tsx";
+import { allServices } from "./middleware/services.ts";
+import { apiCoreRoutes } from "./routes/api/core.ts";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
-import { eventPages } from "./routes/events.tsx";
-import type { AppEnv } from "./routes/http/env.ts";
-import { imagePages } from "./routes/images/pages.tsx";
-import { imageUpdatePages } from "./routes/images/updates.tsx";
-import { liveContainerRoutes } from "./routes/live/containers.tsx";
+import type { CoreEnv } from "./routes/http/env.ts";
+import { lazy } from "./routes/http/lazy.ts";
 import { liveDashboardRoutes } from "./routes/live/dashboard.tsx";
 import { dockerStatusStream } from "./routes/live/docker-status.tsx";
-import { liveImageRoutes } from "./routes/live/images.tsx";
-import { networkPages } from "./routes/networks/pages.tsx";
-import { registrySettingsRoutes } from "./routes/registries.tsx";
-import { settingsRoutes } from "./routes/settings.tsx";
-import { stackRoutes } from "./routes/stacks/index.ts";
 import { staticRoutes } from "./routes/static.ts";
-import { volumeRoutes } from "./routes/volumes/index.ts";
-import { templatePages } from "./routes/templates/index.tsx";
-import type { Deps } from "./services/context.ts";
+import type { CoreDeps } from "./services/context.ts";
 
 /**
- * The whole HTTP surface: the middleware every request passes, then one router per path (no
- * two routers serve the same paths, so their order does not matter). Tests walk its route table.
- * The services behind it are built by services/wiring.ts.
+ * The whole HTTP surface: the middleware every request passes, then the routers (no two serve
+ * the same paths). First the core routers, served by the core services alone (services/core.ts);
+ * then `allServices()` and every other router, given all the services. A `lazy()` router is
+ * imported on its first request: an idle server holds the dashboard, its live streams and
+ * sign-in, nothing more. A lazy router on "/" sees every path the routers before it left, so it
+ * comes after them. Tests walk the route table with the lazy routers in it (`routeTable`).
  */
-export function createApp(deps: Deps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function createApp(deps: CoreDeps): Hono<CoreEnv> {
+  const app = new Hono<CoreEnv>();
   app.onError(onError);
   app.notFound(notFound);
   app.use(securityHeaders());
@@ -52,25 +43,58 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use(authenticate());
   app.use(mutationRateLimit(deps.cfg.RATE_LIMIT_MUTATIONS));
 
+  // The core routers (CoreEnv): the dashboard (`/` and the areas still to come), its streams,
+  // health and the API's sign-in.
   app.route("/static", staticRoutes());
-  // The dashboard is `/`; sign-in is `/login`, `/setup` ….
   app.route("/", dashboardRoutes());
-  app.route("/", authRoutes());
-  app.route("/containers", containerRoutes());
-  app.route("/convert", convertPages());
-  app.route("/events", eventPages());
-  app.route("/images", imagePages());
-  app.route("/image-updates", imageUpdatePages());
-  app.route("/volumes", volumeRoutes());
-  app.route("/networks", networkPages());
-  app.route("/stacks", stackRoutes());
-  app.route("/settings/registries", registrySettingsRoutes());
-  app.route("/settings", settingsRoutes());
-  app.route("/templates", templatePages());
-  app.route("/live/containers", liveContainerRoutes());
-  app.route("/live/images", liveImageRoutes());
   app.route("/live/dashboard", liveDashboardRoutes());
   app.route("/live/docker-status", dockerStatusStream());
-  app.route("/api/v1", apiRoutes());
+  app.route("/api/v1", apiCoreRoutes());
+  // The sign-in pages (/login, /setup, …) on the core too; mounted on "/", so after the others.
+  app.route("/", lazy(() => import("./routes/auth/pages.tsx").then((m) => m.authRoutes())));
+
+  // Every router below has all the services (AppEnv); mount a new one lazily like these.
+  app.use(allServices());
+  app.route(
+    "/containers",
+    lazy(() => import("./routes/containers/index.ts").then((m) => m.containerRoutes())),
+  );
+  app.route("/events", lazy(() => import("./routes/events.tsx").then((m) => m.eventPages())));
+  app.route("/images", lazy(() => import("./routes/images/pages.tsx").then((m) => m.imagePages())));
+  app.route(
+    "/image-updates",
+    lazy(() => import("./routes/images/updates.tsx").then((m) => m.imageUpdatePages())),
+  );
+  app.route(
+    "/settings/registries",
+    lazy(() => import("./routes/registries.tsx").then((m) => m.registrySettingsRoutes())),
+  );
+  app.route(
+    "/settings",
+    lazy(() => import("./routes/settings.tsx").then((m) => m.settingsRoutes())),
+  );
+  app.route(
+    "/live/containers",
+    lazy(() => import("./routes/live/containers.tsx").then((m) => m.liveContainerRoutes())),
+  );
+  app.route(
+    "/live/images",
+    lazy(() => import("./routes/live/images.tsx").then((m) => m.liveImageRoutes())),
+  );
+  app.route("/convert", lazy(() => import("./routes/convert.tsx").then((m) => m.convertPages())));
+  app.route(
+    "/volumes",
+    lazy(() => import("./routes/volumes/index.ts").then((m) => m.volumeRoutes())),
+  );
+  app.route(
+    "/networks",
+    lazy(() => import("./routes/networks/pages.tsx").then((m) => m.networkPages())),
+  );
+  app.route("/stacks", lazy(() => import("./routes/stacks/index.ts").then((m) => m.stackRoutes())));
+  app.route(
+    "/templates",
+    lazy(() => import("./routes/templates/index.tsx").then((m) => m.templatePages())),
+  );
+  app.route("/api/v1", lazy(() => import("./routes/api/index.ts").then((m) => m.apiRoutes())));
   return app;
 }

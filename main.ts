@@ -1,11 +1,10 @@
 import { createApp } from "./app.ts";
-import { createDeps } from "./services/wiring.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { hasUnfinishedRecreates } from "./services/containers/recreate/journal.ts";
+import { hasUnfinishedStackUpdates } from "./services/stacks/update-journal.ts";
+import { syncManaged } from "./services/containers/sync.ts";
+import { createCore } from "./services/core.ts";
 import { log, setLogLevel } from "./services/logger.ts";
-import { resetPasswordCommand } from "./commands/reset-password.ts";
-import { pruneDeletedCommand } from "./commands/prune-deleted.ts";
-import { pruneImagesCommand } from "./commands/prune-images.ts";
-import { checkUpdatesCommand } from "./commands/check-updates.ts";
 import { startScheduler } from "./services/scheduler.ts";
 import { loadTls } from "./services/tls/load.ts";
 import { serveApp } from "./services/tls/serve.ts";
@@ -14,43 +13,51 @@ async function serve(): Promise<void> {
   const cfg = loadConfig();
   setLogLevel(cfg.LOG_LEVEL);
   const stopping = new AbortController();
-  const deps = await createDeps(cfg, stopping.signal);
-  const app = createApp(deps);
-  const up = await deps.docker.start();
+  // The core only: every other service is wired on the first request that needs it.
+  const core = await createCore(cfg, stopping.signal);
+  const app = createApp(core);
+  const up = await core.docker.start();
   log.info(
-    up ? `Docker is reachable at ${cfg.DOCKER_HOST}` : `Docker is down: ${deps.docker.state.error}`,
+    up ? `Docker is reachable at ${cfg.DOCKER_HOST}` : `Docker is down: ${core.docker.state.error}`,
   );
-  deps.docker.subscribe((s) =>
+  core.docker.subscribe((s) =>
     s.up ? log.info("Docker is reachable again") : log.warn(`Docker is down: ${s.error}`)
   );
   // A recreate a crash interrupted is finished or undone before anything else touches it.
-  const recover = () =>
-    Promise.all([
-      deps.recreator.recoverPending()
-        .then((done) =>
-          done.forEach((r) => log.warn(`Interrupted recreate of ${r.name}: ${r.outcome}`))
-        )
-        .catch((err) => log.warn(`Recovering interrupted recreates failed: ${err.message}`)),
-      deps.stacks.recoverUpdates()
-        .then((done) =>
-          done.forEach((r) => log.warn(`Interrupted update of stack ${r.name}: ${r.outcome}`))
-        )
-        .catch((err) => log.warn(`Recovering interrupted stack updates failed: ${err.message}`)),
-    ]);
+  const recover = async () => {
+    try {
+      const [recreates, stackUpdates] = await Promise.all([
+        hasUnfinishedRecreates(core.db),
+        hasUnfinishedStackUpdates(core.db),
+      ]);
+      if (!recreates && !stackUpdates) return;
+      const deps = await core.services();
+      for (const r of await deps.recreator.recoverPending()) {
+        log.warn(`Interrupted recreate of ${r.name}: ${r.outcome}`);
+      }
+      for (const r of await deps.stacks.recoverUpdates()) {
+        log.warn(`Interrupted update of stack ${r.name}: ${r.outcome}`);
+      }
+    } catch (err) {
+      log.warn(
+        `Recovering interrupted recreates and stack updates failed: ${(err as Error).message}`,
+      );
+    }
+  };
   if (up) await recover();
-  deps.docker.subscribe((s) => void (s.up && recover()));
-  deps.events.start();
-  startScheduler(deps);
+  core.docker.subscribe((s) => void (s.up && recover()));
+  core.events.start();
+  startScheduler(core);
   // A fresh or lost database learns the managed containers back from their labels.
-  deps.store.ready().then(() => deps.containers.sync({ ip: "startup", userAgent: "dockermate" }))
+  syncManaged(core.db, core.store, { ip: "startup", userAgent: "dockermate" })
     .then((r) =>
       r.recorded.length &&
       log.info(`Recorded ${r.recorded.length} managed container(s) from labels`)
     )
     .catch((err) => log.warn(`Sync at start failed: ${err.message}`));
-  if (!(await deps.auth.hasAdmin())) {
+  if (!(await core.auth.hasAdmin())) {
     const source = cfg.DOCKERMATE_SETUP_TOKEN ? " (from DOCKERMATE_SETUP_TOKEN)" : "";
-    log.info(`No admin yet. Open /setup and use the setup token${source}: ${deps.auth.setupToken}`);
+    log.info(`No admin yet. Open /setup and use the setup token${source}: ${core.auth.setupToken}`);
   }
   const tls = await loadTls(cfg);
   if (tls) log.always(`HTTPS certificate (${tls.describe}) SHA-256 fingerprint ${tls.fingerprint}`);
@@ -59,9 +66,15 @@ async function serve(): Promise<void> {
     log.info("Shutting down");
     stopping.abort();
     // Open consoles hang their shells up first (Docker would leave them running), within 3 s.
-    await Promise.race([deps.consoles.drain(), new Promise((r) => setTimeout(r, 3000))]);
-    deps.events.stop();
-    deps.docker.stop();
+    const wired = core.wiredServices();
+    if (wired) {
+      await Promise.race([
+        wired.then((deps) => deps.consoles.drain()),
+        new Promise((r) => setTimeout(r, 3000)),
+      ]);
+    }
+    core.events.stop();
+    core.docker.stop();
     // Open streams end on the abort; a client that never reads cannot hold the exit up.
     await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 3000))]);
     Deno.exit(0);
@@ -71,12 +84,17 @@ async function serve(): Promise<void> {
   await server.finished;
 }
 
+/** The admin commands are imported when run: the server never loads them. */
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
-  "reset-password": (args) => resetPasswordCommand(args),
-  "prune-deleted": () => pruneDeletedCommand(),
-  "prune-images": () => pruneImagesCommand(),
-  "check-updates": () => checkUpdatesCommand(),
+  "reset-password": async (args) =>
+    await (await import("./commands/reset-password.ts")).resetPasswordCommand(args),
+  "prune-deleted": async () =>
+    await (await import("./commands/prune-deleted.ts")).pruneDeletedCommand(),
+  "prune-images": async () =>
+    await (await import("./commands/prune-images.ts")).pruneImagesCommand(),
+  "check-updates": async () =>
+    await (await import("./commands/check-updates.ts")).checkUpdatesCommand(),
 };
 
 async function main(args: string[]): Promise<number> {

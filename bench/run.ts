@@ -2,13 +2,17 @@
  * `deno task bench`: start time and memory of DockerMate against the goals in
  * shared/PERFORMANCE.md, each next to a baseline measured in the same run (a bare Deno +
  * Hono server) so that the numbers compare on any machine.
+ *
+ * `deno task bench --only=memory` runs only what the memory goals need (start, idle, page
+ * loads, and the live streams with their event latency): it creates two containers instead of
+ * the list benchmark's 200, so it can run beside other users of the daemon.
  */
 import { freePort, ROOT, waitFor } from "../tests/helpers/server.ts";
-import { benchContainerList } from "./containers.ts";
+import { benchContainerList, type ListBench } from "./containers.ts";
 import { benchEvents } from "./events.ts";
-import { benchLogs } from "./logs.ts";
+import { benchLogs, type LogBench } from "./logs.ts";
 import { type BenchServer, login, preparedDataDir, rssMb, spawnServer } from "./server.ts";
-import { benchUpdateCheck } from "./update-check.ts";
+import { benchUpdateCheck, type UpdateCheckBench } from "./update-check.ts";
 
 const RUNS = 5;
 const PAGE_LOADS = 1000;
@@ -118,13 +122,23 @@ async function dockermate(): Promise<
   }
 }
 
+type Row = readonly [string, string, string, string, string, boolean];
+
+/** True for `--only=memory`; any other argument is a mistake worth stopping for. */
+function memoryOnlyArg(args: string[]): boolean {
+  const unknown = args.filter((a) => a !== "--only=memory");
+  if (unknown.length) throw new Error(`Unknown argument ${unknown[0]}; usage: [--only=memory]`);
+  return args.length > 0;
+}
+
+const memoryOnly = memoryOnlyArg(Deno.args);
 const b = await baseline();
 const d = await dockermate();
-const l = await benchContainerList();
-const logs = await benchLogs();
+const l = memoryOnly ? null : await benchContainerList();
+const logs = memoryOnly ? null : await benchLogs();
 const ev = await benchEvents();
-const upd = await benchUpdateCheck();
-const rows = [
+const upd = memoryOnly ? null : await benchUpdateCheck();
+const startRows: Row[] = [
   [
     "start to first response",
     `${d.startMs.toFixed(0)} ms`,
@@ -152,6 +166,8 @@ const rows = [
     d.loadedRss - d.idleRss <= LOADS_GROWTH_GOAL_MB,
   ],
   ["dashboard page (incl. docker info+version)", `${d.pageMs.toFixed(2)} ms`, "", "", "", true],
+];
+const listRows = (l: ListBench): Row[] => [
   [
     `containers page, ${l.containers} containers, p50`,
     `${l.page.p50.toFixed(1)} ms`,
@@ -176,6 +192,8 @@ const rows = [
     "< 2×",
     l.api.p50 / l.raw.p50 < 2,
   ],
+];
+const logRows = (logs: LogBench): Row[] => [
   [
     `log lines per second through SSE (${logs.lines} lines)`,
     `${Math.round(logs.sseLinesPerSec)}/s`,
@@ -184,6 +202,8 @@ const rows = [
     "≥ 0.5",
     logs.ratio >= 0.5,
   ],
+];
+const eventRows: Row[] = [
   [
     "event latency: docker stop → SSE, p50 / p99",
     `${ev.p50Ms.toFixed(0)} / ${ev.p99Ms.toFixed(0)} ms`,
@@ -200,6 +220,8 @@ const rows = [
     `≤ ${STREAMS_GOAL_MB} MB`,
     ev.rssWith20Dashboards20LogsMb <= STREAMS_GOAL_MB,
   ],
+];
+const updateRows = (upd: UpdateCheckBench): Row[] => [
   [
     `update check, ${upd.images} unchanged images`,
     `${upd.first.head} HEAD, ${upd.first.get} GET, ${upd.first.other} other`,
@@ -226,7 +248,14 @@ const rows = [
     upd.twice.head === 2 * upd.images && upd.twice.get === 0 && upd.twice.other === 0 &&
     upd.twice.ok === 2 * upd.images,
   ],
-] as const;
+];
+const rows = [
+  ...startRows,
+  ...(l ? listRows(l) : []),
+  ...(logs ? logRows(logs) : []),
+  ...eventRows,
+  ...(upd ? updateRows(upd) : []),
+];
 console.log("| measure | DockerMate | bare Deno+Hono | ratio | goal | met |");
 console.log("|---|---|---|---|---|---|");
 for (const r of rows) {
@@ -234,7 +263,7 @@ for (const r of rows) {
 }
 await Deno.mkdir(`${ROOT}/bench/output`, { recursive: true });
 await Deno.writeTextFile(
-  `${ROOT}/bench/output/startup-memory.json`,
+  `${ROOT}/bench/output/${memoryOnly ? "memory" : "startup-memory"}.json`,
   JSON.stringify(
     {
       at: new Date().toISOString(),

@@ -1,11 +1,11 @@
 /**
- * The server as `deno task start` runs it (scripts/launch.ts: V8 flags and narrow
+ * The server as `deno task start` runs it (scripts/launch.ts: V8 flags, environment and narrow
  * permissions), spawned here so that its pid is known and its RSS can be read.
  */
 import { freePort, PASSWORD, ROOT, SETUP_TOKEN, waitFor } from "../tests/helpers/server.ts";
 import { Client } from "../tests/helpers/client.ts";
 import { serverPermissionFlags } from "../scripts/permissions.ts";
-import { V8_FLAGS } from "../scripts/v8-flags.ts";
+import { SERVER_ENV, V8_FLAGS } from "../scripts/v8-flags.ts";
 import { DOCKER_SOCKET } from "../tests/testbed/images.ts";
 
 export type BenchServer = {
@@ -28,6 +28,7 @@ export async function spawnServer(
 ): Promise<BenchServer> {
   const port = freePort();
   const env = {
+    ...SERVER_ENV,
     PORT: String(port),
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,

@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../routes/http/env.ts";
+import type { CoreEnv } from "../routes/http/env.ts";
 import { Misdirected } from "../services/errors.ts";
 
 /**
@@ -7,7 +7,7 @@ import { Misdirected } from "../services/errors.ts";
  * request: a page reached through a rebound DNS name would pass the same-origin check.
  */
 export const allowedHosts = () =>
-  createMiddleware<AppEnv>(async (c, next) => {
+  createMiddleware<CoreEnv>(async (c, next) => {
     const refusal = await c.get("deps").auth.hosts.refusal(c.get("meta").host);
     if (refusal) throw new Misdirected(refusal);
     await next();

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { isPublic } from "../routes/http/public.ts";
-import type { AppEnv, Identity } from "../routes/http/env.ts";
+import type { CoreEnv, Identity } from "../routes/http/env.ts";
 import { Forbidden, Unauthorized } from "../services/errors.ts";
 import { readSessionCookie } from "./session-cookie.ts";
 
@@ -57,7 +57,7 @@ function redirectTo(location: string, htmx: boolean): Response {
  * PUBLIC_ROUTES without one: 401 for the API, a redirect to /login (or /setup) for pages.
  */
 export const authenticate = () =>
-  createMiddleware<AppEnv>(async (c, next) => {
+  createMiddleware<CoreEnv>(async (c, next) => {
     const { auth, tokens } = c.get("deps");
     let identity: Identity | null = null;
     const header = c.req.header("authorization");

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { bodyLimit } from "hono/body-limit";
-import type { AppEnv } from "../routes/http/env.ts";
+import type { CoreEnv } from "../routes/http/env.ts";
 import { PayloadTooLarge, UnsupportedMediaType } from "../services/errors.ts";
 import { isApiPath } from "./auth.ts";
 
@@ -107,7 +107,7 @@ function countedUpload(req: Request, upload: (typeof UPLOADS)[number]): Request 
  * says so) or in a format the group does not read (415), before any handler buffers it.
  */
 export const bodyLimits = () =>
-  createMiddleware<AppEnv>(async (c, next) => {
+  createMiddleware<CoreEnv>(async (c, next) => {
     if (!hasBody(c.req.raw)) return await next();
     const path = c.req.path;
     const upload = c.req.method === "POST" && UPLOADS.find((u) => u.pattern.test(path));

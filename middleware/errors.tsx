@@ -2,7 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ErrorPage } from "../components/error-page.tsx";
 import { Alert } from "../components/ui.tsx";
-import type { AppEnv } from "../routes/http/env.ts";
+import type { CoreEnv } from "../routes/http/env.ts";
 import { AppError, RateLimited } from "../services/errors.ts";
 import { isApiPath } from "./auth.ts";
 
@@ -11,7 +11,7 @@ export function errorBody(error: string, message: string, code: number) {
   return { error, message, code, timestamp: new Date().toISOString() };
 }
 
-function wantsJson(c: Context<AppEnv>): boolean {
+function wantsJson(c: Context<CoreEnv>): boolean {
   return isApiPath(c.req.path) || (c.req.header("accept") ?? "").startsWith("application/json");
 }
 
@@ -30,7 +30,7 @@ const titles: Record<number, string> = {
 };
 
 function respond(
-  c: Context<AppEnv>,
+  c: Context<CoreEnv>,
   status: number,
   error: string,
   message: string,
@@ -62,7 +62,7 @@ function respond(
   );
 }
 
-export const onError: ErrorHandler<AppEnv> = (err, c) => {
+export const onError: ErrorHandler<CoreEnv> = (err, c) => {
   if (err instanceof AppError) {
     if (err instanceof RateLimited) c.header("Retry-After", String(err.retryAfterSeconds));
     return respond(c, err.status, err.error, err.message);
@@ -80,5 +80,5 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   );
 };
 
-export const notFound: NotFoundHandler<AppEnv> = (c) =>
+export const notFound: NotFoundHandler<CoreEnv> = (c) =>
   respond(c, 404, "NotFound", `Nothing at ${c.req.path}`);

@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv, Identity } from "../routes/http/env.ts";
+import type { CoreEnv, Identity } from "../routes/http/env.ts";
 import { RateLimited } from "../services/errors.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -37,7 +37,7 @@ function identityKey(identity: Identity): string {
 /** Limits unsafe requests per session or token (RATE_LIMIT_MUTATIONS a minute). */
 export const mutationRateLimit = (perMinute: number) => {
   const window = new SlidingWindow(perMinute, 60_000);
-  return createMiddleware<AppEnv>(async (c, next) => {
+  return createMiddleware<CoreEnv>(async (c, next) => {
     const identity = c.get("identity");
     if (identity && !SAFE.has(c.req.method)) {
       const wait = window.hit(identityKey(identity));
@@ -58,7 +58,7 @@ export const mutationRateLimit = (perMinute: number) => {
  */
 export const clientRateLimit = (limit: number, what: string) => {
   const window = new SlidingWindow(limit, 60_000);
-  return createMiddleware<AppEnv>(async (c, next) => {
+  return createMiddleware<CoreEnv>(async (c, next) => {
     const wait = window.hit(c.get("meta").client);
     if (wait > 0) {
       throw new RateLimited(`Too many ${what}: at most ${limit} a minute; wait ${wait} s`, wait);

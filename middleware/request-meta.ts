@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { getConnInfo } from "hono/deno";
 import { type Cidr, clientKey, forwardedClient, isTrusted } from "../services/auth/client-ip.ts";
-import type { AppEnv } from "../routes/http/env.ts";
+import type { CoreEnv } from "../routes/http/env.ts";
 
 /** Last value of a comma-separated forwarding header: the hop our own proxy added. */
 function lastHop(value: string | undefined): string | undefined {
@@ -15,7 +15,7 @@ function lastHop(value: string | undefined): string | undefined {
  * proxies TRUST_PROXY names: from anyone else they could be spoofed.
  */
 export const requestMeta = (proxies: Cidr[]) =>
-  createMiddleware<AppEnv>(async (c, next) => {
+  createMiddleware<CoreEnv>(async (c, next) => {
     const url = new URL(c.req.url);
     let peer = "unknown";
     try {

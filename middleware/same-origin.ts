@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { getCookie } from "hono/cookie";
-import type { AppEnv } from "../routes/http/env.ts";
+import type { CoreEnv } from "../routes/http/env.ts";
 import { Forbidden } from "../services/errors.ts";
 import { SlidingWindow } from "./rate-limit.ts";
 import { SESSION_COOKIE_NAMES } from "./session-cookie.ts";
@@ -41,7 +41,7 @@ function refusal(
  */
 export const sameOrigin = () => {
   const audited = new SlidingWindow(1, 60_000);
-  return createMiddleware<AppEnv>(async (c, next) => {
+  return createMiddleware<CoreEnv>(async (c, next) => {
     const upgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
     const bearer = c.req.header("authorization")?.startsWith("Bearer ") ?? false;
     if (!upgrade && (SAFE.has(c.req.method) || bearer)) return await next();

@@ -1,18 +1,18 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { AppEnv } from "../routes/http/env.ts";
+import type { CoreEnv } from "../routes/http/env.ts";
 
 /** `__Host-` binds the cookie to this exact origin, but browsers only accept it with Secure. */
 const SECURE_NAME = "__Host-dockermate_session";
 const PLAIN_NAME = "dockermate_session";
 export const SESSION_COOKIE_NAMES = [SECURE_NAME, PLAIN_NAME];
 
-export function readSessionCookie(c: Context<AppEnv>): string | undefined {
+export function readSessionCookie<E extends CoreEnv>(c: Context<E>): string | undefined {
   return getCookie(c, SECURE_NAME) ?? getCookie(c, PLAIN_NAME);
 }
 
-export function writeSessionCookie(
-  c: Context<AppEnv>,
+export function writeSessionCookie<E extends CoreEnv>(
+  c: Context<E>,
   token: string,
   expiresAt: Date,
   remember: boolean,
@@ -28,7 +28,7 @@ export function writeSessionCookie(
   });
 }
 
-export function clearSessionCookie(c: Context<AppEnv>): void {
+export function clearSessionCookie<E extends CoreEnv>(c: Context<E>): void {
   deleteCookie(c, SECURE_NAME, { path: "/", secure: true });
   deleteCookie(c, PLAIN_NAME, { path: "/" });
 }

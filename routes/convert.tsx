@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { ConvertForm, ConvertPage, ConvertResult } from "../components/convert/page.tsx";
 import { Layout } from "../components/layout.tsx";
 import { convertRunToCompose } from "../services/config/from-run.ts";
@@ -13,7 +13,7 @@ import { convertBody } from "./api/convert.ts";
 export function convertPages(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const page = (
-    c: Parameters<typeof render>[0],
+    c: Context<AppEnv>,
     props: Parameters<typeof ConvertPage>[0],
     status: 200 | 400 = 200,
   ) =>

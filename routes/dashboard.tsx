@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { Dashboard } from "../components/dashboard/page.tsx";
 import { Layout } from "../components/layout.tsx";
-import type { AppEnv } from "./http/env.ts";
+import type { CoreEnv } from "./http/env.ts";
 import { eventContext } from "./http/event-context.ts";
 import { appChrome, render } from "./http/render.ts";
 
 export function dashboardRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<CoreEnv>();
 
   /** The dashboard, from the event-kept store and cached daemon facts; live via /live/dashboard. */
   app.get("/", async (c) => {

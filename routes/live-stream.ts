@@ -7,7 +7,7 @@
  */
 import type { Context } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
-import type { AppEnv } from "./http/env.ts";
+import type { AppEnv, CoreEnv } from "./http/env.ts";
 import { type IdentityWatch, watchIdentity } from "../services/auth/identity-ends.ts";
 import type { OperationEvent } from "../services/operations.ts";
 
@@ -62,7 +62,7 @@ export function writer(stream: SSEStreamingApi) {
  * Watches the session or token a stream runs for: the signal aborts when it is logged out,
  * revoked or expires (checked at least every heartbeat), so no stream outlives its access.
  */
-function identityWatch(c: Context<AppEnv>): IdentityWatch | null {
+function identityWatch<E extends CoreEnv>(c: Context<E>): IdentityWatch | null {
   const identity = c.get("identity");
   const { auth, tokens } = c.get("deps");
   if (identity?.kind === "session") {
@@ -85,7 +85,7 @@ export type MessageSource = (signal: AbortSignal) => AsyncIterable<string>;
  * caller's session or token ends. (A client that leaves cancels the body; request.signal is
  * not used: Deno aborts it after every successful response and warns about that.)
  */
-export function sseResponse(c: Context<AppEnv>, source: MessageSource): Response {
+export function sseResponse<E extends CoreEnv>(c: Context<E>, source: MessageSource): Response {
   const shutdown = c.get("deps").shutdown;
   const watch = identityWatch(c);
   if (!watch) return c.body(eventStream(source, [shutdown]), 200, SSE_HEADERS);
@@ -177,9 +177,9 @@ export function eventStream(
  * Holds a stream open until the client leaves, the server shuts down, the caller's session
  * or token ends, or `until` resolves, with a heartbeat comment meanwhile; then runs `cleanup`.
  */
-export function holdOpen(
+export function holdOpen<E extends CoreEnv>(
   stream: SSEStreamingApi,
-  c: Context<AppEnv>,
+  c: Context<E>,
   cleanup: () => void,
   until?: Promise<void>,
 ): Promise<void> {

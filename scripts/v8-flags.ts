@@ -1,5 +1,6 @@
 /**
- * The V8 flags the server runs with (scripts/launch.ts; bench/ spawns it the same way).
+ * The V8 flags the server runs with, and the two runtime settings beside them that are about
+ * memory too (scripts/launch.ts; bench/ spawns it the same way).
  *
  * `--max-semi-space-size=4` (MB): V8 grows the young generation's two semi-spaces up to 16 MB
  * each while requests allocate, and keeps them. `deno task bench` on 2026-12-07 (2 cores,
@@ -15,6 +16,27 @@
  * not used. `--max-old-space-size` stays at its default: at 64–256 MB it moved idle RSS by
  * under 5 MB, and a cap turns a burst (the merged log view sorts up to 100,000 lines; the
  * password check's dictionaries take ~50 MB) into a crash.
+ *
+ * `--no-code-cache` (Deno's cache of V8's compiled code between runs, off): with the cache, a
+ * start gets back the compiled code of every function an earlier run compiled, whether this
+ * run calls it or not, and Deno keeps the cache's database mapped; without it a function is
+ * compiled when first called. On 2026-12-07 (busy 2-core machine, medians of five starts, same
+ * session): idle RSS 88.6–89.9 → 84.5–85.2 MB; start 485–548 → 533–562 ms (`deno task bench`'s
+ * start median: 376 ms); the RSS after 1,000 loads is the same (~105 MB): what the cache gave
+ * at start is compiled on first use instead.
+ *
+ * `MALLOC_ARENA_MAX=2` (glibc): glibc gives each thread that allocates a malloc arena of its
+ * own (up to 8 per core) and keeps what it freed there. V8 compiles hot functions on worker
+ * threads, so after warm-up one or two such arenas hold 5–8 MB. Two arenas (the main thread's
+ * and one shared by all others): growth over idle after a login and 1,000 dashboard loads 21.8
+ * → 18.7 MB (medians of ten runs; RSS after the loads ~108 → ~104.5 MB); the containers page
+ * with 200 containers (a stand-in daemon) was not slower. Other settings tried, growth median
+ * of five: `--no-concurrent-recompilation` 14.0 MB but the page's p50 +25% and p99 ×2;
+ * `MALLOC_MMAP_THRESHOLD_=8192` 15.2 MB but p50 +30%; `MALLOC_ARENA_MAX=1`, `--max-opt=2`,
+ * `--concurrent-turbofan-max-threads=1`: no better or slower.
  */
-/** Kept in step with the `compile` task in deno.json, which bakes the same flag into the binaries. */
-export const V8_FLAGS = ["--v8-flags=--max-semi-space-size=4"];
+/** Kept in step with the `compile` task in deno.json, which bakes the same flags into the binaries. */
+export const V8_FLAGS = ["--v8-flags=--max-semi-space-size=4", "--no-code-cache"];
+
+/** Set for the server process (a compiled binary gets it from whoever starts it). */
+export const SERVER_ENV = { MALLOC_ARENA_MAX: "2" };

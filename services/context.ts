@@ -5,6 +5,7 @@ import type { AuditTrail } from "./audit.ts";
 import type { AuthService } from "./auth/sessions.ts";
 import type { TokenService } from "./auth/token-service.ts";
 import type { DockerClient } from "./docker/client.ts";
+import type { DiskUsageReader } from "./docker/system.ts";
 import type { BulkService } from "./containers/bulk.ts";
 import type { EditService } from "./containers/editor.ts";
 import type { ContainerStore } from "./containers/store.ts";
@@ -15,6 +16,7 @@ import type { TagService } from "./containers/tags.ts";
 import type { Dashboard } from "./dashboard/live.ts";
 import type { DockerEvents } from "./events/subscriber.ts";
 import type { EventLog } from "./events/store.ts";
+import type { LocalTags } from "./images/local-tags.ts";
 import type { SystemService } from "./host/service.ts";
 import type { ImageUpdateService } from "./updates/detect.ts";
 import type { ImageService } from "./images/service.ts";
@@ -36,10 +38,11 @@ import type { StackService } from "./stacks/service.ts";
 export type DaemonStatus = Pick<DockerClient, "state" | "subscribe" | "refresh">;
 
 /**
- * Everything the app is made of, built once at start (services/wiring.ts). Routes use the
- * services; `db` and `docker` are for services and jobs, never for a route to do work with.
+ * What every request and an idle server need, built at start (services/core.ts): sign-in, the
+ * container store kept by Docker's events, the dashboard. A route or job that needs more calls
+ * `services()`. `db` and `docker` are for services and jobs, never for a route to do work with.
  */
-export type Deps = {
+export type CoreDeps = {
   cfg: Config;
   db: Db;
   docker: DockerClient;
@@ -52,6 +55,23 @@ export type Deps = {
   eventLog: EventLog;
   dashboard: Dashboard;
   store: ContainerStore;
+  /** One cached `/system/df` for the dashboard, the images and the volumes. */
+  df: DiskUsageReader;
+  /** Records the tags local images carry as they change (tag drift), loaded or not. */
+  localTags: LocalTags;
+  /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
+  shutdown: AbortSignal;
+  /**
+   * Every service: wired on the first call (services/wiring.ts), the same object after. app.ts
+   * gives it to every router below its core ones, so an idle server loads none of it.
+   */
+  services: () => Promise<Deps>;
+  /** The services if something has asked for them already (shutdown drains their consoles). */
+  wiredServices: () => Promise<Deps> | undefined;
+};
+
+/** Everything the app is made of: the core and the services wired on first use. */
+export type Deps = CoreDeps & {
   containers: ContainerService;
   tags: TagService;
   creator: CreateService;
@@ -87,6 +107,4 @@ export type Deps = {
   volumes: VolumeService;
   /** Compose v2 stacks: folders in STACKS_DIR and external compose projects. */
   stacks: StackService;
-  /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
-  shutdown: AbortSignal;
 };

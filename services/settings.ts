@@ -4,7 +4,7 @@ import type { Db } from "../db/client.ts";
 import { settings } from "../db/schema.ts";
 import { type HardwareOverride, hardwareOverrideSchema } from "./host/hardware.ts";
 import { autoPrunePolicySchema, DEFAULT_AUTO_PRUNE } from "./images/prune-plan.ts";
-import { storedRegistrySchema } from "./registry/client.ts";
+import { storedRegistrySchema } from "./registry/stored.ts";
 
 /** Every setting with its schema and default; values are stored as JSON. */
 export const SETTINGS = {

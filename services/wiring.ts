@@ -1,11 +1,4 @@
 import type { Config } from "../config.ts";
-import { localDbFile, openDb } from "../db/client.ts";
-import { AuditTrail } from "./audit.ts";
-import { HostPolicy } from "./auth/host-policy.ts";
-import { randomSecret } from "./auth/secrets.ts";
-import { AuthService } from "./auth/sessions.ts";
-import { TokenService } from "./auth/token-service.ts";
-import { isHelper } from "./config/labels.ts";
 import { ContainerConfigService } from "./config/service.ts";
 import { ConsoleService } from "./console/service.ts";
 import { AdoptService } from "./containers/adopt.ts";
@@ -18,21 +11,15 @@ import { ContainerLocks } from "./containers/locks.ts";
 import { Recreator } from "./containers/recreate/recreator.ts";
 import { ContainerService } from "./containers/service.ts";
 import { StartWatcher } from "./containers/start-watch.ts";
-import { ContainerStore } from "./containers/store.ts";
-import { ensureDefaultTags, TagService } from "./containers/tags.ts";
-import type { Deps } from "./context.ts";
-import { Dashboard } from "./dashboard/live.ts";
-import { createPrivateFile, prepareDataDir } from "./data-dir.ts";
-import { DockerClient } from "./docker/client.ts";
-import { changesDiskUsage, DiskUsageReader } from "./docker/system.ts";
-import { EventLog } from "./events/store.ts";
-import { DockerEvents } from "./events/subscriber.ts";
+import { TagService } from "./containers/tags.ts";
+import type { CoreDeps, Deps } from "./context.ts";
+import { createCore } from "./core.ts";
 import { SystemService } from "./host/service.ts";
 import { ImageService } from "./images/service.ts";
+import { log } from "./logger.ts";
 import { NetworkService } from "./networks/service.ts";
 import { Operations } from "./operations.ts";
-import { RegistryService, sealStoredPasswords } from "./registry/credentials.ts";
-import { useKeyFile } from "./registry/secret-box.ts";
+import { RegistryService } from "./registry/credentials.ts";
 import { SettingsService } from "./settings-service.ts";
 import { TemplateService } from "./templates/service.ts";
 import { composeCandidates } from "./stacks/compose-locate.ts";
@@ -47,50 +34,33 @@ import { ImageUpdateService } from "./updates/detect.ts";
 import { UpdateRunner } from "./updates/runner.ts";
 import { VolumeService } from "./volumes/service.ts";
 
-/** Opens the database (migrating it), connects to Docker and wires the services. */
+/** The core and every service, wired at once: for the admin commands and tests. */
 export async function createDeps(
   cfg: Config,
   shutdown = new AbortController().signal,
 ): Promise<Deps> {
-  await prepareDataDir(cfg.DATA_DIR);
-  const dbFile = localDbFile(cfg.databaseUrl);
-  if (dbFile) await createPrivateFile(dbFile);
-  const db = await openDb(cfg.databaseUrl, cfg.DATABASE_AUTH_TOKEN);
-  useKeyFile(`${cfg.DATA_DIR}/secret.key`);
-  await sealStoredPasswords(db);
-  const docker = new DockerClient({
-    host: cfg.DOCKER_HOST,
-    tlsVerify: cfg.DOCKER_TLS_VERIFY,
-    certPath: cfg.DOCKER_CERT_PATH,
-  });
-  const auth = new AuthService(
-    db,
-    {
-      ttlMs: cfg.SESSION_TTL,
-      rememberTtlMs: cfg.SESSION_REMEMBER_TTL,
-      idleMs: cfg.SESSION_IDLE_TIMEOUT,
-    },
-    cfg.DOCKERMATE_SETUP_TOKEN ?? randomSecret(16),
-    Date.now,
-    new HostPolicy(db, cfg.DOCKERMATE_ALLOWED_HOSTS),
-  );
-  const events = new DockerEvents(docker);
-  // One cached /system/df for the images, the dashboard and the volumes.
-  const df = new DiskUsageReader(docker);
-  events.onEvent((e) => {
-    // A volume helper (made and removed for one request) changes nothing /system/df counts.
-    if (changesDiskUsage(e) && !isHelper(e.Actor.Attributes)) df.changed();
-  });
-  const store = new ContainerStore(docker, events);
+  return await (await createCore(cfg, shutdown)).services();
+}
+
+/**
+ * Wires every service on top of the core. The server calls it through `core.services()` on
+ * the first request that needs more than the core (app.ts) and for scheduled jobs.
+ */
+export async function wireServices(core: CoreDeps): Promise<Deps> {
+  const { cfg, db, docker, store, events, df, auth, audit, shutdown } = core;
   const watcher = new StartWatcher(docker, events);
   const operations = new Operations();
-  const imageUpdates = new ImageUpdateService(db, docker, store, events);
+  const imageUpdates = new ImageUpdateService(db, docker, store, core.localTags);
   await imageUpdates.load();
+  // Images may have been pulled or tagged before this service was loaded: judged again in the
+  // background (the live pages hear of a change), so that a daemon that is down holds up nothing.
+  imageUpdates.refreshLocal().catch((err) =>
+    log.debug(`image updates: local refresh failed: ${(err as Error).message}`)
+  );
   // One change at a time per container, across every service that changes one.
   const locks = new ContainerLocks();
   const containers = new ContainerService(db, docker, store, locks, imageUpdates);
   const deleted = new DeletedService(db, docker, store, locks);
-  const eventLog = new EventLog(events, 500);
   const tags = new TagService(db);
   const configs = new ContainerConfigService(docker, store);
   const images = new ImageService(db, docker, store, df, imageUpdates, operations);
@@ -115,16 +85,13 @@ export async function createDeps(
     imageUpdates,
     locks,
   );
-  const tokens = new TokenService(db);
-  const audit = new AuditTrail(db);
   const registries = new RegistryService(db);
   const system = new SystemService(db, docker, containers);
   const consoles = new ConsoleService(db, docker, audit, auth, shutdown);
   const settings = new SettingsService(
-    { auth, tokens, audit, system, deleted, tags, registries, store, consoles },
+    { auth, tokens: core.tokens, audit, system, deleted, tags, registries, store, consoles },
     cfg.PORT,
   );
-  await ensureDefaultTags(db);
   const creator = new CreateService(db, docker, store, watcher, configs, operations);
   const stackDeps: StackDeps = {
     db,
@@ -156,17 +123,7 @@ export async function createDeps(
   });
   const stacks = new StackService(stackDeps, stackUpdater);
   return {
-    cfg,
-    db,
-    docker,
-    daemon: docker,
-    auth,
-    tokens,
-    audit,
-    events,
-    eventLog,
-    dashboard: new Dashboard(db, docker, store, eventLog, df),
-    store,
+    ...core,
     containers,
     tags,
     creator,
@@ -199,6 +156,5 @@ export async function createDeps(
     volumes: new VolumeService(db, docker, store, df, shutdown),
     templates: new TemplateService(db, docker, store, creator, configs, stacks),
     stacks,
-    shutdown,
   };
 }

@@ -7,11 +7,11 @@ import {
   sessionIdSchema,
   setupSchema,
 } from "../auth/schemas.ts";
-import type { AppEnv } from "../http/env.ts";
+import type { CoreEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
 
 export function apiAuthRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<CoreEnv>();
 
   app.post("/setup", validate("json", setupSchema), async (c) => {
     const { password, setupToken } = c.req.valid("json");

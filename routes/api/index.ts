@@ -3,7 +3,6 @@ import { openAPIRouteHandler } from "hono-openapi";
 import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
-import { apiAuthRoutes } from "./auth.ts";
 import { apiContainersRoutes } from "./containers/index.ts";
 import { apiConvertRoutes } from "./convert.ts";
 import { apiEventRoutes } from "./events.ts";
@@ -16,19 +15,14 @@ import { apiTagRoutes } from "./tags.ts";
 import { apiTemplateRoutes } from "./templates.ts";
 import { apiTokenRoutes } from "./tokens.ts";
 import { apiVolumeRoutes } from "./volumes.ts";
+import { apiCoreRoutes } from "./core.ts";
 
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
-/** `/api/v1`: the JSON API (API.md fixes part of it). */
+/** `/api/v1`: the JSON API (API.md fixes part of it) but for its core part (./core.ts). */
 export function apiRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/health", async (c) => {
-    const state = await c.get("deps").daemon.refresh();
-    return c.json({ status: "ok", docker: state.up ? "up" : "down" });
-  });
-
-  app.route("/auth", apiAuthRoutes());
   app.route("/tokens", apiTokenRoutes());
 
   app.route("/system", apiSystemRoutes());
@@ -44,10 +38,12 @@ export function apiRoutes() {
   app.route("/stacks", apiStackRoutes());
   app.route("/compose", apiComposeRoutes());
 
-  // Built from the routes and their zod schemas, so it cannot drift from what is served.
+  // Built from the routes (the core's too: `documented`, below) and their zod schemas, so it
+  // cannot drift from what is served.
+  const documented = new Hono<AppEnv>();
   app.get(
     "/openapi.json",
-    openAPIRouteHandler(app, {
+    openAPIRouteHandler(documented, {
       documentation: {
         info: {
           title: "DockerMate API",
@@ -99,5 +95,7 @@ export function apiRoutes() {
     })));
   });
 
+  // The document is built on its first request, from every route registered by now.
+  documented.route("/", apiCoreRoutes()).route("/", app);
   return app;
 }

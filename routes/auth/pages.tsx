@@ -13,7 +13,7 @@ import { clearSessionCookie, writeSessionCookie } from "../../middleware/session
 import { cookieExposure } from "../../services/auth/cookie-exposure.ts";
 import { previewPassword } from "../../services/auth/password.ts";
 import { InvalidInput, RateLimited, Unauthorized } from "../../services/errors.ts";
-import type { AppEnv } from "../http/env.ts";
+import type { CoreEnv } from "../http/env.ts";
 import { serviceErrors } from "../http/form-errors.ts";
 import { redirect, render } from "../http/render.ts";
 import { formBody, isHtmx } from "../http/request.ts";
@@ -28,19 +28,22 @@ function formErrors(err: InvalidInput): FormErrors {
   return serviceErrors(err)?.errors ?? { form: err.message };
 }
 
-async function parseForm<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.output<T>> {
+async function parseForm<T extends z.ZodType>(
+  c: Context<CoreEnv>,
+  schema: T,
+): Promise<z.output<T>> {
   return parseOrRefuse(schema, await formBody(c));
 }
 
 /** The login form, warning when the session cookie would reach containers' published ports. */
-function loginForm(c: Context<AppEnv>, errors: FormErrors, next: string, notice?: string) {
+function loginForm(c: Context<CoreEnv>, errors: FormErrors, next: string, notice?: string) {
   const { store, cfg } = c.get("deps");
   const ports = cookieExposure(store, c.get("meta").secure, cfg.PORT);
   return <LoginForm errors={errors} next={next} notice={notice} exposedPorts={ports} />;
 }
 
 function authPage(
-  c: Context<AppEnv>,
+  c: Context<CoreEnv>,
   title: string,
   form: ReturnType<typeof SetupForm>,
   status: 200 | 400 | 401 | 429 = 200,
@@ -51,7 +54,7 @@ function authPage(
 
 /** Setup, login and logout pages (the JSON twins live in routes/api/auth.ts). */
 export function authRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<CoreEnv>();
 
   app.get("/setup", async (c) => {
     const { auth, cfg } = c.get("deps");

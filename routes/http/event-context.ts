@@ -1,9 +1,9 @@
 import type { EventContext } from "../../components/events.tsx";
 import { containerName } from "../../services/docker/containers.ts";
-import type { Deps } from "../../services/context.ts";
+import type { CoreDeps } from "../../services/context.ts";
 
 /** Names of containers that network and volume events point at (by id), for event rows. */
-export function eventContext(deps: Pick<Deps, "store">): EventContext {
+export function eventContext(deps: Pick<CoreDeps, "store">): EventContext {
   return {
     containerName: (id) => {
       const c = deps.store.find(id);

@@ -1,18 +1,22 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { NavKey } from "../../components/layout.tsx";
-import type { AppEnv } from "./env.ts";
+import type { CoreEnv } from "./env.ts";
 import { isHtmx } from "./request.ts";
 
 type Status = 200 | 201 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503;
 
 /** Sends a whole page, with the doctype. */
-export function render(c: Context<AppEnv>, page: Child, status: Status = 200): Response {
+export function render<E extends CoreEnv>(
+  c: Context<E>,
+  page: Child,
+  status: Status = 200,
+): Response {
   return c.html(`<!DOCTYPE html>${page}`, status);
 }
 
 /** Where a successful form post goes: htmx follows HX-Redirect, a plain form a 303. */
-export function redirect(c: Context<AppEnv>, location: string): Response {
+export function redirect<E extends CoreEnv>(c: Context<E>, location: string): Response {
   if (isHtmx(c)) {
     c.header("HX-Redirect", location);
     return c.body(null, 200);
@@ -21,6 +25,6 @@ export function redirect(c: Context<AppEnv>, location: string): Response {
 }
 
 /** The signed-in page chrome's data: the active nav item and Docker's state. */
-export function appChrome(c: Context<AppEnv>, active: NavKey | null) {
+export function appChrome<E extends CoreEnv>(c: Context<E>, active: NavKey | null) {
   return { active, docker: c.get("deps").daemon.state };
 }

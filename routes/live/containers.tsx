@@ -5,7 +5,7 @@ import { GoneStatePanel, StatePanel, VerdictPanel } from "../../components/conta
 import { RemovedRowPartial, RowPartial } from "../../components/containers/list.tsx";
 import { Alert } from "../../components/ui.tsx";
 import { containerName } from "../../services/docker/containers.ts";
-import { isManaged } from "../../services/containers/service.ts";
+import { isManaged } from "../../services/config/labels.ts";
 import type { AppEnv } from "../http/env.ts";
 import { containerParam, operationParam } from "../http/params.ts";
 import { linkHost } from "../http/request.ts";

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { DashboardUpdate } from "../../components/dashboard/live.tsx";
-import type { Deps } from "../../services/context.ts";
+import type { CoreDeps } from "../../services/context.ts";
 import { type DashboardUpdate as Update, SECTIONS } from "../../services/dashboard/data.ts";
-import type { AppEnv } from "../http/env.ts";
+import type { CoreEnv } from "../http/env.ts";
 import { eventContext } from "../http/event-context.ts";
 import { holdOpen, writer } from "../live-stream.ts";
 
@@ -13,7 +13,7 @@ import { holdOpen, writer } from "../live-stream.ts";
  */
 const rendered = new WeakMap<Update["data"], Map<string, string>>();
 
-function html(u: Update, deps: Deps): string {
+function html(u: Update, deps: CoreDeps): string {
   const key = `${u.full}:${u.sections.join()}`;
   let byKey = rendered.get(u.data);
   if (!byKey) rendered.set(u.data, byKey = new Map());
@@ -38,8 +38,8 @@ function html(u: Update, deps: Deps): string {
  * and this connection, or while the tab was in the background); then the sections a change
  * touched, computed once for every open dashboard by services/dashboard/live.ts.
  */
-export function liveDashboardRoutes(): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function liveDashboardRoutes(): Hono<CoreEnv> {
+  const app = new Hono<CoreEnv>();
 
   app.get("/", (c) => {
     const deps = c.get("deps");

@@ -19,6 +19,11 @@ export function isHelper(labels: Record<string, string> | null | undefined): boo
 /** Labels under this prefix are DockerMate's own bookkeeping; users may not set them. */
 export const RESERVED_LABEL_PREFIX = "com.dockermate.";
 
+/** Whether a container carries DockerMate's managed mark. */
+export function isManaged(c: { Labels?: Record<string, string> | null }): boolean {
+  return c.Labels?.[MANAGED_LABEL] === "true";
+}
+
 /** The user's labels minus reserved keys. */
 export function userLabels(labels: Record<string, string>): Record<string, string> {
   return Object.fromEntries(

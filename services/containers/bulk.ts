@@ -1,7 +1,8 @@
 import type { Db } from "../../db/client.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { containerName } from "../docker/containers.ts";
-import { type ContainerService, isManaged, type LifecycleAction } from "./service.ts";
+import { isManaged } from "../config/labels.ts";
+import type { ContainerService, LifecycleAction } from "./service.ts";
 import type { DeletedService } from "./deleted.ts";
 import { DockerUnavailable } from "../errors.ts";
 import { type CliAction, dockerCli } from "../config/lifecycle-cli.ts";

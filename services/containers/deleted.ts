@@ -6,7 +6,7 @@ import { runCommandFromConfig } from "../config/cli.ts";
 import { ContainerConfigService } from "../config/service.ts";
 import type { ContainerLocks } from "./locks.ts";
 import type { ContainerStore } from "./store.ts";
-import { isManaged } from "./service.ts";
+import { isManaged } from "../config/labels.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { containerName, inspectContainer, removeContainer } from "../docker/containers.ts";
 import type { ContainerInspect, ContainerSummary } from "../docker/types.ts";

@@ -3,15 +3,21 @@ import type { Db } from "../../db/client.ts";
 import { managedContainers } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import type { ContainerLocks } from "./locks.ts";
-import { MANAGED_LABEL, TAGS_LABEL } from "../config/labels.ts";
+import { isManaged } from "../config/labels.ts";
 import type { ContainerStore } from "./store.ts";
 import type { DockerClient } from "../docker/client.ts";
-import { containerActions, containerName, inspectContainer } from "../docker/containers.ts";
+import {
+  containerActions,
+  containerName,
+  healthOf,
+  inspectContainer,
+} from "../docker/containers.ts";
 import type { ContainerInspect, ContainerSummary } from "../docker/types.ts";
 import { NotFound } from "../errors.ts";
-import { healthOf, parseVerdict, type Verdict } from "./start-watch.ts";
+import { parseVerdict, type Verdict } from "./start-watch.ts";
 import { type CliAction, dockerCli } from "../config/lifecycle-cli.ts";
 import { addContainerTags, setContainerTags, tagsByContainer, tagsWithStacks } from "./tags.ts";
+import { syncManaged } from "./sync.ts";
 import { SORTS, STATES } from "./list-options.ts";
 
 /** What the list shows: routes/http/queries.ts reads it from a page's URL or the API's query. */
@@ -64,10 +70,6 @@ export async function adoptedNames(db: Db): Promise<Set<string>> {
   const rows = await db.select({ name: managedContainers.name }).from(managedContainers)
     .where(eq(managedContainers.labelsPending, true));
   return new Set(rows.map((r) => r.name));
-}
-
-export function isManaged(c: Pick<ContainerSummary, "Labels">): boolean {
-  return c.Labels?.[MANAGED_LABEL] === "true";
 }
 
 function ports(c: ContainerSummary): PortView[] {
@@ -261,34 +263,8 @@ export class ContainerService {
     return result;
   }
 
-  /**
-   * Records containers labeled as managed that the database does not know (after a fresh or
-   * lost database), with their tags from the label.
-   */
-  async sync(meta: RequestMeta): Promise<{ recorded: string[] }> {
-    await this.store.ready();
-    const known = new Set(
-      (await this.db.select({ name: managedContainers.name }).from(managedContainers)).map((r) =>
-        r.name
-      ),
-    );
-    const recorded: string[] = [];
-    for (const c of this.store.list().filter(isManaged)) {
-      const name = containerName(c);
-      if (known.has(name)) continue;
-      await this.db.insert(managedContainers).values({
-        name,
-        containerId: c.Id,
-        image: c.Image,
-        createdAt: new Date(c.Labels["com.dockermate.created-at"] ?? c.Created * 1000),
-      }).onConflictDoNothing();
-      const labelTags = (c.Labels[TAGS_LABEL] ?? "").split(",").map((t) => t.trim()).filter(
-        Boolean,
-      );
-      if (labelTags.length > 0) await setContainerTags(this.db, name, labelTags);
-      recorded.push(name);
-    }
-    if (recorded.length > 0) await recordAudit(this.db, "containers.sync", meta, { recorded });
-    return { recorded };
+  /** Records managed containers the database does not know (./sync.ts). */
+  sync(meta: RequestMeta): Promise<{ recorded: string[] }> {
+    return syncManaged(this.db, this.store, meta);
   }
 }

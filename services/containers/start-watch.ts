@@ -4,7 +4,7 @@ import type { Db } from "../../db/client.ts";
 import { managedContainers } from "../../db/schema.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { inspectContainer } from "../docker/containers.ts";
-import type { ContainerInspect, ContainerSummary, DockerEvent } from "../docker/types.ts";
+import type { ContainerInspect, DockerEvent } from "../docker/types.ts";
 import type { DockerEvents } from "../events/subscriber.ts";
 import { tailLogs } from "../logs/read.ts";
 
@@ -35,16 +35,6 @@ export type WatchOptions = {
 
 /** The part of an inspect a watch reads. */
 type Inspect = Pick<ContainerInspect, "RestartCount" | "State" | "HostConfig" | "Config">;
-
-/** `(healthy)`, `(unhealthy)` or `(health: starting)` at the end of a list item's Status. */
-export function healthOf(
-  c: Pick<ContainerSummary, "Status">,
-): "healthy" | "unhealthy" | "starting" | null {
-  if (/\(healthy\)/.test(c.Status)) return "healthy";
-  if (/\(unhealthy\)/.test(c.Status)) return "unhealthy";
-  if (/\(health: starting\)/.test(c.Status)) return "starting";
-  return null;
-}
 
 function exitHint(code: number, oom: boolean): string {
   if (oom || code === 137) {

@@ -1,6 +1,5 @@
 /** The dashboard's container counts and what needs a look, computed from the store's list. */
-import { healthOf } from "../containers/start-watch.ts";
-import { containerName } from "../docker/containers.ts";
+import { containerName, healthOf } from "../docker/containers.ts";
 import type { ContainerSummary } from "../docker/types.ts";
 import type { EventLog } from "../events/store.ts";
 import type { AttentionItem, AttentionKind, ContainerCounts } from "./data.ts";

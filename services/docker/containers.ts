@@ -25,6 +25,16 @@ export function containerName(
   return name.replace(/^\//, "");
 }
 
+/** `(healthy)`, `(unhealthy)` or `(health: starting)` at the end of a list item's Status. */
+export function healthOf(
+  c: Pick<ContainerSummary, "Status">,
+): "healthy" | "unhealthy" | "starting" | null {
+  if (/\(healthy\)/.test(c.Status)) return "healthy";
+  if (/\(unhealthy\)/.test(c.Status)) return "unhealthy";
+  if (/\(health: starting\)/.test(c.Status)) return "starting";
+  return null;
+}
+
 /** Running containers, or all of them; `filters` as `docker ps --filter`. */
 export function listContainers(
   docker: DockerClient,

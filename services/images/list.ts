@@ -1,7 +1,7 @@
 /** The image list: each image with what uses it, its update state and tag drift; filter, totals. */
 import type { Db } from "../../db/client.ts";
 import { containerHistory } from "../../db/schema.ts";
-import { isManaged } from "../containers/service.ts";
+import { isManaged } from "../config/labels.ts";
 import { diskUsage } from "../dashboard/disk.ts";
 import { containerName, listContainers } from "../docker/containers.ts";
 import { inspectImage, listImages } from "../docker/images.ts";

@@ -4,7 +4,6 @@
  * (transport.ts, auth.ts), manifest digests (manifests.ts) and tags (tags.ts). Credentials never
  * appear in what it logs, throws or returns.
  */
-import { z } from "zod";
 import { headManifest, type ManifestDigest } from "./manifests.ts";
 import { parseReference, type Reference } from "./reference.ts";
 import { listTags } from "./tags.ts";
@@ -13,16 +12,6 @@ import { RegistryTransport } from "./transport.ts";
 export { digestsInRepository, isImageId, parseReference, type Reference } from "./reference.ts";
 export { RegistryError } from "./errors.ts";
 export type { RegistryOptions, RequestCounts } from "./transport.ts";
-
-/** A registry's stored settings: credentials (both or neither) and whether it speaks plain http. */
-export const storedRegistrySchema = z.object({
-  /** The domain as `parseReference` names it: `docker.io`, `ghcr.io`, `host:5000`. */
-  registry: z.string(),
-  username: z.string().nullable(),
-  password: z.string().nullable(),
-  insecure: z.boolean(),
-});
-export type StoredRegistry = z.output<typeof storedRegistrySchema>;
 
 /**
  * One client per run (update check, tag listing): it caches tokens until `expires_in`, remembers

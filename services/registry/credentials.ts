@@ -2,15 +2,11 @@ import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { InvalidInput, NotFound } from "../errors.ts";
-import {
-  parseReference,
-  RegistryClient,
-  type RegistryOptions,
-  type StoredRegistry,
-} from "./client.ts";
+import { parseReference, RegistryClient, type RegistryOptions } from "./client.ts";
 import type { RegistryAuth } from "../docker/images.ts";
 import { log } from "../logger.ts";
-import { isBound, seal, unseal } from "./secret-box.ts";
+import { seal, unseal } from "./secret-box.ts";
+import { sealedFor, type StoredRegistry } from "./stored.ts";
 import { getSetting, setSetting } from "../settings.ts";
 import { shellArg } from "../config/shell-words.ts";
 
@@ -81,26 +77,6 @@ async function withPasswords(db: Db): Promise<StoredRegistry[]> {
         return null;
       }),
   })));
-}
-
-/** What a registry's sealed password is bound to: it opens for that registry only. */
-function sealedFor(registry: string): string {
-  return `registry:${registry}`;
-}
-
-/**
- * Seals passwords stored in plain text or sealed unbound by an older version (at start, once the
- * key is known). One that cannot be opened stays as it is: it counts as missing.
- */
-export async function sealStoredPasswords(db: Db): Promise<void> {
-  const stored = await getSetting(db, "registries");
-  if (stored.every((r) => r.password === null || isBound(r.password))) return;
-  const sealed = await Promise.all(stored.map(async (r) => {
-    if (r.password === null || isBound(r.password)) return r;
-    const plain = await unseal(r.password, sealedFor(r.registry)).catch(() => null);
-    return plain === null ? r : { ...r, password: await seal(plain, sealedFor(r.registry)) };
-  }));
-  await setSetting(db, "registries", sealed);
 }
 
 function view(r: StoredRegistry): RegistryView {

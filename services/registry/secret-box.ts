@@ -4,6 +4,9 @@
  * database alone (a backup, a remote libSQL server) does not reveal them.
  */
 import { decodeBase64, encodeBase64 } from "@oslojs/encoding";
+import type { Db } from "../../db/client.ts";
+import { getSetting, setSetting } from "../settings.ts";
+import { sealedFor } from "./stored.ts";
 
 const IV_BYTES = 12;
 
@@ -85,4 +88,19 @@ export async function unseal(value: string, boundTo: string): Promise<string> {
     bytes.slice(IV_BYTES),
   );
   return new TextDecoder().decode(plain);
+}
+
+/**
+ * Seals registry passwords stored in plain text or sealed unbound by an older version (at
+ * start, once the key is known). One that cannot be opened stays as it is: it counts as missing.
+ */
+export async function sealStoredPasswords(db: Db): Promise<void> {
+  const stored = await getSetting(db, "registries");
+  if (stored.every((r) => r.password === null || isBound(r.password))) return;
+  const sealed = await Promise.all(stored.map(async (r) => {
+    if (r.password === null || isBound(r.password)) return r;
+    const plain = await unseal(r.password, sealedFor(r.registry)).catch(() => null);
+    return plain === null ? r : { ...r, password: await seal(plain, sealedFor(r.registry)) };
+  }));
+  await setSetting(db, "registries", sealed);
 }

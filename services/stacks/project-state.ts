@@ -3,7 +3,7 @@
  * compose puts on them: which project and service each belongs to, and from that each service's
  * and the stack's status. Pure: the containers are passed in.
  */
-import { healthOf } from "../containers/start-watch.ts";
+import { healthOf } from "../docker/containers.ts";
 import { COMPOSE_PROJECT_LABEL } from "../containers/tags.ts";
 import { containerName } from "../docker/containers.ts";
 import type { ContainerSummary } from "../docker/types.ts";

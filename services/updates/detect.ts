@@ -10,7 +10,6 @@ import type { Db } from "../../db/client.ts";
 import type { ContainerStore } from "../containers/store.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { listImages } from "../docker/images.ts";
-import type { DockerEvents } from "../events/subscriber.ts";
 import {
   type Drift,
   driftFor,
@@ -19,6 +18,7 @@ import {
   recordTags,
   type SeenTag,
 } from "../images/tag-drift.ts";
+import { type LocalTags, recordLocalTags } from "../images/local-tags.ts";
 import { log } from "../logger.ts";
 import type { RegistryClient, RegistryOptions } from "../registry/client.ts";
 import { registryClient } from "../registry/credentials.ts";
@@ -33,16 +33,13 @@ import {
   type UpdateResult,
   UpdateResults,
 } from "./results.ts";
-import { checkIntervalHours, checkIsDue } from "./schedule.ts";
+import { updateCheckDue } from "./schedule.ts";
 
 export type UpdateOptions = Partial<RegistryLimits> & {
   registry?: Omit<RegistryOptions, "credentials" | "insecure">;
 };
 
 const DEFAULTS: RegistryLimits = { cacheMs: 60_000, rateLimitReserve: 10, alsoPerRepository: 10 };
-/** Image events (pull, tag, untag) come in bursts; one local refresh after the burst. */
-const LOCAL_REFRESH_MS = 500;
-const IMAGE_EVENTS = /^(pull|tag|untag|delete|import|load|push)$/;
 
 export class ImageUpdateService {
   readonly #results: UpdateResults;
@@ -50,14 +47,13 @@ export class ImageUpdateService {
   readonly #registries: RegistryCalls;
   #listeners = new Set<() => void>();
   #running: { run: Promise<CheckRun>; explicit: boolean } | null = null;
-  #localTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #registryOptions: UpdateOptions["registry"];
 
   constructor(
     private readonly db: Db,
     private readonly docker: DockerClient,
     private readonly store: ContainerStore,
-    events?: DockerEvents,
+    localTags?: LocalTags,
     opts: UpdateOptions = {},
   ) {
     const { registry, ...limits } = opts;
@@ -65,11 +61,8 @@ export class ImageUpdateService {
     this.#results = new UpdateResults(db);
     this.#references = new ReferencesInUse(docker, store);
     this.#registries = new RegistryCalls(db, { ...DEFAULTS, ...limits });
-    events?.onEvent((e) => {
-      if (e.Type === "image" && IMAGE_EVENTS.test(e.Action)) this.#scheduleLocalRefresh();
-    });
-    // Tags are recorded as soon as Docker is there, so a tag that moves later is remembered.
-    events?.onConnect(() => this.#scheduleLocalRefresh());
+    // After every pull, tag or untag (recorded by the core whether this service is loaded or not).
+    localTags?.onRecorded((images) => this.#judgeLocal(images));
   }
 
   /** Reads the stored results into memory (once). */
@@ -138,8 +131,7 @@ export class ImageUpdateService {
    * hardware profile's interval (so a changed profile applies without a restart).
    */
   async runScheduled(now = new Date()): Promise<CheckRun | null> {
-    const hours = await checkIntervalHours(this.db, this.docker);
-    const due = checkIsDue(await this.lastRun(), hours, now);
+    const due = await updateCheckDue(this.db, this.docker, now);
     return due ? await this.checkAll({ explicit: false }) : null;
   }
 
@@ -236,24 +228,18 @@ export class ImageUpdateService {
 
   // --- after local changes -----------------------------------------------------------------
 
-  #scheduleLocalRefresh(): void {
-    clearTimeout(this.#localTimer);
-    this.#localTimer = setTimeout(() => {
-      this.refreshLocal().catch((err) =>
-        log.debug(`image updates: local refresh failed: ${(err as Error).message}`)
-      );
-    }, LOCAL_REFRESH_MS);
-  }
-
   /**
-   * After a pull, tag or untag: records the tags images have now (tag drift) and judges the
-   * stored remote digests against the local images again, without asking any registry. A pull of
-   * the new version is "up to date" at once.
+   * Records the tags local images carry now (tag drift) and judges the stored remote digests
+   * against them again, without asking any registry: what follows every pull, tag or untag
+   * (LocalTags), so that a pull of the new version is "up to date" at once.
    */
   async refreshLocal(): Promise<void> {
+    await this.#judgeLocal(await recordLocalTags(this.db, this.docker));
+  }
+
+  /** Judges the stored remote digests against `images`, the local images as just listed. */
+  async #judgeLocal(images: LocalImage[]): Promise<void> {
     await this.load();
-    const images: LocalImage[] = await listImages(this.docker);
-    await recordTags(this.db, images);
     const stored = this.#results.entries();
     if (stored.length === 0) return;
     const byId = new Map(images.map((i) => [i.Id, i]));

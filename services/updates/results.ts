@@ -3,6 +3,7 @@ import { notInArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { imageUpdateChecks, imageUpdateStatus } from "../../db/schema.ts";
 import { lastJobRun, saveJobRun } from "../job-runs.ts";
+import { CHECK_JOB } from "./schedule.ts";
 import { parseReference, type RequestCounts } from "../registry/client.ts";
 
 export type UpdateResult = {
@@ -56,8 +57,6 @@ export type LastRun = { ranAt: string; summary: CheckSummary; notes: string[] };
 
 /** Whether one local image (by id) is behind the reference it was judged for. */
 export type ImageStatus = { image: string; updateAvailable: boolean; remoteDigest: string | null };
-
-export const CHECK_JOB = "check-updates";
 
 /** The key results are stored under, for any spelling of a reference (`docker images`' own). */
 export function updateKey(image: string): string {

@@ -3,7 +3,7 @@
  * that use it, the stack it belongs to; a filter and the totals.
  */
 import { isHelper } from "../config/labels.ts";
-import { isManaged } from "../containers/service.ts";
+import { isManaged } from "../config/labels.ts";
 import { containerName, listContainers } from "../docker/containers.ts";
 import type { DiskUsage } from "../docker/system.ts";
 import type { ContainerSummary, Volume } from "../docker/types.ts";

@@ -1,8 +1,15 @@
 import assert from "node:assert/strict";
 import { decodeBase64, encodeBase64 } from "@oslojs/encoding";
 import { openDb } from "../../db/client.ts";
-import { listRegistries, sealStoredPasswords } from "../../services/registry/credentials.ts";
-import { isBound, isSealed, seal, unseal, useKeyFile } from "../../services/registry/secret-box.ts";
+import { listRegistries } from "../../services/registry/credentials.ts";
+import {
+  isBound,
+  isSealed,
+  seal,
+  sealStoredPasswords,
+  unseal,
+  useKeyFile,
+} from "../../services/registry/secret-box.ts";
 import { getSetting, setSetting } from "../../services/settings.ts";
 
 Deno.test("secret box: sealed values open again, differ each time, need the same key", async () => {

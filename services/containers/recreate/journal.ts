@@ -30,6 +30,15 @@ function parkedName(name: string, journalId: number): string {
   return `${name}-dm-old-${journalId}`;
 }
 
+/** A recreate still running: at a start, one a crash or a stop interrupted. */
+const RUNNING = eq(recreateJournal.status, "running");
+
+/** Whether a start has interrupted recreates to finish or undo (recovery.ts). */
+export async function hasUnfinishedRecreates(db: Db): Promise<boolean> {
+  return (await db.select({ id: recreateJournal.id }).from(recreateJournal).where(RUNNING).limit(1))
+    .length > 0;
+}
+
 export class RecreateJournal {
   constructor(private readonly db: Db, private readonly crash: (site: CrashSite) => void) {}
 
@@ -78,7 +87,7 @@ export class RecreateJournal {
 
   /** The recreates still running: interrupted ones, at a start. */
   unfinished(): Promise<JournalRow[]> {
-    return this.db.select().from(recreateJournal).where(eq(recreateJournal.status, "running"));
+    return this.db.select().from(recreateJournal).where(RUNNING);
   }
 
   /** The history entry of a recreate, written once per journal entry; gives its id. */
