@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { allowedHosts } from "./middleware/allowed-hosts.ts";
 import { authenticate } from "./middleware/auth.ts";
 import { bodyLimits } from "./middleware/body-limit.ts";
+import { hsts } from "./middleware/hsts.ts";
 import { notFound, onError } from "./middleware/errors.tsx";
 import { mutationRateLimit } from "./middleware/rate-limit.ts";
 import { requestMeta } from "./middleware/request-meta.ts";
@@ -35,6 +36,7 @@ export function createApp(deps: CoreDeps): Hono<CoreEnv> {
     await next();
   });
   app.use(requestMeta(deps.cfg.TRUST_PROXY));
+  app.use(hsts());
   app.use(allowedHosts());
   app.use(bodyLimits());
   app.use(sameOrigin());

@@ -106,6 +106,11 @@ export const envSchema = z.object({
   /** A Compose v2 binary; unset: the docker CLI plugin or `docker-compose` v2 is looked for. */
   DOCKER_COMPOSE: z.string().refine((v) => v.startsWith("/"), "must be an absolute path")
     .optional(),
+  /** HTTPS served directly: PEM files of the certificate (chain) and its private key, both or neither. */
+  TLS_CERT: z.string().min(1).optional(),
+  TLS_KEY: z.string().min(1).optional(),
+  /** HTTPS with a self-signed certificate made and kept in `$DATA_DIR/tls/` (services/tls/). */
+  TLS_SELF_SIGNED: boolish.default(false),
   /**
    * For crash tests only: exit at this point of a recreate (services/containers/recreate/steps.ts)
    * or a stack update (services/stacks/update-steps.ts).
@@ -134,8 +139,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     envNames.map((k) => [k, env[k] === "" ? undefined : env[k]]),
   );
   const result = envSchema.safeParse(present);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  const lines = result.success
+    ? tlsProblems(result.data)
+    : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  if (!result.success || lines.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
   }
   const cfg = result.data;
@@ -146,6 +153,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: cfg.DATABASE_URL ?? `file:${dataDir}/dockermate.db`,
     STACKS_DIR: cfg.STACKS_DIR?.replace(/(.)\/+$/, "$1") ?? `${dataDir}/stacks`,
   };
+}
+
+/** The TLS variables that only make sense together, or not at all. */
+function tlsProblems(cfg: z.output<typeof envSchema>): string[] {
+  if (cfg.TLS_CERT && !cfg.TLS_KEY) return ["TLS_KEY: must be set with TLS_CERT"];
+  if (cfg.TLS_KEY && !cfg.TLS_CERT) return ["TLS_CERT: must be set with TLS_KEY"];
+  if (cfg.TLS_CERT && cfg.TLS_SELF_SIGNED) {
+    return ["TLS_SELF_SIGNED: must not be set with TLS_CERT and TLS_KEY (use one or the other)"];
+  }
+  return [];
 }
 
 /** Reads the process environment once. */

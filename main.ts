@@ -6,6 +6,8 @@ import { syncManaged } from "./services/containers/sync.ts";
 import { createCore } from "./services/core.ts";
 import { log, setLogLevel } from "./services/logger.ts";
 import { startScheduler } from "./services/scheduler.ts";
+import { loadTls } from "./services/tls/load.ts";
+import { serveApp } from "./services/tls/serve.ts";
 
 async function serve(): Promise<void> {
   const cfg = loadConfig();
@@ -57,12 +59,9 @@ async function serve(): Promise<void> {
     const source = cfg.DOCKERMATE_SETUP_TOKEN ? " (from DOCKERMATE_SETUP_TOKEN)" : "";
     log.info(`No admin yet. Open /setup and use the setup token${source}: ${core.auth.setupToken}`);
   }
-  const server = Deno.serve({
-    hostname: cfg.HOST,
-    port: cfg.PORT,
-    onListen: ({ hostname, port }) =>
-      log.always(`DockerMate listening on http://${hostname}:${port}`),
-  }, app.fetch);
+  const tls = await loadTls(cfg);
+  if (tls) log.always(`HTTPS certificate (${tls.describe}) SHA-256 fingerprint ${tls.fingerprint}`);
+  const server = serveApp(cfg, tls, app.fetch);
   const shutdown = async () => {
     log.info("Shutting down");
     stopping.abort();

@@ -58,6 +58,8 @@ export function serverPermissionFlags(
     "/proc/self/mountinfo",
     "/proc/self/cgroup",
   ];
+  // The HTTPS certificate and key (services/tls/load.ts).
+  for (const file of [cfg.TLS_CERT, cfg.TLS_KEY]) if (file) read.push(absolute(file));
   const write = [dataDir];
   if (!`${stacksDir}/`.startsWith(`${dataDir}/`)) {
     read.push(stacksDir);

@@ -4,7 +4,12 @@ import { PASSWORD, SETUP_TOKEN } from "./server.ts";
 export class Client {
   cookie: string | null = null;
 
-  constructor(readonly base: string, readonly headers: Record<string, string> = {}) {}
+  /** `http`: the client that reaches the server (one trusting its certificate, for HTTPS). */
+  constructor(
+    readonly base: string,
+    readonly headers: Record<string, string> = {},
+    readonly http?: Deno.HttpClient,
+  ) {}
 
   async request(
     method: string,
@@ -31,6 +36,7 @@ export class Client {
       body,
       redirect: "manual",
       signal: init.signal,
+      client: this.http,
     });
     const setCookie = res.headers.getSetCookie().find((c) => c.includes("dockermate_session="));
     if (setCookie) {
@@ -63,8 +69,8 @@ export class Client {
 }
 
 /** Creates the admin through the API and logs in; returns a client holding the session. */
-export async function setupAndLogin(base: string): Promise<Client> {
-  const client = new Client(base);
+export async function setupAndLogin(base: string, http?: Deno.HttpClient): Promise<Client> {
+  const client = new Client(base, {}, http);
   const setup = await client.json("POST", "/api/v1/auth/setup", {
     password: PASSWORD,
     setupToken: SETUP_TOKEN,

@@ -58,10 +58,15 @@ export async function waitFor(
   );
 }
 
-/** The port of the server's "DockerMate listening on http://host:port" line, 0 before it. */
+/** The port of the server's "DockerMate listening on http(s)://host:port" line, 0 before it. */
 export function listeningPort(log: string): number {
-  const m = log.match(/DockerMate listening on http:\/\/[^\s]*:(\d+)/);
+  const m = log.match(/DockerMate listening on https?:\/\/[^\s]*:(\d+)/);
   return m ? Number(m[1]) : 0;
+}
+
+/** "https" when the server's listening line says it serves HTTPS, else "http". */
+function listeningScheme(log: string): string {
+  return /DockerMate listening on https:/.test(log) ? "https" : "http";
 }
 
 /** The test server's environment: its data, the test bed's daemon, the setup token. */
@@ -82,11 +87,15 @@ export function serverEnv(
   };
 }
 
-/** `deno run main.ts serve` with the permissions `deno task start` gives it. */
-export function serverCommand(env: Record<string, string>): Deno.Command {
+/**
+ * `deno run main.ts serve` with the permissions `deno task start` gives it, from `cwd` (the
+ * caller's working directory when not given).
+ */
+export function serverCommand(env: Record<string, string>, cwd?: string): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", ...serverPermissionFlags(env, ROOT), `${ROOT}/main.ts`, "serve"],
     env,
+    cwd,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -122,11 +131,19 @@ export async function launch(args: string[], env: Record<string, string>, stdin 
 
 export async function startServer(
   extraEnv: Record<string, string> = {},
-  opts: { dataDir?: string } = {},
+  /**
+   * `http`: the client that reaches it (one trusting its certificate, for HTTPS), or a function
+   * that makes it once it can (a check that throws is tried again).
+   */
+  opts: {
+    dataDir?: string;
+    cwd?: string;
+    http?: Deno.HttpClient | (() => Deno.HttpClient);
+  } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "dockermate-test-" });
   const env = serverEnv(dataDir, extraEnv);
-  const child = serverCommand(env).spawn();
+  const child = serverCommand(env, opts.cwd).spawn();
   let log = "";
   const collect = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream.pipeThrough(new TextDecoderStream())) log += chunk;
@@ -144,8 +161,9 @@ export async function startServer(
       if (exited) throw new GiveUp(`server exited early:\n${log}`);
       port ||= listeningPort(log);
       if (!port) return false;
-      url = `http://127.0.0.1:${port}`;
-      const res = await fetch(`${url}/api/v1/health`);
+      url = `${listeningScheme(log)}://127.0.0.1:${port}`;
+      const client = typeof opts.http === "function" ? opts.http() : opts.http;
+      const res = await fetch(`${url}/api/v1/health`, { client });
       await res.body?.cancel();
       return res.ok;
     }, 20_000);

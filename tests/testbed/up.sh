@@ -69,8 +69,9 @@ flock -w 300 9 || die "another up.sh still holds $STATE_DIR/lock after 300 s"
 # ---------------------------------------------------------------------------
 # iproute2 and util-linux (ip, unshare, nsenter) run the private daemon of the fault tests;
 # docker-compose (1.29, v1) brings up the generated compose files of the config tests; haproxy
-# stands in for the HAProxy-based docker-socket-proxy in the socket proxy test.
-PACKAGES=(docker.io docker-registry busybox-static chromium curl iproute2 util-linux docker-compose haproxy)
+# stands in for the HAProxy-based docker-socket-proxy in the socket proxy test; debootstrap makes
+# the Debian base image of the Dockerfile test (base-images.sh).
+PACKAGES=(docker.io docker-registry busybox-static chromium curl iproute2 util-linux docker-compose haproxy debootstrap)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
@@ -490,6 +491,9 @@ if ((REBUILT)); then
   # drop old, now untagged test images (those still used by containers stay)
   "$DOCKER" image prune -f --filter label=com.dockermate.testbed=1 >/dev/null 2>&1 || true
 fi
+
+# Stand-ins for the Dockerfile's base images (Docker Hub is out of reach): cached, so quick.
+bash "$(dirname "$0")/base-images.sh" || die "tests/testbed/base-images.sh failed"
 
 # ---------------------------------------------------------------------------
 # 5. Summary
