@@ -38,6 +38,8 @@ async function serve(): Promise<void> {
   if (up) await recover();
   deps.docker.subscribe((s) => void (s.up && recover()));
   deps.events.start();
+  await deps.alerts.start();
+  deps.notifications.start();
   startScheduler(deps);
   // A fresh or lost database learns the managed containers back from their labels.
   deps.store.ready().then(() => deps.containers.sync({ ip: "startup", userAgent: "dockermate" }))
@@ -62,6 +64,8 @@ async function serve(): Promise<void> {
     // Open consoles hang their shells up first (Docker would leave them running), within 3 s.
     await Promise.race([deps.consoles.drain(), new Promise((r) => setTimeout(r, 3000))]);
     deps.events.stop();
+    deps.alerts.stop();
+    deps.notifications.stop();
     deps.docker.stop();
     // Open streams end on the abort; a client that never reads cannot hold the exit up.
     await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 3000))]);

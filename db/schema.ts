@@ -285,3 +285,4 @@ export const stackUpdateJournal = sqliteTable("stack_update_journal", {
   startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 }, (t) => [index("stack_update_journal_status_idx").on(t.status)]);
+export * from "./schema-alerts.ts";

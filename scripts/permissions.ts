@@ -7,6 +7,7 @@
  */
 import { parseConfig } from "../config.ts";
 import { composeCandidates } from "../services/stacks/compose-locate.ts";
+import { NOTIFY_HOSTS } from "../services/notifications/hosts.ts";
 
 /**
  * Registries the update check and tag lists may reach without configuration: Docker Hub's API
@@ -83,8 +84,11 @@ export function serverPermissionFlags(
     HOME: env.HOME,
     PATH: env.PATH,
   }).filter(isFile);
-  const anyRegistry = cfg.DOCKERMATE_REGISTRY_HOSTS.includes("*");
+  const anyRegistry = cfg.DOCKERMATE_REGISTRY_HOSTS.includes("*") ||
+    cfg.DOCKERMATE_NOTIFY_HOSTS.includes("*");
   net.push(...REGISTRY_HOSTS, ...cfg.DOCKERMATE_REGISTRY_HOSTS.filter((h) => h !== "*"));
+  // Notification channels (services/notifications/): the public services and those configured.
+  net.push(...NOTIFY_HOSTS, ...cfg.DOCKERMATE_NOTIFY_HOSTS.filter((h) => h !== "*"));
   return [
     "--unstable-cron",
     "--no-prompt",

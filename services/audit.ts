@@ -95,6 +95,11 @@ export const AUDIT_ACTIONS = [
   "stack.adopt",
   "stack.tags",
   "stack.update",
+  "settings.alerts",
+  "notification.channel-add",
+  "notification.channel-update",
+  "notification.channel-remove",
+  "notification.test",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

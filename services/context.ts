@@ -31,6 +31,8 @@ import type { UpdateRunner } from "./updates/runner.ts";
 import type { VolumeService } from "./volumes/service.ts";
 import type { TemplateService } from "./templates/service.ts";
 import type { StackService } from "./stacks/service.ts";
+import type { AlertService } from "./alerts/service.ts";
+import type { NotificationService } from "./notifications/service.ts";
 
 /** Whether Docker answers, for the pages' banner and the health check; nothing to call it with. */
 export type DaemonStatus = Pick<DockerClient, "state" | "subscribe" | "refresh">;
@@ -87,6 +89,10 @@ export type Deps = {
   volumes: VolumeService;
   /** Compose v2 stacks: folders in STACKS_DIR and external compose projects. */
   stacks: StackService;
+  /** Alert rules and the alerts they raised (services/alerts/). */
+  alerts: AlertService;
+  /** Notification channels and deliveries (services/notifications/). */
+  notifications: NotificationService;
   /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
   shutdown: AbortSignal;
 };

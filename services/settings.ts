@@ -5,6 +5,7 @@ import { settings } from "../db/schema.ts";
 import { type HardwareOverride, hardwareOverrideSchema } from "./host/hardware.ts";
 import { autoPrunePolicySchema, DEFAULT_AUTO_PRUNE } from "./images/prune-plan.ts";
 import { storedRegistrySchema } from "./registry/client.ts";
+import { DEFAULT_RULE_SETTINGS, overridesSchema, ruleSettingsSchema } from "./alerts/model.ts";
 
 /** Every setting with its schema and default; values are stored as JSON. */
 export const SETTINGS = {
@@ -32,6 +33,9 @@ export const SETTINGS = {
   consoleEnabled: { schema: z.boolean(), default: true },
   /** A console that gets no input for this long is ended. */
   consoleIdleSeconds: { schema: z.number().int().min(5).max(86_400), default: 900 },
+  /** The alert rules' settings and per-container overrides (services/alerts/). */
+  alertRules: { schema: ruleSettingsSchema, default: DEFAULT_RULE_SETTINGS },
+  alertOverrides: { schema: overridesSchema, default: {} },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

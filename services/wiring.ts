@@ -46,6 +46,9 @@ import { UpdateService } from "./updates/apply.ts";
 import { ImageUpdateService } from "./updates/detect.ts";
 import { UpdateRunner } from "./updates/runner.ts";
 import { VolumeService } from "./volumes/service.ts";
+import { AlertService } from "./alerts/service.ts";
+import { NotificationService } from "./notifications/service.ts";
+import { PROFILE_ALERT_THRESHOLDS } from "./host/alert-thresholds.ts";
 
 /** Opens the database (migrating it), connects to Docker and wires the services. */
 export async function createDeps(
@@ -155,6 +158,15 @@ export async function createDeps(
     crash: stackCrashSwitch(cfg.DOCKERMATE_CRASH_AT),
   });
   const stacks = new StackService(stackDeps, stackUpdater);
+  const notifications = new NotificationService(db, { retryBaseMs: cfg.DOCKERMATE_NOTIFY_RETRY });
+  const alerts = new AlertService(db, {
+    events,
+    store,
+    feed: { subscribe: () => () => {} },
+    updates: imageUpdates,
+    thresholds: async () => PROFILE_ALERT_THRESHOLDS[(await system.profile()).name],
+    notifier: notifications,
+  });
   return {
     cfg,
     db,
@@ -199,6 +211,8 @@ export async function createDeps(
     volumes: new VolumeService(db, docker, store, df, shutdown),
     templates: new TemplateService(db, docker, store, creator, configs, stacks),
     stacks,
+    alerts,
+    notifications,
     shutdown,
   };
 }
