@@ -3,6 +3,7 @@ import { openAPIRouteHandler } from "hono-openapi";
 import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { apiAlertRoutes, apiNotificationRoutes } from "./alerts.ts";
 import { apiAuthRoutes } from "./auth.ts";
 import { apiContainersRoutes } from "./containers/index.ts";
 import { apiConvertRoutes } from "./convert.ts";
@@ -43,6 +44,8 @@ export function apiRoutes() {
   app.route("/templates", apiTemplateRoutes());
   app.route("/stacks", apiStackRoutes());
   app.route("/compose", apiComposeRoutes());
+  app.route("/alerts", apiAlertRoutes());
+  app.route("/notifications", apiNotificationRoutes());
 
   // Built from the routes and their zod schemas, so it cannot drift from what is served.
   app.get(

@@ -117,7 +117,7 @@ async function sendEmail(channel: Channel, m: Message, timeoutMs: number): Promi
     requireTLS: security === "starttls",
     ignoreTLS: security === "none",
     auth: c.username ? { user: str(c.username), pass: str(c.password) } : undefined,
-    tls: { rejectUnauthorized: c.tlsVerify !== false, servername: str(c.host) },
+    tls: { rejectUnauthorized: c.tlsVerify !== false },
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
