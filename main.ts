@@ -39,6 +39,7 @@ async function serve(): Promise<void> {
   deps.docker.subscribe((s) => void (s.up && recover()));
   deps.events.start();
   startScheduler(deps);
+  deps.stats.start(deps.shutdown);
   // A fresh or lost database learns the managed containers back from their labels.
   deps.store.ready().then(() => deps.containers.sync({ ip: "startup", userAgent: "dockermate" }))
     .then((r) =>

@@ -31,6 +31,7 @@ import type { UpdateRunner } from "./updates/runner.ts";
 import type { VolumeService } from "./volumes/service.ts";
 import type { TemplateService } from "./templates/service.ts";
 import type { StackService } from "./stacks/service.ts";
+import type { StatsService } from "./stats/service.ts";
 
 /** Whether Docker answers, for the pages' banner and the health check; nothing to call it with. */
 export type DaemonStatus = Pick<DockerClient, "state" | "subscribe" | "refresh">;
@@ -87,6 +88,8 @@ export type Deps = {
   volumes: VolumeService;
   /** Compose v2 stacks: folders in STACKS_DIR and external compose projects. */
   stacks: StackService;
+  /** Resource use (live and history) and health; its `feed` hands each sampling round on. */
+  stats: StatsService;
   /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
   shutdown: AbortSignal;
 };

@@ -3,6 +3,7 @@ import type { Deps } from "./context.ts";
 import { CHECK_JOB } from "./updates/results.ts";
 import { updateCheckLine, updateCheckSchedule } from "./updates/schedule.ts";
 import { log } from "./logger.ts";
+import { DOWNSAMPLE_JOB } from "./stats/history.ts";
 
 const SCHEDULER = { ip: "scheduler", userAgent: "Deno.cron", actor: "scheduler" };
 
@@ -29,6 +30,11 @@ export function startScheduler(deps: Deps): void {
   Deno.cron("sweep-volume-helpers", "47 * * * *", { signal: deps.shutdown }, async () => {
     const gone = await deps.volumes.sweepHelpers();
     if (gone.length) log.info(`sweep-volume-helpers: removed ${gone.join(", ")}`);
+  });
+  // Resource-use history: raw rows into minutes and quarters, each tier pruned (services/stats).
+  Deno.cron(DOWNSAMPLE_JOB, "*/5 * * * *", { signal: deps.shutdown }, async () => {
+    const r = await deps.stats.downsample();
+    log.debug(`${DOWNSAMPLE_JOB}: ${r.rolledUp} rolled up, ${r.pruned} pruned, ${r.rows} rows`);
   });
   Deno.cron(CHECK_JOB, updateCheckSchedule(), { signal: deps.shutdown }, async () => {
     try {
