@@ -145,14 +145,16 @@ const updates = sql.raw(FIGURES.map((f) => `${f} = excluded.${f}`).join(", "));
  */
 async function rollUp(db: Db, from: number, res: number, since: number, now: number) {
   const bucket = res * 1000;
+  // A literal: a bound number arrives as REAL, and `t / 60000.0` would not round down.
+  const b = sql.raw(String(bucket));
   const start = Math.floor(since / bucket) * bucket;
   const end = Math.floor(now / bucket) * bucket;
   if (end <= start) return;
   await db.run(sql`
     INSERT INTO stats_samples (subject, res, t, ${cols})
-    SELECT subject, ${res}, (t / ${bucket}) * ${bucket} AS b, ${avgs}
+    SELECT subject, ${res}, (t / ${b}) * ${b} AS bucket, ${avgs}
     FROM stats_samples WHERE res = ${from} AND t >= ${start} AND t < ${end}
-    GROUP BY subject, b
+    GROUP BY subject, bucket
     ON CONFLICT (subject, res, t) DO UPDATE SET ${updates}`);
 }
 
@@ -205,9 +207,10 @@ async function points(db: Db, subject: string, range: Range, now: number): Promi
     WHERE subject = ${subject} AND res = ${res} AND t >= ${since} ORDER BY t`);
   if (tail === undefined) return rows;
   const bucket = res * 1000;
+  const b = sql.raw(String(bucket));
   const after = rows.length ? rows[rows.length - 1].t + bucket : since;
   const recent = await db.all<Averaged>(sql`
-    SELECT (t / ${bucket}) * ${bucket} AS t, ${avgs} FROM stats_samples
+    SELECT (t / ${b}) * ${b} AS t, ${avgs} FROM stats_samples
     WHERE subject = ${subject} AND res = ${tail} AND t >= ${after}
     GROUP BY 1 ORDER BY 1`);
   return [...rows, ...recent];
