@@ -41,6 +41,7 @@ async function serve(): Promise<void> {
   await deps.alerts.start();
   deps.notifications.start();
   startScheduler(deps);
+  deps.stats.start(deps.shutdown);
   // A fresh or lost database learns the managed containers back from their labels.
   deps.store.ready().then(() => deps.containers.sync({ ip: "startup", userAgent: "dockermate" }))
     .then((r) =>

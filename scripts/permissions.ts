@@ -50,6 +50,8 @@ export function serverPermissionFlags(
     // Which container DockerMate runs in, so it refuses to adopt itself (services/containers/self.ts).
     "/proc/self/mountinfo",
     "/proc/self/cgroup",
+    // The host's CPU use for the stats sampler (services/stats/host.ts).
+    "/proc/stat",
   ];
   const write = [dataDir];
   if (!`${stacksDir}/`.startsWith(`${dataDir}/`)) {
@@ -101,7 +103,7 @@ export function serverPermissionFlags(
     // The libsql and argon2 native addons live under node_modules.
     `--allow-ffi=${root}/node_modules`,
     // libsql's libc detection reads these through process.report.
-    "--allow-sys=cpus,networkInterfaces,osRelease,hostname,uid,gid,homedir,loadavg,systemMemoryInfo",
+    "--allow-sys=cpus,networkInterfaces,osRelease,hostname,uid,gid,homedir,loadavg,systemMemoryInfo,statfs",
     // Stacks run the Compose v2 CLI (services/stacks/compose-runner.ts), nothing else.
     ...(compose.length > 0 ? [`--allow-run=${compose.join(",")}`] : []),
   ];

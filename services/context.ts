@@ -33,6 +33,7 @@ import type { TemplateService } from "./templates/service.ts";
 import type { StackService } from "./stacks/service.ts";
 import type { AlertService } from "./alerts/service.ts";
 import type { NotificationService } from "./notifications/service.ts";
+import type { StatsService } from "./stats/service.ts";
 
 /** Whether Docker answers, for the pages' banner and the health check; nothing to call it with. */
 export type DaemonStatus = Pick<DockerClient, "state" | "subscribe" | "refresh">;
@@ -93,6 +94,8 @@ export type Deps = {
   alerts: AlertService;
   /** Notification channels and deliveries (services/notifications/). */
   notifications: NotificationService;
+  /** Resource use (live and history) and health; its `feed` hands each sampling round on. */
+  stats: StatsService;
   /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
   shutdown: AbortSignal;
 };

@@ -22,6 +22,7 @@ function cron(
     }
   });
 }
+import { DOWNSAMPLE_JOB } from "./stats/history.ts";
 
 const SCHEDULER = { ip: "scheduler", userAgent: "Deno.cron", actor: "scheduler" };
 
@@ -48,6 +49,11 @@ export function startScheduler(deps: Deps): void {
   cron("sweep-volume-helpers", "47 * * * *", { signal: deps.shutdown }, async () => {
     const gone = await deps.volumes.sweepHelpers();
     if (gone.length) log.info(`sweep-volume-helpers: removed ${gone.join(", ")}`);
+  });
+  // Resource-use history: raw rows into minutes and quarters, each tier pruned (services/stats).
+  cron(DOWNSAMPLE_JOB, "*/5 * * * *", { signal: deps.shutdown }, async () => {
+    const r = await deps.stats.downsample();
+    log.debug(`${DOWNSAMPLE_JOB}: ${r.rolledUp} rolled up, ${r.pruned} pruned, ${r.rows} rows`);
   });
   // Docker down, say: the next hour tries again (the failure raises an alert meanwhile).
   cron(CHECK_JOB, updateCheckSchedule(), { signal: deps.shutdown }, async () => {

@@ -41,6 +41,7 @@ import { StackFiles } from "./stacks/files.ts";
 import type { StackDeps } from "./stacks/deps.ts";
 import { StackService } from "./stacks/service.ts";
 import { StackUpdater } from "./stacks/update.ts";
+import { createStatsService } from "./stats/create.ts";
 import { stackCrashSwitch } from "./stacks/update-steps.ts";
 import { UpdateService } from "./updates/apply.ts";
 import { ImageUpdateService } from "./updates/detect.ts";
@@ -158,11 +159,13 @@ export async function createDeps(
     crash: stackCrashSwitch(cfg.DOCKERMATE_CRASH_AT),
   });
   const stacks = new StackService(stackDeps, stackUpdater);
+  const dashboard = new Dashboard(db, docker, store, eventLog, df);
+  const stats = createStatsService({ db, docker, store, containers, system, eventLog, dashboard });
   const notifications = new NotificationService(db, { retryBaseMs: cfg.DOCKERMATE_NOTIFY_RETRY });
   const alerts = new AlertService(db, {
     events,
     store,
-    feed: { subscribe: () => () => {} },
+    feed: stats.feed,
     updates: imageUpdates,
     thresholds: async () => PROFILE_ALERT_THRESHOLDS[(await system.profile()).name],
     notifier: notifications,
@@ -177,7 +180,8 @@ export async function createDeps(
     audit,
     events,
     eventLog,
-    dashboard: new Dashboard(db, docker, store, eventLog, df),
+    dashboard,
+    stats,
     store,
     containers,
     tags,
