@@ -1,0 +1,227 @@
+/**
+ * Alerts against the real daemon: a container that exits non-zero fires an alert that is sent
+ * to a channel and resolves when the container starts again; the same condition coming back
+ * within the cool-down is listed but not sent; an unreachable channel is recorded and retried
+ * with a growing wait until it answers; a busy loop over a per-container CPU threshold fires
+ * only after the configured duration and resolves when it stops; an unhealthy container fires.
+ */
+import assert from "node:assert/strict";
+import { withApp } from "../helpers/app.ts";
+import type { Client } from "../helpers/client.ts";
+import { docker, runLabeled } from "../helpers/docker.ts";
+import { httpReceiver } from "../helpers/receivers.ts";
+import { freePort, waitFor } from "../helpers/server.ts";
+import { images } from "../testbed/images.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+type Alert = {
+  id: number;
+  rule: string;
+  container?: string;
+  state: "firing" | "resolved";
+  since: string;
+  firedAt: string;
+  resolvedAt: string | null;
+  message: string;
+  notified: boolean;
+};
+type Delivery = {
+  id: number;
+  channel: string;
+  alertId: number | null;
+  kind: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+};
+
+async function alertsOf(client: Client, container: string, rule: string): Promise<Alert[]> {
+  const r = await client.json<Alert[]>("GET", "/api/v1/alerts");
+  assert.equal(r.status, 200);
+  return r.body.filter((a) => a.container === container && a.rule === rule);
+}
+
+async function waitForAlerts(
+  client: Client,
+  container: string,
+  rule: string,
+  what: string,
+  ok: (alerts: Alert[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<Alert[]> {
+  let found: Alert[] = [];
+  await waitFor(what, async () => ok(found = await alertsOf(client, container, rule)), timeoutMs);
+  return found;
+}
+
+async function deliveries(client: Client): Promise<Delivery[]> {
+  return (await client.json<Delivery[]>("GET", "/api/v1/notifications/deliveries")).body;
+}
+
+Deno.test(
+  "alerts: exit non-zero fires and resolves, the cool-down holds, an unreachable channel is retried",
+  opts,
+  () =>
+    withApp(async ({ client, run }) => {
+      const http = httpReceiver();
+      const latePort = freePort();
+      let late: ReturnType<typeof httpReceiver> | null = null;
+      try {
+        for (
+          const body of [
+            { type: "webhook", name: "Receiver", url: `${http.url}/hook` },
+            { type: "webhook", name: "Late", url: `http://127.0.0.1:${latePort}/late` },
+          ]
+        ) {
+          const r = await client.json("POST", "/api/v1/notifications/channels", body);
+          assert.equal(r.status, 201, JSON.stringify(r.body));
+        }
+        const rules = await client.json("PUT", "/api/v1/alerts/rules", { cooldownMinutes: 15 });
+        assert.equal(rules.status, 200, JSON.stringify(rules.body));
+
+        const name = `${run}-crash`;
+        await runLabeled(run, name, [images.exits]);
+        const [first] = await waitForAlerts(
+          client,
+          name,
+          "exited",
+          "the exited alert",
+          (a) => a.length === 1,
+        );
+        assert.equal(first.state, "firing");
+        assert.equal(first.message, `${name} exited with code 3`);
+        assert.equal(first.notified, true);
+
+        const [fired] = await http.waitFor("/hook");
+        assert.equal(fired.json?.kind, "firing");
+        assert.match(String(fired.json?.title), new RegExp(`Exited with an error: ${name}`));
+        const alert = fired.json?.alert as Record<string, unknown>;
+        assert.equal(alert.id, first.id);
+        assert.equal(alert.rule, "exited");
+        assert.equal(alert.container, name);
+        assert.equal(alert.state, "firing");
+
+        // Started again: the first resolves (and says so); it exits again at once: a new
+        // alert, within the cool-down, so listed but not sent.
+        await docker(["start", name]);
+        const both = await waitForAlerts(
+          client,
+          name,
+          "exited",
+          "the second exited alert",
+          (a) => a.length === 2,
+        );
+        const [again, resolved] = both;
+        assert.equal(resolved.id, first.id);
+        assert.equal(resolved.state, "resolved");
+        assert.ok(resolved.resolvedAt && resolved.resolvedAt >= resolved.firedAt);
+        assert.equal(again.state, "firing", "firing first");
+        assert.equal(again.notified, false, "held back by the cool-down");
+        const sent = await http.waitFor("/hook", 2);
+        assert.equal(sent[1].json?.kind, "resolved");
+        assert.equal((sent[1].json?.alert as Record<string, unknown>).id, first.id);
+        const toReceiver = (await deliveries(client)).filter((d) => d.channel === "Receiver");
+        assert.deepEqual(toReceiver.map((d) => [d.kind, d.alertId]).sort(), [
+          ["firing", first.id],
+          ["resolved", first.id],
+        ]);
+
+        // The late channel failed, was recorded, and is retried with a growing wait.
+        let failing: Delivery | undefined;
+        await waitFor("two failed tries to the late channel", async () => {
+          failing = (await deliveries(client)).find((d) =>
+            d.channel === "Late" && d.kind === "firing" && d.attempts >= 2
+          );
+          return failing !== undefined;
+        }, 20_000);
+        assert.equal(failing!.status, "pending");
+        assert.match(failing!.lastError ?? "", new RegExp(`127\\.0\\.0\\.1:${latePort}`));
+        assert.ok(failing!.nextAttemptAt, "the next try is scheduled");
+        late = httpReceiver(latePort);
+        await waitFor("the late channel's retry to arrive", async () => {
+          const d = (await deliveries(client)).find((x) => x.id === failing!.id);
+          return d?.status === "sent";
+        }, 30_000);
+        const [arrived] = await late.waitFor("/late");
+        assert.equal(arrived.json?.kind, "firing");
+        assert.equal((arrived.json?.alert as Record<string, unknown>).id, first.id);
+      } finally {
+        await http.close();
+        await late?.close();
+      }
+    }, { DOCKERMATE_NOTIFY_RETRY: "1s" }),
+);
+
+Deno.test(
+  "alerts: a busy loop over its CPU threshold fires after the duration and resolves when stopped",
+  opts,
+  () =>
+    withApp(async ({ client, run }) => {
+      const busy = `${run}-busy`;
+      const sick = `${run}-sick`;
+      // The host's threshold stays; this container's own is 5 % of a core for six seconds (low:
+      // on a shared test machine a busy loop may get a fifth of a core; idle reads about 0).
+      const o = await client.json("PUT", `/api/v1/alerts/overrides/${busy}`, {
+        cpuPercent: 5,
+        forMinutes: 0.1,
+      });
+      assert.equal(o.status, 200, JSON.stringify(o.body));
+      const bad = await client.json<{ message: string }>(
+        "PUT",
+        `/api/v1/alerts/overrides/${busy}`,
+        { cpuPercent: 0 },
+      );
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.message, /^cpuPercent: /);
+
+      const started = Date.now();
+      await runLabeled(run, busy, [images.base, "sh", "-c", "while :; do :; done"]);
+      await runLabeled(run, sick, [images.unhealthy]);
+      const [cpu] = await waitForAlerts(
+        client,
+        busy,
+        "cpu",
+        "the CPU alert",
+        (a) => a.some((x) => x.state === "firing"),
+        60_000,
+      );
+      assert.ok(
+        Date.parse(cpu.firedAt) - started >= 6_000,
+        `fired ${Date.parse(cpu.firedAt) - started} ms after the start, not before 6 s`,
+      );
+      assert.match(
+        cpu.message,
+        new RegExp(`^${busy} has used \\d+ % CPU \\(over 5 %\\) for 6 seconds$`),
+      );
+      const [unhealthy] = await waitForAlerts(
+        client,
+        sick,
+        "unhealthy",
+        "the unhealthy alert",
+        (a) => a.length > 0,
+      );
+      assert.equal(unhealthy.state, "firing");
+
+      // The list puts firing alerts first.
+      const all = (await client.json<Alert[]>("GET", "/api/v1/alerts")).body;
+      const firstResolved = all.findIndex((a) => a.state === "resolved");
+      assert.ok(
+        firstResolved === -1 || all.slice(firstResolved).every((a) => a.state === "resolved"),
+      );
+
+      await docker(["stop", "-t", "0", busy]);
+      await waitForAlerts(
+        client,
+        busy,
+        "cpu",
+        "the CPU alert to resolve",
+        (a) => a.length === 1 && a[0].state === "resolved",
+        30_000,
+      );
+      // Stopped by hand: no "exited" alert for it.
+      assert.deepEqual(await alertsOf(client, busy, "exited"), []);
+    }),
+);
