@@ -28,6 +28,8 @@ import { staticRoutes } from "./routes/static.ts";
 import { volumeRoutes } from "./routes/volumes/index.ts";
 import { templatePages } from "./routes/templates/index.tsx";
 import type { Deps } from "./services/context.ts";
+import { alertPages, liveAlertRoutes } from "./routes/alerts.tsx";
+import { notificationSettingsRoutes } from "./routes/notifications.tsx";
 
 /**
  * The whole HTTP surface: the middleware every request passes, then one router per path (no
@@ -63,6 +65,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/networks", networkPages());
   app.route("/stacks", stackRoutes());
   app.route("/settings/registries", registrySettingsRoutes());
+  app.route("/settings/notifications", notificationSettingsRoutes());
+  app.route("/alerts", alertPages());
+  app.route("/live/alerts", liveAlertRoutes());
   app.route("/settings", settingsRoutes());
   app.route("/templates", templatePages());
   app.route("/live/containers", liveContainerRoutes());

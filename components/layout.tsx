@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import type { DockerState } from "../services/docker/client.ts";
 import { DockerBanner } from "./banner.tsx";
+import { AlertsBadge } from "./alerts/list.tsx";
 
 export const NAV = [
   { key: "dashboard", href: "/", label: "Dashboard" },
@@ -18,7 +19,7 @@ export type NavKey = (typeof NAV)[number]["key"];
 type Props = {
   title: string;
   /** The signed-in view: navigation and the Docker banner. Absent on login/setup pages. */
-  app?: { active: NavKey | null; docker: DockerState };
+  app?: { active: NavKey | null; docker: DockerState; alerts?: number };
   children: Child;
 };
 
@@ -41,6 +42,7 @@ function Head({ title }: { title: string }) {
       <link rel="stylesheet" href="/static/css/console.css" />
       <link rel="stylesheet" href="/static/css/stacks.css" />
       <link rel="stylesheet" href="/static/css/templates.css" />
+      <link rel="stylesheet" href="/static/css/alerts.css" />
       <script src="/static/js/app.js"></script>
       <script src="/static/vendor/htmx.min.js" defer></script>
       <script src="/static/vendor/hx-sse.min.js" defer></script>
@@ -84,6 +86,7 @@ export function Layout({ title, app, children }: Props) {
             DockerMate
           </a>
           <div class="topbar-actions">
+            {app && <AlertsBadge firing={app.alerts ?? 0} />}
             <ThemeToggle />
             {app && (
               <form method="post" action="/logout" class="inline">

@@ -20,7 +20,8 @@ export function redirect(c: Context<AppEnv>, location: string): Response {
   return c.redirect(location, 303);
 }
 
-/** The signed-in page chrome's data: the active nav item and Docker's state. */
+/** The signed-in page chrome's data: the active nav item, Docker's state, alerts firing. */
 export function appChrome(c: Context<AppEnv>, active: NavKey | null) {
-  return { active, docker: c.get("deps").daemon.state };
+  const { daemon, alerts } = c.get("deps");
+  return { active, docker: daemon.state, alerts: alerts.firingCount() };
 }
