@@ -38,6 +38,10 @@ export function startScheduler(deps: Deps): void {
       `${AUDIT_PRUNE_JOB}: removed ${r.removed} audit entries older than ${r.retentionDays} days`,
     );
   });
+  cron("prune-alerts", "57 3 * * *", { signal: deps.shutdown }, async () => {
+    const [alerts, deliveries] = [await deps.alerts.prune(), await deps.notifications.prune()];
+    log.info(`prune-alerts: removed ${alerts} old alert(s) and ${deliveries} message record(s)`);
+  });
   // The opt-in image prune (off by default); it records each run, on or off.
   cron("prune-images", "37 4 * * *", { signal: deps.shutdown }, async () => {
     const r = await deps.images.autoPrune(SCHEDULER);

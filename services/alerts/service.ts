@@ -5,7 +5,7 @@
  * out through the notification service, held back by the cool-down for a condition that comes
  * back soon (a flapping container).
  */
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { alerts } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
@@ -48,7 +48,9 @@ export type AlertSources = {
 
 /** How often quiet windows, cool-downs and the profile are looked at again. */
 const TICK_MS = 5_000;
-/** The list keeps this many resolved alerts. */
+/** Resolved alerts are kept this long (the daily prune-alerts job). */
+const RETENTION_DAYS = 90;
+/** The list shows at most this many alerts. */
 const LIST_LIMIT = 200;
 
 export class AlertService {
@@ -184,6 +186,15 @@ export class AlertService {
     await setSetting(this.db, "alertOverrides", rest);
     this.#overrides = rest;
     await recordAudit(this.db, "settings.alerts", meta, { container, override: null });
+  }
+
+  /** Removes resolved alerts older than `days`; returns how many. */
+  async prune(days = RETENTION_DAYS): Promise<number> {
+    const before = new Date(this.now() - days * 86_400_000);
+    const gone = await this.db.delete(alerts)
+      .where(and(isNotNull(alerts.resolvedAt), lt(alerts.resolvedAt, before)))
+      .returning({ id: alerts.id });
+    return gone.length;
   }
 
   #rules(): RuleSettings {

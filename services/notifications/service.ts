@@ -4,7 +4,7 @@
  * tried again with a doubling wait, up to MAX_ATTEMPTS, by a timer of its own. Nothing waits
  * on a channel but the Test button.
  */
-import { and, desc, eq, inArray, lte } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, lte, ne } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { notificationChannels, notificationDeliveries } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
@@ -183,6 +183,16 @@ export class NotificationService {
       const row = channels.find((c) => c.id === d.channelId);
       if (row) void this.#attempt(d, row, { retry: true });
     }
+  }
+
+  /** Removes finished deliveries older than `days`; returns how many. */
+  async prune(days = 30): Promise<number> {
+    const before = new Date(this.#now() - days * 86_400_000);
+    const gone = await this.db.delete(notificationDeliveries).where(and(
+      ne(notificationDeliveries.status, "pending"),
+      lt(notificationDeliveries.createdAt, before),
+    )).returning({ id: notificationDeliveries.id });
+    return gone.length;
   }
 
   /** The latest deliveries, newest first, with their channel's name. */

@@ -239,6 +239,12 @@ Deno.test("alert service: fires after the duration, resolves, cool-down, jobs, m
     await service.settled();
     assert.equal((await service.list()).filter((a) => a.rule === "disk").length, 0);
     assert.equal((await service.rulesView()).settings.enabled.disk, false);
+
+    // The daily prune removes resolved alerts past their retention, never firing ones.
+    const resolvedCount = (await service.list()).filter((a) => a.state === "resolved").length;
+    now += 1;
+    assert.equal(await service.prune(0), resolvedCount);
+    assert.ok((await service.list()).every((a) => a.state === "firing"));
   } finally {
     service.stop();
     db.$client.close();
