@@ -225,3 +225,59 @@ Deno.test(
       assert.deepEqual(await alertsOf(client, busy, "exited"), []);
     }),
 );
+
+Deno.test(
+  "alerts: a crash loop and an OOM kill fire from real containers and resolve when removed",
+  opts,
+  () =>
+    withApp(async ({ client, run }) => {
+      const loop = `${run}-loop`;
+      const oom = `${run}-oom`;
+      // Docker restarts it after 0.1 s, 0.2 s, 0.4 s…: three restarts well within the window.
+      await runLabeled(run, loop, ["--restart", "always", images.exits]);
+      // 30 MB into a shell variable under an 8 MB limit without swap: the kernel kills it.
+      await runLabeled(run, oom, [
+        "--memory",
+        "8m",
+        "--memory-swap",
+        "8m",
+        images.base,
+        "sh",
+        "-c",
+        'x=$(head -c 30000000 /dev/zero | tr "\\0" a); echo survived',
+      ]);
+      const [looping] = await waitForAlerts(
+        client,
+        loop,
+        "restart-loop",
+        "the restart-loop alert",
+        (a) => a.length > 0,
+      );
+      assert.match(looping.message, new RegExp(`^${loop} restarted \\d+ times in 10 minutes$`));
+      const [killed] = await waitForAlerts(
+        client,
+        oom,
+        "oom",
+        "the OOM alert",
+        (a) => a.length > 0,
+      );
+      assert.equal(killed.message, `${oom} was killed for running out of memory`);
+      assert.equal(killed.state, "firing");
+
+      await docker(["rm", "-f", loop, oom]);
+      await waitForAlerts(
+        client,
+        loop,
+        "restart-loop",
+        "the restart-loop alert to resolve",
+        (a) => a.every((x) => x.state === "resolved"),
+      );
+      await waitForAlerts(
+        client,
+        oom,
+        "oom",
+        "the OOM alert to resolve",
+        (a) => a.every((x) => x.state === "resolved"),
+      );
+    }),
+);
