@@ -10,7 +10,7 @@ import { openDb } from "../../db/client.ts";
 import { ContainerConditions, UsageConditions } from "../../services/alerts/conditions.ts";
 import { DEFAULT_RULE_SETTINGS, type Effective } from "../../services/alerts/model.ts";
 import { AlertService } from "../../services/alerts/service.ts";
-import type { DockerEvent } from "../../services/docker/types.ts";
+import type { ContainerSummary, DockerEvent } from "../../services/docker/types.ts";
 import { reportJobRun } from "../../services/job-runs.ts";
 import type { Message } from "../../services/notifications/model.ts";
 import type { ContainerSample, SampleRound } from "../../services/stats/model.ts";
@@ -245,6 +245,53 @@ Deno.test("alert service: fires after the duration, resolves, cool-down, jobs, m
     now += 1;
     assert.equal(await service.prune(0), resolvedCount);
     assert.ok((await service.list()).every((a) => a.state === "firing"));
+  } finally {
+    service.stop();
+    db.$client.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("alert service: update available follows the update checks", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dockermate-alerts-" });
+  const db = await openDb(`file:${dir}/test.db`);
+  const fake = fakeSources();
+  const behind = new Set<string>();
+  let changed: (() => void) | null = null;
+  const container = {
+    Id: "c1",
+    Names: ["/web"],
+    Image: "nginx:1.27",
+    ImageID: "sha256:old",
+    State: "running",
+    Status: "Up 2 minutes",
+  } as unknown as ContainerSummary;
+  const service = new AlertService(db, {
+    ...fake.sources,
+    store: { list: () => [container], subscribe: () => () => {}, synced: true },
+    updates: {
+      onChange: (fn: () => void) => {
+        changed = fn;
+        return () => (changed = null);
+      },
+      imagesWithUpdates: () => behind,
+    },
+  });
+  await service.start();
+  try {
+    await service.settled();
+    assert.equal(service.firingCount(), 0);
+    behind.add("sha256:old");
+    changed!();
+    await service.settled();
+    const [update] = await service.list();
+    assert.equal(update.rule, "update");
+    assert.equal(update.container, "web");
+    assert.equal(update.message, "An update is available for nginx:1.27 (web)");
+    behind.clear();
+    changed!();
+    await service.settled();
+    assert.equal((await service.list())[0].state, "resolved");
   } finally {
     service.stop();
     db.$client.close();
