@@ -30,9 +30,22 @@ import { formBody, isHtmx } from "./http/request.ts";
 import { validate } from "./http/validate.ts";
 
 const BASE = "/settings/notifications";
+/** What the page says after a change (a redirect to the same path and a new query reloads). */
+const NOTICES = {
+  "channel-added": "Channel added.",
+  "channel-saved": "Channel saved.",
+  "channel-deleted": "Channel deleted.",
+  rules: "Rules saved.",
+  override: "Container thresholds saved.",
+  "override-removed": "Container thresholds removed.",
+} as const;
+type Done = keyof typeof NOTICES;
+const done = (what: Done, anchor: string) => `${BASE}?done=${what}#${anchor}`;
+
 const pageQuery = z.object({
   type: z.enum(CHANNEL_TYPES).optional(),
   edit: z.uuid().optional(),
+  done: z.enum(Object.keys(NOTICES) as [Done, ...Done[]]).optional(),
 });
 const channelParam = z.object({ id: z.uuid("must be a channel id") });
 const containerParam = z.object({ container: containerNameSchema });
@@ -102,7 +115,7 @@ export function notificationSettingsRoutes() {
   }
 
   app.get("/", validate("query", pageQuery), async (c) => {
-    const { type, edit } = c.req.valid("query");
+    const { type, edit, done } = c.req.valid("query");
     if (edit) {
       const ch = await c.get("deps").notifications.get(edit);
       const values: Values = { name: ch.name, enabled: ch.enabled ? "on" : "" };
@@ -113,7 +126,10 @@ export function notificationSettingsRoutes() {
         form: { type: ch.type, id: ch.id, values, errors: {}, secretsSet: ch.secretsSet },
       });
     }
-    return page(c, { form: type ? newForm(type) : null });
+    return page(c, {
+      form: type ? newForm(type) : null,
+      ...(done ? { notice: NOTICES[done] } : {}),
+    });
   });
 
   /** Saves a channel (new when `id` is absent); a refusal shows the form again, 400. */
@@ -135,7 +151,7 @@ export function notificationSettingsRoutes() {
       if (!known) throw err;
       return refuse(known.errors);
     }
-    return redirect(c, `${BASE}#channels`);
+    return redirect(c, done(id ? "channel-saved" : "channel-added", "channels"));
   }
 
   app.post("/channels", (c) => saveChannel(c));
@@ -147,7 +163,7 @@ export function notificationSettingsRoutes() {
 
   app.post("/channels/:id/delete", validate("param", channelParam), async (c) => {
     await c.get("deps").notifications.remove(c.req.valid("param").id, c.get("meta"));
-    return redirect(c, `${BASE}#channels`);
+    return redirect(c, done("channel-deleted", "channels"));
   });
 
   app.post("/channels/:id/test", validate("param", channelParam), async (c) => {
@@ -176,7 +192,7 @@ export function notificationSettingsRoutes() {
       return page(c, { rulesErrors: issueErrors(parsed.error.issues), rulesValues: form }, 400);
     }
     await c.get("deps").alerts.setRules(parsed.data, c.get("meta"));
-    return redirect(c, `${BASE}#rules`);
+    return redirect(c, done("rules", "rules"));
   });
 
   app.post("/overrides", async (c) => {
@@ -196,12 +212,12 @@ export function notificationSettingsRoutes() {
       return page(c, { overrideErrors: errors, overrideValues: form }, 400);
     }
     await c.get("deps").alerts.setOverride(name.data, parsed.data, c.get("meta"));
-    return redirect(c, `${BASE}#overrides`);
+    return redirect(c, done("override", "overrides"));
   });
 
   app.post("/overrides/:container/delete", validate("param", containerParam), async (c) => {
     await c.get("deps").alerts.removeOverride(c.req.valid("param").container, c.get("meta"));
-    return redirect(c, `${BASE}#overrides`);
+    return redirect(c, done("override-removed", "overrides"));
   });
 
   return app;

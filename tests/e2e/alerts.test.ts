@@ -4,7 +4,8 @@
  * A user adds a webhook channel on Settings → Alerts and notifications (a bad URL is refused
  * under its field first), presses Test and sees it arrive (the test runs the receiver); with
  * the alerts page open, a container that exits with an error shows up in the list live and in
- * the nav's badge; the rules form keeps a threshold. Then both pages on a 375 px phone and in
+ * the nav's badge; the rules form keeps a threshold; the channel is edited (its secret kept)
+ * and deleted. Then both pages on a 375 px phone and in
  * the dark theme. Screenshots: tests/output/screenshots/alerts-*.png.
  *
  * Needs the test bed (tests/testbed/up.sh) and /usr/bin/chromium. Run:
@@ -45,7 +46,7 @@ Deno.test({
     try {
       await browserRun(
         t,
-        { browserErrors, finalStep: 5 },
+        { browserErrors, finalStep: 6 },
         async ({ base, browser, client, phone, page, step }) => {
           await step("1. add a webhook channel (a bad URL first) and press Test", async () => {
             await page.goto(`${base}/settings`);
@@ -119,6 +120,17 @@ Deno.test({
             );
             assert.equal(api.body.settings.cpuPercent, 180);
             assert.equal(api.body.settings.cooldownMinutes, 30);
+
+            // Edit keeps the stored URL when its field is left empty.
+            const row = page.locator("#channels-table tr", { hasText: "Home hook" });
+            await row.getByRole("link", { name: "Edit" }).click();
+            await page.locator("#ch-url[placeholder^=stored]").waitFor();
+            await page.locator("#ch-name").fill("Lab hook");
+            await page.locator("#channel-save").click();
+            const renamed = page.locator("#channels-table tr", { hasText: "Lab hook" });
+            await renamed.getByRole("button", { name: "Test" }).click();
+            await renamed.locator(".channel-test-result.ok").waitFor();
+            assert.equal((await receiver.waitFor("/hook", 3))[2].query, "?token=e2e");
           });
 
           await step("4. phone and dark mode: both pages fit and read", async () => {
@@ -142,6 +154,17 @@ Deno.test({
             await darkPage.locator("#ch-host").waitFor();
             await shot(darkPage, "settings-desktop-dark");
             await dark.close();
+          });
+
+          await step("5. delete the channel (after the confirmation)", async () => {
+            await page.goto(`${base}/settings/notifications`);
+            page.once("dialog", (d) => void d.accept());
+            const row = page.locator("#channels-table tr", { hasText: "Lab hook" });
+            await row.getByRole("button", { name: "Delete" }).click();
+            await page.locator("#channels-empty").waitFor();
+            await page.locator(".alert-ok", { hasText: "Channel deleted." }).waitFor();
+            const list = await client.json<unknown[]>("GET", "/api/v1/notifications/channels");
+            assert.deepEqual(list.body, []);
           });
         },
       );
