@@ -18,17 +18,21 @@ import { toSample } from "./compute.ts";
 import { type ContainerHealth, containerHealth } from "./health.ts";
 import {
   containerHistory,
-  type ContainerPoint,
   downsample,
   DOWNSAMPLE_JOB,
   type DownsampleResult,
   HistoryRows,
   hostHistory,
-  type HostPoint,
   type Range,
   saveRows,
 } from "./history.ts";
-import type { ContainerSample, HostSample, SampleFeed } from "./model.ts";
+import type {
+  ContainerPoint,
+  ContainerSample,
+  HostPoint,
+  HostSample,
+  SampleFeed,
+} from "./model.ts";
 import type { StatsSampler } from "./sampler.ts";
 
 /** The host health page: each fact, or null when it could not be read. */
