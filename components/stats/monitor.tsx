@@ -184,7 +184,7 @@ const HEALTH_CLASS: Record<string, string> = {
 
 export function HealthCard({ health: h }: { health: ContainerHealth }) {
   return (
-    <section class="health" id="health" aria-labelledby="health-title">
+    <section class="health-card" id="health" aria-labelledby="health-title">
       <h3 id="health-title">Health</h3>
       <dl class="facts">
         <dt>Health check</dt>

@@ -80,7 +80,7 @@ Deno.test({
           });
 
           await step("3. the list and the dashboard show live CPU/memory figures", async () => {
-            await page.goto(`${base}/containers`);
+            await page.goto(`${base}/containers?all=1`);
             const fig = page.locator(`#row-${await idOf(client, busy)} .use-fig .use-cpu`);
             await fig.waitFor({ timeout: 30_000 });
             assert.match(await fig.innerText(), /\d+(\.\d)? %/);
@@ -114,7 +114,7 @@ Deno.test({
             await small.locator("#chart-host-cpu svg").waitFor();
             await overflow.measure("host page");
             await shot(small, "host-phone");
-            await small.goto(`${base}/containers`);
+            await small.goto(`${base}/containers?all=1`);
             await small.locator(".use-fig .use-cpu").first().waitFor({ timeout: 30_000 });
             await overflow.measure("list");
             await shot(small, "list-phone");
