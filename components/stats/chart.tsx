@@ -81,7 +81,7 @@ export function Chart({ id, title, series, from, to, minMax = 0, format }: Chart
         })}
       </figcaption>
       <div class="chart-plot">
-        <span class="chart-top">{format(top)}</span>
+        {!empty && <span class="chart-top">{format(top)}</span>}
         <svg
           viewBox={`0 0 ${W} ${H}`}
           preserveAspectRatio="none"
