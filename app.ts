@@ -20,6 +20,8 @@ import { liveContainerRoutes } from "./routes/live/containers.tsx";
 import { liveDashboardRoutes } from "./routes/live/dashboard.tsx";
 import { dockerStatusStream } from "./routes/live/docker-status.tsx";
 import { liveImageRoutes } from "./routes/live/images.tsx";
+import { liveStatsRoutes } from "./routes/live/stats.tsx";
+import { hostPages, statsFragments } from "./routes/stats/pages.tsx";
 import { networkPages } from "./routes/networks/pages.tsx";
 import { registrySettingsRoutes } from "./routes/registries.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
@@ -74,6 +76,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/live/images", liveImageRoutes());
   app.route("/live/dashboard", liveDashboardRoutes());
   app.route("/live/docker-status", dockerStatusStream());
+  app.route("/host", hostPages());
+  app.route("/stats", statsFragments());
+  app.route("/live/stats", liveStatsRoutes());
   app.route("/api/v1", apiRoutes());
   return app;
 }

@@ -9,6 +9,7 @@ import { benchEvents } from "./events.ts";
 import { benchLogs } from "./logs.ts";
 import { type BenchServer, login, preparedDataDir, rssMb, spawnServer } from "./server.ts";
 import { benchUpdateCheck } from "./update-check.ts";
+import { benchStats, statsRows } from "./stats.ts";
 
 const RUNS = 5;
 const PAGE_LOADS = 1000;
@@ -118,12 +119,24 @@ async function dockermate(): Promise<
   }
 }
 
+// `--only=stats`: the stats sampler alone (the full run takes the whole machine).
+if (Deno.args.includes("--only=stats")) {
+  const s = await benchStats();
+  console.log("| measure | DockerMate | reference | ratio | goal | met |");
+  console.log("|---|---|---|---|---|---|");
+  for (const r of statsRows(s)) {
+    console.log(`| ${r[0]} | ${r[1]} | ${r[2]} | ${r[3]} | ${r[4]} | ${r[5] ? "yes" : "NO"} |`);
+  }
+  console.log(JSON.stringify(s));
+  Deno.exit(0);
+}
 const b = await baseline();
 const d = await dockermate();
 const l = await benchContainerList();
 const logs = await benchLogs();
 const ev = await benchEvents();
 const upd = await benchUpdateCheck();
+const stats = await benchStats();
 const rows = [
   [
     "start to first response",
@@ -226,6 +239,7 @@ const rows = [
     upd.twice.head === 2 * upd.images && upd.twice.get === 0 && upd.twice.other === 0 &&
     upd.twice.ok === 2 * upd.images,
   ],
+  ...statsRows(stats),
 ] as const;
 console.log("| measure | DockerMate | bare Deno+Hono | ratio | goal | met |");
 console.log("|---|---|---|---|---|---|");
@@ -244,6 +258,7 @@ await Deno.writeTextFile(
       logs,
       events: ev,
       updateCheck: upd,
+      stats,
     },
     null,
     2,

@@ -12,6 +12,7 @@ export const NAV = [
   { key: "stacks", href: "/stacks", label: "Stacks" },
   { key: "templates", href: "/templates", label: "Templates" },
   { key: "events", href: "/events", label: "Events" },
+  { key: "host", href: "/host", label: "Host" },
   { key: "settings", href: "/settings", label: "Settings" },
 ] as const;
 export type NavKey = (typeof NAV)[number]["key"];
@@ -43,6 +44,7 @@ function Head({ title }: { title: string }) {
       <link rel="stylesheet" href="/static/css/stacks.css" />
       <link rel="stylesheet" href="/static/css/templates.css" />
       <link rel="stylesheet" href="/static/css/alerts.css" />
+      <link rel="stylesheet" href="/static/css/stats.css" />
       <script src="/static/js/app.js"></script>
       <script src="/static/vendor/htmx.min.js" defer></script>
       <script src="/static/vendor/hx-sse.min.js" defer></script>

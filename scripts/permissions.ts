@@ -50,8 +50,6 @@ export function serverPermissionFlags(
     // Which container DockerMate runs in, so it refuses to adopt itself (services/containers/self.ts).
     "/proc/self/mountinfo",
     "/proc/self/cgroup",
-    // The host's CPU use for the stats sampler (services/stats/host.ts).
-    "/proc/stat",
   ];
   const write = [dataDir];
   if (!`${stacksDir}/`.startsWith(`${dataDir}/`)) {

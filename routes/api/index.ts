@@ -13,6 +13,7 @@ import { apiNetworkRoutes } from "./networks.ts";
 import { apiRegistryRoutes } from "./registries.ts";
 import { apiComposeRoutes, apiStackRoutes } from "./stacks.ts";
 import { apiSystemRoutes } from "./system.ts";
+import { apiContainerStatsRoutes, apiHostStatsRoutes } from "./stats.ts";
 import { apiTagRoutes } from "./tags.ts";
 import { apiTemplateRoutes } from "./templates.ts";
 import { apiTokenRoutes } from "./tokens.ts";
@@ -34,6 +35,8 @@ export function apiRoutes() {
 
   app.route("/system", apiSystemRoutes());
   app.route("/containers", apiContainersRoutes());
+  app.route("/containers", apiContainerStatsRoutes());
+  app.route("/system", apiHostStatsRoutes());
   app.route("/convert", apiConvertRoutes());
   app.route("/events", apiEventRoutes());
   app.route("/images", apiImageRoutes());

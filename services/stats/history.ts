@@ -7,7 +7,13 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { statsSamples } from "../../db/schema.ts";
-import type { ContainerSample, HostSample, SampleRound } from "./model.ts";
+import type {
+  ContainerPoint,
+  ContainerSample,
+  HostPoint,
+  HostSample,
+  SampleRound,
+} from "./model.ts";
 
 export const DOWNSAMPLE_JOB = "stats-downsample";
 /** The host's rows; no container is called "" (Docker names have at least one character). */
@@ -27,11 +33,11 @@ export const TIERS = [
 export const RANGES = { "1h": HOUR, "24h": DAY, "7d": 7 * DAY } as const;
 export type Range = keyof typeof RANGES;
 
-/** The tier a range reads, and the finer one its newest, not yet rolled-up part comes from. */
-const RANGE_TIER: Record<Range, { res: number; tail?: number }> = {
-  "1h": { res: 0 },
-  "24h": { res: 60, tail: 0 },
-  "7d": { res: 900, tail: 60 },
+/** The tier a range reads, and the finer ones (coarse to fine) its newest part comes from. */
+const RANGE_TIER: Record<Range, { res: number; finer: number[] }> = {
+  "1h": { res: 0, finer: [] },
+  "24h": { res: 60, finer: [0] },
+  "7d": { res: 900, finer: [60, 0] },
 };
 
 type Row = typeof statsSamples.$inferInsert;
@@ -48,28 +54,6 @@ const FIGURES = [
   "disk_used",
   "disk_total",
 ] as const;
-
-/** One stored point as the history API gives it (rates in bytes per second). */
-export type ContainerPoint = {
-  t: number;
-  cpuPercent: number | null;
-  memoryBytes: number | null;
-  memoryLimit: number | null;
-  netRxRate: number | null;
-  netTxRate: number | null;
-  blockReadRate: number | null;
-  blockWriteRate: number | null;
-  pids: number | null;
-};
-export type HostPoint = {
-  t: number;
-  cpuPercent: number | null;
-  memoryBytes: number | null;
-  memoryTotal: number | null;
-  load1: number | null;
-  diskUsedBytes: number | null;
-  diskTotalBytes: number | null;
-};
 
 /** Bytes per second between two counter readings; null when either is unknown or it reset. */
 export function rate(
@@ -197,21 +181,27 @@ type Averaged = { t: number } & Record<(typeof FIGURES)[number], number | null>;
 
 /**
  * A subject's points over `range`, oldest first: the range's tier, then its newest part (not
- * rolled up yet) averaged on the fly from the finer tier.
+ * rolled up yet) averaged on the fly from the finer tiers, each from where the coarser ends.
  */
 async function points(db: Db, subject: string, range: Range, now: number): Promise<Averaged[]> {
-  const { res, tail } = RANGE_TIER[range];
+  const { res, finer } = RANGE_TIER[range];
   const since = now - RANGES[range];
   const rows = await db.all<Averaged>(sql`
     SELECT t, ${cols} FROM stats_samples
     WHERE subject = ${subject} AND res = ${res} AND t >= ${since} ORDER BY t`);
-  if (tail === undefined) return rows;
-  const bucket = res * 1000;
-  const b = sql.raw(String(bucket));
-  const after = rows.length ? rows[rows.length - 1].t + bucket : since;
+  if (finer.length === 0) return rows;
+  let from = rows.length ? rows[rows.length - 1].t + res * 1000 : since;
+  const parts = [];
+  for (const tier of finer) {
+    parts.push(sql`SELECT t, ${cols} FROM stats_samples
+      WHERE subject = ${subject} AND res = ${tier} AND t >= ${from}`);
+    const last = await db.all<{ t: number | null }>(sql`
+      SELECT max(t) AS t FROM stats_samples WHERE subject = ${subject} AND res = ${tier}`);
+    if (last[0]?.t != null) from = Math.max(from, last[0].t + tier * 1000);
+  }
+  const b = sql.raw(String(res * 1000));
   const recent = await db.all<Averaged>(sql`
-    SELECT (t / ${b}) * ${b} AS t, ${avgs} FROM stats_samples
-    WHERE subject = ${subject} AND res = ${tail} AND t >= ${after}
+    SELECT (t / ${b}) * ${b} AS t, ${avgs} FROM (${sql.join(parts, sql` UNION ALL `)})
     GROUP BY 1 ORDER BY 1`);
   return [...rows, ...recent];
 }

@@ -1,23 +1,27 @@
 /**
  * The host's readings, taken where DockerMate runs (only meaningful when the daemon is local):
- * CPU from /proc/stat, memory and load from Deno, the disk holding Docker's data root.
+ * CPU, memory and load from Deno (--allow-sys), the disk holding Docker's data root (statfs,
+ * which also needs read access to it; without, the disk figures are n/a).
  */
 import { statfs } from "node:fs/promises";
+import { cpus } from "node:os";
 import type { HostSample } from "./model.ts";
 
-/** /proc/stat's first line: busy and total jiffies over all CPUs. */
+/** Busy and total CPU time over all CPUs (ms), as node:os gives it (Deno reads /proc/stat). */
 export type CpuTimes = { busy: number; total: number };
 
-/** Parses the `cpu` line of /proc/stat; idle and iowait are not busy. */
-export function parseProcStat(text: string): CpuTimes | null {
-  const line = text.split("\n").find((l) => l.startsWith("cpu "));
-  if (!line) return null;
-  const v = line.trim().split(/\s+/).slice(1).map(Number);
-  if (v.length < 4 || v.some((n) => !Number.isFinite(n))) return null;
-  // user nice system idle iowait irq softirq steal (guest is already in user)
-  const total = v.slice(0, 8).reduce((s, n) => s + n, 0);
-  const idle = v[3] + (v[4] ?? 0);
-  return { busy: total - idle, total };
+type CpuInfo = { times: { user: number; nice: number; sys: number; idle: number; irq: number } };
+
+/** Sums the CPUs' times; idle is not busy. null when there are none (not reported). */
+export function cpuTimes(list: CpuInfo[]): CpuTimes | null {
+  if (list.length === 0) return null;
+  let busy = 0;
+  let total = 0;
+  for (const { times: t } of list) {
+    busy += t.user + t.nice + t.sys + t.irq;
+    total += t.user + t.nice + t.sys + t.irq + t.idle;
+  }
+  return { busy, total };
 }
 
 /** Host CPU use between two readings, 0–100 of all CPUs together. */
@@ -34,7 +38,7 @@ export class HostReader {
 
   /** `dataRoot`: Docker's data root (`docker info`), whose file system's use is reported. */
   async read(dataRoot: string | null): Promise<HostSample> {
-    const cpu = await Deno.readTextFile("/proc/stat").then(parseProcStat, () => null);
+    const cpu = attempt(() => cpuTimes(cpus()));
     const cpuPercent = hostCpuPercent(this.#prevCpu, cpu);
     this.#prevCpu = cpu;
     const memory = attempt(() => Deno.systemMemoryInfo());

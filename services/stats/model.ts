@@ -45,3 +45,31 @@ export interface SampleFeed {
     listener: (round: { containers: ContainerSample[]; host: HostSample }) => void,
   ): () => void;
 }
+
+/** `GET /containers/:id/stats`: API.md's fields (the sample without its id, name and time). */
+export const currentStatsSchema = containerSampleSchema.omit({
+  containerId: true,
+  name: true,
+  t: true,
+});
+
+/** One stored point of a container's history; I/O as rates (bytes per second). */
+export const containerPointSchema = z.object({
+  t: z.number(),
+  cpuPercent: z.number().nullable(),
+  memoryBytes: z.number().nullable(),
+  memoryLimit: z.number().nullable(),
+  netRxRate: z.number().nullable(),
+  netTxRate: z.number().nullable(),
+  blockReadRate: z.number().nullable(),
+  blockWriteRate: z.number().nullable(),
+  pids: z.number().nullable(),
+});
+export type ContainerPoint = z.infer<typeof containerPointSchema>;
+
+/** One stored point of the host's history. */
+export const hostPointSchema = hostSampleSchema;
+export type HostPoint = z.infer<typeof hostPointSchema>;
+
+export const STATS_RANGES = ["1h", "24h", "7d"] as const;
+export const rangeQuerySchema = z.object({ range: z.enum(STATS_RANGES).default("1h") });

@@ -18,17 +18,21 @@ import { toSample } from "./compute.ts";
 import { type ContainerHealth, containerHealth } from "./health.ts";
 import {
   containerHistory,
-  type ContainerPoint,
   downsample,
   DOWNSAMPLE_JOB,
   type DownsampleResult,
   HistoryRows,
   hostHistory,
-  type HostPoint,
   type Range,
   saveRows,
 } from "./history.ts";
-import type { ContainerSample, HostSample, SampleFeed } from "./model.ts";
+import type {
+  ContainerPoint,
+  ContainerSample,
+  HostPoint,
+  HostSample,
+  SampleFeed,
+} from "./model.ts";
 import type { StatsSampler } from "./sampler.ts";
 
 /** The host health page: each fact, or null when it could not be read. */
@@ -40,6 +44,29 @@ export type HostHealth = {
   unhealthy: { id: string; name: string; detail: string }[];
   images: { dangling: number; unused: number } | null;
   volumes: { unused: number } | null;
+};
+
+/** A container page's Resources and Health cards. */
+export type ContainerMonitor = {
+  id: string;
+  name: string;
+  range: Range;
+  running: boolean;
+  now: ContainerSample | null;
+  points: ContainerPoint[];
+  health: ContainerHealth | null;
+  intervalSeconds: number;
+  /** When it was read (ms): the graphs end here. */
+  at: number;
+};
+
+/** The host health page. */
+export type HostMonitor = {
+  range: Range;
+  health: HostHealth;
+  points: HostPoint[];
+  intervalSeconds: number;
+  at: number;
 };
 
 export class StatsService {
@@ -95,6 +122,42 @@ export class StatsService {
   async history(ref: string, range: Range): Promise<ContainerPoint[]> {
     const c = await this.containers.resolve(ref);
     return await containerHistory(this.db, containerName(c), range);
+  }
+
+  /** A container page's cards: the latest round's figures, the range's history, its health. */
+  async monitor(ref: string, range: Range): Promise<ContainerMonitor> {
+    const c = await this.containers.resolve(ref);
+    const name = containerName(c);
+    const [points, health] = await Promise.all([
+      containerHistory(this.db, name, range),
+      inspectContainer(this.docker, c.Id).then(
+        (i) => containerHealth(i, this.events.list({ type: "container" })),
+        () => null,
+      ),
+    ]);
+    return {
+      id: c.Id,
+      name,
+      range,
+      running: c.State === "running",
+      now: this.sampler.latest(c.Id) ?? null,
+      points,
+      health,
+      intervalSeconds: Math.round(this.sampler.intervalMs / 1000),
+      at: Date.now(),
+    };
+  }
+
+  /** The host health page: its facts and the range's history. */
+  async hostMonitor(range: Range): Promise<HostMonitor> {
+    const [health, points] = await Promise.all([this.hostHealth(), this.hostHistory(range)]);
+    return {
+      range,
+      health,
+      points,
+      intervalSeconds: Math.round(this.sampler.intervalMs / 1000),
+      at: Date.now(),
+    };
   }
 
   hostCurrent(): HostSample | null {

@@ -133,6 +133,9 @@ Deno.test("a range's newest part (not rolled up yet) is averaged from the finer 
     const day = await containerHistory(db, "web", "24h", NOW);
     assert.equal(day.length, 3);
     assert.ok(day.every((p) => p.cpuPercent === 50));
+    // Before the first roll-up the week's range shows the raw rows, in one quarter hour.
+    const week = await containerHistory(db, "web", "7d", NOW);
+    assert.deepEqual(week.map((p) => [p.t, p.cpuPercent]), [[NOW - 15 * MIN, 50]]);
   } finally {
     await cleanup();
   }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { EngineStats } from "../../services/docker/stats.ts";
 import { cpuPercent, memoryWithoutCache, toSample } from "../../services/stats/compute.ts";
-import { hostCpuPercent, parseProcStat } from "../../services/stats/host.ts";
+import { cpuTimes, hostCpuPercent } from "../../services/stats/host.ts";
 import { containerHealth } from "../../services/stats/health.ts";
 import type { ContainerInspect } from "../../services/docker/types.ts";
 import type { EventEntry } from "../../services/events/store.ts";
@@ -77,13 +77,17 @@ Deno.test("one-shot readings: CPU from the previous reading, none from the first
   assert.equal(cpuPercent(first.cpu_stats, first.cpu_stats!), null);
 });
 
-Deno.test("host CPU from /proc/stat: busy over total jiffies, 0–100 of all CPUs", () => {
-  const a = parseProcStat("cpu  100 0 100 700 100 0 0 0 0 0\ncpu0 1 2 3 4\n");
-  const b = parseProcStat("cpu  200 0 200 800 100 0 0 0 0 0\n");
+Deno.test("host CPU: busy over total time of all CPUs, 0–100", () => {
+  const cpu = (user: number, sys: number, idle: number) => ({
+    times: { user, nice: 0, sys, idle, irq: 0 },
+  });
+  const a = cpuTimes([cpu(100, 50, 350), cpu(50, 0, 450)]);
+  const b = cpuTimes([cpu(300, 50, 450), cpu(50, 0, 650)]);
   assert.deepEqual(a, { busy: 200, total: 1000 });
-  assert.equal(hostCpuPercent(a, b), (200 / 300) * 100);
+  // 200 busy of 500 more: 40 %.
+  assert.equal(hostCpuPercent(a, b), 40);
   assert.equal(hostCpuPercent(null, b), null);
-  assert.equal(parseProcStat("nothing here"), null);
+  assert.equal(cpuTimes([]), null);
 });
 
 function inspect(state: Record<string, unknown>, restartCount = 0): ContainerInspect {
