@@ -4,7 +4,7 @@
  * tried again with a doubling wait, up to MAX_ATTEMPTS, by a timer of its own. Nothing waits
  * on a channel but the Test button.
  */
-import { and, desc, eq, inArray, lt, lte, ne } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, ne } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { notificationChannels, notificationDeliveries } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
@@ -164,24 +164,48 @@ export class NotificationService {
     const rows = await this.db.select().from(notificationChannels)
       .where(eq(notificationChannels.enabled, true));
     for (const row of rows) {
+      // Behind a message still waiting for its retry, this one waits too: order is kept.
+      const waiting = await this.db.query.notificationDeliveries.findFirst({
+        where: and(
+          eq(notificationDeliveries.channelId, row.id),
+          eq(notificationDeliveries.status, "pending"),
+        ),
+      });
       const delivery = await this.#record(row.id, alertId, message, 0);
-      void this.#attempt(delivery, row, { retry: true });
+      if (!waiting) void this.#attempt(delivery, row, { retry: true });
     }
   }
 
-  /** Tries every delivery whose next try is due (the timer calls it). */
+  /**
+   * Sends what waits, channel by channel in the order it was raised: when a channel's oldest
+   * waiting message is due, it and those behind it go out one after another until one fails
+   * (the timer calls this).
+   */
   async retryDue(): Promise<void> {
-    const due = await this.db.select().from(notificationDeliveries).where(and(
-      eq(notificationDeliveries.status, "pending"),
-      lte(notificationDeliveries.nextAttemptAt, new Date(this.#now())),
-    )).limit(50);
-    const waiting = due.filter((d) => !this.#inFlight.has(d.id));
-    if (waiting.length === 0) return;
+    const pending = await this.db.select().from(notificationDeliveries)
+      .where(eq(notificationDeliveries.status, "pending"))
+      .orderBy(notificationDeliveries.id).limit(200);
+    const byChannel = Map.groupBy(pending, (d) => d.channelId);
+    const now = this.#now();
+    const due = [...byChannel.values()].filter((queue) =>
+      !queue.some((d) => this.#inFlight.has(d.id)) &&
+      (queue[0].nextAttemptAt?.getTime() ?? 0) <= now
+    );
+    if (due.length === 0) return;
     const channels = await this.db.select().from(notificationChannels)
-      .where(inArray(notificationChannels.id, [...new Set(waiting.map((d) => d.channelId))]));
-    for (const d of waiting) {
-      const row = channels.find((c) => c.id === d.channelId);
-      if (row) void this.#attempt(d, row, { retry: true });
+      .where(inArray(notificationChannels.id, due.map((queue) => queue[0].channelId)));
+    for (const queue of due) {
+      const row = channels.find((c) => c.id === queue[0].channelId);
+      if (row) void this.#drain(queue, row);
+    }
+  }
+
+  async #drain(
+    queue: DeliveryRow[],
+    row: typeof notificationChannels.$inferSelect,
+  ): Promise<void> {
+    for (const d of queue) {
+      if ((await this.#attempt(d, row, { retry: true })) !== null) return;
     }
   }
 

@@ -145,9 +145,11 @@ Deno.test(
           const d = (await deliveries(client)).find((x) => x.id === failing!.id);
           return d?.status === "sent";
         }, 30_000);
-        const [arrived] = await late.waitFor("/late");
+        // In the order they were raised: the firing message, then its resolution.
+        const [arrived, after] = await late.waitFor("/late", 2);
         assert.equal(arrived.json?.kind, "firing");
         assert.equal((arrived.json?.alert as Record<string, unknown>).id, first.id);
+        assert.equal(after.json?.kind, "resolved");
       } finally {
         await http.close();
         await late?.close();
