@@ -84,7 +84,8 @@ export class AlertService {
     }
     this.#settings = await getSetting(this.db, "alertRules");
     this.#overrides = await getSetting(this.db, "alertOverrides");
-    await this.#refreshProfile();
+    // Not awaited: a slow or absent daemon must not hold the start up (medium's until then).
+    void this.#refreshProfile();
     const { events, store, feed, updates } = this.sources;
     this.#off.push(
       events.onEvent((e) => this.#apply(this.#containers.event(e, this.#rules(), this.now()))),

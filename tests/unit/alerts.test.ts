@@ -163,6 +163,8 @@ Deno.test("alert service: fires after the duration, resolves, cool-down, jobs, m
   const service = new AlertService(db, fake.sources, () => now);
   const meta = { ip: "test", userAgent: "test" };
   await service.start();
+  // The profile is read in the background at start; this waits for it (a minute of 80 %).
+  assert.equal((await service.rulesView()).profile.forMinutes, 1);
   try {
     const busy = (t: number, cpu: number) => {
       now = t;
