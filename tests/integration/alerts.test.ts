@@ -158,7 +158,7 @@ Deno.test(
 );
 
 Deno.test(
-  "alerts: a busy loop over its CPU threshold fires after the duration and resolves when stopped",
+  "alerts: a busy loop over its CPU threshold fires after the duration and resolves when stopped; memory; unhealthy",
   opts,
   () =>
     withApp(async ({ client, run }) => {
@@ -179,6 +179,22 @@ Deno.test(
       assert.equal(bad.status, 400);
       assert.match(bad.body.message, /^cpuPercent: /);
 
+      // A container holding about 24 MB of its 64 MB: over a 20 % memory threshold.
+      const hog = `${run}-hog`;
+      const h = await client.json("PUT", `/api/v1/alerts/overrides/${hog}`, {
+        memoryPercent: 20,
+        forMinutes: 0.1,
+      });
+      assert.equal(h.status, 200, JSON.stringify(h.body));
+      await runLabeled(run, hog, [
+        "--memory",
+        "64m",
+        images.base,
+        "sh",
+        "-c",
+        // A file in /dev/shm (tmpfs) is memory the container holds, not reclaimable cache.
+        "head -c 24000000 /dev/zero > /dev/shm/hold; sleep 3600",
+      ]);
       const started = Date.now();
       await runLabeled(run, busy, [images.base, "sh", "-c", "while :; do :; done"]);
       await runLabeled(run, sick, [images.unhealthy]);
@@ -198,6 +214,15 @@ Deno.test(
         cpu.message,
         new RegExp(`^${busy} has used \\d+ % CPU \\(over 5 %\\) for 6 seconds$`),
       );
+      const [memory] = await waitForAlerts(
+        client,
+        hog,
+        "memory",
+        "the memory alert",
+        (a) => a.some((x) => x.state === "firing"),
+        60_000,
+      );
+      assert.match(memory.message, new RegExp(`^${hog} has used \\d+ % memory \\(over 20 %\\)`));
       const [unhealthy] = await waitForAlerts(
         client,
         sick,
