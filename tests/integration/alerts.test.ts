@@ -3,7 +3,9 @@
  * to a channel and resolves when the container starts again; the same condition coming back
  * within the cool-down is listed but not sent; an unreachable channel is recorded and retried
  * with a growing wait until it answers; a busy loop over a per-container CPU threshold fires
- * only after the configured duration and resolves when it stops; an unhealthy container fires.
+ * only after the configured duration and resolves when it stops; a container holding memory
+ * over its threshold fires; an unhealthy container fires; a crash loop and an OOM kill fire and
+ * resolve when the containers are removed.
  */
 import assert from "node:assert/strict";
 import { withApp } from "../helpers/app.ts";
