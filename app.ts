@@ -74,6 +74,10 @@ export function createApp(deps: CoreDeps): Hono<CoreEnv> {
     lazy(() => import("./routes/settings-backup.tsx").then((m) => m.backupSettingsRoutes())),
   );
   app.route(
+    "/settings/notifications",
+    lazy(() => import("./routes/notifications.tsx").then((m) => m.notificationSettingsRoutes())),
+  );
+  app.route(
     "/settings",
     lazy(() => import("./routes/settings.tsx").then((m) => m.settingsRoutes())),
   );
@@ -98,6 +102,20 @@ export function createApp(deps: CoreDeps): Hono<CoreEnv> {
   app.route(
     "/templates",
     lazy(() => import("./routes/templates/index.tsx").then((m) => m.templatePages())),
+  );
+  app.route("/alerts", lazy(() => import("./routes/alerts.tsx").then((m) => m.alertPages())));
+  app.route(
+    "/live/alerts",
+    lazy(() => import("./routes/alerts.tsx").then((m) => m.liveAlertRoutes())),
+  );
+  app.route("/host", lazy(() => import("./routes/stats/pages.tsx").then((m) => m.hostPages())));
+  app.route(
+    "/stats",
+    lazy(() => import("./routes/stats/pages.tsx").then((m) => m.statsFragments())),
+  );
+  app.route(
+    "/live/stats",
+    lazy(() => import("./routes/live/stats.tsx").then((m) => m.liveStatsRoutes())),
   );
   app.route("/api/v1", lazy(() => import("./routes/api/index.ts").then((m) => m.apiRoutes())));
   return app;

@@ -116,6 +116,10 @@ export const envSchema = z.object({
    * or a stack update (services/stacks/update-steps.ts).
    */
   DOCKERMATE_CRASH_AT: z.enum([...CRASH_POINTS, ...STACK_CRASH_POINTS]).optional(),
+  /** Hosts notification channels may reach besides the public services (docs/alerts.md). */
+  DOCKERMATE_NOTIFY_HOSTS: hostList.prefault(""),
+  /** The first retry of a failed notification; each next one waits twice as long. */
+  DOCKERMATE_NOTIFY_RETRY: duration.prefault("30s"),
 });
 
 export type Env = z.input<typeof envSchema>;

@@ -47,7 +47,13 @@ async function serve(): Promise<void> {
   if (up) await recover();
   core.docker.subscribe((s) => void (s.up && recover()));
   core.events.start();
+  // Monitoring runs from the start (stats history, alert rules, their notifications): it needs
+  // the services, so they are wired now.
+  const deps = await core.services();
+  await deps.alerts.start();
+  deps.notifications.start();
   startScheduler(core);
+  deps.stats.start(core.shutdown);
   // A fresh or lost database learns the managed containers back from their labels.
   syncManaged(core.db, core.store, { ip: "startup", userAgent: "dockermate" })
     .then((r) =>
@@ -72,6 +78,9 @@ async function serve(): Promise<void> {
         wired.then((deps) => deps.consoles.drain()),
         new Promise((r) => setTimeout(r, 3000)),
       ]);
+      const deps = await wired;
+      deps.alerts.stop();
+      deps.notifications.stop();
     }
     core.events.stop();
     core.docker.stop();

@@ -13,6 +13,7 @@ import { benchEvents } from "./events.ts";
 import { benchLogs, type LogBench } from "./logs.ts";
 import { type BenchServer, login, preparedDataDir, rssMb, spawnServer } from "./server.ts";
 import { benchUpdateCheck, type UpdateCheckBench } from "./update-check.ts";
+import { benchStats, statsRows } from "./stats.ts";
 
 const RUNS = 5;
 const PAGE_LOADS = 1000;
@@ -124,20 +125,36 @@ async function dockermate(): Promise<
 
 type Row = readonly [string, string, string, string, string, boolean];
 
-/** True for `--only=memory`; any other argument is a mistake worth stopping for. */
-function memoryOnlyArg(args: string[]): boolean {
-  const unknown = args.filter((a) => a !== "--only=memory");
-  if (unknown.length) throw new Error(`Unknown argument ${unknown[0]}; usage: [--only=memory]`);
-  return args.length > 0;
+/** `--only=memory` or `--only=stats`, or null for everything; any other argument stops it. */
+function onlyArg(args: string[]): "memory" | "stats" | null {
+  const known = ["--only=memory", "--only=stats"];
+  const unknown = args.filter((a) => !known.includes(a));
+  if (unknown.length || args.length > 1) {
+    throw new Error(`Unknown argument ${unknown[0] ?? args[1]}; usage: [--only=memory|stats]`);
+  }
+  return args.length ? (args[0].slice("--only=".length) as "memory" | "stats") : null;
 }
 
-const memoryOnly = memoryOnlyArg(Deno.args);
+const only = onlyArg(Deno.args);
+const memoryOnly = only === "memory";
+// `--only=stats`: the stats sampler alone (the full run takes the whole machine).
+if (only === "stats") {
+  const s = await benchStats();
+  console.log("| measure | DockerMate | reference | ratio | goal | met |");
+  console.log("|---|---|---|---|---|---|");
+  for (const r of statsRows(s)) {
+    console.log(`| ${r[0]} | ${r[1]} | ${r[2]} | ${r[3]} | ${r[4]} | ${r[5] ? "yes" : "NO"} |`);
+  }
+  console.log(JSON.stringify(s));
+  Deno.exit(0);
+}
 const b = await baseline();
 const d = await dockermate();
 const l = memoryOnly ? null : await benchContainerList();
 const logs = memoryOnly ? null : await benchLogs();
 const ev = await benchEvents();
 const upd = memoryOnly ? null : await benchUpdateCheck();
+const stats = memoryOnly ? null : await benchStats();
 const startRows: Row[] = [
   [
     "start to first response",
@@ -255,6 +272,7 @@ const rows = [
   ...(logs ? logRows(logs) : []),
   ...eventRows,
   ...(upd ? updateRows(upd) : []),
+  ...(stats ? statsRows(stats) : []),
 ];
 console.log("| measure | DockerMate | bare Deno+Hono | ratio | goal | met |");
 console.log("|---|---|---|---|---|---|");
@@ -273,6 +291,7 @@ await Deno.writeTextFile(
       logs,
       events: ev,
       updateCheck: upd,
+      stats,
     },
     null,
     2,

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import type { DockerState } from "../services/docker/client.ts";
 import { DockerBanner } from "./banner.tsx";
+import { AlertsBadge } from "./alerts/list.tsx";
 
 export const NAV = [
   { key: "dashboard", href: "/", label: "Dashboard" },
@@ -11,6 +12,7 @@ export const NAV = [
   { key: "stacks", href: "/stacks", label: "Stacks" },
   { key: "templates", href: "/templates", label: "Templates" },
   { key: "events", href: "/events", label: "Events" },
+  { key: "host", href: "/host", label: "Host" },
   { key: "settings", href: "/settings", label: "Settings" },
 ] as const;
 export type NavKey = (typeof NAV)[number]["key"];
@@ -18,7 +20,7 @@ export type NavKey = (typeof NAV)[number]["key"];
 type Props = {
   title: string;
   /** The signed-in view: navigation and the Docker banner. Absent on login/setup pages. */
-  app?: { active: NavKey | null; docker: DockerState };
+  app?: { active: NavKey | null; docker: DockerState; alerts?: number };
   children: Child;
 };
 
@@ -41,6 +43,8 @@ function Head({ title }: { title: string }) {
       <link rel="stylesheet" href="/static/css/console.css" />
       <link rel="stylesheet" href="/static/css/stacks.css" />
       <link rel="stylesheet" href="/static/css/templates.css" />
+      <link rel="stylesheet" href="/static/css/alerts.css" />
+      <link rel="stylesheet" href="/static/css/stats.css" />
       <script src="/static/js/app.js"></script>
       <script src="/static/vendor/htmx.min.js" defer></script>
       <script src="/static/vendor/hx-sse.min.js" defer></script>
@@ -84,6 +88,7 @@ export function Layout({ title, app, children }: Props) {
             DockerMate
           </a>
           <div class="topbar-actions">
+            {app && <AlertsBadge firing={app.alerts ?? 0} />}
             <ThemeToggle />
             {app && (
               <form method="post" action="/logout" class="inline">

@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** The single admin (a table, so more users can come later without a migration of shape). */
 export const users = sqliteTable("users", {
@@ -285,3 +285,30 @@ export const stackUpdateJournal = sqliteTable("stack_update_journal", {
   startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 }, (t) => [index("stack_update_journal_status_idx").on(t.status)]);
+export * from "./schema-alerts.ts";
+
+/**
+ * Resource-use history (services/stats/history.ts): one row per container (by name, so it
+ * survives a recreate) or the host (subject ""), per resolution: raw samples (res 0) for an
+ * hour, 1-minute averages (res 60) for a day, 15-minute ones (res 900) for 30 days. Network
+ * and block I/O are rates (bytes per second); a figure the kernel did not give is NULL.
+ */
+export const statsSamples = sqliteTable("stats_samples", {
+  subject: text("subject").notNull(),
+  res: integer("res").notNull(),
+  t: integer("t").notNull(),
+  cpu: real("cpu"),
+  mem: real("mem"),
+  memLimit: real("mem_limit"),
+  netRx: real("net_rx"),
+  netTx: real("net_tx"),
+  blkRead: real("blk_read"),
+  blkWrite: real("blk_write"),
+  pids: real("pids"),
+  load1: real("load1"),
+  diskUsed: real("disk_used"),
+  diskTotal: real("disk_total"),
+}, (t) => [
+  primaryKey({ columns: [t.subject, t.res, t.t] }),
+  index("stats_samples_res_t_idx").on(t.res, t.t),
+]);

@@ -7,6 +7,7 @@
  */
 import { parseConfig } from "../config.ts";
 import { composeCandidates } from "../services/stacks/compose-locate.ts";
+import { NOTIFY_HOSTS } from "../services/notifications/hosts.ts";
 
 /**
  * Registries the update check and tag lists may reach without configuration: Docker Hub's API
@@ -93,8 +94,11 @@ export function serverPermissionFlags(
     HOME: env.HOME,
     PATH: env.PATH,
   }).filter(isFile);
-  const anyRegistry = cfg.DOCKERMATE_REGISTRY_HOSTS.includes("*");
+  const anyRegistry = cfg.DOCKERMATE_REGISTRY_HOSTS.includes("*") ||
+    cfg.DOCKERMATE_NOTIFY_HOSTS.includes("*");
   net.push(...REGISTRY_HOSTS, ...cfg.DOCKERMATE_REGISTRY_HOSTS.filter((h) => h !== "*"));
+  // Notification channels (services/notifications/): the public services and those configured.
+  net.push(...NOTIFY_HOSTS, ...cfg.DOCKERMATE_NOTIFY_HOSTS.filter((h) => h !== "*"));
   return [
     "--unstable-cron",
     // Without it Deno reads and parses, at start, every module an `import("…")` names, run or
@@ -111,7 +115,7 @@ export function serverPermissionFlags(
     // The libsql and argon2 native addons live under node_modules.
     `--allow-ffi=${root}/node_modules`,
     // libsql's libc detection reads these through process.report.
-    "--allow-sys=cpus,networkInterfaces,osRelease,hostname,uid,gid,homedir,loadavg,systemMemoryInfo",
+    "--allow-sys=cpus,networkInterfaces,osRelease,hostname,uid,gid,homedir,loadavg,systemMemoryInfo,statfs",
     // Stacks run the Compose v2 CLI (services/stacks/compose-runner.ts), nothing else.
     ...(compose.length > 0 ? [`--allow-run=${compose.join(",")}`] : []),
   ];

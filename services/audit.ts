@@ -98,6 +98,11 @@ export const AUDIT_ACTIONS = [
   "backup.create",
   "backup.restore",
   "settings.backup",
+  "settings.alerts",
+  "notification.channel-add",
+  "notification.channel-update",
+  "notification.channel-remove",
+  "notification.test",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

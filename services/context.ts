@@ -1,6 +1,7 @@
 import type { Config } from "../config.ts";
 import type { ConsoleService } from "./console/service.ts";
 import type { Db } from "../db/client.ts";
+import type { FiringAlerts } from "./alerts/firing.ts";
 import type { AuditTrail } from "./audit.ts";
 import type { AuthService } from "./auth/sessions.ts";
 import type { TokenService } from "./auth/token-service.ts";
@@ -34,6 +35,9 @@ import type { VolumeService } from "./volumes/service.ts";
 import type { TemplateService } from "./templates/service.ts";
 import type { StackService } from "./stacks/service.ts";
 import type { BackupService } from "./backup/service.ts";
+import type { AlertService } from "./alerts/service.ts";
+import type { NotificationService } from "./notifications/service.ts";
+import type { StatsService } from "./stats/service.ts";
 
 /** Whether Docker answers, for the pages' banner and the health check; nothing to call it with. */
 export type DaemonStatus = Pick<DockerClient, "state" | "subscribe" | "refresh">;
@@ -60,6 +64,8 @@ export type CoreDeps = {
   df: DiskUsageReader;
   /** Records the tags local images carry as they change (tag drift), loaded or not. */
   localTags: LocalTags;
+  /** How many alerts are firing (the pages' badge); the alert service keeps it. */
+  firingAlerts: FiringAlerts;
   /** Aborted when the server shuts down, so that open streams (SSE) end instead of holding it up. */
   shutdown: AbortSignal;
   /**
@@ -110,4 +116,10 @@ export type Deps = CoreDeps & {
   stacks: StackService;
   /** Backup files, restore (planned first) and the scheduled backup (services/backup/). */
   backup: BackupService;
+  /** Alert rules and the alerts they raised (services/alerts/). */
+  alerts: AlertService;
+  /** Notification channels and deliveries (services/notifications/). */
+  notifications: NotificationService;
+  /** Resource use (live and history) and health; its `feed` hands each sampling round on. */
+  stats: StatsService;
 };

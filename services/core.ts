@@ -6,6 +6,7 @@
  */
 import type { Config } from "../config.ts";
 import { localDbFile, openDb } from "../db/client.ts";
+import { FiringAlerts } from "./alerts/firing.ts";
 import { AuditTrail } from "./audit.ts";
 import { HostPolicy } from "./auth/host-policy.ts";
 import { randomSecret } from "./auth/secrets.ts";
@@ -76,6 +77,7 @@ export async function createCore(
     store,
     df,
     localTags: new LocalTags(db, docker, events),
+    firingAlerts: new FiringAlerts(),
     shutdown,
     wiredServices: () => wired,
     services: () => {

@@ -6,6 +6,7 @@ import { type HardwareOverride, hardwareOverrideSchema } from "./host/hardware.t
 import { autoPrunePolicySchema, DEFAULT_AUTO_PRUNE } from "./images/prune-plan.ts";
 import { storedRegistrySchema } from "./registry/stored.ts";
 import { backupScheduleSchema, DEFAULT_BACKUP_SCHEDULE } from "./backup/model.ts";
+import { DEFAULT_RULE_SETTINGS, overridesSchema, ruleSettingsSchema } from "./alerts/model.ts";
 
 /** Every setting with its schema and default; values are stored as JSON. */
 export const SETTINGS = {
@@ -35,6 +36,9 @@ export const SETTINGS = {
   consoleIdleSeconds: { schema: z.number().int().min(5).max(86_400), default: 900 },
   /** The scheduled backup into DATA_DIR/backups (services/backup/); off unless turned on. */
   backupSchedule: { schema: backupScheduleSchema, default: DEFAULT_BACKUP_SCHEDULE },
+  /** The alert rules' settings and per-container overrides (services/alerts/). */
+  alertRules: { schema: ruleSettingsSchema, default: DEFAULT_RULE_SETTINGS },
+  alertOverrides: { schema: overridesSchema, default: {} },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -28,12 +28,16 @@ import { StackFiles } from "./stacks/files.ts";
 import type { StackDeps } from "./stacks/deps.ts";
 import { StackService } from "./stacks/service.ts";
 import { StackUpdater } from "./stacks/update.ts";
+import { createStatsService } from "./stats/create.ts";
 import { stackCrashSwitch } from "./stacks/update-steps.ts";
 import { UpdateService } from "./updates/apply.ts";
 import { ImageUpdateService } from "./updates/detect.ts";
 import { UpdateRunner } from "./updates/runner.ts";
 import { VolumeService } from "./volumes/service.ts";
 import { BackupService } from "./backup/service.ts";
+import { AlertService } from "./alerts/service.ts";
+import { NotificationService } from "./notifications/service.ts";
+import { PROFILE_ALERT_THRESHOLDS } from "./host/alert-thresholds.ts";
 
 /** The core and every service, wired at once: for the admin commands and tests. */
 export async function createDeps(
@@ -124,8 +128,28 @@ export async function wireServices(core: CoreDeps): Promise<Deps> {
   });
   const stacks = new StackService(stackDeps, stackUpdater);
   const backup = new BackupService({ db, docker, store, configs, stacks, images, cfg });
+  const stats = createStatsService({
+    db,
+    docker,
+    store,
+    containers,
+    system,
+    eventLog: core.eventLog,
+    dashboard: core.dashboard,
+  });
+  const notifications = new NotificationService(db, { retryBaseMs: cfg.DOCKERMATE_NOTIFY_RETRY });
+  const alerts = new AlertService(db, {
+    events,
+    store,
+    feed: stats.feed,
+    updates: imageUpdates,
+    thresholds: async () => PROFILE_ALERT_THRESHOLDS[(await system.profile()).name],
+    notifier: notifications,
+  });
+  alerts.onChange(() => core.firingAlerts.set(alerts.firingCount()));
   return {
     ...core,
+    stats,
     containers,
     tags,
     creator,
@@ -159,5 +183,7 @@ export async function wireServices(core: CoreDeps): Promise<Deps> {
     templates: new TemplateService(db, docker, store, creator, configs, stacks),
     stacks,
     backup,
+    alerts,
+    notifications,
   };
 }

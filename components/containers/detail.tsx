@@ -5,6 +5,7 @@ import { FieldError, PageHead } from "../ui.tsx";
 import { containerHref, PortList, When } from "./common.tsx";
 import { lifecycleCli, StatePanel, VerdictPanel } from "./state.tsx";
 import { UpdatesCardSlot } from "./updates.tsx";
+import { MonitorSlot } from "../stats/monitor.tsx";
 
 export function TagsPanel(
   { id, tags, colors, tagNames, error, saved, value }: {
@@ -183,6 +184,7 @@ export function DetailPage({ d, host, colors, tagNames }: DetailProps) {
         <VerdictPanel verdict={d.verdict} managed={d.managed} />
       </div>
       <UpdatesCardSlot name={name} />
+      <MonitorSlot id={d.id} />
       <section class="card">
         <h2>Configuration</h2>
         <dl class="facts">

@@ -7,6 +7,7 @@ import { type TagColors, TagDatalist, TagList } from "../tags.tsx";
 import { UpdateBadge, UpdateCheck } from "../image-updates.tsx";
 import { Alert, HxPartial, PageHead } from "../ui.tsx";
 import { CapacityBar, type CapacityView } from "../capacity.tsx";
+import { UseFigure } from "../stats/figures.tsx";
 import {
   filterQuery,
   HealthBadge,
@@ -115,6 +116,7 @@ export function ContainerRowView({ row, ctx }: { row: ContainerRow; ctx: RowCont
           <UpdateBadge available={row.updateAvailable} image={row.image} />
         </span>
         <span class="uptime hide-sm">{uptimeText(row.status)}</span>
+        {row.state === "running" && <UseFigure id={row.id} />}
       </td>
       <td class="col-created hide-md">
         <time datetime={row.created} title={row.created}>{timeAgo(new Date(row.created))}</time>
@@ -432,6 +434,7 @@ export function ContainersPage(props: ListPageProps) {
       <div id="bulk-panel"></div>
       <ContainersTable {...props} />
       <div id="live-containers" hx-sse:connect="/live/containers" hx-swap="none"></div>
+      <div id="live-figures" hx-sse:connect="/live/stats/figures" hx-swap="none"></div>
     </>
   );
 }

@@ -1,6 +1,7 @@
 /** The dashboard: its cards, the body the live stream replaces, and the page. */
 import type { DashboardData } from "../../services/dashboard/data.ts";
 import { CapacityCard } from "../capacity.tsx";
+import { TopUseSlot } from "../stats/figures.tsx";
 import { type EventContext, EventItems } from "../events.tsx";
 import { AttentionSection, CountsSection, TagsSection } from "./containers.tsx";
 import { DiskSection, HostSection, ResourcesSection } from "./host.tsx";
@@ -115,6 +116,7 @@ export function Dashboard({ data, ctx }: { data: DashboardData; ctx: EventContex
     <>
       <h1>Dashboard</h1>
       <DashboardBody data={data} ctx={ctx} />
+      <TopUseSlot />
       <div id="live-dashboard" hx-sse:connect="/live/dashboard" hx-swap="none"></div>
     </>
   );

@@ -68,6 +68,11 @@ export function SettingsPage(props: SettingsProps) {
               <a href={`#${s.id}`}>{s.label}</a>
             </li>
           ))}
+          <li>
+            <a href="/settings/notifications" id="settings-notifications">
+              Alerts and notifications
+            </a>
+          </li>
         </ul>
       </nav>
       <Section id="hardware" titleId="hardware-title" title="Hardware profile">

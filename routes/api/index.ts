@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
 import { apiBackupRoutes } from "./backup.ts";
+import { apiAlertRoutes, apiNotificationRoutes } from "./alerts.ts";
 import { apiContainersRoutes } from "./containers/index.ts";
 import { apiConvertRoutes } from "./convert.ts";
 import { apiEventRoutes } from "./events.ts";
@@ -12,6 +13,7 @@ import { apiNetworkRoutes } from "./networks.ts";
 import { apiRegistryRoutes } from "./registries.ts";
 import { apiComposeRoutes, apiStackRoutes } from "./stacks.ts";
 import { apiSystemRoutes } from "./system.ts";
+import { apiContainerStatsRoutes, apiHostStatsRoutes } from "./stats.ts";
 import { apiTagRoutes } from "./tags.ts";
 import { apiTemplateRoutes } from "./templates.ts";
 import { apiTokenRoutes } from "./tokens.ts";
@@ -28,6 +30,8 @@ export function apiRoutes() {
 
   app.route("/system", apiSystemRoutes());
   app.route("/containers", apiContainersRoutes());
+  app.route("/containers", apiContainerStatsRoutes());
+  app.route("/system", apiHostStatsRoutes());
   app.route("/convert", apiConvertRoutes());
   app.route("/events", apiEventRoutes());
   app.route("/images", apiImageRoutes());
@@ -39,6 +43,8 @@ export function apiRoutes() {
   app.route("/stacks", apiStackRoutes());
   app.route("/compose", apiComposeRoutes());
   app.route("/backup", apiBackupRoutes());
+  app.route("/alerts", apiAlertRoutes());
+  app.route("/notifications", apiNotificationRoutes());
 
   // Built from the routes (the core's too: `documented`, below) and their zod schemas, so it
   // cannot drift from what is served.

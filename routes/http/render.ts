@@ -24,7 +24,8 @@ export function redirect<E extends CoreEnv>(c: Context<E>, location: string): Re
   return c.redirect(location, 303);
 }
 
-/** The signed-in page chrome's data: the active nav item and Docker's state. */
+/** The signed-in page chrome's data: the active nav item, Docker's state, alerts firing. */
 export function appChrome<E extends CoreEnv>(c: Context<E>, active: NavKey | null) {
-  return { active, docker: c.get("deps").daemon.state };
+  const { daemon, firingAlerts } = c.get("deps");
+  return { active, docker: daemon.state, alerts: firingAlerts.count() };
 }

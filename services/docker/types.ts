@@ -318,6 +318,8 @@ export type SystemInfo = {
   Driver: string;
   /** "1" or "2"; absent before API 1.40. */
   CgroupVersion?: string;
+  /** Where Docker keeps images, containers and volumes (e.g. /var/lib/docker). */
+  DockerRootDir?: string;
   Containers: number;
   ContainersRunning: number;
   ContainersPaused: number;
