@@ -102,7 +102,7 @@ Deno.test({
     const web = `${runRepo(run, "e2e-web")}:latest`;
     const db = `${runRepo(run, "e2e-db")}:latest`;
     // Each recreate changes the host's interfaces (a veth): Chromium may cut a request then.
-    const browserErrors = watchConsole([], { warnings: true, hostNetworkChanges: true });
+    const browserErrors = watchConsole([], { warnings: true });
     try {
       await browserRun(
         t,

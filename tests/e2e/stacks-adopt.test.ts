@@ -30,7 +30,6 @@ Deno.test({
     // A refused deploy without JavaScript is a 400 page, on purpose.
     const browserErrors = watchConsole([{ status: 400, path: "/stacks" }], {
       warnings: true,
-      hostNetworkChanges: true,
     });
     try {
       await Deno.writeTextFile(

@@ -94,7 +94,6 @@ Deno.test({
     // A Check of a broken file answers 400 (the problems), on purpose.
     const browserErrors = watchConsole([{ status: 400, path: "/stacks/-/check" }], {
       warnings: true,
-      hostNetworkChanges: true,
     });
     try {
       await browserRun(

@@ -103,19 +103,19 @@ const NETWORK_CHANGED = /^Failed to load resource: net::ERR_NETWORK_CHANGED$/;
 /**
  * Collects console errors (and, with `warnings`, console warnings) and page errors; CSP
  * violations reach the console as errors. `expected` is the test's allow-list.
- * `hostNetworkChanges`: for tests whose compose projects start and stop containers. Each one
- * adds or removes an interface on the host (a veth), and Chromium then cuts the requests in
- * flight with net::ERR_NETWORK_CHANGED (chromium issue 41465264); those lines are not the
- * app's. A page that really lost a script still fails the test at what it then cannot do.
+ * Every container a test starts or stops adds or removes an interface on the host (a veth), and
+ * Chromium then cuts the requests in flight with net::ERR_NETWORK_CHANGED (chromium issue
+ * 41465264); those lines are the test host's, not the app's, and are not counted. A page that
+ * really lost a script or a stylesheet still fails the test at what it then cannot do or show.
  */
 export function watchConsole(
   expected: ReadonlyArray<ExpectedFailure>,
-  opts: { warnings?: boolean; hostNetworkChanges?: boolean } = {},
+  opts: { warnings?: boolean } = {},
 ): ConsoleWatch {
   const problems: Problem[] = [];
   const isExpected = (p: Problem, base: string): boolean => {
     if (p.kind !== "console") return false;
-    if (opts.hostNetworkChanges && NETWORK_CHANGED.test(p.text)) return true;
+    if (NETWORK_CHANGED.test(p.text)) return true;
     const m = /^Failed to load resource: the server responded with a status of (\d{3})\b/.exec(
       p.text,
     );
