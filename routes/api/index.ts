@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { openAPIRouteHandler } from "hono-openapi";
 import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
@@ -9,6 +8,7 @@ import { apiConvertRoutes } from "./convert.ts";
 import { apiEventRoutes } from "./events.ts";
 import { apiImageRoutes } from "./images.ts";
 import { apiNetworkRoutes } from "./networks.ts";
+import { openApiHandler } from "./openapi.ts";
 import { apiRegistryRoutes } from "./registries.ts";
 import { apiComposeRoutes, apiStackRoutes } from "./stacks.ts";
 import { apiSystemRoutes } from "./system.ts";
@@ -44,47 +44,8 @@ export function apiRoutes() {
   app.route("/stacks", apiStackRoutes());
   app.route("/compose", apiComposeRoutes());
 
-  // Built from the routes and their zod schemas, so it cannot drift from what is served.
-  app.get(
-    "/openapi.json",
-    openAPIRouteHandler(app, {
-      documentation: {
-        info: {
-          title: "DockerMate API",
-          version: "1",
-          description: "The fixed part is in API.md; errors are " +
-            '{"error","message","code","timestamp"}, and a 400 message starts with the field.',
-        },
-        servers: [{ url: "/api/v1" }],
-        components: {
-          securitySchemes: {
-            bearer: { type: "http", scheme: "bearer" },
-            session: { type: "apiKey", in: "cookie", name: "dockermate_session" },
-          },
-        },
-        security: [{ bearer: [] }, { session: [] }],
-      },
-      includeEmptyPaths: true,
-      exclude: ["/openapi.json"],
-      defaultValidationErrorResponse: {
-        description: "InvalidInput: the message starts with the field it is about",
-        content: {
-          "application/json": {
-            schema: {
-              type: "object",
-              properties: {
-                error: { type: "string", enum: ["InvalidInput"] },
-                message: { type: "string", example: "ports[0]: host port 70000 is out of range" },
-                code: { type: "integer", enum: [400] },
-                timestamp: { type: "string", format: "date-time" },
-              },
-              required: ["error", "message", "code", "timestamp"],
-            },
-          },
-        },
-      },
-    }),
-  );
+  // Built from the routes, their validators and doc()s, so it cannot drift from what is served.
+  app.get("/openapi.json", openApiHandler(app));
 
   app.get("/audit", validate("query", auditQuery), async (c) => {
     const entries = await c.get("deps").audit.list(c.req.valid("query").limit);
