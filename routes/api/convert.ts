@@ -3,6 +3,7 @@ import { z } from "zod";
 import { convertRunToCompose } from "../../services/config/from-run.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { doc } from "../http/doc.ts";
 
 export const convertBody = z.object({
   command: z.string({ error: "is required: a docker run command" })
@@ -17,8 +18,13 @@ export const convertBody = z.object({
  */
 export function apiConvertRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post("/run-to-compose", validate("json", convertBody), async (c) => {
-    return c.json(await convertRunToCompose(c.req.valid("json").command));
-  });
+  app.post(
+    "/run-to-compose",
+    doc({ summary: "A docker run line as compose YAML", tag: "convert" }),
+    validate("json", convertBody),
+    async (c) => {
+      return c.json(await convertRunToCompose(c.req.valid("json").command));
+    },
+  );
   return app;
 }

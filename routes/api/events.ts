@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { eventListQuery } from "../http/queries.ts";
 import { validate } from "../http/validate.ts";
+import { doc } from "../http/doc.ts";
 
 const query = eventListQuery.extend({
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
@@ -16,11 +17,16 @@ const query = eventListQuery.extend({
 export function apiEventRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.get("/", validate("query", query), (c) => {
-    const { limit, ...filter } = c.req.valid("query");
-    const log = c.get("deps").eventLog;
-    return c.json(log.list({ ...filter, limit: Math.min(limit, log.capacity) }));
-  });
+  app.get(
+    "/",
+    doc({ summary: "Docker events DockerMate has seen, newest first", tag: "events" }),
+    validate("query", query),
+    (c) => {
+      const { limit, ...filter } = c.req.valid("query");
+      const log = c.get("deps").eventLog;
+      return c.json(log.list({ ...filter, limit: Math.min(limit, log.capacity) }));
+    },
+  );
 
   return app;
 }

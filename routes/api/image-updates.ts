@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import type { UpdateResult } from "../../services/updates/results.ts";
+import { doc } from "../http/doc.ts";
 
 /** API.md's item (`image`, `updateAvailable`, `localDigest`, `remoteDigest`, `error`?) and more. */
 function resultItem(r: UpdateResult) {
@@ -27,25 +28,33 @@ export function apiImageUpdateRoutes() {
   const app = new Hono<AppEnv>();
 
   /** Checks every image in use at its registry now (a check already asking joins it). */
-  app.post("/check-updates", async (c) => {
-    const run = await c.get("deps").imageUpdates.checkAll({ explicit: true });
-    return c.json(run.results.map(resultItem));
-  });
+  app.post(
+    "/check-updates",
+    doc({ summary: "Check every image in use against its registry", tag: "images", errors: [503] }),
+    async (c) => {
+      const run = await c.get("deps").imageUpdates.checkAll({ explicit: true });
+      return c.json(run.results.map(resultItem));
+    },
+  );
 
   /** The stored results of the last check and when it ran. */
-  app.get("/updates", async (c) => {
-    const { imageUpdates } = c.get("deps");
-    const [last, results] = await Promise.all([
-      imageUpdates.lastRun(),
-      imageUpdates.latestResults(),
-    ]);
-    return c.json({
-      lastCheck: last?.ranAt ?? null,
-      summary: last?.summary ?? null,
-      notes: last?.notes ?? [],
-      results: [...results.values()].map(resultItem),
-    });
-  });
+  app.get(
+    "/updates",
+    doc({ summary: "The last update check's results", tag: "images" }),
+    async (c) => {
+      const { imageUpdates } = c.get("deps");
+      const [last, results] = await Promise.all([
+        imageUpdates.lastRun(),
+        imageUpdates.latestResults(),
+      ]);
+      return c.json({
+        lastCheck: last?.ranAt ?? null,
+        summary: last?.summary ?? null,
+        notes: last?.notes ?? [],
+        results: [...results.values()].map(resultItem),
+      });
+    },
+  );
 
   return app;
 }

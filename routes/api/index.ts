@@ -16,6 +16,7 @@ import { apiTagRoutes } from "./tags.ts";
 import { apiTemplateRoutes } from "./templates.ts";
 import { apiTokenRoutes } from "./tokens.ts";
 import { apiVolumeRoutes } from "./volumes.ts";
+import { doc } from "../http/doc.ts";
 
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
@@ -23,10 +24,14 @@ const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).de
 export function apiRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/health", async (c) => {
-    const state = await c.get("deps").daemon.refresh();
-    return c.json({ status: "ok", docker: state.up ? "up" : "down" });
-  });
+  app.get(
+    "/health",
+    doc({ summary: "Liveness, and whether Docker is up", tag: "system" }),
+    async (c) => {
+      const state = await c.get("deps").daemon.refresh();
+      return c.json({ status: "ok", docker: state.up ? "up" : "down" });
+    },
+  );
 
   app.route("/auth", apiAuthRoutes());
   app.route("/tokens", apiTokenRoutes());
@@ -47,18 +52,23 @@ export function apiRoutes() {
   // Built from the routes, their validators and doc()s, so it cannot drift from what is served.
   app.get("/openapi.json", openApiHandler(app));
 
-  app.get("/audit", validate("query", auditQuery), async (c) => {
-    const entries = await c.get("deps").audit.list(c.req.valid("query").limit);
-    return c.json(entries.map((e) => ({
-      id: e.id,
-      at: e.at.toISOString(),
-      action: e.action,
-      actor: e.actor,
-      ip: e.ip,
-      userAgent: e.userAgent,
-      detail: e.detail ? JSON.parse(e.detail) : null,
-    })));
-  });
+  app.get(
+    "/audit",
+    doc({ summary: "The audit log, newest first", tag: "system" }),
+    validate("query", auditQuery),
+    async (c) => {
+      const entries = await c.get("deps").audit.list(c.req.valid("query").limit);
+      return c.json(entries.map((e) => ({
+        id: e.id,
+        at: e.at.toISOString(),
+        action: e.action,
+        actor: e.actor,
+        ip: e.ip,
+        userAgent: e.userAgent,
+        detail: e.detail ? JSON.parse(e.detail) : null,
+      })));
+    },
+  );
 
   return app;
 }

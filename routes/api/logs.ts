@@ -15,6 +15,7 @@ import type { AppEnv } from "../http/env.ts";
 import { containerRef } from "../http/params.ts";
 import { validate } from "../http/validate.ts";
 import { sseMessage, sseResponse } from "../live-stream.ts";
+import { doc } from "../http/doc.ts";
 
 const refParam = z.object({ id: containerRef });
 
@@ -72,6 +73,11 @@ export function apiLogRoutes(): Hono<AppEnv> {
 
   app.get(
     "/:id/logs",
+    doc({
+      summary: "A container's last log lines, or the live log (follow=1, Server-Sent Events)",
+      tag: "logs",
+      errors: [404, 503],
+    }),
     validate("param", refParam),
     validate("query", logQuerySchema),
     async (c) => {

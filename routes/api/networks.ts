@@ -13,6 +13,7 @@ import {
 } from "../../services/networks/schemas.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { doc } from "../http/doc.ts";
 
 const idParam = z.object({ id: networkRefSchema });
 
@@ -47,45 +48,79 @@ function listItem(r: NetworkRow) {
 export function apiNetworkRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/", async (c) => {
+  app.get("/", doc({ summary: "List networks", tag: "networks", errors: [503] }), async (c) => {
     return c.json((await c.get("deps").networks.list()).map(listItem));
   });
 
-  app.post("/", validate("json", createNetworkSchema), async (c) => {
-    return c.json(await c.get("deps").networks.create(c.req.valid("json"), c.get("meta")), 201);
-  });
+  app.post(
+    "/",
+    doc({ summary: "Create a network", tag: "networks", status: 201, errors: [409, 503] }),
+    validate("json", createNetworkSchema),
+    async (c) => {
+      return c.json(await c.get("deps").networks.create(c.req.valid("json"), c.get("meta")), 201);
+    },
+  );
 
-  app.get("/suggest", async (c) => {
-    return c.json(await c.get("deps").networks.suggest());
-  });
+  app.get(
+    "/suggest",
+    doc({ summary: "A free subnet to suggest for a new network", tag: "networks", errors: [503] }),
+    async (c) => {
+      return c.json(await c.get("deps").networks.suggest());
+    },
+  );
 
-  app.get("/prune", validate("query", pruneFilterSchema), async (c) => {
-    return c.json(await c.get("deps").networks.prunePreview(c.req.valid("query")));
-  });
+  app.get(
+    "/prune",
+    doc({ summary: "Preview which networks a prune would remove", tag: "networks", errors: [503] }),
+    validate("query", pruneFilterSchema),
+    async (c) => {
+      return c.json(await c.get("deps").networks.prunePreview(c.req.valid("query")));
+    },
+  );
 
-  app.post("/prune", validate("json", pruneSchema), async (c) => {
-    return c.json(await c.get("deps").networks.prune(c.req.valid("json").ids, c.get("meta")));
-  });
+  app.post(
+    "/prune",
+    doc({ summary: "Remove exactly the previewed networks", tag: "networks", errors: [409, 503] }),
+    validate("json", pruneSchema),
+    async (c) => {
+      return c.json(await c.get("deps").networks.prune(c.req.valid("json").ids, c.get("meta")));
+    },
+  );
 
-  app.get("/:id", validate("param", idParam), async (c) => {
-    return c.json(await c.get("deps").networks.get(c.req.valid("param").id));
-  });
+  app.get(
+    "/:id",
+    doc({
+      summary: "A network with its containers' addresses",
+      tag: "networks",
+      errors: [404, 503],
+    }),
+    validate("param", idParam),
+    async (c) => {
+      return c.json(await c.get("deps").networks.get(c.req.valid("param").id));
+    },
+  );
 
-  app.delete("/:id", validate("param", idParam), async (c) => {
-    try {
-      return c.json(await c.get("deps").networks.remove(c.req.valid("param").id, c.get("meta")));
-    } catch (err) {
-      // The 409 names the containers in its message and lists them for scripts.
-      if (!(err instanceof NetworkInUse)) throw err;
-      return c.json({
-        ...errorBody(err.error, err.message, 409),
-        usedBy: err.usedBy.map((u) => ({ id: u.id, name: u.name, state: u.state })),
-      }, 409);
-    }
-  });
+  app.delete(
+    "/:id",
+    doc({ summary: "Remove a network", tag: "networks", errors: [404, 409, 503] }),
+    validate("param", idParam),
+    async (c) => {
+      try {
+        return c.json(await c.get("deps").networks.remove(c.req.valid("param").id, c.get("meta")));
+      } catch (err) {
+        // The 409 names the containers in its message and lists them for scripts.
+        if (!(err instanceof NetworkInUse)) throw err;
+        return c.json({
+          ...errorBody(err.error, err.message, 409),
+          usedBy: err.usedBy.map((u) => ({ id: u.id, name: u.name, state: u.state })),
+        }, 409);
+      }
+    },
+  );
 
   app.post(
     "/:id/connect",
+    doc({ summary: "Attach a container to a network", tag: "networks", errors: [404, 409, 503] }),
     validate("param", idParam),
     validate("json", connectSchema),
     async (c) => {
@@ -98,6 +133,7 @@ export function apiNetworkRoutes() {
 
   app.post(
     "/:id/disconnect",
+    doc({ summary: "Detach a container from a network", tag: "networks", errors: [404, 409, 503] }),
     validate("param", idParam),
     validate("json", disconnectSchema),
     async (c) => {

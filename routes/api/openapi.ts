@@ -9,6 +9,7 @@ const BASE = "/api/v1";
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
 
 type Operation = {
+  requestBody?: unknown;
   security?: Record<string, string[]>[];
   responses?: Record<string, unknown>;
   "x-token-scope"?: string;
@@ -31,6 +32,15 @@ function annotate(document: Document): Document {
       if (!op) continue;
       const http = method.toUpperCase();
       const responses = op.responses ??= {};
+      // What the app's middlewares answer for any route (app.ts): host check, body, rate limit.
+      responses["421"] ??= { $ref: "#/components/responses/Misdirected" };
+      if (op.requestBody) {
+        responses["413"] ??= { $ref: "#/components/responses/PayloadTooLarge" };
+        responses["415"] ??= { $ref: "#/components/responses/UnsupportedMediaType" };
+      }
+      if (!["GET", "HEAD"].includes(http) && !isPublic(http, concrete(path))) {
+        responses["429"] ??= { $ref: "#/components/responses/RateLimited" };
+      }
       responses["500"] ??= { $ref: "#/components/responses/InternalError" };
       if (isPublic(http, concrete(path))) {
         op.security = [];
@@ -90,6 +100,10 @@ export function openApiHandler(api: Hono<AppEnv>) {
             InvalidInput: errorResponse(400),
             Unauthorized: errorResponse(401),
             Forbidden: errorResponse(403),
+            Misdirected: errorResponse(421),
+            PayloadTooLarge: errorResponse(413),
+            UnsupportedMediaType: errorResponse(415),
+            RateLimited: errorResponse(429),
             InternalError: errorResponse(500),
           },
         },

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { registryInputSchema } from "../../services/registry/credentials.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { doc } from "../http/doc.ts";
 
 const registryParam = z.object({ registry: z.string().min(1).max(255) });
 
@@ -10,16 +11,34 @@ const registryParam = z.object({ registry: z.string().min(1).max(255) });
 export function apiRegistryRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/", async (c) => c.json(await c.get("deps").registries.list()));
+  app.get(
+    "/",
+    doc({ summary: "Registries with saved credentials (secrets never shown)", tag: "registries" }),
+    async (c) => c.json(await c.get("deps").registries.list()),
+  );
 
-  app.post("/", validate("json", registryInputSchema), async (c) => {
-    return c.json(await c.get("deps").registries.save(c.req.valid("json"), c.get("meta")), 201);
-  });
+  app.post(
+    "/",
+    doc({
+      summary: "Save a registry's credentials (checked by a login)",
+      tag: "registries",
+      status: 201,
+    }),
+    validate("json", registryInputSchema),
+    async (c) => {
+      return c.json(await c.get("deps").registries.save(c.req.valid("json"), c.get("meta")), 201);
+    },
+  );
 
-  app.delete("/:registry", validate("param", registryParam), async (c) => {
-    const { registry } = c.req.valid("param");
-    return c.json(await c.get("deps").registries.remove(registry, c.get("meta")));
-  });
+  app.delete(
+    "/:registry",
+    doc({ summary: "Forget a registry's credentials", tag: "registries", errors: [404] }),
+    validate("param", registryParam),
+    async (c) => {
+      const { registry } = c.req.valid("param");
+      return c.json(await c.get("deps").registries.remove(registry, c.get("meta")));
+    },
+  );
 
   return app;
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { deployInputSchema, templateIdSchema } from "../../services/templates/model.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { doc } from "../http/doc.ts";
 
 const idParam = z.object({ id: templateIdSchema });
 
@@ -34,34 +35,69 @@ function attachment(name: string): Record<string, string> {
 export function apiTemplateRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.get("/", async (c) => c.json(await c.get("deps").templates.summaries()));
+  app.get(
+    "/",
+    doc({ summary: "List templates", tag: "templates" }),
+    async (c) => c.json(await c.get("deps").templates.summaries()),
+  );
 
-  app.post("/", validate("json", saveBodySchema), async (c) => {
-    const t = await c.get("deps").templates.save(c.req.valid("json"), c.get("meta"));
-    return c.json({ id: t.id, name: t.name, kind: t.kind, variables: t.variables }, 201);
-  });
+  app.post(
+    "/",
+    doc({ summary: "Save a template", tag: "templates", status: 201, errors: [409] }),
+    validate("json", saveBodySchema),
+    async (c) => {
+      const t = await c.get("deps").templates.save(c.req.valid("json"), c.get("meta"));
+      return c.json({ id: t.id, name: t.name, kind: t.kind, variables: t.variables }, 201);
+    },
+  );
 
-  app.get("/export", validate("query", exportQuery), async (c) => {
-    const file = await c.get("deps").templates.exportFile(c.req.valid("query").ids);
-    return c.json(file, 200, attachment("dockermate-templates.json"));
-  });
+  app.get(
+    "/export",
+    doc({ summary: "Export the own templates as a file", tag: "templates" }),
+    validate("query", exportQuery),
+    async (c) => {
+      const file = await c.get("deps").templates.exportFile(c.req.valid("query").ids);
+      return c.json(file, 200, attachment("dockermate-templates.json"));
+    },
+  );
 
-  app.post("/import", validate("json", z.looseObject({})), async (c) => {
-    return c.json(await c.get("deps").templates.importFile(c.req.valid("json"), c.get("meta")));
-  });
+  app.post(
+    "/import",
+    doc({ summary: "Import templates (a Portainer v2 list or our export)", tag: "templates" }),
+    validate("json", z.looseObject({})),
+    async (c) => {
+      return c.json(await c.get("deps").templates.importFile(c.req.valid("json"), c.get("meta")));
+    },
+  );
 
-  app.get("/:id", validate("param", idParam), async (c) => {
-    return c.json(await c.get("deps").templates.get(c.req.valid("param").id));
-  });
+  app.get(
+    "/:id",
+    doc({ summary: "A template with its variables", tag: "templates", errors: [404] }),
+    validate("param", idParam),
+    async (c) => {
+      return c.json(await c.get("deps").templates.get(c.req.valid("param").id));
+    },
+  );
 
-  app.get("/:id/export", validate("param", idParam), async (c) => {
-    const { id } = c.req.valid("param");
-    const file = await c.get("deps").templates.exportFile([id]);
-    return c.json(file, 200, attachment(`${id}.json`));
-  });
+  app.get(
+    "/:id/export",
+    doc({ summary: "Export one template as a file", tag: "templates", errors: [404] }),
+    validate("param", idParam),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const file = await c.get("deps").templates.exportFile([id]);
+      return c.json(file, 200, attachment(`${id}.json`));
+    },
+  );
 
   app.post(
     "/:id/deploy",
+    doc({
+      summary: "Deploy a template as a container or stack",
+      tag: "templates",
+      status: 201,
+      errors: [404, 409, 422, 503],
+    }),
     validate("param", idParam),
     validate("json", deployInputSchema),
     async (c) => {
@@ -74,9 +110,14 @@ export function apiTemplateRoutes(): Hono<AppEnv> {
     },
   );
 
-  app.delete("/:id", validate("param", idParam), async (c) => {
-    return c.json(await c.get("deps").templates.remove(c.req.valid("param").id, c.get("meta")));
-  });
+  app.delete(
+    "/:id",
+    doc({ summary: "Remove a template", tag: "templates", errors: [404, 409] }),
+    validate("param", idParam),
+    async (c) => {
+      return c.json(await c.get("deps").templates.remove(c.req.valid("param").id, c.get("meta")));
+    },
+  );
 
   return app;
 }

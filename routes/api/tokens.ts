@@ -4,39 +4,54 @@ import { NotFound } from "../../services/errors.ts";
 import { tokenCreateSchema, tokenIdSchema } from "../auth/schemas.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { doc } from "../http/doc.ts";
 
 export function apiTokenRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/", async (c) => {
-    const tokens = await c.get("deps").tokens.list();
-    return c.json(tokens.map((t) => ({
-      id: t.id,
-      name: t.name,
-      scope: t.scope,
-      createdAt: t.createdAt.toISOString(),
-      lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
-      expiresAt: t.expiresAt?.toISOString() ?? null,
-    })));
-  });
+  app.get(
+    "/",
+    doc({ summary: "API tokens (their secrets are never shown again)", tag: "tokens" }),
+    async (c) => {
+      const tokens = await c.get("deps").tokens.list();
+      return c.json(tokens.map((t) => ({
+        id: t.id,
+        name: t.name,
+        scope: t.scope,
+        createdAt: t.createdAt.toISOString(),
+        lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+        expiresAt: t.expiresAt?.toISOString() ?? null,
+      })));
+    },
+  );
 
-  app.post("/", validate("json", tokenCreateSchema), async (c) => {
-    const { name, ...options } = c.req.valid("json");
-    const created = await c.get("deps").tokens.create(name, options, c.get("meta"));
-    return c.json({
-      ...created,
-      expiresAt: created.expiresAt?.toISOString() ?? null,
-      ...(created.expiresAt ? {} : { warning: NEVER_EXPIRES_WARNING }),
-    }, 201);
-  });
+  app.post(
+    "/",
+    doc({ summary: "Create an API token (shown once)", tag: "tokens", status: 201 }),
+    validate("json", tokenCreateSchema),
+    async (c) => {
+      const { name, ...options } = c.req.valid("json");
+      const created = await c.get("deps").tokens.create(name, options, c.get("meta"));
+      return c.json({
+        ...created,
+        expiresAt: created.expiresAt?.toISOString() ?? null,
+        ...(created.expiresAt ? {} : { warning: NEVER_EXPIRES_WARNING }),
+      }, 201);
+    },
+  );
 
-  app.delete("/:id", validate("param", tokenIdSchema), async (c) => {
-    const { id } = c.req.valid("param");
-    if (!(await c.get("deps").tokens.revoke(id, c.get("meta")))) {
-      throw new NotFound(`No token ${id}`);
-    }
-    return c.json({ id, status: "revoked" });
-  });
+  app.delete(
+    "/:id",
+    doc({ summary: "Revoke an API token", tag: "tokens", errors: [404] }),
+    validate("param", tokenIdSchema),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      if (!(await c.get("deps").tokens.revoke(id, c.get("meta")))) {
+        throw new NotFound(`No token ${id}`);
+      }
+      return c.json({ id, status: "revoked" });
+    },
+  );
 
   return app;
 }

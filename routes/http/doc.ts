@@ -31,10 +31,13 @@ export const API_TAGS = {
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
 
-/** Errors a route can answer besides 400 (from its validators), 401, 403 and 500 (all routes). */
+/**
+ * Errors a route answers besides those routes/api/openapi.ts adds to every route they apply to:
+ * 400 (validators), 401, 403, 413/415 (bodies), 421, 429 (unsafe methods) and 500.
+ */
 export type ErrorStatus = 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
-const ERROR_DESCRIPTIONS: Record<ErrorStatus | 400 | 401 | 403 | 500, string> = {
+const ERROR_DESCRIPTIONS: Record<ErrorStatus | 400 | 401 | 403 | 421 | 500, string> = {
   400: "InvalidInput: the message starts with the field it is about",
   401: "Unauthorized: no valid session or token",
   403: "Forbidden: a cookie request from another origin, or beyond the token's scope",
@@ -42,6 +45,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus | 400 | 401 | 403 | 500, string> = 
   409: "Conflict: the name or resource is taken, or the object is in use",
   413: "PayloadTooLarge: the body is over the limit of this route",
   415: "UnsupportedMediaType: the body is not in a format this route reads",
+  421: "Misdirected: a host name this server does not answer to (ALLOWED_HOSTS)",
   422: "Refused by a rule (e.g. the host's hardware limit)",
   429: "RateLimited: too many attempts; see Retry-After",
   500: "Internal error",
