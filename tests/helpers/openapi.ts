@@ -9,6 +9,7 @@ import { PASSWORD, SETUP_TOKEN } from "./server.ts";
 
 export type InProcessApp = {
   app: ReturnType<typeof createApp>;
+  deps: Awaited<ReturnType<typeof createDeps>>;
   token: string;
   close: () => Promise<void>;
 };
@@ -30,6 +31,7 @@ export async function inProcessApp(): Promise<InProcessApp> {
   );
   return {
     app,
+    deps,
     token,
     close: async () => {
       deps.docker.stop();
