@@ -23,6 +23,7 @@ import { liveImageRoutes } from "./routes/live/images.tsx";
 import { networkPages } from "./routes/networks/pages.tsx";
 import { registrySettingsRoutes } from "./routes/registries.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
+import { apiDocsPages } from "./routes/api-docs.tsx";
 import { stackRoutes } from "./routes/stacks/index.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { volumeRoutes } from "./routes/volumes/index.ts";
@@ -69,6 +70,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/live/images", liveImageRoutes());
   app.route("/live/dashboard", liveDashboardRoutes());
   app.route("/live/docker-status", dockerStatusStream());
+  app.route("/api-docs", apiDocsPages());
   app.route("/api/v1", apiRoutes());
   return app;
 }
