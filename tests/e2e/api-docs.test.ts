@@ -19,9 +19,13 @@ import {
   watchConsole,
 } from "../helpers/browser.ts";
 
-/** Waits for Swagger UI to have rendered the document's tags. */
+/**
+ * Waits for Swagger UI to have rendered the document's tags: it parses a 1.8 MB bundle and the
+ * document first, which takes a while on a busy test machine.
+ */
 async function viewerReady(page: Page): Promise<void> {
-  await page.locator("#swagger-ui .opblock-tag", { hasText: "containers" }).first().waitFor();
+  await page.locator("#swagger-ui .opblock-tag", { hasText: "containers" }).first()
+    .waitFor({ timeout: 45_000 });
 }
 
 Deno.test({
