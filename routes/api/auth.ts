@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import { clearSessionCookie, writeSessionCookie } from "../../middleware/session-cookie.ts";
 import { NotFound, Unauthorized } from "../../services/errors.ts";
 import {
@@ -9,25 +10,42 @@ import {
 } from "../auth/schemas.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
-import { doc } from "../http/doc.ts";
+import {
+  loggedInSchema,
+  revokedSchema,
+  sessionSchema,
+  setupDoneSchema,
+} from "../../services/auth/model.ts";
+import { doc, reply } from "../http/doc.ts";
 
 export function apiAuthRoutes() {
   const app = new Hono<AppEnv>();
 
   app.post(
     "/setup",
-    doc({ summary: "First run: create the admin", tag: "auth", status: 201, errors: [409, 429] }),
+    doc({
+      summary: "First run: create the admin",
+      tag: "auth",
+      status: 201,
+      ok: setupDoneSchema,
+      errors: [409, 429],
+    }),
     validate("json", setupSchema),
     async (c) => {
       const { password, setupToken } = c.req.valid("json");
       await c.get("deps").auth.setup(password, setupToken, c.get("meta"), c.get("meta").host);
-      return c.json({ status: "created", username: "admin" }, 201);
+      return reply(c, setupDoneSchema, { status: "created", username: "admin" }, 201);
     },
   );
 
   app.post(
     "/login",
-    doc({ summary: "Sign in (sets the session cookie)", tag: "auth", errors: [429] }),
+    doc({
+      summary: "Sign in (sets the session cookie)",
+      tag: "auth",
+      ok: loggedInSchema,
+      errors: [429],
+    }),
     validate("json", loginSchema),
     async (c) => {
       const { password, remember } = c.req.valid("json");
@@ -39,7 +57,7 @@ export function apiAuthRoutes() {
         meta.host,
       );
       writeSessionCookie(c, token, session.expiresAt, remember);
-      return c.json({ status: "ok", expiresAt: session.expiresAt.toISOString() });
+      return reply(c, loggedInSchema, { status: "ok", expiresAt: session.expiresAt.toISOString() });
     },
   );
 
@@ -74,32 +92,40 @@ export function apiAuthRoutes() {
     },
   );
 
-  app.get("/sessions", doc({ summary: "Signed-in sessions", tag: "auth" }), async (c) => {
-    const identity = c.get("identity");
-    const current = identity?.kind === "session" ? identity.session.id.slice(0, 16) : null;
-    const sessions = await c.get("deps").auth.listSessions();
-    return c.json(sessions.map((s) => ({
-      id: s.id,
-      current: s.id === current,
-      createdAt: s.createdAt.toISOString(),
-      lastSeenAt: s.lastSeenAt.toISOString(),
-      expiresAt: s.expiresAt.toISOString(),
-      remember: s.remember,
-      ip: s.ip,
-      userAgent: s.userAgent,
-    })));
-  });
+  app.get(
+    "/sessions",
+    doc({ summary: "Signed-in sessions", tag: "auth", ok: z.array(sessionSchema) }),
+    async (c) => {
+      const identity = c.get("identity");
+      const current = identity?.kind === "session" ? identity.session.id.slice(0, 16) : null;
+      const sessions = await c.get("deps").auth.listSessions();
+      return reply(
+        c,
+        z.array(sessionSchema),
+        sessions.map((s) => ({
+          id: s.id,
+          current: s.id === current,
+          createdAt: s.createdAt.toISOString(),
+          lastSeenAt: s.lastSeenAt.toISOString(),
+          expiresAt: s.expiresAt.toISOString(),
+          remember: s.remember,
+          ip: s.ip,
+          userAgent: s.userAgent,
+        })),
+      );
+    },
+  );
 
   app.delete(
     "/sessions/:id",
-    doc({ summary: "End a session", tag: "auth", errors: [404] }),
+    doc({ summary: "End a session", tag: "auth", ok: revokedSchema, errors: [404] }),
     validate("param", sessionIdSchema),
     async (c) => {
       const { id } = c.req.valid("param");
       if (!(await c.get("deps").auth.revokeSession(id, c.get("meta")))) {
         throw new NotFound(`No session ${id}`);
       }
-      return c.json({ id, status: "revoked" });
+      return reply(c, revokedSchema, { id, status: "revoked" });
     },
   );
 

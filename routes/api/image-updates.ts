@@ -1,10 +1,14 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import type { UpdateResult } from "../../services/updates/results.ts";
-import { doc } from "../http/doc.ts";
+import { updateCheckItemSchema } from "../../services/images/model.ts";
+import { doc, reply } from "../http/doc.ts";
+
+const checks = z.array(updateCheckItemSchema);
 
 /** API.md's item (`image`, `updateAvailable`, `localDigest`, `remoteDigest`, `error`?) and more. */
-function resultItem(r: UpdateResult) {
+function resultItem(r: UpdateResult): z.output<typeof updateCheckItemSchema> {
   return {
     image: r.image,
     updateAvailable: r.updateAvailable,
@@ -30,10 +34,15 @@ export function apiImageUpdateRoutes() {
   /** Checks every image in use at its registry now (a check already asking joins it). */
   app.post(
     "/check-updates",
-    doc({ summary: "Check every image in use against its registry", tag: "images", errors: [503] }),
+    doc({
+      summary: "Check every image in use against its registry",
+      tag: "images",
+      ok: checks,
+      errors: [503],
+    }),
     async (c) => {
       const run = await c.get("deps").imageUpdates.checkAll({ explicit: true });
-      return c.json(run.results.map(resultItem));
+      return reply(c, checks, run.results.map(resultItem));
     },
   );
 

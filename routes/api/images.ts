@@ -16,7 +16,15 @@ import { queryFlag } from "../http/params.ts";
 import { imageListQuery, imagePruneQuery } from "../http/queries.ts";
 import { validate } from "../http/validate.ts";
 import { apiImageUpdateRoutes } from "./image-updates.ts";
-import { doc } from "../http/doc.ts";
+import {
+  imageListItemSchema,
+  pullResultSchema,
+  removeResultSchema,
+  tagResultSchema,
+} from "../../services/images/model.ts";
+import { doc, reply } from "../http/doc.ts";
+
+const imageList = z.array(imageListItemSchema);
 
 const idParam = z.object({ id: imageParamSchema });
 const pruneBody = z.object({
@@ -30,7 +38,7 @@ const pruneBody = z.object({
 });
 
 /** API.md's list item, and what the image page knows besides. */
-function listItem(r: ImageRow) {
+function listItem(r: ImageRow): z.output<typeof imageListItemSchema> {
   return {
     id: r.id,
     tags: r.tags,
@@ -58,11 +66,11 @@ export function apiImageRoutes() {
 
   app.get(
     "/",
-    doc({ summary: "List images with their usage", tag: "images", errors: [503] }),
+    doc({ summary: "List images with their usage", tag: "images", ok: imageList, errors: [503] }),
     validate("query", imageListQuery),
     async (c) => {
       const rows = await c.get("deps").images.list(c.req.valid("query"));
-      return c.json(rows.map(listItem));
+      return reply(c, imageList, rows.map(listItem));
     },
   );
 
@@ -78,11 +86,11 @@ export function apiImageRoutes() {
 
   app.post(
     "/pull",
-    doc({ summary: "Pull an image", tag: "images", errors: [404, 503] }),
+    doc({ summary: "Pull an image", tag: "images", ok: pullResultSchema, errors: [404, 503] }),
     validate("json", z.object({ image: imageRefSchema })),
     async (c) => {
       const r = await c.get("deps").images.pull(c.req.valid("json").image, c.get("meta"));
-      return c.json(r);
+      return reply(c, pullResultSchema, r);
     },
   );
 
@@ -134,19 +142,24 @@ export function apiImageRoutes() {
 
   app.post(
     "/:id/tag",
-    doc({ summary: "Tag an image", tag: "images", errors: [404, 503] }),
+    doc({ summary: "Tag an image", tag: "images", ok: tagResultSchema, errors: [404, 503] }),
     validate("param", idParam),
     validate("json", z.object({ repo: repoSchema, tag: tagNameSchema })),
     async (c) => {
       const { repo, tag } = c.req.valid("json");
       const r = await c.get("deps").images.tag(c.req.valid("param").id, repo, tag, c.get("meta"));
-      return c.json(r);
+      return reply(c, tagResultSchema, r);
     },
   );
 
   app.delete(
     "/:id",
-    doc({ summary: "Remove an image", tag: "images", errors: [404, 409, 503] }),
+    doc({
+      summary: "Remove an image",
+      tag: "images",
+      ok: removeResultSchema,
+      errors: [404, 409, 503],
+    }),
     validate("param", idParam),
     validate("query", z.object({ force: queryFlag })),
     async (c) => {
@@ -156,7 +169,7 @@ export function apiImageRoutes() {
           { force: c.req.valid("query").force },
           c.get("meta"),
         );
-        return c.json(r);
+        return reply(c, removeResultSchema, r);
       } catch (err) {
         // The 409 names the containers in its message and lists them for scripts.
         if (!(err instanceof ImageInUse)) throw err;

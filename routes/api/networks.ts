@@ -2,7 +2,12 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { errorBody } from "../../middleware/errors.tsx";
 import { NetworkInUse } from "../../services/networks/actions.ts";
-import { type NetworkRow, subnetsOf } from "../../services/networks/model.ts";
+import {
+  networkChangedSchema,
+  networkListItemSchema,
+  type NetworkRow,
+  subnetsOf,
+} from "../../services/networks/model.ts";
 import {
   connectSchema,
   createNetworkSchema,
@@ -13,12 +18,14 @@ import {
 } from "../../services/networks/schemas.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
-import { doc } from "../http/doc.ts";
+import { doc, reply } from "../http/doc.ts";
+
+const networkList = z.array(networkListItemSchema);
 
 const idParam = z.object({ id: networkRefSchema });
 
 /** API.md's list item (`id`, `name`, `driver`, `subnets`, `containers`, `builtin`, `unused`) and more. */
-function listItem(r: NetworkRow) {
+function listItem(r: NetworkRow): z.output<typeof networkListItemSchema> {
   return {
     id: r.id,
     name: r.name,
@@ -48,16 +55,27 @@ function listItem(r: NetworkRow) {
 export function apiNetworkRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/", doc({ summary: "List networks", tag: "networks", errors: [503] }), async (c) => {
-    return c.json((await c.get("deps").networks.list()).map(listItem));
-  });
+  app.get(
+    "/",
+    doc({ summary: "List networks", tag: "networks", ok: networkList, errors: [503] }),
+    async (c) => {
+      return reply(c, networkList, (await c.get("deps").networks.list()).map(listItem));
+    },
+  );
 
   app.post(
     "/",
-    doc({ summary: "Create a network", tag: "networks", status: 201, errors: [409, 503] }),
+    doc({
+      summary: "Create a network",
+      tag: "networks",
+      status: 201,
+      ok: networkChangedSchema,
+      errors: [409, 503],
+    }),
     validate("json", createNetworkSchema),
     async (c) => {
-      return c.json(await c.get("deps").networks.create(c.req.valid("json"), c.get("meta")), 201);
+      const made = await c.get("deps").networks.create(c.req.valid("json"), c.get("meta"));
+      return reply(c, networkChangedSchema, made, 201);
     },
   );
 
@@ -102,11 +120,17 @@ export function apiNetworkRoutes() {
 
   app.delete(
     "/:id",
-    doc({ summary: "Remove a network", tag: "networks", errors: [404, 409, 503] }),
+    doc({
+      summary: "Remove a network",
+      tag: "networks",
+      ok: networkChangedSchema,
+      errors: [404, 409, 503],
+    }),
     validate("param", idParam),
     async (c) => {
       try {
-        return c.json(await c.get("deps").networks.remove(c.req.valid("param").id, c.get("meta")));
+        const gone = await c.get("deps").networks.remove(c.req.valid("param").id, c.get("meta"));
+        return reply(c, networkChangedSchema, gone);
       } catch (err) {
         // The 409 names the containers in its message and lists them for scripts.
         if (!(err instanceof NetworkInUse)) throw err;

@@ -14,7 +14,10 @@ import type { AppEnv } from "../http/env.ts";
 import { volumeDownloadRoutes } from "../http/volume-downloads.ts";
 import { volumeListQuery, volumePruneQuery, volumeRestoreQuery } from "../http/queries.ts";
 import { validate } from "../http/validate.ts";
-import { doc } from "../http/doc.ts";
+import { volumeChangedSchema, volumeListItemSchema } from "../../services/volumes/model.ts";
+import { doc, reply } from "../http/doc.ts";
+
+const volumeList = z.array(volumeListItemSchema);
 
 const nameParam = z.object({ name: volumeNameSchema });
 const pathQuery = z.object({ path: volumePathSchema });
@@ -24,7 +27,7 @@ const pruneBody = volumePruneSchema.extend({
 });
 
 /** API.md's list item, and what the volume page knows besides. */
-function listItem(r: VolumeRow) {
+function listItem(r: VolumeRow): z.output<typeof volumeListItemSchema> {
   return {
     name: r.name,
     driver: r.driver,
@@ -51,22 +54,33 @@ export function apiVolumeRoutes() {
 
   app.get(
     "/",
-    doc({ summary: "List volumes with size and usage", tag: "volumes", errors: [503] }),
+    doc({
+      summary: "List volumes with size and usage",
+      tag: "volumes",
+      ok: volumeList,
+      errors: [503],
+    }),
     validate("query", volumeListQuery),
     async (c) => {
       // An API answer waits for the sizes (/system/df) longer than a page does.
       const { rows } = await c.get("deps").volumes.list(c.req.valid("query"), 15_000);
-      return c.json(rows.map(listItem));
+      return reply(c, volumeList, rows.map(listItem));
     },
   );
 
   app.post(
     "/",
-    doc({ summary: "Create a volume", tag: "volumes", status: 201, errors: [409, 503] }),
+    doc({
+      summary: "Create a volume",
+      tag: "volumes",
+      status: 201,
+      ok: volumeChangedSchema,
+      errors: [409, 503],
+    }),
     validate("json", volumeCreateSchema),
     async (c) => {
       const r = await c.get("deps").volumes.create(c.req.valid("json"), c.get("meta"));
-      return c.json(r, 201);
+      return reply(c, volumeChangedSchema, r, 201);
     },
   );
 
@@ -91,20 +105,32 @@ export function apiVolumeRoutes() {
 
   app.get(
     "/:name",
-    doc({ summary: "A volume's detail", tag: "volumes", errors: [404, 503] }),
+    doc({
+      summary: "A volume's detail",
+      tag: "volumes",
+      ok: volumeListItemSchema,
+      errors: [404, 503],
+    }),
     validate("param", nameParam),
     async (c) => {
-      return c.json(listItem(await c.get("deps").volumes.get(c.req.valid("param").name, 15_000)));
+      const volume = await c.get("deps").volumes.get(c.req.valid("param").name, 15_000);
+      return reply(c, volumeListItemSchema, listItem(volume));
     },
   );
 
   app.delete(
     "/:name",
-    doc({ summary: "Remove a volume", tag: "volumes", errors: [404, 409, 503] }),
+    doc({
+      summary: "Remove a volume",
+      tag: "volumes",
+      ok: volumeChangedSchema,
+      errors: [404, 409, 503],
+    }),
     validate("param", nameParam),
     async (c) => {
       try {
-        return c.json(await c.get("deps").volumes.remove(c.req.valid("param").name, c.get("meta")));
+        const gone = await c.get("deps").volumes.remove(c.req.valid("param").name, c.get("meta"));
+        return reply(c, volumeChangedSchema, gone);
       } catch (err) {
         // The 409 names the containers in its message and lists them for scripts.
         if (!(err instanceof VolumeInUse)) throw err;
