@@ -4,16 +4,26 @@ import { errorBody } from "../../middleware/errors.tsx";
 import {
   createStackSchema,
   STACK_ACTIONS,
+  stackActionResultSchema,
+  stackCreatedSchema,
+  stackDetailSchema,
   stackInputSchema,
   stackNameSchema,
   stackParam,
+  stackProblemsSchema,
+  stackSavedSchema,
+  stackSummarySchema,
+  stackVersionSchema,
 } from "../../services/stacks/model.ts";
 import { ComposeInvalid } from "../../services/stacks/problems.ts";
 import { stackUpdateSchema } from "../../services/stacks/update.ts";
 import type { AppEnv } from "../http/env.ts";
 import { queryFlag } from "../http/params.ts";
 import { validate } from "../http/validate.ts";
-import { doc } from "../http/doc.ts";
+import { doc, reply } from "../http/doc.ts";
+
+const stackList = z.array(stackSummarySchema);
+const versionList = z.array(stackVersionSchema);
 
 const versionId = z.coerce.number({ error: "must be a version id" }).int().positive();
 const versionParam = stackParam.extend({ id: versionId });
@@ -43,8 +53,12 @@ export function apiStackRoutes() {
 
   app.get(
     "/",
-    doc({ summary: "Stacks in STACKS_DIR and compose projects running elsewhere", tag: "stacks" }),
-    async (c) => c.json(await c.get("deps").stacks.list()),
+    doc({
+      summary: "Stacks in STACKS_DIR and compose projects running elsewhere",
+      tag: "stacks",
+      ok: stackList,
+    }),
+    async (c) => reply(c, stackList, await c.get("deps").stacks.list()),
   );
 
   app.post(
@@ -53,31 +67,42 @@ export function apiStackRoutes() {
       summary: "Write a stack's compose file (and .env) and deploy it",
       tag: "stacks",
       status: 201,
+      ok: stackCreatedSchema,
       errors: [409, 503],
     }),
     validate("json", createStackSchema),
     async (c) => {
       const { name, compose, env } = c.req.valid("json");
       const r = await c.get("deps").stacks.create(name, { compose, env }, c.get("meta"));
-      return c.json(r, 201);
+      return reply(c, stackCreatedSchema, r, 201);
     },
   );
 
   app.post(
     "/validate",
-    doc({ summary: "Check a compose file without saving it", tag: "stacks" }),
+    doc({
+      summary: "Check a compose file without saving it",
+      tag: "stacks",
+      ok: stackProblemsSchema,
+    }),
     validate("json", validateBody),
     async (c) => {
-      return c.json({ problems: await c.get("deps").stacks.validate(c.req.valid("json")) });
+      const problems = await c.get("deps").stacks.validate(c.req.valid("json"));
+      return reply(c, stackProblemsSchema, { problems });
     },
   );
 
   app.get(
     "/:name",
-    doc({ summary: "A stack's files, status and services", tag: "stacks", errors: [404] }),
+    doc({
+      summary: "A stack's files, status and services",
+      tag: "stacks",
+      ok: stackDetailSchema,
+      errors: [404],
+    }),
     validate("param", stackParam),
     async (c) => {
-      return c.json(await c.get("deps").stacks.get(c.req.valid("param").name));
+      return reply(c, stackDetailSchema, await c.get("deps").stacks.get(c.req.valid("param").name));
     },
   );
 
@@ -86,6 +111,7 @@ export function apiStackRoutes() {
     doc({
       summary: "Save and redeploy a stack (only changed services are recreated)",
       tag: "stacks",
+      ok: stackSavedSchema,
       errors: [404, 409, 503],
     }),
     validate("param", stackParam),
@@ -96,13 +122,18 @@ export function apiStackRoutes() {
         c.req.valid("json"),
         c.get("meta"),
       );
-      return c.json(r);
+      return reply(c, stackSavedSchema, r);
     },
   );
 
   app.delete(
     "/:name",
-    doc({ summary: "Take a stack down and remove its folder", tag: "stacks", errors: [404, 503] }),
+    doc({
+      summary: "Take a stack down and remove its folder",
+      tag: "stacks",
+      ok: stackActionResultSchema,
+      errors: [404, 503],
+    }),
     validate("param", stackParam),
     validate("query", z.object({ volumes: queryFlag })),
     async (c) => {
@@ -111,7 +142,7 @@ export function apiStackRoutes() {
         { volumes: c.req.valid("query").volumes },
         c.get("meta"),
       );
-      return c.json(r);
+      return reply(c, stackActionResultSchema, r);
     },
   );
 
@@ -153,10 +184,15 @@ export function apiStackRoutes() {
 
   app.get(
     "/:name/history",
-    doc({ summary: "A stack's saved versions, newest first", tag: "stacks", errors: [404] }),
+    doc({
+      summary: "A stack's saved versions, newest first",
+      tag: "stacks",
+      ok: versionList,
+      errors: [404],
+    }),
     validate("param", stackParam),
     async (c) => {
-      return c.json(await c.get("deps").stacks.versions(c.req.valid("param").name));
+      return reply(c, versionList, await c.get("deps").stacks.versions(c.req.valid("param").name));
     },
   );
 
@@ -219,12 +255,14 @@ export function apiStackRoutes() {
       doc({
         summary: `${action[0].toUpperCase()}${action.slice(1)} a stack (docker compose ${action})`,
         tag: "stacks",
+        ok: stackActionResultSchema,
         errors: [404, 503],
       }),
       validate("param", stackParam),
       async (c) => {
         const { name } = c.req.valid("param");
-        return c.json(await c.get("deps").stacks.action(name, action, c.get("meta")));
+        const r = await c.get("deps").stacks.action(name, action, c.get("meta"));
+        return reply(c, stackActionResultSchema, r);
       },
     );
   }

@@ -128,3 +128,30 @@ export type StackAction = (typeof STACK_ACTIONS)[number];
 export type ComposeStatus =
   | { available: true; version: string; path: string }
   | { available: false; reason: string; install: string };
+
+// ---- What the stack API answers with (API.md), besides the summary and detail above -----------
+
+const cli = z.string().meta({ description: "The equivalent docker compose command(s)" });
+
+/** `POST /stacks`: written and deployed. */
+export const stackCreatedSchema = z.object({
+  name: z.string(),
+  services: z.array(stackServiceInfoSchema),
+  cli,
+}).meta({ id: "StackCreated" });
+
+/** `PUT /stacks/:name`: saved and redeployed; which services compose touched. */
+export const stackSavedSchema = z.object({
+  name: z.string(),
+  recreated: z.array(z.string()),
+  created: z.array(z.string()),
+  removed: z.array(z.string()),
+  cli,
+}).meta({ id: "StackSaved" });
+
+/** A stack operation (start, stop, restart, pull, down). */
+export const stackActionResultSchema = z.object({ name: z.string(), cli }).meta({
+  id: "StackActionResult",
+});
+
+export const stackProblemsSchema = z.object({ problems: z.array(composeProblemSchema) });
