@@ -16,7 +16,8 @@ import { apiTagRoutes } from "./tags.ts";
 import { apiTemplateRoutes } from "./templates.ts";
 import { apiTokenRoutes } from "./tokens.ts";
 import { apiVolumeRoutes } from "./volumes.ts";
-import { doc } from "../http/doc.ts";
+import { auditEntrySchema, healthSchema } from "../../services/system-model.ts";
+import { doc, reply } from "../http/doc.ts";
 
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
@@ -26,10 +27,10 @@ export function apiRoutes() {
 
   app.get(
     "/health",
-    doc({ summary: "Liveness, and whether Docker is up", tag: "system" }),
+    doc({ summary: "Liveness, and whether Docker is up", tag: "system", ok: healthSchema }),
     async (c) => {
       const state = await c.get("deps").daemon.refresh();
-      return c.json({ status: "ok", docker: state.up ? "up" : "down" });
+      return reply(c, healthSchema, { status: "ok", docker: state.up ? "up" : "down" });
     },
   );
 
@@ -54,19 +55,23 @@ export function apiRoutes() {
 
   app.get(
     "/audit",
-    doc({ summary: "The audit log, newest first", tag: "system" }),
+    doc({ summary: "The audit log, newest first", tag: "system", ok: z.array(auditEntrySchema) }),
     validate("query", auditQuery),
     async (c) => {
       const entries = await c.get("deps").audit.list(c.req.valid("query").limit);
-      return c.json(entries.map((e) => ({
-        id: e.id,
-        at: e.at.toISOString(),
-        action: e.action,
-        actor: e.actor,
-        ip: e.ip,
-        userAgent: e.userAgent,
-        detail: e.detail ? JSON.parse(e.detail) : null,
-      })));
+      return reply(
+        c,
+        z.array(auditEntrySchema),
+        entries.map((e) => ({
+          id: e.id,
+          at: e.at.toISOString(),
+          action: e.action,
+          actor: e.actor,
+          ip: e.ip,
+          userAgent: e.userAgent,
+          detail: e.detail ? JSON.parse(e.detail) : null,
+        })),
+      );
     },
   );
 

@@ -1,9 +1,17 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { deployInputSchema, templateIdSchema } from "../../services/templates/model.ts";
+import {
+  deployInputSchema,
+  templateDeployedSchema,
+  templateIdSchema,
+  templateImportedSchema,
+  templateSummarySchema,
+} from "../../services/templates/model.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
-import { doc } from "../http/doc.ts";
+import { doc, reply } from "../http/doc.ts";
+
+const summaries = z.array(templateSummarySchema);
 
 const idParam = z.object({ id: templateIdSchema });
 
@@ -37,8 +45,8 @@ export function apiTemplateRoutes(): Hono<AppEnv> {
 
   app.get(
     "/",
-    doc({ summary: "List templates", tag: "templates" }),
-    async (c) => c.json(await c.get("deps").templates.summaries()),
+    doc({ summary: "List templates", tag: "templates", ok: summaries }),
+    async (c) => reply(c, summaries, await c.get("deps").templates.summaries()),
   );
 
   app.post(
@@ -63,10 +71,15 @@ export function apiTemplateRoutes(): Hono<AppEnv> {
 
   app.post(
     "/import",
-    doc({ summary: "Import templates (a Portainer v2 list or our export)", tag: "templates" }),
+    doc({
+      summary: "Import templates (a Portainer v2 list or our export)",
+      tag: "templates",
+      ok: templateImportedSchema,
+    }),
     validate("json", z.looseObject({})),
     async (c) => {
-      return c.json(await c.get("deps").templates.importFile(c.req.valid("json"), c.get("meta")));
+      const r = await c.get("deps").templates.importFile(c.req.valid("json"), c.get("meta"));
+      return reply(c, templateImportedSchema, r);
     },
   );
 
@@ -96,6 +109,7 @@ export function apiTemplateRoutes(): Hono<AppEnv> {
       summary: "Deploy a template as a container or stack",
       tag: "templates",
       status: 201,
+      ok: templateDeployedSchema,
       errors: [404, 409, 422, 503],
     }),
     validate("param", idParam),
@@ -106,7 +120,7 @@ export function apiTemplateRoutes(): Hono<AppEnv> {
         c.req.valid("json"),
         c.get("meta"),
       );
-      return c.json({ kind: r.kind, name: r.name, cli: r.cli }, 201);
+      return reply(c, templateDeployedSchema, { kind: r.kind, name: r.name, cli: r.cli }, 201);
     },
   );
 
