@@ -17,3 +17,42 @@ export const auditEntrySchema = z.object({
   userAgent: z.string(),
   detail: z.unknown(),
 }).meta({ id: "AuditEntry" });
+
+const limitsSchema = z.object({
+  label: z.string(),
+  maxContainers: z.number().int(),
+  warnPercent: z.number(),
+  criticalPercent: z.number(),
+  statsIntervalSeconds: z.number(),
+  updateCheckIntervalHours: z.number(),
+});
+
+/** API.md's `GET /system`: the hardware profile and its limits, the host, and Docker. */
+export const systemOverviewSchema = z.object({
+  profile: z.string().meta({ example: "raspberry-pi" }),
+  detectedProfile: z.string(),
+  overridden: z.boolean(),
+  warning: z.string().nullable(),
+  limits: limitsSchema,
+  capacity: z.unknown().meta({ description: "Containers against the profile's limit" }),
+  host: z.unknown().meta({ description: "Cores, memory and board as detected" }),
+  docker: z.object({
+    serverVersion: z.string(),
+    apiVersion: z.string(),
+    hostname: z.string(),
+    os: z.string(),
+    kernel: z.string(),
+    arch: z.string(),
+    cpus: z.number().int(),
+    memoryBytes: z.number(),
+    storageDriver: z.string(),
+    cgroupVersion: z.string(),
+    containers: z.object({
+      total: z.number().int(),
+      running: z.number().int(),
+      paused: z.number().int(),
+      stopped: z.number().int(),
+    }),
+    images: z.number().int(),
+  }),
+}).meta({ id: "SystemOverview" });

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { hardwareOverrideSchema } from "../../services/host/hardware.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
-import { doc } from "../http/doc.ts";
+import { systemOverviewSchema } from "../../services/system-model.ts";
+import { doc, reply } from "../http/doc.ts";
 
 const profileBody = hardwareOverrideSchema.partial();
 const retentionBody = z.object({ days: z.number().int().min(1).max(3650) });
@@ -18,10 +19,15 @@ export function apiSystemRoutes() {
 
   app.get(
     "/",
-    doc({ summary: "Host, Docker, hardware profile and limits", tag: "system", errors: [503] }),
+    doc({
+      summary: "Host, Docker, hardware profile and limits",
+      tag: "system",
+      ok: systemOverviewSchema,
+      errors: [503],
+    }),
     async (c) => {
       const { profile: p, docker } = await c.get("deps").system.overview();
-      return c.json({
+      return reply(c, systemOverviewSchema, {
         profile: p.name,
         detectedProfile: p.detected,
         overridden: p.overridden,
