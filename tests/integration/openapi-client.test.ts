@@ -48,6 +48,9 @@ Deno.test("a client generated from the served document type-checks and works", {
     }).output();
     assert.equal(check.code, 0, new TextDecoder().decode(check.stderr));
 
+    // The daemon is shared with other runs: the host's container limit must not refuse ours.
+    const limit = await client.json("PUT", "/api/v1/system/profile", { maxContainers: 1000 });
+    assert.equal(limit.status, 200, JSON.stringify(limit.body));
     const token = await client.json<{ token: string }>("POST", "/api/v1/tokens", {
       name: `${run}-client`,
       expiresInDays: 1,
