@@ -65,6 +65,8 @@ type DocOptions = {
   tag: ApiTag;
   /** The success body's schema (JSON), or a media type and description for other bodies. */
   ok?: z.ZodType | { media: string; description: string; schema?: z.ZodType };
+  /** Another form of the success body, e.g. `text/event-stream` for a live variant. */
+  okAlso?: { media: string; schema?: z.ZodType };
   /** 201 for a create, 204 for no body; 200 otherwise. */
   status?: 200 | 201 | 204;
   /** What the success answer is; "OK" by default. */
@@ -90,6 +92,11 @@ export function doc(o: DocOptions) {
       description: o.ok.description,
       content: { [o.ok.media]: o.ok.schema ? { schema: resolver(o.ok.schema) } : {} },
     };
+  if (o.okAlso) {
+    const content: Record<string, unknown> = ("content" in success && success.content) || {};
+    content[o.okAlso.media] = o.okAlso.schema ? { schema: resolver(o.okAlso.schema) } : {};
+    Object.assign(success, { content });
+  }
   const responses: Record<string, unknown> = { [status]: success };
   for (const e of o.errors ?? []) responses[e] = errorResponse(e);
   return describeRoute({

@@ -121,3 +121,37 @@ export const runCommandSchema = z.object({
   compose: z.string(),
   config: z.unknown().meta({ description: "The create body these are generated from" }),
 });
+
+/** `POST /containers/:id/adopt`: under management now (recreated when asked to). */
+export const adoptedSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  managed: z.literal(true),
+  recreated: z.boolean(),
+  note: z.string().nullable().meta({ description: "Said when a compose stack manages it too" }),
+  cli,
+  steps: z.array(z.unknown()),
+}).meta({ id: "ContainerAdopted" });
+
+/** One entry of a container's history (updates, config changes, rollbacks), newest first. */
+export const historyEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  kind: z.string().meta({ example: "update" }),
+  outcome: z.string().meta({ example: "updated" }),
+  reason: z.string().nullable(),
+  image: z.string(),
+  imageId: z.string(),
+  cli,
+  detail: z.record(z.string(), z.unknown()),
+  logs: z.array(z.string()),
+}).meta({ id: "ContainerHistoryEntry" });
+
+/** `GET /containers/:id/logs` without `follow`: the last lines, plain text, one per line. */
+export const logLinesSchema = z.object({
+  lines: z.array(z.string()),
+  cli,
+  truncated: z.number().int().optional().meta({
+    description: "How many earlier lines were left out (the answer keeps the last ones)",
+  }),
+}).meta({ id: "LogLines" });

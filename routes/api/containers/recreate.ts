@@ -3,12 +3,17 @@ import { z } from "zod";
 import { editSchema } from "../../../services/config/edit.ts";
 import { adoptSchema } from "../../../services/containers/adopt.ts";
 import type { RecreateResult } from "../../../services/containers/recreate/plan.ts";
-import { recreateResultSchema } from "../../../services/containers/model.ts";
-import { doc } from "../../http/doc.ts";
+import {
+  adoptedSchema,
+  historyEntrySchema,
+  recreateResultSchema,
+} from "../../../services/containers/model.ts";
+import { doc, reply } from "../../http/doc.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { containerParam, queryFlag } from "../../http/params.ts";
 import { validate } from "../../http/validate.ts";
 
+const historyList = z.array(historyEntrySchema);
 const entryParam = containerParam.extend({
   entry: z.coerce.number({ error: "must be a history entry id" }).int().positive(),
 });
@@ -63,13 +68,14 @@ export function apiRecreateRoutes() {
     doc({
       summary: "A container's updates and config changes, newest first",
       tag: "containers",
+      ok: historyList,
       errors: [404],
     }),
     validate("param", containerParam),
     async (c) => {
       const deps = c.get("deps");
       const name = await deps.containers.resolveName(c.req.valid("param").id);
-      return c.json(await deps.history.list(name));
+      return reply(c, historyList, await deps.history.list(name));
     },
   );
 
@@ -113,6 +119,7 @@ export function apiRecreateRoutes() {
     doc({
       summary: "Bring an unmanaged container under management",
       tag: "containers",
+      ok: adoptedSchema,
       errors: [404, 409, 503],
     }),
     validate("param", containerParam),
@@ -120,7 +127,8 @@ export function apiRecreateRoutes() {
     async (c) => {
       const deps = c.get("deps");
       const summary = await deps.containers.resolve(c.req.valid("param").id);
-      return c.json(await deps.adopter.adopt(summary, c.req.valid("json"), c.get("meta")));
+      const adopted = await deps.adopter.adopt(summary, c.req.valid("json"), c.get("meta"));
+      return reply(c, adoptedSchema, adopted);
     },
   );
 
