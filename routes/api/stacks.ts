@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { errorBody } from "../../middleware/errors.tsx";
 import {
+  composeStatusSchema,
   createStackSchema,
   STACK_ACTIONS,
   stackActionResultSchema,
@@ -10,6 +11,7 @@ import {
   stackInputSchema,
   stackNameSchema,
   stackParam,
+  stackPreviewSchema,
   stackProblemsSchema,
   stackSavedSchema,
   stackSummarySchema,
@@ -148,12 +150,21 @@ export function apiStackRoutes() {
 
   app.post(
     "/:name/preview",
-    doc({ summary: "What saving these files would change", tag: "stacks", errors: [404] }),
+    doc({
+      summary: "What saving these files would change",
+      tag: "stacks",
+      ok: stackPreviewSchema,
+      errors: [404],
+    }),
     validate("param", stackParam),
     validate("json", stackInputSchema),
     async (c) => {
       const { name } = c.req.valid("param");
-      return c.json(await c.get("deps").stacks.preview(name, c.req.valid("json")));
+      return reply(
+        c,
+        stackPreviewSchema,
+        await c.get("deps").stacks.preview(name, c.req.valid("json")),
+      );
     },
   );
 
@@ -223,12 +234,17 @@ export function apiStackRoutes() {
     doc({
       summary: "Save and deploy a stack's earlier version",
       tag: "stacks",
+      ok: stackSavedSchema,
       errors: [404, 409, 503],
     }),
     validate("param", versionParam),
     async (c) => {
       const { name, id } = c.req.valid("param");
-      return c.json(await c.get("deps").stacks.restore(name, id, c.get("meta")));
+      return reply(
+        c,
+        stackSavedSchema,
+        await c.get("deps").stacks.restore(name, id, c.get("meta")),
+      );
     },
   );
 
@@ -275,8 +291,12 @@ export function apiComposeRoutes() {
   const app = new Hono<AppEnv>();
   app.get(
     "/",
-    doc({ summary: "Whether docker compose is available, and its version", tag: "stacks" }),
-    async (c) => c.json(await c.get("deps").stacks.composeStatus()),
+    doc({
+      summary: "Whether docker compose is available, and its version",
+      tag: "stacks",
+      ok: composeStatusSchema,
+    }),
+    async (c) => reply(c, composeStatusSchema, await c.get("deps").stacks.composeStatus()),
   );
   return app;
 }

@@ -155,3 +155,12 @@ export const stackActionResultSchema = z.object({ name: z.string(), cli }).meta(
 });
 
 export const stackProblemsSchema = z.object({ problems: z.array(composeProblemSchema) });
+
+/** `POST /stacks/:name/preview`: what deploying these files would do to each service. */
+export const stackPreviewSchema = z.object({ changes: z.array(previewChangeSchema), cli });
+
+/** `GET /compose`: whether Compose v2 is there, or why not and how to install it. */
+export const composeStatusSchema = z.union([
+  z.object({ available: z.literal(true), version: z.string(), path: z.string() }),
+  z.object({ available: z.literal(false), reason: z.string(), install: z.string() }),
+]).meta({ id: "ComposeStatus" });

@@ -53,6 +53,8 @@ const EXPECTED: [string, string][] = [
   ["get", "/stacks/{name}/history"],
   ["post", "/stacks/{name}/history/{id}/restore"],
   ["get", "/compose"],
+  ["post", "/containers/deleted/{id}/restore"],
+  ["post", "/containers/deleted/{id}/purge"],
 ];
 
 Deno.test("GET /api/v1/openapi.json describes the API from its own schemas", {
@@ -69,6 +71,15 @@ Deno.test("GET /api/v1/openapi.json describes the API from its own schemas", {
     assert.match(body.openapi, /^3\./);
     const missing = EXPECTED.filter(([m, p]) => !body.paths[p]?.[m]);
     assert.deepEqual(missing, [], `not in the document: ${JSON.stringify(missing)}`);
+    // Each answers with a body whose schema a client can generate types from (logout: 204).
+    const untyped = EXPECTED.filter(([m, p]) => {
+      const [code, res] = Object.entries(body.paths[p][m].responses).find(([c]) => c[0] === "2")!;
+      const content = (res as { content?: Record<string, { schema?: unknown }> }).content;
+      return code !== "204" && !content?.["application/json"]?.schema;
+    });
+    assert.deepEqual(untyped, [], "without a success schema");
+    // A record's purge is not `DELETE /containers/deleted/{id}`: that reads as `/containers/{id}/…`.
+    assert.equal(body.paths["/containers/deleted/{id}"], undefined);
 
     const create = body.paths["/containers"].post.requestBody!.content["application/json"].schema;
     assert.deepEqual(create.required, ["image"]);
