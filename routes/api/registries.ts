@@ -1,11 +1,17 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { registryInputSchema } from "../../services/registry/credentials.ts";
+import {
+  registryRemovedSchema,
+  registrySavedSchema,
+  registryViewSchema,
+} from "../../services/registry/model.ts";
+import { doc, reply } from "../http/doc.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
-import { doc } from "../http/doc.ts";
 
 const registryParam = z.object({ registry: z.string().min(1).max(255) });
+const registryList = z.array(registryViewSchema);
 
 /** `/api/v1/registries`: stored registry credentials; passwords go in, never out. */
 export function apiRegistryRoutes() {
@@ -13,8 +19,12 @@ export function apiRegistryRoutes() {
 
   app.get(
     "/",
-    doc({ summary: "Registries with saved credentials (secrets never shown)", tag: "registries" }),
-    async (c) => c.json(await c.get("deps").registries.list()),
+    doc({
+      summary: "Registries with saved credentials (secrets never shown)",
+      tag: "registries",
+      ok: registryList,
+    }),
+    async (c) => reply(c, registryList, await c.get("deps").registries.list()),
   );
 
   app.post(
@@ -23,20 +33,28 @@ export function apiRegistryRoutes() {
       summary: "Save a registry's credentials (checked by a login)",
       tag: "registries",
       status: 201,
+      ok: registrySavedSchema,
     }),
     validate("json", registryInputSchema),
     async (c) => {
-      return c.json(await c.get("deps").registries.save(c.req.valid("json"), c.get("meta")), 201);
+      const saved = await c.get("deps").registries.save(c.req.valid("json"), c.get("meta"));
+      return reply(c, registrySavedSchema, saved, 201);
     },
   );
 
   app.delete(
     "/:registry",
-    doc({ summary: "Forget a registry's credentials", tag: "registries", errors: [404] }),
+    doc({
+      summary: "Forget a registry's credentials",
+      tag: "registries",
+      ok: registryRemovedSchema,
+      errors: [404],
+    }),
     validate("param", registryParam),
     async (c) => {
       const { registry } = c.req.valid("param");
-      return c.json(await c.get("deps").registries.remove(registry, c.get("meta")));
+      const removed = await c.get("deps").registries.remove(registry, c.get("meta"));
+      return reply(c, registryRemovedSchema, removed);
     },
   );
 

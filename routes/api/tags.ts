@@ -3,7 +3,15 @@ import { z } from "zod";
 import { TAG_COLORS } from "../../services/containers/tag-colors.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
-import { doc } from "../http/doc.ts";
+import {
+  tagChangedSchema,
+  tagDeletedSchema,
+  tagMergedSchema,
+  tagUsageSchema,
+} from "../../services/containers/model.ts";
+import { doc, reply } from "../http/doc.ts";
+
+const tagList = z.array(tagUsageSchema);
 
 const nameParam = z.object({ name: z.string().min(1).max(32) });
 const patchBody = z.object({
@@ -18,13 +26,18 @@ export function apiTagRoutes() {
 
   app.get(
     "/",
-    doc({ summary: "Tags with their colours and usage", tag: "tags" }),
-    async (c) => c.json(await c.get("deps").tags.usage()),
+    doc({ summary: "Tags with their colours and usage", tag: "tags", ok: tagList }),
+    async (c) => reply(c, tagList, await c.get("deps").tags.usage()),
   );
 
   app.patch(
     "/:name",
-    doc({ summary: "Rename a tag or change its colour", tag: "tags", errors: [404, 409] }),
+    doc({
+      summary: "Rename a tag or change its colour",
+      tag: "tags",
+      ok: tagChangedSchema,
+      errors: [404, 409],
+    }),
     validate("param", nameParam),
     validate("json", patchBody),
     async (c) => {
@@ -36,31 +49,36 @@ export function apiTagRoutes() {
         name = body.name;
       }
       if (body.color) await tags.setColor(name, body.color);
-      return c.json({ name, color: body.color });
+      return reply(c, tagChangedSchema, { name, color: body.color });
     },
   );
 
   app.post(
     "/:name/merge",
-    doc({ summary: "Merge a tag into another", tag: "tags", errors: [404] }),
+    doc({ summary: "Merge a tag into another", tag: "tags", ok: tagMergedSchema, errors: [404] }),
     validate("param", nameParam),
     validate("json", mergeBody),
     async (c) => {
       const { name } = c.req.valid("param");
       const { into } = c.req.valid("json");
       await c.get("deps").tags.merge(name, into, c.get("meta"));
-      return c.json({ merged: name, into });
+      return reply(c, tagMergedSchema, { merged: name, into });
     },
   );
 
   app.delete(
     "/:name",
-    doc({ summary: "Remove a tag from everything", tag: "tags", errors: [404] }),
+    doc({
+      summary: "Remove a tag from everything",
+      tag: "tags",
+      ok: tagDeletedSchema,
+      errors: [404],
+    }),
     validate("param", nameParam),
     async (c) => {
       const { name } = c.req.valid("param");
       await c.get("deps").tags.delete(name, c.get("meta"));
-      return c.json({ name, status: "deleted" });
+      return reply(c, tagDeletedSchema, { name, status: "deleted" });
     },
   );
 

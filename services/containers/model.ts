@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { verdictSchema } from "./start-watch.ts";
+import { TAG_COLORS } from "./tag-colors.ts";
 
 const cli = z.string().meta({ description: "The equivalent Docker CLI command(s)" });
 
@@ -155,3 +156,17 @@ export const logLinesSchema = z.object({
     description: "How many earlier lines were left out (the answer keeps the last ones)",
   }),
 }).meta({ id: "LogLines" });
+
+// ---- Tags (routes/api/tags.ts) ---------------------------------------------------------------
+
+export const tagUsageSchema = z.object({
+  name: z.string(),
+  color: z.enum(TAG_COLORS),
+  containers: z.number().int().meta({ description: "How many containers carry it" }),
+}).meta({ id: "TagUsage" });
+export const tagChangedSchema = z.object({
+  name: z.string(),
+  color: z.enum(TAG_COLORS).optional(),
+});
+export const tagMergedSchema = z.object({ merged: z.string(), into: z.string() });
+export const tagDeletedSchema = z.object({ name: z.string(), status: z.literal("deleted") });
