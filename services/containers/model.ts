@@ -170,3 +170,18 @@ export const tagChangedSchema = z.object({
 });
 export const tagMergedSchema = z.object({ merged: z.string(), into: z.string() });
 export const tagDeletedSchema = z.object({ name: z.string(), status: z.literal("deleted") });
+
+/** `POST /containers/bulk`: one result per container; a failure does not stop the rest. */
+export const bulkResultSchema = z.object({
+  results: z.array(z.object({
+    ref: z.string(),
+    name: z.string(),
+    ok: z.boolean(),
+    state: z.string().optional(),
+    error: z.string().optional(),
+  })),
+  cli,
+}).meta({ id: "BulkResult" });
+
+/** `POST /containers/sync`: managed containers newly recorded. */
+export const syncedSchema = z.object({ recorded: z.array(z.string()) });

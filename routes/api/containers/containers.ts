@@ -3,6 +3,7 @@ import { z } from "zod";
 import { createBodySchema } from "../../../services/config/create-input.ts";
 import { BULK_ACTIONS } from "../../../services/containers/bulk.ts";
 import {
+  bulkResultSchema,
   containerActedSchema,
   containerCreatedSchema,
   containerDetailSchema,
@@ -10,6 +11,7 @@ import {
   containerListItemSchema,
   containerRemovedSchema,
   containerTagsSchema,
+  syncedSchema,
 } from "../../../services/containers/model.ts";
 import { type ContainerRow, LIFECYCLE_ACTIONS } from "../../../services/containers/service.ts";
 import { doc, reply } from "../../http/doc.ts";
@@ -81,8 +83,9 @@ export function apiContainerRoutes() {
     doc({
       summary: "Record every managed container DockerMate does not know yet",
       tag: "containers",
+      ok: syncedSchema,
     }),
-    async (c) => c.json(await c.get("deps").containers.sync(c.get("meta"))),
+    async (c) => reply(c, syncedSchema, await c.get("deps").containers.sync(c.get("meta"))),
   );
 
   app.post(
@@ -90,11 +93,13 @@ export function apiContainerRoutes() {
     doc({
       summary: "Run one action on several containers",
       tag: "containers",
+      ok: bulkResultSchema,
     }),
     validate("json", bulkBody),
     async (c) => {
       const { ids, action, tags, force } = c.req.valid("json");
-      return c.json(await c.get("deps").bulk.run(ids, action, { tags, force }, c.get("meta")));
+      const r = await c.get("deps").bulk.run(ids, action, { tags, force }, c.get("meta"));
+      return reply(c, bulkResultSchema, r);
     },
   );
 

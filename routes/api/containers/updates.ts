@@ -138,13 +138,14 @@ export function apiUpdateRoutes() {
     doc({
       summary: "A container's automatic update policy and health gate",
       tag: "containers",
+      ok: policySchema,
       errors: [404],
     }),
     validate("param", containerParam),
     async (c) => {
       const deps = c.get("deps");
       const name = await deps.containers.resolveName(c.req.valid("param").id);
-      return c.json(await deps.updates.policy(name));
+      return reply(c, policySchema, await deps.updates.policy(name));
     },
   );
 
@@ -153,6 +154,7 @@ export function apiUpdateRoutes() {
     doc({
       summary: "Set a container's update policy and health gate",
       tag: "containers",
+      ok: policySchema,
       errors: [404],
     }),
     validate("param", containerParam),
@@ -160,7 +162,8 @@ export function apiUpdateRoutes() {
     async (c) => {
       const deps = c.get("deps");
       const name = await deps.containers.resolveName(c.req.valid("param").id);
-      return c.json(await deps.updates.setPolicy(name, c.req.valid("json"), c.get("meta")));
+      const saved = await deps.updates.setPolicy(name, c.req.valid("json"), c.get("meta"));
+      return reply(c, policySchema, saved);
     },
   );
 
