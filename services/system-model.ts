@@ -56,3 +56,12 @@ export const systemOverviewSchema = z.object({
     images: z.number().int(),
   }),
 }).meta({ id: "SystemOverview" });
+
+/** `GET`/`PUT /system/console`: whether consoles may be opened, and their idle time. */
+export const consoleSettingsSchema = z.object({
+  enabled: z.boolean(),
+  idleSeconds: z.number().int(),
+});
+
+/** `PUT /system/retention`: how long removed containers' records are kept. */
+export const retentionSchema = z.object({ deletedRetentionDays: z.number().int() });

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { errorBody } from "../../middleware/errors.tsx";
 import { NetworkInUse } from "../../services/networks/actions.ts";
 import {
+  connectedSchema,
+  disconnectedSchema,
   networkChangedSchema,
   networkListItemSchema,
   type NetworkRow,
@@ -144,12 +146,19 @@ export function apiNetworkRoutes() {
 
   app.post(
     "/:id/connect",
-    doc({ summary: "Attach a container to a network", tag: "networks", errors: [404, 409, 503] }),
+    doc({
+      summary: "Attach a container to a network",
+      tag: "networks",
+      ok: connectedSchema,
+      errors: [404, 409, 503],
+    }),
     validate("param", idParam),
     validate("json", connectSchema),
     async (c) => {
       const { networks } = c.get("deps");
-      return c.json(
+      return reply(
+        c,
+        connectedSchema,
         await networks.connect(c.req.valid("param").id, c.req.valid("json"), c.get("meta")),
       );
     },
@@ -157,12 +166,19 @@ export function apiNetworkRoutes() {
 
   app.post(
     "/:id/disconnect",
-    doc({ summary: "Detach a container from a network", tag: "networks", errors: [404, 409, 503] }),
+    doc({
+      summary: "Detach a container from a network",
+      tag: "networks",
+      ok: disconnectedSchema,
+      errors: [404, 409, 503],
+    }),
     validate("param", idParam),
     validate("json", disconnectSchema),
     async (c) => {
       const { networks } = c.get("deps");
-      return c.json(
+      return reply(
+        c,
+        disconnectedSchema,
         await networks.disconnect(c.req.valid("param").id, c.req.valid("json"), c.get("meta")),
       );
     },

@@ -15,6 +15,7 @@ import {
   stackProblemsSchema,
   stackSavedSchema,
   stackSummarySchema,
+  stackUpdateOutcomeSchema,
   stackVersionSchema,
 } from "../../services/stacks/model.ts";
 import { ComposeInvalid } from "../../services/stacks/problems.ts";
@@ -254,13 +255,15 @@ export function apiStackRoutes() {
     doc({
       summary: "Pull, recreate what changed, health-gate, roll back on failure",
       tag: "stacks",
+      ok: stackUpdateOutcomeSchema,
       errors: [404, 409, 503],
     }),
     validate("param", stackParam),
     validate("json", stackUpdateSchema.default({})),
     async (c) => {
       const { name } = c.req.valid("param");
-      return c.json(await c.get("deps").stacks.update(name, c.req.valid("json"), c.get("meta")));
+      const r = await c.get("deps").stacks.update(name, c.req.valid("json"), c.get("meta"));
+      return reply(c, stackUpdateOutcomeSchema, r);
     },
   );
 

@@ -3,7 +3,11 @@ import { z } from "zod";
 import { hardwareOverrideSchema } from "../../services/host/hardware.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
-import { systemOverviewSchema } from "../../services/system-model.ts";
+import {
+  consoleSettingsSchema,
+  retentionSchema,
+  systemOverviewSchema,
+} from "../../services/system-model.ts";
 import { doc, reply } from "../http/doc.ts";
 
 const profileBody = hardwareOverrideSchema.partial();
@@ -59,7 +63,11 @@ export function apiSystemRoutes() {
 
   app.put(
     "/retention",
-    doc({ summary: "How long removed containers' records are kept", tag: "system" }),
+    doc({
+      summary: "How long removed containers' records are kept",
+      tag: "system",
+      ok: retentionSchema,
+    }),
     validate("json", retentionBody),
     async (c) => {
       const { days } = c.req.valid("json");
@@ -67,24 +75,32 @@ export function apiSystemRoutes() {
         { deletedRetentionDays: days },
         c.get("meta"),
       );
-      return c.json({ deletedRetentionDays: r.deletedRetentionDays });
+      return reply(c, retentionSchema, { deletedRetentionDays: r.deletedRetentionDays });
     },
   );
 
   app.get(
     "/console",
-    doc({ summary: "Whether container consoles are on, and their idle time", tag: "system" }),
-    async (c) => c.json(await c.get("deps").consoles.settings()),
+    doc({
+      summary: "Whether container consoles are on, and their idle time",
+      tag: "system",
+      ok: consoleSettingsSchema,
+    }),
+    async (c) => reply(c, consoleSettingsSchema, await c.get("deps").consoles.settings()),
   );
 
   /** Consoles on or off, and their idle time; turning them off ends every open one. */
   app.put(
     "/console",
-    doc({ summary: "Turn consoles on or off (off ends every open one)", tag: "system" }),
+    doc({
+      summary: "Turn consoles on or off (off ends every open one)",
+      tag: "system",
+      ok: consoleSettingsSchema,
+    }),
     validate("json", consoleBody),
     async (c) => {
       const saved = await c.get("deps").consoles.setSettings(c.req.valid("json"), c.get("meta"));
-      return c.json(saved);
+      return reply(c, consoleSettingsSchema, saved);
     },
   );
 

@@ -254,3 +254,16 @@ export const networkListItemSchema = z.object({
 }).meta({ id: "NetworkListItem" });
 
 export const networkChangedSchema = z.object({ id: z.string(), name: z.string(), cli: z.string() });
+
+export const connectedSchema = z.object({
+  network: z.string(),
+  container: z.string(),
+  ip: z.string().nullable(),
+  aliases: z.array(z.string()),
+  cli: z.string(),
+}).meta({ id: "NetworkConnected" });
+export const disconnectedSchema = z.object({
+  network: z.string(),
+  container: z.string(),
+  cli: z.string(),
+});

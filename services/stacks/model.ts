@@ -164,3 +164,18 @@ export const composeStatusSchema = z.union([
   z.object({ available: z.literal(true), version: z.string(), path: z.string() }),
   z.object({ available: z.literal(false), reason: z.string(), install: z.string() }),
 ]).meta({ id: "ComposeStatus" });
+
+/** API.md's `POST /stacks/:name/update`: pulled, recreated what changed, health-gated. */
+export const stackUpdateOutcomeSchema = z.object({
+  updateId: z.number().int(),
+  name: z.string(),
+  outcome: z.enum(["updated", "up-to-date", "rolled-back"]),
+  reason: z.string().nullable(),
+  services: z.array(z.unknown()).meta({ description: "Services that got a new image" }),
+  skipped: z.array(z.object({ service: z.string(), reason: z.string() })),
+  failedService: z.string().nullable(),
+  logs: z.array(z.string()),
+  versionId: z.number().int().nullable(),
+  steps: z.array(z.unknown()),
+  cli,
+}).meta({ id: "StackUpdateOutcome" });
