@@ -14,10 +14,15 @@ import type { AppEnv } from "../http/env.ts";
 import { volumeDownloadRoutes } from "../http/volume-downloads.ts";
 import { volumeListQuery, volumePruneQuery, volumeRestoreQuery } from "../http/queries.ts";
 import { validate } from "../http/validate.ts";
-import { volumeChangedSchema, volumeListItemSchema } from "../../services/volumes/model.ts";
+import {
+  fileEntrySchema,
+  volumeChangedSchema,
+  volumeListItemSchema,
+} from "../../services/volumes/model.ts";
 import { doc, reply } from "../http/doc.ts";
 
 const volumeList = z.array(volumeListItemSchema);
+const fileList = z.array(fileEntrySchema);
 
 const nameParam = z.object({ name: volumeNameSchema });
 const pathQuery = z.object({ path: volumePathSchema });
@@ -144,6 +149,7 @@ export function apiVolumeRoutes() {
     doc({
       summary: "A folder's entries in a volume (read-only)",
       tag: "volumes",
+      ok: fileList,
       errors: [404, 503],
     }),
     validate("param", nameParam),
@@ -155,7 +161,7 @@ export function apiVolumeRoutes() {
         c.req.raw.signal,
       );
       if (folder.more) c.header("X-Entries-Left-Out", String(folder.more));
-      return c.json(folder.entries);
+      return reply(c, fileList, folder.entries);
     },
   );
 

@@ -27,3 +27,14 @@ export const volumeListItemSchema = z.object({
 }).meta({ id: "VolumeListItem" });
 
 export const volumeChangedSchema = z.object({ name: z.string(), cli });
+
+/** API.md's `GET /volumes/:name/files` entry (read-only browsing). */
+export const fileEntrySchema = z.object({
+  name: z.string(),
+  path: z.string().meta({ description: "Its path in the volume" }),
+  type: z.enum(["file", "directory", "symlink", "other"]),
+  size: z.number().int().nullable(),
+  mode: z.string().meta({ example: "0644" }),
+  modified: z.string().nullable(),
+  target: z.string().nullable().meta({ description: "Where a symbolic link points" }),
+}).meta({ id: "VolumeFileEntry" });
