@@ -12,6 +12,7 @@ import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
 import {
   loggedInSchema,
+  passwordChangedSchema,
   revokedSchema,
   sessionSchema,
   setupDoneSchema,
@@ -75,7 +76,7 @@ export function apiAuthRoutes() {
 
   app.post(
     "/password",
-    doc({ summary: "Change the password", tag: "auth", errors: [429] }),
+    doc({ summary: "Change the password", tag: "auth", ok: passwordChangedSchema, errors: [429] }),
     validate("json", changePasswordSchema),
     async (c) => {
       const { currentPassword, newPassword, endOtherSessions } = c.req.valid("json");
@@ -88,7 +89,11 @@ export function apiAuthRoutes() {
         c.get("meta"),
         endOtherSessions,
       );
-      return c.json({ status: "changed", otherSessionsEnded: endOtherSessions, ...ended });
+      return reply(c, passwordChangedSchema, {
+        status: "changed",
+        otherSessionsEnded: endOtherSessions,
+        ...ended,
+      });
     },
   );
 

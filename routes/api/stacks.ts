@@ -6,6 +6,7 @@ import {
   createStackSchema,
   STACK_ACTIONS,
   stackActionResultSchema,
+  stackAdoptedSchema,
   stackCreatedSchema,
   stackDetailSchema,
   stackInputSchema,
@@ -16,6 +17,7 @@ import {
   stackSavedSchema,
   stackSummarySchema,
   stackUpdateOutcomeSchema,
+  stackVersionFilesSchema,
   stackVersionSchema,
 } from "../../services/stacks/model.ts";
 import { ComposeInvalid } from "../../services/stacks/problems.ts";
@@ -174,11 +176,13 @@ export function apiStackRoutes() {
     doc({
       summary: "Bring a compose project running elsewhere into STACKS_DIR",
       tag: "stacks",
+      ok: stackAdoptedSchema,
       errors: [404, 409, 503],
     }),
     validate("param", stackParam),
     async (c) => {
-      return c.json(await c.get("deps").stacks.adopt(c.req.valid("param").name, c.get("meta")));
+      const r = await c.get("deps").stacks.adopt(c.req.valid("param").name, c.get("meta"));
+      return reply(c, stackAdoptedSchema, r);
     },
   );
 
@@ -222,11 +226,16 @@ export function apiStackRoutes() {
 
   app.get(
     "/:name/history/:id",
-    doc({ summary: "One saved version of a stack", tag: "stacks", errors: [404] }),
+    doc({
+      summary: "One saved version of a stack",
+      tag: "stacks",
+      ok: stackVersionFilesSchema,
+      errors: [404],
+    }),
     validate("param", versionParam),
     async (c) => {
       const { name, id } = c.req.valid("param");
-      return c.json(await c.get("deps").stacks.version(name, id));
+      return reply(c, stackVersionFilesSchema, await c.get("deps").stacks.version(name, id));
     },
   );
 

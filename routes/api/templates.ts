@@ -5,6 +5,7 @@ import {
   templateDeployedSchema,
   templateIdSchema,
   templateImportedSchema,
+  templateRemovedSchema,
   templateSummarySchema,
 } from "../../services/templates/model.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -126,10 +127,16 @@ export function apiTemplateRoutes(): Hono<AppEnv> {
 
   app.delete(
     "/:id",
-    doc({ summary: "Remove a template", tag: "templates", errors: [404, 409] }),
+    doc({
+      summary: "Remove a template",
+      tag: "templates",
+      ok: templateRemovedSchema,
+      errors: [404, 409],
+    }),
     validate("param", idParam),
     async (c) => {
-      return c.json(await c.get("deps").templates.remove(c.req.valid("param").id, c.get("meta")));
+      const r = await c.get("deps").templates.remove(c.req.valid("param").id, c.get("meta"));
+      return reply(c, templateRemovedSchema, r);
     },
   );
 

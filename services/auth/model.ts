@@ -41,3 +41,11 @@ export const tokenCreatedSchema = z.object({
   expiresAt: isoTime.nullable(),
   warning: z.string().optional().meta({ description: "Set when the token never expires" }),
 }).meta({ id: "ApiTokenCreated" });
+
+/** `POST /auth/password`: changed; what else ended with the old password. */
+export const passwordChangedSchema = z.object({
+  status: z.literal("changed"),
+  otherSessionsEnded: z.boolean(),
+  sessionsEnded: z.number().int(),
+  tokensRevoked: z.number().int(),
+});

@@ -179,3 +179,11 @@ export const stackUpdateOutcomeSchema = z.object({
   steps: z.array(z.unknown()),
   cli,
 }).meta({ id: "StackUpdateOutcome" });
+
+/** `POST /stacks/:name/adopt`: a compose project from elsewhere, now a folder in STACKS_DIR. */
+export const stackAdoptedSchema = z.object({
+  name: z.string(),
+  configFile: z.string(),
+  cli,
+  note: z.string().nullable(),
+});

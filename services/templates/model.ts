@@ -118,3 +118,4 @@ export const templateImportedSchema = z.object({
   ids: z.array(z.string()),
   skipped: z.array(z.object({ title: z.string(), reason: z.string() })),
 }).meta({ id: "TemplatesImported" });
+export const templateRemovedSchema = z.object({ id: z.string() });
