@@ -117,6 +117,7 @@ export function createApp(deps: CoreDeps): Hono<CoreEnv> {
     "/live/stats",
     lazy(() => import("./routes/live/stats.tsx").then((m) => m.liveStatsRoutes())),
   );
+  app.route("/api-docs", lazy(() => import("./routes/api-docs.tsx").then((m) => m.apiDocsPages())));
   app.route("/api/v1", lazy(() => import("./routes/api/index.ts").then((m) => m.apiRoutes())));
   return app;
 }

@@ -107,6 +107,11 @@ export function Layout({ title, app, children }: Props) {
           <div id="flash" aria-live="polite"></div>
           {children}
         </main>
+        {app && (
+          <footer class="site-footer muted">
+            <a href="/api-docs" id="footer-api">API</a>
+          </footer>
+        )}
       </body>
     </html>
   );

@@ -17,6 +17,15 @@ const SESSION_ONLY = [
 const CONSOLE = /^\/containers\/[^/]+\/console(\/|$)/;
 const READ_METHODS = new Set(["GET", "HEAD"]);
 
+/**
+ * The token scope a request needs: `read` (GET/HEAD), `full`, or `none` when no token may make
+ * it. The OpenAPI document (routes/api/openapi.ts) states it per operation from this rule.
+ */
+export function tokenScopeNeeded(method: string, path: string): "read" | "full" | "none" {
+  if (SESSION_ONLY.some((p) => p.test(path)) || CONSOLE.test(path)) return "none";
+  return READ_METHODS.has(method) ? "read" : "full";
+}
+
 /** Refuses what the token's kind or scope does not allow (403 naming why). */
 function checkTokenReach(identity: Identity, method: string, path: string): void {
   if (identity.kind !== "token") return;

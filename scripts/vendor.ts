@@ -2,7 +2,7 @@
  * Puts the browser's third-party code into static/vendor/, so the browser loads it from
  * DockerMate itself: no CDN. The files are build outputs and are not committed.
  * - htmx and its SSE extension (every page), xterm.js with its stylesheet and fit addon (the
- *   console page): copied from the npm packages.
+ *   console page), Swagger UI's bundle and stylesheet (the API page): copied from the npm packages.
  * - CodeMirror 6 (the stack editor): its packages are ES modules that import each other, so
  *   esbuild bundles the parts static/js/stack-editor.js uses into one minified ES module.
  */
@@ -17,6 +17,8 @@ const copies: Record<string, string> = {
   "xterm.mjs": "node_modules/@xterm/xterm/lib/xterm.mjs",
   "xterm.css": "node_modules/@xterm/xterm/css/xterm.css",
   "addon-fit.mjs": "node_modules/@xterm/addon-fit/lib/addon-fit.mjs",
+  "swagger-ui-bundle.js": "node_modules/swagger-ui-dist/swagger-ui-bundle.js",
+  "swagger-ui.css": "node_modules/swagger-ui-dist/swagger-ui.css",
 };
 
 /** What the stack editor imports from CodeMirror: nothing else is bundled. */

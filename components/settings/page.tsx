@@ -103,6 +103,9 @@ export function SettingsPage(props: SettingsProps) {
         </Section>
         <Section id="api-tokens" titleId="tokens-title" title="API tokens">
           <TokensPanel tokens={tokens} created={created} errors={tokenErrors} />
+          <p class="hint">
+            <a href="/api-docs" id="settings-api-docs">The API: reference and curl examples</a>
+          </p>
         </Section>
       </div>
       <Section id="active-sessions" titleId="sessions-title" title="Active sessions">

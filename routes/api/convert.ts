@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { convertRunToCompose } from "../../services/config/from-run.ts";
+import { convertedSchema, convertRunToCompose } from "../../services/config/from-run.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { doc, reply } from "../http/doc.ts";
 
 export const convertBody = z.object({
   command: z.string({ error: "is required: a docker run command" })
@@ -17,8 +18,13 @@ export const convertBody = z.object({
  */
 export function apiConvertRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post("/run-to-compose", validate("json", convertBody), async (c) => {
-    return c.json(await convertRunToCompose(c.req.valid("json").command));
-  });
+  app.post(
+    "/run-to-compose",
+    doc({ summary: "A docker run line as compose YAML", tag: "convert", ok: convertedSchema }),
+    validate("json", convertBody),
+    async (c) => {
+      return reply(c, convertedSchema, await convertRunToCompose(c.req.valid("json").command));
+    },
+  );
   return app;
 }

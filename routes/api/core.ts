@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import { healthSchema } from "../../services/system-model.ts";
+import { doc, reply } from "../http/doc.ts";
 import type { CoreEnv } from "../http/env.ts";
 import { apiAuthRoutes } from "./auth.ts";
 
@@ -6,10 +8,14 @@ import { apiAuthRoutes } from "./auth.ts";
 export function apiCoreRoutes() {
   const app = new Hono<CoreEnv>();
 
-  app.get("/health", async (c) => {
-    const state = await c.get("deps").daemon.refresh();
-    return c.json({ status: "ok", docker: state.up ? "up" : "down" });
-  });
+  app.get(
+    "/health",
+    doc({ summary: "Liveness, and whether Docker is up", tag: "system", ok: healthSchema }),
+    async (c) => {
+      const state = await c.get("deps").daemon.refresh();
+      return reply(c, healthSchema, { status: "ok", docker: state.up ? "up" : "down" });
+    },
+  );
 
   app.route("/auth", apiAuthRoutes());
   return app;

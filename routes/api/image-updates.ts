@@ -1,9 +1,14 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import type { UpdateResult } from "../../services/updates/results.ts";
+import { updateCheckItemSchema } from "../../services/images/model.ts";
+import { doc, reply } from "../http/doc.ts";
+
+const checks = z.array(updateCheckItemSchema);
 
 /** API.md's item (`image`, `updateAvailable`, `localDigest`, `remoteDigest`, `error`?) and more. */
-function resultItem(r: UpdateResult) {
+function resultItem(r: UpdateResult): z.output<typeof updateCheckItemSchema> {
   return {
     image: r.image,
     updateAvailable: r.updateAvailable,
@@ -27,25 +32,38 @@ export function apiImageUpdateRoutes() {
   const app = new Hono<AppEnv>();
 
   /** Checks every image in use at its registry now (a check already asking joins it). */
-  app.post("/check-updates", async (c) => {
-    const run = await c.get("deps").imageUpdates.checkAll({ explicit: true });
-    return c.json(run.results.map(resultItem));
-  });
+  app.post(
+    "/check-updates",
+    doc({
+      summary: "Check every image in use against its registry",
+      tag: "images",
+      ok: checks,
+      errors: [503],
+    }),
+    async (c) => {
+      const run = await c.get("deps").imageUpdates.checkAll({ explicit: true });
+      return reply(c, checks, run.results.map(resultItem));
+    },
+  );
 
   /** The stored results of the last check and when it ran. */
-  app.get("/updates", async (c) => {
-    const { imageUpdates } = c.get("deps");
-    const [last, results] = await Promise.all([
-      imageUpdates.lastRun(),
-      imageUpdates.latestResults(),
-    ]);
-    return c.json({
-      lastCheck: last?.ranAt ?? null,
-      summary: last?.summary ?? null,
-      notes: last?.notes ?? [],
-      results: [...results.values()].map(resultItem),
-    });
-  });
+  app.get(
+    "/updates",
+    doc({ summary: "The last update check's results", tag: "images" }),
+    async (c) => {
+      const { imageUpdates } = c.get("deps");
+      const [last, results] = await Promise.all([
+        imageUpdates.lastRun(),
+        imageUpdates.latestResults(),
+      ]);
+      return c.json({
+        lastCheck: last?.ranAt ?? null,
+        summary: last?.summary ?? null,
+        notes: last?.notes ?? [],
+        results: [...results.values()].map(resultItem),
+      });
+    },
+  );
 
   return app;
 }

@@ -16,6 +16,15 @@ import { queryFlag } from "../http/params.ts";
 import { imageListQuery, imagePruneQuery } from "../http/queries.ts";
 import { validate } from "../http/validate.ts";
 import { apiImageUpdateRoutes } from "./image-updates.ts";
+import {
+  imageListItemSchema,
+  pullResultSchema,
+  removeResultSchema,
+  tagResultSchema,
+} from "../../services/images/model.ts";
+import { doc, reply } from "../http/doc.ts";
+
+const imageList = z.array(imageListItemSchema);
 
 const idParam = z.object({ id: imageParamSchema });
 const pruneBody = z.object({
@@ -29,7 +38,7 @@ const pruneBody = z.object({
 });
 
 /** API.md's list item, and what the image page knows besides. */
-function listItem(r: ImageRow) {
+function listItem(r: ImageRow): z.output<typeof imageListItemSchema> {
   return {
     id: r.id,
     tags: r.tags,
@@ -55,57 +64,102 @@ export function apiImageRoutes() {
   const app = new Hono<AppEnv>();
   app.route("/", apiImageUpdateRoutes());
 
-  app.get("/", validate("query", imageListQuery), async (c) => {
-    const rows = await c.get("deps").images.list(c.req.valid("query"));
-    return c.json(rows.map(listItem));
-  });
+  app.get(
+    "/",
+    doc({ summary: "List images with their usage", tag: "images", ok: imageList, errors: [503] }),
+    validate("query", imageListQuery),
+    async (c) => {
+      const rows = await c.get("deps").images.list(c.req.valid("query"));
+      return reply(c, imageList, rows.map(listItem));
+    },
+  );
 
-  app.get("/summary", async (c) => {
-    const { images } = c.get("deps");
-    // An API answer waits for /system/df (the page does not: it shows "…" meanwhile).
-    return c.json(await images.totals(await images.list(), 15_000));
-  });
+  app.get(
+    "/summary",
+    doc({ summary: "Image totals: count, size, reclaimable", tag: "images", errors: [503] }),
+    async (c) => {
+      const { images } = c.get("deps");
+      // An API answer waits for /system/df (the page does not: it shows "…" meanwhile).
+      return c.json(await images.totals(await images.list(), 15_000));
+    },
+  );
 
-  app.post("/pull", validate("json", z.object({ image: imageRefSchema })), async (c) => {
-    const r = await c.get("deps").images.pull(c.req.valid("json").image, c.get("meta"));
-    return c.json(r);
-  });
+  app.post(
+    "/pull",
+    doc({ summary: "Pull an image", tag: "images", ok: pullResultSchema, errors: [404, 503] }),
+    validate("json", z.object({ image: imageRefSchema })),
+    async (c) => {
+      const r = await c.get("deps").images.pull(c.req.valid("json").image, c.get("meta"));
+      return reply(c, pullResultSchema, r);
+    },
+  );
 
-  app.get("/prune", validate("query", imagePruneQuery), async (c) => {
-    return c.json(await c.get("deps").images.prunePreview(c.req.valid("query")));
-  });
+  app.get(
+    "/prune",
+    doc({ summary: "Preview which images a prune would remove", tag: "images", errors: [503] }),
+    validate("query", imagePruneQuery),
+    async (c) => {
+      return c.json(await c.get("deps").images.prunePreview(c.req.valid("query")));
+    },
+  );
 
-  app.post("/prune", validate("json", pruneBody), async (c) => {
-    return c.json(await c.get("deps").images.prune(c.req.valid("json"), c.get("meta")));
-  });
+  app.post(
+    "/prune",
+    doc({ summary: "Remove exactly the previewed images", tag: "images", errors: [409, 503] }),
+    validate("json", pruneBody),
+    async (c) => {
+      return c.json(await c.get("deps").images.prune(c.req.valid("json"), c.get("meta")));
+    },
+  );
 
-  app.get("/prune/policy", async (c) => {
-    const { images } = c.get("deps");
-    const [policy, lastRun] = await Promise.all([images.policy(), images.lastAutoPrune()]);
-    return c.json({ ...policy, lastRun });
-  });
+  app.get(
+    "/prune/policy",
+    doc({ summary: "The automatic prune policy and its last run", tag: "images" }),
+    async (c) => {
+      const { images } = c.get("deps");
+      const [policy, lastRun] = await Promise.all([images.policy(), images.lastAutoPrune()]);
+      return c.json({ ...policy, lastRun });
+    },
+  );
 
-  app.put("/prune/policy", validate("json", autoPrunePolicySchema), async (c) => {
-    return c.json(await c.get("deps").images.setPolicy(c.req.valid("json"), c.get("meta")));
-  });
+  app.put(
+    "/prune/policy",
+    doc({ summary: "Set the automatic prune policy", tag: "images" }),
+    validate("json", autoPrunePolicySchema),
+    async (c) => {
+      return c.json(await c.get("deps").images.setPolicy(c.req.valid("json"), c.get("meta")));
+    },
+  );
 
-  app.get("/:id", validate("param", idParam), async (c) => {
-    return c.json(await c.get("deps").images.get(c.req.valid("param").id));
-  });
+  app.get(
+    "/:id",
+    doc({ summary: "An image's detail and layers", tag: "images", errors: [404, 503] }),
+    validate("param", idParam),
+    async (c) => {
+      return c.json(await c.get("deps").images.get(c.req.valid("param").id));
+    },
+  );
 
   app.post(
     "/:id/tag",
+    doc({ summary: "Tag an image", tag: "images", ok: tagResultSchema, errors: [404, 503] }),
     validate("param", idParam),
     validate("json", z.object({ repo: repoSchema, tag: tagNameSchema })),
     async (c) => {
       const { repo, tag } = c.req.valid("json");
       const r = await c.get("deps").images.tag(c.req.valid("param").id, repo, tag, c.get("meta"));
-      return c.json(r);
+      return reply(c, tagResultSchema, r);
     },
   );
 
   app.delete(
     "/:id",
+    doc({
+      summary: "Remove an image",
+      tag: "images",
+      ok: removeResultSchema,
+      errors: [404, 409, 503],
+    }),
     validate("param", idParam),
     validate("query", z.object({ force: queryFlag })),
     async (c) => {
@@ -115,7 +169,7 @@ export function apiImageRoutes() {
           { force: c.req.valid("query").force },
           c.get("meta"),
         );
-        return c.json(r);
+        return reply(c, removeResultSchema, r);
       } catch (err) {
         // The 409 names the containers in its message and lists them for scripts.
         if (!(err instanceof ImageInUse)) throw err;

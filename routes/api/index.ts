@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { openAPIRouteHandler } from "hono-openapi";
 import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
@@ -10,6 +9,7 @@ import { apiConvertRoutes } from "./convert.ts";
 import { apiEventRoutes } from "./events.ts";
 import { apiImageRoutes } from "./images.ts";
 import { apiNetworkRoutes } from "./networks.ts";
+import { openApiHandler } from "./openapi.ts";
 import { apiRegistryRoutes } from "./registries.ts";
 import { apiComposeRoutes, apiStackRoutes } from "./stacks.ts";
 import { apiSystemRoutes } from "./system.ts";
@@ -19,6 +19,8 @@ import { apiTemplateRoutes } from "./templates.ts";
 import { apiTokenRoutes } from "./tokens.ts";
 import { apiVolumeRoutes } from "./volumes.ts";
 import { apiCoreRoutes } from "./core.ts";
+import { auditEntrySchema } from "../../services/system-model.ts";
+import { doc, reply } from "../http/doc.ts";
 
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
@@ -46,62 +48,32 @@ export function apiRoutes() {
   app.route("/alerts", apiAlertRoutes());
   app.route("/notifications", apiNotificationRoutes());
 
-  // Built from the routes (the core's too: `documented`, below) and their zod schemas, so it
-  // cannot drift from what is served.
+  // Built from the routes (the core's too: `documented`, below), their validators and doc()s,
+  // so it cannot drift from what is served.
   const documented = new Hono<AppEnv>();
-  app.get(
-    "/openapi.json",
-    openAPIRouteHandler(documented, {
-      documentation: {
-        info: {
-          title: "DockerMate API",
-          version: "1",
-          description: "The fixed part is in API.md; errors are " +
-            '{"error","message","code","timestamp"}, and a 400 message starts with the field.',
-        },
-        servers: [{ url: "/api/v1" }],
-        components: {
-          securitySchemes: {
-            bearer: { type: "http", scheme: "bearer" },
-            session: { type: "apiKey", in: "cookie", name: "dockermate_session" },
-          },
-        },
-        security: [{ bearer: [] }, { session: [] }],
-      },
-      includeEmptyPaths: true,
-      exclude: ["/openapi.json"],
-      defaultValidationErrorResponse: {
-        description: "InvalidInput: the message starts with the field it is about",
-        content: {
-          "application/json": {
-            schema: {
-              type: "object",
-              properties: {
-                error: { type: "string", enum: ["InvalidInput"] },
-                message: { type: "string", example: "ports[0]: host port 70000 is out of range" },
-                code: { type: "integer", enum: [400] },
-                timestamp: { type: "string", format: "date-time" },
-              },
-              required: ["error", "message", "code", "timestamp"],
-            },
-          },
-        },
-      },
-    }),
-  );
+  app.get("/openapi.json", openApiHandler(documented));
 
-  app.get("/audit", validate("query", auditQuery), async (c) => {
-    const entries = await c.get("deps").audit.list(c.req.valid("query").limit);
-    return c.json(entries.map((e) => ({
-      id: e.id,
-      at: e.at.toISOString(),
-      action: e.action,
-      actor: e.actor,
-      ip: e.ip,
-      userAgent: e.userAgent,
-      detail: e.detail ? JSON.parse(e.detail) : null,
-    })));
-  });
+  app.get(
+    "/audit",
+    doc({ summary: "The audit log, newest first", tag: "system", ok: z.array(auditEntrySchema) }),
+    validate("query", auditQuery),
+    async (c) => {
+      const entries = await c.get("deps").audit.list(c.req.valid("query").limit);
+      return reply(
+        c,
+        z.array(auditEntrySchema),
+        entries.map((e) => ({
+          id: e.id,
+          at: e.at.toISOString(),
+          action: e.action,
+          actor: e.actor,
+          ip: e.ip,
+          userAgent: e.userAgent,
+          detail: e.detail ? JSON.parse(e.detail) : null,
+        })),
+      );
+    },
+  );
 
   // The document is built on its first request, from every route registered by now.
   documented.route("/", apiCoreRoutes()).route("/", app);

@@ -15,6 +15,8 @@ import type { AppEnv } from "../http/env.ts";
 import { containerRef } from "../http/params.ts";
 import { validate } from "../http/validate.ts";
 import { sseMessage, sseResponse } from "../live-stream.ts";
+import { logLinesSchema } from "../../services/containers/model.ts";
+import { doc, reply } from "../http/doc.ts";
 
 const refParam = z.object({ id: containerRef });
 
@@ -72,6 +74,14 @@ export function apiLogRoutes(): Hono<AppEnv> {
 
   app.get(
     "/:id/logs",
+    doc({
+      summary: "A container's last log lines, or the live log (follow=1, Server-Sent Events)",
+      tag: "logs",
+      ok: logLinesSchema,
+      okDescription: "The lines as JSON; with follow=1 a text/event-stream, one data: per line",
+      okAlso: { media: "text/event-stream", schema: z.string() },
+      errors: [404, 503],
+    }),
     validate("param", refParam),
     validate("query", logQuerySchema),
     async (c) => {
@@ -84,7 +94,11 @@ export function apiLogRoutes(): Hono<AppEnv> {
         return sseResponse(c, (signal) => apiEvents(deps, target.id, q, after, signal));
       }
       const { lines, truncated } = await plainLines(deps, target, q, deps.shutdown);
-      return c.json({ lines, cli: logsCli(target.name, q), ...(truncated ? { truncated } : {}) });
+      return reply(c, logLinesSchema, {
+        lines,
+        cli: logsCli(target.name, q),
+        ...(truncated ? { truncated } : {}),
+      });
     },
   );
 

@@ -2,7 +2,14 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { errorBody } from "../../middleware/errors.tsx";
 import { NetworkInUse } from "../../services/networks/actions.ts";
-import { type NetworkRow, subnetsOf } from "../../services/networks/model.ts";
+import {
+  connectedSchema,
+  disconnectedSchema,
+  networkChangedSchema,
+  networkListItemSchema,
+  type NetworkRow,
+  subnetsOf,
+} from "../../services/networks/model.ts";
 import {
   connectSchema,
   createNetworkSchema,
@@ -13,11 +20,14 @@ import {
 } from "../../services/networks/schemas.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { doc, reply } from "../http/doc.ts";
+
+const networkList = z.array(networkListItemSchema);
 
 const idParam = z.object({ id: networkRefSchema });
 
 /** API.md's list item (`id`, `name`, `driver`, `subnets`, `containers`, `builtin`, `unused`) and more. */
-function listItem(r: NetworkRow) {
+function listItem(r: NetworkRow): z.output<typeof networkListItemSchema> {
   return {
     id: r.id,
     name: r.name,
@@ -47,50 +57,108 @@ function listItem(r: NetworkRow) {
 export function apiNetworkRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/", async (c) => {
-    return c.json((await c.get("deps").networks.list()).map(listItem));
-  });
+  app.get(
+    "/",
+    doc({ summary: "List networks", tag: "networks", ok: networkList, errors: [503] }),
+    async (c) => {
+      return reply(c, networkList, (await c.get("deps").networks.list()).map(listItem));
+    },
+  );
 
-  app.post("/", validate("json", createNetworkSchema), async (c) => {
-    return c.json(await c.get("deps").networks.create(c.req.valid("json"), c.get("meta")), 201);
-  });
+  app.post(
+    "/",
+    doc({
+      summary: "Create a network",
+      tag: "networks",
+      status: 201,
+      ok: networkChangedSchema,
+      errors: [409, 503],
+    }),
+    validate("json", createNetworkSchema),
+    async (c) => {
+      const made = await c.get("deps").networks.create(c.req.valid("json"), c.get("meta"));
+      return reply(c, networkChangedSchema, made, 201);
+    },
+  );
 
-  app.get("/suggest", async (c) => {
-    return c.json(await c.get("deps").networks.suggest());
-  });
+  app.get(
+    "/suggest",
+    doc({ summary: "A free subnet to suggest for a new network", tag: "networks", errors: [503] }),
+    async (c) => {
+      return c.json(await c.get("deps").networks.suggest());
+    },
+  );
 
-  app.get("/prune", validate("query", pruneFilterSchema), async (c) => {
-    return c.json(await c.get("deps").networks.prunePreview(c.req.valid("query")));
-  });
+  app.get(
+    "/prune",
+    doc({ summary: "Preview which networks a prune would remove", tag: "networks", errors: [503] }),
+    validate("query", pruneFilterSchema),
+    async (c) => {
+      return c.json(await c.get("deps").networks.prunePreview(c.req.valid("query")));
+    },
+  );
 
-  app.post("/prune", validate("json", pruneSchema), async (c) => {
-    return c.json(await c.get("deps").networks.prune(c.req.valid("json").ids, c.get("meta")));
-  });
+  app.post(
+    "/prune",
+    doc({ summary: "Remove exactly the previewed networks", tag: "networks", errors: [409, 503] }),
+    validate("json", pruneSchema),
+    async (c) => {
+      return c.json(await c.get("deps").networks.prune(c.req.valid("json").ids, c.get("meta")));
+    },
+  );
 
-  app.get("/:id", validate("param", idParam), async (c) => {
-    return c.json(await c.get("deps").networks.get(c.req.valid("param").id));
-  });
+  app.get(
+    "/:id",
+    doc({
+      summary: "A network with its containers' addresses",
+      tag: "networks",
+      errors: [404, 503],
+    }),
+    validate("param", idParam),
+    async (c) => {
+      return c.json(await c.get("deps").networks.get(c.req.valid("param").id));
+    },
+  );
 
-  app.delete("/:id", validate("param", idParam), async (c) => {
-    try {
-      return c.json(await c.get("deps").networks.remove(c.req.valid("param").id, c.get("meta")));
-    } catch (err) {
-      // The 409 names the containers in its message and lists them for scripts.
-      if (!(err instanceof NetworkInUse)) throw err;
-      return c.json({
-        ...errorBody(err.error, err.message, 409),
-        usedBy: err.usedBy.map((u) => ({ id: u.id, name: u.name, state: u.state })),
-      }, 409);
-    }
-  });
+  app.delete(
+    "/:id",
+    doc({
+      summary: "Remove a network",
+      tag: "networks",
+      ok: networkChangedSchema,
+      errors: [404, 409, 503],
+    }),
+    validate("param", idParam),
+    async (c) => {
+      try {
+        const gone = await c.get("deps").networks.remove(c.req.valid("param").id, c.get("meta"));
+        return reply(c, networkChangedSchema, gone);
+      } catch (err) {
+        // The 409 names the containers in its message and lists them for scripts.
+        if (!(err instanceof NetworkInUse)) throw err;
+        return c.json({
+          ...errorBody(err.error, err.message, 409),
+          usedBy: err.usedBy.map((u) => ({ id: u.id, name: u.name, state: u.state })),
+        }, 409);
+      }
+    },
+  );
 
   app.post(
     "/:id/connect",
+    doc({
+      summary: "Attach a container to a network",
+      tag: "networks",
+      ok: connectedSchema,
+      errors: [404, 409, 503],
+    }),
     validate("param", idParam),
     validate("json", connectSchema),
     async (c) => {
       const { networks } = c.get("deps");
-      return c.json(
+      return reply(
+        c,
+        connectedSchema,
         await networks.connect(c.req.valid("param").id, c.req.valid("json"), c.get("meta")),
       );
     },
@@ -98,11 +166,19 @@ export function apiNetworkRoutes() {
 
   app.post(
     "/:id/disconnect",
+    doc({
+      summary: "Detach a container from a network",
+      tag: "networks",
+      ok: disconnectedSchema,
+      errors: [404, 409, 503],
+    }),
     validate("param", idParam),
     validate("json", disconnectSchema),
     async (c) => {
       const { networks } = c.get("deps");
-      return c.json(
+      return reply(
+        c,
+        disconnectedSchema,
         await networks.disconnect(c.req.valid("param").id, c.req.valid("json"), c.get("meta")),
       );
     },

@@ -1,8 +1,18 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { deployInputSchema, templateIdSchema } from "../../services/templates/model.ts";
+import {
+  deployInputSchema,
+  templateDeployedSchema,
+  templateIdSchema,
+  templateImportedSchema,
+  templateRemovedSchema,
+  templateSummarySchema,
+} from "../../services/templates/model.ts";
 import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { doc, reply } from "../http/doc.ts";
+
+const summaries = z.array(templateSummarySchema);
 
 const idParam = z.object({ id: templateIdSchema });
 
@@ -34,34 +44,75 @@ function attachment(name: string): Record<string, string> {
 export function apiTemplateRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.get("/", async (c) => c.json(await c.get("deps").templates.summaries()));
+  app.get(
+    "/",
+    doc({ summary: "List templates", tag: "templates", ok: summaries }),
+    async (c) => reply(c, summaries, await c.get("deps").templates.summaries()),
+  );
 
-  app.post("/", validate("json", saveBodySchema), async (c) => {
-    const t = await c.get("deps").templates.save(c.req.valid("json"), c.get("meta"));
-    return c.json({ id: t.id, name: t.name, kind: t.kind, variables: t.variables }, 201);
-  });
+  app.post(
+    "/",
+    doc({ summary: "Save a template", tag: "templates", status: 201, errors: [409] }),
+    validate("json", saveBodySchema),
+    async (c) => {
+      const t = await c.get("deps").templates.save(c.req.valid("json"), c.get("meta"));
+      return c.json({ id: t.id, name: t.name, kind: t.kind, variables: t.variables }, 201);
+    },
+  );
 
-  app.get("/export", validate("query", exportQuery), async (c) => {
-    const file = await c.get("deps").templates.exportFile(c.req.valid("query").ids);
-    return c.json(file, 200, attachment("dockermate-templates.json"));
-  });
+  app.get(
+    "/export",
+    doc({ summary: "Export the own templates as a file", tag: "templates" }),
+    validate("query", exportQuery),
+    async (c) => {
+      const file = await c.get("deps").templates.exportFile(c.req.valid("query").ids);
+      return c.json(file, 200, attachment("dockermate-templates.json"));
+    },
+  );
 
-  app.post("/import", validate("json", z.looseObject({})), async (c) => {
-    return c.json(await c.get("deps").templates.importFile(c.req.valid("json"), c.get("meta")));
-  });
+  app.post(
+    "/import",
+    doc({
+      summary: "Import templates (a Portainer v2 list or our export)",
+      tag: "templates",
+      ok: templateImportedSchema,
+    }),
+    validate("json", z.looseObject({})),
+    async (c) => {
+      const r = await c.get("deps").templates.importFile(c.req.valid("json"), c.get("meta"));
+      return reply(c, templateImportedSchema, r);
+    },
+  );
 
-  app.get("/:id", validate("param", idParam), async (c) => {
-    return c.json(await c.get("deps").templates.get(c.req.valid("param").id));
-  });
+  app.get(
+    "/:id",
+    doc({ summary: "A template with its variables", tag: "templates", errors: [404] }),
+    validate("param", idParam),
+    async (c) => {
+      return c.json(await c.get("deps").templates.get(c.req.valid("param").id));
+    },
+  );
 
-  app.get("/:id/export", validate("param", idParam), async (c) => {
-    const { id } = c.req.valid("param");
-    const file = await c.get("deps").templates.exportFile([id]);
-    return c.json(file, 200, attachment(`${id}.json`));
-  });
+  app.get(
+    "/:id/export",
+    doc({ summary: "Export one template as a file", tag: "templates", errors: [404] }),
+    validate("param", idParam),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const file = await c.get("deps").templates.exportFile([id]);
+      return c.json(file, 200, attachment(`${id}.json`));
+    },
+  );
 
   app.post(
     "/:id/deploy",
+    doc({
+      summary: "Deploy a template as a container or stack",
+      tag: "templates",
+      status: 201,
+      ok: templateDeployedSchema,
+      errors: [404, 409, 422, 503],
+    }),
     validate("param", idParam),
     validate("json", deployInputSchema),
     async (c) => {
@@ -70,13 +121,24 @@ export function apiTemplateRoutes(): Hono<AppEnv> {
         c.req.valid("json"),
         c.get("meta"),
       );
-      return c.json({ kind: r.kind, name: r.name, cli: r.cli }, 201);
+      return reply(c, templateDeployedSchema, { kind: r.kind, name: r.name, cli: r.cli }, 201);
     },
   );
 
-  app.delete("/:id", validate("param", idParam), async (c) => {
-    return c.json(await c.get("deps").templates.remove(c.req.valid("param").id, c.get("meta")));
-  });
+  app.delete(
+    "/:id",
+    doc({
+      summary: "Remove a template",
+      tag: "templates",
+      ok: templateRemovedSchema,
+      errors: [404, 409],
+    }),
+    validate("param", idParam),
+    async (c) => {
+      const r = await c.get("deps").templates.remove(c.req.valid("param").id, c.get("meta"));
+      return reply(c, templateRemovedSchema, r);
+    },
+  );
 
   return app;
 }

@@ -14,6 +14,15 @@ import type { AppEnv } from "../http/env.ts";
 import { volumeDownloadRoutes } from "../http/volume-downloads.ts";
 import { volumeListQuery, volumePruneQuery, volumeRestoreQuery } from "../http/queries.ts";
 import { validate } from "../http/validate.ts";
+import {
+  fileEntrySchema,
+  volumeChangedSchema,
+  volumeListItemSchema,
+} from "../../services/volumes/model.ts";
+import { doc, reply } from "../http/doc.ts";
+
+const volumeList = z.array(volumeListItemSchema);
+const fileList = z.array(fileEntrySchema);
 
 const nameParam = z.object({ name: volumeNameSchema });
 const pathQuery = z.object({ path: volumePathSchema });
@@ -23,7 +32,7 @@ const pruneBody = volumePruneSchema.extend({
 });
 
 /** API.md's list item, and what the volume page knows besides. */
-function listItem(r: VolumeRow) {
+function listItem(r: VolumeRow): z.output<typeof volumeListItemSchema> {
   return {
     name: r.name,
     driver: r.driver,
@@ -48,42 +57,101 @@ function listItem(r: VolumeRow) {
 export function apiVolumeRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/", validate("query", volumeListQuery), async (c) => {
-    // An API answer waits for the sizes (/system/df) longer than a page does.
-    const { rows } = await c.get("deps").volumes.list(c.req.valid("query"), 15_000);
-    return c.json(rows.map(listItem));
-  });
+  app.get(
+    "/",
+    doc({
+      summary: "List volumes with size and usage",
+      tag: "volumes",
+      ok: volumeList,
+      errors: [503],
+    }),
+    validate("query", volumeListQuery),
+    async (c) => {
+      // An API answer waits for the sizes (/system/df) longer than a page does.
+      const { rows } = await c.get("deps").volumes.list(c.req.valid("query"), 15_000);
+      return reply(c, volumeList, rows.map(listItem));
+    },
+  );
 
-  app.post("/", validate("json", volumeCreateSchema), async (c) => {
-    const r = await c.get("deps").volumes.create(c.req.valid("json"), c.get("meta"));
-    return c.json(r, 201);
-  });
+  app.post(
+    "/",
+    doc({
+      summary: "Create a volume",
+      tag: "volumes",
+      status: 201,
+      ok: volumeChangedSchema,
+      errors: [409, 503],
+    }),
+    validate("json", volumeCreateSchema),
+    async (c) => {
+      const r = await c.get("deps").volumes.create(c.req.valid("json"), c.get("meta"));
+      return reply(c, volumeChangedSchema, r, 201);
+    },
+  );
 
-  app.get("/-/prune", validate("query", volumePruneQuery), async (c) => {
-    const q = c.req.valid("query");
-    return c.json(await c.get("deps").volumes.prunePlan({ all: q.all, labels: q.label }, 15_000));
-  });
+  app.get(
+    "/-/prune",
+    doc({ summary: "Preview which volumes a prune would remove", tag: "volumes", errors: [503] }),
+    validate("query", volumePruneQuery),
+    async (c) => {
+      const q = c.req.valid("query");
+      return c.json(await c.get("deps").volumes.prunePlan({ all: q.all, labels: q.label }, 15_000));
+    },
+  );
 
-  app.post("/-/prune", validate("json", pruneBody), async (c) => {
-    return c.json(await c.get("deps").volumes.prune(c.req.valid("json"), c.get("meta")));
-  });
+  app.post(
+    "/-/prune",
+    doc({ summary: "Remove exactly the previewed volumes", tag: "volumes", errors: [409, 503] }),
+    validate("json", pruneBody),
+    async (c) => {
+      return c.json(await c.get("deps").volumes.prune(c.req.valid("json"), c.get("meta")));
+    },
+  );
 
-  app.get("/:name", validate("param", nameParam), async (c) => {
-    return c.json(listItem(await c.get("deps").volumes.get(c.req.valid("param").name, 15_000)));
-  });
+  app.get(
+    "/:name",
+    doc({
+      summary: "A volume's detail",
+      tag: "volumes",
+      ok: volumeListItemSchema,
+      errors: [404, 503],
+    }),
+    validate("param", nameParam),
+    async (c) => {
+      const volume = await c.get("deps").volumes.get(c.req.valid("param").name, 15_000);
+      return reply(c, volumeListItemSchema, listItem(volume));
+    },
+  );
 
-  app.delete("/:name", validate("param", nameParam), async (c) => {
-    try {
-      return c.json(await c.get("deps").volumes.remove(c.req.valid("param").name, c.get("meta")));
-    } catch (err) {
-      // The 409 names the containers in its message and lists them for scripts.
-      if (!(err instanceof VolumeInUse)) throw err;
-      return c.json({ ...errorBody(err.error, err.message, 409), usedBy: err.usedBy }, 409);
-    }
-  });
+  app.delete(
+    "/:name",
+    doc({
+      summary: "Remove a volume",
+      tag: "volumes",
+      ok: volumeChangedSchema,
+      errors: [404, 409, 503],
+    }),
+    validate("param", nameParam),
+    async (c) => {
+      try {
+        const gone = await c.get("deps").volumes.remove(c.req.valid("param").name, c.get("meta"));
+        return reply(c, volumeChangedSchema, gone);
+      } catch (err) {
+        // The 409 names the containers in its message and lists them for scripts.
+        if (!(err instanceof VolumeInUse)) throw err;
+        return c.json({ ...errorBody(err.error, err.message, 409), usedBy: err.usedBy }, 409);
+      }
+    },
+  );
 
   app.get(
     "/:name/files",
+    doc({
+      summary: "A folder's entries in a volume (read-only)",
+      tag: "volumes",
+      ok: fileList,
+      errors: [404, 503],
+    }),
     validate("param", nameParam),
     validate("query", pathQuery),
     async (c) => {
@@ -93,7 +161,7 @@ export function apiVolumeRoutes() {
         c.req.raw.signal,
       );
       if (folder.more) c.header("X-Entries-Left-Out", String(folder.more));
-      return c.json(folder.entries);
+      return reply(c, fileList, folder.entries);
     },
   );
 
@@ -102,6 +170,13 @@ export function apiVolumeRoutes() {
   /** The body is the `.tar.gz` itself (Content-Type application/gzip), streamed to Docker. */
   app.post(
     "/:name/restore",
+    doc({
+      summary: "Restore a volume from a .tar.gz backup (the body)",
+      tag: "volumes",
+      status: 201,
+      okDescription: "Restored (201 when the volume was created for it, else 200)",
+      errors: [409, 413, 415, 503],
+    }),
     validate("param", nameParam),
     validate("query", volumeRestoreQuery),
     async (c) => {

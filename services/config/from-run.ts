@@ -6,6 +6,7 @@
  * into the config, or named in `warnings` with the reason; one the table does not know is a 400
  * naming it. Pure.
  */
+import { z } from "zod";
 import { parseArgs } from "node:util";
 import { InvalidInput } from "../errors.ts";
 import { runCommandFromConfig } from "./cli.ts";
@@ -198,3 +199,12 @@ export async function convertRunToCompose(command: string): Promise<Converted> {
     run: runCommandFromConfig(config),
   };
 }
+
+/** `POST /convert/run-to-compose`'s answer (routes/api/convert.ts). */
+export const convertedSchema = z.object({
+  compose: z.string(),
+  name: z.string().nullable(),
+  warnings: z.array(z.string()),
+  mapping: z.array(z.object({ flag: z.string(), key: z.string().nullable() })),
+  run: z.string(),
+}).meta({ id: "RunConverted" });

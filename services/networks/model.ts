@@ -3,6 +3,7 @@
  * driver and addressing, the containers configured on it (running or not) with their
  * addresses, whether it is built in or unused, and the compose project that owns it. Pure.
  */
+import { z } from "zod";
 import { containerName } from "../docker/containers.ts";
 import type { ContainerSummary, NetworkInspect } from "../docker/types.ts";
 import {
@@ -207,3 +208,62 @@ export function networkRows(
 export function subnetsOf(row: Pick<NetworkRow, "ipam">): string[] {
   return row.ipam.map((b) => b.subnet);
 }
+
+// ---- What the network API answers with (API.md), as zod schemas (routes/http/doc.ts) ---------
+
+const attachedContainerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  state: z.string(),
+  ipv4: z.string().nullable(),
+  ipv6: z.string().nullable(),
+  mac: z.string().nullable(),
+  staticIpv4: z.string().nullable(),
+  staticIpv6: z.string().nullable(),
+  aliases: z.array(z.string()),
+});
+
+const ipamBlockSchema = z.object({
+  family: z.union([z.literal(4), z.literal(6)]),
+  subnet: z.string(),
+  gateway: z.string().nullable(),
+  gatewayInferred: z.boolean(),
+  ipRange: z.string().nullable(),
+  auxiliary: z.record(z.string(), z.string()),
+});
+
+/** API.md's list item and more. */
+export const networkListItemSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  driver: z.string(),
+  scope: z.string(),
+  subnets: z.array(z.string()),
+  gateways: z.array(z.string()),
+  ipam: z.array(ipamBlockSchema),
+  internal: z.boolean(),
+  attachable: z.boolean(),
+  ipv6: z.boolean(),
+  parent: z.string().nullable(),
+  stack: z.string().nullable(),
+  labels: z.record(z.string(), z.string()),
+  created: z.string(),
+  containers: z.array(attachedContainerSchema),
+  builtin: z.boolean(),
+  unused: z.boolean(),
+}).meta({ id: "NetworkListItem" });
+
+export const networkChangedSchema = z.object({ id: z.string(), name: z.string(), cli: z.string() });
+
+export const connectedSchema = z.object({
+  network: z.string(),
+  container: z.string(),
+  ip: z.string().nullable(),
+  aliases: z.array(z.string()),
+  cli: z.string(),
+}).meta({ id: "NetworkConnected" });
+export const disconnectedSchema = z.object({
+  network: z.string(),
+  container: z.string(),
+  cli: z.string(),
+});

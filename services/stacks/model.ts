@@ -128,3 +128,62 @@ export type StackAction = (typeof STACK_ACTIONS)[number];
 export type ComposeStatus =
   | { available: true; version: string; path: string }
   | { available: false; reason: string; install: string };
+
+// ---- What the stack API answers with (API.md), besides the summary and detail above -----------
+
+const cli = z.string().meta({ description: "The equivalent docker compose command(s)" });
+
+/** `POST /stacks`: written and deployed. */
+export const stackCreatedSchema = z.object({
+  name: z.string(),
+  services: z.array(stackServiceInfoSchema),
+  cli,
+}).meta({ id: "StackCreated" });
+
+/** `PUT /stacks/:name`: saved and redeployed; which services compose touched. */
+export const stackSavedSchema = z.object({
+  name: z.string(),
+  recreated: z.array(z.string()),
+  created: z.array(z.string()),
+  removed: z.array(z.string()),
+  cli,
+}).meta({ id: "StackSaved" });
+
+/** A stack operation (start, stop, restart, pull, down). */
+export const stackActionResultSchema = z.object({ name: z.string(), cli }).meta({
+  id: "StackActionResult",
+});
+
+export const stackProblemsSchema = z.object({ problems: z.array(composeProblemSchema) });
+
+/** `POST /stacks/:name/preview`: what deploying these files would do to each service. */
+export const stackPreviewSchema = z.object({ changes: z.array(previewChangeSchema), cli });
+
+/** `GET /compose`: whether Compose v2 is there, or why not and how to install it. */
+export const composeStatusSchema = z.union([
+  z.object({ available: z.literal(true), version: z.string(), path: z.string() }),
+  z.object({ available: z.literal(false), reason: z.string(), install: z.string() }),
+]).meta({ id: "ComposeStatus" });
+
+/** API.md's `POST /stacks/:name/update`: pulled, recreated what changed, health-gated. */
+export const stackUpdateOutcomeSchema = z.object({
+  updateId: z.number().int(),
+  name: z.string(),
+  outcome: z.enum(["updated", "up-to-date", "rolled-back"]),
+  reason: z.string().nullable(),
+  services: z.array(z.unknown()).meta({ description: "Services that got a new image" }),
+  skipped: z.array(z.object({ service: z.string(), reason: z.string() })),
+  failedService: z.string().nullable(),
+  logs: z.array(z.string()),
+  versionId: z.number().int().nullable(),
+  steps: z.array(z.unknown()),
+  cli,
+}).meta({ id: "StackUpdateOutcome" });
+
+/** `POST /stacks/:name/adopt`: a compose project from elsewhere, now a folder in STACKS_DIR. */
+export const stackAdoptedSchema = z.object({
+  name: z.string(),
+  configFile: z.string(),
+  cli,
+  note: z.string().nullable(),
+});

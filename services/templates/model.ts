@@ -93,3 +93,29 @@ export const exportFileSchema = z.object({
 });
 
 export type Skipped = { title: string; reason: string };
+
+// ---- What the template API answers with (API.md), as zod schemas (routes/http/doc.ts) ---------
+
+/** The list item: `{"id","name","kind","builtin"}` and what the gallery shows. */
+export const templateSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["container", "stack"]),
+  builtin: z.boolean(),
+  description: z.string(),
+  categories: z.array(z.string()),
+  logo: z.string().optional(),
+}).meta({ id: "TemplateSummary" });
+
+export const templateDeployedSchema = z.object({
+  kind: z.enum(["container", "stack"]),
+  name: z.string(),
+  cli: z.string(),
+}).meta({ id: "TemplateDeployed" });
+
+export const templateImportedSchema = z.object({
+  imported: z.number().int(),
+  ids: z.array(z.string()),
+  skipped: z.array(z.object({ title: z.string(), reason: z.string() })),
+}).meta({ id: "TemplatesImported" });
+export const templateRemovedSchema = z.object({ id: z.string() });

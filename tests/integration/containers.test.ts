@@ -432,11 +432,11 @@ Deno.test(
       );
       const second = again.body.find((d) => d.name === name)!;
       assert.equal(
-        (await client.json("DELETE", `/api/v1/containers/deleted/${second.id}`)).status,
+        (await client.json("POST", `/api/v1/containers/deleted/${second.id}/purge`)).status,
         200,
       );
       assert.equal(
-        (await client.json("DELETE", `/api/v1/containers/deleted/${second.id}`)).status,
+        (await client.json("POST", `/api/v1/containers/deleted/${second.id}/purge`)).status,
         404,
       );
       const audit = await client.json<{ action: string }[]>("GET", "/api/v1/audit");

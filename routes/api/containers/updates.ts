@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { policySchema, retagSchema, type UpdateOutcome } from "../../../services/updates/apply.ts";
+import { updateOutcomeSchema } from "../../../services/containers/model.ts";
+import { doc, reply } from "../../http/doc.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { BULK_LIMIT, containerParam, containerRef } from "../../http/params.ts";
 import { validate } from "../../http/validate.ts";
@@ -14,7 +16,7 @@ const updateAllBody = z.strictObject({
 });
 
 /** API.md's update answer: the outcome and the CLI, plus what changed. */
-function updateJson(r: UpdateOutcome) {
+function updateJson(r: UpdateOutcome): z.output<typeof updateOutcomeSchema> {
   return {
     outcome: r.outcome,
     id: r.id,
@@ -35,39 +37,78 @@ function updateJson(r: UpdateOutcome) {
 export function apiUpdateRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.post("/update-all", validate("json", updateAllBody), async (c) => {
-    const deps = c.get("deps");
-    const { names, confirmProd } = c.req.valid("json");
-    const candidates = (await deps.updates.updatable())
-      .filter((u) => !names || names.includes(u.name));
-    const results = await deps.updates.updateAll(candidates, c.get("meta"), { confirmProd });
-    const count = (o: string) => results.filter((r) => r.outcome === o).length;
-    return c.json({
-      results,
-      summary: {
-        updated: count("updated"),
-        upToDate: count("up-to-date"),
-        rolledBack: count("rolled-back"),
-        skipped: count("skipped"),
-        failed: count("failed"),
-      },
-      cli: results.flatMap((r) => (r.cli ? [r.cli] : [])).join("\n"),
-    });
-  });
+  app.post(
+    "/update-all",
+    doc({
+      summary: "Update every container with an update (prod only when confirmed)",
+      tag: "containers",
+      errors: [503],
+    }),
+    validate("json", updateAllBody),
+    async (c) => {
+      const deps = c.get("deps");
+      const { names, confirmProd } = c.req.valid("json");
+      const candidates = (await deps.updates.updatable())
+        .filter((u) => !names || names.includes(u.name));
+      const results = await deps.updates.updateAll(candidates, c.get("meta"), { confirmProd });
+      const count = (o: string) => results.filter((r) => r.outcome === o).length;
+      return c.json({
+        results,
+        summary: {
+          updated: count("updated"),
+          upToDate: count("up-to-date"),
+          rolledBack: count("rolled-back"),
+          skipped: count("skipped"),
+          failed: count("failed"),
+        },
+        cli: results.flatMap((r) => (r.cli ? [r.cli] : [])).join("\n"),
+      });
+    },
+  );
 
-  app.post("/:id/update", validate("param", containerParam), async (c) => {
-    const deps = c.get("deps");
-    const r = await deps.updates.update(c.req.valid("param").id, c.get("meta"));
-    return c.json(updateJson(r));
-  });
+  app.post(
+    "/:id/update",
+    doc({
+      summary: "Pull the same tag, recreate, health-gate, roll back on failure",
+      tag: "containers",
+      ok: updateOutcomeSchema,
+      errors: [404, 409, 503],
+    }),
+    validate("param", containerParam),
+    async (c) => {
+      const deps = c.get("deps");
+      const r = await deps.updates.update(c.req.valid("param").id, c.get("meta"));
+      return reply(c, updateOutcomeSchema, updateJson(r));
+    },
+  );
 
-  app.post("/:id/rollback", validate("param", containerParam), async (c) => {
-    const deps = c.get("deps");
-    return c.json(updateJson(await deps.updates.rollback(c.req.valid("param").id, c.get("meta"))));
-  });
+  app.post(
+    "/:id/rollback",
+    doc({
+      summary: "Back to the image and config from before the last update",
+      tag: "containers",
+      ok: updateOutcomeSchema,
+      errors: [404, 409, 503],
+    }),
+    validate("param", containerParam),
+    async (c) => {
+      const deps = c.get("deps");
+      return reply(
+        c,
+        updateOutcomeSchema,
+        updateJson(await deps.updates.rollback(c.req.valid("param").id, c.get("meta"))),
+      );
+    },
+  );
 
   app.post(
     "/:id/retag",
+    doc({
+      summary: "Move a container to another tag of its image (an update to that tag)",
+      tag: "containers",
+      ok: updateOutcomeSchema,
+      errors: [404, 409, 503],
+    }),
     validate("param", containerParam),
     validate("json", retagSchema),
     async (c) => {
@@ -75,28 +116,54 @@ export function apiUpdateRoutes() {
       const r = await deps.updates.update(c.req.valid("param").id, c.get("meta"), {
         tag: c.req.valid("json").tag,
       });
-      return c.json(updateJson(r));
+      return reply(c, updateOutcomeSchema, updateJson(r));
     },
   );
 
-  app.get("/:id/image-tags", validate("param", containerParam), async (c) => {
-    return c.json(await c.get("deps").updates.availableTags(c.req.valid("param").id));
-  });
+  app.get(
+    "/:id/image-tags",
+    doc({
+      summary: "The tags the registry has for a container's image",
+      tag: "containers",
+      errors: [404, 503],
+    }),
+    validate("param", containerParam),
+    async (c) => {
+      return c.json(await c.get("deps").updates.availableTags(c.req.valid("param").id));
+    },
+  );
 
-  app.get("/:id/update-policy", validate("param", containerParam), async (c) => {
-    const deps = c.get("deps");
-    const name = await deps.containers.resolveName(c.req.valid("param").id);
-    return c.json(await deps.updates.policy(name));
-  });
+  app.get(
+    "/:id/update-policy",
+    doc({
+      summary: "A container's automatic update policy and health gate",
+      tag: "containers",
+      ok: policySchema,
+      errors: [404],
+    }),
+    validate("param", containerParam),
+    async (c) => {
+      const deps = c.get("deps");
+      const name = await deps.containers.resolveName(c.req.valid("param").id);
+      return reply(c, policySchema, await deps.updates.policy(name));
+    },
+  );
 
   app.put(
     "/:id/update-policy",
+    doc({
+      summary: "Set a container's update policy and health gate",
+      tag: "containers",
+      ok: policySchema,
+      errors: [404],
+    }),
     validate("param", containerParam),
     validate("json", policySchema),
     async (c) => {
       const deps = c.get("deps");
       const name = await deps.containers.resolveName(c.req.valid("param").id);
-      return c.json(await deps.updates.setPolicy(name, c.req.valid("json"), c.get("meta")));
+      const saved = await deps.updates.setPolicy(name, c.req.valid("json"), c.get("meta"));
+      return reply(c, policySchema, saved);
     },
   );
 
