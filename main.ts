@@ -3,11 +3,20 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { hasUnfinishedRecreates } from "./services/containers/recreate/journal.ts";
 import { hasUnfinishedStackUpdates } from "./services/stacks/update-journal.ts";
 import { syncManaged } from "./services/containers/sync.ts";
+import type { CoreDeps } from "./services/context.ts";
 import { createCore } from "./services/core.ts";
 import { log, setLogLevel } from "./services/logger.ts";
 import { startScheduler } from "./services/scheduler.ts";
 import { loadTls } from "./services/tls/load.ts";
 import { serveApp } from "./services/tls/serve.ts";
+
+/** The stats sampler (and its history), then the alert rules and their notifications. */
+async function startMonitoring(core: CoreDeps): Promise<void> {
+  const deps = await core.services();
+  await deps.alerts.start();
+  deps.notifications.start();
+  deps.stats.start(core.shutdown);
+}
 
 async function serve(): Promise<void> {
   const cfg = loadConfig();
@@ -47,13 +56,10 @@ async function serve(): Promise<void> {
   if (up) await recover();
   core.docker.subscribe((s) => void (s.up && recover()));
   core.events.start();
-  // Monitoring runs from the start (stats history, alert rules, their notifications): it needs
-  // the services, so they are wired now.
-  const deps = await core.services();
-  await deps.alerts.start();
-  deps.notifications.start();
   startScheduler(core);
-  deps.stats.start(core.shutdown);
+  // Monitoring runs from the start (stats history, alert rules, their notifications). It needs
+  // the services, wired in the background so that the first page is not held up.
+  startMonitoring(core).catch((err) => log.warn(`Monitoring did not start: ${err.message}`));
   // A fresh or lost database learns the managed containers back from their labels.
   syncManaged(core.db, core.store, { ip: "startup", userAgent: "dockermate" })
     .then((r) =>
