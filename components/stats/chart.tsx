@@ -15,7 +15,7 @@ export type ChartProps = {
   series: Series[];
   from: number;
   to: number;
-  /** The top of the scale at least (100 for CPU %); the data can raise it. */
+  /** The top of the scale (100 for CPU %, a memory total); data above it raise it. */
   minMax?: number;
   format: (v: number) => string;
 };
@@ -58,7 +58,9 @@ const latest = (s: Series) => [...s.points].reverse().find((p) => p.v !== null)?
 
 export function Chart({ id, title, series, from, to, minMax = 0, format }: ChartProps) {
   const values = series.flatMap((s) => s.points.map((p) => p.v ?? 0));
-  const top = niceMax(Math.max(minMax, ...values));
+  const dataMax = Math.max(0, ...values);
+  // A given top (100 %, the memory total) stands as it is while the data stay under it.
+  const top = minMax > 0 && dataMax <= minMax ? minMax : niceMax(Math.max(minMax, dataMax));
   const span = Math.max(1, to - from);
   const x = (t: number) => ((t - from) / span) * W;
   const y = (v: number) => H - (v / top) * H;

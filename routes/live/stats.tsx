@@ -33,7 +33,8 @@ export function liveStatsRoutes(): Hono<AppEnv> {
             return data ? { data: String(<MonitorBody data={data} />) } : null;
           });
         });
-        await holdOpen(stream, c, off);
+        const release = stats.watch();
+        await holdOpen(stream, c, () => (off(), release()));
       });
     },
   );
@@ -49,7 +50,8 @@ export function liveStatsRoutes(): Hono<AppEnv> {
           data: String(<HostBody data={await stats.hostMonitor(range)} />),
         }));
       });
-      await holdOpen(stream, c, off);
+      const release = stats.watch();
+      await holdOpen(stream, c, () => (off(), release()));
     });
   });
 
@@ -62,7 +64,8 @@ export function liveStatsRoutes(): Hono<AppEnv> {
         write(() => ({ data: String(<UseFigurePartials samples={samples} />) }));
       send();
       const off = stats.feed.subscribe((round) => send(round.containers));
-      await holdOpen(stream, c, off);
+      const release = stats.watch();
+      await holdOpen(stream, c, () => (off(), release()));
     });
   });
 
@@ -79,7 +82,8 @@ export function liveStatsRoutes(): Hono<AppEnv> {
       const off = stats.feed.subscribe((round) => {
         write(() => ({ data: String(<TopUse host={round.host} samples={round.containers} />) }));
       });
-      await holdOpen(stream, c, off);
+      const release = stats.watch();
+      await holdOpen(stream, c, () => (off(), release()));
     });
   });
 

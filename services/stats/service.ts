@@ -87,6 +87,11 @@ export class StatsService {
     return this.sampler;
   }
 
+  /** A live page is open: sample at the profile's interval until the release is called. */
+  watch(): () => void {
+    return this.sampler.watch();
+  }
+
   /** The sampling interval (ms), for the pages' "every N s". */
   get intervalMs(): number {
     return this.sampler.intervalMs;

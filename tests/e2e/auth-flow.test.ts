@@ -208,6 +208,7 @@ Deno.test({
           "Stacks",
           "Templates",
           "Events",
+          "Host",
           "Settings",
         ]);
         assert.equal(
@@ -321,7 +322,7 @@ Deno.test({
         // The nav is a sideways-scrolling row: all items are there, the last can be reached.
         const nav = p.getByRole("navigation", { name: "Main" });
         assert.ok(await nav.isVisible(), "nav hidden on the phone");
-        assert.equal(await nav.getByRole("link").count(), 9);
+        assert.equal(await nav.getByRole("link").count(), 10);
         await screenshot(p, "dashboard-phone");
 
         const settings = nav.getByRole("link", { name: "Settings" });

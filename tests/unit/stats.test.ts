@@ -5,6 +5,7 @@ import { cpuTimes, hostCpuPercent } from "../../services/stats/host.ts";
 import { containerHealth } from "../../services/stats/health.ts";
 import type { ContainerInspect } from "../../services/docker/types.ts";
 import type { EventEntry } from "../../services/events/store.ts";
+import { BACKGROUND_MIN_MS, StatsSampler } from "../../services/stats/sampler.ts";
 
 const fixture = (name: string): EngineStats =>
   JSON.parse(Deno.readTextFileSync(new URL(`../fixtures/stats/${name}`, import.meta.url)));
@@ -148,4 +149,18 @@ Deno.test("health: three deaths in ten minutes are a restart loop; OOM kills cou
   ]);
   assert.equal(calm.restartLoop, false);
   assert.equal(calm.recentDeaths, 1);
+});
+
+Deno.test("sampler pace: 15 s with no page open, the profile's interval while one watches", () => {
+  const sampler = new StatsSampler({} as ConstructorParameters<typeof StatsSampler>[0]);
+  // Before the profile is read: 5 s, raised to the background minimum.
+  assert.equal(sampler.intervalMs, BACKGROUND_MIN_MS);
+  const release = sampler.watch();
+  const second = sampler.watch();
+  assert.equal(sampler.intervalMs, 5000);
+  release();
+  release();
+  assert.equal(sampler.intervalMs, 5000, "one page still watches");
+  second();
+  assert.equal(sampler.intervalMs, BACKGROUND_MIN_MS);
 });
