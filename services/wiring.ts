@@ -127,7 +127,6 @@ export async function wireServices(core: CoreDeps): Promise<Deps> {
     crash: stackCrashSwitch(cfg.DOCKERMATE_CRASH_AT),
   });
   const stacks = new StackService(stackDeps, stackUpdater);
-  const backup = new BackupService({ db, docker, store, configs, stacks, images, cfg });
   const stats = createStatsService({
     db,
     docker,
@@ -138,6 +137,16 @@ export async function wireServices(core: CoreDeps): Promise<Deps> {
     dashboard: core.dashboard,
   });
   const notifications = new NotificationService(db, { retryBaseMs: cfg.DOCKERMATE_NOTIFY_RETRY });
+  const backup = new BackupService({
+    db,
+    docker,
+    store,
+    configs,
+    stacks,
+    images,
+    notifications,
+    cfg,
+  });
   const alerts = new AlertService(db, {
     events,
     store,

@@ -1,7 +1,7 @@
 /**
  * One part of a backup: how it is written and how it is restored. Sections are independent
- * modules listed in sections/index.ts; a new kind of data (notification channels, say) is one
- * more module there, and the file format does not change (sections are keyed by name).
+ * modules listed in sections/index.ts; a new kind of data is one more module there, and the
+ * file format does not change (sections are keyed by name).
  */
 import type { z } from "zod";
 import type { RequestMeta } from "../audit.ts";
@@ -11,7 +11,7 @@ import type { PlanEntry, RestoreAction, SecretMode } from "./model.ts";
 /** What sections use: the database, the container store and the services that make things. */
 export type BackupDeps = Pick<
   Deps,
-  "db" | "docker" | "store" | "configs" | "stacks" | "images" | "cfg"
+  "db" | "docker" | "store" | "configs" | "stacks" | "images" | "notifications" | "cfg"
 >;
 
 /** One step of a restore: what the plan shows, and (unless it is a skip) how to take it. */

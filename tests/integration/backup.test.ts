@@ -159,6 +159,12 @@ Deno.test("backup → wipe → restore gives the same containers and stack", opt
         (await client.json("PUT", "/api/v1/system/retention", { days: 45 })).status,
         200,
       );
+      const channel = await client.json("POST", "/api/v1/notifications/channels", {
+        type: "webhook",
+        name: `bk-${run}-hook`,
+        url: `https://hooks.example.test/${run}/secret-path`,
+      });
+      assert.equal(channel.status, 201, JSON.stringify(channel.body));
 
       const res = await client.request("GET", "/api/v1/backup?secrets=sealed");
       assert.equal(res.status, 200);
@@ -176,6 +182,8 @@ Deno.test("backup → wipe → restore gives the same containers and stack", opt
       const [kept] = file.sections.stacks.filter((s: { name: string }) => s.name === stack);
       assert.ok(kept.env.startsWith("sealed:"), "the .env is sealed, not in clear");
       assert.ok(!text.includes("from the env file"));
+      assert.ok(!text.includes("secret-path"), "a channel's webhook URL is sealed, not in clear");
+      assert.equal(file.sections.notifications[0]?.name, `bk-${run}-hook`);
 
       // Left out: no .env in the file at all.
       const omitted = await client.json<{ sections: { stacks: { name: string; env: unknown }[] } }>(
@@ -202,6 +210,8 @@ Deno.test("backup → wipe → restore gives the same containers and stack", opt
       assert.match(apiEntry?.why ?? "", new RegExp(`volume ${run}-data missing: made empty`));
       const st = plan.body.create.find((e) => e.section === "stacks" && e.what === stack);
       assert.match(st?.why ?? "", /sealed by another instance/);
+      const hook = plan.body.skip.find((e) => e.section === "notifications");
+      assert.match(hook?.why ?? "", /url was left out of the file or sealed by another instance/);
       assert.ok(
         plan.body.change.some((e) => e.section === "settings" && e.what === "deletedRetentionDays"),
       );
@@ -251,6 +261,15 @@ Deno.test("backup → wipe → restore gives the same containers and stack", opt
         "env",
       ]);
       assert.match(ps.stdout, /GREETING=from the env file/);
+      const channels = await client.json<{ name: string; secretsSet: string[] }[]>(
+        "GET",
+        "/api/v1/notifications/channels",
+      );
+      assert.deepEqual(
+        channels.body.map((c) => [c.name, c.secretsSet]),
+        [[`bk-${run}-hook`, ["url"]]],
+        "the channel is back with its webhook URL",
+      );
       const templates = await client.json<{ name: string }[]>("GET", "/api/v1/templates");
       assert.ok(templates.body.some((t) => t.name === `Backup test ${run}`));
 
