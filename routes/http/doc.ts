@@ -19,6 +19,7 @@ export const API_TAGS = {
   containers: "Containers: list, create, lifecycle, config, recreate, update, history",
   deleted: "Removed containers' records: restore, purge, export",
   logs: "Container logs, one shot or live (Server-Sent Events)",
+  stats: "Resource use now and its history, and health: containers' and the host's",
   images: "Images: list, pull, remove, prune, update checks",
   stacks: "Compose stacks in STACKS_DIR and compose projects",
   networks: "Networks: create, remove, connect, disconnect",
