@@ -19,6 +19,7 @@ export const API_TAGS = {
   containers: "Containers: list, create, lifecycle, config, recreate, update, history",
   deleted: "Removed containers' records: restore, purge, export",
   logs: "Container logs, one shot or live (Server-Sent Events)",
+  stats: "Resource use now and its history, and health: containers' and the host's",
   images: "Images: list, pull, remove, prune, update checks",
   stacks: "Compose stacks in STACKS_DIR and compose projects",
   networks: "Networks: create, remove, connect, disconnect",
@@ -27,6 +28,9 @@ export const API_TAGS = {
   registries: "Registry credentials",
   tags: "Container tags",
   events: "Docker events seen by DockerMate",
+  alerts: "Alerts (firing first), the rules' settings and per-container overrides",
+  notifications: "Notification channels (webhook, ntfy, Gotify, chat, email) and deliveries",
+  backup: "The backup file: download, restore (dry run first), scheduled backups",
   convert: "docker run ⇄ compose conversion",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
@@ -60,11 +64,19 @@ export function errorResponse(status: keyof typeof ERROR_DESCRIPTIONS) {
   };
 }
 
+/** A body that is not only JSON to read: a media type, what it is, its schema if it has one. */
+type Body = { media: string; description: string; schema?: z.ZodType };
+
 type DocOptions = {
   summary: string;
   tag: ApiTag;
-  /** The success body's schema (JSON), or a media type and description for other bodies. */
-  ok?: z.ZodType | { media: string; description: string; schema?: z.ZodType };
+  /**
+   * The success body's schema (JSON), or a media type and description for other bodies; with
+   * `headers` (name → what it says), e.g. a download's Content-Disposition.
+   */
+  ok?: z.ZodType | (Body & { headers?: Record<string, string> });
+  /** A request body the handler reads itself, not through `validate("json", …)` (e.g. a file). */
+  body?: Body;
   /** Another form of the success body, e.g. `text/event-stream` for a live variant. */
   okAlso?: { media: string; schema?: z.ZodType };
   /** 201 for a create, 204 for no body; 200 otherwise. */
@@ -90,6 +102,7 @@ export function doc(o: DocOptions) {
     }
     : {
       description: o.ok.description,
+      headers: headerObjects(o.ok.headers),
       content: { [o.ok.media]: o.ok.schema ? { schema: resolver(o.ok.schema) } : {} },
     };
   if (o.okAlso) {
@@ -103,8 +116,23 @@ export function doc(o: DocOptions) {
     summary: o.summary,
     description: o.description,
     tags: [o.tag],
+    requestBody: o.body && {
+      required: true,
+      description: o.body.description,
+      content: { [o.body.media]: o.body.schema ? { schema: resolver(o.body.schema) } : {} },
+    },
     responses: responses as Parameters<typeof describeRoute>[0]["responses"],
   });
+}
+
+function headerObjects(headers: Record<string, string> | undefined) {
+  if (!headers) return undefined;
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, description]) => [
+      name,
+      { description, schema: { type: "string" as const } },
+    ]),
+  );
 }
 
 /** `c.json(body, status)` with `body` checked against the documented schema at compile time. */

@@ -27,7 +27,7 @@ export const backupFileSchema = z.object({
   secrets: z.enum([...SECRET_MODES, "plain"]),
   /** Each section's data, checked by the section's own schema before anything is touched. */
   sections: z.record(z.string(), z.unknown()),
-});
+}).meta({ id: "BackupFile" });
 export type BackupFile = z.infer<typeof backupFileSchema>;
 
 export const RESTORE_ACTIONS = ["create", "change", "skip"] as const;
@@ -56,6 +56,22 @@ export const restoreResultSchema = restorePlanSchema.extend({
   failed: z.array(planEntrySchema),
 });
 export type RestoreResult = z.infer<typeof restoreResultSchema>;
+
+/** `POST /backup/restore`'s answer: the plan of a dry run, else what was done. */
+export const restoreOutcomeSchema = z.union([
+  restoreResultSchema.meta({ id: "RestoreResult" }),
+  restorePlanSchema.meta({ id: "RestorePlan" }),
+]);
+
+/**
+ * `POST /backup/restore`'s body as the document states it: a backup file of any version this
+ * code reads (older ones are migrated, migrate.ts, which checks the rest and names the field).
+ */
+export const backupUploadSchema = z.looseObject({
+  format: z.literal(BACKUP_FORMAT),
+  version: z.number().int().min(1).max(BACKUP_VERSION),
+  createdAt: z.string(),
+}).meta({ id: "BackupUpload" });
 
 export const backupQuerySchema = z.object({
   secrets: secretModeSchema.default("omitted"),

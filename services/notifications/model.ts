@@ -128,6 +128,12 @@ export const channelViewSchema = z.object({
 });
 export type ChannelView = z.output<typeof channelViewSchema>;
 
+/** `POST /notifications/channels`: 201 with the new channel's id (API.md). */
+export const channelCreatedSchema = z.object({ id: z.string() });
+
+/** `DELETE /notifications/channels/:id`: the id of the channel removed. */
+export const channelRemovedSchema = z.object({ removed: z.string() });
+
 export const testResultSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
 export type TestResult = z.output<typeof testResultSchema>;
 

@@ -71,5 +71,34 @@ export type ContainerPoint = z.infer<typeof containerPointSchema>;
 export const hostPointSchema = hostSampleSchema;
 export type HostPoint = z.infer<typeof hostPointSchema>;
 
+/** `GET /system/health`: the host health page's facts, each null when it could not be read. */
+export const hostHealthSchema = z.object({
+  daemon: z.object({
+    up: z.boolean(),
+    error: z.string().optional(),
+    version: z.string().optional(),
+    cgroup: z.string().optional(),
+  }),
+  database: z.object({
+    ok: z.boolean(),
+    ms: z.number(),
+    error: z.string().optional(),
+    historyRows: z.number().int().nullable(),
+  }),
+  host: hostSampleSchema.nullable(),
+  /** Containers against the hardware profile's limit. */
+  capacity: z.object({
+    used: z.number().int(),
+    max: z.number().int(),
+    percent: z.number(),
+    level: z.enum(["ok", "warn", "critical", "full"]),
+  }).nullable(),
+  /** Containers that need attention: unhealthy, restarting or in a loop, exited, dead. */
+  unhealthy: z.array(z.object({ id: z.string(), name: z.string(), detail: z.string() })),
+  images: z.object({ dangling: z.number().int(), unused: z.number().int() }).nullable(),
+  volumes: z.object({ unused: z.number().int() }).nullable(),
+});
+export type HostHealth = z.infer<typeof hostHealthSchema>;
+
 export const STATS_RANGES = ["1h", "24h", "7d"] as const;
 export const rangeQuerySchema = z.object({ range: z.enum(STATS_RANGES).default("1h") });

@@ -7,7 +7,6 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import type { ContainerService } from "../containers/service.ts";
 import type { Dashboard } from "../dashboard/live.ts";
-import type { DashboardData } from "../dashboard/data.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { containerName, inspectContainer } from "../docker/containers.ts";
 import { containerStats } from "../docker/stats.ts";
@@ -29,22 +28,12 @@ import {
 import type {
   ContainerPoint,
   ContainerSample,
+  HostHealth,
   HostPoint,
   HostSample,
   SampleFeed,
 } from "./model.ts";
 import type { StatsSampler } from "./sampler.ts";
-
-/** The host health page: each fact, or null when it could not be read. */
-export type HostHealth = {
-  daemon: { up: boolean; error?: string; version?: string; cgroup?: string };
-  database: { ok: boolean; ms: number; error?: string; historyRows: number | null };
-  host: HostSample | null;
-  capacity: NonNullable<DashboardData["profile"]>["capacity"] | null;
-  unhealthy: { id: string; name: string; detail: string }[];
-  images: { dangling: number; unused: number } | null;
-  volumes: { unused: number } | null;
-};
 
 /** A container page's Resources and Health cards. */
 export type ContainerMonitor = {
