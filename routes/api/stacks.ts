@@ -48,12 +48,11 @@ const tagsBody = z.object({ tags: z.array(z.string().max(32)).max(32) });
 export function apiStackRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.use(async (c, next) => {
-    await next();
-    if (c.error instanceof ComposeInvalid) {
-      const err = c.error;
-      c.res = c.json({ ...errorBody(err.error, err.message, 400), problems: err.problems }, 400);
-    }
+  // The router's own error handler, so that the problems are added however the router is mounted
+  // (a lazy router hands other errors on to the app's handler).
+  app.onError((err, c) => {
+    if (!(err instanceof ComposeInvalid)) throw err;
+    return c.json({ ...errorBody(err.error, err.message, 400), problems: err.problems }, 400);
   });
 
   app.get(
