@@ -106,28 +106,45 @@ function documentPath(honoPath: string): string {
   return honoPath.slice("/api/v1".length).replace(/:(\w+)(\{[^}]*\})?/g, "{$1}") || "/";
 }
 
-Deno.test("every route served under /api/v1 has a summary and a tag in the document", {
-  sanitizeOps: false,
-  sanitizeResources: false,
-}, async () => {
-  const a = await inProcessApp();
-  try {
-    const document = await servedDocument(a) as Document;
-    const routes = (await routeTable(a.app)).filter((r) =>
-      r.method !== "ALL" && r.path.startsWith("/api/v1/") && r.path !== "/api/v1/openapi.json"
-    );
-    assert.ok(routes.length >= 100, `walked ${routes.length} API routes`);
-    // A route without `doc({ summary, tag, … })` (routes/http/doc.ts) is left out of the
-    // document, or has no summary: either way it is named here.
-    const undescribed = routes.filter((r) => {
-      const op = document.paths[documentPath(r.path)]?.[r.method.toLowerCase()];
-      return !op?.summary || !op.tags?.length;
-    }).map((r) => `${r.method} ${r.path}`);
-    assert.deepEqual(undescribed, [], "routes without doc({ summary, tag }):");
-  } finally {
-    await a.close();
-  }
-});
+Deno.test(
+  "every route served under /api/v1 has a summary, a tag and a success schema in the document",
+  {
+    sanitizeOps: false,
+    sanitizeResources: false,
+  },
+  async () => {
+    const a = await inProcessApp();
+    try {
+      const document = await servedDocument(a) as Document;
+      const routes = (await routeTable(a.app)).filter((r) =>
+        r.method !== "ALL" && r.path.startsWith("/api/v1/") && r.path !== "/api/v1/openapi.json"
+      );
+      assert.ok(routes.length >= 100, `walked ${routes.length} API routes`);
+      // A route without `doc({ summary, tag, … })` (routes/http/doc.ts) is left out of the
+      // document, or has no summary: either way it is named here.
+      const undescribed = routes.filter((r) => {
+        const op = document.paths[documentPath(r.path)]?.[r.method.toLowerCase()];
+        return !op?.summary || !op.tags?.length;
+      }).map((r) => `${r.method} ${r.path}`);
+      assert.deepEqual(undescribed, [], "routes without doc({ summary, tag }):");
+      // A client generator types each answer from its schema; files (CSV, archives) are bytes.
+      const files = new Set(["text/csv", "application/octet-stream", "application/gzip"]);
+      const untyped = Object.entries(document.paths).flatMap(([path, ops]) =>
+        Object.entries(ops).filter(([, op]) => {
+          const [code, res] = Object.entries(op.responses).find(([c]) => c[0] === "2") ?? [];
+          if (code === "204") return false;
+          const content = Object.entries(
+            (res as { content?: Record<string, { schema?: unknown }> } | undefined)?.content ?? {},
+          );
+          return !content.some(([media, body]) => body.schema || files.has(media));
+        }).map(([method]) => `${method} ${path}`)
+      );
+      assert.deepEqual(untyped, [], "operations whose success answer has no schema:");
+    } finally {
+      await a.close();
+    }
+  },
+);
 
 Deno.test("the document states who may call what, as the auth middleware enforces it", {
   sanitizeOps: false,
