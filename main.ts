@@ -5,6 +5,7 @@ import { hasUnfinishedStackUpdates } from "./services/stacks/update-journal.ts";
 import { syncManaged } from "./services/containers/sync.ts";
 import type { CoreDeps } from "./services/context.ts";
 import { createCore } from "./services/core.ts";
+import { AppError } from "./services/errors.ts";
 import { log, setLogLevel } from "./services/logger.ts";
 import { startScheduler } from "./services/scheduler.ts";
 import { loadTls } from "./services/tls/load.ts";
@@ -129,6 +130,11 @@ async function main(args: string[]): Promise<number> {
     if (err instanceof ConfigError) {
       console.error(err.message);
       return 78;
+    }
+    // A command's refusal (Docker down, a bad flag) is a sentence for the shell, not a trace.
+    if (err instanceof AppError) {
+      console.error(err.message);
+      return 1;
     }
     throw err;
   }

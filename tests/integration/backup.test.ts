@@ -365,6 +365,14 @@ Deno.test("deno task backup and restore: a file, its dry run, a refused file", o
     const outside = await launch(["restore", "/etc/hostname"], env);
     assert.equal(outside.code, 1);
     assert.match(outside.stderr, /outside what DockerMate may read.*deno task restore - </);
+    // Refusals are one sentence for the shell, never a stack trace.
+    const badFlag = await launch(["backup", "--secrets", "plain"], env);
+    assert.equal(badFlag.code, 1);
+    assert.equal(badFlag.stderr.trim(), "--secrets: is sealed or omitted");
+    const down = await launch(["backup"], { ...env, DOCKER_HOST: `unix://${dir}/no.sock` });
+    assert.equal(down.code, 1);
+    assert.match(down.stderr, /^Docker is down: /);
+    assert.doesNotMatch(down.stderr, /\n\s+at /, "no stack trace");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
