@@ -248,7 +248,9 @@ Deno.test({
           await posted(page, "/settings/hardware", () => page.click("#hardware-form button")),
           200,
         );
-        await page.locator("#hardware-saved").waitFor();
+        // The last save's "Saved" is on the page until the new form is swapped in: wait for
+        // what only the new one says.
+        await page.locator("#hardware-full", { hasText: "the limit is 3" }).waitFor();
         assert.equal(await page.locator("#hardware-warning").count(), 0, "warning for 3");
         assert.match(await text(page, "#hardware-full"), /the limit is 3: creating another/);
         assert.match(await text(page, "#hardware-capacity .gauge-count"), / of 3$/);
