@@ -56,6 +56,13 @@ Deno.test({
               1,
               "it says where tokens are made",
             );
+            // The footer's link sits under the page's main column, not in the sidebar's.
+            const footer = (await page.locator("#footer-api").boundingBox())!;
+            const main = (await page.locator("#main").boundingBox())!;
+            assert.ok(
+              footer.x > main.x && footer.y >= main.y + main.height - 1,
+              `footer link at ${JSON.stringify(footer)}, main at ${JSON.stringify(main)}`,
+            );
           },
         );
 
