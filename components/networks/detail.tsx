@@ -1,7 +1,10 @@
 import type { Child } from "hono/jsx";
-import type { AddressBlockView, AddressHolder } from "../../services/networks/addresses.ts";
+import type {
+  AddressBlockView,
+  AddressHolder,
+  NetworkDetail,
+} from "../../services/networks/model.ts";
 import { inspectCli } from "../../services/networks/cli.ts";
-import type { NetworkDetail } from "../../services/networks/read.ts";
 import { containerHref, StateBadge, When } from "../containers/common.tsx";
 import { SelectField, TextField } from "../form-fields.tsx";
 import { DataTable } from "../table.tsx";

@@ -1,4 +1,4 @@
-import type { NetworkPruneResult, PrunePlan } from "../../services/networks/prune.ts";
+import type { NetworkPruneResult, PrunePlan } from "../../services/networks/model.ts";
 import { networkHref } from "./common.tsx";
 
 /** The preview button: nothing is removed from here. */

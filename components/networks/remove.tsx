@@ -1,5 +1,5 @@
 import { disconnectCli, removeCli } from "../../services/networks/cli.ts";
-import type { NetworkDetail } from "../../services/networks/read.ts";
+import type { NetworkDetail } from "../../services/networks/model.ts";
 import { containerHref, StateBadge } from "../containers/common.tsx";
 import { Alert, PageHead } from "../ui.tsx";
 import { networkHref } from "./common.tsx";

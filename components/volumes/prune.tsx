@@ -1,5 +1,5 @@
 /** A volume prune: the preview (what goes and the space it holds, first) and the result. */
-import type { VolumePrunePlan, VolumePruneResult } from "../../services/volumes/actions.ts";
+import type { VolumePrunePlan, VolumePruneResult } from "../../services/volumes/model.ts";
 import { formatBytes, plural } from "../format.ts";
 import { Alert } from "../ui.tsx";
 

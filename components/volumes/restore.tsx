@@ -1,5 +1,5 @@
 /** What a restore answers in the page (static/js/volumes.js puts it under the form). */
-import type { RestoreResult } from "../../services/volumes/backup.ts";
+import type { RestoreResult } from "../../services/volumes/model.ts";
 import { formatBytes, plural } from "../format.ts";
 import { Alert } from "../ui.tsx";
 import { volumeHref } from "./common.tsx";

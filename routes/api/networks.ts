@@ -6,9 +6,13 @@ import {
   connectedSchema,
   disconnectedSchema,
   networkChangedSchema,
+  networkDetailSchema,
   networkListItemSchema,
+  networkPrunePlanSchema,
+  networkPruneResultSchema,
   type NetworkRow,
   subnetsOf,
+  subnetSuggestionSchema,
 } from "../../services/networks/model.ts";
 import {
   connectSchema,
@@ -83,27 +87,44 @@ export function apiNetworkRoutes() {
 
   app.get(
     "/suggest",
-    doc({ summary: "A free subnet to suggest for a new network", tag: "networks", errors: [503] }),
+    doc({
+      summary: "A free subnet to suggest for a new network",
+      tag: "networks",
+      ok: subnetSuggestionSchema,
+      errors: [503],
+    }),
     async (c) => {
-      return c.json(await c.get("deps").networks.suggest());
+      return reply(c, subnetSuggestionSchema, await c.get("deps").networks.suggest());
     },
   );
 
   app.get(
     "/prune",
-    doc({ summary: "Preview which networks a prune would remove", tag: "networks", errors: [503] }),
+    doc({
+      summary: "Preview which networks a prune would remove",
+      tag: "networks",
+      ok: networkPrunePlanSchema,
+      errors: [503],
+    }),
     validate("query", pruneFilterSchema),
     async (c) => {
-      return c.json(await c.get("deps").networks.prunePreview(c.req.valid("query")));
+      const plan = await c.get("deps").networks.prunePreview(c.req.valid("query"));
+      return reply(c, networkPrunePlanSchema, plan);
     },
   );
 
   app.post(
     "/prune",
-    doc({ summary: "Remove exactly the previewed networks", tag: "networks", errors: [409, 503] }),
+    doc({
+      summary: "Remove exactly the previewed networks",
+      tag: "networks",
+      ok: networkPruneResultSchema,
+      errors: [409, 503],
+    }),
     validate("json", pruneSchema),
     async (c) => {
-      return c.json(await c.get("deps").networks.prune(c.req.valid("json").ids, c.get("meta")));
+      const r = await c.get("deps").networks.prune(c.req.valid("json").ids, c.get("meta"));
+      return reply(c, networkPruneResultSchema, r);
     },
   );
 
@@ -112,11 +133,16 @@ export function apiNetworkRoutes() {
     doc({
       summary: "A network with its containers' addresses",
       tag: "networks",
+      ok: networkDetailSchema,
       errors: [404, 503],
     }),
     validate("param", idParam),
     async (c) => {
-      return c.json(await c.get("deps").networks.get(c.req.valid("param").id));
+      return reply(
+        c,
+        networkDetailSchema,
+        await c.get("deps").networks.get(c.req.valid("param").id),
+      );
     },
   );
 

@@ -9,6 +9,7 @@ import {
   stackAdoptedSchema,
   stackCreatedSchema,
   stackDetailSchema,
+  stackDiffSchema,
   stackInputSchema,
   stackNameSchema,
   stackParam,
@@ -16,6 +17,7 @@ import {
   stackProblemsSchema,
   stackSavedSchema,
   stackSummarySchema,
+  stackTagsSetSchema,
   stackUpdateOutcomeSchema,
   stackVersionFilesSchema,
   stackVersionSchema,
@@ -187,13 +189,13 @@ export function apiStackRoutes() {
 
   app.put(
     "/:name/tags",
-    doc({ summary: "Set a stack's tags", tag: "tags", errors: [404] }),
+    doc({ summary: "Set a stack's tags", tag: "tags", ok: stackTagsSetSchema, errors: [404] }),
     validate("param", stackParam),
     validate("json", tagsBody),
     async (c) => {
       const { name } = c.req.valid("param");
       const r = await c.get("deps").stacks.setTags(name, c.req.valid("json").tags, c.get("meta"));
-      return c.json(r);
+      return reply(c, stackTagsSetSchema, r);
     },
   );
 
@@ -213,13 +215,19 @@ export function apiStackRoutes() {
 
   app.get(
     "/:name/history/diff",
-    doc({ summary: "Compare two versions of a stack", tag: "stacks", errors: [404] }),
+    doc({
+      summary: "Compare two versions of a stack",
+      tag: "stacks",
+      ok: stackDiffSchema,
+      errors: [404],
+    }),
     validate("param", stackParam),
     validate("query", diffQuery),
     async (c) => {
       const { name } = c.req.valid("param");
       const { from, to } = c.req.valid("query");
-      return c.json({ from, to, diff: await c.get("deps").stacks.diff(name, from, to) });
+      const diff = await c.get("deps").stacks.diff(name, from, to);
+      return reply(c, stackDiffSchema, { from, to, diff });
     },
   );
 

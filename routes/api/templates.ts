@@ -1,11 +1,15 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import {
   deployInputSchema,
   templateDeployedSchema,
+  type TemplateExport,
+  templateExportSchema,
   templateIdSchema,
   templateImportedSchema,
   templateRemovedSchema,
+  templateSavedSchema,
+  templateSchema,
   templateSummarySchema,
 } from "../../services/templates/model.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -32,9 +36,20 @@ const exportQuery = z.object({
   ids: z.string().optional().transform((s) => s?.split(",").filter(Boolean)),
 });
 
-/** Our export file as a download. */
-function attachment(name: string): Record<string, string> {
-  return { "content-disposition": `attachment; filename="${name}"` };
+/** Our export file as a download: JSON, with the name to save it under. */
+function exportDownload(filename: string) {
+  return {
+    media: "application/json",
+    description: "The export file (import reads it back)",
+    schema: templateExportSchema,
+    headers: { "Content-Disposition": `an attachment: \`attachment; filename="${filename}"\`` },
+  };
+}
+
+/** Sends the export file as a download called `name`. */
+function sendExport(c: Context<AppEnv>, file: TemplateExport, name: string) {
+  c.header("content-disposition", `attachment; filename="${name}"`);
+  return reply(c, templateExportSchema, file);
 }
 
 /**
@@ -52,21 +67,32 @@ export function apiTemplateRoutes(): Hono<AppEnv> {
 
   app.post(
     "/",
-    doc({ summary: "Save a template", tag: "templates", status: 201, errors: [409] }),
+    doc({
+      summary: "Save a template",
+      tag: "templates",
+      status: 201,
+      ok: templateSavedSchema,
+      errors: [409],
+    }),
     validate("json", saveBodySchema),
     async (c) => {
       const t = await c.get("deps").templates.save(c.req.valid("json"), c.get("meta"));
-      return c.json({ id: t.id, name: t.name, kind: t.kind, variables: t.variables }, 201);
+      const saved = { id: t.id, name: t.name, kind: t.kind, variables: t.variables };
+      return reply(c, templateSavedSchema, saved, 201);
     },
   );
 
   app.get(
     "/export",
-    doc({ summary: "Export the own templates as a file", tag: "templates" }),
+    doc({
+      summary: "Export the own templates as a file",
+      tag: "templates",
+      ok: exportDownload("dockermate-templates.json"),
+    }),
     validate("query", exportQuery),
     async (c) => {
       const file = await c.get("deps").templates.exportFile(c.req.valid("query").ids);
-      return c.json(file, 200, attachment("dockermate-templates.json"));
+      return sendExport(c, file, "dockermate-templates.json");
     },
   );
 
@@ -86,21 +112,31 @@ export function apiTemplateRoutes(): Hono<AppEnv> {
 
   app.get(
     "/:id",
-    doc({ summary: "A template with its variables", tag: "templates", errors: [404] }),
+    doc({
+      summary: "A template with its variables",
+      tag: "templates",
+      ok: templateSchema,
+      errors: [404],
+    }),
     validate("param", idParam),
     async (c) => {
-      return c.json(await c.get("deps").templates.get(c.req.valid("param").id));
+      return reply(c, templateSchema, await c.get("deps").templates.get(c.req.valid("param").id));
     },
   );
 
   app.get(
     "/:id/export",
-    doc({ summary: "Export one template as a file", tag: "templates", errors: [404] }),
+    doc({
+      summary: "Export one template as a file",
+      tag: "templates",
+      ok: exportDownload("<id>.json"),
+      errors: [404],
+    }),
     validate("param", idParam),
     async (c) => {
       const { id } = c.req.valid("param");
       const file = await c.get("deps").templates.exportFile([id]);
-      return c.json(file, 200, attachment(`${id}.json`));
+      return sendExport(c, file, `${id}.json`);
     },
   );
 

@@ -18,6 +18,9 @@ import {
   fileEntrySchema,
   volumeChangedSchema,
   volumeListItemSchema,
+  volumePrunePlanSchema,
+  volumePruneResultSchema,
+  volumeRestoreResultSchema,
 } from "../../services/volumes/model.ts";
 import { doc, reply } from "../http/doc.ts";
 
@@ -91,20 +94,32 @@ export function apiVolumeRoutes() {
 
   app.get(
     "/-/prune",
-    doc({ summary: "Preview which volumes a prune would remove", tag: "volumes", errors: [503] }),
+    doc({
+      summary: "Preview which volumes a prune would remove",
+      tag: "volumes",
+      ok: volumePrunePlanSchema,
+      errors: [503],
+    }),
     validate("query", volumePruneQuery),
     async (c) => {
       const q = c.req.valid("query");
-      return c.json(await c.get("deps").volumes.prunePlan({ all: q.all, labels: q.label }, 15_000));
+      const plan = await c.get("deps").volumes.prunePlan({ all: q.all, labels: q.label }, 15_000);
+      return reply(c, volumePrunePlanSchema, plan);
     },
   );
 
   app.post(
     "/-/prune",
-    doc({ summary: "Remove exactly the previewed volumes", tag: "volumes", errors: [409, 503] }),
+    doc({
+      summary: "Remove exactly the previewed volumes",
+      tag: "volumes",
+      ok: volumePruneResultSchema,
+      errors: [409, 503],
+    }),
     validate("json", pruneBody),
     async (c) => {
-      return c.json(await c.get("deps").volumes.prune(c.req.valid("json"), c.get("meta")));
+      const r = await c.get("deps").volumes.prune(c.req.valid("json"), c.get("meta"));
+      return reply(c, volumePruneResultSchema, r);
     },
   );
 
@@ -174,6 +189,7 @@ export function apiVolumeRoutes() {
       summary: "Restore a volume from a .tar.gz backup (the body)",
       tag: "volumes",
       status: 201,
+      ok: volumeRestoreResultSchema,
       okDescription: "Restored (201 when the volume was created for it, else 200)",
       errors: [409, 413, 415, 503],
     }),
@@ -188,7 +204,7 @@ export function apiVolumeRoutes() {
         { labels: c.req.valid("query").label },
         c.get("meta"),
       );
-      return c.json(r, r.created ? 201 : 200);
+      return reply(c, volumeRestoreResultSchema, r, r.created ? 201 : 200);
     },
   );
 

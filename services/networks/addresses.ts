@@ -16,32 +16,15 @@ import {
   parseCidr,
   sizeOf,
 } from "../ip.ts";
-import type { AttachedContainer, NetworkRow } from "./model.ts";
-
-export type AddressHolder =
-  | { kind: "gateway"; inferred: boolean }
-  | { kind: "container"; id: string; name: string; state: string; static: boolean }
-  | { kind: "auxiliary"; name: string };
-
-export type AddressUse = { address: string; holder: AddressHolder };
-
-/** A run of free addresses; `countText` is exact (an IPv6 /64 holds 2^64). */
-export type FreeSpan = { from: string; to: string; count: number; countText: string };
-
-/** One line of the address map: an address in use, or a run of free ones. */
-export type AddressEntry = ({ kind: "used" } & AddressUse) | ({ kind: "free" } & FreeSpan);
-
-export type AddressBlockView = {
-  family: 4 | 6;
-  subnet: string;
-  ipRange: string | null;
-  used: AddressUse[];
-  /** Where Docker hands out addresses (the range, else the subnet), less what is used. */
-  free: FreeSpan[];
-  freeText: string;
-  /** Both, in address order. */
-  entries: AddressEntry[];
-};
+import type {
+  AddressBlockView,
+  AddressEntry,
+  AddressHolder,
+  AddressUse,
+  AttachedContainer,
+  FreeSpan,
+  NetworkRow,
+} from "./model.ts";
 
 function countText(n: bigint): string {
   if (n < 1_000_000_000_000n) return n.toLocaleString("en-US");

@@ -22,54 +22,57 @@ export const BUILTIN_NETWORKS = ["bridge", "host", "none"] as const;
 /** The label compose puts on the networks of a project (its stack). */
 export const STACK_LABEL = "com.docker.compose.project";
 
-export type AttachedContainer = {
-  id: string;
-  name: string;
-  state: string;
+const attachedContainerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  state: z.string(),
   /** Its address now; null while it is not running. */
-  ipv4: string | null;
-  ipv6: string | null;
-  mac: string | null;
+  ipv4: z.string().nullable(),
+  ipv6: z.string().nullable(),
+  mac: z.string().nullable(),
   /** Addresses asked for with `--ip` / `--ip6`: kept, and reserved, while it is stopped too. */
-  staticIpv4: string | null;
-  staticIpv6: string | null;
+  staticIpv4: z.string().nullable(),
+  staticIpv6: z.string().nullable(),
   /** Names it answers to on this network besides its own (filled in on the network's page). */
-  aliases: string[];
-};
+  aliases: z.array(z.string()),
+});
+export type AttachedContainer = z.infer<typeof attachedContainerSchema>;
 
 /** One block of the network's addressing. */
-export type IpamBlock = {
-  family: 4 | 6;
-  subnet: string;
+const ipamBlockSchema = z.object({
+  family: z.union([z.literal(4), z.literal(6)]),
+  subnet: z.string(),
   /** The gateway address; `gatewayInferred` when Docker chose it and does not report it. */
-  gateway: string | null;
-  gatewayInferred: boolean;
-  ipRange: string | null;
+  gateway: z.string().nullable(),
+  gatewayInferred: z.boolean(),
+  ipRange: z.string().nullable(),
   /** Addresses held back for devices outside Docker (`--aux-address`). */
-  auxiliary: Record<string, string>;
-};
+  auxiliary: z.record(z.string(), z.string()),
+});
+export type IpamBlock = z.infer<typeof ipamBlockSchema>;
 
-export type NetworkRow = {
-  id: string;
-  shortId: string;
-  name: string;
-  driver: string;
-  scope: string;
-  internal: boolean;
-  attachable: boolean;
-  ipv6: boolean;
-  created: string;
-  ipam: IpamBlock[];
+const networkRowSchema = z.object({
+  id: z.string(),
+  shortId: z.string(),
+  name: z.string(),
+  driver: z.string(),
+  scope: z.string(),
+  internal: z.boolean(),
+  attachable: z.boolean(),
+  ipv6: z.boolean(),
+  created: z.string(),
+  ipam: z.array(ipamBlockSchema),
   /** macvlan / ipvlan: the host interface it sits on. */
-  parent: string | null;
-  labels: Record<string, string>;
+  parent: z.string().nullable(),
+  labels: z.record(z.string(), z.string()),
   /** The compose project whose network it is (its `com.docker.compose.project` label). */
-  stack: string | null;
-  builtin: boolean;
-  containers: AttachedContainer[];
+  stack: z.string().nullable(),
+  builtin: z.boolean(),
+  containers: z.array(attachedContainerSchema),
   /** No container is configured on it, running or stopped. */
-  unused: boolean;
-};
+  unused: z.boolean(),
+});
+export type NetworkRow = z.infer<typeof networkRowSchema>;
 
 export function isBuiltin(n: Pick<NetworkInspect, "Name" | "Driver">): boolean {
   return (BUILTIN_NETWORKS as readonly string[]).includes(n.Name) ||
@@ -211,27 +214,6 @@ export function subnetsOf(row: Pick<NetworkRow, "ipam">): string[] {
 
 // ---- What the network API answers with (API.md), as zod schemas (routes/http/doc.ts) ---------
 
-const attachedContainerSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  state: z.string(),
-  ipv4: z.string().nullable(),
-  ipv6: z.string().nullable(),
-  mac: z.string().nullable(),
-  staticIpv4: z.string().nullable(),
-  staticIpv6: z.string().nullable(),
-  aliases: z.array(z.string()),
-});
-
-const ipamBlockSchema = z.object({
-  family: z.union([z.literal(4), z.literal(6)]),
-  subnet: z.string(),
-  gateway: z.string().nullable(),
-  gatewayInferred: z.boolean(),
-  ipRange: z.string().nullable(),
-  auxiliary: z.record(z.string(), z.string()),
-});
-
 /** API.md's list item and more. */
 export const networkListItemSchema = z.object({
   id: z.string(),
@@ -267,3 +249,93 @@ export const disconnectedSchema = z.object({
   container: z.string(),
   cli: z.string(),
 });
+
+/** `GET /networks/suggest`: a free private IPv4 /24 (null when none is) and an IPv6 ULA /64. */
+export const subnetSuggestionSchema = z.object({
+  subnet: z.string().nullable(),
+  ipv6Subnet: z.string(),
+});
+export type SubnetSuggestion = z.infer<typeof subnetSuggestionSchema>;
+
+const addressHolderSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("gateway"), inferred: z.boolean() }),
+  z.object({
+    kind: z.literal("container"),
+    id: z.string(),
+    name: z.string(),
+    state: z.string(),
+    static: z.boolean(),
+  }),
+  z.object({ kind: z.literal("auxiliary"), name: z.string() }),
+]);
+export type AddressHolder = z.infer<typeof addressHolderSchema>;
+
+const addressUseSchema = z.object({ address: z.string(), holder: addressHolderSchema });
+export type AddressUse = z.infer<typeof addressUseSchema>;
+
+/** A run of free addresses; `countText` is exact (an IPv6 /64 holds 2^64). */
+const freeSpanSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  count: z.number(),
+  countText: z.string(),
+});
+export type FreeSpan = z.infer<typeof freeSpanSchema>;
+
+/** One line of the address map: an address in use, or a run of free ones. */
+const addressEntrySchema = z.discriminatedUnion("kind", [
+  addressUseSchema.extend({ kind: z.literal("used") }),
+  freeSpanSchema.extend({ kind: z.literal("free") }),
+]);
+export type AddressEntry = z.infer<typeof addressEntrySchema>;
+
+const addressBlockViewSchema = z.object({
+  family: z.union([z.literal(4), z.literal(6)]),
+  subnet: z.string(),
+  ipRange: z.string().nullable(),
+  used: z.array(addressUseSchema),
+  /** Where Docker hands out addresses (the range, else the subnet), less what is used. */
+  free: z.array(freeSpanSchema),
+  freeText: z.string(),
+  /** Both, in address order. */
+  entries: z.array(addressEntrySchema),
+});
+export type AddressBlockView = z.infer<typeof addressBlockViewSchema>;
+
+/** `GET /networks/:id`: the network, its address map, and the containers that could join it. */
+export const networkDetailSchema = networkRowSchema.extend({
+  addresses: z.array(addressBlockViewSchema),
+  cli: z.string().meta({ description: "`docker network create …` that makes this network again" }),
+  /** Containers that could be connected (not on it yet). */
+  candidates: z.array(z.object({ id: z.string(), name: z.string(), state: z.string() })),
+}).meta({ id: "NetworkDetail" });
+export type NetworkDetail = z.infer<typeof networkDetailSchema>;
+
+/** A network a prune would remove. */
+const pruneCandidateSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  driver: z.string(),
+  subnets: z.array(z.string()),
+  stack: z.string().nullable(),
+  created: z.string(),
+});
+export type PruneCandidate = z.infer<typeof pruneCandidateSchema>;
+
+/** `GET /networks/prune`: the unused networks (with the label, if one is given). */
+export const networkPrunePlanSchema = z.object({
+  label: z.string().nullable(),
+  candidates: z.array(pruneCandidateSchema),
+  cli: z.string(),
+}).meta({ id: "NetworkPrunePlan" });
+export type PrunePlan = z.infer<typeof networkPrunePlanSchema>;
+
+/** `POST /networks/prune`: what was removed, what failed, and what was no longer eligible. */
+export const networkPruneResultSchema = z.object({
+  removed: z.array(pruneCandidateSchema),
+  failed: z.array(pruneCandidateSchema.extend({ error: z.string() })),
+  /** Asked for but no longer eligible (a container is on it now, or it is gone). */
+  skipped: z.array(z.object({ id: z.string(), reason: z.string() })),
+  cli: z.string(),
+}).meta({ id: "NetworkPruneResult" });
+export type NetworkPruneResult = z.infer<typeof networkPruneResultSchema>;

@@ -7,29 +7,16 @@
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { removeNetwork } from "../docker/networks.ts";
 import { removeCli } from "./cli.ts";
-import { type NetworkRow, subnetsOf } from "./model.ts";
+import {
+  type NetworkPruneResult,
+  type NetworkRow,
+  type PruneCandidate,
+  type PrunePlan,
+  subnetsOf,
+} from "./model.ts";
 import type { NetworkDeps } from "./actions.ts";
 import { readRows } from "./read.ts";
 import type { PruneFilter } from "./schemas.ts";
-
-export type PruneCandidate = {
-  id: string;
-  name: string;
-  driver: string;
-  subnets: string[];
-  stack: string | null;
-  created: string;
-};
-
-export type PrunePlan = { label: string | null; candidates: PruneCandidate[]; cli: string };
-
-export type NetworkPruneResult = {
-  removed: PruneCandidate[];
-  failed: (PruneCandidate & { error: string })[];
-  /** Asked for but no longer eligible (a container is on it now, or it is gone). */
-  skipped: { id: string; reason: string }[];
-  cli: string;
-};
 
 /** True when the row carries the label (`key`, or `key=value`). */
 function hasLabel(row: NetworkRow, label: string): boolean {

@@ -8,23 +8,16 @@ import type { DockerClient } from "../docker/client.ts";
 import { inspectNetworkOrNull, listNetworks } from "../docker/networks.ts";
 import type { ContainerSummary } from "../docker/types.ts";
 import { NotFound } from "../errors.ts";
-import {
-  type AddressBlockView,
-  addressView,
-  suggestIpv6Subnet,
-  suggestSubnet,
-  takenSubnets,
-} from "./addresses.ts";
+import { addressView, suggestIpv6Subnet, suggestSubnet, takenSubnets } from "./addresses.ts";
 import { createCli } from "./cli.ts";
-import { type AttachedContainer, type NetworkRow, networkRow, networkRows } from "./model.ts";
-
-export type NetworkDetail = NetworkRow & {
-  addresses: AddressBlockView[];
-  /** `docker network create …` that makes this network again. */
-  cli: string;
-  /** Containers that could be connected (not on it yet). */
-  candidates: { id: string; name: string; state: string }[];
-};
+import {
+  type AttachedContainer,
+  type NetworkDetail,
+  type NetworkRow,
+  networkRow,
+  networkRows,
+  type SubnetSuggestion,
+} from "./model.ts";
 
 export async function readRows(docker: DockerClient): Promise<NetworkRow[]> {
   const [networks, containers] = await Promise.all([
@@ -117,7 +110,7 @@ export async function readDetail(docker: DockerClient, ref: string): Promise<Net
 }
 
 /** A free private IPv4 /24 and a unique local IPv6 /64 for the create form. */
-export function suggestions(rows: NetworkRow[]): { subnet: string | null; ipv6Subnet: string } {
+export function suggestions(rows: NetworkRow[]): SubnetSuggestion {
   const taken = takenSubnets(rows).map((t) => t.block);
   return { subnet: suggestSubnet(taken), ipv6Subnet: suggestIpv6Subnet(taken) };
 }

@@ -14,9 +14,15 @@ import {
   type NetworkDeps,
   remove,
 } from "./actions.ts";
-import type { NetworkRow } from "./model.ts";
-import { type NetworkPruneResult, prune, type PrunePlan, prunePreview } from "./prune.ts";
-import { type NetworkDetail, readDetail, readRows, suggestions } from "./read.ts";
+import type {
+  NetworkDetail,
+  NetworkPruneResult,
+  NetworkRow,
+  PrunePlan,
+  SubnetSuggestion,
+} from "./model.ts";
+import { prune, prunePreview } from "./prune.ts";
+import { readDetail, readRows, suggestions } from "./read.ts";
 import type { ConnectInput, CreateNetworkInput, DisconnectInput, PruneFilter } from "./schemas.ts";
 
 export class NetworkService {
@@ -36,7 +42,7 @@ export class NetworkService {
   }
 
   /** A free private IPv4 /24 and an IPv6 ULA /64 for a new network. */
-  async suggest(): Promise<{ subnet: string | null; ipv6Subnet: string }> {
+  async suggest(): Promise<SubnetSuggestion> {
     return suggestions(await this.list());
   }
 

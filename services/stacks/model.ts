@@ -187,3 +187,16 @@ export const stackAdoptedSchema = z.object({
   cli,
   note: z.string().nullable(),
 });
+
+/** `PUT /stacks/:name/tags`: the stack's tags as saved. */
+export const stackTagsSetSchema = z.object({ name: z.string(), tags: z.array(z.string()) });
+export type StackTagsSet = z.infer<typeof stackTagsSetSchema>;
+
+/** `GET /stacks/:name/history/diff`: two versions (or one and the files now) compared. */
+export const stackDiffSchema = z.object({
+  from: z.number().int(),
+  to: z.union([z.literal("current"), z.number().int()]),
+  diff: z.string().meta({
+    description: "A unified diff of compose.yaml, then of .env when it changed",
+  }),
+});

@@ -40,6 +40,7 @@ import type {
   StackDetail,
   StackInput,
   StackSummary,
+  StackTagsSet,
   StackVersion,
   StackVersionFiles,
   StackVersionKind,
@@ -255,11 +256,7 @@ export class StackService {
   }
 
   /** Replaces a stack's tags; its containers show them too. */
-  async setTags(
-    name: string,
-    tags: string[],
-    meta: RequestMeta,
-  ): Promise<{ name: string; tags: string[] }> {
+  async setTags(name: string, tags: string[], meta: RequestMeta): Promise<StackTagsSet> {
     await getStack(this.deps, name);
     const saved = await setStackTags(this.deps.db, name, tags);
     await recordAudit(this.deps.db, "stack.tags", meta, { name, tags: saved });

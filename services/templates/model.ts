@@ -59,18 +59,16 @@ export type TemplateKind = TemplateData["body"]["kind"];
 
 export const TEMPLATE_SOURCES = ["builtin", "saved", "imported"] as const;
 
-export type Template = TemplateData & {
-  id: string;
-  kind: TemplateKind;
-  builtin: boolean;
-  source: (typeof TEMPLATE_SOURCES)[number];
-};
+const templateKindSchema = z.enum(["container", "stack"]);
 
-/** What the list shows (API: `[{"id","name","kind","builtin"}]`, plus what the gallery needs). */
-export type TemplateSummary = Pick<
-  Template,
-  "id" | "name" | "kind" | "builtin" | "description" | "categories" | "logo"
->;
+/** A template with its id and where it comes from (`GET /templates/:id`). */
+export const templateSchema = templateInputSchema.extend({
+  id: z.string(),
+  kind: templateKindSchema,
+  builtin: z.boolean(),
+  source: z.enum(TEMPLATE_SOURCES),
+}).meta({ id: "Template" });
+export type Template = z.output<typeof templateSchema>;
 
 export const templateIdSchema = z.string().regex(
   /^[a-z0-9][a-z0-9-]{0,80}$/,
@@ -92,30 +90,49 @@ export const exportFileSchema = z.object({
   templates: z.array(z.unknown()).max(1000),
 });
 
-export type Skipped = { title: string; reason: string };
-
 // ---- What the template API answers with (API.md), as zod schemas (routes/http/doc.ts) ---------
 
 /** The list item: `{"id","name","kind","builtin"}` and what the gallery shows. */
 export const templateSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
-  kind: z.enum(["container", "stack"]),
+  kind: templateKindSchema,
   builtin: z.boolean(),
   description: z.string(),
   categories: z.array(z.string()),
   logo: z.string().optional(),
 }).meta({ id: "TemplateSummary" });
+export type TemplateSummary = z.infer<typeof templateSummarySchema>;
+
+/** `POST /templates`: saved from a container or stack, with the variables it was given. */
+export const templateSavedSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: templateKindSchema,
+  variables: z.array(variableSchema),
+}).meta({ id: "TemplateSaved" });
+
+/** Our export file as `GET /templates/export` writes it (import reads it back). */
+export const templateExportSchema = z.object({
+  format: z.literal(EXPORT_FORMAT),
+  version: z.literal(1),
+  templates: z.array(templateInputSchema),
+}).meta({ id: "TemplateExport" });
+export type TemplateExport = z.output<typeof templateExportSchema>;
 
 export const templateDeployedSchema = z.object({
-  kind: z.enum(["container", "stack"]),
+  kind: templateKindSchema,
   name: z.string(),
   cli: z.string(),
 }).meta({ id: "TemplateDeployed" });
 
+/** A template an import left out, and why. */
+const skippedSchema = z.object({ title: z.string(), reason: z.string() });
+export type Skipped = z.infer<typeof skippedSchema>;
+
 export const templateImportedSchema = z.object({
   imported: z.number().int(),
   ids: z.array(z.string()),
-  skipped: z.array(z.object({ title: z.string(), reason: z.string() })),
+  skipped: z.array(skippedSchema),
 }).meta({ id: "TemplatesImported" });
 export const templateRemovedSchema = z.object({ id: z.string() });

@@ -28,6 +28,7 @@ import {
   type Skipped,
   type Template,
   type TemplateData,
+  type TemplateExport,
   templateInputSchema,
   type TemplateSummary,
   type VariableKind,
@@ -394,7 +395,7 @@ ${files.env}`;
   }
 
   /** Our export file: the given templates (all of the user's own when none are named). */
-  async exportFile(ids?: string[]) {
+  async exportFile(ids?: string[]): Promise<TemplateExport> {
     const all = await this.list();
     const chosen = ids?.length ? ids.map((id) => all.find((t) => t.id === id) ?? missing(id)) : all
       .filter((t) => !t.builtin);

@@ -14,6 +14,7 @@ import { Conflict, InvalidInput, NotFound } from "../errors.ts";
 import { createCli, pruneCli, removeCli } from "./cli.ts";
 import type { VolumeDeps } from "./deps.ts";
 import { isAnonymous, type VolumeUser, volumeUsers } from "./list.ts";
+import type { PruneCandidate, PruneKept, VolumePrunePlan, VolumePruneResult } from "./model.ts";
 import type { VolumeCreateInput, VolumePruneInput } from "./schemas.ts";
 
 /** A remove refused because containers use the volume; carries them for the API's answer. */
@@ -88,40 +89,6 @@ export async function remove(
   await recordAudit(deps.db, "volume.remove", meta, { name });
   return { name, cli: removeCli(name) };
 }
-
-/** A volume a prune would remove. */
-export type PruneCandidate = {
-  name: string;
-  size: number | null;
-  created: string | null;
-  anonymous: boolean;
-};
-
-/** An unused volume a prune would leave, and why. */
-export type PruneKept = { name: string; reason: string };
-
-export type VolumePrunePlan = {
-  all: boolean;
-  labels: string[];
-  /** Named volumes go too: asked for (`all`), or a daemon before API 1.42 that always takes them. */
-  namedIncluded: boolean;
-  candidates: PruneCandidate[];
-  /** Bytes the candidates hold (those `/system/df` has sized). */
-  totalSize: number;
-  /** Candidates whose size is not known. */
-  unsized: number;
-  kept: PruneKept[];
-  cli: string;
-};
-
-export type VolumePruneResult = {
-  removed: string[];
-  reclaimed: number;
-  /** In the preview, but not removed (a container took it meanwhile); or removed unforeseen. */
-  notRemoved: string[];
-  unforeseen: string[];
-  cli: string;
-};
 
 /**
  * Why Docker's prune leaves an unused volume (null: it takes it). As the daemon does: local

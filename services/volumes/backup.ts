@@ -15,19 +15,10 @@ import { log } from "../logger.ts";
 import { backupCli, restoreCli } from "./cli.ts";
 import type { Download } from "./browse.ts";
 import type { VolumeDeps } from "./deps.ts";
+import type { RestoreResult } from "./model.ts";
 import { releasedAfter } from "./helper.ts";
 import { helperPath, MOUNT } from "./paths.ts";
 import { gunzip, gzip, tarEntries, tarWriter } from "./tar.ts";
-
-export type RestoreResult = {
-  name: string;
-  /** The volume was made for this restore. */
-  created: boolean;
-  /** Entries unpacked (files, folders, links) and the bytes of the files. */
-  entries: number;
-  bytes: number;
-  cli: string;
-};
 
 /** `name-20250102-030405.tar.gz`, in UTC. */
 export function backupFilename(name: string, at = new Date()): string {

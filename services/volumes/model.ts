@@ -38,3 +38,53 @@ export const fileEntrySchema = z.object({
   modified: z.string().nullable(),
   target: z.string().nullable().meta({ description: "Where a symbolic link points" }),
 }).meta({ id: "VolumeFileEntry" });
+
+/** A volume a prune would remove. */
+const pruneCandidateSchema = z.object({
+  name: z.string(),
+  size: z.number().int().nullable().meta({ description: "Bytes; null until Docker has sized it" }),
+  created: z.string().nullable(),
+  anonymous: z.boolean(),
+});
+export type PruneCandidate = z.infer<typeof pruneCandidateSchema>;
+
+/** An unused volume a prune would leave, and why. */
+const pruneKeptSchema = z.object({ name: z.string(), reason: z.string() });
+export type PruneKept = z.infer<typeof pruneKeptSchema>;
+
+/** `GET /volumes/-/prune`: what a prune with this selection removes now, and what it leaves. */
+export const volumePrunePlanSchema = z.object({
+  all: z.boolean(),
+  labels: z.array(z.string()),
+  /** Named volumes go too: asked for (`all`), or a daemon before API 1.42 that always takes them. */
+  namedIncluded: z.boolean(),
+  candidates: z.array(pruneCandidateSchema),
+  totalSize: z.number().int().meta({ description: "Bytes the candidates hold (those sized)" }),
+  unsized: z.number().int().meta({ description: "Candidates whose size is not known" }),
+  kept: z.array(pruneKeptSchema),
+  cli,
+}).meta({ id: "VolumePrunePlan" });
+export type VolumePrunePlan = z.infer<typeof volumePrunePlanSchema>;
+
+/** `POST /volumes/-/prune`: what went, compared with the preview's names. */
+export const volumePruneResultSchema = z.object({
+  removed: z.array(z.string()),
+  reclaimed: z.number().int().meta({ description: "Bytes freed" }),
+  /** In the preview, but not removed (a container took it meanwhile); or removed unforeseen. */
+  notRemoved: z.array(z.string()),
+  unforeseen: z.array(z.string()),
+  cli,
+}).meta({ id: "VolumePruneResult" });
+export type VolumePruneResult = z.infer<typeof volumePruneResultSchema>;
+
+/** `POST /volumes/:name/restore`: unpacked into the volume (made for it when `created`). */
+export const volumeRestoreResultSchema = z.object({
+  name: z.string(),
+  /** The volume was made for this restore. */
+  created: z.boolean(),
+  /** Entries unpacked (files, folders, links) and the bytes of the files. */
+  entries: z.number().int(),
+  bytes: z.number().int(),
+  cli,
+}).meta({ id: "VolumeRestoreResult" });
+export type RestoreResult = z.infer<typeof volumeRestoreResultSchema>;

@@ -9,15 +9,8 @@ import type { ContainerStore } from "../containers/store.ts";
 import type { DockerClient } from "../docker/client.ts";
 import type { DiskUsageReader } from "../docker/system.ts";
 import { pruneKnowsAll } from "../docker/volumes.ts";
-import {
-  create,
-  prune,
-  prunePlan,
-  remove,
-  type VolumePrunePlan,
-  type VolumePruneResult,
-} from "./actions.ts";
-import { openBackup, restore, type RestoreResult } from "./backup.ts";
+import { create, prune, prunePlan, remove } from "./actions.ts";
+import { openBackup, restore } from "./backup.ts";
 import { type Download, type Folder, listFolder, openDownload } from "./browse.ts";
 import { listCli } from "./cli.ts";
 import type { VolumeDeps } from "./deps.ts";
@@ -31,6 +24,7 @@ import {
   type VolumeTotals,
   volumeTotals,
 } from "./list.ts";
+import type { RestoreResult, VolumePrunePlan, VolumePruneResult } from "./model.ts";
 import type { VolumeCreateInput, VolumePruneInput } from "./schemas.ts";
 
 export type VolumeListing = {
