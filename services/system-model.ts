@@ -57,6 +57,14 @@ export const systemOverviewSchema = z.object({
   }),
 }).meta({ id: "SystemOverview" });
 
+/** `PUT /system/profile`: the profile in effect after the override, and its limits. */
+export const profileSetSchema = systemOverviewSchema.pick({
+  profile: true,
+  overridden: true,
+  limits: true,
+  warning: true,
+});
+
 /** `GET`/`PUT /system/console`: whether consoles may be opened, and their idle time. */
 export const consoleSettingsSchema = z.object({
   enabled: z.boolean(),

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import type { UpdateResult } from "../../services/updates/results.ts";
-import { updateCheckItemSchema } from "../../services/images/model.ts";
+import { imageUpdatesSchema, updateCheckItemSchema } from "../../services/images/model.ts";
 import { doc, reply } from "../http/doc.ts";
 
 const checks = z.array(updateCheckItemSchema);
@@ -49,14 +49,14 @@ export function apiImageUpdateRoutes() {
   /** The stored results of the last check and when it ran. */
   app.get(
     "/updates",
-    doc({ summary: "The last update check's results", tag: "images" }),
+    doc({ summary: "The last update check's results", tag: "images", ok: imageUpdatesSchema }),
     async (c) => {
       const { imageUpdates } = c.get("deps");
       const [last, results] = await Promise.all([
         imageUpdates.lastRun(),
         imageUpdates.latestResults(),
       ]);
-      return c.json({
+      return reply(c, imageUpdatesSchema, {
         lastCheck: last?.ranAt ?? null,
         summary: last?.summary ?? null,
         notes: last?.notes ?? [],

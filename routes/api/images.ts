@@ -17,7 +17,12 @@ import { imageListQuery, imagePruneQuery } from "../http/queries.ts";
 import { validate } from "../http/validate.ts";
 import { apiImageUpdateRoutes } from "./image-updates.ts";
 import {
+  imageDetailSchema,
   imageListItemSchema,
+  imageTotalsSchema,
+  prunePlanSchema,
+  prunePolicyViewSchema,
+  pruneResultSchema,
   pullResultSchema,
   removeResultSchema,
   tagResultSchema,
@@ -76,11 +81,16 @@ export function apiImageRoutes() {
 
   app.get(
     "/summary",
-    doc({ summary: "Image totals: count, size, reclaimable", tag: "images", errors: [503] }),
+    doc({
+      summary: "Image totals: count, size, reclaimable",
+      tag: "images",
+      ok: imageTotalsSchema,
+      errors: [503],
+    }),
     async (c) => {
       const { images } = c.get("deps");
       // An API answer waits for /system/df (the page does not: it shows "…" meanwhile).
-      return c.json(await images.totals(await images.list(), 15_000));
+      return reply(c, imageTotalsSchema, await images.totals(await images.list(), 15_000));
     },
   );
 
@@ -96,47 +106,69 @@ export function apiImageRoutes() {
 
   app.get(
     "/prune",
-    doc({ summary: "Preview which images a prune would remove", tag: "images", errors: [503] }),
+    doc({
+      summary: "Preview which images a prune would remove",
+      tag: "images",
+      ok: prunePlanSchema,
+      errors: [503],
+    }),
     validate("query", imagePruneQuery),
     async (c) => {
-      return c.json(await c.get("deps").images.prunePreview(c.req.valid("query")));
+      const plan = await c.get("deps").images.prunePreview(c.req.valid("query"));
+      return reply(c, prunePlanSchema, plan);
     },
   );
 
   app.post(
     "/prune",
-    doc({ summary: "Remove exactly the previewed images", tag: "images", errors: [409, 503] }),
+    doc({
+      summary: "Remove exactly the previewed images",
+      tag: "images",
+      ok: pruneResultSchema,
+      errors: [409, 503],
+    }),
     validate("json", pruneBody),
     async (c) => {
-      return c.json(await c.get("deps").images.prune(c.req.valid("json"), c.get("meta")));
+      const r = await c.get("deps").images.prune(c.req.valid("json"), c.get("meta"));
+      return reply(c, pruneResultSchema, r);
     },
   );
 
   app.get(
     "/prune/policy",
-    doc({ summary: "The automatic prune policy and its last run", tag: "images" }),
+    doc({
+      summary: "The automatic prune policy and its last run",
+      tag: "images",
+      ok: prunePolicyViewSchema,
+    }),
     async (c) => {
       const { images } = c.get("deps");
       const [policy, lastRun] = await Promise.all([images.policy(), images.lastAutoPrune()]);
-      return c.json({ ...policy, lastRun });
+      return reply(c, prunePolicyViewSchema, { ...policy, lastRun });
     },
   );
 
   app.put(
     "/prune/policy",
-    doc({ summary: "Set the automatic prune policy", tag: "images" }),
+    doc({ summary: "Set the automatic prune policy", tag: "images", ok: autoPrunePolicySchema }),
     validate("json", autoPrunePolicySchema),
     async (c) => {
-      return c.json(await c.get("deps").images.setPolicy(c.req.valid("json"), c.get("meta")));
+      const saved = await c.get("deps").images.setPolicy(c.req.valid("json"), c.get("meta"));
+      return reply(c, autoPrunePolicySchema, saved);
     },
   );
 
   app.get(
     "/:id",
-    doc({ summary: "An image's detail and layers", tag: "images", errors: [404, 503] }),
+    doc({
+      summary: "An image's detail and layers",
+      tag: "images",
+      ok: imageDetailSchema,
+      errors: [404, 503],
+    }),
     validate("param", idParam),
     async (c) => {
-      return c.json(await c.get("deps").images.get(c.req.valid("param").id));
+      return reply(c, imageDetailSchema, await c.get("deps").images.get(c.req.valid("param").id));
     },
   );
 

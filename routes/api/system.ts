@@ -5,6 +5,7 @@ import type { AppEnv } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
 import {
   consoleSettingsSchema,
+  profileSetSchema,
   retentionSchema,
   systemOverviewSchema,
 } from "../../services/system-model.ts";
@@ -46,13 +47,17 @@ export function apiSystemRoutes() {
 
   app.put(
     "/profile",
-    doc({ summary: "Override the detected hardware profile", tag: "system" }),
+    doc({
+      summary: "Override the detected hardware profile",
+      tag: "system",
+      ok: profileSetSchema,
+    }),
     validate("json", profileBody),
     async (c) => {
       const { system } = c.get("deps");
       await system.setHardware(c.req.valid("json"), c.get("meta"));
       const p = await system.profile();
-      return c.json({
+      return reply(c, profileSetSchema, {
         profile: p.name,
         overridden: p.overridden,
         limits: p.limits,

@@ -3,6 +3,7 @@
  * …), a diff between any two versions as `docker run` lines, and "restore this version".
  */
 import { desc, eq } from "drizzle-orm";
+import type { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { containerHistory } from "../../db/schema.ts";
 import type { RequestMeta } from "../audit.ts";
@@ -12,6 +13,7 @@ import { runCommandFromConfig } from "../config/cli.ts";
 import type { ContainerInspect } from "../docker/types.ts";
 import { NotFound } from "../errors.ts";
 import type { Operations } from "../operations.ts";
+import type { diffLineSchema, VersionDiff } from "./model.ts";
 import { startSteps } from "./recreate/operation.ts";
 import type { RecreatePlan, RecreateResult, StepReport } from "./recreate/plan.ts";
 import type { Recreator } from "./recreate/recreator.ts";
@@ -33,7 +35,7 @@ export type HistoryEntry = {
 /** One side of a diff: "current" or a history entry's id. */
 export type VersionRef = "current" | number;
 
-export type DiffLine = { kind: "same" | "added" | "removed"; text: string };
+export type DiffLine = z.output<typeof diffLineSchema>;
 
 type Row = typeof containerHistory.$inferSelect;
 
@@ -109,7 +111,7 @@ export class HistoryService {
     name: string,
     from: VersionRef,
     to: VersionRef,
-  ): Promise<{ from: string; to: string; lines: DiffLine[] }> {
+  ): Promise<VersionDiff> {
     const a = runCommandFromConfig(await this.versionConfig(name, from));
     const b = runCommandFromConfig(await this.versionConfig(name, to));
     return { from: a, to: b, lines: await diffCommands(a, b) };

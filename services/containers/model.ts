@@ -116,6 +116,34 @@ export const updateOutcomeSchema = z.object({
   cli,
 }).meta({ id: "UpdateOutcome" });
 
+/** One container of an update-all (or of a policy run: `notified`). */
+export const updateAllItemSchema = z.object({
+  name: z.string(),
+  outcome: z.enum([...updateOutcomeSchema.shape.outcome.options, "skipped", "notified"]),
+  reason: z.string().nullable(),
+  cli: z.string().optional(),
+});
+
+/** `POST /containers/update-all`: each container's outcome, the counts, and every CLI. */
+export const updateAllResultSchema = z.object({
+  results: z.array(updateAllItemSchema),
+  summary: z.object({
+    updated: z.number().int(),
+    upToDate: z.number().int(),
+    rolledBack: z.number().int(),
+    skipped: z.number().int(),
+    failed: z.number().int(),
+  }),
+  cli: cli.meta({ description: "The updates' Docker CLI commands, one per line" }),
+}).meta({ id: "UpdateAllResult" });
+
+/** `GET /containers/:id/image-tags`: the repository the container follows and its tags. */
+export const imageTagsSchema = z.object({
+  follows: z.string().meta({ example: "nginx:1.27" }),
+  tags: z.array(z.string()).meta({ description: "Newest version first" }),
+});
+export type ImageTags = z.output<typeof imageTagsSchema>;
+
 /** `GET /containers/:id/run-command`: the commands that make the live container again. */
 export const runCommandSchema = z.object({
   run: z.string().meta({ example: "docker run -d --name web nginx:1.27" }),
@@ -147,6 +175,19 @@ export const historyEntrySchema = z.object({
   detail: z.record(z.string(), z.unknown()),
   logs: z.array(z.string()),
 }).meta({ id: "ContainerHistoryEntry" });
+
+export const diffLineSchema = z.object({
+  kind: z.enum(["same", "added", "removed"]),
+  text: z.string(),
+});
+
+/** `GET /containers/:id/history/diff`: both versions as `docker run`, and their line diff. */
+export const versionDiffSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  lines: z.array(diffLineSchema).meta({ description: "In order, unchanged lines kept" }),
+}).meta({ id: "ContainerVersionDiff" });
+export type VersionDiff = z.output<typeof versionDiffSchema>;
 
 /** `GET /containers/:id/logs` without `follow`: the last lines, plain text, one per line. */
 export const logLinesSchema = z.object({

@@ -1,55 +1,13 @@
 /** The image page's facts: its row, config, layers and the CLI of each action. */
+import type { z } from "zod";
 import { shellArg } from "../config/shell-words.ts";
 import { imageHistory } from "../docker/images.ts";
 import { cliName, rmiCommand } from "./cli.ts";
 import type { ImageDeps } from "./deps.ts";
-import { type ImageRow, imageRows, inspectOrNotFound } from "./list.ts";
+import { imageRows, inspectOrNotFound } from "./list.ts";
+import type { imageDetailSchema } from "./model.ts";
 
-export type ImageConfig = {
-  entrypoint: string[] | null;
-  cmd: string[] | null;
-  env: string[];
-  exposedPorts: string[];
-  labels: Record<string, string>;
-  healthcheck: {
-    test: string[];
-    intervalSeconds?: number;
-    timeoutSeconds?: number;
-    startPeriodSeconds?: number;
-    retries?: number;
-  } | null;
-  user: string;
-  workdir: string;
-  volumes: string[];
-  stopSignal: string | null;
-};
-
-export type ImageLayer = {
-  id: string | null;
-  created: string;
-  createdBy: string;
-  size: number;
-  comment: string;
-  tags: string[];
-};
-
-export type ImageCli = {
-  pull: string | null;
-  tag: string;
-  rmi: string;
-  inspect: string;
-  history: string;
-};
-
-export type ImageDetail = ImageRow & {
-  architecture: string;
-  os: string;
-  author: string;
-  comment: string;
-  config: ImageConfig;
-  history: ImageLayer[];
-  cli: ImageCli;
-};
+export type ImageDetail = z.output<typeof imageDetailSchema>;
 
 const seconds = (ns?: number) => (ns ? ns / 1e9 : undefined);
 

@@ -1,4 +1,5 @@
 /** The image list: each image with what uses it, its update state and tag drift; filter, totals. */
+import type { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { containerHistory } from "../../db/schema.ts";
 import { isManaged } from "../config/labels.ts";
@@ -12,48 +13,19 @@ import type { UpdateResult } from "../updates/results.ts";
 import { updateKey } from "../updates/results.ts";
 import type { ImageDeps } from "./deps.ts";
 import { shortId } from "./prune-plan.ts";
+import type {
+  imageRowSchema,
+  imageTotalsSchema,
+  imageUserSchema,
+  tagUpdateSchema,
+} from "./model.ts";
 import type { Drift } from "./tag-drift.ts";
 
-export type ImageUser = { id: string; name: string; state: string; managed: boolean };
-
+export type ImageUser = z.output<typeof imageUserSchema>;
 /** The last update check of one of an image's tags. */
-export type TagUpdate =
-  & { tag: string }
-  & Pick<
-    UpdateResult,
-    "updateAvailable" | "checkedAt" | "localDigest" | "remoteDigest" | "error" | "skipped"
-  >;
-
-export type ImageRow = {
-  id: string;
-  shortId: string;
-  tags: string[];
-  digests: string[];
-  size: number;
-  created: string;
-  usedBy: ImageUser[];
-  dangling: boolean;
-  unused: boolean;
-  updateAvailable: boolean;
-  /** The last update check of each tag that has one. */
-  updates: TagUpdate[];
-  /** Set for a dangling image whose previous tag is known. */
-  drift: Drift | null;
-  /** Referenced by a container's history: kept for rollback, left out of prunes. */
-  protected: boolean;
-};
-
-export type ImageTotals = {
-  count: number;
-  dangling: number;
-  unused: number;
-  updates: number;
-  /** Docker's image disk use and what a prune could give back (`docker system df`); null
-   * until /system/df has answered. */
-  size: number | null;
-  reclaimable: number | null;
-  measuredAt: string | null;
-};
+export type TagUpdate = z.output<typeof tagUpdateSchema>;
+export type ImageRow = z.output<typeof imageRowSchema>;
+export type ImageTotals = z.output<typeof imageTotalsSchema>;
 
 /** What the list shows: routes/http/queries.ts reads it from a page's URL or the API's query. */
 export type ImageFilter = {

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { shellArg } from "../config/shell-words.ts";
+import type { pruneCandidateSchema, prunePlanSchema } from "./model.ts";
 
 export const PRUNE_MODES = ["dangling", "unused"] as const;
 export type PruneMode = (typeof PRUNE_MODES)[number];
@@ -36,25 +37,8 @@ export type PruneImage = {
   usedBy: string[];
 };
 
-export type PruneCandidate = {
-  id: string;
-  tags: string[];
-  size: number;
-  created: string;
-  reason: string;
-};
-
-export type PrunePlan = {
-  mode: PruneMode;
-  days: number;
-  /** What would be removed, oldest first. */
-  candidates: PruneCandidate[];
-  /** Sum of the candidates' sizes; layers they share with images that stay are kept. */
-  totalSize: number;
-  /** Eligible but kept for rollback (container history), unless `includeProtected`. */
-  kept: PruneCandidate[];
-  cli: string;
-};
+export type PruneCandidate = z.output<typeof pruneCandidateSchema>;
+export type PrunePlan = z.output<typeof prunePlanSchema>;
 
 /** Why an image may go, or null when it must stay. */
 export function pruneReason(

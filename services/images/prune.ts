@@ -1,4 +1,5 @@
 /** Prune: the preview, the removal of exactly what was confirmed, and the opt-in daily policy. */
+import type { z } from "zod";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { listImages } from "../docker/images.ts";
 import { systemDf } from "../docker/system.ts";
@@ -7,37 +8,19 @@ import { getSetting, setSetting } from "../settings.ts";
 import { untagAndRemove } from "./actions.ts";
 import type { ImageDeps } from "./deps.ts";
 import { imageUsers, normalizeId, protectedImageIds } from "./list.ts";
+import type { autoPruneRunSchema, pruneItemResultSchema, pruneResultSchema } from "./model.ts";
 import {
   type AutoPrunePolicy,
   planPrune,
-  type PruneCandidate,
   type PruneImage,
   type PruneMode,
   type PrunePlan,
   rmiCli,
 } from "./prune-plan.ts";
 
-export type PruneItemResult = PruneCandidate & { ok: boolean; error?: string };
-export type PruneResult = {
-  mode: PruneMode;
-  days: number;
-  removed: PruneItemResult[];
-  failed: PruneItemResult[];
-  /** Asked for but no longer eligible (used, re-tagged, kept for rollback, or gone). */
-  skipped: { id: string; reason: string }[];
-  /** What Docker's image disk use went down by, when it could be measured. */
-  reclaimed: number | null;
-  cli: string;
-};
-
-export type AutoPruneRun = {
-  enabled: boolean;
-  mode: PruneMode;
-  days: number;
-  removed: number;
-  failed: number;
-  reclaimed: number | null;
-};
+export type PruneItemResult = z.output<typeof pruneItemResultSchema>;
+export type PruneResult = z.output<typeof pruneResultSchema>;
+export type AutoPruneRun = z.output<typeof autoPruneRunSchema>;
 
 export const AUTO_PRUNE_JOB = "prune-images";
 

@@ -1,7 +1,9 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { imageTagHistory } from "../../db/schema.ts";
 import type { ImageSummary } from "../docker/types.ts";
+import type { driftSchema } from "./model.ts";
 
 /**
  * Tag drift (FEAT-015): which repo:tags each image id carried. When a tag moves (a pull, a
@@ -14,14 +16,8 @@ import type { ImageSummary } from "../docker/types.ts";
  */
 export type LocalImage = Pick<ImageSummary, "Id" | "RepoTags" | "RepoDigests">;
 
-export type Drift = {
-  /** The tag the image had last (`app:latest`). */
-  was: string;
-  /** When it was last seen with that tag. */
-  seenAt: string;
-  /** Other tags the registry still serves with this image's digest (`1.29`). */
-  also: string[];
-};
+/** What a dangling image was tagged before (the fields are described in ./model.ts). */
+export type Drift = z.output<typeof driftSchema>;
 
 export type SeenTag = {
   tag: string;

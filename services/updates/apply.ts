@@ -26,6 +26,7 @@ import { tailLogs } from "../logs/read.ts";
 import type { Gate, RecreateKind, StepReport } from "../containers/recreate/plan.ts";
 import type { Recreator } from "../containers/recreate/recreator.ts";
 import { tagsWithStacks } from "../containers/tags.ts";
+import type { ImageTags, updateAllItemSchema } from "../containers/model.ts";
 
 export const UPDATE_POLICIES = ["off", "notify", "update"] as const;
 export type UpdatePolicyName = (typeof UPDATE_POLICIES)[number];
@@ -134,7 +135,7 @@ export class UpdateService {
   }
 
   /** The tags of the repository a container follows, newest version first. */
-  async availableTags(ref: string): Promise<{ follows: string; tags: string[] }> {
+  async availableTags(ref: string): Promise<ImageTags> {
     const { config } = await this.configs.load(ref);
     const follows = followedRef(config);
     if ("refused" in follows) throw new Refused(follows.refused);
@@ -446,9 +447,4 @@ export class UpdateService {
   }
 }
 
-export type UpdateAllItem = {
-  name: string;
-  outcome: UpdateOutcome["outcome"] | "skipped" | "notified";
-  reason: string | null;
-  cli?: string;
-};
+export type UpdateAllItem = z.output<typeof updateAllItemSchema>;

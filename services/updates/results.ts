@@ -1,7 +1,9 @@
 /** The update check's results (FEAT-014): their shapes, in memory for the pages and in the DB. */
 import { notInArray } from "drizzle-orm";
+import type { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { imageUpdateChecks, imageUpdateStatus } from "../../db/schema.ts";
+import type { checkSummarySchema } from "../images/model.ts";
 import { lastJobRun, saveJobRun } from "../job-runs.ts";
 import { CHECK_JOB } from "./schedule.ts";
 import { parseReference, type RequestCounts } from "../registry/client.ts";
@@ -30,17 +32,7 @@ export type UpdateResult = {
   checkedAt: string;
 };
 
-export type CheckSummary = {
-  checked: number;
-  updates: number;
-  errors: number;
-  skipped: number;
-  /**
-   * Containers running an older image than their tag has now, at the registry or locally (a
-   * pulled tag does not recreate them). Absent in runs stored before it was counted.
-   */
-  containersBehind?: number;
-};
+export type CheckSummary = z.output<typeof checkSummarySchema>;
 
 export type CheckRun = {
   startedAt: string;

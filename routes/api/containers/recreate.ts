@@ -7,6 +7,7 @@ import {
   adoptedSchema,
   historyEntrySchema,
   recreateResultSchema,
+  versionDiffSchema,
 } from "../../../services/containers/model.ts";
 import { doc, reply } from "../../http/doc.ts";
 import type { AppEnv } from "../../http/env.ts";
@@ -84,6 +85,7 @@ export function apiRecreateRoutes() {
     doc({
       summary: "Compare two versions of a container's config",
       tag: "containers",
+      ok: versionDiffSchema,
       errors: [404],
     }),
     validate("param", containerParam),
@@ -92,7 +94,7 @@ export function apiRecreateRoutes() {
       const deps = c.get("deps");
       const name = await deps.containers.resolveName(c.req.valid("param").id);
       const { from, to } = c.req.valid("query");
-      return c.json(await deps.history.diff(name, from, to));
+      return reply(c, versionDiffSchema, await deps.history.diff(name, from, to));
     },
   );
 

@@ -1,7 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { policySchema, retagSchema, type UpdateOutcome } from "../../../services/updates/apply.ts";
-import { updateOutcomeSchema } from "../../../services/containers/model.ts";
+import {
+  imageTagsSchema,
+  updateAllResultSchema,
+  updateOutcomeSchema,
+} from "../../../services/containers/model.ts";
 import { doc, reply } from "../../http/doc.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { BULK_LIMIT, containerParam, containerRef } from "../../http/params.ts";
@@ -42,6 +46,7 @@ export function apiUpdateRoutes() {
     doc({
       summary: "Update every container with an update (prod only when confirmed)",
       tag: "containers",
+      ok: updateAllResultSchema,
       errors: [503],
     }),
     validate("json", updateAllBody),
@@ -52,7 +57,7 @@ export function apiUpdateRoutes() {
         .filter((u) => !names || names.includes(u.name));
       const results = await deps.updates.updateAll(candidates, c.get("meta"), { confirmProd });
       const count = (o: string) => results.filter((r) => r.outcome === o).length;
-      return c.json({
+      return reply(c, updateAllResultSchema, {
         results,
         summary: {
           updated: count("updated"),
@@ -125,11 +130,13 @@ export function apiUpdateRoutes() {
     doc({
       summary: "The tags the registry has for a container's image",
       tag: "containers",
+      ok: imageTagsSchema,
       errors: [404, 503],
     }),
     validate("param", containerParam),
     async (c) => {
-      return c.json(await c.get("deps").updates.availableTags(c.req.valid("param").id));
+      const tags = await c.get("deps").updates.availableTags(c.req.valid("param").id);
+      return reply(c, imageTagsSchema, tags);
     },
   );
 
