@@ -179,20 +179,30 @@ export const removeResultSchema = z.object({
   cli,
 });
 
-/** API.md's `POST /images/check-updates` item: one image in use, checked at its registry. */
+/**
+ * API.md's `POST /images/check-updates` item: one image in use, checked at its registry. Also
+ * the update check's result as kept in memory and in the DB (services/updates/results.ts).
+ */
 export const updateCheckItemSchema = z.object({
+  /** The reference as `docker images` shows it (`nginx:1.27`, `127.0.0.1:5000/app:latest`). */
   image: z.string(),
   updateAvailable: z.boolean(),
   localDigest: z.string().nullable(),
   remoteDigest: z.string().nullable(),
   error: z.string().optional(),
+  /** Why it was not checked: digest-pinned, a local build, a registry's rate limit. */
   skipped: z.string().optional().meta({ description: "Why it was not checked" }),
+  /** The registry as users name it (`docker.io`, `ghcr.io`, `host:5000`). */
   registry: z.string(),
   repository: z.string(),
   tag: z.string().nullable(),
+  /** The local image the tag points to (or the containers' image when the tag is gone). */
   imageId: z.string().nullable(),
+  /** The containers using it, by name. */
   containers: z.array(z.string()),
+  /** HEAD, or GET when the registry refused the HEAD; absent when no request was made. */
   method: z.enum(["HEAD", "GET"]).optional(),
+  /** The remote digest came from a check moments ago rather than a new request. */
   cached: z.literal(true).optional(),
   checkedAt: z.string(),
 }).meta({ id: "ImageUpdateCheck" });

@@ -3,34 +3,12 @@ import { notInArray } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { imageUpdateChecks, imageUpdateStatus } from "../../db/schema.ts";
-import type { checkSummarySchema } from "../images/model.ts";
+import type { checkSummarySchema, updateCheckItemSchema } from "../images/model.ts";
 import { lastJobRun, saveJobRun } from "../job-runs.ts";
 import { CHECK_JOB } from "./schedule.ts";
 import { parseReference, type RequestCounts } from "../registry/client.ts";
 
-export type UpdateResult = {
-  /** The reference as `docker images` shows it (`nginx:1.27`, `127.0.0.1:5000/app:latest`). */
-  image: string;
-  /** The registry as users name it (`docker.io`, `ghcr.io`, `host:5000`). */
-  registry: string;
-  repository: string;
-  tag: string | null;
-  /** The local image the tag points to (or the containers' image when the tag is gone). */
-  imageId: string | null;
-  updateAvailable: boolean;
-  localDigest: string | null;
-  remoteDigest: string | null;
-  error?: string;
-  /** Why it was not checked: digest-pinned, a local build, a registry's rate limit. */
-  skipped?: string;
-  /** HEAD, or GET when the registry refused the HEAD; absent when no request was made. */
-  method?: "HEAD" | "GET";
-  /** The remote digest came from a check moments ago rather than a new request. */
-  cached?: boolean;
-  /** The containers using it, by name. */
-  containers: string[];
-  checkedAt: string;
-};
+export type UpdateResult = z.output<typeof updateCheckItemSchema>;
 
 export type CheckSummary = z.output<typeof checkSummarySchema>;
 
