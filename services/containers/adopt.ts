@@ -14,7 +14,7 @@ import type { ContainerSummary } from "../docker/types.ts";
 import { isManaged } from "../config/labels.ts";
 import { adoptedNames } from "./service.ts";
 import { Conflict, Refused } from "../errors.ts";
-import type { StepReport } from "./recreate/plan.ts";
+import type { adoptedSchema } from "./model.ts";
 import type { Recreator } from "./recreate/recreator.ts";
 import { shellArg } from "../config/shell-words.ts";
 import { ownContainerId } from "./self.ts";
@@ -31,16 +31,7 @@ export const adoptSchema = z.strictObject({
 });
 export type AdoptOptions = z.output<typeof adoptSchema>;
 
-export type AdoptResult = {
-  id: string;
-  name: string;
-  managed: true;
-  recreated: boolean;
-  /** Said when a compose stack manages the container too. */
-  note: string | null;
-  cli: string;
-  steps: StepReport[];
-};
+export type AdoptResult = z.output<typeof adoptedSchema>;
 
 /** What to tell the user about a container that a compose project created. */
 export function composeNote(c: Pick<ContainerSummary, "Labels">): string | null {

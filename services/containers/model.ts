@@ -3,6 +3,7 @@
  * are typed by them and the OpenAPI document describes them from the same schemas.
  */
 import { z } from "zod";
+import { RECREATE_STEPS } from "./recreate/steps.ts";
 import { verdictSchema } from "./start-watch.ts";
 import { TAG_COLORS } from "./tag-colors.ts";
 
@@ -89,6 +90,12 @@ export const deletedRecordSchema = z.object({
 export const restoredSchema = z.object({ id: z.string(), name: z.string(), cli });
 export const purgedSchema = z.object({ id: z.number().int(), status: z.literal("purged") });
 
+/** A step done, with its CLI; an image pull comes first when one was needed. */
+export const stepReportSchema = z.object({
+  step: z.enum([...RECREATE_STEPS, "pulled"]),
+  cli,
+});
+
 /** What every recreate answers (edit, history restore, adopt with recreate). */
 export const recreateResultSchema = z.object({
   outcome: z.enum(["applied", "rolled-back"]),
@@ -96,7 +103,7 @@ export const recreateResultSchema = z.object({
   name: z.string(),
   reason: z.string().nullable(),
   historyId: z.number().int(),
-  steps: z.array(z.unknown()).meta({ description: "Each step of the recreate and its result" }),
+  steps: z.array(stepReportSchema).meta({ description: "Each step of the recreate and its CLI" }),
   cli,
 }).meta({ id: "RecreateResult" });
 
@@ -112,7 +119,7 @@ export const updateOutcomeSchema = z.object({
   toDigest: z.string().nullable(),
   reason: z.string().nullable(),
   historyId: z.number().int().nullable(),
-  steps: z.array(z.unknown()),
+  steps: z.array(stepReportSchema),
   cli,
 }).meta({ id: "UpdateOutcome" });
 
@@ -157,9 +164,10 @@ export const adoptedSchema = z.object({
   name: z.string(),
   managed: z.literal(true),
   recreated: z.boolean(),
+  /** Said when a compose stack manages the container too. */
   note: z.string().nullable().meta({ description: "Said when a compose stack manages it too" }),
   cli,
-  steps: z.array(z.unknown()),
+  steps: z.array(stepReportSchema),
 }).meta({ id: "ContainerAdopted" });
 
 /** One entry of a container's history (updates, config changes, rollbacks), newest first. */

@@ -26,7 +26,7 @@ import { tailLogs } from "../logs/read.ts";
 import type { Gate, RecreateKind, StepReport } from "../containers/recreate/plan.ts";
 import type { Recreator } from "../containers/recreate/recreator.ts";
 import { tagsWithStacks } from "../containers/tags.ts";
-import type { ImageTags, updateAllItemSchema } from "../containers/model.ts";
+import type { ImageTags, updateAllItemSchema, updateOutcomeSchema } from "../containers/model.ts";
 
 export const UPDATE_POLICIES = ["off", "notify", "update"] as const;
 export type UpdatePolicyName = (typeof UPDATE_POLICIES)[number];
@@ -64,20 +64,7 @@ export const retagSchema = z.strictObject({
 /** The steps an update takes: the pull, then the recreate's. */
 export type UpdateStep = StepReport;
 
-export type UpdateOutcome = {
-  outcome: "updated" | "up-to-date" | "rolled-back" | "failed";
-  id: string;
-  name: string;
-  image: string;
-  fromImageId: string;
-  toImageId: string;
-  fromDigest: string | null;
-  toDigest: string | null;
-  reason: string | null;
-  historyId: number | null;
-  steps: UpdateStep[];
-  cli: string;
-};
+export type UpdateOutcome = z.output<typeof updateOutcomeSchema>;
 
 /** `repo@sha256:…` of `image` for the repository of `ref`, or null for a local build. */
 export function digestFor(image: ImageInspect | null, ref: string): string | null {

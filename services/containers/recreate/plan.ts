@@ -1,8 +1,9 @@
 /** What a recreate is asked to do and what it answers (recreator.ts). */
+import type { z } from "zod";
 import type { RequestMeta } from "../../audit.ts";
 import type { ContainerConfig } from "../../config/model.ts";
+import type { stepReportSchema } from "../model.ts";
 import type { Verdict, WatchOptions } from "../start-watch.ts";
-import type { RecreateStep } from "./steps.ts";
 
 const RECREATE_KINDS = ["edit", "restore", "adopt", "update", "rollback", "retag"] as const;
 export type RecreateKind = (typeof RECREATE_KINDS)[number];
@@ -24,7 +25,7 @@ export type RecreatePlan = {
 };
 
 /** A step done, with its CLI; an image pull comes first when one was needed. */
-export type StepReport = { step: RecreateStep | "pulled"; cli: string };
+export type StepReport = z.output<typeof stepReportSchema>;
 
 /** Pulls an image (with the stored registry login); gives its `docker pull`. */
 export type Puller = (ref: string, meta: RequestMeta) => Promise<{ cli: string }>;
