@@ -13,24 +13,12 @@ import { runCommandFromConfig } from "../config/cli.ts";
 import type { ContainerInspect } from "../docker/types.ts";
 import { NotFound } from "../errors.ts";
 import type { Operations } from "../operations.ts";
-import type { diffLineSchema, VersionDiff } from "./model.ts";
+import type { diffLineSchema, historyEntrySchema, VersionDiff } from "./model.ts";
 import { startSteps } from "./recreate/operation.ts";
 import type { RecreatePlan, RecreateResult, StepReport } from "./recreate/plan.ts";
 import type { Recreator } from "./recreate/recreator.ts";
 
-export type HistoryEntry = {
-  id: number;
-  at: string;
-  kind: string;
-  outcome: string;
-  reason: string | null;
-  image: string;
-  imageId: string;
-  cli: string;
-  detail: Record<string, unknown>;
-  /** Log lines kept with the entry (e.g. of a new container that failed). */
-  logs: string[];
-};
+export type HistoryEntry = z.output<typeof historyEntrySchema>;
 
 /** One side of a diff: "current" or a history entry's id. */
 export type VersionRef = "current" | number;

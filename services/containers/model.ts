@@ -181,6 +181,7 @@ export const historyEntrySchema = z.object({
   imageId: z.string(),
   cli,
   detail: z.record(z.string(), z.unknown()),
+  /** Log lines kept with the entry (e.g. of a new container that failed). */
   logs: z.array(z.string()),
 }).meta({ id: "ContainerHistoryEntry" });
 
