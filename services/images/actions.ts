@@ -1,4 +1,5 @@
 /** Changing images: pull (with progress, in the background), tag, and remove while unused. */
+import type { z } from "zod";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { shellArg } from "../config/shell-words.ts";
 import {
@@ -14,12 +15,13 @@ import { dockerLoginFor } from "../registry/credentials.ts";
 import { cliName, rmiCommand } from "./cli.ts";
 import type { ImageDeps } from "./deps.ts";
 import { type ImageUser, imageUsers, inspectOrNotFound } from "./list.ts";
+import type { pullResultSchema, removeResultSchema, tagResultSchema } from "./model.ts";
 import { pullEvents } from "./pull-progress.ts";
 import { isImageIdRef, pullError, pullReference } from "./refs.ts";
 
-export type PullResult = { id: string; image: string; upToDate: boolean; cli: string };
-export type TagResult = { id: string; target: string; replaced: string | null; cli: string };
-export type RemoveResult = { id: string; untagged: string[]; deleted: string[]; cli: string };
+export type PullResult = z.output<typeof pullResultSchema>;
+export type TagResult = z.output<typeof tagResultSchema>;
+export type RemoveResult = z.output<typeof removeResultSchema>;
 
 /** A remove refused because containers use the image; carries them for the API's answer. */
 export class ImageInUse extends Conflict {
