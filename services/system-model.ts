@@ -18,9 +18,11 @@ export const auditEntrySchema = z.object({
   detail: z.unknown(),
 }).meta({ id: "AuditEntry" });
 
-const limitsSchema = z.object({
+/** The limits a hardware profile sets (services/host/profile-limits.ts). */
+export const profileLimitsSchema = z.object({
   label: z.string(),
   maxContainers: z.number().int(),
+  /** Capacity percentages at which the UI starts warning, then alarming. */
   warnPercent: z.number(),
   criticalPercent: z.number(),
   statsIntervalSeconds: z.number(),
@@ -33,7 +35,7 @@ export const systemOverviewSchema = z.object({
   detectedProfile: z.string(),
   overridden: z.boolean(),
   warning: z.string().nullable(),
-  limits: limitsSchema,
+  limits: profileLimitsSchema,
   capacity: z.unknown().meta({ description: "Containers against the profile's limit" }),
   host: z.unknown().meta({ description: "Cores, memory and board as detected" }),
   docker: z.object({

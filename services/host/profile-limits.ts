@@ -2,6 +2,8 @@
  * The hardware profiles and the limits each one sets. Constants only (no I/O), so that pages
  * can show them without loading what reads the host.
  */
+import type { z } from "zod";
+import type { profileLimitsSchema } from "../system-model.ts";
 
 export const PROFILE_NAMES = [
   "raspberry-pi",
@@ -12,15 +14,7 @@ export const PROFILE_NAMES = [
 ] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
-export type ProfileLimits = {
-  label: string;
-  maxContainers: number;
-  /** Capacity percentages at which the UI starts warning, then alarming. */
-  warnPercent: number;
-  criticalPercent: number;
-  statsIntervalSeconds: number;
-  updateCheckIntervalHours: number;
-};
+export type ProfileLimits = z.output<typeof profileLimitsSchema>;
 
 // Small hosts poll less often: stats and registry checks cost CPU and bandwidth they lack.
 export const PROFILES: Record<ProfileName, ProfileLimits> = {
