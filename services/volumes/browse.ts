@@ -10,6 +10,7 @@
  * points); a link at the very end Docker does not follow, and its stat says so. A folder's listing reads the folder's tar stream through (entry bodies skipped, never
  * held): that is also how each sub-folder's size is known.
  */
+import type { z } from "zod";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { openContainerArchive, statContainerPath } from "../docker/containers.ts";
 import type { ContainerPathStat } from "../docker/types.ts";
@@ -17,25 +18,13 @@ import { inspectVolumeOrNull } from "../docker/volumes.ts";
 import { InvalidInput, NotFound } from "../errors.ts";
 import { browseCli, downloadFileCli, downloadFolderCli } from "./cli.ts";
 import type { VolumeDeps } from "./deps.ts";
+import type { fileEntrySchema } from "./model.ts";
 import { releasedAfter } from "./helper.ts";
 import { baseName, childPath, fromHelperPath, helperPath, pathSteps, volumePath } from "./paths.ts";
 import { firstEntryBody, tarEntries, type TarEntry } from "./tar.ts";
 
-export type FileType = "file" | "directory" | "symlink" | "other";
-
-export type FileEntry = {
-  name: string;
-  /** Its path in the volume. */
-  path: string;
-  type: FileType;
-  /** Bytes: a file's, or for a folder all the files under it; null when not known (a hard link). */
-  size: number | null;
-  /** Permission bits in octal (`0644`). */
-  mode: string;
-  modified: string | null;
-  /** Where a symbolic link points, as written in it. */
-  target: string | null;
-};
+export type FileEntry = z.output<typeof fileEntrySchema>;
+export type FileType = FileEntry["type"];
 
 export type Folder = {
   volume: string;

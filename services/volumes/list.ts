@@ -2,6 +2,7 @@
  * The volume list: each volume with its size (from the cached `/system/df`), the containers
  * that use it, the stack it belongs to; a filter and the totals.
  */
+import type { z } from "zod";
 import { isHelper } from "../config/labels.ts";
 import { isManaged } from "../config/labels.ts";
 import { containerName, listContainers } from "../docker/containers.ts";
@@ -10,40 +11,13 @@ import type { ContainerSummary, Volume } from "../docker/types.ts";
 import { ANONYMOUS_VOLUME_LABEL, inspectVolumeOrNull, listVolumes } from "../docker/volumes.ts";
 import { NotFound } from "../errors.ts";
 import type { VolumeDeps } from "./deps.ts";
+import type { volumeListItemSchema, volumeUserSchema } from "./model.ts";
 
 /** The label compose puts on what belongs to a project: a volume's owning stack. */
 export const STACK_LABEL = "com.docker.compose.project";
 
-/** A container that mounts a volume, and where. */
-export type VolumeUser = {
-  id: string;
-  name: string;
-  state: string;
-  managed: boolean;
-  /** The path it is mounted at in the container. */
-  at: string;
-  readOnly: boolean;
-};
-
-export type VolumeRow = {
-  name: string;
-  driver: string;
-  mountpoint: string;
-  scope: string;
-  /** ISO 8601; null when the daemon does not say. */
-  created: string | null;
-  labels: Record<string, string>;
-  /** The driver's options (`--opt`). */
-  options: Record<string, string>;
-  /** Bytes in it, from `/system/df`; null until that has answered (or for drivers it cannot size). */
-  size: number | null;
-  usedBy: VolumeUser[];
-  unused: boolean;
-  /** The compose project it belongs to, if any. */
-  stack: string | null;
-  /** Made by Docker for one container (`-v /data`, an image's VOLUME), not named by anyone. */
-  anonymous: boolean;
-};
+export type VolumeUser = z.output<typeof volumeUserSchema>;
+export type VolumeRow = z.output<typeof volumeListItemSchema>;
 
 export type VolumeFilter = {
   /** Text in the name, a label, the stack or a user's name. */

@@ -3,26 +3,34 @@ import { z } from "zod";
 
 const cli = z.string().meta({ description: "The equivalent Docker CLI command(s)" });
 
+/** A container that mounts a volume, and where. */
+export const volumeUserSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  state: z.string(),
+  managed: z.boolean(),
+  at: z.string().meta({ description: "Where it is mounted in the container" }),
+  readOnly: z.boolean(),
+});
+
 /** API.md's list item, and what the volume page knows besides. */
 export const volumeListItemSchema = z.object({
   name: z.string(),
   driver: z.string(),
   mountpoint: z.string(),
+  /** Bytes in it, from `/system/df`; null until that has answered (or for drivers it cannot size). */
   size: z.number().int().nullable().meta({ description: "Bytes; null until Docker has sized it" }),
-  usedBy: z.array(z.object({
-    id: z.string(),
-    name: z.string(),
-    state: z.string(),
-    managed: z.boolean(),
-    at: z.string().meta({ description: "Where it is mounted in the container" }),
-    readOnly: z.boolean(),
-  })),
+  usedBy: z.array(volumeUserSchema),
   unused: z.boolean(),
+  /** ISO 8601; null when the daemon does not say. */
   created: z.string().nullable(),
   scope: z.string(),
   labels: z.record(z.string(), z.string()),
+  /** The driver's options (`--opt`). */
   options: z.record(z.string(), z.string()),
+  /** The compose project it belongs to, if any. */
   stack: z.string().nullable(),
+  /** Made by Docker for one container (`-v /data`, an image's VOLUME), not named by anyone. */
   anonymous: z.boolean(),
 }).meta({ id: "VolumeListItem" });
 
@@ -33,9 +41,12 @@ export const fileEntrySchema = z.object({
   name: z.string(),
   path: z.string().meta({ description: "Its path in the volume" }),
   type: z.enum(["file", "directory", "symlink", "other"]),
+  /** Bytes: a file's, or for a folder all the files under it; null when not known (a hard link). */
   size: z.number().int().nullable(),
+  /** Permission bits in octal (`0644`). */
   mode: z.string().meta({ example: "0644" }),
   modified: z.string().nullable(),
+  /** Where a symbolic link points, as written in it. */
   target: z.string().nullable().meta({ description: "Where a symbolic link points" }),
 }).meta({ id: "VolumeFileEntry" });
 
