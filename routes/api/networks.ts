@@ -6,6 +6,7 @@ import {
   connectedSchema,
   disconnectedSchema,
   networkChangedSchema,
+  networkCreatedSchema,
   networkDetailSchema,
   networkListItemSchema,
   networkPrunePlanSchema,
@@ -75,13 +76,13 @@ export function apiNetworkRoutes() {
       summary: "Create a network",
       tag: "networks",
       status: 201,
-      ok: networkChangedSchema,
+      ok: networkCreatedSchema,
       errors: [409, 503],
     }),
     validate("json", createNetworkSchema),
     async (c) => {
       const made = await c.get("deps").networks.create(c.req.valid("json"), c.get("meta"));
-      return reply(c, networkChangedSchema, made, 201);
+      return reply(c, networkCreatedSchema, made, 201);
     },
   );
 

@@ -17,7 +17,14 @@ import type { EndpointSettings, IpamConfig, NetworkCreateBody } from "../docker/
 import { AppError, Conflict, InvalidInput, NotFound } from "../errors.ts";
 import { checkOverlap, checkStaticAddress } from "./addresses.ts";
 import { connectCli, createCli, disconnectCli, removeCli } from "./cli.ts";
-import type { AttachedContainer, NetworkRow } from "./model.ts";
+import type {
+  AttachedContainer,
+  Connected,
+  Disconnected,
+  NetworkChanged,
+  NetworkCreated,
+  NetworkRow,
+} from "./model.ts";
 import { findContainer, readNetwork, readRows } from "./read.ts";
 import type { ConnectInput, CreateNetworkInput, DisconnectInput } from "./schemas.ts";
 
@@ -76,13 +83,11 @@ function createBody(input: CreateNetworkInput): NetworkCreateBody {
   };
 }
 
-export type Created = { id: string; name: string; cli: string; warning?: string };
-
 export async function create(
   deps: NetworkDeps,
   input: CreateNetworkInput,
   meta: RequestMeta,
-): Promise<Created> {
+): Promise<NetworkCreated> {
   const rows = await readRows(deps.docker);
   if (rows.some((r) => r.name === input.name)) {
     throw new Conflict(`a network named ${input.name} already exists`, "name");
@@ -115,7 +120,7 @@ export async function remove(
   deps: NetworkDeps,
   ref: string,
   meta: RequestMeta,
-): Promise<{ id: string; name: string; cli: string }> {
+): Promise<NetworkChanged> {
   const { row } = await readNetwork(deps.docker, ref);
   refuseRemoval(row);
   try {
@@ -137,14 +142,6 @@ export function refuseRemoval(row: NetworkRow): void {
   }
   if (row.containers.length > 0) throw new NetworkInUse(row.name, row.containers);
 }
-
-export type Connected = {
-  network: string;
-  container: string;
-  ip: string | null;
-  aliases: string[];
-  cli: string;
-};
 
 export async function connect(
   deps: NetworkDeps,
@@ -192,7 +189,7 @@ export async function disconnect(
   ref: string,
   input: DisconnectInput,
   meta: RequestMeta,
-): Promise<{ network: string; container: string; cli: string }> {
+): Promise<Disconnected> {
   const { row, containers } = await readNetwork(deps.docker, ref);
   const target = findContainer(containers, input.container);
   if (!target) throw new NotFound(`container: no container ${input.container}`);

@@ -236,6 +236,13 @@ export const networkListItemSchema = z.object({
 }).meta({ id: "NetworkListItem" });
 
 export const networkChangedSchema = z.object({ id: z.string(), name: z.string(), cli: z.string() });
+export type NetworkChanged = z.infer<typeof networkChangedSchema>;
+
+/** `POST /networks`: the new network, and Docker's warning when it gave one. */
+export const networkCreatedSchema = networkChangedSchema.extend({
+  warning: z.string().optional().meta({ description: "Docker's warning about the new network" }),
+});
+export type NetworkCreated = z.infer<typeof networkCreatedSchema>;
 
 export const connectedSchema = z.object({
   network: z.string(),
@@ -244,11 +251,13 @@ export const connectedSchema = z.object({
   aliases: z.array(z.string()),
   cli: z.string(),
 }).meta({ id: "NetworkConnected" });
+export type Connected = z.infer<typeof connectedSchema>;
 export const disconnectedSchema = z.object({
   network: z.string(),
   container: z.string(),
   cli: z.string(),
 });
+export type Disconnected = z.infer<typeof disconnectedSchema>;
 
 /** `GET /networks/suggest`: a free private IPv4 /24 (null when none is) and an IPv6 ULA /64. */
 export const subnetSuggestionSchema = z.object({

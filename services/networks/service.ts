@@ -5,16 +5,12 @@
 import type { Db } from "../../db/client.ts";
 import type { RequestMeta } from "../audit.ts";
 import type { DockerClient } from "../docker/client.ts";
-import {
-  connect,
-  type Connected,
-  create,
-  type Created,
-  disconnect,
-  type NetworkDeps,
-  remove,
-} from "./actions.ts";
+import { connect, create, disconnect, type NetworkDeps, remove } from "./actions.ts";
 import type {
+  Connected,
+  Disconnected,
+  NetworkChanged,
+  NetworkCreated,
   NetworkDetail,
   NetworkPruneResult,
   NetworkRow,
@@ -46,11 +42,11 @@ export class NetworkService {
     return suggestions(await this.list());
   }
 
-  create(input: CreateNetworkInput, meta: RequestMeta): Promise<Created> {
+  create(input: CreateNetworkInput, meta: RequestMeta): Promise<NetworkCreated> {
     return create(this.#deps, input, meta);
   }
 
-  remove(ref: string, meta: RequestMeta): Promise<{ id: string; name: string; cli: string }> {
+  remove(ref: string, meta: RequestMeta): Promise<NetworkChanged> {
     return remove(this.#deps, ref, meta);
   }
 
@@ -62,7 +58,7 @@ export class NetworkService {
     ref: string,
     input: DisconnectInput,
     meta: RequestMeta,
-  ): Promise<{ network: string; container: string; cli: string }> {
+  ): Promise<Disconnected> {
     return disconnect(this.#deps, ref, input, meta);
   }
 
