@@ -1,5 +1,6 @@
 import type { DiffLine } from "../../services/containers/history.ts";
-import type { ContainerFilter, PortView } from "../../services/containers/service.ts";
+import type { PortView } from "../../services/containers/model.ts";
+import type { ContainerFilter } from "../../services/containers/service.ts";
 import { shortId } from "../../services/images/prune-plan.ts";
 import { timeAgo } from "../format.ts";
 

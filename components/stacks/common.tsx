@@ -1,5 +1,5 @@
 /** What every stack page shows alike: links, status badges, ports, tags, problems. */
-import type { PortView } from "../../services/containers/service.ts";
+import type { PortView } from "../../services/containers/model.ts";
 import type {
   ComposeProblem,
   StackServiceInfo,

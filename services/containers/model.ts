@@ -15,6 +15,7 @@ export const portViewSchema = z.object({
   containerPort: z.number().int(),
   protocol: z.string(),
 });
+export type PortView = z.output<typeof portViewSchema>;
 
 /** API.md's list item. */
 export const containerListItemSchema = z.object({
@@ -28,9 +29,15 @@ export const containerListItemSchema = z.object({
   ports: z.array(portViewSchema),
   health: z.enum(["healthy", "unhealthy", "starting"]).nullable(),
   created: z.string(),
+  /** The registry has a newer image for the tag this container was created from. */
   updateAvailable: z.boolean(),
 }).meta({ id: "ContainerListItem" });
 export type ContainerListItem = z.output<typeof containerListItemSchema>;
+
+/** One container as lists show it: API.md's list item, plus what the page needs. */
+export const containerRowSchema = containerListItemSchema.extend({
+  composeProject: z.string().nullable(),
+});
 
 /** `POST /containers`: created (and started unless `autoStart: false`); the verdict comes later. */
 export const containerCreatedSchema = z.object({

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import type { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { managedContainers } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
@@ -19,6 +20,7 @@ import { type CliAction, dockerCli } from "../config/lifecycle-cli.ts";
 import { addContainerTags, setContainerTags, tagsByContainer, tagsWithStacks } from "./tags.ts";
 import { syncManaged } from "./sync.ts";
 import { SORTS, STATES } from "./list-options.ts";
+import type { containerRowSchema, PortView } from "./model.ts";
 
 /** What the list shows: routes/http/queries.ts reads it from a page's URL or the API's query. */
 export type ContainerFilter = {
@@ -34,29 +36,8 @@ export type ContainerFilter = {
   dir: "asc" | "desc";
 };
 
-export type PortView = {
-  hostIp: string;
-  hostPort: number;
-  containerPort: number;
-  protocol: string;
-};
-
 /** One container as lists show it (API.md's list item, plus what the page needs). */
-export type ContainerRow = {
-  id: string;
-  name: string;
-  image: string;
-  state: string;
-  status: string;
-  managed: boolean;
-  tags: string[];
-  ports: PortView[];
-  health: "healthy" | "unhealthy" | "starting" | null;
-  created: string;
-  composeProject: string | null;
-  /** The registry has a newer image for the tag this container was created from. */
-  updateAvailable: boolean;
-};
+export type ContainerRow = z.output<typeof containerRowSchema>;
 
 /** What rows need from the update checks (services/updates/detect.ts). */
 export type ImageUpdateLookup = { imagesWithUpdates(): ReadonlySet<string> };
