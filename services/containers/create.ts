@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import type { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { managedContainers } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
@@ -6,6 +7,7 @@ import { type CreatePlan, stampCreated } from "../config/create-input.ts";
 import { runCommandFromConfig } from "../config/cli.ts";
 import type { ContainerConfigService, PreflightFields } from "../config/service.ts";
 import { shellArg } from "../config/shell-words.ts";
+import type { containerCreatedSchema } from "./model.ts";
 import type { ContainerStore } from "./store.ts";
 import { containerName, inspectContainer } from "../docker/containers.ts";
 import { listImages, pullImage, type PullProgress } from "../docker/images.ts";
@@ -22,14 +24,8 @@ import { pullReference } from "../images/refs.ts";
 import { dockerLoginFor } from "../registry/credentials.ts";
 import { dropContainerTags, setContainerTags } from "./tags.ts";
 
-export type Created = {
-  id: string;
-  name: string;
-  state: string;
-  cli: string;
-  pulled: boolean;
-  warnings: string[];
-  /** Resolves with the post-create verdict once the watch window closes (or at once). */
+/** The answer of a create; `verdict` resolves once the watch window closes (or at once). */
+export type Created = Omit<z.output<typeof containerCreatedSchema>, "verdict"> & {
   verdict: Promise<Verdict | null>;
 };
 

@@ -1,10 +1,12 @@
 import { desc, eq, lt } from "drizzle-orm";
+import type { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { deletedContainers, managedContainers } from "../../db/schema.ts";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { runCommandFromConfig } from "../config/cli.ts";
 import { ContainerConfigService } from "../config/service.ts";
 import type { ContainerLocks } from "./locks.ts";
+import type { deletedRecordSchema } from "./model.ts";
 import type { ContainerStore } from "./store.ts";
 import { isManaged } from "../config/labels.ts";
 import type { DockerClient } from "../docker/client.ts";
@@ -20,16 +22,8 @@ import { dropContainerTags, setContainerTags, tagsByContainer } from "./tags.ts"
 const KEEP_LOG_LINES = 200;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type DeletedRecord = {
-  id: number;
-  containerId: string;
-  name: string;
-  image: string;
-  managed: boolean;
-  tags: string[];
-  logs: string[];
-  deletedAt: string;
-  /** The container's full inspect as stored at removal; a restore recreates it from this. */
+/** A removed container's record; `inspect` is its full inspect then, which a restore uses. */
+export type DeletedRecord = Omit<z.output<typeof deletedRecordSchema>, "inspect"> & {
   inspect: ContainerInspect;
 };
 
