@@ -17,7 +17,8 @@ import { type Draft, flagsByName, type RunFlag } from "./run-flags.ts";
 import { parseCommandLine } from "./shell-words.ts";
 
 /** One flag as it was given and the compose key it became (null: compose has none). */
-export type FlagMapping = { flag: string; key: string | null };
+const flagMappingSchema = z.object({ flag: z.string(), key: z.string().nullable() });
+export type FlagMapping = z.output<typeof flagMappingSchema>;
 
 export type RunConversion = {
   config: ContainerConfig;
@@ -174,15 +175,6 @@ export async function configFromRunCommand(command: string): Promise<RunConversi
 }
 
 /** The converter's answer: the compose file, the same container as `docker run` again, and why. */
-export type Converted = {
-  compose: string;
-  /** The `--name`, which the stack is named after by default; null when none was given. */
-  name: string | null;
-  warnings: string[];
-  mapping: FlagMapping[];
-  /** The command as DockerMate writes it back from the model (the round trip). */
-  run: string;
-};
 
 /**
  * A `docker run` line as a compose file. Named volumes are declared by name (compose creates
@@ -203,8 +195,11 @@ export async function convertRunToCompose(command: string): Promise<Converted> {
 /** `POST /convert/run-to-compose`'s answer (routes/api/convert.ts). */
 export const convertedSchema = z.object({
   compose: z.string(),
+  /** The `--name`, which the stack is named after by default; null when none was given. */
   name: z.string().nullable(),
   warnings: z.array(z.string()),
-  mapping: z.array(z.object({ flag: z.string(), key: z.string().nullable() })),
+  mapping: z.array(flagMappingSchema),
+  /** The command as DockerMate writes it back from the model (the round trip). */
   run: z.string(),
 }).meta({ id: "RunConverted" });
+export type Converted = z.output<typeof convertedSchema>;

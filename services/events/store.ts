@@ -1,5 +1,7 @@
+import type { z } from "zod";
 import { isHelper } from "../config/labels.ts";
 import type { DockerEvent } from "../docker/types.ts";
+import type { eventEntrySchema } from "./model.ts";
 import type { DockerEvents } from "./subscriber.ts";
 import { log } from "../logger.ts";
 
@@ -33,22 +35,7 @@ export const ALL_ACTIONS: readonly string[] = [...new Set(Object.values(EVENT_AC
   .sort();
 
 /** One event as DockerMate keeps and shows it (plain data). */
-export type EventEntry = {
-  /** Position in this process's log: newer is larger. */
-  seq: number;
-  /** ISO 8601, from Docker's timeNano. */
-  time: string;
-  type: EventType;
-  /** Docker's action as sent, e.g. `die` or `health_status: unhealthy`. */
-  action: string;
-  /** Container or network id, image reference or id, volume name. */
-  actorId: string;
-  /** Container, image, network or volume name. */
-  name: string;
-  /** The attributes worth showing: image, exitCode, signal, and the container of a
-   * network connect or a volume mount. */
-  attributes: { image?: string; exitCode?: string; signal?: string; container?: string };
-};
+export type EventEntry = z.output<typeof eventEntrySchema>;
 
 export type EventFilter = {
   type?: EventType;

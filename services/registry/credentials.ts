@@ -5,6 +5,7 @@ import { InvalidInput, NotFound } from "../errors.ts";
 import { parseReference, RegistryClient, type RegistryOptions } from "./client.ts";
 import type { RegistryAuth } from "../docker/images.ts";
 import { log } from "../logger.ts";
+import type { registryViewSchema } from "./model.ts";
 import { seal, unseal } from "./secret-box.ts";
 import { sealedFor, type StoredRegistry } from "./stored.ts";
 import { getSetting, setSetting } from "../settings.ts";
@@ -17,12 +18,7 @@ import { shellArg } from "../config/shell-words.ts";
  */
 
 /** What the Settings page and the API show: no password, ever. */
-export type RegistryView = {
-  registry: string;
-  username: string | null;
-  hasPassword: boolean;
-  insecure: boolean;
-};
+export type RegistryView = z.output<typeof registryViewSchema>;
 
 /** The add form and `POST /api/v1/registries`: credentials both or neither. */
 export const registryInputSchema = z.object({

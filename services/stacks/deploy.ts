@@ -5,6 +5,7 @@
  * DockerMate's own pull (stored registry credentials, so compose needs none), runs
  * `docker compose up -d`, records the version and writes the audit entry.
  */
+import type { z } from "zod";
 import { recordAudit, type RequestMeta } from "../audit.ts";
 import { inspectImageOrNull } from "../docker/images.ts";
 import { AppError, Conflict, NotFound } from "../errors.ts";
@@ -13,22 +14,13 @@ import { type ComposeConfig, imagesOf } from "./compose-config.ts";
 import type { ComposeResult } from "./compose-runner.ts";
 import { checkHost, resolveInput } from "./checks.ts";
 import { type Emit, folderCli, freshContainers, silent, type StackDeps } from "./deps.ts";
-import type { StackInput, StackServiceInfo, StackVersionKind } from "./model.ts";
+import type { StackInput, stackSavedSchema, StackServiceInfo, StackVersionKind } from "./model.ts";
 import { ComposeInvalid } from "./problems.ts";
 import { idsByService, projectContainers, servicesOf } from "./project-state.ts";
 import { recordVersion } from "./versions.ts";
 
 export type Created = { name: string; services: StackServiceInfo[]; cli: string };
-export type Saved = {
-  name: string;
-  /** Services whose containers compose replaced. */
-  recreated: string[];
-  /** Services that had no container before. */
-  created: string[];
-  /** Services whose containers went (no longer in the file). */
-  removed: string[];
-  cli: string;
-};
+export type Saved = z.output<typeof stackSavedSchema>;
 
 const UP = ["up", "-d"];
 /** A redeploy also removes the containers of services the file no longer has. */

@@ -143,8 +143,11 @@ export const stackCreatedSchema = z.object({
 /** `PUT /stacks/:name`: saved and redeployed; which services compose touched. */
 export const stackSavedSchema = z.object({
   name: z.string(),
+  /** Services whose containers compose replaced. */
   recreated: z.array(z.string()),
+  /** Services that had no container before. */
   created: z.array(z.string()),
+  /** Services whose containers went (no longer in the file). */
   removed: z.array(z.string()),
   cli,
 }).meta({ id: "StackSaved" });
