@@ -14,12 +14,17 @@ import { type ComposeConfig, imagesOf } from "./compose-config.ts";
 import type { ComposeResult } from "./compose-runner.ts";
 import { checkHost, resolveInput } from "./checks.ts";
 import { type Emit, folderCli, freshContainers, silent, type StackDeps } from "./deps.ts";
-import type { StackInput, stackSavedSchema, StackServiceInfo, StackVersionKind } from "./model.ts";
+import type {
+  stackCreatedSchema,
+  StackInput,
+  stackSavedSchema,
+  StackVersionKind,
+} from "./model.ts";
 import { ComposeInvalid } from "./problems.ts";
 import { idsByService, projectContainers, servicesOf } from "./project-state.ts";
 import { recordVersion } from "./versions.ts";
 
-export type Created = { name: string; services: StackServiceInfo[]; cli: string };
+export type Created = z.output<typeof stackCreatedSchema>;
 export type Saved = z.output<typeof stackSavedSchema>;
 
 const UP = ["up", "-d"];
