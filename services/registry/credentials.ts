@@ -5,7 +5,7 @@ import { InvalidInput, NotFound } from "../errors.ts";
 import { parseReference, RegistryClient, type RegistryOptions } from "./client.ts";
 import type { RegistryAuth } from "../docker/images.ts";
 import { log } from "../logger.ts";
-import type { registryViewSchema } from "./model.ts";
+import type { registryRemovedSchema, registrySavedSchema, registryViewSchema } from "./model.ts";
 import { seal, unseal } from "./secret-box.ts";
 import { sealedFor, type StoredRegistry } from "./stored.ts";
 import { getSetting, setSetting } from "../settings.ts";
@@ -167,7 +167,10 @@ export class RegistryService {
   }
 
   /** Stores the registry (replacing what was stored); `cli` is the `docker login` it stands for. */
-  async save(input: RegistryInput, meta: RequestMeta): Promise<RegistryView & { cli: string }> {
+  async save(
+    input: RegistryInput,
+    meta: RequestMeta,
+  ): Promise<z.output<typeof registrySavedSchema>> {
     const saved = await saveRegistry(this.db, input, meta);
     const cli = saved.username
       ? `docker login ${shellArg(saved.registry)} --username ${
@@ -177,7 +180,10 @@ export class RegistryService {
     return { ...saved, cli };
   }
 
-  async remove(registry: string, meta: RequestMeta): Promise<{ registry: string; cli: string }> {
+  async remove(
+    registry: string,
+    meta: RequestMeta,
+  ): Promise<z.output<typeof registryRemovedSchema>> {
     await removeRegistry(this.db, registry, meta);
     return { registry, cli: `docker logout ${shellArg(registry)}` };
   }

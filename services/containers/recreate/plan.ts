@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import type { RequestMeta } from "../../audit.ts";
 import type { ContainerConfig } from "../../config/model.ts";
-import type { stepReportSchema } from "../model.ts";
+import type { recreateResultSchema, stepReportSchema } from "../model.ts";
 import type { Verdict, WatchOptions } from "../start-watch.ts";
 
 const RECREATE_KINDS = ["edit", "restore", "adopt", "update", "rollback", "retag"] as const;
@@ -30,17 +30,8 @@ export type StepReport = z.output<typeof stepReportSchema>;
 /** Pulls an image (with the stored registry login); gives its `docker pull`. */
 export type Puller = (ref: string, meta: RequestMeta) => Promise<{ cli: string }>;
 
-export type RecreateResult = {
-  outcome: "applied" | "rolled-back";
-  /** The container that now has the name: the new one, or the old one put back. */
-  id: string;
-  name: string;
-  reason: string | null;
-  historyId: number;
-  cli: string;
-  steps: StepReport[];
-  verdict: Verdict | null;
-};
+/** What every recreate answers, and the health gate's verdict on the new container (if gated). */
+export type RecreateResult = z.output<typeof recreateResultSchema> & { verdict: Verdict | null };
 
 /** Said of a recreate of a container that was not running: nothing could be gated. */
 export const NOT_RUNNING =
