@@ -168,18 +168,40 @@ export const composeStatusSchema = z.union([
   z.object({ available: z.literal(false), reason: z.string(), install: z.string() }),
 ]).meta({ id: "ComposeStatus" });
 
+/** A service the pull gave another image. */
+export const changedServiceSchema = z.object({
+  service: z.string(),
+  image: z.string(),
+  fromImageId: z.string(),
+  toImageId: z.string(),
+});
+
+/** A service a stack update recreated, and what its health gate saw. */
+export const serviceUpdateSchema = changedServiceSchema.extend({
+  /** What its gate saw ("became healthy after 3 s"), or why it was not gated. */
+  verdict: z.string().nullable(),
+});
+
+/** One step a stack update took, with its exact CLI. */
+export const stackStepSchema = z.object({ step: z.string(), cli });
+
 /** API.md's `POST /stacks/:name/update`: pulled, recreated what changed, health-gated. */
 export const stackUpdateOutcomeSchema = z.object({
+  /** This update's journal entry (`updateResult` reads it back). */
   updateId: z.number().int(),
   name: z.string(),
   outcome: z.enum(["updated", "up-to-date", "rolled-back"]),
   reason: z.string().nullable(),
-  services: z.array(z.unknown()).meta({ description: "Services that got a new image" }),
+  /** The services that got a new image (and on a rollback, were put back). */
+  services: z.array(serviceUpdateSchema).meta({ description: "Services that got a new image" }),
+  /** Services the update leaves alone, with why (built here, no image). */
   skipped: z.array(z.object({ service: z.string(), reason: z.string() })),
+  /** The service that failed, and its last log lines. */
   failedService: z.string().nullable(),
   logs: z.array(z.string()),
+  /** The history version this update recorded; null when nothing changed. */
   versionId: z.number().int().nullable(),
-  steps: z.array(z.unknown()),
+  steps: z.array(stackStepSchema),
   cli,
 }).meta({ id: "StackUpdateOutcome" });
 

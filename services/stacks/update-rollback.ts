@@ -6,6 +6,7 @@
  * same, their old config (the same config hash). Used when an update fails and when the next
  * start undoes one a crash interrupted; safe to run again after it was interrupted itself.
  */
+import type { z } from "zod";
 import type { Gate } from "../containers/recreate/plan.ts";
 import type { StartWatcher } from "../containers/start-watch.ts";
 import { parseImageReference } from "../config/image-ref.ts";
@@ -14,6 +15,7 @@ import { inspectImageOrNull, tagImage } from "../docker/images.ts";
 import type { ContainerSummary } from "../docker/types.ts";
 import { ComposeFailed } from "./deploy.ts";
 import { type Emit, folderCli, freshContainers, type StackDeps } from "./deps.ts";
+import type { stackStepSchema } from "./model.ts";
 import { COMPOSE_CONFIG_HASH_LABEL, COMPOSE_SERVICE_LABEL } from "./project-state.ts";
 import type { JournalEntry } from "./update-journal.ts";
 import { retagRounds, type ServiceBefore } from "./update-state.ts";
@@ -29,7 +31,7 @@ export type UpdateDeps = StackDeps & {
 };
 
 /** One step taken, with its exact CLI. */
-export type StepDone = { step: string; cli: string };
+export type StepDone = z.infer<typeof stackStepSchema>;
 
 /** `up -d` for services that ran (recreated and started), `up --no-start` for stopped ones. */
 export function upArgs(services: string[], start: boolean): string[] {

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { containerName } from "../docker/containers.ts";
 import type { ContainerSummary } from "../docker/types.ts";
+import { changedServiceSchema } from "./model.ts";
 import { COMPOSE_CONFIG_HASH_LABEL, COMPOSE_SERVICE_LABEL } from "./project-state.ts";
 
 /** The parts of `docker compose config --format json` an update needs. */
@@ -47,13 +48,6 @@ export const serviceBeforeSchema = z.object({
 export type ServiceBefore = z.infer<typeof serviceBeforeSchema>;
 export const servicesBeforeSchema = z.array(serviceBeforeSchema);
 
-/** A service the pull gave another image. */
-export const changedServiceSchema = z.object({
-  service: z.string(),
-  image: z.string(),
-  fromImageId: z.string(),
-  toImageId: z.string(),
-});
 export type ChangedService = z.infer<typeof changedServiceSchema>;
 export const changedServicesSchema = z.array(changedServiceSchema);
 

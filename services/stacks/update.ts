@@ -16,7 +16,7 @@ import { pullEvents } from "../images/pull-progress.ts";
 import { tailLogs } from "../logs/read.ts";
 import { ComposeFailed } from "./deploy.ts";
 import { type Emit, folderCli, freshContainers, silent } from "./deps.ts";
-import type { StackInput } from "./model.ts";
+import type { serviceUpdateSchema, StackInput, stackUpdateOutcomeSchema } from "./model.ts";
 import { COMPOSE_SERVICE_LABEL, projectContainers } from "./project-state.ts";
 import { gateServices, UpdateFailed } from "./update-gate.ts";
 import { StackUpdateJournal } from "./update-journal.ts";
@@ -46,29 +46,9 @@ const UP_TO_DATE = "every service runs the image its reference names already";
 /** How many of the failing service's last log lines the answer and the history keep. */
 const LOG_LINES = 20;
 
-export type ServiceUpdate = ChangedService & {
-  /** What its gate saw ("became healthy after 3 s"), or why it was not gated. */
-  verdict: string | null;
-};
+export type ServiceUpdate = z.infer<typeof serviceUpdateSchema>;
 
-export type StackUpdateOutcome = {
-  /** This update's journal entry (`updateResult` reads it back). */
-  updateId: number;
-  name: string;
-  outcome: "updated" | "up-to-date" | "rolled-back";
-  reason: string | null;
-  /** The services that got a new image (and on a rollback, were put back). */
-  services: ServiceUpdate[];
-  /** Services the update leaves alone, with why (built here, no image). */
-  skipped: { service: string; reason: string }[];
-  /** The service that failed, and its last log lines. */
-  failedService: string | null;
-  logs: string[];
-  /** The history version this update recorded; null when nothing changed. */
-  versionId: number | null;
-  steps: StepDone[];
-  cli: string;
-};
+export type StackUpdateOutcome = z.infer<typeof stackUpdateOutcomeSchema>;
 
 /** An update as its journal keeps it: how it stands or ended, why, the failing service's lines. */
 export type StackUpdateResult = {
