@@ -4,13 +4,14 @@ import { containerName } from "../docker/containers.ts";
 import { isManaged } from "../config/labels.ts";
 import type { ContainerService, LifecycleAction } from "./service.ts";
 import type { DeletedService } from "./deleted.ts";
+import type { BulkAnswer } from "./model.ts";
 import { DockerUnavailable } from "../errors.ts";
 import { type CliAction, dockerCli } from "../config/lifecycle-cli.ts";
 
 export const BULK_ACTIONS = ["start", "stop", "restart", "remove", "tag"] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
-export type BulkResult = { ref: string; name: string; ok: boolean; state?: string; error?: string };
+export type BulkResult = BulkAnswer["results"][number];
 
 /** What a bulk action will do to each container, for the confirmation step. */
 export type BulkPlanItem = {
@@ -57,7 +58,7 @@ export class BulkService {
     action: BulkAction,
     opts: { tags?: string[]; force?: boolean },
     meta: RequestMeta,
-  ): Promise<{ results: BulkResult[]; cli: string }> {
+  ): Promise<BulkAnswer> {
     const plan = await this.plan(refs, action);
     const results: BulkResult[] = [];
     let dockerGone: DockerUnavailable | null = null;

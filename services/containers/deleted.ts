@@ -6,7 +6,7 @@ import { recordAudit, type RequestMeta } from "../audit.ts";
 import { runCommandFromConfig } from "../config/cli.ts";
 import { ContainerConfigService } from "../config/service.ts";
 import type { ContainerLocks } from "./locks.ts";
-import type { deletedRecordSchema } from "./model.ts";
+import type { containerRemovedSchema, deletedRecordSchema, restoredSchema } from "./model.ts";
 import type { ContainerStore } from "./store.ts";
 import { isManaged } from "../config/labels.ts";
 import type { DockerClient } from "../docker/client.ts";
@@ -67,7 +67,7 @@ export class DeletedService {
     c: ContainerSummary,
     opts: { force: boolean; volumes: boolean },
     meta: RequestMeta,
-  ): Promise<{ id: string; name: string; cli: string; deletedId: number }> {
+  ): Promise<z.output<typeof containerRemovedSchema>> {
     return this.locks.with(containerName(c), "remove", () => this.#remove(c, opts, meta));
   }
 
@@ -75,7 +75,7 @@ export class DeletedService {
     c: ContainerSummary,
     opts: { force: boolean; volumes: boolean },
     meta: RequestMeta,
-  ): Promise<{ id: string; name: string; cli: string; deletedId: number }> {
+  ): Promise<z.output<typeof containerRemovedSchema>> {
     const name = containerName(c);
     const inspect = await inspectContainer(this.docker, c.Id);
     const logs = await tailLogs(this.docker, c.Id, Boolean(inspect.Config.Tty), KEEP_LOG_LINES)
@@ -123,7 +123,7 @@ export class DeletedService {
    * Recreates the container from its stored inspect, through the config model (diffed against
    * its image when that is still there), and starts it if it was running.
    */
-  async restore(id: number, meta: RequestMeta): Promise<{ id: string; name: string; cli: string }> {
+  async restore(id: number, meta: RequestMeta): Promise<z.output<typeof restoredSchema>> {
     const record = await this.get(id);
     return await this.locks.with(record.name, "undelete", () => this.#restore(record, meta));
   }
@@ -131,7 +131,7 @@ export class DeletedService {
   async #restore(
     record: DeletedRecord,
     meta: RequestMeta,
-  ): Promise<{ id: string; name: string; cli: string }> {
+  ): Promise<z.output<typeof restoredSchema>> {
     const id = record.id;
     await this.store.ready();
     if (this.store.find(record.name)) {

@@ -239,6 +239,7 @@ export const bulkResultSchema = z.object({
   })),
   cli,
 }).meta({ id: "BulkResult" });
+export type BulkAnswer = z.output<typeof bulkResultSchema>;
 
 /** `POST /containers/sync`: managed containers newly recorded. */
 export const syncedSchema = z.object({ recorded: z.array(z.string()) });

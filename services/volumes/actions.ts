@@ -14,7 +14,13 @@ import { Conflict, InvalidInput, NotFound } from "../errors.ts";
 import { createCli, pruneCli, removeCli } from "./cli.ts";
 import type { VolumeDeps } from "./deps.ts";
 import { isAnonymous, type VolumeUser, volumeUsers } from "./list.ts";
-import type { PruneCandidate, PruneKept, VolumePrunePlan, VolumePruneResult } from "./model.ts";
+import type {
+  PruneCandidate,
+  PruneKept,
+  VolumeChanged,
+  VolumePrunePlan,
+  VolumePruneResult,
+} from "./model.ts";
 import type { VolumeCreateInput, VolumePruneInput } from "./schemas.ts";
 
 /** A remove refused because containers use the volume; carries them for the API's answer. */
@@ -29,7 +35,7 @@ export async function create(
   deps: VolumeDeps,
   input: VolumeCreateInput,
   meta: RequestMeta,
-): Promise<{ name: string; cli: string }> {
+): Promise<VolumeChanged> {
   if (await inspectVolumeOrNull(deps.docker, input.name)) {
     throw new Conflict(`a volume named ${input.name} exists already`, "name");
   }
@@ -69,7 +75,7 @@ export async function remove(
   deps: VolumeDeps,
   name: string,
   meta: RequestMeta,
-): Promise<{ name: string; cli: string }> {
+): Promise<VolumeChanged> {
   if (!(await inspectVolumeOrNull(deps.docker, name))) {
     throw new NotFound(`There is no volume named ${name}`);
   }

@@ -35,6 +35,7 @@ export const volumeListItemSchema = z.object({
 }).meta({ id: "VolumeListItem" });
 
 export const volumeChangedSchema = z.object({ name: z.string(), cli });
+export type VolumeChanged = z.output<typeof volumeChangedSchema>;
 
 /** API.md's `GET /volumes/:name/files` entry (read-only browsing). */
 export const fileEntrySchema = z.object({

@@ -24,7 +24,7 @@ import {
   type VolumeTotals,
   volumeTotals,
 } from "./list.ts";
-import type { RestoreResult, VolumePrunePlan, VolumePruneResult } from "./model.ts";
+import type { RestoreResult, VolumeChanged, VolumePrunePlan, VolumePruneResult } from "./model.ts";
 import type { VolumeCreateInput, VolumePruneInput } from "./schemas.ts";
 
 export type VolumeListing = {
@@ -64,11 +64,11 @@ export class VolumeService {
     return volumeDetail(this.#deps, name, waitMs);
   }
 
-  create(input: VolumeCreateInput, meta: RequestMeta): Promise<{ name: string; cli: string }> {
+  create(input: VolumeCreateInput, meta: RequestMeta): Promise<VolumeChanged> {
     return create(this.#deps, input, meta);
   }
 
-  remove(name: string, meta: RequestMeta): Promise<{ name: string; cli: string }> {
+  remove(name: string, meta: RequestMeta): Promise<VolumeChanged> {
     return remove(this.#deps, name, meta);
   }
 
