@@ -16,12 +16,9 @@ import {
   silent,
   type StackDeps,
 } from "./deps.ts";
-import type { StackAction } from "./model.ts";
+import type { ActionResult, Adopted, StackAction } from "./model.ts";
 import { labelledConfigFile, labelledWorkingDir, projectContainers } from "./project-state.ts";
 import { recordVersion } from "./versions.ts";
-
-export type ActionResult = { name: string; cli: string };
-export type Adopted = { name: string; configFile: string; cli: string; note: string | null };
 
 /** Where compose runs and how the CLI reads: in the folder, or by project name (external); 404 when neither. */
 async function actionTarget(

@@ -124,11 +124,6 @@ export type StackVersionFiles = z.infer<typeof stackVersionFilesSchema>;
 export const STACK_ACTIONS = ["start", "stop", "restart", "pull"] as const;
 export type StackAction = (typeof STACK_ACTIONS)[number];
 
-/** What `composeStatus()` says: the Stacks page shows the reason and how to install when missing. */
-export type ComposeStatus =
-  | { available: true; version: string; path: string }
-  | { available: false; reason: string; install: string };
-
 // ---- What the stack API answers with (API.md), besides the summary and detail above -----------
 
 const cli = z.string().meta({ description: "The equivalent docker compose command(s)" });
@@ -156,17 +151,21 @@ export const stackSavedSchema = z.object({
 export const stackActionResultSchema = z.object({ name: z.string(), cli }).meta({
   id: "StackActionResult",
 });
+export type ActionResult = z.infer<typeof stackActionResultSchema>;
 
 export const stackProblemsSchema = z.object({ problems: z.array(composeProblemSchema) });
 
 /** `POST /stacks/:name/preview`: what deploying these files would do to each service. */
 export const stackPreviewSchema = z.object({ changes: z.array(previewChangeSchema), cli });
+export type StackPreview = z.infer<typeof stackPreviewSchema>;
 
 /** `GET /compose`: whether Compose v2 is there, or why not and how to install it. */
 export const composeStatusSchema = z.union([
   z.object({ available: z.literal(true), version: z.string(), path: z.string() }),
   z.object({ available: z.literal(false), reason: z.string(), install: z.string() }),
 ]).meta({ id: "ComposeStatus" });
+/** What `composeStatus()` says: the Stacks page shows the reason and how to install when missing. */
+export type ComposeStatus = z.infer<typeof composeStatusSchema>;
 
 /** A service the pull gave another image. */
 export const changedServiceSchema = z.object({
@@ -212,6 +211,7 @@ export const stackAdoptedSchema = z.object({
   cli,
   note: z.string().nullable(),
 });
+export type Adopted = z.infer<typeof stackAdoptedSchema>;
 
 /** `PUT /stacks/:name/tags`: the stack's tags as saved. */
 export const stackTagsSetSchema = z.object({ name: z.string(), tags: z.array(z.string()) });

@@ -12,15 +12,7 @@ import { containerName } from "../docker/containers.ts";
 import { Conflict } from "../errors.ts";
 import { log } from "../logger.ts";
 import type { OperationEvent } from "../operations.ts";
-import {
-  type ActionResult,
-  type Adopted,
-  adoptStack,
-  downStack,
-  planAction,
-  planDown,
-  stackAction,
-} from "./actions.ts";
+import { adoptStack, downStack, planAction, planDown, stackAction } from "./actions.ts";
 import { composeOnDraft, resolveInput } from "./checks.ts";
 import {
   applyCreate,
@@ -33,12 +25,14 @@ import {
 } from "./deploy.ts";
 import { type Emit, folderCli, type StackDeps } from "./deps.ts";
 import type {
+  ActionResult,
+  Adopted,
   ComposeProblem,
   ComposeStatus,
-  PreviewChange,
   StackAction,
   StackDetail,
   StackInput,
+  StackPreview,
   StackSummary,
   StackTagsSet,
   StackVersion,
@@ -169,7 +163,7 @@ export class StackService {
   async preview(
     name: string,
     input: StackInput,
-  ): Promise<{ changes: PreviewChange[]; cli: string }> {
+  ): Promise<StackPreview> {
     const resolved = await resolveInput(this.deps, name, input);
     if (!resolved.config) throw new ComposeInvalid(resolved.problems);
     const args = ["up", "-d", "--dry-run", "--remove-orphans"];
