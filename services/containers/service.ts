@@ -20,7 +20,7 @@ import { type CliAction, dockerCli } from "../config/lifecycle-cli.ts";
 import { addContainerTags, setContainerTags, tagsByContainer, tagsWithStacks } from "./tags.ts";
 import { syncManaged } from "./sync.ts";
 import { SORTS, STATES } from "./list-options.ts";
-import type { containerRowSchema, PortView } from "./model.ts";
+import type { containerActedSchema, containerRowSchema, PortView } from "./model.ts";
 
 /** What the list shows: routes/http/queries.ts reads it from a page's URL or the API's query. */
 export type ContainerFilter = {
@@ -120,7 +120,7 @@ export type ContainerDetail = ContainerRow & {
   verdict: Verdict | null;
 };
 
-export type ActionResult = { id: string; name: string; state: string; cli: string };
+export type ActionResult = z.output<typeof containerActedSchema>;
 
 /** Containers: listing from the event-kept store, detail, lifecycle, bulk actions and tags. */
 export class ContainerService {
