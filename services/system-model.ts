@@ -29,6 +29,14 @@ export const profileLimitsSchema = z.object({
   updateCheckIntervalHours: z.number(),
 });
 
+/** How full the host is against its container limit (services/host/hardware.ts). */
+export const capacitySchema = z.object({
+  used: z.number().int(),
+  max: z.number().int(),
+  percent: z.number().int(),
+  level: z.enum(["ok", "warn", "critical", "full"]),
+});
+
 /** API.md's `GET /system`: the hardware profile and its limits, the host, and Docker. */
 export const systemOverviewSchema = z.object({
   profile: z.string().meta({ example: "raspberry-pi" }),
@@ -36,7 +44,7 @@ export const systemOverviewSchema = z.object({
   overridden: z.boolean(),
   warning: z.string().nullable(),
   limits: profileLimitsSchema,
-  capacity: z.unknown().meta({ description: "Containers against the profile's limit" }),
+  capacity: capacitySchema.meta({ description: "Containers against the profile's limit" }),
   host: z.unknown().meta({ description: "Cores, memory and board as detected" }),
   docker: z.object({
     serverVersion: z.string(),

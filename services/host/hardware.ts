@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PROFILE_NAMES, type ProfileLimits, type ProfileName, PROFILES } from "./profile-limits.ts";
+import type { capacitySchema } from "../system-model.ts";
 
 /**
  * Hardware profiles (their limits are in profile-limits.ts): which one a host gets, the override
@@ -105,8 +106,8 @@ export function effectiveProfile(
   return result;
 }
 
-export type CapacityLevel = "ok" | "warn" | "critical" | "full";
-export type Capacity = { used: number; max: number; percent: number; level: CapacityLevel };
+export type Capacity = z.output<typeof capacitySchema>;
+export type CapacityLevel = Capacity["level"];
 
 /** How full the host is against its container limit. */
 export function capacity(used: number, limits: ProfileLimits): Capacity {
