@@ -101,7 +101,7 @@ export const purgedSchema = z.object({ id: z.number().int(), status: z.literal("
 export const stepReportSchema = z.object({
   step: z.enum([...RECREATE_STEPS, "pulled"]),
   cli,
-});
+}).meta({ id: "RecreateStep" });
 
 /** What every recreate answers (edit, history restore, adopt with recreate). */
 export const recreateResultSchema = z.object({
