@@ -67,6 +67,13 @@ async function cpuAgainstKernel(client: Client, name: string, id: string, rounds
       120_000,
       500,
     );
+    // Each reading needs the account on both sides of it: poll past the last one.
+    await waitFor(
+      "the kernel's account past the last reading",
+      () => (account.at(-1)?.[0] ?? 0) > points.at(-1)!.t,
+      10_000,
+      50,
+    );
   } finally {
     clearInterval(poll);
   }
