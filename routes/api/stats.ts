@@ -32,17 +32,8 @@ export function apiContainerStatsRoutes() {
     }),
     validate("param", containerParam),
     async (c) => {
-      const s = await c.get("deps").stats.current(c.req.valid("param").id);
-      return reply(c, currentStatsSchema, {
-        cpuPercent: s.cpuPercent,
-        memoryBytes: s.memoryBytes,
-        memoryLimit: s.memoryLimit,
-        netRxBytes: s.netRxBytes,
-        netTxBytes: s.netTxBytes,
-        blockReadBytes: s.blockReadBytes,
-        blockWriteBytes: s.blockWriteBytes,
-        pids: s.pids,
-      });
+      const now = await c.get("deps").stats.current(c.req.valid("param").id);
+      return reply(c, currentStatsSchema, now);
     },
   );
 

@@ -52,6 +52,7 @@ export const currentStatsSchema = containerSampleSchema.omit({
   name: true,
   t: true,
 });
+export type CurrentStats = z.infer<typeof currentStatsSchema>;
 
 /** One stored point of a container's history; I/O as rates (bytes per second). */
 export const containerPointSchema = z.object({

@@ -28,6 +28,7 @@ import {
 import type {
   ContainerPoint,
   ContainerSample,
+  CurrentStats,
   HostHealth,
   HostPoint,
   HostSample,
@@ -97,8 +98,14 @@ export class StatsService {
     this.sampler.start(signal);
   }
 
-  /** A container's use now: the latest round's, or one reading when it has none yet. */
-  async current(ref: string): Promise<ContainerSample> {
+  /** A container's use now (the API's figures): the latest round's, or one reading. */
+  async current(ref: string): Promise<CurrentStats> {
+    const { containerId: _id, name: _name, t: _t, ...now } = await this.#sample(ref);
+    return now;
+  }
+
+  /** The latest round's sample of a container, or one reading when it has none yet. */
+  async #sample(ref: string): Promise<ContainerSample> {
     const c = await this.containers.resolve(ref);
     const fresh = this.sampler.latest(c.Id);
     if (fresh && Date.now() - fresh.t < 3 * this.sampler.intervalMs) return fresh;
