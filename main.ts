@@ -4,6 +4,7 @@ import { hasUnfinishedRecreates } from "./services/containers/recreate/journal.t
 import { hasUnfinishedStackUpdates } from "./services/stacks/update-journal.ts";
 import { syncManaged } from "./services/containers/sync.ts";
 import type { CoreDeps } from "./services/context.ts";
+import type { Monitoring } from "./services/monitoring.ts";
 import { createCore } from "./services/core.ts";
 import { AppError } from "./services/errors.ts";
 import { log, setLogLevel } from "./services/logger.ts";
@@ -12,11 +13,12 @@ import { loadTls } from "./services/tls/load.ts";
 import { serveApp } from "./services/tls/serve.ts";
 
 /** The stats sampler (and its history), then the alert rules and their notifications. */
-async function startMonitoring(core: CoreDeps): Promise<void> {
-  const deps = await core.services();
-  await deps.alerts.start();
-  deps.notifications.start();
-  deps.stats.start(core.shutdown);
+async function startMonitoring(core: CoreDeps): Promise<Monitoring> {
+  const m = await core.monitoring();
+  await m.alerts.start();
+  m.notifications.start();
+  m.stats.start(core.shutdown);
+  return m;
 }
 
 async function serve(): Promise<void> {
@@ -58,9 +60,12 @@ async function serve(): Promise<void> {
   core.docker.subscribe((s) => void (s.up && recover()));
   core.events.start();
   startScheduler(core);
-  // Monitoring runs from the start (stats history, alert rules, their notifications). It needs
-  // the services, wired in the background so that the first page is not held up.
-  startMonitoring(core).catch((err) => log.warn(`Monitoring did not start: ${err.message}`));
+  // Monitoring runs from the start (stats history, alert rules, their notifications), built in
+  // the background so that the first page is not held up.
+  const monitoring = startMonitoring(core).catch((err) => {
+    log.warn(`Monitoring did not start: ${err.message}`);
+    return null;
+  });
   // A fresh or lost database learns the managed containers back from their labels.
   syncManaged(core.db, core.store, { ip: "startup", userAgent: "dockermate" })
     .then((r) =>
@@ -85,10 +90,10 @@ async function serve(): Promise<void> {
         wired.then((deps) => deps.consoles.drain()),
         new Promise((r) => setTimeout(r, 3000)),
       ]);
-      const deps = await wired;
-      deps.alerts.stop();
-      deps.notifications.stop();
     }
+    const m = await monitoring;
+    m?.alerts.stop();
+    m?.notifications.stop();
     core.events.stop();
     core.docker.stop();
     // Open streams end on the abort; a client that never reads cannot hold the exit up.

@@ -38,6 +38,7 @@ import type { BackupService } from "./backup/service.ts";
 import type { AlertService } from "./alerts/service.ts";
 import type { NotificationService } from "./notifications/service.ts";
 import type { StatsService } from "./stats/service.ts";
+import type { Monitoring } from "./monitoring.ts";
 
 /** Whether Docker answers, for the pages' banner and the health check; nothing to call it with. */
 export type DaemonStatus = Pick<DockerClient, "state" | "subscribe" | "refresh">;
@@ -73,6 +74,11 @@ export type CoreDeps = {
    * gives it to every router below its core ones, so an idle server loads none of it.
    */
   services: () => Promise<Deps>;
+  /**
+   * Stats, update results, alert rules and notifications: built on the first call from the core
+   * alone (services/monitoring.ts), the same objects after; `services()` includes them.
+   */
+  monitoring: () => Promise<Monitoring>;
   /** The services if something has asked for them already (shutdown drains their consoles). */
   wiredServices: () => Promise<Deps> | undefined;
 };

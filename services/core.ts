@@ -1,8 +1,10 @@
 /**
  * The core: what the server builds at start and an idle server holds (sign-in, the container
- * store kept by Docker's events, the dashboard, the tag history). Every other service is wired
- * by services/wiring.ts on the first `services()` call, which imports it then: a server nobody
- * uses beyond the dashboard never loads the code for containers, images, updates or settings.
+ * store kept by Docker's events, the dashboard, the tag history). Monitoring (services/
+ * monitoring.ts) is built on the first `monitoring()` call, which the server makes at start;
+ * every other service is wired by services/wiring.ts on the first `services()` call, which
+ * imports it then: a server nobody uses beyond the dashboard never loads the code for
+ * containers, images, updates or settings.
  */
 import type { Config } from "../config.ts";
 import { localDbFile, openDb } from "../db/client.ts";
@@ -23,6 +25,7 @@ import { changesDiskUsage, DiskUsageReader } from "./docker/system.ts";
 import { EventLog } from "./events/store.ts";
 import { DockerEvents } from "./events/subscriber.ts";
 import { LocalTags } from "./images/local-tags.ts";
+import type { Monitoring } from "./monitoring.ts";
 import { sealStoredPasswords, useKeyFile } from "./registry/secret-box.ts";
 
 /** Opens the database (migrating it) and builds the core; nothing talks to Docker yet. */
@@ -63,6 +66,7 @@ export async function createCore(
   });
   const eventLog = new EventLog(events, 500);
   let wired: Promise<Deps> | undefined;
+  let monitoring: Promise<Monitoring> | undefined;
   const core: CoreDeps = {
     cfg,
     db,
@@ -80,6 +84,11 @@ export async function createCore(
     firingAlerts: new FiringAlerts(),
     shutdown,
     wiredServices: () => wired,
+    monitoring: () => {
+      monitoring ??= import("./monitoring.ts").then((m) => m.createMonitoring(core));
+      monitoring.catch(() => (monitoring = undefined));
+      return monitoring;
+    },
     services: () => {
       wired ??= import("./wiring.ts").then((m) => m.wireServices(core));
       // A failed wiring (the database gone, say) is tried again by the next call.

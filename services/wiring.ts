@@ -16,7 +16,6 @@ import type { CoreDeps, Deps } from "./context.ts";
 import { createCore } from "./core.ts";
 import { SystemService } from "./host/service.ts";
 import { ImageService } from "./images/service.ts";
-import { log } from "./logger.ts";
 import { NetworkService } from "./networks/service.ts";
 import { Operations } from "./operations.ts";
 import { RegistryService } from "./registry/credentials.ts";
@@ -28,16 +27,11 @@ import { StackFiles } from "./stacks/files.ts";
 import type { StackDeps } from "./stacks/deps.ts";
 import { StackService } from "./stacks/service.ts";
 import { StackUpdater } from "./stacks/update.ts";
-import { createStatsService } from "./stats/create.ts";
 import { stackCrashSwitch } from "./stacks/update-steps.ts";
 import { UpdateService } from "./updates/apply.ts";
-import { ImageUpdateService } from "./updates/detect.ts";
 import { UpdateRunner } from "./updates/runner.ts";
 import { VolumeService } from "./volumes/service.ts";
 import { BackupService } from "./backup/service.ts";
-import { AlertService } from "./alerts/service.ts";
-import { NotificationService } from "./notifications/service.ts";
-import { PROFILE_ALERT_THRESHOLDS } from "./host/alert-thresholds.ts";
 
 /** The core and every service, wired at once: for the admin commands and tests. */
 export async function createDeps(
@@ -55,13 +49,8 @@ export async function wireServices(core: CoreDeps): Promise<Deps> {
   const { cfg, db, docker, store, events, df, auth, audit, shutdown } = core;
   const watcher = new StartWatcher(docker, events);
   const operations = new Operations();
-  const imageUpdates = new ImageUpdateService(db, docker, store, core.localTags);
-  await imageUpdates.load();
-  // Images may have been pulled or tagged before this service was loaded: judged again in the
-  // background (the live pages hear of a change), so that a daemon that is down holds up nothing.
-  imageUpdates.refreshLocal().catch((err) =>
-    log.debug(`image updates: local refresh failed: ${(err as Error).message}`)
-  );
+  // Stats, update results, alert rules and notifications run from the start (the same objects).
+  const { stats, imageUpdates, alerts, notifications } = await core.monitoring();
   // One change at a time per container, across every service that changes one.
   const locks = new ContainerLocks();
   const containers = new ContainerService(db, docker, store, locks, imageUpdates);
@@ -127,16 +116,6 @@ export async function wireServices(core: CoreDeps): Promise<Deps> {
     crash: stackCrashSwitch(cfg.DOCKERMATE_CRASH_AT),
   });
   const stacks = new StackService(stackDeps, stackUpdater);
-  const stats = createStatsService({
-    db,
-    docker,
-    store,
-    containers,
-    system,
-    eventLog: core.eventLog,
-    dashboard: core.dashboard,
-  });
-  const notifications = new NotificationService(db, { retryBaseMs: cfg.DOCKERMATE_NOTIFY_RETRY });
   const backup = new BackupService({
     db,
     docker,
@@ -147,15 +126,6 @@ export async function wireServices(core: CoreDeps): Promise<Deps> {
     notifications,
     cfg,
   });
-  const alerts = new AlertService(db, {
-    events,
-    store,
-    feed: stats.feed,
-    updates: imageUpdates,
-    thresholds: async () => PROFILE_ALERT_THRESHOLDS[(await system.profile()).name],
-    notifier: notifications,
-  });
-  alerts.onChange(() => core.firingAlerts.set(alerts.firingCount()));
   return {
     ...core,
     stats,

@@ -2,9 +2,14 @@
  * How each channel type sends a message: an HTTP request (built by `requestFor`, sent through
  * fetch with a timeout) or a mail over SMTP (nodemailer). Throws with what went wrong.
  */
-// @ts-types="@types/nodemailer"
-import nodemailer from "nodemailer";
 import type { Channel, Message } from "./model.ts";
+
+type Nodemailer = typeof import("nodemailer");
+
+// nodemailer (CommonJS, with node:net and node:tls) costs ~3.5 MB when loaded: only a server
+// that sends a mail loads it.
+let mailer: Promise<Nodemailer> | undefined;
+const nodemailer = () => mailer ??= import("nodemailer");
 
 export type HttpRequest = { url: string; headers: Record<string, string>; body: string };
 
@@ -110,7 +115,7 @@ export async function send(channel: Channel, m: Message, timeoutMs: number): Pro
 async function sendEmail(channel: Channel, m: Message, timeoutMs: number): Promise<void> {
   const c = channel.config;
   const security = str(c.security);
-  const transport = nodemailer.createTransport({
+  const transport = (await nodemailer()).default.createTransport({
     host: str(c.host),
     port: Number(c.port),
     secure: security === "tls",
