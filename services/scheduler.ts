@@ -51,9 +51,11 @@ export function startScheduler(core: CoreDeps): void {
       `${AUDIT_PRUNE_JOB}: removed ${r.removed} audit entries older than ${r.retentionDays} days`,
     );
   });
+  // Monitoring's own jobs use what monitoring built: a job every few minutes must not wire every
+  // service of a server nobody uses.
   cron("prune-alerts", "57 3 * * *", opts, async () => {
-    const deps = await core.services();
-    const [alerts, deliveries] = [await deps.alerts.prune(), await deps.notifications.prune()];
+    const m = await core.monitoring();
+    const [alerts, deliveries] = [await m.alerts.prune(), await m.notifications.prune()];
     log.info(`prune-alerts: removed ${alerts} old alert(s) and ${deliveries} message record(s)`);
   });
   // The opt-in image prune (off by default); it records each run, on or off.
@@ -77,7 +79,7 @@ export function startScheduler(core: CoreDeps): void {
   });
   // Resource-use history: raw rows into minutes and quarters, each tier pruned (services/stats).
   cron(DOWNSAMPLE_JOB, "*/5 * * * *", opts, async () => {
-    const r = await (await core.services()).stats.downsample();
+    const r = await (await core.monitoring()).stats.downsample();
     log.debug(`${DOWNSAMPLE_JOB}: ${r.rolledUp} rolled up, ${r.pruned} pruned, ${r.rows} rows`);
   });
   cron(CHECK_JOB, updateCheckSchedule(), opts, async () => {

@@ -5,8 +5,13 @@
  * while no service is wired; once they are, they hand on the same sampler, rules and channels.
  */
 import assert from "node:assert/strict";
+import { eq } from "drizzle-orm";
+import { existsSync } from "node:fs";
 import { parseConfig } from "../../config.ts";
+import { jobRuns } from "../../db/schema.ts";
 import { createCore } from "../../services/core.ts";
+import { startScheduler } from "../../services/scheduler.ts";
+import { DOWNSAMPLE_JOB } from "../../services/stats/history.ts";
 import type { Monitoring } from "../../services/monitoring.ts";
 import type { SampleRound } from "../../services/stats/model.ts";
 import { removeLabeled, runId, runLabeled } from "../helpers/docker.ts";
@@ -67,6 +72,48 @@ Deno.test(
       core.events.stop();
       core.docker.stop();
       await removeLabeled(run);
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  },
+);
+
+Deno.test(
+  "the five-minute history roll-up runs on monitoring alone, wiring no other service",
+  opts,
+  async () => {
+    const dataDir = await Deno.makeTempDir({ prefix: "dockermate-monitoring-" });
+    const stop = new AbortController();
+    const core = await createCore(parseConfig({ DATA_DIR: dataDir }), stop.signal);
+    type Job = { name: string; handler: () => Promise<void> };
+    const jobs: Job[] = [];
+    const real = Object.getOwnPropertyDescriptor(Deno, "cron")!;
+    // Records what startScheduler registers instead of scheduling it.
+    Object.defineProperty(Deno, "cron", {
+      configurable: true,
+      value: (name: string, _schedule: string, _opts: unknown, handler: Job["handler"]) => {
+        jobs.push({ name, handler });
+        return Promise.resolve();
+      },
+    });
+    try {
+      startScheduler(core);
+    } finally {
+      Object.defineProperty(Deno, "cron", real);
+    }
+    try {
+      const job = jobs.find((j) => j.name === DOWNSAMPLE_JOB);
+      assert.ok(job, `registered: ${jobs.map((j) => j.name).join(", ")}`);
+      await job.handler();
+      const row = await core.db.query.jobRuns.findFirst({
+        where: eq(jobRuns.job, DOWNSAMPLE_JOB),
+      });
+      assert.ok(row, "the roll-up ran and recorded its run");
+      assert.equal(core.wiredServices(), undefined, "no other service wired for it");
+    } finally {
+      // The core writes its key file in the background: gone with the folder, it would fail later.
+      await waitFor("the key file", () => existsSync(`${dataDir}/secret.key`), 5_000, 20);
+      stop.abort();
+      core.docker.stop();
       await Deno.remove(dataDir, { recursive: true });
     }
   },
