@@ -7,6 +7,7 @@
  * and splitting would only spread their shared setup over several files.
  */
 import assert from "node:assert/strict";
+import { scheduledJobs } from "../helpers/cron.ts";
 import { eq } from "drizzle-orm";
 import { createDeps } from "../../services/wiring.ts";
 import { parseConfig } from "../../config.ts";
@@ -507,22 +508,7 @@ Deno.test("the scheduler registers the check hourly at a random minute", opts, a
   const dir = await Deno.makeTempDir({ prefix: "dockermate-cron-" });
   const stop = new AbortController();
   const deps = await createDeps(parseConfig({ DATA_DIR: dir }), stop.signal);
-  type Job = { name: string; schedule: string; handler: () => Promise<void> };
-  const jobs: Job[] = [];
-  const real = Object.getOwnPropertyDescriptor(Deno, "cron")!;
-  // Records what startScheduler registers instead of scheduling it.
-  Object.defineProperty(Deno, "cron", {
-    configurable: true,
-    value: (name: string, schedule: string, _opts: unknown, handler: Job["handler"]) => {
-      jobs.push({ name, schedule, handler });
-      return Promise.resolve();
-    },
-  });
-  try {
-    startScheduler(deps);
-  } finally {
-    Object.defineProperty(Deno, "cron", real);
-  }
+  const jobs = scheduledJobs(() => startScheduler(deps));
   try {
     const job = jobs.find((j) => j.name === "check-updates");
     assert.ok(job, `registered: ${jobs.map((j) => j.name).join(", ")}`);

@@ -5,6 +5,7 @@
  * while no service is wired; once they are, they hand on the same sampler, rules and channels.
  */
 import assert from "node:assert/strict";
+import { scheduledJobs } from "../helpers/cron.ts";
 import { eq } from "drizzle-orm";
 import { existsSync } from "node:fs";
 import { parseConfig } from "../../config.ts";
@@ -84,22 +85,7 @@ Deno.test(
     const dataDir = await Deno.makeTempDir({ prefix: "dockermate-monitoring-" });
     const stop = new AbortController();
     const core = await createCore(parseConfig({ DATA_DIR: dataDir }), stop.signal);
-    type Job = { name: string; handler: () => Promise<void> };
-    const jobs: Job[] = [];
-    const real = Object.getOwnPropertyDescriptor(Deno, "cron")!;
-    // Records what startScheduler registers instead of scheduling it.
-    Object.defineProperty(Deno, "cron", {
-      configurable: true,
-      value: (name: string, _schedule: string, _opts: unknown, handler: Job["handler"]) => {
-        jobs.push({ name, handler });
-        return Promise.resolve();
-      },
-    });
-    try {
-      startScheduler(core);
-    } finally {
-      Object.defineProperty(Deno, "cron", real);
-    }
+    const jobs = scheduledJobs(() => startScheduler(core));
     try {
       const job = jobs.find((j) => j.name === DOWNSAMPLE_JOB);
       assert.ok(job, `registered: ${jobs.map((j) => j.name).join(", ")}`);

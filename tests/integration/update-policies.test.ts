@@ -5,6 +5,7 @@
  * "notify" gets an audit entry and stays as it is, and one without a policy is left alone.
  */
 import assert from "node:assert/strict";
+import { scheduledJobs } from "../helpers/cron.ts";
 import { createDeps } from "../../services/wiring.ts";
 import { parseConfig } from "../../config.ts";
 import { listAudit } from "../../services/audit.ts";
@@ -23,27 +24,6 @@ async function publish(source: string, ref: string): Promise<string> {
   const digest = /digest: (sha256:[0-9a-f]{64})/.exec(out)?.[1];
   if (!digest) throw new Error(`no digest in docker push output: ${out}`);
   return digest;
-}
-
-type Job = { name: string; handler: () => Promise<void> };
-
-/** What startScheduler registers, recorded instead of scheduled. */
-function scheduledJobs(start: () => void): Job[] {
-  const jobs: Job[] = [];
-  const real = Object.getOwnPropertyDescriptor(Deno, "cron")!;
-  Object.defineProperty(Deno, "cron", {
-    configurable: true,
-    value: (name: string, _schedule: string, _opts: unknown, handler: Job["handler"]) => {
-      jobs.push({ name, handler });
-      return Promise.resolve();
-    },
-  });
-  try {
-    start();
-  } finally {
-    Object.defineProperty(Deno, "cron", real);
-  }
-  return jobs;
 }
 
 Deno.test(
