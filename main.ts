@@ -1,12 +1,11 @@
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import { hasUnfinishedRecreates } from "./services/containers/recreate/journal.ts";
-import { hasUnfinishedStackUpdates } from "./services/stacks/update-journal.ts";
 import { syncManaged } from "./services/containers/sync.ts";
 import type { CoreDeps } from "./services/context.ts";
 import type { Monitoring } from "./services/monitoring.ts";
 import { createCore } from "./services/core.ts";
 import { AppError } from "./services/errors.ts";
+import { hasUnfinishedRecreates, hasUnfinishedStackUpdates } from "./services/interrupted.ts";
 import { log, setLogLevel } from "./services/logger.ts";
 import { startScheduler } from "./services/scheduler.ts";
 import { loadTls } from "./services/tls/load.ts";

@@ -17,6 +17,7 @@ import { ansiToHtml, type AnsiUpLike, escapeHtml } from "./ansi-html.ts";
 import { type TagColors, TagList } from "./tags.tsx";
 import { Alert } from "./ui.tsx";
 import { StateBadge } from "./containers/common.tsx";
+import { groupDigits } from "../services/text.ts";
 
 /** At most this many lines stay on the page; older ones are dropped as new ones come. */
 export const MAX_DOM_LINES = 5000;
@@ -266,8 +267,8 @@ export function LogViewerPage({ id, name, state, q, cli, download }: ViewerProps
         </noscript>
         <p class="hint log-legend">
           <span class="legend-stderr">stderr</span>{" "}
-          lines have a red edge. Colours are the program's own. At most{" "}
-          {MAX_DOM_LINES.toLocaleString("en")}{" "}
+          lines have a red edge. Colours are the program's own. At most {groupDigits(MAX_DOM_LINES)}
+          {" "}
           lines stay on the page; pause keeps receiving and shows the new lines on resume.
         </p>
       </section>

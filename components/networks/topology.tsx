@@ -5,6 +5,7 @@
  * the palette (static/app.css), so it follows the light and dark themes.
  */
 import { containerHref } from "../containers/common.tsx";
+import { compareText } from "../../services/text.ts";
 
 export type TopoNetwork = { id: string; name: string; href: string; sub?: string };
 export type TopoContainer = { id: string; name: string; state: string; sub?: string };
@@ -30,7 +31,7 @@ function ordered(networks: TopoNetwork[], containers: TopoContainer[], edges: To
     return at.length ? at.reduce((a, b) => a + b, 0) / at.length : networks.length;
   };
   return containers.map((c) => ({ c, w: weight(c) })).sort((a, b) =>
-    a.w - b.w || a.c.name.localeCompare(b.c.name)
+    a.w - b.w || compareText(a.c.name, b.c.name)
   ).map((x) => x.c);
 }
 

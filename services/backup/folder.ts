@@ -3,6 +3,7 @@
  * so that names sort by age; readable by this user only, like the rest of DATA_DIR.
  */
 import type { BackupFile, StoredBackup } from "./model.ts";
+import { compareText } from "../text.ts";
 
 const FILE_RE = /^dockermate-backup-\d{8}T\d{6}(\d{3})?Z\.json$/;
 
@@ -44,7 +45,7 @@ export class BackupFolder {
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) throw err;
     }
-    return out.sort((a, b) => b.name.localeCompare(a.name));
+    return out.sort((a, b) => compareText(b.name, a.name));
   }
 
   /** Removes all but the newest `keep`; the names it removed. */

@@ -21,6 +21,7 @@ import { addContainerTags, setContainerTags, tagsByContainer, tagsWithStacks } f
 import { syncManaged } from "./sync.ts";
 import { SORTS, STATES } from "./list-options.ts";
 import type { containerActedSchema, containerRowSchema, PortView } from "./model.ts";
+import { compareText } from "../text.ts";
 
 /** What the list shows: routes/http/queries.ts reads it from a page's URL or the API's query. */
 export type ContainerFilter = {
@@ -105,13 +106,13 @@ function matches(row: ContainerRow, f: ContainerFilter): boolean {
 function compare(sort: ContainerFilter["sort"]): (a: ContainerRow, b: ContainerRow) => number {
   switch (sort) {
     case "image":
-      return (a, b) => a.image.localeCompare(b.image) || a.name.localeCompare(b.name);
+      return (a, b) => compareText(a.image, b.image) || compareText(a.name, b.name);
     case "state":
-      return (a, b) => a.state.localeCompare(b.state) || a.name.localeCompare(b.name);
+      return (a, b) => compareText(a.state, b.state) || compareText(a.name, b.name);
     case "created":
-      return (a, b) => a.created.localeCompare(b.created);
+      return (a, b) => compareText(a.created, b.created);
     default:
-      return (a, b) => a.name.localeCompare(b.name);
+      return (a, b) => compareText(a.name, b.name);
   }
 }
 

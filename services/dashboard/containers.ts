@@ -3,6 +3,7 @@ import { containerName, healthOf } from "../docker/containers.ts";
 import type { ContainerSummary } from "../docker/types.ts";
 import type { EventLog } from "../events/store.ts";
 import type { AttentionItem, AttentionKind, ContainerCounts } from "./data.ts";
+import { compareText } from "../text.ts";
 
 /** A container that died this often in this window, and was restarted by its policy, loops. */
 const LOOP_WINDOW_MS = 10 * 60_000;
@@ -128,5 +129,5 @@ export function attentionItems(
     dead: 3,
     exited: 4,
   };
-  return items.sort((a, b) => rank[a.kind] - rank[b.kind] || a.name.localeCompare(b.name));
+  return items.sort((a, b) => rank[a.kind] - rank[b.kind] || compareText(a.name, b.name));
 }

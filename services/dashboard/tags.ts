@@ -4,6 +4,7 @@ import { tagColor } from "../containers/tag-colors.ts";
 import { containerName } from "../docker/containers.ts";
 import type { ContainerSummary } from "../docker/types.ts";
 import type { TagCount } from "./data.ts";
+import { compareText } from "../text.ts";
 
 /** `byContainer`: tag names by container name, as stored. */
 export function countTags(
@@ -23,7 +24,7 @@ export function countTags(
       name: t.name,
       color: tagColor(t.name, t.color),
       containers: counts.get(t.name) ?? 0,
-    })).sort((a, b) => b.containers - a.containers || a.name.localeCompare(b.name)),
+    })).sort((a, b) => b.containers - a.containers || compareText(a.name, b.name)),
     untagged,
   };
 }

@@ -20,6 +20,7 @@ import type {
   tagUpdateSchema,
 } from "./model.ts";
 import type { Drift } from "./tag-drift.ts";
+import { compareText } from "../text.ts";
 
 export type ImageUser = z.output<typeof imageUserSchema>;
 /** The last update check of one of an image's tags. */
@@ -55,7 +56,7 @@ export function filterImages(rows: ImageRow[], filter: Partial<ImageFilter>): Im
     ].some((s) => s.toLowerCase().includes(q)))
   ).sort((a, b) =>
     Number(a.dangling) - Number(b.dangling) ||
-    (a.dangling ? b.created.localeCompare(a.created) : a.tags[0].localeCompare(b.tags[0]))
+    (a.dangling ? compareText(b.created, a.created) : compareText(a.tags[0], b.tags[0]))
   );
 }
 
@@ -91,7 +92,7 @@ export async function imageUsers(
     users.push({ id: c.Id, name: containerName(c), state: c.State, managed: isManaged(c) });
     byImage.set(c.ImageID, users);
   }
-  for (const users of byImage.values()) users.sort((a, b) => a.name.localeCompare(b.name));
+  for (const users of byImage.values()) users.sort((a, b) => compareText(a.name, b.name));
   return byImage;
 }
 

@@ -17,6 +17,7 @@ import {
 } from "./follow.ts";
 import { grepFilter, type LogQuery } from "./query.ts";
 import { logBatches, logTarget } from "./read.ts";
+import { compareText } from "../text.ts";
 
 /** Most containers one merged view follows. */
 export const MAX_MERGED = 20;
@@ -46,7 +47,7 @@ export async function mergeChoices(
     tags: byName.get(containerName(x)) ?? [],
   })).sort((a, b) =>
     Number(b.state === "running") - Number(a.state === "running") ||
-    a.name.localeCompare(b.name)
+    compareText(a.name, b.name)
   );
   return { containers, tags };
 }
@@ -72,7 +73,7 @@ export async function mergeSources(
         found.push({ id: c.Id, name, state: c.State });
       }
     }
-    found.sort((a, b) => a.name.localeCompare(b.name));
+    found.sort((a, b) => compareText(a.name, b.name));
     if (found.length > MAX_MERGED) {
       throw new InvalidInput(`tag: ${found.length} containers have it; at most ${MAX_MERGED}`);
     }
@@ -164,7 +165,7 @@ export async function* followMerged(
     after.push(resume);
   });
   // Stable: lines of one container keep their order when their times are equal.
-  initial.sort((a, b) => (a.entry.ts ?? "").localeCompare(b.entry.ts ?? ""));
+  initial.sort((a, b) => compareText(a.entry.ts ?? "", b.entry.ts ?? ""));
   const head: MergedItem[] = tails.flatMap((t, source) =>
     t.error ? [{ source, error: t.error }] : []
   );

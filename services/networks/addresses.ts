@@ -25,9 +25,10 @@ import type {
   FreeSpan,
   NetworkRow,
 } from "./model.ts";
+import { groupDigits } from "../text.ts";
 
 function countText(n: bigint): string {
-  if (n < 1_000_000_000_000n) return n.toLocaleString("en-US");
+  if (n < 1_000_000_000_000n) return groupDigits(n);
   return `about 2^${n.toString(2).length - 1}`;
 }
 

@@ -15,6 +15,7 @@ import {
   parseAddress,
   parseCidr,
 } from "../ip.ts";
+import { compareText } from "../text.ts";
 
 /** Docker's own networks: they cannot be removed, and take no static addresses or aliases. */
 export const BUILTIN_NETWORKS = ["bridge", "host", "none"] as const;
@@ -165,7 +166,7 @@ function byAddress(a: AttachedContainer, b: AttachedContainer): number {
   const [fb, vb] = key(b);
   if (fa !== fb) return fa - fb;
   if (va !== vb) return va < vb ? -1 : 1;
-  return a.name.localeCompare(b.name);
+  return compareText(a.name, b.name);
 }
 
 /** One network with the containers configured on it. */
@@ -203,7 +204,7 @@ export function networkRows(
   containers: ContainerSummary[],
 ): NetworkRow[] {
   return networks.map((n) => networkRow(n, containers)).sort((a, b) =>
-    Number(a.builtin) - Number(b.builtin) || a.name.localeCompare(b.name)
+    Number(a.builtin) - Number(b.builtin) || compareText(a.name, b.name)
   );
 }
 

@@ -18,6 +18,7 @@ import {
   networkRows,
   type SubnetSuggestion,
 } from "./model.ts";
+import { compareText } from "../text.ts";
 
 export async function readRows(docker: DockerClient): Promise<NetworkRow[]> {
   const [networks, containers] = await Promise.all([
@@ -105,7 +106,7 @@ export async function readDetail(docker: DockerClient, ref: string): Promise<Net
       id: c.Id,
       name: containerName(c),
       state: c.State,
-    })).sort((a, b) => a.name.localeCompare(b.name)),
+    })).sort((a, b) => compareText(a.name, b.name)),
   };
 }
 

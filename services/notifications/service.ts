@@ -18,7 +18,6 @@ import {
   type Message,
   type TestResult,
 } from "./model.ts";
-import { send } from "./senders.ts";
 
 type DeliveryRow = typeof notificationDeliveries.$inferSelect;
 
@@ -277,6 +276,8 @@ export class NotificationService {
     const attempts = opts.retry ? d.attempts + 1 : Math.max(1, d.attempts);
     let error: string | null = null;
     try {
+      // The senders (each service's request format, and mail) load with the first delivery.
+      const { send } = await import("./senders.ts");
       await send(await openChannel(row), JSON.parse(d.body) as Message, this.#timeoutMs);
     } catch (err) {
       error = (err as Error).message;

@@ -10,6 +10,7 @@ import { seal, unseal } from "./secret-box.ts";
 import { sealedFor, type StoredRegistry } from "./stored.ts";
 import { getSetting, setSetting } from "../settings.ts";
 import { shellArg } from "../config/shell-words.ts";
+import { compareText } from "../text.ts";
 
 /**
  * Registries DockerMate knows more about than their name: credentials for private ones, and
@@ -86,7 +87,7 @@ function view(r: StoredRegistry): RegistryView {
 
 export async function listRegistries(db: Db): Promise<RegistryView[]> {
   const stored = await getSetting(db, "registries");
-  return stored.map(view).sort((a, b) => a.registry.localeCompare(b.registry));
+  return stored.map(view).sort((a, b) => compareText(a.registry, b.registry));
 }
 
 /** Adds a registry or replaces what is stored for it. */

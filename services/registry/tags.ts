@@ -7,6 +7,7 @@ import { RegistryError } from "./errors.ts";
 import { parseNextLink } from "./headers.ts";
 import type { Reference } from "./reference.ts";
 import type { RegistryTransport } from "./transport.ts";
+import { compareText } from "../text.ts";
 
 /** A bound on tag listing: 50 pages of 100. */
 const MAX_TAG_PAGES = 50;
@@ -37,11 +38,11 @@ export async function sortTags(tags: readonly string[]): Promise<string[]> {
   return keyed.sort((a, b) => {
     if (a.version && b.version) {
       return semver.rcompare(a.version, b.version) || a.tag.length - b.tag.length ||
-        a.tag.localeCompare(b.tag);
+        compareText(a.tag, b.tag);
     }
     if (a.version) return -1;
     if (b.version) return 1;
-    return a.tag.localeCompare(b.tag);
+    return compareText(a.tag, b.tag);
   }).map((k) => k.tag);
 }
 

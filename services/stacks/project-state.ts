@@ -8,6 +8,7 @@ import { COMPOSE_PROJECT_LABEL } from "../containers/tags.ts";
 import { containerName } from "../docker/containers.ts";
 import type { ContainerSummary } from "../docker/types.ts";
 import type { StackContainer, StackServiceInfo, StackStatus } from "./model.ts";
+import { compareText } from "../text.ts";
 
 export { COMPOSE_PROJECT_LABEL };
 export const COMPOSE_SERVICE_LABEL = "com.docker.compose.service";
@@ -85,7 +86,7 @@ export function servicesOf(
   const names = [...new Set([...fileServices, ...[...byService.keys()].sort()])];
   return names.map((name) => {
     const list = (byService.get(name) ?? []).sort((a, b) =>
-      containerName(a).localeCompare(containerName(b))
+      compareText(containerName(a), containerName(b))
     );
     return { name, state: statusOf(list.map((c) => c.State)), containers: list.map(toContainer) };
   });

@@ -17,6 +17,7 @@ import {
   servicesOf,
   stackStatus,
 } from "./project-state.ts";
+import { compareText } from "../text.ts";
 
 type Context = {
   tags: Map<string, string[]>;
@@ -66,7 +67,7 @@ export async function listStacks(deps: StackDeps): Promise<StackSummary[]> {
     .map(([name, containers]) =>
       summary(ctx, name, containers, [], false, labelledConfigFile(containers))
     );
-  return [...managed, ...external].sort((a, b) => a.name.localeCompare(b.name));
+  return [...managed, ...external].sort((a, b) => compareText(a.name, b.name));
 }
 
 /** One stack with its files (an external one's compose file when DockerMate may read it). */

@@ -18,13 +18,6 @@ import type { StackUpdateStep } from "./update-steps.ts";
 
 type Row = typeof stackUpdateJournal.$inferSelect;
 
-/** Whether a stack update was interrupted, asked at start before the services are wired. */
-export async function hasUnfinishedStackUpdates(db: Db): Promise<boolean> {
-  const rows = await db.select({ id: stackUpdateJournal.id }).from(stackUpdateJournal)
-    .where(eq(stackUpdateJournal.status, "running")).limit(1);
-  return rows.length > 0;
-}
-
 /** A journal row read back, its JSON parsed. */
 export type JournalEntry = {
   id: number;

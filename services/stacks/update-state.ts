@@ -9,6 +9,7 @@ import { containerName } from "../docker/containers.ts";
 import type { ContainerSummary } from "../docker/types.ts";
 import { changedServiceSchema } from "./model.ts";
 import { COMPOSE_CONFIG_HASH_LABEL, COMPOSE_SERVICE_LABEL } from "./project-state.ts";
+import { compareText } from "../text.ts";
 
 /** The parts of `docker compose config --format json` an update needs. */
 export const updateConfigSchema = z.object({
@@ -82,7 +83,7 @@ export function snapshot(
   const out: Snapshot = { services: [], undeployed: [], skipped: [] };
   for (const [service, s] of Object.entries(config.services)) {
     const own = containers.filter((c) => c.Labels?.[COMPOSE_SERVICE_LABEL] === service)
-      .sort((a, b) => containerName(a).localeCompare(containerName(b)));
+      .sort((a, b) => compareText(containerName(a), containerName(b)));
     if (own.length === 0) continue;
     const configHash = own[0].Labels?.[COMPOSE_CONFIG_HASH_LABEL] ?? null;
     if (own.some((c) => c.Labels?.[COMPOSE_CONFIG_HASH_LABEL] !== hashes.get(service))) {

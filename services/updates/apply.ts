@@ -27,6 +27,7 @@ import type { Gate, RecreateKind, StepReport } from "../containers/recreate/plan
 import type { Recreator } from "../containers/recreate/recreator.ts";
 import { tagsWithStacks } from "../containers/tags.ts";
 import type { ImageTags, updateAllItemSchema, updateOutcomeSchema } from "../containers/model.ts";
+import { compareText } from "../text.ts";
 
 export const UPDATE_POLICIES = ["off", "notify", "update"] as const;
 export type UpdatePolicyName = (typeof UPDATE_POLICIES)[number];
@@ -118,7 +119,7 @@ export class UpdateService {
       if (!byName.has(name) || containerName(c) === name) byName.set(name, c.Id);
     }
     return [...byName].map(([name, id]) => ({ id, name }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareText(a.name, b.name));
   }
 
   /** The tags of the repository a container follows, newest version first. */

@@ -21,10 +21,9 @@ import {
 import { type LocalTags, recordLocalTags } from "../images/local-tags.ts";
 import { log } from "../logger.ts";
 import type { RegistryClient, RegistryOptions } from "../registry/client.ts";
-import { registryClient } from "../registry/credentials.ts";
 import { judge, locate, skipReason } from "./judge.ts";
 import { type ReferenceInUse, ReferencesInUse } from "./references.ts";
-import { RegistryCalls, type RegistryLimits, type RunContext } from "./registry-calls.ts";
+import type { RegistryCalls, RegistryLimits, RunContext } from "./registry-calls.ts";
 import {
   type CheckRun,
   type ImageStatus,
@@ -44,7 +43,12 @@ const DEFAULTS: RegistryLimits = { cacheMs: 60_000, rateLimitReserve: 10, alsoPe
 export class ImageUpdateService {
   readonly #results: UpdateResults;
   readonly #references: ReferencesInUse;
-  readonly #registries: RegistryCalls;
+  readonly #limits: RegistryLimits;
+  /**
+   * The registry side (client, rate-limit holds), loaded with the first check: judging stored
+   * results after local changes, all monitoring does from the start, asks no registry.
+   */
+  #registries: Promise<RegistryCalls> | null = null;
   #listeners = new Set<() => void>();
   #running: { run: Promise<CheckRun>; explicit: boolean } | null = null;
   readonly #registryOptions: UpdateOptions["registry"];
@@ -60,7 +64,7 @@ export class ImageUpdateService {
     this.#registryOptions = registry;
     this.#results = new UpdateResults(db);
     this.#references = new ReferencesInUse(docker, store);
-    this.#registries = new RegistryCalls(db, { ...DEFAULTS, ...limits });
+    this.#limits = { ...DEFAULTS, ...limits };
     // After every pull, tag or untag (recorded by the core whether this service is loaded or not).
     localTags?.onRecorded((images) => this.#judgeLocal(images));
   }
@@ -135,6 +139,13 @@ export class ImageUpdateService {
     return due ? await this.checkAll({ explicit: false }) : null;
   }
 
+  #registryCalls(): Promise<RegistryCalls> {
+    this.#registries ??= import("./registry-calls.ts").then((m) =>
+      new m.RegistryCalls(this.db, this.#limits)
+    );
+    return this.#registries;
+  }
+
   async #run(explicit: boolean): Promise<CheckRun> {
     await this.load();
     const started = new Date();
@@ -142,16 +153,20 @@ export class ImageUpdateService {
     await recordTags(this.db, images, started);
     const byId = new Map(images.map((i) => [i.Id, i]));
     const usages = await this.#references.list();
+    const [{ registryClient }, registries] = await Promise.all([
+      import("../registry/credentials.ts"),
+      this.#registryCalls(),
+    ]);
     const client = await registryClient(this.db, this.#registryOptions);
     const ctx: RunContext = { explicit, notes: [], down: new Map(), started };
     const results: UpdateResult[] = [];
     const statuses = new Map<string, ImageStatus>();
     for (const u of usages) {
-      const result = await this.#checkUsage(u, byId, client, ctx);
+      const result = await this.#checkUsage(u, byId, client, registries, ctx);
       results.push(result.result);
       for (const [id, s] of result.statuses) statuses.set(id, s);
     }
-    await this.#registries.resolveAlso(client, byId, ctx);
+    await registries.resolveAlso(client, byId, ctx);
     const run: CheckRun = {
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -173,6 +188,7 @@ export class ImageUpdateService {
     u: ReferenceInUse,
     images: Map<string, LocalImage>,
     client: RegistryClient,
+    registries: RegistryCalls,
     ctx: RunContext,
   ): Promise<{ result: UpdateResult; statuses: Map<string, ImageStatus> }> {
     const base = {
@@ -200,7 +216,7 @@ export class ImageUpdateService {
       };
     }
     const previous = this.#results.get(u.key);
-    const remote = await this.#registries.digest(ref, client, ctx, this.#results.get(ref.familiar));
+    const remote = await registries.digest(ref, client, ctx, this.#results.get(ref.familiar));
     if (!remote.digest) {
       return {
         result: { ...base, ...none, imageId: primary?.Id ?? null, ...remote },

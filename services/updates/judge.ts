@@ -1,6 +1,6 @@
 /** Whether local images are behind their tag at the registry: pure comparisons of digests. */
 import type { LocalImage } from "../images/tag-drift.ts";
-import { digestsInRepository, type Reference } from "../registry/client.ts";
+import { digestsInRepository, type Reference } from "../registry/reference.ts";
 import type { ReferenceInUse } from "./references.ts";
 
 /** Why a reference cannot be compared with its registry, or null when it can. */

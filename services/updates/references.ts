@@ -2,7 +2,8 @@
 import type { ContainerStore } from "../containers/store.ts";
 import type { DockerClient } from "../docker/client.ts";
 import { containerName, inspectContainer } from "../docker/containers.ts";
-import { isImageId, parseReference, type Reference } from "../registry/client.ts";
+import { isImageId, parseReference, type Reference } from "../registry/reference.ts";
+import { compareText } from "../text.ts";
 
 /** An image reference in use and who uses it. */
 export type ReferenceInUse = {
@@ -43,7 +44,7 @@ export class ReferencesInUse {
       u.imageIds.add(c.ImageID);
       out.set(key, u);
     }
-    return [...out.values()].sort((a, b) => a.key.localeCompare(b.key));
+    return [...out.values()].sort((a, b) => compareText(a.key, b.key));
   }
 
   /**

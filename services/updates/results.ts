@@ -6,7 +6,8 @@ import { imageUpdateChecks, imageUpdateStatus } from "../../db/schema.ts";
 import type { checkSummarySchema, updateCheckItemSchema } from "../images/model.ts";
 import { lastJobRun, saveJobRun } from "../job-runs.ts";
 import { CHECK_JOB } from "./schedule.ts";
-import { parseReference, type RequestCounts } from "../registry/client.ts";
+import { parseReference } from "../registry/reference.ts";
+import type { RequestCounts } from "../registry/transport.ts";
 
 export type UpdateResult = z.output<typeof updateCheckItemSchema>;
 

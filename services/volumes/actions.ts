@@ -22,6 +22,7 @@ import type {
   VolumePruneResult,
 } from "./model.ts";
 import type { VolumeCreateInput, VolumePruneInput } from "./schemas.ts";
+import { compareText } from "../text.ts";
 
 /** A remove refused because containers use the volume; carries them for the API's answer. */
 export class VolumeInUse extends Conflict {
@@ -130,7 +131,7 @@ export async function prunePlan(
   const sizes = new Map((df?.value.Volumes ?? []).map((v) => [v.Name, v.UsageData?.Size ?? -1]));
   const candidates: PruneCandidate[] = [];
   const kept: PruneKept[] = [];
-  for (const v of unused.sort((a, b) => a.Name.localeCompare(b.Name))) {
+  for (const v of unused.sort((a, b) => compareText(a.Name, b.Name))) {
     const reason = keptBecause(v, namedIncluded);
     if (reason) {
       kept.push({ name: v.Name, reason });

@@ -22,6 +22,7 @@ import type { fileEntrySchema } from "./model.ts";
 import { releasedAfter } from "./helper.ts";
 import { baseName, childPath, fromHelperPath, helperPath, pathSteps, volumePath } from "./paths.ts";
 import { firstEntryBody, tarEntries, type TarEntry } from "./tar.ts";
+import { compareText } from "../text.ts";
 
 export type FileEntry = z.output<typeof fileEntrySchema>;
 export type FileType = FileEntry["type"];
@@ -194,7 +195,7 @@ export async function readFolder(
     }
   }
   entries.sort((a, b) =>
-    Number(b.type === "directory") - Number(a.type === "directory") || a.name.localeCompare(b.name)
+    Number(b.type === "directory") - Number(a.type === "directory") || compareText(a.name, b.name)
   );
   return { entries, more, size };
 }

@@ -12,6 +12,7 @@ import { ANONYMOUS_VOLUME_LABEL, inspectVolumeOrNull, listVolumes } from "../doc
 import { NotFound } from "../errors.ts";
 import type { VolumeDeps } from "./deps.ts";
 import type { volumeListItemSchema, volumeUserSchema } from "./model.ts";
+import { compareText } from "../text.ts";
 
 /** The label compose puts on what belongs to a project: a volume's owning stack. */
 export const STACK_LABEL = "com.docker.compose.project";
@@ -112,7 +113,7 @@ export function volumeRow(
 
 /** Named volumes first, then by name. */
 function byName(a: VolumeRow, b: VolumeRow): number {
-  return Number(a.anonymous) - Number(b.anonymous) || a.name.localeCompare(b.name);
+  return Number(a.anonymous) - Number(b.anonymous) || compareText(a.name, b.name);
 }
 
 /**

@@ -33,12 +33,6 @@ function parkedName(name: string, journalId: number): string {
 /** A recreate still running: at a start, one a crash or a stop interrupted. */
 const RUNNING = eq(recreateJournal.status, "running");
 
-/** Whether a start has interrupted recreates to finish or undo (recovery.ts). */
-export async function hasUnfinishedRecreates(db: Db): Promise<boolean> {
-  return (await db.select({ id: recreateJournal.id }).from(recreateJournal).where(RUNNING).limit(1))
-    .length > 0;
-}
-
 export class RecreateJournal {
   constructor(private readonly db: Db, private readonly crash: (site: CrashSite) => void) {}
 
