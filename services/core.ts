@@ -26,6 +26,7 @@ import { EventLog } from "./events/store.ts";
 import { DockerEvents } from "./events/subscriber.ts";
 import { LocalTags } from "./images/local-tags.ts";
 import type { Monitoring } from "./monitoring.ts";
+import { builtOnce } from "./built-once.ts";
 import { sealStoredPasswords, useKeyFile } from "./registry/secret-box.ts";
 
 /** Opens the database (migrating it) and builds the core; nothing talks to Docker yet. */
@@ -65,8 +66,10 @@ export async function createCore(
     if (changesDiskUsage(e) && !isHelper(e.Actor.Attributes)) df.changed();
   });
   const eventLog = new EventLog(events, 500);
-  let wired: Promise<Deps> | undefined;
-  let monitoring: Promise<Monitoring> | undefined;
+  const monitoring = builtOnce<Monitoring>(() =>
+    import("./monitoring.ts").then((m) => m.createMonitoring(core))
+  );
+  const wiring = builtOnce<Deps>(() => import("./wiring.ts").then((m) => m.wireServices(core)));
   const core: CoreDeps = {
     cfg,
     db,
@@ -83,18 +86,9 @@ export async function createCore(
     localTags: new LocalTags(db, docker, events),
     firingAlerts: new FiringAlerts(),
     shutdown,
-    wiredServices: () => wired,
-    monitoring: () => {
-      monitoring ??= import("./monitoring.ts").then((m) => m.createMonitoring(core));
-      monitoring.catch(() => (monitoring = undefined));
-      return monitoring;
-    },
-    services: () => {
-      wired ??= import("./wiring.ts").then((m) => m.wireServices(core));
-      // A failed wiring (the database gone, say) is tried again by the next call.
-      wired.catch(() => (wired = undefined));
-      return wired;
-    },
+    wiredServices: wiring.started,
+    monitoring: monitoring.get,
+    services: wiring.get,
   };
   return core;
 }

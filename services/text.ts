@@ -9,6 +9,14 @@ export function compareText(a: string, b: string): number {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
   if (x !== y) return x < y ? -1 : 1;
+  return compareOrdinal(a, b);
+}
+
+/**
+ * By code point alone: for timestamps (RFC 3339, one format) and ids, where case carries no
+ * meaning and a sort may run over 100,000 log lines (no lowercased copies).
+ */
+export function compareOrdinal(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -21,7 +21,7 @@ import { addContainerTags, setContainerTags, tagsByContainer, tagsWithStacks } f
 import { syncManaged } from "./sync.ts";
 import { SORTS, STATES } from "./list-options.ts";
 import type { containerActedSchema, containerRowSchema, PortView } from "./model.ts";
-import { compareText } from "../text.ts";
+import { compareOrdinal, compareText } from "../text.ts";
 
 /** What the list shows: routes/http/queries.ts reads it from a page's URL or the API's query. */
 export type ContainerFilter = {
@@ -110,7 +110,7 @@ function compare(sort: ContainerFilter["sort"]): (a: ContainerRow, b: ContainerR
     case "state":
       return (a, b) => compareText(a.state, b.state) || compareText(a.name, b.name);
     case "created":
-      return (a, b) => compareText(a.created, b.created);
+      return (a, b) => compareOrdinal(a.created, b.created);
     default:
       return (a, b) => compareText(a.name, b.name);
   }

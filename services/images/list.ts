@@ -20,7 +20,7 @@ import type {
   tagUpdateSchema,
 } from "./model.ts";
 import type { Drift } from "./tag-drift.ts";
-import { compareText } from "../text.ts";
+import { compareOrdinal, compareText } from "../text.ts";
 
 export type ImageUser = z.output<typeof imageUserSchema>;
 /** The last update check of one of an image's tags. */
@@ -56,7 +56,7 @@ export function filterImages(rows: ImageRow[], filter: Partial<ImageFilter>): Im
     ].some((s) => s.toLowerCase().includes(q)))
   ).sort((a, b) =>
     Number(a.dangling) - Number(b.dangling) ||
-    (a.dangling ? compareText(b.created, a.created) : compareText(a.tags[0], b.tags[0]))
+    (a.dangling ? compareOrdinal(b.created, a.created) : compareText(a.tags[0], b.tags[0]))
   );
 }
 

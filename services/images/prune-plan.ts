@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { shellArg } from "../config/shell-words.ts";
 import type { pruneCandidateSchema, prunePlanSchema } from "./model.ts";
-import { compareText } from "../text.ts";
+import { compareOrdinal } from "../text.ts";
 
 export const PRUNE_MODES = ["dangling", "unused"] as const;
 export type PruneMode = (typeof PRUNE_MODES)[number];
@@ -91,7 +91,7 @@ export function planPrune(
   const now = opts.now ?? Date.now();
   const candidates: PruneCandidate[] = [];
   const kept: PruneCandidate[] = [];
-  const sorted = [...images].sort((a, b) => a.created - b.created || compareText(a.id, b.id));
+  const sorted = [...images].sort((a, b) => a.created - b.created || compareOrdinal(a.id, b.id));
   for (const image of sorted) {
     const reason = pruneReason(image, opts.mode, opts.days, now);
     if (!reason) continue;

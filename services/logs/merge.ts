@@ -17,7 +17,7 @@ import {
 } from "./follow.ts";
 import { grepFilter, type LogQuery } from "./query.ts";
 import { logBatches, logTarget } from "./read.ts";
-import { compareText } from "../text.ts";
+import { compareOrdinal, compareText } from "../text.ts";
 
 /** Most containers one merged view follows. */
 export const MAX_MERGED = 20;
@@ -165,7 +165,7 @@ export async function* followMerged(
     after.push(resume);
   });
   // Stable: lines of one container keep their order when their times are equal.
-  initial.sort((a, b) => compareText(a.entry.ts ?? "", b.entry.ts ?? ""));
+  initial.sort((a, b) => compareOrdinal(a.entry.ts ?? "", b.entry.ts ?? ""));
   const head: MergedItem[] = tails.flatMap((t, source) =>
     t.error ? [{ source, error: t.error }] : []
   );

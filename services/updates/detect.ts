@@ -20,6 +20,7 @@ import {
 } from "../images/tag-drift.ts";
 import { type LocalTags, recordLocalTags } from "../images/local-tags.ts";
 import { log } from "../logger.ts";
+import { type BuiltOnce, builtOnce } from "../built-once.ts";
 import type { RegistryClient, RegistryOptions } from "../registry/client.ts";
 import { judge, locate, skipReason } from "./judge.ts";
 import { type ReferenceInUse, ReferencesInUse } from "./references.ts";
@@ -43,12 +44,11 @@ const DEFAULTS: RegistryLimits = { cacheMs: 60_000, rateLimitReserve: 10, alsoPe
 export class ImageUpdateService {
   readonly #results: UpdateResults;
   readonly #references: ReferencesInUse;
-  readonly #limits: RegistryLimits;
   /**
    * The registry side (client, rate-limit holds), loaded with the first check: judging stored
    * results after local changes, all monitoring does from the start, asks no registry.
    */
-  #registries: Promise<RegistryCalls> | null = null;
+  readonly #registries: BuiltOnce<RegistryCalls>;
   #listeners = new Set<() => void>();
   #running: { run: Promise<CheckRun>; explicit: boolean } | null = null;
   readonly #registryOptions: UpdateOptions["registry"];
@@ -64,7 +64,9 @@ export class ImageUpdateService {
     this.#registryOptions = registry;
     this.#results = new UpdateResults(db);
     this.#references = new ReferencesInUse(docker, store);
-    this.#limits = { ...DEFAULTS, ...limits };
+    this.#registries = builtOnce(() =>
+      import("./registry-calls.ts").then((m) => new m.RegistryCalls(db, { ...DEFAULTS, ...limits }))
+    );
     // After every pull, tag or untag (recorded by the core whether this service is loaded or not).
     localTags?.onRecorded((images) => this.#judgeLocal(images));
   }
@@ -139,13 +141,6 @@ export class ImageUpdateService {
     return due ? await this.checkAll({ explicit: false }) : null;
   }
 
-  #registryCalls(): Promise<RegistryCalls> {
-    this.#registries ??= import("./registry-calls.ts").then((m) =>
-      new m.RegistryCalls(this.db, this.#limits)
-    );
-    return this.#registries;
-  }
-
   async #run(explicit: boolean): Promise<CheckRun> {
     await this.load();
     const started = new Date();
@@ -155,7 +150,7 @@ export class ImageUpdateService {
     const usages = await this.#references.list();
     const [{ registryClient }, registries] = await Promise.all([
       import("../registry/credentials.ts"),
-      this.#registryCalls(),
+      this.#registries.get(),
     ]);
     const client = await registryClient(this.db, this.#registryOptions);
     const ctx: RunContext = { explicit, notes: [], down: new Map(), started };

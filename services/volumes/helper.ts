@@ -28,7 +28,7 @@ import type { ContainerCreateBody } from "../docker/types.ts";
 import { NotFound, Refused } from "../errors.ts";
 import { log } from "../logger.ts";
 import { MOUNT } from "./paths.ts";
-import { compareText } from "../text.ts";
+import { compareOrdinal } from "../text.ts";
 
 export const HELPER_VOLUME_LABEL = `${HELPER_LABEL}.volume`;
 const HELPER_PURPOSE_LABEL = `${HELPER_LABEL}.purpose`;
@@ -162,7 +162,7 @@ export class VolumeHelpers {
 
   async #choose(): Promise<string> {
     const images = (await listImages(this.docker)).sort((a, b) =>
-      a.Size - b.Size || compareText(a.Id, b.Id)
+      a.Size - b.Size || compareOrdinal(a.Id, b.Id)
     );
     if (images.length === 0) {
       throw new Refused(

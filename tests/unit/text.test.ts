@@ -1,6 +1,6 @@
 /** services/text.ts: one order for names and ids, and grouped digits, without ICU. */
 import assert from "node:assert/strict";
-import { compareText, groupDigits } from "../../services/text.ts";
+import { compareOrdinal, compareText, groupDigits } from "../../services/text.ts";
 import { ROOT } from "../helpers/server.ts";
 
 Deno.test("names order case-insensitively, then by code point", () => {
@@ -17,6 +17,16 @@ Deno.test("names order case-insensitively, then by code point", () => {
   assert.equal(compareText("same", "same"), 0);
   // ISO dates and ids order as strings.
   assert.ok(compareText("2026-12-01T10:00:00Z", "2026-12-07T09:00:00Z") < 0);
+});
+
+Deno.test("timestamps and ids order by code point", () => {
+  const ts = ["2026-12-07T09:00:00.5Z", "2026-12-01T10:00:00Z", "2026-12-07T09:00:00.25Z"];
+  assert.deepEqual(ts.sort(compareOrdinal), [
+    "2026-12-01T10:00:00Z",
+    "2026-12-07T09:00:00.25Z",
+    "2026-12-07T09:00:00.5Z",
+  ]);
+  assert.equal(compareOrdinal("sha256:ab", "sha256:ab"), 0);
 });
 
 Deno.test("digits are grouped by three with commas", () => {
