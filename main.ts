@@ -5,6 +5,7 @@ import type { CoreDeps } from "./services/context.ts";
 import type { Monitoring } from "./services/monitoring.ts";
 import { createCore } from "./services/core.ts";
 import { AppError } from "./services/errors.ts";
+import { heapReducer } from "./services/heap-reducer.ts";
 import { hasUnfinishedRecreates, hasUnfinishedStackUpdates } from "./services/interrupted.ts";
 import { log, setLogLevel } from "./services/logger.ts";
 import { startScheduler } from "./services/scheduler.ts";
@@ -66,7 +67,7 @@ async function serve(): Promise<void> {
     return null;
   });
   // A fresh or lost database learns the managed containers back from their labels.
-  syncManaged(core.db, core.store, { ip: "startup", userAgent: "dockermate" })
+  const synced = syncManaged(core.db, core.store, { ip: "startup", userAgent: "dockermate" })
     .then((r) =>
       r.recorded.length &&
       log.info(`Recorded ${r.recorded.length} managed container(s) from labels`)
@@ -78,10 +79,17 @@ async function serve(): Promise<void> {
   }
   const tls = await loadTls(cfg);
   if (tls) log.always(`HTTPS certificate (${tls.describe}) SHA-256 fingerprint ${tls.fingerprint}`);
-  const server = serveApp(cfg, tls, app.fetch);
+  // What the start grew (modules, migrations, first reads) goes back once it is quiet.
+  const heap = heapReducer();
+  void Promise.allSettled([monitoring, synced]).then(() => heap.activity());
+  const server = serveApp(cfg, tls, (req, info) => {
+    heap.activity();
+    return app.fetch(req, info);
+  });
   const shutdown = async () => {
     log.info("Shutting down");
     stopping.abort();
+    heap.stop();
     // Open consoles hang their shells up first (Docker would leave them running), within 3 s.
     const wired = core.wiredServices();
     if (wired) {

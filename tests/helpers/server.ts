@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { serverPermissionFlags } from "../../scripts/permissions.ts";
+import { SERVER_ENV, V8_FLAGS } from "../../scripts/v8-flags.ts";
 import { DOCKER_SOCKET } from "../testbed/images.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
@@ -89,12 +90,17 @@ export function serverEnv(
 
 /**
  * `deno run main.ts serve` with the permissions `deno task start` gives it, from `cwd` (the
- * caller's working directory when not given).
+ * caller's working directory when not given); with `runtime`, its V8 flags and environment too.
  */
-export function serverCommand(env: Record<string, string>, cwd?: string): Deno.Command {
+export function serverCommand(
+  env: Record<string, string>,
+  cwd?: string,
+  runtime = false,
+): Deno.Command {
+  const flags = runtime ? V8_FLAGS : [];
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", ...serverPermissionFlags(env, ROOT), `${ROOT}/main.ts`, "serve"],
-    env,
+    args: ["run", ...flags, ...serverPermissionFlags(env, ROOT), `${ROOT}/main.ts`, "serve"],
+    env: runtime ? { ...SERVER_ENV, ...env } : env,
     cwd,
     stdin: "null",
     stdout: "piped",
@@ -139,11 +145,13 @@ export async function startServer(
     dataDir?: string;
     cwd?: string;
     http?: Deno.HttpClient | (() => Deno.HttpClient);
+    /** The V8 flags and environment `deno task start` runs the server with (scripts/v8-flags.ts). */
+    runtime?: boolean;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "dockermate-test-" });
   const env = serverEnv(dataDir, extraEnv);
-  const child = serverCommand(env, opts.cwd).spawn();
+  const child = serverCommand(env, opts.cwd, opts.runtime).spawn();
   let log = "";
   const collect = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream.pipeThrough(new TextDecoderStream())) log += chunk;
