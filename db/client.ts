@@ -17,11 +17,18 @@ export function localDbFile(url: string): string | null {
 }
 
 /**
+ * How long a statement waits for another process's lock on the file (the shell tasks, a backup)
+ * before SQLITE_BUSY. The client opens more than one connection (one per overlapping call, up to
+ * 20), so it is the client's option, which every connection gets, not a PRAGMA on the first.
+ */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/**
  * A database file gets libSQL's SQLite-only client; a libSQL server (`libsql:`, `http(s):`,
  * `ws(s):`) the whole client, with its network protocols, imported only then.
  */
 async function connect(url: string, authToken?: string): Promise<Client> {
-  if (url.startsWith("file:")) return createFileClient({ url });
+  if (url.startsWith("file:")) return createFileClient({ url, timeout: BUSY_TIMEOUT_MS });
   const { createClient } = await import("@libsql/client");
   return createClient({ url, authToken });
 }
@@ -52,8 +59,8 @@ export async function openDb(url: string, authToken?: string): Promise<Db> {
   if (url.startsWith("file:")) {
     // WAL lets page reads go on while a write is in progress; FKs cascade session deletes.
     await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA busy_timeout = 5000");
   }
+  // libSQL opens every file connection with foreign keys on; this one line cannot reach the others.
   await client.execute("PRAGMA foreign_keys = ON");
   const db = drizzle(client, { schema });
   if (await migrationsPending(client)) {
