@@ -2,10 +2,9 @@
  * The server as `deno task start` runs it (scripts/launch.ts: V8 flags, environment and narrow
  * permissions), spawned here so that its pid is known and its RSS can be read.
  */
-import { freePort, PASSWORD, ROOT, SETUP_TOKEN, waitFor } from "../tests/helpers/server.ts";
+import { freePort, PASSWORD, serverArgs, SETUP_TOKEN, waitFor } from "../tests/helpers/server.ts";
 import { Client } from "../tests/helpers/client.ts";
-import { serverPermissionFlags } from "../scripts/permissions.ts";
-import { SERVER_ENV, V8_FLAGS } from "../scripts/v8-flags.ts";
+import { SERVER_ENV } from "../scripts/v8-flags.ts";
 import { DOCKER_SOCKET } from "../tests/testbed/images.ts";
 
 export type BenchServer = {
@@ -15,11 +14,6 @@ export type BenchServer = {
   startMs: number;
   stop: () => Promise<void>;
 };
-
-/** `deno run` arguments for main.ts serve, as the launcher builds them. */
-export function serveArgs(env: Record<string, string>): string[] {
-  return ["run", ...V8_FLAGS, ...serverPermissionFlags(env, ROOT), `${ROOT}/main.ts`, "serve"];
-}
 
 /** Starts the server on a free port with `dataDir`; resolves once it answers. */
 export async function spawnServer(
@@ -39,7 +33,7 @@ export async function spawnServer(
   };
   const t0 = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: serveArgs(env),
+    args: serverArgs(env, true),
     env,
     stdin: "null",
     stdout: "null",

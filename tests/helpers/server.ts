@@ -89,17 +89,25 @@ export function serverEnv(
 }
 
 /**
- * `deno run main.ts serve` with the permissions `deno task start` gives it, from `cwd` (the
- * caller's working directory when not given); with `runtime`, its V8 flags and environment too.
+ * The `deno run` arguments of main.ts serve with the permissions `deno task start` gives it;
+ * with `runtime`, its V8 flags too (scripts/launch.ts).
+ */
+export function serverArgs(env: Record<string, string>, runtime = false): string[] {
+  const flags = runtime ? V8_FLAGS : [];
+  return ["run", ...flags, ...serverPermissionFlags(env, ROOT), `${ROOT}/main.ts`, "serve"];
+}
+
+/**
+ * The server from `cwd` (the caller's working directory when not given); with `runtime`, the V8
+ * flags and environment `deno task start` runs it with.
  */
 export function serverCommand(
   env: Record<string, string>,
   cwd?: string,
   runtime = false,
 ): Deno.Command {
-  const flags = runtime ? V8_FLAGS : [];
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", ...flags, ...serverPermissionFlags(env, ROOT), `${ROOT}/main.ts`, "serve"],
+    args: serverArgs(env, runtime),
     env: runtime ? { ...SERVER_ENV, ...env } : env,
     cwd,
     stdin: "null",
